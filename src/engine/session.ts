@@ -1,0 +1,122 @@
+/**
+ * A session composes config, warehouses, planner and apply for one command: it opens each
+ * connection once (lazily), observes the selected targets, plans, applies, and closes
+ * everything. No console, no process: callers render and decide exit codes.
+ */
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
+import { applyPlan, type ProgressListener, type TargetOutcome } from '../apply/apply.js';
+import type { Desired, Target } from '../model/desired.js';
+import { CkptError } from '../model/errors.js';
+import type { Logger } from '../model/logger.js';
+import type { Observed } from '../model/observed.js';
+import type { Plan } from '../model/plan.js';
+import { planAll } from '../plan/plan.js';
+import { openWarehouse, type OpenOptions } from '../warehouse/open.js';
+import type { Origin, RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
+import { configOrigin } from './origin.js';
+
+/** Options of a session. */
+export interface SessionOptions {
+  logger: Logger;
+  /** Label for audit rows and query tags, e.g. `reconcile`. */
+  command: string;
+  lockWaitMs?: number;
+  /** Opens a connection; injectable for tests. */
+  open?: (options: OpenOptions) => Promise<Warehouse>;
+}
+
+/** The warehouse-facing reference of a target. */
+export function targetRef(target: Target): TargetRef {
+  return { name: target.name, database: target.database, schema: target.schema, auditTable: target.auditTable };
+}
+
+/** Selects targets by name (all when no name); an unknown name lists the known ones. */
+export function selectTargets(desired: Desired, name: string | undefined): Target[] {
+  if (name === undefined) return desired.targets;
+  const found = desired.targets.filter((t) => t.name === name);
+  if (found.length === 0) {
+    throw new CkptError('TARGET_UNKNOWN', `no target named ${name} in ${desired.file}`, {
+      hint: `known targets: ${desired.targets.map((t) => t.name).join(', ')}`,
+    });
+  }
+  return found;
+}
+
+/** One command's use of the warehouses. */
+export class Session {
+  private readonly warehouses = new Map<string, Promise<Warehouse>>();
+  private origin: Origin | undefined;
+
+  constructor(
+    readonly desired: Desired,
+    private readonly options: SessionOptions,
+  ) {}
+
+  /** The warehouse of a target (one per connection, opened on first use). */
+  warehouse(target: Target): Promise<Warehouse> {
+    let opened = this.warehouses.get(target.connection);
+    if (opened === undefined) {
+      opened = (this.options.open ?? openWarehouse)({
+        connection: target.connection,
+        configDir: dirname(this.desired.file),
+        lockWaitMs: this.options.lockWaitMs,
+        logger: this.options.logger,
+      });
+      this.warehouses.set(target.connection, opened);
+    }
+    return opened;
+  }
+
+  /** Observes targets, one after another (each in a constant number of queries). */
+  async observe(targets: Target[]): Promise<Map<string, Observed>> {
+    const observed = new Map<string, Observed>();
+    for (const target of targets) {
+      const warehouse = await this.warehouse(target);
+      observed.set(target.name, await warehouse.observe(targetRef(target)));
+    }
+    return observed;
+  }
+
+  /** Observes and plans the given targets. */
+  async plan(targets: Target[]): Promise<{ plan: Plan; observed: Map<string, Observed> }> {
+    const observed = await this.observe(targets);
+    return { plan: planAll({ ...this.desired, targets }, observed), observed };
+  }
+
+  /** The run context for audit rows: a fresh run id and the config's origin. */
+  async runContext(): Promise<RunContext> {
+    this.origin ??= await configOrigin(this.desired);
+    return { runId: randomUUID(), origin: this.origin, command: this.options.command };
+  }
+
+  /** Applies a plan made by this session. */
+  async apply(plan: Plan, onProgress?: ProgressListener): Promise<TargetOutcome[]> {
+    const run = await this.runContext();
+    const byName = new Map(this.desired.targets.map((t) => [t.name, t]));
+    const resolved = new Map<string, Warehouse>();
+    for (const tp of plan.targets) {
+      const target = byName.get(tp.target);
+      if (target !== undefined && tp.steps.length > 0) resolved.set(tp.target, await this.warehouse(target));
+    }
+    return applyPlan(
+      plan,
+      (tp) => {
+        const target = byName.get(tp.target);
+        const warehouse = resolved.get(tp.target);
+        if (target === undefined || warehouse === undefined) throw new CkptError('INTERNAL', `plan names unknown target ${tp.target}`);
+        return { ref: targetRef(target), warehouse };
+      },
+      run,
+      this.options.logger,
+      onProgress,
+    );
+  }
+
+  /** Closes every connection opened. */
+  async close(): Promise<void> {
+    const opened = [...this.warehouses.values()];
+    this.warehouses.clear();
+    await Promise.allSettled(opened.map(async (w) => (await w).close()));
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Desired state: what checkpoints.yaml asks for, after validation and normalisation.
+ * Names here are canonical (Snowflake identifier rules applied). Holds no secrets.
+ */
+import type { SourcePosition } from './errors.js';
+
+/** The name of the embedded DuckDB connection. */
+export const LOCAL_CONNECTION = 'local';
+
+/** Default name of the audit table. */
+export const DEFAULT_AUDIT_TABLE = 'CHECKPOINT_AUDIT';
+
+/** Default cap on the number of drops a cleanup or reset may plan. */
+export const DEFAULT_MAX_DROP = 500;
+
+/** The whole file. */
+export interface Desired {
+  /** Absolute path of the file the config came from. */
+  file: string;
+  /** sha256 of the file's bytes, hex. */
+  sourceHash: string;
+  version: 1;
+  targets: Target[];
+}
+
+/** One schema ckpt manages. */
+export interface Target {
+  /** Display and selection name; defaults to `DATABASE.SCHEMA` (or `SCHEMA` when no database). */
+  name: string;
+  /** `local` for the embedded warehouse, else a connections.toml entry. */
+  connection: string;
+  /** Canonical database name; null means the connection's default (always null-able for local). */
+  database: string | null;
+  /** Canonical schema name. */
+  schema: string;
+  /** Canonical audit table name (in the target schema). */
+  auditTable: string;
+  /** Name globs (canonical case) that no action ever drops or replaces. */
+  protect: string[];
+  /** Cleanup or reset refuses to drop more than this many objects without `allow_large`. */
+  maxDrop: number;
+  checkpoints: CheckpointSpec[];
+  actions: Action[];
+  /** Where the target is declared, for findings. */
+  position: SourcePosition;
+}
+
+/** A checkpoint that must exist. */
+export interface CheckpointSpec {
+  id: string;
+  description: string;
+  position: SourcePosition;
+}
+
+/** A one-shot request; applied at most once per id. */
+export interface Action {
+  id: string;
+  spec: ActionSpec;
+  /** sha256 of the canonical JSON of `spec` (plus allowLarge); detects edits to an applied action. */
+  specHash: string;
+  /** Lets a cleanup or reset exceed the target's max_drop. */
+  allowLarge: boolean;
+  position: SourcePosition;
+}
+
+/** What an action does, discriminated on `kind`. */
+export type ActionSpec =
+  | { kind: 'cleanup'; since: string }
+  | { kind: 'restore'; from: string; objects: string[] | null }
+  | { kind: 'reset'; to: string }
+  | { kind: 'full-cleanup' };
+
+/** The checkpoint an action refers to, if any. */
+export function actionCheckpoint(spec: ActionSpec): string | null {
+  switch (spec.kind) {
+    case 'cleanup':
+      return spec.since;
+    case 'restore':
+      return spec.from;
+    case 'reset':
+      return spec.to;
+    case 'full-cleanup':
+      return null;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Observed state: one consistent read of a target (live objects, dropped objects that can still
+ * come back, recorded checkpoints and applied actions), in a shape shared by every adapter.
+ * Timestamps are ISO-8601 strings in UTC, read from the warehouse's clock.
+ */
+import type { NameMatching } from './refs.js';
+
+/** Kinds of schema objects ckpt manages. */
+export type ObjectKind = 'TABLE' | 'VIEW';
+
+/** An object as recorded in a checkpoint's inventory (and as seen live). */
+export interface InventoryEntry {
+  /** Name exactly as stored by the warehouse. */
+  name: string;
+  kind: ObjectKind;
+  /** Creation time; together with the name it identifies one incarnation of an object. */
+  created: string;
+  lastAltered: string | null;
+  rowCount: number | null;
+  bytes: number | null;
+  /** Time Travel retention in days (Snowflake); null where the warehouse has none. */
+  retentionDays: number | null;
+  transient: boolean;
+  hybrid: boolean;
+  /** For views: the full CREATE statement captured at the time. Null for tables. */
+  definition: string | null;
+}
+
+/** An object present in the schema now. */
+export type LiveObject = InventoryEntry;
+
+/** A dropped table version that can still be brought back. */
+export interface DroppedObject {
+  name: string;
+  kind: ObjectKind;
+  /** Creation time of the dropped incarnation (matches the inventory's `created`). */
+  created: string;
+  droppedOn: string;
+  /** When it stops being restorable; null when kept until ckpt releases it. */
+  restorableUntil: string | null;
+}
+
+/** Types of rows in the audit table (the old pipelines' values). */
+export type CheckpointType = 'MANUAL' | 'AUTO' | 'CLEANUP' | 'RESTORE' | 'RESET' | 'FULL_CLEANUP' | 'SYSTEM_INIT';
+
+/** Status values: checkpoints are ACTIVE / RESTORED_TO / DELETED; action rows APPLIED / FAILED. */
+export type AuditStatus = 'ACTIVE' | 'RESTORED_TO' | 'DELETED' | 'APPLIED' | 'FAILED';
+
+/** A checkpoint recorded in the audit table. */
+export interface RecordedCheckpoint {
+  id: string;
+  timestamp: string;
+  type: CheckpointType;
+  description: string;
+  status: AuditStatus;
+  objects: InventoryEntry[];
+}
+
+/** An action recorded in the audit table (applied or failed). */
+export interface RecordedAction {
+  actionId: string;
+  specHash: string;
+  timestamp: string;
+  status: 'APPLIED' | 'FAILED';
+  error: string | null;
+}
+
+/** Everything the planner needs to know about one target. */
+export interface Observed {
+  /** The warehouse's clock at observation time. */
+  now: string;
+  nameMatching: NameMatching;
+  /** Whether the schema itself exists. */
+  schemaExists: boolean;
+  auditTableExists: boolean;
+  /** Live tables and views, without the audit table and ckpt's internal objects. */
+  objects: LiveObject[];
+  /** Dropped table versions still restorable, newest first per name. */
+  dropped: DroppedObject[];
+  checkpoints: RecordedCheckpoint[];
+  actions: RecordedAction[];
+}

@@ -1,0 +1,130 @@
+/**
+ * The plan: ordered steps (one discriminated union, each with a reason) and findings per target.
+ * A plan is a value; rendering, consent and apply all read it and decide nothing else.
+ */
+import type { SourcePosition } from './errors.js';
+import type { ObjectKind } from './observed.js';
+import type { ActionSpec } from './desired.js';
+
+/** The object a step acts on, named exactly as stored. */
+export interface StepObject {
+  name: string;
+  kind: ObjectKind;
+}
+
+/** Why an object is dropped. */
+export type DropCause = 'created-after-checkpoint' | 'recreated-after-checkpoint' | 'full-cleanup';
+
+interface StepBase {
+  /** Target name. */
+  target: string;
+  /** The action id the step serves, or `checkpoint:<id>` / `audit` for state steps. */
+  group: string;
+  /** One line a person reads: why this step is in the plan. */
+  reason: string;
+}
+
+/** One thing apply does, discriminated on `kind`. */
+export type Step =
+  | (StepBase & { kind: 'init-audit' })
+  | (StepBase & { kind: 'take-checkpoint'; checkpointId: string; checkpointType: 'MANUAL' | 'AUTO'; description: string })
+  | (StepBase & { kind: 'drop-object'; object: StepObject; created: string; cause: DropCause })
+  | (StepBase & { kind: 'restore-table'; object: StepObject; created: string; checkpointId: string })
+  | (StepBase & { kind: 'recreate-view'; object: StepObject; definition: string; checkpointId: string })
+  | (StepBase & {
+      kind: 'record-action';
+      actionId: string;
+      spec: ActionSpec;
+      specHash: string;
+      checkpointId: string | null;
+    });
+
+/** The kinds of step, for exhaustive tables. */
+export type StepKind = Step['kind'];
+
+/** Codes of findings the planner can report. */
+export type FindingCode =
+  | 'CHECKPOINT_UNKNOWN'
+  | 'CHECKPOINT_DELETED'
+  | 'NOT_RESTORABLE'
+  | 'OBJECT_NOT_IN_CHECKPOINT'
+  | 'OBJECT_PRESENT'
+  | 'RECREATED_NOT_REPLACED'
+  | 'PROTECTED_KEPT'
+  | 'TOO_MANY_DROPS'
+  | 'ACTION_SPEC_CHANGED'
+  | 'ACTION_FAILED_BEFORE';
+
+/** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
+export interface Finding {
+  target: string;
+  severity: 'blocker' | 'warning';
+  code: FindingCode;
+  message: string;
+  actionId: string | null;
+  object: string | null;
+  position: SourcePosition | null;
+}
+
+/** The plan for one target. */
+export interface TargetPlan {
+  target: string;
+  connection: string;
+  /** `DATABASE.SCHEMA` or `SCHEMA`, for display. */
+  location: string;
+  steps: Step[];
+  findings: Finding[];
+}
+
+/** A whole plan, as printed by `--json` (see schemas/plan.schema.json). */
+export interface Plan {
+  formatVersion: 1;
+  /** The warehouse clock the plan was computed at (the latest across targets). */
+  generatedAt: string;
+  configFile: string;
+  configHash: string;
+  targets: TargetPlan[];
+}
+
+/** Whether a step removes something from the schema (needs consent). */
+export function isDestructive(step: Step): boolean {
+  return step.kind === 'drop-object';
+}
+
+/** Whether a plan changes anything. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.targets.some((t) => t.steps.length > 0);
+}
+
+/** Whether any finding holds something back. */
+export function hasBlockers(plan: Plan): boolean {
+  return plan.targets.some((t) => t.findings.some((f) => f.severity === 'blocker'));
+}
+
+/** Counts per kind of change, for the summary line. */
+export interface PlanSummary {
+  checkpoints: number;
+  drops: number;
+  restores: number;
+  actions: number;
+  blockers: number;
+  warnings: number;
+}
+
+/** Summarises a plan for the one-line summary. */
+export function summarise(plan: Plan): PlanSummary {
+  const summary: PlanSummary = { checkpoints: 0, drops: 0, restores: 0, actions: 0, blockers: 0, warnings: 0 };
+  for (const target of plan.targets) {
+    for (const step of target.steps) {
+      if (step.kind === 'take-checkpoint') summary.checkpoints += 1;
+      else if (step.kind === 'drop-object') summary.drops += 1;
+      else if (step.kind === 'restore-table' || step.kind === 'recreate-view') summary.restores += 1;
+      else if (step.kind === 'record-action') summary.actions += 1;
+    }
+    for (const finding of target.findings) {
+      if (finding.severity === 'blocker') summary.blockers += 1;
+      else summary.warnings += 1;
+    }
+  }
+  return summary;
+}

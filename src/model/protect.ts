@@ -1,0 +1,25 @@
+/**
+ * Protection rules: which names no action may drop or replace (the audit table, and the
+ * target's `protect` globs). Globs know `*` and `?` only, matched against whole stored names.
+ */
+import { nameKey, type NameMatching } from './refs.js';
+
+/** Compiles a `protect` glob into a matcher under the warehouse's name matching. */
+export function globMatcher(glob: string, matching: NameMatching): (name: string) => boolean {
+  const source = [...glob]
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  const pattern = new RegExp(`^${source}$`, matching === 'exact' ? 'su' : 'siu');
+  return (name) => pattern.test(name);
+}
+
+/** A predicate telling whether a name is protected in a target. */
+export function protectedNames(
+  auditTable: string,
+  globs: string[],
+  matching: NameMatching,
+): (name: string) => boolean {
+  const auditKey = nameKey(auditTable, matching);
+  const matchers = globs.map((g) => globMatcher(g, matching));
+  return (name) => nameKey(name, matching) === auditKey || matchers.some((m) => m(name));
+}

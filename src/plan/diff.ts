@@ -1,0 +1,50 @@
+/**
+ * Compares a checkpoint's inventory with the schema as it is (or will be, mid-plan): which live
+ * objects are new or recreated since, which inventory objects are missing. Pure.
+ */
+import type { InventoryEntry, LiveObject } from '../model/observed.js';
+import { nameKey, type NameMatching } from '../model/refs.js';
+import { sameInstant } from '../model/time.js';
+
+/** Whether a live object is the same incarnation as the one a checkpoint recorded. */
+export function sameIncarnation(recorded: InventoryEntry, live: LiveObject): boolean {
+  if (recorded.kind !== live.kind) return false;
+  // A view re-created from its captured definition is the same view; its CREATED changes
+  // on Snowflake (pitfall 12) but what it means does not.
+  if (recorded.kind === 'VIEW') return normaliseSql(recorded.definition) === normaliseSql(live.definition);
+  return sameInstant(recorded.created, live.created);
+}
+
+function normaliseSql(sql: string | null): string {
+  return (sql ?? '').replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
+}
+
+/** How the schema differs from a checkpoint. */
+export interface InventoryDiff {
+  /** Live objects whose name the checkpoint does not hold. */
+  created: LiveObject[];
+  /** Live objects with a name the checkpoint holds, but another incarnation. */
+  recreated: Array<{ live: LiveObject; recorded: InventoryEntry }>;
+  /** Checkpoint objects with no live object of that name. */
+  missing: InventoryEntry[];
+}
+
+/** Diffs live objects against a checkpoint inventory. */
+export function diffInventory(
+  inventory: InventoryEntry[],
+  live: Iterable<LiveObject>,
+  matching: NameMatching,
+): InventoryDiff {
+  const recordedByKey = new Map(inventory.map((e) => [nameKey(e.name, matching), e]));
+  const liveKeys = new Set<string>();
+  const diff: InventoryDiff = { created: [], recreated: [], missing: [] };
+  for (const object of live) {
+    const key = nameKey(object.name, matching);
+    liveKeys.add(key);
+    const recorded = recordedByKey.get(key);
+    if (recorded === undefined) diff.created.push(object);
+    else if (!sameIncarnation(recorded, object)) diff.recreated.push({ live: object, recorded });
+  }
+  for (const [key, recorded] of recordedByKey) if (!liveKeys.has(key)) diff.missing.push(recorded);
+  return diff;
+}

@@ -1,0 +1,352 @@
+/**
+ * The planner: a pure function of (desired, observed) to a plan. Per target it adds the audit
+ * table if missing, takes declared checkpoints the audit table lacks, then plans each action not
+ * yet applied against the schema as earlier steps leave it. No I/O, no clock, no randomness.
+ */
+import type { Action, Desired, Target } from '../model/desired.js';
+import { actionCheckpoint } from '../model/desired.js';
+import type { InventoryEntry, Observed, RecordedAction, RecordedCheckpoint } from '../model/observed.js';
+import type { Finding, FindingCode, Plan, Step, TargetPlan } from '../model/plan.js';
+import { protectedNames } from '../model/protect.js';
+import { displayIdent, nameKey } from '../model/refs.js';
+import { displayTime } from '../model/time.js';
+import { diffInventory, sameIncarnation } from './diff.js';
+import { viewsInCreationOrder } from './order.js';
+import { SchemaModel } from './schema-model.js';
+
+/** `DATABASE.SCHEMA` (or `SCHEMA`) of a target, for display. */
+export function targetLocation(target: Pick<Target, 'database' | 'schema'>): string {
+  return [target.database, target.schema].filter((p): p is string => p !== null).map(displayIdent).join('.');
+}
+
+/** Plans every target of a config. `observed` is keyed by target name. */
+export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed>): Plan {
+  const targets: TargetPlan[] = [];
+  let generatedAt = '';
+  for (const target of desired.targets) {
+    const obs = observed.get(target.name);
+    if (obs === undefined) continue;
+    if (obs.now > generatedAt) generatedAt = obs.now;
+    targets.push(planTarget(target, obs));
+  }
+  return { formatVersion: 1, generatedAt, configFile: desired.file, configHash: desired.sourceHash, targets };
+}
+
+/** Where an action's checkpoint comes from: the audit table, or a step earlier in this plan. */
+type CheckpointSource = { id: string; inventory: InventoryEntry[]; timestamp: string | null };
+
+/** Plans one target. */
+export function planTarget(target: Target, observed: Observed): TargetPlan {
+  const steps: Step[] = [];
+  const findings: Finding[] = [];
+  const model = new SchemaModel(observed);
+  const isProtected = protectedNames(target.auditTable, target.protect, observed.nameMatching);
+  const base = { target: target.name };
+
+  if (!observed.auditTableExists) {
+    steps.push({
+      ...base,
+      kind: 'init-audit',
+      group: 'audit',
+      reason: `audit table ${displayIdent(target.auditTable)} does not exist yet`,
+    });
+  }
+
+  const recorded = new Map(observed.checkpoints.map((c) => [c.id, c]));
+  const pending = new Map<string, CheckpointSource>();
+  for (const spec of target.checkpoints) {
+    const found = recorded.get(spec.id);
+    if (found === undefined) {
+      steps.push({
+        ...base,
+        kind: 'take-checkpoint',
+        group: `checkpoint:${spec.id}`,
+        checkpointId: spec.id,
+        checkpointType: 'MANUAL',
+        description: spec.description,
+        reason: 'declared in the file and not in the audit table',
+      });
+      pending.set(spec.id, { id: spec.id, inventory: model.objects(), timestamp: null });
+    } else if (found.status === 'DELETED') {
+      findings.push(
+        finding(target, 'warning', 'CHECKPOINT_DELETED', spec.position, {
+          message: `checkpoint ${spec.id} was deleted (taken ${displayTime(found.timestamp)}); ckpt never retakes an id: declare a new one`,
+        }),
+      );
+    }
+  }
+
+  const history = latestRecords(observed.actions);
+  for (const action of target.actions) {
+    const record = history.get(action.id);
+    if (record?.status === 'APPLIED') {
+      if (record.specHash !== action.specHash) {
+        findings.push(
+          finding(target, 'warning', 'ACTION_SPEC_CHANGED', action.position, {
+            actionId: action.id,
+            message: `action ${action.id} was applied on ${displayTime(record.timestamp)} with a different spec; it is not run again: use a new id`,
+          }),
+        );
+      }
+      continue;
+    }
+    if (record?.status === 'FAILED') {
+      findings.push(
+        finding(target, 'warning', 'ACTION_FAILED_BEFORE', action.position, {
+          actionId: action.id,
+          message: `action ${action.id} failed on ${displayTime(record.timestamp)} (${record.error ?? 'no error recorded'}); planning it again`,
+        }),
+      );
+    }
+    const planned = planAction(target, action, model, isProtected, recorded, pending);
+    findings.push(...planned.findings);
+    if (planned.findings.some((f) => f.severity === 'blocker')) continue;
+    steps.push(...planned.steps);
+  }
+
+  return { target: target.name, connection: target.connection, location: targetLocation(target), steps, findings };
+}
+
+/** The newest audit record of each action id, an APPLIED one winning over any FAILED. */
+function latestRecords(actions: RecordedAction[]): Map<string, RecordedAction> {
+  const out = new Map<string, RecordedAction>();
+  for (const a of actions) {
+    const prev = out.get(a.actionId);
+    if (prev === undefined || (prev.status !== 'APPLIED' && (a.status === 'APPLIED' || a.timestamp > prev.timestamp))) {
+      out.set(a.actionId, a);
+    }
+  }
+  return out;
+}
+
+interface PlannedAction {
+  steps: Step[];
+  findings: Finding[];
+}
+
+function planAction(
+  target: Target,
+  action: Action,
+  model: SchemaModel,
+  isProtected: (name: string) => boolean,
+  recorded: Map<string, RecordedCheckpoint>,
+  pending: Map<string, CheckpointSource>,
+): PlannedAction {
+  const out: PlannedAction = { steps: [], findings: [] };
+  const ref = actionCheckpoint(action.spec);
+  let source: CheckpointSource | null = null;
+  if (ref !== null) {
+    const found = recorded.get(ref);
+    if (found !== undefined && found.status !== 'DELETED') {
+      source = { id: found.id, inventory: found.objects, timestamp: found.timestamp };
+    } else if (pending.has(ref)) {
+      source = pending.get(ref) ?? null;
+    } else {
+      const deleted = found !== undefined;
+      out.findings.push(
+        finding(target, 'blocker', deleted ? 'CHECKPOINT_DELETED' : 'CHECKPOINT_UNKNOWN', action.position, {
+          actionId: action.id,
+          message: deleted
+            ? `action ${action.id} needs checkpoint ${ref}, which was deleted; point it at an active checkpoint`
+            : `action ${action.id} needs checkpoint ${ref}, which is neither declared in the file nor in the audit table; declare it under checkpoints or fix the id`,
+        }),
+      );
+      return out;
+    }
+  }
+
+  const plannedDrops: Step[] = [];
+  const plannedRestores: Step[] = [];
+  const pendingModel: Array<() => void> = [];
+  const group = action.id;
+  const base = { target: target.name, group };
+  const checkpointLabel = source
+    ? `checkpoint ${source.id}${source.timestamp ? ` (${displayTime(source.timestamp)})` : ''}`
+    : '';
+
+  const drop = (object: InventoryEntry, cause: 'created-after-checkpoint' | 'recreated-after-checkpoint' | 'full-cleanup', reason: string) => {
+    if (isProtected(object.name)) {
+      out.findings.push(
+        finding(target, 'warning', 'PROTECTED_KEPT', action.position, {
+          actionId: action.id,
+          object: object.name,
+          message: `${displayIdent(object.name)} is protected; action ${action.id} leaves it in place`,
+        }),
+      );
+      return false;
+    }
+    plannedDrops.push({ ...base, kind: 'drop-object', object: { name: object.name, kind: object.kind }, created: object.created, cause, reason });
+    pendingModel.push(() => model.drop(object));
+    return true;
+  };
+
+  const restore = (entry: InventoryEntry, src: CheckpointSource) => {
+    if (entry.kind === 'VIEW') {
+      if (entry.definition === null) {
+        out.findings.push(notRestorable(target, action, entry, `the checkpoint holds no definition for view ${displayIdent(entry.name)}`));
+        return;
+      }
+      plannedRestores.push({
+        ...base,
+        kind: 'recreate-view',
+        object: { name: entry.name, kind: 'VIEW' },
+        definition: entry.definition,
+        checkpointId: src.id,
+        reason: `in ${checkpointLabel} and missing now; re-created from its captured definition`,
+      });
+      pendingModel.push(() => model.restore(entry));
+      return;
+    }
+    if (model.droppedVersion(entry) !== undefined) {
+      plannedRestores.push({
+        ...base,
+        kind: 'restore-table',
+        object: { name: entry.name, kind: 'TABLE' },
+        created: entry.created,
+        checkpointId: src.id,
+        reason: `in ${checkpointLabel} and missing now`,
+      });
+      pendingModel.push(() => model.restore(entry));
+      return;
+    }
+    const why = model.droppedVersionsOf(entry.name).length > 0
+      ? 'only later versions of that name were kept'
+      : 'it was dropped outside ckpt or its retention has passed, so no copy of it is kept';
+    out.findings.push(
+      notRestorable(target, action, entry, `${displayIdent(entry.name)} (created ${displayTime(entry.created)}) cannot be restored: ${why}`),
+    );
+  };
+
+  const spec = action.spec;
+  switch (spec.kind) {
+    case 'full-cleanup': {
+      for (const object of model.objects()) drop(object, 'full-cleanup', `full cleanup of ${targetLocation(target)} (confirmed DELETE_ALL)`);
+      break;
+    }
+    case 'cleanup':
+    case 'reset': {
+      const src = source as CheckpointSource;
+      const diff = diffInventory(src.inventory, model.objects(), model.matching);
+      for (const object of diff.created) {
+        drop(object, 'created-after-checkpoint', `created ${displayTime(object.created)}, not in ${checkpointLabel}`);
+      }
+      for (const { live, recorded: rec } of diff.recreated) {
+        if (spec.kind === 'cleanup') {
+          drop(live, 'recreated-after-checkpoint', `re-created ${displayTime(live.created)}, after ${checkpointLabel}`);
+          continue;
+        }
+        if (drop(live, 'recreated-after-checkpoint', `re-created ${displayTime(live.created)} after ${checkpointLabel}; the original comes back`)) {
+          restore(rec, src);
+        }
+      }
+      if (spec.kind === 'reset') for (const entry of diff.missing) restore(entry, src);
+      break;
+    }
+    case 'restore': {
+      const src = source as CheckpointSource;
+      const inventory = new Map(src.inventory.map((e) => [nameKey(e.name, model.matching), e]));
+      const wanted = spec.objects === null
+        ? src.inventory
+        : spec.objects.flatMap((name) => {
+            const entry = inventory.get(nameKey(name, model.matching));
+            if (entry === undefined) {
+              out.findings.push(
+                finding(target, 'blocker', 'OBJECT_NOT_IN_CHECKPOINT', action.position, {
+                  actionId: action.id,
+                  object: name,
+                  message: `action ${action.id} asks to restore ${displayIdent(name)}, which ${checkpointLabel} does not hold; ckpt does not guess: remove it from objects or pick another checkpoint`,
+                }),
+              );
+              return [];
+            }
+            return [entry];
+          });
+      for (const entry of wanted) {
+        const live = model.get(entry.name);
+        if (live === undefined) restore(entry, src);
+        else if (!sameIncarnation(entry, live)) {
+          out.findings.push(
+            finding(target, 'warning', 'RECREATED_NOT_REPLACED', action.position, {
+              actionId: action.id,
+              object: entry.name,
+              message: `${displayIdent(entry.name)} was re-created after ${checkpointLabel}; restore leaves the newer one in place (a reset replaces it)`,
+            }),
+          );
+        }
+      }
+      break;
+    }
+  }
+
+  const drops = plannedDrops.length;
+  if ((spec.kind === 'cleanup' || spec.kind === 'reset') && drops > target.maxDrop && !action.allowLarge) {
+    out.findings.push(
+      finding(target, 'blocker', 'TOO_MANY_DROPS', action.position, {
+        actionId: action.id,
+        message: `action ${action.id} would drop ${drops} objects, more than max_drop (${target.maxDrop}); check the checkpoint, or add allow_large: true to the action`,
+      }),
+    );
+  }
+  if (out.findings.some((f) => f.severity === 'blocker')) return out;
+
+  const definitionOf = (step: Step) =>
+    step.kind === 'recreate-view' ? step.definition : 'object' in step ? (model.get(step.object.name)?.definition ?? null) : null;
+  out.steps.push(...orderDrops(plannedDrops, model.matching, definitionOf), ...orderRestores(plannedRestores, model.matching, definitionOf));
+  out.steps.push({
+    ...base,
+    kind: 'record-action',
+    actionId: action.id,
+    spec: action.spec,
+    specHash: action.specHash,
+    checkpointId: ref,
+    reason: out.steps.length === 0 ? 'nothing to change; records the action as applied' : 'records the action as applied',
+  });
+  for (const apply of pendingModel) apply();
+  return out;
+}
+
+type DefinitionOf = (step: Step) => string | null;
+
+/** Views before tables; among views, a view before the views it reads (pitfall 6). */
+function orderDrops(steps: Step[], matching: SchemaModel['matching'], definitionOf: DefinitionOf): Step[] {
+  const isView = (s: Step) => s.kind === 'drop-object' && s.object.kind === 'VIEW';
+  return [...orderViews(steps.filter(isView), matching, definitionOf).reverse(), ...sortByName(steps.filter((s) => !isView(s)))];
+}
+
+/** Tables before views; among views, a view after the views it reads (pitfall 6). */
+function orderRestores(steps: Step[], matching: SchemaModel['matching'], definitionOf: DefinitionOf): Step[] {
+  const isView = (s: Step) => s.kind === 'recreate-view';
+  return [...sortByName(steps.filter((s) => !isView(s))), ...orderViews(steps.filter(isView), matching, definitionOf)];
+}
+
+function orderViews(steps: Step[], matching: SchemaModel['matching'], definitionOf: DefinitionOf): Step[] {
+  const items = steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', definition: definitionOf(step) }));
+  return viewsInCreationOrder(items, matching).map((i) => i.step);
+}
+
+function sortByName(steps: Step[]): Step[] {
+  const nameOf = (s: Step) => ('object' in s ? s.object.name : '');
+  return [...steps].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0));
+}
+
+function notRestorable(target: Target, action: Action, entry: InventoryEntry, message: string): Finding {
+  return finding(target, 'blocker', 'NOT_RESTORABLE', action.position, { actionId: action.id, object: entry.name, message });
+}
+
+function finding(
+  target: Target,
+  severity: Finding['severity'],
+  code: FindingCode,
+  position: Finding['position'],
+  detail: { message: string; actionId?: string; object?: string },
+): Finding {
+  return {
+    target: target.name,
+    severity,
+    code,
+    message: detail.message,
+    actionId: detail.actionId ?? null,
+    object: detail.object ?? null,
+    position,
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The audit table's shape, shared by every adapter: its columns (the old pipelines' columns
+ * first, then ckpt's), the JSON format of OBJECTS_SNAPSHOT, and reading rows back into
+ * recorded checkpoints and actions. Pure.
+ */
+import type {
+  AuditStatus,
+  CheckpointType,
+  InventoryEntry,
+  ObjectKind,
+  RecordedAction,
+  RecordedCheckpoint,
+} from '../model/observed.js';
+
+/** Columns of CHECKPOINT_AUDIT in order; the first seven are the old pipelines' columns. */
+export const AUDIT_COLUMNS = [
+  'CHECKPOINT_ID',
+  'CHECKPOINT_TIMESTAMP',
+  'CHECKPOINT_TYPE',
+  'DESCRIPTION',
+  'OBJECTS_SNAPSHOT',
+  'OBJECTS_COUNT',
+  'STATUS',
+  'ACTION_ID',
+  'SPEC_HASH',
+  'SPEC',
+  'STEPS',
+  'ERROR',
+  'RUN_ID',
+  'ORIGIN',
+] as const;
+
+/** One inventory entry as stored in OBJECTS_SNAPSHOT (keys shared by both adapters). */
+export interface SnapshotEntry {
+  name: string;
+  type: ObjectKind;
+  created: string;
+  last_altered: string | null;
+  row_count: number | null;
+  bytes: number | null;
+  retention_time: number | null;
+  is_transient: boolean;
+  is_hybrid: boolean;
+  definition: string | null;
+}
+
+/** Inventory entry → stored JSON shape. */
+export function toSnapshotEntry(e: InventoryEntry): SnapshotEntry {
+  return {
+    name: e.name,
+    type: e.kind,
+    created: e.created,
+    last_altered: e.lastAltered,
+    row_count: e.rowCount,
+    bytes: e.bytes,
+    retention_time: e.retentionDays,
+    is_transient: e.transient,
+    is_hybrid: e.hybrid,
+    definition: e.definition,
+  };
+}
+
+/** Stored JSON (text or already parsed) → inventory entries; tolerant of the old pipelines' upper-case keys. */
+export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | null): InventoryEntry[] {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((raw): InventoryEntry[] => {
+    if (raw === null || typeof raw !== 'object') return [];
+    const get = (key: string): unknown => {
+      const r = raw as Record<string, unknown>;
+      return r[key] ?? r[key.toUpperCase()];
+    };
+    const name = get('name');
+    if (typeof name !== 'string') return [];
+    const type = String(get('type') ?? get('kind') ?? 'TABLE').toUpperCase();
+    return [
+      {
+        name,
+        kind: type.includes('VIEW') ? 'VIEW' : 'TABLE',
+        created: toIso(get('created')) ?? '1970-01-01T00:00:00.000Z',
+        lastAltered: toIso(get('last_altered')),
+        rowCount: numberOrNull(get('row_count')),
+        bytes: numberOrNull(get('bytes')),
+        retentionDays: numberOrNull(get('retention_time')),
+        transient: truthy(get('is_transient')),
+        hybrid: truthy(get('is_hybrid')),
+        definition: typeof get('definition') === 'string' ? (get('definition') as string) : null,
+      },
+    ];
+  });
+}
+
+const CHECKPOINT_TYPES = new Set<CheckpointType>(['MANUAL', 'AUTO']);
+
+/** Audit rows (upper-case column keys) → recorded checkpoints and actions. */
+export function readAuditRows(
+  rows: Array<Record<string, unknown>>,
+  toIso: (t: unknown) => string | null,
+): { checkpoints: RecordedCheckpoint[]; actions: RecordedAction[] } {
+  const checkpoints: RecordedCheckpoint[] = [];
+  const actions: RecordedAction[] = [];
+  for (const row of rows) {
+    const type = String(row.CHECKPOINT_TYPE ?? '') as CheckpointType;
+    const timestamp = toIso(row.CHECKPOINT_TIMESTAMP) ?? '1970-01-01T00:00:00.000Z';
+    const status = String(row.STATUS ?? 'ACTIVE') as AuditStatus;
+    if (typeof row.ACTION_ID === 'string' && row.ACTION_ID !== '') {
+      actions.push({
+        actionId: row.ACTION_ID,
+        specHash: String(row.SPEC_HASH ?? ''),
+        timestamp,
+        status: status === 'APPLIED' ? 'APPLIED' : 'FAILED',
+        error: typeof row.ERROR === 'string' ? row.ERROR : null,
+      });
+    } else if (CHECKPOINT_TYPES.has(type)) {
+      checkpoints.push({
+        id: String(row.CHECKPOINT_ID),
+        timestamp,
+        type,
+        description: String(row.DESCRIPTION ?? ''),
+        status,
+        objects: parseSnapshot(row.OBJECTS_SNAPSHOT, toIso),
+      });
+    }
+  }
+  return { checkpoints, actions };
+}
+
+function numberOrNull(v: unknown): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 'YES' || v === 'true' || v === 1 || v === '1';
+}

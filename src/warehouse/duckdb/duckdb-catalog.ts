@@ -1,0 +1,75 @@
+/**
+ * SQL over DuckDB's catalog for one target schema: live tables and views (as stored, without
+ * the audit table), ckpt's hidden schema `_ckpt` (registry of first-seen times, trash of tables
+ * ckpt dropped) and the conversions of DuckDB timestamps to ISO-8601.
+ */
+
+/** The hidden schema; never a target, never in a plan. */
+export const INTERNAL_SCHEMA = '_ckpt';
+
+/** ISO format for DuckDB strftime (millisecond precision, UTC session). */
+export const ISO_FORMAT = "'%Y-%m-%dT%H:%M:%S.%gZ'";
+
+/** A DuckDB timestamp rendered by getRowObjectsJson (`2026-11-27 02:31:25.27+00`) → ISO. */
+export function duckTimeToIso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value);
+  const normalised = text.includes('T') ? text : text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  const ms = Date.parse(normalised);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/** A SQL string literal for DuckDB (no backslash escapes in DuckDB strings). */
+export function duckLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Statements creating the hidden schema (idempotent). */
+export const INTERNAL_DDL = `
+CREATE SCHEMA IF NOT EXISTS ${INTERNAL_SCHEMA};
+CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.objects (
+  schema_name VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+  created TIMESTAMPTZ NOT NULL, sql VARCHAR);
+CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.trash (
+  trash_table VARCHAR NOT NULL, schema_name VARCHAR NOT NULL, name VARCHAR NOT NULL,
+  created TIMESTAMPTZ NOT NULL, dropped_on TIMESTAMPTZ NOT NULL, sql VARCHAR NOT NULL, comment VARCHAR);`;
+
+/** A predicate on a `schema_name` column matching the target schema (DuckDB names are case-insensitive). */
+export function inSchema(schema: string, column = 'schema_name'): string {
+  return `lower(${column}) = lower(${duckLiteral(schema)})`;
+}
+
+/**
+ * Live tables and views of a schema: name, kind, sql, row estimate, comment. Excludes the
+ * audit table, temporary and internal objects (pitfall 4 has its local twin: temp tables).
+ */
+export function liveObjectsQuery(schema: string, auditTable: string): string {
+  const filter = `database_name = current_database() AND ${inSchema(schema)} AND NOT internal AND NOT temporary`;
+  return `
+SELECT table_name AS name, 'TABLE' AS kind, sql, estimated_size::DOUBLE AS row_count, comment
+  FROM duckdb_tables() WHERE ${filter} AND lower(table_name) <> lower(${duckLiteral(auditTable)})
+UNION ALL
+SELECT view_name, 'VIEW', sql, NULL, comment FROM duckdb_views() WHERE ${filter}`;
+}
+
+/**
+ * Brings the registry in line with the live schema: forgets objects no longer there (or views
+ * whose definition changed: a new incarnation), registers new ones as first seen now.
+ */
+export function syncRegistrySql(schema: string, auditTable: string): string {
+  const reg = `${INTERNAL_SCHEMA}.objects`;
+  return `
+CREATE OR REPLACE TEMP TABLE ckpt_live AS ${liveObjectsQuery(schema, auditTable)};
+DELETE FROM ${reg} o WHERE ${inSchema(schema, 'o.schema_name')} AND NOT EXISTS (
+  SELECT 1 FROM ckpt_live l WHERE lower(l.name) = lower(o.name) AND l.kind = o.kind AND (o.kind = 'TABLE' OR l.sql = o.sql));
+INSERT INTO ${reg} SELECT ${duckLiteral(schema)}, l.name, l.kind, now(), l.sql FROM ckpt_live l WHERE NOT EXISTS (
+  SELECT 1 FROM ${reg} o WHERE ${inSchema(schema, 'o.schema_name')} AND lower(o.name) = lower(l.name) AND o.kind = l.kind);
+UPDATE ${reg} o SET sql = l.sql FROM ckpt_live l
+  WHERE ${inSchema(schema, 'o.schema_name')} AND lower(o.name) = lower(l.name) AND o.kind = l.kind AND o.sql IS DISTINCT FROM l.sql;
+DROP TABLE ckpt_live;`;
+}
+
+/** A fresh (unquoted) name for a table's copy in the trash. */
+export function trashTableName(): string {
+  return `trash_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
+}

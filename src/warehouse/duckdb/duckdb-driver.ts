@@ -1,0 +1,96 @@
+/**
+ * Opens the embedded warehouse file (16 KiB blocks, no extension downloads) and runs SQL on it.
+ * Turns DuckDB's cross-process lock error into a message naming the holding process, after a
+ * short wait. The only module that imports @duckdb/node-api.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CkptError } from '../../model/errors.js';
+
+/** A row as JSON-friendly values: timestamps and big integers come back as strings. */
+export type Row = Record<string, unknown>;
+
+const LOCK_PATTERN = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/s;
+
+/** An open DuckDB file and one connection to it. */
+export class DuckDriver {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating if needed) the file, waiting up to `lockWaitMs` for another process's lock. */
+  static async open(path: string, lockWaitMs: number): Promise<DuckDriver> {
+    await mkdir(dirname(path), { recursive: true });
+    const deadline = Date.now() + lockWaitMs;
+    for (;;) {
+      try {
+        const instance = await DuckDBInstance.create(path, {
+          default_block_size: '16384',
+          autoinstall_known_extensions: 'false',
+          autoload_known_extensions: 'false',
+        });
+        const connection = await instance.connect();
+        await connection.run(`SET TimeZone = 'UTC'`);
+        return new DuckDriver(path, instance, connection);
+      } catch (error) {
+        const match = LOCK_PATTERN.exec(String((error as Error).message));
+        if (match === null) {
+          throw new CkptError('WAREHOUSE_UNREACHABLE', `cannot open the embedded warehouse ${path}: ${(error as Error).message}`, {
+            hint: 'check that the path is writable and the file is a DuckDB database',
+            cause: error,
+          });
+        }
+        if (Date.now() >= deadline) throw await lockError(path, match[1] ?? 'another process', Number(match[2]));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  /** Runs statements (one string may hold several) and returns the last result's rows. */
+  async query(sql: string): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as Row[];
+  }
+
+  /** Runs statements and returns the last result as column names and JSON-friendly rows. */
+  async table(sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
+  }
+
+  /** Runs statements, ignoring results. */
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  /** Runs `body` in one transaction; rolls back on any error (DuckDB DDL is transactional). */
+  async transaction<T>(body: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await body();
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Releases the file lock at once. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+async function lockError(path: string, program: string, pid: number): Promise<CkptError> {
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8')
+    .then((text) => text.split('\0').filter(Boolean).join(' '))
+    .catch(() => program);
+  return new CkptError('WAREHOUSE_LOCKED', `the embedded warehouse ${path} is in use by process ${pid} (${command})`, {
+    hint: 'wait for that command to finish and try again; a running `ckpt daemon` releases the file between reconciles',
+  });
+}

@@ -1,0 +1,303 @@
+/**
+ * The embedded warehouse: implements Warehouse on a DuckDB file. DuckDB has no CREATED and no
+ * UNDROP, so ckpt keeps a registry of first-seen times and copies a table's rows to its hidden
+ * schema when it drops one; restores bring back structure, constraints, comment and rows.
+ */
+import { CkptError } from '../../model/errors.js';
+import type { InventoryEntry, LiveObject, Observed } from '../../model/observed.js';
+import type { Step } from '../../model/plan.js';
+import { displayIdent, quoteIdent } from '../../model/refs.js';
+import { readAuditRows } from '../audit-rows.js';
+import { qualifiedName } from '../sql.js';
+import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
+import { auditDdl, auditName, auditSelect, checkpointInsert, markRestoredTo } from './duckdb-audit.js';
+import {
+  INTERNAL_DDL,
+  INTERNAL_SCHEMA,
+  ISO_FORMAT,
+  duckLiteral,
+  duckTimeToIso,
+  inSchema,
+  liveObjectsQuery,
+  syncRegistrySql,
+  trashTableName,
+} from './duckdb-catalog.js';
+import { DuckDriver } from './duckdb-driver.js';
+
+/** Options for opening the embedded warehouse. */
+export interface DuckWarehouseOptions {
+  /** Path of the DuckDB file (created with its folder if missing). */
+  path: string;
+  /** How long to wait for another process's lock before failing. */
+  lockWaitMs?: number;
+}
+
+/** DuckDB behind the Warehouse interface. */
+export class DuckWarehouse implements Warehouse {
+  readonly capabilities: Capabilities = { nameMatching: 'case-insensitive', transactionalDdl: true, nativeUndrop: false };
+
+  private constructor(private readonly db: DuckDriver) {}
+
+  /** Opens the file; fails with WAREHOUSE_LOCKED (naming the holder) if another process keeps it. */
+  static async open(options: DuckWarehouseOptions): Promise<DuckWarehouse> {
+    return new DuckWarehouse(await DuckDriver.open(options.path, options.lockWaitMs ?? 5000));
+  }
+
+  async observe(target: TargetRef): Promise<Observed> {
+    const [state] = await this.db.query(`SELECT strftime(now(), ${ISO_FORMAT}) AS now,
+      EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND ${inSchema(target.schema)}) AS schema_exists,
+      EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = '${INTERNAL_SCHEMA}') AS internal_exists,
+      EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
+        AND lower(table_name) = lower(${duckLiteral(target.auditTable)})) AS audit_exists`);
+    const now = String(state?.now);
+    const schemaExists = state?.schema_exists === true;
+    const internalExists = state?.internal_exists === true;
+    const auditTableExists = state?.audit_exists === true;
+
+    const live = schemaExists ? await this.db.query(liveObjectsQuery(target.schema, target.auditTable)) : [];
+    const registry = internalExists
+      ? await this.db.query(`SELECT name, kind, strftime(created, ${ISO_FORMAT}) AS created, sql
+          FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)}`)
+      : [];
+    const trash = internalExists
+      ? await this.db.query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on
+          FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} ORDER BY dropped_on DESC`)
+      : [];
+    const audit = auditTableExists ? await this.db.query(auditSelect(target)) : [];
+
+    const known = new Map(registry.map((r) => [`${String(r.kind)}:${String(r.name).toUpperCase()}`, r]));
+    const objects: LiveObject[] = live.map((row) => {
+      const kind = row.kind === 'VIEW' ? 'VIEW' : 'TABLE';
+      const reg = known.get(`${kind}:${String(row.name).toUpperCase()}`);
+      const sameView = kind === 'TABLE' || reg?.sql === row.sql;
+      return {
+        name: String(row.name),
+        kind,
+        created: reg !== undefined && sameView ? String(reg.created) : now,
+        lastAltered: null,
+        rowCount: kind === 'TABLE' && row.row_count !== null ? Number(row.row_count) : null,
+        bytes: null,
+        retentionDays: null,
+        transient: false,
+        hybrid: false,
+        definition: kind === 'VIEW' ? String(row.sql) : null,
+      };
+    });
+    const { checkpoints, actions } = readAuditRows(audit, duckTimeToIso);
+    return {
+      now,
+      nameMatching: this.capabilities.nameMatching,
+      schemaExists,
+      auditTableExists,
+      objects,
+      dropped: trash.map((t) => ({
+        name: String(t.name),
+        kind: 'TABLE',
+        created: String(t.created),
+        droppedOn: String(t.dropped_on),
+        restorableUntil: null,
+      })),
+      checkpoints,
+      actions,
+    };
+  }
+
+  describe(target: TargetRef, step: Step): string[] {
+    const local = { database: null, schema: target.schema };
+    switch (step.kind) {
+      case 'init-audit':
+        return [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`, auditDdl(target)];
+      case 'take-checkpoint':
+        return [`INSERT INTO ${auditName(target)} (...) SELECT ... FROM duckdb_tables() UNION ALL duckdb_views() -- inventory of ${displayIdent(target.schema)}`];
+      case 'drop-object':
+        return step.object.kind === 'VIEW'
+          ? [`DROP VIEW IF EXISTS ${qualifiedName(local, step.object.name)}`]
+          : [
+              `CREATE TABLE ${INTERNAL_SCHEMA}.<trash> AS SELECT * FROM ${qualifiedName(local, step.object.name)}`,
+              `DROP TABLE IF EXISTS ${qualifiedName(local, step.object.name)}`,
+            ];
+      case 'restore-table':
+        return [`-- stored CREATE TABLE of ${displayIdent(step.object.name)}`, `INSERT INTO ${qualifiedName(local, step.object.name)} SELECT * FROM ${INTERNAL_SCHEMA}.<trash>`];
+      case 'recreate-view':
+        return [step.definition];
+      case 'record-action':
+        return [`INSERT INTO ${auditName(target)} (...) VALUES (... ${duckLiteral(step.actionId)} ...)`];
+    }
+  }
+
+  async execute(target: TargetRef, step: Step, run: RunContext): Promise<void> {
+    switch (step.kind) {
+      case 'init-audit':
+        await this.ensureInternal();
+        await this.db.transaction(async () => {
+          await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
+          await this.db.run(auditDdl(target));
+          const [existing] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)} WHERE CHECKPOINT_TYPE = 'SYSTEM_INIT'`);
+          if (Number(existing?.n) === 0) {
+            await this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
+              OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN) VALUES ('SYSTEM_INIT', now(), 'SYSTEM_INIT', 'audit table created by ckpt', 0,
+              'ACTIVE', ${duckLiteral(run.runId)}, ${duckLiteral(JSON.stringify(run.origin))})`);
+          }
+        });
+        return;
+      case 'take-checkpoint':
+        await this.ensureInternal();
+        await this.db.transaction(async () => {
+          const [existing] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)}
+            WHERE CHECKPOINT_ID = ${duckLiteral(step.checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`);
+          if (Number(existing?.n) > 0) return; // taken by an earlier, interrupted run: progress
+          await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+          await this.db.run(
+            checkpointInsert(target, {
+              id: step.checkpointId,
+              type: step.checkpointType,
+              description: step.description,
+              runId: run.runId,
+              origin: JSON.stringify(run.origin),
+            }),
+          );
+        });
+        return;
+      case 'drop-object':
+        await this.ensureInternal();
+        await this.db.transaction(() => this.drop(target, step.object.name, step.object.kind, step.created));
+        return;
+      case 'restore-table':
+        await this.ensureInternal();
+        await this.db.transaction(() => this.restoreTable(target, step.object.name, step.created));
+        return;
+      case 'recreate-view':
+        await this.ensureInternal();
+        await this.db.transaction(() => this.recreateView(target, step.object.name, step.definition));
+        return;
+      case 'record-action':
+        throw new CkptError('INTERNAL', 'record-action is written through recordAction');
+    }
+  }
+
+  async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {
+    await this.db.transaction(async () => {
+      const [now] = await this.db.query(`SELECT strftime(now(), ${ISO_FORMAT}) AS now`);
+      const id = `${record.type}_${String(now?.now).slice(0, 19).replace(/[-T:]/g, '_')}`;
+      await this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
+        OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, ACTION_ID, SPEC_HASH, SPEC, STEPS, ERROR, RUN_ID, ORIGIN)
+        VALUES (${duckLiteral(id)}, now(), ${duckLiteral(record.type)}, ${duckLiteral(`action ${record.actionId}`)},
+        ${duckLiteral(JSON.stringify(record.steps.filter((s) => s.object !== null).map((s) => ({ name: s.object, step: s.kind }))))},
+        ${record.steps.filter((s) => s.object !== null).length}, ${duckLiteral(record.status)}, ${duckLiteral(record.actionId)},
+        ${duckLiteral(record.specHash)}, ${duckLiteral(JSON.stringify(record.spec))}, ${duckLiteral(JSON.stringify(record.steps))},
+        ${record.error === null ? 'NULL' : duckLiteral(record.error)}, ${duckLiteral(run.runId)}, ${duckLiteral(JSON.stringify(run.origin))})`);
+      if (record.status === 'APPLIED' && record.checkpointId !== null && (record.type === 'RESET' || record.type === 'RESTORE')) {
+        await this.db.run(markRestoredTo(target, record.checkpointId));
+      }
+      await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+    });
+  }
+
+  async query(target: TargetRef, sql: string): Promise<QueryResult> {
+    await this.ensureInternal();
+    await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}; USE ${quoteIdent(target.schema)}`);
+    const before = await this.tableOids(target);
+    try {
+      return await this.db.table(sql);
+    } catch (error) {
+      throw new CkptError('SQL_FAILED', (error as Error).message, { cause: error });
+    } finally {
+      // Objects created through ckpt get an exact creation time; a table whose oid changed
+      // within this command was dropped and re-created: a new incarnation.
+      const after = await this.tableOids(target);
+      const recreated = [...after].filter(([name, oid]) => before.has(name) && before.get(name) !== oid).map(([name]) => name);
+      if (recreated.length > 0) {
+        await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)} AND kind = 'TABLE'
+          AND upper(name) IN (${recreated.map(duckLiteral).join(', ')})`);
+      }
+      if (after.size > 0 || before.size > 0) await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private async tableOids(target: TargetRef): Promise<Map<string, string>> {
+    const rows = await this.db.query(`SELECT upper(table_name) AS name, table_oid::VARCHAR AS oid FROM duckdb_tables()
+      WHERE database_name = current_database() AND ${inSchema(target.schema)}`);
+    return new Map(rows.map((r) => [String(r.name), String(r.oid)]));
+  }
+
+  private ensured = false;
+  private async ensureInternal(): Promise<void> {
+    if (this.ensured) return;
+    await this.db.run(INTERNAL_DDL);
+    this.ensured = true;
+  }
+
+  private async liveRow(target: TargetRef, name: string): Promise<{ kind: string; sql: string; comment: string | null } | undefined> {
+    const rows = await this.db.query(`SELECT kind, sql, comment FROM (${liveObjectsQuery(target.schema, target.auditTable)})
+      WHERE lower(name) = lower(${duckLiteral(name)})`);
+    const row = rows[0];
+    return row === undefined ? undefined : { kind: String(row.kind), sql: String(row.sql), comment: row.comment === null ? null : String(row.comment) };
+  }
+
+  /** Drops an object; a table's rows, DDL and comment go to the trash first (same transaction). */
+  private async drop(target: TargetRef, name: string, kind: InventoryEntry['kind'], created: string): Promise<void> {
+    const live = await this.liveRow(target, name);
+    if (live === undefined) return; // already gone: progress (pitfall 11's local twin)
+    const object = qualifiedName({ database: null, schema: target.schema }, name);
+    if (kind === 'VIEW' || live.kind === 'VIEW') {
+      await this.db.run(`DROP VIEW IF EXISTS ${object}`);
+    } else {
+      const trash = trashTableName();
+      await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(trash)} AS SELECT * FROM ${object}`);
+      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.trash VALUES (${duckLiteral(trash)}, ${duckLiteral(target.schema)},
+        ${duckLiteral(name)}, ${duckLiteral(created)}::TIMESTAMPTZ, now(), ${duckLiteral(live.sql)},
+        ${live.comment === null ? 'NULL' : duckLiteral(live.comment)})`);
+      await this.db.run(`DROP TABLE ${object}`);
+    }
+    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckLiteral(name)})`);
+  }
+
+  /** Brings a table back from the trash: its DDL, then its rows, then its comment. */
+  private async restoreTable(target: TargetRef, name: string, created: string): Promise<void> {
+    const [kept] = await this.db.query(`SELECT trash_table, sql, comment FROM ${INTERNAL_SCHEMA}.trash
+      WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckLiteral(name)}) AND created = ${duckLiteral(created)}::TIMESTAMPTZ
+      ORDER BY dropped_on DESC LIMIT 1`);
+    const live = await this.liveRow(target, name);
+    if (kept === undefined) {
+      if (live?.kind === 'TABLE') return; // restored by an earlier, interrupted run: progress
+      throw new CkptError('OBJECT_MISSING', `no kept copy of ${displayIdent(name)} (created ${created}) to restore`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    if (live !== undefined) {
+      throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: an object of that name exists`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    const object = qualifiedName({ database: null, schema: target.schema }, name);
+    await this.db.run(`USE ${quoteIdent(target.schema)}`);
+    await this.db.run(String(kept.sql));
+    await this.db.run(`INSERT INTO ${object} SELECT * FROM ${INTERNAL_SCHEMA}.${quoteIdent(String(kept.trash_table))}`);
+    if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckLiteral(String(kept.comment))}`);
+    await this.db.run(`DROP TABLE ${INTERNAL_SCHEMA}.${quoteIdent(String(kept.trash_table))}`);
+    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.trash WHERE trash_table = ${duckLiteral(String(kept.trash_table))}`);
+    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects VALUES (${duckLiteral(target.schema)}, ${duckLiteral(name)}, 'TABLE',
+      ${duckLiteral(created)}::TIMESTAMPTZ, (SELECT sql FROM duckdb_tables() WHERE database_name = current_database()
+      AND ${inSchema(target.schema)} AND lower(table_name) = lower(${duckLiteral(name)})))`);
+  }
+
+  /** Re-creates a view from its captured definition (DuckDB has no UNDROP either). */
+  private async recreateView(target: TargetRef, name: string, definition: string): Promise<void> {
+    const live = await this.liveRow(target, name);
+    if (live?.kind === 'VIEW' && live.sql === definition) return; // already back: progress
+    if (live !== undefined) {
+      throw new CkptError('NAME_TAKEN', `cannot re-create view ${displayIdent(name)}: an object of that name exists`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    await this.db.run(`USE ${quoteIdent(target.schema)}`);
+    await this.db.run(definition);
+    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects SELECT ${duckLiteral(target.schema)}, view_name, 'VIEW', now(), sql
+      FROM duckdb_views() WHERE database_name = current_database() AND ${inSchema(target.schema)}
+      AND lower(view_name) = lower(${duckLiteral(name)})`);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The contract every adapter must meet, written once: for each seed operation (checkpoint,
+ * cleanup since, full cleanup, restore of a table and of a view, reset) apply on a real
+ * warehouse, check the schema and the audit rows, then plan again and expect nothing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Action, Target } from '../../src/model/desired.js';
+import { silentLogger } from '../../src/model/logger.js';
+import type { Observed } from '../../src/model/observed.js';
+import type { Plan } from '../../src/model/plan.js';
+import { Session } from '../../src/engine/session.js';
+import type { TargetOutcome } from '../../src/apply/apply.js';
+import type { Warehouse } from '../../src/warehouse/warehouse.js';
+import { action, desired } from '../support/desired.js';
+import type { Fixture, Harness } from './harness.js';
+
+/** Plans and applies a target on the fixture's warehouse. */
+async function reconcile(fx: Fixture, t: Target): Promise<{ plan: Plan; outcomes: TargetOutcome[] }> {
+  const session = sessionOn(fx.warehouse, t);
+  const { plan } = await session.plan([t]);
+  const outcomes = await session.apply(plan);
+  return { plan, outcomes };
+}
+
+/** Plans only. */
+async function planOnly(fx: Fixture, t: Target): Promise<Plan> {
+  return (await sessionOn(fx.warehouse, t).plan([t])).plan;
+}
+
+function sessionOn(warehouse: Warehouse, t: Target): Session {
+  const shared: Warehouse = Object.create(warehouse, { close: { value: async () => {} } });
+  return new Session(desired([t]), { logger: silentLogger, command: 'test', open: async () => shared });
+}
+
+async function observe(fx: Fixture, t: Target): Promise<Observed> {
+  return fx.warehouse.observe({ name: t.name, database: t.database, schema: t.schema, auditTable: t.auditTable });
+}
+
+const names = (o: Observed) => o.objects.map((x) => `${x.kind}:${x.name.toUpperCase()}`).sort();
+
+async function expectConverged(fx: Fixture, t: Target): Promise<void> {
+  const again = await planOnly(fx, t);
+  expect(again.targets[0]?.steps ?? []).toEqual([]);
+  expect(again.targets[0]?.findings.filter((f) => f.severity === 'blocker') ?? []).toEqual([]);
+}
+
+function expectAllSucceeded(outcomes: TargetOutcome[]): void {
+  const failures = outcomes.flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
+  expect(failures).toEqual([]);
+}
+
+const SEED = [
+  'CREATE TABLE orders (id INTEGER, amount INTEGER, note VARCHAR)',
+  "INSERT INTO orders VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c')",
+  'CREATE TABLE customers (id INTEGER, name VARCHAR)',
+  "INSERT INTO customers VALUES (1, 'Acme')",
+  'CREATE VIEW v_orders AS SELECT id, amount FROM orders',
+];
+
+/** Registers the contract tests for one adapter. */
+export function contractSuite(harness: Harness): void {
+  describe(`contract: ${harness.name}`, () => {
+    let fx: Fixture;
+    let base: Target;
+    const withBaseline = (actions: Action[] = [], extra: Partial<Target> = {}): Target => ({
+      ...base,
+      checkpoints: [{ id: 'baseline', description: 'before the demo', position: { line: 1, col: 1 } }],
+      actions,
+      ...extra,
+    });
+
+    beforeEach(async () => {
+      fx = await harness.fresh();
+      base = fx.base;
+      for (const statement of SEED) await fx.sql(statement);
+    });
+    afterEach(async () => fx.close());
+
+    it('takes a declared checkpoint with an inventory, once', async () => {
+      const t = withBaseline();
+      const { plan, outcomes } = await reconcile(fx, t);
+      expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['init-audit', 'take-checkpoint']);
+      expectAllSucceeded(outcomes);
+      const after = await observe(fx, t);
+      expect(after.auditTableExists).toBe(true);
+      const baseline = after.checkpoints.find((c) => c.id === 'baseline');
+      expect(baseline?.type).toBe('MANUAL');
+      expect(baseline?.status).toBe('ACTIVE');
+      expect(baseline?.description).toBe('before the demo');
+      expect(baseline?.objects.map((o) => `${o.kind}:${o.name.toUpperCase()}`).sort()).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
+      expect(baseline?.objects.find((o) => o.kind === 'VIEW')?.definition).toMatch(/select/i);
+      await expectConverged(fx, t);
+    });
+
+    it('cleans up objects created since a checkpoint, views first, keeping the rest', async () => {
+      await reconcile(fx, withBaseline());
+      await fx.sql('CREATE TABLE extra (id INTEGER)');
+      await fx.sql('CREATE VIEW v_extra AS SELECT id FROM extra');
+      const t = withBaseline([action('after-demo', { kind: 'cleanup', since: 'baseline' })]);
+      const { plan, outcomes } = await reconcile(fx, t);
+      const steps = plan.targets[0]?.steps ?? [];
+      expect(steps.map((s) => `${s.kind}:${'object' in s ? s.object.name.toUpperCase() : ''}`)).toEqual([
+        'drop-object:V_EXTRA',
+        'drop-object:EXTRA',
+        'record-action:',
+      ]);
+      expectAllSucceeded(outcomes);
+      const after = await observe(fx, t);
+      expect(names(after)).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
+      expect(after.actions).toMatchObject([{ actionId: 'after-demo', status: 'APPLIED' }]);
+      await expectConverged(fx, t);
+    });
+
+    it('full cleanup drops everything but the audit table and protected names', async () => {
+      await fx.sql('CREATE TABLE ref_codes (code VARCHAR)');
+      await reconcile(fx, withBaseline());
+      const t = withBaseline([action('wipe', { kind: 'full-cleanup' })], { protect: ['REF_*'] });
+      const { outcomes } = await reconcile(fx, t);
+      expectAllSucceeded(outcomes);
+      const after = await observe(fx, t);
+      expect(names(after)).toEqual(['TABLE:REF_CODES']);
+      expect(after.auditTableExists).toBe(true);
+      expect(after.checkpoints.map((c) => c.id)).toEqual(['baseline']);
+      await expectConverged(fx, t);
+    });
+
+    it('restores a table with its rows', async () => {
+      const wipe = action('wipe', { kind: 'full-cleanup' });
+      await reconcile(fx, withBaseline([wipe]));
+      expect(names(await observe(fx, base))).toEqual([]);
+      const t = withBaseline([wipe, action('bring-back', { kind: 'restore', from: 'baseline', objects: ['ORDERS'] })]);
+      const { plan, outcomes } = await reconcile(fx, t);
+      expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['restore-table', 'record-action']);
+      expectAllSucceeded(outcomes);
+      expect(names(await observe(fx, t))).toEqual(['TABLE:ORDERS']);
+      const rows = await fx.sql('SELECT id, amount, note FROM orders ORDER BY id');
+      expect(rows.map((r) => r.map((v) => String(v)))).toEqual([['1', '10', 'a'], ['2', '20', 'b'], ['3', '30', 'c']]);
+      await expectConverged(fx, t);
+    });
+
+    it('restores a table dropped outside ckpt only where the warehouse kept it', async () => {
+      await reconcile(fx, withBaseline());
+      await fx.sql('DROP TABLE customers');
+      const t = withBaseline([action('bring-back', { kind: 'restore', from: 'baseline', objects: ['CUSTOMERS'] })]);
+      const plan = await planOnly(fx, t);
+      if (fx.warehouse.capabilities.nativeUndrop) {
+        expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['restore-table', 'record-action']);
+        expectAllSucceeded((await reconcile(fx, t)).outcomes);
+        expect(names(await observe(fx, t))).toContain('TABLE:CUSTOMERS');
+        await expectConverged(fx, t);
+      } else {
+        expect(plan.targets[0]?.steps).toEqual([]);
+        expect(plan.targets[0]?.findings).toMatchObject([{ code: 'NOT_RESTORABLE', severity: 'blocker', actionId: 'bring-back' }]);
+      }
+    });
+
+    it('re-creates a dropped view from its captured definition', async () => {
+      await reconcile(fx, withBaseline());
+      await fx.sql('DROP VIEW v_orders');
+      const t = withBaseline([action('views-back', { kind: 'restore', from: 'baseline', objects: null })]);
+      const { plan, outcomes } = await reconcile(fx, t);
+      expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['recreate-view', 'record-action']);
+      expectAllSucceeded(outcomes);
+      const rows = await fx.sql('SELECT count(*) FROM v_orders');
+      expect(Number(rows[0]?.[0])).toBe(3);
+      await expectConverged(fx, t);
+    });
+
+    it('resets: drops what is new, brings back what is missing, marks the checkpoint', async () => {
+      const wipe = action('wipe', { kind: 'full-cleanup' });
+      await reconcile(fx, withBaseline([wipe]));
+      await fx.sql('CREATE TABLE extra (id INTEGER)');
+      const t = withBaseline([wipe, action('reset-friday', { kind: 'reset', to: 'baseline' })]);
+      const { plan, outcomes } = await reconcile(fx, t);
+      expect(plan.targets[0]?.steps.map((s) => `${s.kind}:${'object' in s ? s.object.name.toUpperCase() : ''}`)).toEqual([
+        'drop-object:EXTRA',
+        'restore-table:CUSTOMERS',
+        'restore-table:ORDERS',
+        'recreate-view:V_ORDERS',
+        'record-action:',
+      ]);
+      expectAllSucceeded(outcomes);
+      const after = await observe(fx, t);
+      expect(names(after)).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
+      expect(after.checkpoints.find((c) => c.id === 'baseline')?.status).toBe('RESTORED_TO');
+      expect(Number((await fx.sql('SELECT count(*) FROM v_orders'))[0]?.[0])).toBe(3);
+      await expectConverged(fx, t);
+    });
+  });
+}

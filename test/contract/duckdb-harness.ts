@@ -1,0 +1,29 @@
+/**
+ * The contract harness for the embedded warehouse: a DuckDB file in a temp folder per test.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { target } from '../support/desired.js';
+import type { Harness } from './harness.js';
+
+/** Harness over a temp DuckDB file. */
+export const duckdbHarness: Harness = {
+  name: 'duckdb',
+  async fresh() {
+    const dir = await mkdtemp(join(tmpdir(), 'ckpt-contract-'));
+    const warehouse = await DuckWarehouse.open({ path: join(dir, 'local.duckdb') });
+    const base = target({ schema: 'DEMO' });
+    const ref = { name: base.name, database: null, schema: base.schema, auditTable: base.auditTable };
+    return {
+      warehouse,
+      base,
+      sql: async (statement) => (await warehouse.query(ref, statement)).rows,
+      close: async () => {
+        await warehouse.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};

@@ -1,0 +1,22 @@
+/**
+ * What the contract suite needs from an adapter: a fresh warehouse holding an empty target
+ * schema, a way to run setup SQL in it, and how to tear it down.
+ */
+import type { Target } from '../../src/model/desired.js';
+import type { Warehouse } from '../../src/warehouse/warehouse.js';
+
+/** A fresh, empty target on some adapter. */
+export interface Fixture {
+  warehouse: Warehouse;
+  /** The target, with schema and connection filled in; tests add checkpoints and actions. */
+  base: Target;
+  /** Runs setup SQL in the target schema (the way `ckpt sql` does). */
+  sql(statement: string): Promise<unknown[][]>;
+  close(): Promise<void>;
+}
+
+/** An adapter under contract. */
+export interface Harness {
+  name: string;
+  fresh(): Promise<Fixture>;
+}
