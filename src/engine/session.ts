@@ -43,6 +43,14 @@ export function selectTargets(desired: Desired, name: string | undefined): Targe
   return found;
 }
 
+/** The one target a single-target command acts on; several need --target. */
+export function singleTarget(targets: Target[], file: string): Target {
+  if (targets.length === 1 && targets[0] !== undefined) return targets[0];
+  throw new CkptError('TARGET_UNKNOWN', `${file} has ${targets.length} targets; say which one`, {
+    hint: `add --target with one of: ${targets.map((t) => t.name).join(', ')}`,
+  });
+}
+
 /** One command's use of the warehouses. */
 export class Session {
   private readonly warehouses = new Map<string, Promise<Warehouse>>();

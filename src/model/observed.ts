@@ -56,13 +56,26 @@ export interface RecordedCheckpoint {
   objects: InventoryEntry[];
 }
 
+/** What one step of an action did, as recorded in the audit table. */
+export interface StepRecord {
+  kind: string;
+  object: string | null;
+  outcome: 'succeeded' | 'failed';
+  error: string | null;
+}
+
 /** An action recorded in the audit table (applied or failed). */
 export interface RecordedAction {
   actionId: string;
+  type: CheckpointType;
   specHash: string;
   timestamp: string;
   status: 'APPLIED' | 'FAILED';
   error: string | null;
+  steps: StepRecord[];
+  runId: string | null;
+  /** The git commit of the config the run acted on, when known. */
+  commit: string | null;
 }
 
 /** Everything the planner needs to know about one target. */

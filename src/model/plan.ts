@@ -26,7 +26,7 @@ interface StepBase {
 
 /** One thing apply does, discriminated on `kind`. */
 export type Step =
-  | (StepBase & { kind: 'init-audit' })
+  | (StepBase & { kind: 'init-audit'; auditTable: string })
   | (StepBase & { kind: 'take-checkpoint'; checkpointId: string; checkpointType: 'MANUAL' | 'AUTO'; description: string })
   | (StepBase & { kind: 'drop-object'; object: StepObject; created: string; cause: DropCause })
   | (StepBase & { kind: 'restore-table'; object: StepObject; created: string; checkpointId: string })

@@ -47,6 +47,7 @@ export function planTarget(target: Target, observed: Observed): TargetPlan {
     steps.push({
       ...base,
       kind: 'init-audit',
+      auditTable: target.auditTable,
       group: 'audit',
       reason: `audit table ${displayIdent(target.auditTable)} does not exist yet`,
     });

@@ -10,6 +10,7 @@ import type {
   ObjectKind,
   RecordedAction,
   RecordedCheckpoint,
+  StepRecord,
 } from '../model/observed.js';
 
 /** Columns of CHECKPOINT_AUDIT in order; the first seven are the old pipelines' columns. */
@@ -108,8 +109,12 @@ export function readAuditRows(
         actionId: row.ACTION_ID,
         specHash: String(row.SPEC_HASH ?? ''),
         timestamp,
+        type,
         status: status === 'APPLIED' ? 'APPLIED' : 'FAILED',
         error: typeof row.ERROR === 'string' ? row.ERROR : null,
+        steps: parseJson<StepRecord[]>(row.STEPS, []),
+        runId: typeof row.RUN_ID === 'string' ? row.RUN_ID : null,
+        commit: parseJson<{ commit?: string | null }>(row.ORIGIN, {}).commit ?? null,
       });
     } else if (CHECKPOINT_TYPES.has(type)) {
       checkpoints.push({
@@ -123,6 +128,16 @@ export function readAuditRows(
     }
   }
   return { checkpoints, actions };
+}
+
+function parseJson<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value !== 'string') return value as T;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return fallback;
+  }
 }
 
 function numberOrNull(v: unknown): number | null {

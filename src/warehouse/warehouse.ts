@@ -4,7 +4,7 @@
  * `if (dialect === ...)` in the core.
  */
 import type { NameMatching } from '../model/refs.js';
-import type { Observed, CheckpointType, AuditStatus } from '../model/observed.js';
+import type { Observed, CheckpointType, AuditStatus, StepRecord } from '../model/observed.js';
 import type { Step } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
 
@@ -39,14 +39,6 @@ export interface RunContext {
   origin: Origin;
   /** Label of what is running, e.g. `reconcile` or `checkpoint create`; goes into QUERY_TAG. */
   command: string;
-}
-
-/** What one step did, as recorded in the audit table. */
-export interface StepRecord {
-  kind: Step['kind'];
-  object: string | null;
-  outcome: 'succeeded' | 'failed';
-  error: string | null;
 }
 
 /** The audit row of an action (applied or failed). */

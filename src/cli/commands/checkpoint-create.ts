@@ -1,0 +1,49 @@
+/**
+ * `ckpt checkpoint create`: an ad-hoc checkpoint of one target, id generated as
+ * CP_YYYY_MM_DD_HH_MI_SS (warehouse clock) unless --id is given. Never retakes an id.
+ */
+import { selectTargets, singleTarget } from '../../engine/session.js';
+import { CkptError } from '../../model/errors.js';
+import type { Plan } from '../../model/plan.js';
+import { planAdHocCheckpoint } from '../../plan/ad-hoc.js';
+import { loadDesired } from '../config-file.js';
+import { withSession, type CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { toJsonText } from '../json.js';
+
+/** Options of `ckpt checkpoint create`. */
+export interface CheckpointCreateOptions {
+  file?: string;
+  target?: string;
+  id?: string;
+  description?: string;
+  json?: boolean;
+}
+
+/** Runs the command and returns its exit code. */
+export async function checkpointCreateCommand(ctx: CliContext, options: CheckpointCreateOptions): Promise<number> {
+  if (options.id !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/.test(options.id)) {
+    throw new CkptError('CONFIG_INVALID', `checkpoint id ${JSON.stringify(options.id)} is not valid`, {
+      hint: 'use letters, digits, _, . and - (not starting with . or -), at most 255 characters',
+    });
+  }
+  const desired = await loadDesired(options.file, ctx.out);
+  const target = singleTarget(selectTargets(desired, options.target), desired.file);
+  return withSession(ctx, desired, 'checkpoint create', async (session) => {
+    const observed = await session.observe([target]);
+    const obs = observed.get(target.name);
+    if (obs === undefined) throw new CkptError('INTERNAL', 'target not observed');
+    const targetPlan = planAdHocCheckpoint(target, obs, options.id, options.description ?? '');
+    const plan: Plan = { formatVersion: 1, generatedAt: obs.now, configFile: desired.file, configHash: desired.sourceHash, targets: [targetPlan] };
+    const [outcome] = await session.apply(plan);
+    const step = targetPlan.steps.find((s) => s.kind === 'take-checkpoint');
+    const id = step?.kind === 'take-checkpoint' ? step.checkpointId : '';
+    if (outcome?.failed) {
+      const error = outcome.steps.find((s) => s.outcome === 'failed')?.error ?? 'unknown error';
+      throw new CkptError('STEP_FAILED', `checkpoint ${id} was not taken: ${error}`);
+    }
+    if (options.json === true) ctx.out.data(toJsonText({ formatVersion: 1, target: target.name, checkpointId: id }));
+    else ctx.out.message(`Checkpoint ${id} taken of ${targetPlan.location} (${obs.objects.length} objects).`);
+    return ExitCode.ok;
+  });
+}

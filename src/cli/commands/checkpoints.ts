@@ -1,0 +1,47 @@
+/**
+ * `ckpt checkpoints`: the checkpoints recorded in each target's audit table (id, taken, type,
+ * description, objects, status), as a table or --json.
+ */
+import { selectTargets } from '../../engine/session.js';
+import { displayTime } from '../../model/time.js';
+import { loadDesired } from '../config-file.js';
+import { withSession, type CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { toJsonText } from '../json.js';
+import { renderTable } from '../render-table.js';
+
+/** Runs the command and returns its exit code. */
+export async function checkpointsCommand(ctx: CliContext, options: { file?: string; target?: string; json?: boolean }): Promise<number> {
+  const desired = await loadDesired(options.file, ctx.out);
+  const targets = selectTargets(desired, options.target);
+  return withSession(ctx, desired, 'checkpoints', async (session) => {
+    const observed = await session.observe(targets);
+    const listing = targets.map((t) => ({
+      target: t.name,
+      checkpoints: (observed.get(t.name)?.checkpoints ?? []).map((c) => ({
+        id: c.id,
+        timestamp: c.timestamp,
+        type: c.type,
+        description: c.description,
+        objectsCount: c.objects.length,
+        status: c.status,
+      })),
+    }));
+    if (options.json === true) {
+      ctx.out.data(toJsonText({ formatVersion: 1, targets: listing }));
+      return ExitCode.ok;
+    }
+    for (const t of listing) {
+      ctx.out.data(`Target ${t.target}`);
+      ctx.out.data(
+        t.checkpoints.length === 0
+          ? '  no checkpoints yet'
+          : renderTable(
+              ['ID', 'TAKEN', 'TYPE', 'DESCRIPTION', 'OBJECTS', 'STATUS'],
+              t.checkpoints.map((c) => [c.id, displayTime(c.timestamp), c.type, c.description, String(c.objectsCount), c.status]),
+            ),
+      );
+    }
+    return ExitCode.ok;
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * `ckpt reconcile`: observe, plan, show the plan, then (unless --plan) ask for consent before
+ * any destructive step and apply. Exit 2 with --detailed-exitcode when changes are pending,
+ * 3 when consent is missing off a TTY, 1 when a step failed or a blocker holds an action back.
+ */
+import type { TargetOutcome } from '../../apply/apply.js';
+import { selectTargets } from '../../engine/session.js';
+import { CkptError } from '../../model/errors.js';
+import { hasBlockers, hasChanges, isDestructive, type Plan } from '../../model/plan.js';
+import { loadDesired } from '../config-file.js';
+import { withSession, type CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { toJsonText } from '../json.js';
+import { progressReporter } from '../progress.js';
+import { ask, canPrompt } from '../prompt.js';
+import { renderPlan, stepTitle } from '../render-plan.js';
+
+/** Options of `ckpt reconcile`. */
+export interface ReconcileOptions {
+  file?: string;
+  target?: string;
+  plan?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  detailedExitcode?: boolean;
+}
+
+/** Runs the command and returns its exit code. */
+export async function reconcileCommand(ctx: CliContext, options: ReconcileOptions): Promise<number> {
+  const desired = await loadDesired(options.file, ctx.out);
+  const targets = selectTargets(desired, options.target);
+  return withSession(ctx, desired, 'reconcile', async (session) => {
+    const { plan } = await session.plan(targets);
+    const pending = hasChanges(plan);
+    if (options.plan === true || !pending) {
+      if (options.json === true) ctx.out.data(toJsonText(plan));
+      else ctx.out.data(renderPlan(plan, ctx.out));
+      if (hasBlockers(plan)) return ExitCode.error;
+      return pending && options.detailedExitcode === true ? ExitCode.changesPending : ExitCode.ok;
+    }
+    if (options.json !== true) ctx.out.data(renderPlan(plan, ctx.out));
+    await confirm(plan, options);
+    const outcomes = await session.apply(plan, progressReporter(ctx.out));
+    if (options.json === true) ctx.out.data(toJsonText({ ...plan, outcomes: outcomeSummary(outcomes) }));
+    else reportOutcomes(ctx, plan, outcomes);
+    return outcomes.some((o) => o.failed) || hasBlockers(plan) ? ExitCode.error : ExitCode.ok;
+  });
+}
+
+/** Destructive steps need `--yes`, or a typed `yes` at a terminal. */
+async function confirm(plan: Plan, options: ReconcileOptions): Promise<void> {
+  const destructive = plan.targets.flatMap((t) => t.steps).filter(isDestructive).length;
+  if (destructive === 0 || options.yes === true) return;
+  if (!canPrompt()) {
+    throw new CkptError('CONSENT_REQUIRED', `the plan drops ${destructive} object${destructive === 1 ? '' : 's'} and no one is at a terminal to confirm`, {
+      hint: 'review the plan above, then run again with --yes',
+    });
+  }
+  const answer = await ask(`\nThe plan drops ${destructive} object${destructive === 1 ? '' : 's'}. Apply it? Only 'yes' will be accepted: `);
+  if (answer !== 'yes') throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
+}
+
+function outcomeSummary(outcomes: TargetOutcome[]) {
+  return outcomes.map((o) => ({
+    target: o.target,
+    failed: o.failed,
+    steps: o.steps.map((s) => ({ kind: s.step.kind, group: s.step.group, outcome: s.outcome, error: s.error })),
+  }));
+}
+
+function reportOutcomes(ctx: CliContext, plan: Plan, outcomes: TargetOutcome[]): void {
+  for (const outcome of outcomes) {
+    const location = plan.targets.find((t) => t.target === outcome.target)?.location ?? outcome.target;
+    const done = outcome.steps.filter((s) => s.outcome === 'succeeded').length;
+    for (const failed of outcome.steps.filter((s) => s.outcome === 'failed')) {
+      ctx.out.message(`${ctx.out.paint('red', 'error')}: ${stepTitle(failed.step, location)} failed: ${failed.error ?? ''}`);
+    }
+    const skipped = outcome.steps.filter((s) => s.outcome === 'skipped').length;
+    ctx.out.message(
+      outcome.failed
+        ? `Target ${outcome.target}: ${done} of ${outcome.steps.length} steps applied, ${skipped} not attempted; the failed action is recorded FAILED and will be planned again.`
+        : `Target ${outcome.target}: ${done} step${done === 1 ? '' : 's'} applied.`,
+    );
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Finds and loads the config for a command: `-f FILE`, else $CKPT_FILE, else
+ * ./checkpoints.yaml. Prints diagnostics (file:line:col) and warnings; invalid files stop the
+ * command before any connection is opened.
+ */
+import { resolve } from 'node:path';
+import { formatDiagnostic } from '../config/format.js';
+import { loadConfigFile } from '../config/load.js';
+import type { Desired } from '../model/desired.js';
+import { CkptError } from '../model/errors.js';
+import type { Output } from './io.js';
+
+/** The config path a command uses. */
+export function configPath(file: string | undefined): string {
+  return resolve(file ?? process.env.CKPT_FILE ?? 'checkpoints.yaml');
+}
+
+/** Loads and validates, printing diagnostics; throws CONFIG_INVALID when the file is not usable. */
+export async function loadDesired(file: string | undefined, out: Output): Promise<Desired> {
+  const path = configPath(file);
+  const result = await loadConfigFile(path);
+  if (!result.ok) {
+    for (const d of result.diagnostics) out.message(formatDiagnostic(d));
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new CkptError('CONFIG_INVALID', `${path} has ${errors} error${errors === 1 ? '' : 's'}; nothing was done`, {
+      hint: 'fix the lines above and run `ckpt validate`',
+    });
+  }
+  for (const w of result.warnings) out.message(formatDiagnostic(w));
+  return result.desired;
+}

@@ -1,0 +1,26 @@
+/**
+ * What every command gets: output, logger, and the global options; plus running a session
+ * that is always closed.
+ */
+import type { Desired } from '../model/desired.js';
+import type { Logger } from '../model/logger.js';
+import { Session } from '../engine/session.js';
+import type { Output } from './io.js';
+
+/** Shared state of one CLI invocation. */
+export interface CliContext {
+  out: Output;
+  logger: Logger;
+  /** Milliseconds to wait for the embedded warehouse's lock. */
+  lockWaitMs: number;
+}
+
+/** Runs `body` with a session on `desired`, closing it whatever happens. */
+export async function withSession<T>(ctx: CliContext, desired: Desired, command: string, body: (session: Session) => Promise<T>): Promise<T> {
+  const session = new Session(desired, { logger: ctx.logger, command, lockWaitMs: ctx.lockWaitMs });
+  try {
+    return await body(session);
+  } finally {
+    await session.close();
+  }
+}

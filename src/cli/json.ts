@@ -1,0 +1,20 @@
+/**
+ * JSON output at the CLI boundary: internal camelCase values become snake_case documents
+ * (the published schemas under schemas/ describe them), and back for saved plans.
+ */
+
+const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Deeply renames object keys from camelCase to snake_case. */
+export function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [toSnake(k), snakeKeys(v)]));
+  }
+  return value;
+}
+
+/** Pretty JSON text of a value, snake_cased. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(snakeKeys(value), null, 2);
+}

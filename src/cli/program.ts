@@ -1,0 +1,139 @@
+/**
+ * The `ckpt` program: parses arguments (commander), runs one command, and turns its
+ * result or error into text on stderr and an exit code. The only place errors become exit codes.
+ */
+import { Command, Option } from 'commander';
+import { CkptError } from '../model/errors.js';
+import { checkpointCreateCommand } from './commands/checkpoint-create.js';
+import { checkpointsCommand } from './commands/checkpoints.js';
+import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
+import { reconcileCommand } from './commands/reconcile.js';
+import { sqlCommand } from './commands/sql.js';
+import { validateCommand } from './commands/validate.js';
+import type { CliContext } from './context.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
+import { Output } from './io.js';
+import { createLogger } from './logger.js';
+import { version } from './version.js';
+
+type Runner = (ctx: CliContext) => Promise<number>;
+
+/** Parses argv, runs the command, returns the exit code (never throws). */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let out = new Output();
+  const program = new Command('ckpt')
+    .description('Declarative checkpoints, resets and restores for Snowflake schemas')
+    .version(version, '-V, --version')
+    .option('--no-color', 'no colour in the output (also NO_COLOR=1)')
+    .showHelpAfterError('(run ckpt --help for usage)')
+    .exitOverride();
+
+  const run = (runner: Runner) => async () => {
+    out = new Output(process.stdout, process.stderr, { colour: program.opts<{ color: boolean }>().color });
+    const ctx: CliContext = { out, logger: createLogger(), lockWaitMs: Number(process.env.CKPT_LOCK_WAIT_MS ?? 5000) };
+    exitCode = await runner(ctx);
+  };
+  const fileOption = () => new Option('-f, --file <path>', 'the config file (default ./checkpoints.yaml or $CKPT_FILE)');
+  const configAlias = () => new Option('-c, --config <path>', 'the config file (same as -f)');
+  const targetOption = () => new Option('-t, --target <name>', 'only this target');
+  type FileOpts = { file?: string; config?: string };
+  const fileOf = (o: FileOpts) => o.file ?? o.config;
+
+  program
+    .command('validate')
+    .description('check the config file offline (no connection)')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .action((o: FileOpts) => run((ctx) => validateCommand(ctx, { file: fileOf(o) }))());
+
+  program
+    .command('reconcile')
+    .description('observe, plan and apply; --plan shows the plan and changes nothing')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .addOption(targetOption())
+    .option('--plan', 'show the plan only (dry run)')
+    .option('-y, --yes', 'apply destructive steps without asking')
+    .option('--json', 'print the plan (and outcome) as JSON (schemas/plan.schema.json)')
+    .option('--detailed-exitcode', 'with --plan: exit 2 when there are changes')
+    .action((o: FileOpts & { target?: string; plan?: boolean; yes?: boolean; json?: boolean; detailedExitcode?: boolean }) =>
+      run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))(),
+    );
+
+  program
+    .command('checkpoints')
+    .description('list the checkpoints recorded in the audit table')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .addOption(targetOption())
+    .option('--json', 'print as JSON')
+    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => checkpointsCommand(ctx, { ...o, file: fileOf(o) }))());
+
+  program
+    .command('checkpoint')
+    .description('manage checkpoints')
+    .command('create')
+    .description('take an ad-hoc checkpoint (id CP_YYYY_MM_DD_HH_MI_SS unless --id)')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .addOption(targetOption())
+    .option('--id <id>', 'checkpoint id')
+    .option('-d, --description <text>', 'what the checkpoint is for')
+    .option('--json', 'print the result as JSON')
+    .action((o: FileOpts & { target?: string; id?: string; description?: string; json?: boolean }) =>
+      run((ctx) => checkpointCreateCommand(ctx, { ...o, file: fileOf(o) }))(),
+    );
+
+  program
+    .command('history')
+    .description('list the actions recorded in the audit table and their steps')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .addOption(targetOption())
+    .option('--json', 'print as JSON')
+    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => historyCommand(ctx, { ...o, file: fileOf(o) }))());
+
+  program
+    .command('sql')
+    .description("run SQL in a target's schema on its connection")
+    .argument('[statement]', 'the SQL to run')
+    .option('-f, --file <path>', 'read the SQL from this file')
+    .addOption(configAlias())
+    .addOption(targetOption())
+    .option('--json', 'print the result as JSON')
+    .action((statement: string | undefined, o: { file?: string; config?: string; target?: string; json?: boolean }) =>
+      run((ctx) => sqlCommand(ctx, statement, { config: o.config, target: o.target, sqlFile: o.file, json: o.json }))(),
+    );
+
+  program
+    .command('init')
+    .description('write a starter checkpoints.yaml if none exists and create the audit table')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .action((o: FileOpts) => run((ctx) => initCommand(ctx, { file: fileOf(o) }))());
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return report(error, out);
+  }
+}
+
+/** Prints an error for a person and returns its exit code. */
+function report(error: unknown, out: Output): number {
+  const code = (error as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.ok;
+  if (typeof code === 'string' && code.startsWith('commander.')) return ExitCode.error;
+  if (error instanceof CkptError) {
+    out.message(`${out.paint('red', 'error')}: ${error.message}`);
+    if (error.hint) out.message(`  hint: ${error.hint}`);
+    return exitCodeOf(error.code);
+  }
+  out.message(`${out.paint('red', 'internal error')}: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.CKPT_LOG_LEVEL === 'debug' && error instanceof Error) out.message(error.stack ?? '');
+  out.message('  hint: this is a bug in ckpt; run again with CKPT_LOG_LEVEL=debug and report the output');
+  return ExitCode.error;
+}

@@ -1,0 +1,42 @@
+/**
+ * `npm start`: loads the demo SQL (examples/demo.sql) into the first target of the top-level
+ * checkpoints.yaml when its schema is empty (so a second start changes nothing), then runs
+ * `ckpt reconcile --yes` on that file.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session, targetRef } from '../engine/session.js';
+import { CkptError } from '../model/errors.js';
+import { loadDesired } from './config-file.js';
+import { Output } from './io.js';
+import { createLogger } from './logger.js';
+import { main } from './program.js';
+
+const DEMO_SQL = fileURLToPath(new URL('../../../examples/demo.sql', import.meta.url));
+
+const out = new Output();
+const file = resolve(process.env.CKPT_FILE ?? 'checkpoints.yaml');
+const desired = await loadDesired(file, out).catch((error: Error) => {
+  out.message(`error: ${error.message}`);
+  process.exit(1);
+});
+const [target] = desired.targets;
+if (target !== undefined) {
+  const session = new Session(desired, { logger: createLogger(), command: 'start' });
+  try {
+    const warehouse = await session.warehouse(target);
+    const observed = await warehouse.observe(targetRef(target));
+    if (observed.objects.length === 0) {
+      out.message(`Loading ${DEMO_SQL} into ${target.schema} (the schema is empty).`);
+      await warehouse.query(targetRef(target), await readFile(DEMO_SQL, 'utf8'));
+    }
+  } catch (error) {
+    out.message(`error: ${(error as Error).message}`);
+    if (error instanceof CkptError && error.hint) out.message(`  hint: ${error.hint}`);
+    process.exit(1);
+  } finally {
+    await session.close();
+  }
+}
+process.exitCode = await main(['reconcile', '--yes', '--file', file]);

@@ -1,0 +1,47 @@
+/**
+ * Plans for commands that act outside the file's declarations: an ad-hoc checkpoint
+ * (`ckpt checkpoint create`) and the audit table alone (`ckpt init`). Pure.
+ */
+import type { Target } from '../model/desired.js';
+import { CkptError } from '../model/errors.js';
+import type { Observed } from '../model/observed.js';
+import type { Step, TargetPlan } from '../model/plan.js';
+import { displayIdent } from '../model/refs.js';
+import { timestampId } from '../model/time.js';
+import { targetLocation } from './plan.js';
+
+function initStep(target: Target, observed: Observed): Step[] {
+  if (observed.auditTableExists) return [];
+  const reason = `audit table ${displayIdent(target.auditTable)} does not exist yet`;
+  return [{ target: target.name, group: 'audit', kind: 'init-audit', auditTable: target.auditTable, reason }];
+}
+
+/** The audit table, if missing. */
+export function planInit(target: Target, observed: Observed): TargetPlan {
+  return { target: target.name, connection: target.connection, location: targetLocation(target), steps: initStep(target, observed), findings: [] };
+}
+
+/** An ad-hoc checkpoint; the id defaults to `CP_YYYY_MM_DD_HH_MI_SS` on the warehouse clock. */
+export function planAdHocCheckpoint(target: Target, observed: Observed, id: string | undefined, description: string): TargetPlan {
+  const checkpointId = id ?? timestampId('CP', observed.now);
+  if (observed.checkpoints.some((c) => c.id === checkpointId)) {
+    throw new CkptError('CHECKPOINT_EXISTS', `checkpoint ${checkpointId} already exists in ${targetLocation(target)}`, {
+      hint: 'checkpoints are never retaken: choose another --id',
+    });
+  }
+  return {
+    ...planInit(target, observed),
+    steps: [
+      ...initStep(target, observed),
+      {
+        target: target.name,
+        group: `checkpoint:${checkpointId}`,
+        kind: 'take-checkpoint',
+        checkpointId,
+        checkpointType: 'MANUAL',
+        description,
+        reason: 'requested by ckpt checkpoint create',
+      },
+    ],
+  };
+}
