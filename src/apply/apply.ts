@@ -5,10 +5,10 @@
  */
 import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
-import type { CheckpointType } from '../model/observed.js';
+import type { CheckpointType, StepRecord } from '../model/observed.js';
 import type { Plan, Step, TargetPlan } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
-import type { RunContext, StepRecord, TargetRef, Warehouse } from '../warehouse/warehouse.js';
+import type { RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
 
 /** The outcome of one step. */
 export interface StepOutcome {
