@@ -1,0 +1,258 @@
+/**
+ * The planner, table-driven: every step kind and every finding, from (desired, observed)
+ * values only. Also: purity (same inputs, same plan) and ordering rules.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Target } from '../../src/model/desired.js';
+import type { FindingCode, Step } from '../../src/model/plan.js';
+import type { Observed } from '../../src/model/observed.js';
+import { planTarget } from '../../src/plan/plan.js';
+import { action, target } from '../support/desired.js';
+import { checkpoint, dropped, obj, observed, recorded } from '../support/observed.js';
+
+const BASELINE = [{ id: 'baseline', description: 'start', position: { line: 3, col: 9 } }];
+const ORDERS = obj('ORDERS');
+const CUSTOMERS = obj('CUSTOMERS');
+const V_ORDERS = obj('V_ORDERS', 'VIEW', '2026-11-27T08:00:00.000Z', 'CREATE VIEW V_ORDERS AS SELECT * FROM ORDERS');
+const LATE = '2026-11-27T10:30:00.000Z';
+
+const cleanup = action('c1', { kind: 'cleanup', since: 'baseline' });
+const reset = action('r1', { kind: 'reset', to: 'baseline' });
+const restoreAll = action('s1', { kind: 'restore', from: 'baseline', objects: null });
+const wipe = action('w1', { kind: 'full-cleanup' });
+
+interface Case {
+  name: string;
+  target: Partial<Target>;
+  observed: Partial<Observed>;
+  steps: string[];
+  findings?: FindingCode[];
+}
+
+const label = (s: Step) => `${s.kind}${'object' in s ? `:${s.object.name}` : s.kind === 'take-checkpoint' ? `:${s.checkpointId}` : s.kind === 'record-action' ? `:${s.actionId}` : ''}`;
+
+const cases: Case[] = [
+  { name: 'creates the audit table when missing', target: {}, observed: { auditTableExists: false }, steps: ['init-audit'] },
+  { name: 'takes a declared checkpoint not in the audit table', target: { checkpoints: BASELINE }, observed: { objects: [ORDERS] }, steps: ['take-checkpoint:baseline'] },
+  { name: 'never retakes a checkpoint', target: { checkpoints: BASELINE }, observed: { checkpoints: [checkpoint('baseline', [])] }, steps: [] },
+  {
+    name: 'reports a deleted declared checkpoint instead of retaking it',
+    target: { checkpoints: BASELINE },
+    observed: { checkpoints: [checkpoint('baseline', [], { status: 'DELETED' })] },
+    steps: [],
+    findings: ['CHECKPOINT_DELETED'],
+  },
+  {
+    name: 'cleanup drops objects created after the checkpoint, views first',
+    target: { actions: [cleanup] },
+    observed: {
+      objects: [ORDERS, obj('EXTRA', 'TABLE', LATE), obj('V_EXTRA', 'VIEW', LATE, 'CREATE VIEW V_EXTRA AS SELECT * FROM EXTRA')],
+      checkpoints: [checkpoint('baseline', [ORDERS])],
+    },
+    steps: ['drop-object:V_EXTRA', 'drop-object:EXTRA', 'record-action:c1'],
+  },
+  {
+    name: 'cleanup drops views that read views before the views they read',
+    target: { actions: [cleanup] },
+    observed: {
+      objects: [
+        obj('A_TOP', 'VIEW', LATE, 'CREATE VIEW A_TOP AS SELECT * FROM Z_MID'),
+        obj('Z_MID', 'VIEW', LATE, 'CREATE VIEW Z_MID AS SELECT * FROM ORDERS'),
+        ORDERS,
+      ],
+      checkpoints: [checkpoint('baseline', [ORDERS])],
+    },
+    steps: ['drop-object:A_TOP', 'drop-object:Z_MID', 'record-action:c1'],
+  },
+  {
+    name: 'cleanup drops a table re-created after the checkpoint',
+    target: { actions: [cleanup] },
+    observed: { objects: [obj('ORDERS', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [ORDERS])] },
+    steps: ['drop-object:ORDERS', 'record-action:c1'],
+  },
+  {
+    name: 'cleanup keeps protected names and says so',
+    target: { actions: [cleanup], protect: ['REF_*'] },
+    observed: { objects: [obj('REF_CODES', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])] },
+    steps: ['record-action:c1'],
+    findings: ['PROTECTED_KEPT'],
+  },
+  {
+    name: 'cleanup never drops the audit table',
+    target: { actions: [cleanup] },
+    observed: { objects: [obj('CHECKPOINT_AUDIT', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])] },
+    steps: ['record-action:c1'],
+    findings: ['PROTECTED_KEPT'],
+  },
+  {
+    name: 'an action whose checkpoint is unknown is a blocker, never "everything is new"',
+    target: { actions: [cleanup] },
+    observed: { objects: [ORDERS] },
+    steps: [],
+    findings: ['CHECKPOINT_UNKNOWN'],
+  },
+  {
+    name: 'an action on a deleted checkpoint is a blocker',
+    target: { actions: [cleanup] },
+    observed: { objects: [ORDERS], checkpoints: [checkpoint('baseline', [], { status: 'DELETED' })] },
+    steps: [],
+    findings: ['CHECKPOINT_DELETED'],
+  },
+  {
+    name: 'an action on a checkpoint taken in the same run changes nothing',
+    target: { checkpoints: BASELINE, actions: [cleanup] },
+    observed: { objects: [ORDERS] },
+    steps: ['take-checkpoint:baseline', 'record-action:c1'],
+  },
+  {
+    name: 'more drops than max_drop are refused',
+    target: { actions: [cleanup], maxDrop: 1 },
+    observed: { objects: [obj('A', 'TABLE', LATE), obj('B', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])] },
+    steps: [],
+    findings: ['TOO_MANY_DROPS'],
+  },
+  {
+    name: 'allow_large lifts max_drop',
+    target: { actions: [action('c1', { kind: 'cleanup', since: 'baseline' }, true)], maxDrop: 1 },
+    observed: { objects: [obj('A', 'TABLE', LATE), obj('B', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])] },
+    steps: ['drop-object:A', 'drop-object:B', 'record-action:c1'],
+  },
+  {
+    name: 'restore brings back kept tables first, then views in dependency order',
+    target: { actions: [restoreAll] },
+    observed: {
+      objects: [],
+      dropped: [dropped(ORDERS), dropped(CUSTOMERS)],
+      checkpoints: [
+        checkpoint('baseline', [ORDERS, CUSTOMERS, obj('A_TOP', 'VIEW', '2026-11-27T08:00:00.000Z', 'CREATE VIEW A_TOP AS SELECT * FROM V_ORDERS'), V_ORDERS]),
+      ],
+    },
+    steps: ['restore-table:CUSTOMERS', 'restore-table:ORDERS', 'recreate-view:V_ORDERS', 'recreate-view:A_TOP', 'record-action:s1'],
+  },
+  {
+    name: 'restore of a table nothing kept is a blocker',
+    target: { actions: [restoreAll] },
+    observed: { objects: [], checkpoints: [checkpoint('baseline', [ORDERS])] },
+    steps: [],
+    findings: ['NOT_RESTORABLE'],
+  },
+  {
+    name: 'restore of an object the checkpoint never held is a blocker',
+    target: { actions: [action('s2', { kind: 'restore', from: 'baseline', objects: ['GHOST'] })] },
+    observed: { checkpoints: [checkpoint('baseline', [ORDERS])], objects: [ORDERS] },
+    steps: [],
+    findings: ['OBJECT_NOT_IN_CHECKPOINT'],
+  },
+  {
+    name: 'restore leaves a re-created object and says reset would replace it',
+    target: { actions: [restoreAll] },
+    observed: { objects: [obj('ORDERS', 'TABLE', LATE)], dropped: [dropped(ORDERS)], checkpoints: [checkpoint('baseline', [ORDERS])] },
+    steps: ['record-action:s1'],
+    findings: ['RECREATED_NOT_REPLACED'],
+  },
+  {
+    name: 'reset drops the newcomer and brings the original back',
+    target: { actions: [reset] },
+    observed: {
+      objects: [obj('ORDERS', 'TABLE', LATE), obj('NEW', 'TABLE', LATE)],
+      dropped: [dropped(ORDERS)],
+      checkpoints: [checkpoint('baseline', [ORDERS, V_ORDERS])],
+    },
+    steps: ['drop-object:NEW', 'drop-object:ORDERS', 'restore-table:ORDERS', 'recreate-view:V_ORDERS', 'record-action:r1'],
+  },
+  {
+    name: 'reset treats a redefined view as a newcomer',
+    target: { actions: [reset] },
+    observed: {
+      objects: [ORDERS, obj('V_ORDERS', 'VIEW', LATE, 'CREATE VIEW V_ORDERS AS SELECT 2')],
+      checkpoints: [checkpoint('baseline', [ORDERS, V_ORDERS])],
+    },
+    steps: ['drop-object:V_ORDERS', 'recreate-view:V_ORDERS', 'record-action:r1'],
+  },
+  {
+    name: 'full cleanup drops everything but protected names and the audit table',
+    target: { actions: [wipe], protect: ['REF_*'] },
+    observed: { objects: [ORDERS, V_ORDERS, obj('REF_X'), obj('CHECKPOINT_AUDIT')] },
+    steps: ['drop-object:V_ORDERS', 'drop-object:ORDERS', 'record-action:w1'],
+    findings: ['PROTECTED_KEPT', 'PROTECTED_KEPT'],
+  },
+  {
+    name: 'an applied action is not run again',
+    target: { actions: [cleanup] },
+    observed: { objects: [obj('EXTRA', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])], actions: [recorded('c1', cleanup.specHash)] },
+    steps: [],
+  },
+  {
+    name: 'an applied action whose spec changed is reported, not re-run',
+    target: { actions: [cleanup] },
+    observed: { objects: [obj('EXTRA', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])], actions: [recorded('c1', 'other-hash')] },
+    steps: [],
+    findings: ['ACTION_SPEC_CHANGED'],
+  },
+  {
+    name: 'a failed action is planned again with a warning',
+    target: { actions: [cleanup] },
+    observed: { objects: [obj('EXTRA', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])], actions: [recorded('c1', cleanup.specHash, 'FAILED')] },
+    steps: ['drop-object:EXTRA', 'record-action:c1'],
+    findings: ['ACTION_FAILED_BEFORE'],
+  },
+  {
+    name: 'a later action is planned against what earlier actions leave',
+    target: { actions: [wipe, restoreAll] },
+    observed: { objects: [ORDERS, V_ORDERS], checkpoints: [checkpoint('baseline', [ORDERS, V_ORDERS])] },
+    steps: ['drop-object:V_ORDERS', 'drop-object:ORDERS', 'record-action:w1', 'restore-table:ORDERS', 'recreate-view:V_ORDERS', 'record-action:s1'],
+  },
+  {
+    name: 'a table with zero retention is gone once dropped',
+    target: { actions: [wipe, restoreAll] },
+    observed: { objects: [{ ...ORDERS, retentionDays: 0 }], checkpoints: [checkpoint('baseline', [ORDERS])] },
+    steps: ['drop-object:ORDERS', 'record-action:w1'],
+    findings: ['NOT_RESTORABLE'],
+  },
+  {
+    name: 'names match case-insensitively where the warehouse does',
+    target: { actions: [action('s3', { kind: 'restore', from: 'baseline', objects: ['ORDERS'] })], protect: ['REF_*'] },
+    observed: { nameMatching: 'case-insensitive', objects: [obj('ref_x')], dropped: [dropped(obj('orders'))], checkpoints: [checkpoint('baseline', [obj('orders')])] },
+    steps: ['restore-table:orders', 'record-action:s3'],
+  },
+];
+
+describe('planner', () => {
+  it.each(cases)('$name', (c) => {
+    const plan = planTarget(target(c.target), observed(c.observed));
+    expect(plan.steps.map(label)).toEqual(c.steps);
+    expect(plan.findings.map((f) => f.code).sort()).toEqual([...(c.findings ?? [])].sort());
+  });
+
+  it('gives every step a reason and blockers a position', () => {
+    for (const c of cases) {
+      const plan = planTarget(target(c.target), observed(c.observed));
+      for (const step of plan.steps) expect(step.reason.length).toBeGreaterThan(0);
+      for (const f of plan.findings.filter((x) => x.severity === 'blocker')) expect(f.position).not.toBeNull();
+    }
+  });
+
+  it('is pure: the same inputs give the same plan, byte for byte', () => {
+    for (const c of cases) {
+      const a = JSON.stringify(planTarget(target(c.target), observed(c.observed)));
+      const b = JSON.stringify(planTarget(target(c.target), observed(c.observed)));
+      expect(a).toBe(b);
+    }
+  });
+
+  it('covers every step kind and every finding code', () => {
+    const kinds = new Set<string>();
+    const codes = new Set<string>();
+    for (const c of cases) {
+      const plan = planTarget(target(c.target), observed(c.observed));
+      plan.steps.forEach((s) => kinds.add(s.kind));
+      plan.findings.forEach((f) => codes.add(f.code));
+    }
+    expect([...kinds].sort()).toEqual(['drop-object', 'init-audit', 'record-action', 'recreate-view', 'restore-table', 'take-checkpoint']);
+    const allCodes: FindingCode[] = [
+      'CHECKPOINT_UNKNOWN', 'CHECKPOINT_DELETED', 'NOT_RESTORABLE', 'OBJECT_NOT_IN_CHECKPOINT', 'RECREATED_NOT_REPLACED',
+      'PROTECTED_KEPT', 'TOO_MANY_DROPS', 'ACTION_SPEC_CHANGED', 'ACTION_FAILED_BEFORE',
+    ];
+    expect([...codes].sort()).toEqual([...allCodes].sort());
+  });
+});
