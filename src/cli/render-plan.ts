@@ -10,6 +10,7 @@ import type { Colour, Output } from './io.js';
 const SYMBOL: Record<Step['kind'], { symbol: string; colour: Colour }> = {
   'init-audit': { symbol: '+', colour: 'green' },
   'take-checkpoint': { symbol: '+', colour: 'green' },
+  'expire-checkpoint': { symbol: '-', colour: 'yellow' },
   'drop-object': { symbol: '-', colour: 'red' },
   'restore-table': { symbol: '<', colour: 'cyan' },
   'recreate-view': { symbol: '<', colour: 'cyan' },
@@ -24,6 +25,8 @@ export function stepTitle(step: Step, location: string): string {
       return `create audit table ${full(step.auditTable)}`;
     case 'take-checkpoint':
       return `take checkpoint ${step.checkpointId}${step.description ? ` ("${step.description}")` : ''}`;
+    case 'expire-checkpoint':
+      return `expire checkpoint ${step.checkpointId}`;
     case 'drop-object':
       return `drop ${step.object.kind.toLowerCase()} ${full(step.object.name)}`;
     case 'restore-table':
@@ -61,13 +64,14 @@ function renderTarget(tp: TargetPlan, file: string, out: Output): string[] {
 /** The summary line, e.g. `Plan: 1 checkpoint to take, 2 to drop, 1 to restore, 1 action to record.` */
 export function summaryLine(plan: Plan): string {
   const s = summarise(plan);
-  if (s.checkpoints + s.drops + s.restores + s.actions === 0 && !plan.targets.some((t) => t.steps.length > 0)) {
+  if (s.checkpoints + s.expiries + s.drops + s.restores + s.actions === 0 && !plan.targets.some((t) => t.steps.length > 0)) {
     const held = s.blockers > 0 ? ` ${s.blockers} blocker${s.blockers === 1 ? '' : 's'} hold${s.blockers === 1 ? 's' : ''} actions back.` : '';
     return `No changes.${held}`;
   }
   const parts: string[] = [];
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   if (s.checkpoints > 0) parts.push(plural(s.checkpoints, 'checkpoint to take', 'checkpoints to take'));
+  if (s.expiries > 0) parts.push(plural(s.expiries, 'checkpoint to expire', 'checkpoints to expire'));
   if (s.drops > 0) parts.push(`${s.drops} to drop`);
   if (s.restores > 0) parts.push(`${s.restores} to restore`);
   if (s.actions > 0) parts.push(plural(s.actions, 'action to record', 'actions to record'));

@@ -12,8 +12,10 @@ import {
   type ActionSpec,
   type CheckpointSpec,
   type Desired,
+  type Schedule,
   type Target,
 } from '../model/desired.js';
+import { cronProblem, validTimezone } from '../schedule/cron.js';
 import { MAX_IDENTIFIER_LENGTH, parseIdentifier, type ParsedIdentifier } from '../model/refs.js';
 import { valueName } from './messages.js';
 import { pointer, pointerSegments, type Finding, type Locator } from './positions.js';
@@ -35,7 +37,15 @@ interface RawTarget {
   max_drop?: number;
   checkpoints?: RawCheckpoint[];
   actions?: RawAction[];
-  schedules?: unknown[];
+  schedules?: RawSchedule[];
+}
+
+interface RawSchedule {
+  id: string;
+  cron: string;
+  timezone?: string;
+  description?: string;
+  retain?: number;
 }
 
 interface RawCheckpoint {
@@ -120,15 +130,6 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
     const at = (...rest: (string | number)[]): string => pointer('targets', i, ...rest);
     const database = t.database === undefined ? null : read(t.database, at('database'), parseIdentifier);
     const schema = read(t.schema, at('schema'), parseIdentifier);
-    if (t.schedules !== undefined) {
-      findings.push({
-        severity: 'error',
-        pointer: at('schedules'),
-        anchor: 'key',
-        message:
-          '`schedules` is not supported yet in this version of ckpt; remove it and run `ckpt reconcile` when the actions should be applied',
-      });
-    }
     return {
       name: t.name ?? (database === null ? schema : `${database}.${schema}`),
       connection: t.connection ?? raw.connection ?? LOCAL_CONNECTION,
@@ -160,6 +161,22 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
           specHash: specHash(spec, allowLarge),
           allowLarge,
           position: locator.position(at('actions', j), 'value'),
+        };
+      }),
+      schedules: (t.schedules ?? []).map((sc, j): Schedule => {
+        const timezone = sc.timezone ?? 'UTC';
+        const problem = cronProblem(sc.cron, timezone);
+        if (problem !== null) {
+          const field = validTimezone(timezone) ? 'cron' : 'timezone';
+          findings.push({ severity: 'error', pointer: at('schedules', j, field), anchor: 'value', message: `\`${field}\`: ${problem}` });
+        }
+        return {
+          id: sc.id,
+          cron: sc.cron,
+          timezone,
+          description: sc.description ?? '',
+          retain: sc.retain ?? null,
+          position: locator.position(at('schedules', j), 'value'),
         };
       }),
       position: locator.position(at(), 'value'),

@@ -1,6 +1,6 @@
 /**
  * Rules across a normalised config that a JSON Schema cannot express: unique target names and
- * schemas, unique checkpoint and action ids per target, unique restore objects, and references
+ * schemas, unique checkpoint, action and schedule ids per target, unique restore objects, and references
  * to checkpoints the file does not declare (a warning: the audit table may hold them).
  */
 import { actionCheckpoint, type Action, type Desired } from '../model/desired.js';
@@ -54,6 +54,12 @@ export function checkRules(desired: Desired, locator: Locator): Finding[] {
       error(
         pointer('targets', i, 'actions', second, 'id'),
         `action id \`${target.actions[second]?.id ?? ''}\` is already used at line ${target.actions[first]?.position.line ?? 0} in this target; give each action a distinct id (an applied id is never applied again)`,
+      );
+    });
+    findDuplicates(target.schedules.map((s) => s.id)).forEach(([first, second]) => {
+      error(
+        pointer('targets', i, 'schedules', second, 'id'),
+        `schedule id \`${target.schedules[second]?.id ?? ''}\` is already used at line ${target.schedules[first]?.position.line ?? 0} in this target; give each schedule a distinct id`,
       );
     });
 

@@ -11,7 +11,8 @@ import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
-import { planAll } from '../plan/plan.js';
+import { planAll, type PlanClock } from '../plan/plan.js';
+import { lastFiring } from '../schedule/cron.js';
 import { openWarehouse, type OpenOptions } from '../warehouse/open.js';
 import type { Origin, RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
 import { configOrigin } from './origin.js';
@@ -25,6 +26,9 @@ export interface SessionOptions {
   /** Opens a connection; injectable for tests. */
   open?: (options: OpenOptions) => Promise<Warehouse>;
 }
+
+/** Schedules fire as their cron expressions say. */
+const cronClock: PlanClock = { lastFiring: (s, now) => lastFiring(s.cron, s.timezone, now) };
 
 /** The warehouse-facing reference of a target. */
 export function targetRef(target: Target): TargetRef {
@@ -89,7 +93,7 @@ export class Session {
   /** Observes and plans the given targets. */
   async plan(targets: Target[]): Promise<{ plan: Plan; observed: Map<string, Observed> }> {
     const observed = await this.observe(targets);
-    return { plan: planAll({ ...this.desired, targets }, observed), observed };
+    return { plan: planAll({ ...this.desired, targets }, observed, cronClock), observed };
   }
 
   /** The run context for audit rows: a fresh run id and the config's origin. */

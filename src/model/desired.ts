@@ -41,6 +41,7 @@ export interface Target {
   maxDrop: number;
   checkpoints: CheckpointSpec[];
   actions: Action[];
+  schedules: Schedule[];
   /** Where the target is declared, for findings. */
   position: SourcePosition;
 }
@@ -50,6 +51,24 @@ export interface CheckpointSpec {
   id: string;
   description: string;
   position: SourcePosition;
+}
+
+/** A cron schedule of automatic checkpoints. */
+export interface Schedule {
+  id: string;
+  /** 5 fields, or 6 with seconds first. */
+  cron: string;
+  /** IANA time zone the expression is read in. */
+  timezone: string;
+  description: string;
+  /** How many of its checkpoints stay ACTIVE; null keeps all. */
+  retain: number | null;
+  position: SourcePosition;
+}
+
+/** The id prefix of a schedule's automatic checkpoints. */
+export function autoCheckpointPrefix(scheduleId: string): string {
+  return `AUTO_${scheduleId}_`;
 }
 
 /** A one-shot request; applied at most once per id. */

@@ -28,6 +28,7 @@ interface StepBase {
 export type Step =
   | (StepBase & { kind: 'init-audit'; auditTable: string })
   | (StepBase & { kind: 'take-checkpoint'; checkpointId: string; checkpointType: 'MANUAL' | 'AUTO'; description: string })
+  | (StepBase & { kind: 'expire-checkpoint'; checkpointId: string; scheduleId: string })
   | (StepBase & { kind: 'drop-object'; object: StepObject; created: string; cause: DropCause })
   | (StepBase & { kind: 'restore-table'; object: StepObject; created: string; checkpointId: string })
   | (StepBase & { kind: 'recreate-view'; object: StepObject; definition: string; checkpointId: string })
@@ -103,6 +104,7 @@ export function hasBlockers(plan: Plan): boolean {
 /** Counts per kind of change, for the summary line. */
 export interface PlanSummary {
   checkpoints: number;
+  expiries: number;
   drops: number;
   restores: number;
   actions: number;
@@ -112,10 +114,11 @@ export interface PlanSummary {
 
 /** Summarises a plan for the one-line summary. */
 export function summarise(plan: Plan): PlanSummary {
-  const summary: PlanSummary = { checkpoints: 0, drops: 0, restores: 0, actions: 0, blockers: 0, warnings: 0 };
+  const summary: PlanSummary = { checkpoints: 0, expiries: 0, drops: 0, restores: 0, actions: 0, blockers: 0, warnings: 0 };
   for (const target of plan.targets) {
     for (const step of target.steps) {
       if (step.kind === 'take-checkpoint') summary.checkpoints += 1;
+      else if (step.kind === 'expire-checkpoint') summary.expiries += 1;
       else if (step.kind === 'drop-object') summary.drops += 1;
       else if (step.kind === 'restore-table' || step.kind === 'recreate-view') summary.restores += 1;
       else if (step.kind === 'record-action') summary.actions += 1;

@@ -3,13 +3,13 @@
  * table if missing, takes declared checkpoints the audit table lacks, then plans each action not
  * yet applied against the schema as earlier steps leave it. No I/O, no clock, no randomness.
  */
-import type { Action, Desired, Target } from '../model/desired.js';
-import { actionCheckpoint } from '../model/desired.js';
+import type { Action, Desired, Schedule, Target } from '../model/desired.js';
+import { actionCheckpoint, autoCheckpointPrefix } from '../model/desired.js';
 import type { InventoryEntry, Observed, RecordedAction, RecordedCheckpoint } from '../model/observed.js';
 import type { Finding, FindingCode, Plan, Step, TargetPlan } from '../model/plan.js';
 import { protectedNames } from '../model/protect.js';
 import { displayIdent, nameKey } from '../model/refs.js';
-import { displayTime } from '../model/time.js';
+import { displayTime, isAfter, timestampId } from '../model/time.js';
 import { diffInventory, sameIncarnation } from './diff.js';
 import { viewsInCreationOrder } from './order.js';
 import { SchemaModel } from './schema-model.js';
@@ -19,15 +19,24 @@ export function targetLocation(target: Pick<Target, 'database' | 'schema'>): str
   return [target.database, target.schema].filter((p): p is string => p !== null).map(displayIdent).join('.');
 }
 
+/** When schedules fired: injected so that the planner stays pure (the engine reads cron). */
+export interface PlanClock {
+  /** The latest firing of a schedule at or before `now` (ISO), or null if it never fired. */
+  lastFiring(schedule: Schedule, now: string): string | null;
+}
+
+/** A clock under which no schedule has ever fired. */
+export const NEVER_FIRED: PlanClock = { lastFiring: () => null };
+
 /** Plans every target of a config. `observed` is keyed by target name. */
-export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed>): Plan {
+export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed>, clock: PlanClock = NEVER_FIRED): Plan {
   const targets: TargetPlan[] = [];
   let generatedAt = '';
   for (const target of desired.targets) {
     const obs = observed.get(target.name);
     if (obs === undefined) continue;
     if (obs.now > generatedAt) generatedAt = obs.now;
-    targets.push(planTarget(target, obs));
+    targets.push(planTarget(target, obs, clock));
   }
   return { formatVersion: 1, generatedAt, configFile: desired.file, configHash: desired.sourceHash, targets };
 }
@@ -36,7 +45,7 @@ export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed
 type CheckpointSource = { id: string; inventory: InventoryEntry[]; timestamp: string | null };
 
 /** Plans one target. */
-export function planTarget(target: Target, observed: Observed): TargetPlan {
+export function planTarget(target: Target, observed: Observed, clock: PlanClock = NEVER_FIRED): TargetPlan {
   const steps: Step[] = [];
   const findings: Finding[] = [];
   const model = new SchemaModel(observed);
@@ -77,6 +86,8 @@ export function planTarget(target: Target, observed: Observed): TargetPlan {
     }
   }
 
+  for (const schedule of target.schedules) steps.push(...planSchedule(target, schedule, observed, clock, recorded));
+
   const history = latestRecords(observed.actions);
   for (const action of target.actions) {
     const record = history.get(action.id);
@@ -106,6 +117,55 @@ export function planTarget(target: Target, observed: Observed): TargetPlan {
   }
 
   return { target: target.name, connection: target.connection, location: targetLocation(target), steps, findings };
+}
+
+/**
+ * A schedule's AUTO checkpoint when one is due (none taken since its last firing; a firing
+ * missed while nothing ran is caught up once), then expiry of those beyond `retain`.
+ */
+function planSchedule(
+  target: Target,
+  schedule: Schedule,
+  observed: Observed,
+  clock: PlanClock,
+  recorded: Map<string, RecordedCheckpoint>,
+): Step[] {
+  const steps: Step[] = [];
+  const prefix = autoCheckpointPrefix(schedule.id);
+  const taken = observed.checkpoints
+    .filter((c) => c.type === 'AUTO' && c.id.startsWith(prefix) && c.status !== 'DELETED')
+    .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))
+    .map((c) => c.id);
+  const due = clock.lastFiring(schedule, observed.now);
+  const newest = taken[0] === undefined ? undefined : recorded.get(taken[0]);
+  const id = timestampId(`AUTO_${schedule.id}`, observed.now);
+  if (due !== null && (newest === undefined || isAfter(due, newest.timestamp)) && !recorded.has(id)) {
+    steps.push({
+      target: target.name,
+      group: `checkpoint:${id}`,
+      kind: 'take-checkpoint',
+      checkpointId: id,
+      checkpointType: 'AUTO',
+      description: schedule.description || `schedule ${schedule.id} (${schedule.cron} ${schedule.timezone})`,
+      reason: newest === undefined
+        ? `schedule ${schedule.id} fired at ${displayTime(due)} and has no checkpoint yet`
+        : `schedule ${schedule.id} fired at ${displayTime(due)}, after its newest checkpoint ${newest.id}`,
+    });
+    taken.unshift(id);
+  }
+  if (schedule.retain !== null) {
+    for (const expired of taken.slice(schedule.retain)) {
+      steps.push({
+        target: target.name,
+        group: `checkpoint:${expired}`,
+        kind: 'expire-checkpoint',
+        checkpointId: expired,
+        scheduleId: schedule.id,
+        reason: `schedule ${schedule.id} keeps its newest ${schedule.retain}`,
+      });
+    }
+  }
+  return steps;
 }
 
 /** The newest audit record of each action id, an APPLIED one winning over any FAILED. */

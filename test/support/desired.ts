@@ -24,6 +24,7 @@ export function target(overrides: Partial<Target> = {}): Target {
     maxDrop: 500,
     checkpoints: [],
     actions: [],
+    schedules: [],
     position: at,
     ...overrides,
   };

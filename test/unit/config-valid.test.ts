@@ -42,6 +42,7 @@ describe('the documented example', () => {
           schema: 'RETAIL',
           auditTable: 'CHECKPOINT_AUDIT',
           protect: ['REF_*', 'CUSTOMERS'],
+          schedules: [],
           maxDrop: 500,
           checkpoints: [{ id: 'baseline', description: 'Initial state before any demo', position: { line: 13, col: 9 } }],
           actions: [
@@ -143,6 +144,7 @@ describe('names and defaults', () => {
       schema: 'ANALYTICS',
       auditTable: 'CHECKPOINT_AUDIT',
       protect: [],
+      schedules: [],
       maxDrop: 500,
       checkpoints: [],
       actions: [],

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Target } from '../../src/model/desired.js';
 import type { FindingCode, Step } from '../../src/model/plan.js';
 import type { Observed } from '../../src/model/observed.js';
-import { planTarget } from '../../src/plan/plan.js';
+import { planTarget, type PlanClock } from '../../src/plan/plan.js';
 import { action, target } from '../support/desired.js';
 import { checkpoint, dropped, obj, observed, recorded } from '../support/observed.js';
 
@@ -27,9 +27,14 @@ interface Case {
   observed: Partial<Observed>;
   steps: string[];
   findings?: FindingCode[];
+  clock?: PlanClock;
 }
 
-const label = (s: Step) => `${s.kind}${'object' in s ? `:${s.object.name}` : s.kind === 'take-checkpoint' ? `:${s.checkpointId}` : s.kind === 'record-action' ? `:${s.actionId}` : ''}`;
+const HOURLY = { id: 'hourly', cron: '0 * * * *', timezone: 'UTC', description: '', retain: 2, position: { line: 5, col: 9 } };
+const firedAt = (iso: string): PlanClock => ({ lastFiring: () => iso });
+const auto = (id: string, timestamp: string) => checkpoint(id, [], { type: 'AUTO', timestamp });
+
+const label = (s: Step) => `${s.kind}${'object' in s ? `:${s.object.name}` : s.kind === 'take-checkpoint' || s.kind === 'expire-checkpoint' ? `:${s.checkpointId}` : s.kind === 'record-action' ? `:${s.actionId}` : ''}`;
 
 const cases: Case[] = [
   { name: 'creates the audit table when missing', target: {}, observed: { auditTableExists: false }, steps: ['init-audit'] },
@@ -41,6 +46,40 @@ const cases: Case[] = [
     observed: { checkpoints: [checkpoint('baseline', [], { status: 'DELETED' })] },
     steps: [],
     findings: ['CHECKPOINT_DELETED'],
+  },
+  {
+    name: 'a schedule that fired and has no checkpoint takes an AUTO one',
+    target: { schedules: [HOURLY] },
+    observed: {},
+    clock: firedAt('2026-11-27T12:00:00.000Z'),
+    steps: ['take-checkpoint:AUTO_hourly_2026_11_27_12_00_00'],
+  },
+  {
+    name: 'a schedule whose newest checkpoint is after its last firing takes nothing',
+    target: { schedules: [HOURLY] },
+    observed: { checkpoints: [auto('AUTO_hourly_2026_11_27_11_00_00', '2026-11-27T11:00:01.000Z')] },
+    clock: firedAt('2026-11-27T11:00:00.000Z'),
+    steps: [],
+  },
+  {
+    name: 'a schedule keeps its newest `retain` checkpoints and expires the rest',
+    target: { schedules: [HOURLY] },
+    observed: {
+      checkpoints: [
+        auto('AUTO_hourly_2026_11_27_09_00_00', '2026-11-27T09:00:01.000Z'),
+        auto('AUTO_hourly_2026_11_27_10_00_00', '2026-11-27T10:00:01.000Z'),
+        auto('AUTO_hourly_2026_11_27_11_00_00', '2026-11-27T11:00:01.000Z'),
+        auto('AUTO_other_2026_11_27_08_00_00', '2026-11-27T08:00:01.000Z'),
+        auto('AUTO_hourly_2026_11_27_07_00_00', '2026-11-27T07:00:01.000Z'),
+      ],
+    },
+    clock: firedAt('2026-11-27T12:00:00.000Z'),
+    steps: [
+      'take-checkpoint:AUTO_hourly_2026_11_27_12_00_00',
+      'expire-checkpoint:AUTO_hourly_2026_11_27_10_00_00',
+      'expire-checkpoint:AUTO_hourly_2026_11_27_09_00_00',
+      'expire-checkpoint:AUTO_hourly_2026_11_27_07_00_00',
+    ],
   },
   {
     name: 'cleanup drops objects created after the checkpoint, views first',
@@ -219,7 +258,7 @@ const cases: Case[] = [
 
 describe('planner', () => {
   it.each(cases)('$name', (c) => {
-    const plan = planTarget(target(c.target), observed(c.observed));
+    const plan = planTarget(target(c.target), observed(c.observed), c.clock);
     expect(plan.steps.map(label)).toEqual(c.steps);
     expect(plan.findings.map((f) => f.code).sort()).toEqual([...(c.findings ?? [])].sort());
   });
@@ -244,11 +283,11 @@ describe('planner', () => {
     const kinds = new Set<string>();
     const codes = new Set<string>();
     for (const c of cases) {
-      const plan = planTarget(target(c.target), observed(c.observed));
+      const plan = planTarget(target(c.target), observed(c.observed), c.clock);
       plan.steps.forEach((s) => kinds.add(s.kind));
       plan.findings.forEach((f) => codes.add(f.code));
     }
-    expect([...kinds].sort()).toEqual(['drop-object', 'init-audit', 'record-action', 'recreate-view', 'restore-table', 'take-checkpoint']);
+    expect([...kinds].sort()).toEqual(['drop-object', 'expire-checkpoint', 'init-audit', 'record-action', 'recreate-view', 'restore-table', 'take-checkpoint']);
     const allCodes: FindingCode[] = [
       'CHECKPOINT_UNKNOWN', 'CHECKPOINT_DELETED', 'NOT_RESTORABLE', 'OBJECT_NOT_IN_CHECKPOINT', 'RECREATED_NOT_REPLACED',
       'PROTECTED_KEPT', 'TOO_MANY_DROPS', 'ACTION_SPEC_CHANGED', 'ACTION_FAILED_BEFORE',

@@ -59,6 +59,12 @@ FROM (${live}) l LEFT JOIN ${INTERNAL_SCHEMA}.objects r
   ON ${inSchema(target.schema, 'r.schema_name')} AND lower(r.name) = lower(l.name) AND r.kind = l.kind`;
 }
 
+/** Expires a checkpoint: it stays in the audit table, with status DELETED. */
+export function expireCheckpoint(target: TargetRef, checkpointId: string): string {
+  return `UPDATE ${auditName(target)} SET STATUS = 'DELETED' WHERE CHECKPOINT_ID = ${duckLiteral(checkpointId)}
+  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+}
+
 /** Marks a checkpoint as the one a reset or restore went back to. */
 export function markRestoredTo(target: TargetRef, checkpointId: string): string {
   return `UPDATE ${auditName(target)} SET STATUS = 'RESTORED_TO' WHERE CHECKPOINT_ID = ${duckLiteral(checkpointId)}

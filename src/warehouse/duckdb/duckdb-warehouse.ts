@@ -10,7 +10,7 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { readAuditRows } from '../audit-rows.js';
 import { qualifiedName } from '../sql.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
-import { auditDdl, auditName, auditSelect, checkpointInsert, markRestoredTo } from './duckdb-audit.js';
+import { auditDdl, auditName, auditSelect, checkpointInsert, expireCheckpoint, markRestoredTo } from './duckdb-audit.js';
 import {
   INTERNAL_DDL,
   INTERNAL_SCHEMA,
@@ -109,6 +109,8 @@ export class DuckWarehouse implements Warehouse {
         return [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`, auditDdl(target)];
       case 'take-checkpoint':
         return [`INSERT INTO ${auditName(target)} (...) SELECT ... FROM duckdb_tables() UNION ALL duckdb_views() -- inventory of ${displayIdent(target.schema)}`];
+      case 'expire-checkpoint':
+        return [expireCheckpoint(target, step.checkpointId)];
       case 'drop-object':
         return step.object.kind === 'VIEW'
           ? [`DROP VIEW IF EXISTS ${qualifiedName(local, step.object.name)}`]
@@ -157,6 +159,9 @@ export class DuckWarehouse implements Warehouse {
             }),
           );
         });
+        return;
+      case 'expire-checkpoint':
+        await this.db.run(expireCheckpoint(target, step.checkpointId));
         return;
       case 'drop-object':
         await this.ensureInternal();
