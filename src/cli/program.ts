@@ -15,7 +15,7 @@ import type { CliContext } from './context.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { Output } from './io.js';
 import { createLogger } from './logger.js';
-import { version } from './version.js';
+import { version } from '../version.js';
 
 type Runner = (ctx: CliContext) => Promise<number>;
 

@@ -44,10 +44,13 @@ export class SchemaModel {
     return this.dropped.filter((d) => nameKey(d.name, this.matching) === key);
   }
 
-  /** Follows a planned drop: the object leaves the schema; a table stays restorable unless retention is 0. */
+  /**
+   * Follows a planned drop: the object leaves the schema; a table stays restorable unless its
+   * retention is 0 (pitfall 3) or it is a hybrid table, which cannot be undropped (pitfall 5).
+   */
   drop(object: LiveObject): void {
     this.live.delete(nameKey(object.name, this.matching));
-    if (object.kind === 'TABLE' && object.retentionDays !== 0) {
+    if (object.kind === 'TABLE' && object.retentionDays !== 0 && !object.hybrid) {
       this.dropped.unshift({
         name: object.name,
         kind: object.kind,

@@ -7,7 +7,6 @@ import type {
   AuditStatus,
   CheckpointType,
   InventoryEntry,
-  ObjectKind,
   RecordedAction,
   RecordedCheckpoint,
   StepRecord,
@@ -31,37 +30,11 @@ export const AUDIT_COLUMNS = [
   'ORIGIN',
 ] as const;
 
-/** One inventory entry as stored in OBJECTS_SNAPSHOT (keys shared by both adapters). */
-export interface SnapshotEntry {
-  name: string;
-  type: ObjectKind;
-  created: string;
-  last_altered: string | null;
-  row_count: number | null;
-  bytes: number | null;
-  retention_time: number | null;
-  is_transient: boolean;
-  is_hybrid: boolean;
-  definition: string | null;
-}
-
-/** Inventory entry → stored JSON shape. */
-export function toSnapshotEntry(e: InventoryEntry): SnapshotEntry {
-  return {
-    name: e.name,
-    type: e.kind,
-    created: e.created,
-    last_altered: e.lastAltered,
-    row_count: e.rowCount,
-    bytes: e.bytes,
-    retention_time: e.retentionDays,
-    is_transient: e.transient,
-    is_hybrid: e.hybrid,
-    definition: e.definition,
-  };
-}
-
-/** Stored JSON (text or already parsed) → inventory entries; tolerant of the old pipelines' upper-case keys. */
+/**
+ * OBJECTS_SNAPSHOT (JSON text or parsed) → inventory entries. Each element has the keys name,
+ * type (TABLE | VIEW), created, last_altered, row_count, bytes, retention_time, is_transient,
+ * is_hybrid, definition; upper-case keys (the old pipelines') are read too.
+ */
 export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | null): InventoryEntry[] {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
   if (!Array.isArray(parsed)) return [];

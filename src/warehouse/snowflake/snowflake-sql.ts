@@ -1,0 +1,127 @@
+/**
+ * The SQL text the Snowflake adapter emits: introspection of a schema through
+ * INFORMATION_SCHEMA and SHOW TABLES HISTORY, the audit table, and the server-side checkpoint
+ * insert. Every name is fully qualified and quoted exactly as stored (pitfall 8); literals are
+ * escaped for Snowflake (backslash and quote).
+ */
+import { quoteIdent } from '../../model/refs.js';
+import { AUDIT_COLUMNS } from '../audit-rows.js';
+
+/** A resolved target: database known, names as stored. */
+export interface SfTarget {
+  database: string;
+  schema: string;
+  auditTable: string;
+}
+
+/** A Snowflake string literal. */
+export function sfLiteral(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/** `"DB"."SCHEMA"`. */
+export function schemaName(t: SfTarget): string {
+  return `${quoteIdent(t.database)}.${quoteIdent(t.schema)}`;
+}
+
+/** `"DB"."SCHEMA"."NAME"`. */
+export function objectName(t: SfTarget, name: string): string {
+  return `${schemaName(t)}.${quoteIdent(name)}`;
+}
+
+/** ISO-8601 UTC text of a timestamp expression (the session runs in UTC). */
+export function isoText(expression: string): string {
+  return `TO_VARCHAR(${expression}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
+}
+
+const infoSchema = (t: SfTarget) => `${quoteIdent(t.database)}.INFORMATION_SCHEMA`;
+
+/**
+ * FROM/WHERE over the live tables and views of the schema, without the audit table, temporary
+ * tables (pitfall 4), external and event tables and materialized views (nothing ckpt can undrop
+ * or re-create); hybrid and transient tables are kept and marked (pitfall 5).
+ */
+function liveObjects(t: SfTarget): string {
+  return `FROM ${infoSchema(t)}.TABLES t
+LEFT JOIN ${infoSchema(t)}.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
+WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME <> ${sfLiteral(t.auditTable)}
+  AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') AND COALESCE(t.IS_TEMPORARY, 'NO') = 'NO'`;
+}
+
+/** The clock and whether the audit table exists (first statement of the observe request). */
+export function stateQuery(t: SfTarget): string {
+  return `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW,
+  (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(t.auditTable)}) AS AUDIT_COUNT`;
+}
+
+/** Live objects with their metadata and view definitions (second statement of the observe request). */
+export function objectsQuery(t: SfTarget): string {
+  return `SELECT t.TABLE_NAME AS NAME, t.TABLE_TYPE AS TABLE_TYPE, t.IS_TRANSIENT AS IS_TRANSIENT, t.IS_HYBRID AS IS_HYBRID,
+  t.ROW_COUNT AS ROW_COUNT, t.BYTES AS BYTES, t.RETENTION_TIME AS RETENTION_TIME,
+  ${isoText('t.CREATED')} AS CREATED, ${isoText('t.LAST_ALTERED')} AS LAST_ALTERED, v.VIEW_DEFINITION AS VIEW_DEFINITION
+${liveObjects(t)}
+ORDER BY t.TABLE_NAME`;
+}
+
+/** Dropped table versions still within retention, one row per version (pitfall 9: scoped IN SCHEMA). */
+export function historyQuery(t: SfTarget, like?: string): string {
+  const pattern = like === undefined ? '' : ` LIKE ${sfLiteral(like.replace(/[\\%_]/g, (c) => `\\${c}`))}`;
+  return `SHOW TABLES HISTORY${pattern} IN SCHEMA ${schemaName(t)}`;
+}
+
+/** Every audit row, timestamps as ISO text. */
+export function auditQuery(t: SfTarget): string {
+  const cols = AUDIT_COLUMNS.map((c) => (c === 'CHECKPOINT_TIMESTAMP' ? `${isoText(c)} AS ${c}` : c)).join(', ');
+  return `SELECT ${cols} FROM ${objectName(t, t.auditTable)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
+}
+
+/** The audit table with the old pipelines' columns first. */
+export function auditDdl(t: SfTarget): string {
+  return `CREATE TABLE IF NOT EXISTS ${objectName(t, t.auditTable)} (
+  CHECKPOINT_ID VARCHAR NOT NULL,
+  CHECKPOINT_TIMESTAMP TIMESTAMP_LTZ NOT NULL,
+  CHECKPOINT_TYPE VARCHAR NOT NULL,
+  DESCRIPTION VARCHAR,
+  OBJECTS_SNAPSHOT VARIANT,
+  OBJECTS_COUNT NUMBER,
+  STATUS VARCHAR NOT NULL,
+  ACTION_ID VARCHAR,
+  SPEC_HASH VARCHAR,
+  SPEC VARIANT,
+  STEPS VARIANT,
+  ERROR VARCHAR,
+  RUN_ID VARCHAR,
+  ORIGIN VARIANT)`;
+}
+
+/** An audit row from bound values (statement with binds; VARIANT columns parsed from JSON text). */
+export function auditInsert(t: SfTarget): string {
+  return `INSERT INTO ${objectName(t, t.auditTable)} (${AUDIT_COLUMNS.join(', ')})
+SELECT ?, CURRENT_TIMESTAMP(), ?, ?, PARSE_JSON(?), ?, ?, ?, ?, PARSE_JSON(?), PARSE_JSON(?), ?, ?, PARSE_JSON(?)`;
+}
+
+/**
+ * The checkpoint in one statement: the inventory is built server-side from INFORMATION_SCHEMA
+ * (no inventory travels through the client), stamped with the warehouse clock, and skipped if
+ * the id is already recorded (a retried step is progress, not a duplicate).
+ */
+export function checkpointInsert(t: SfTarget, row: { id: string; type: string; description: string; runId: string; origin: string }): string {
+  const entry = `OBJECT_CONSTRUCT_KEEP_NULL(
+    'name', t.TABLE_NAME, 'type', IFF(t.TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'),
+    'created', ${isoText('t.CREATED')}, 'last_altered', ${isoText('t.LAST_ALTERED')},
+    'row_count', t.ROW_COUNT, 'bytes', t.BYTES, 'retention_time', t.RETENTION_TIME,
+    'is_transient', t.IS_TRANSIENT = 'YES', 'is_hybrid', COALESCE(t.IS_HYBRID, 'NO') = 'YES',
+    'definition', v.VIEW_DEFINITION)`;
+  return `INSERT INTO ${objectName(t, t.auditTable)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
+  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN)
+SELECT ${sfLiteral(row.id)}, CURRENT_TIMESTAMP(), ${sfLiteral(row.type)}, ${sfLiteral(row.description)},
+  COALESCE(ARRAY_AGG(${entry}), ARRAY_CONSTRUCT()), COUNT(t.TABLE_NAME), 'ACTIVE', ${sfLiteral(row.runId)}, PARSE_JSON(${sfLiteral(row.origin)})
+${liveObjects(t)}
+HAVING NOT EXISTS (SELECT 1 FROM ${objectName(t, t.auditTable)} a WHERE a.CHECKPOINT_ID = ${sfLiteral(row.id)} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO'))`;
+}
+
+/** Sets a checkpoint's status (DELETED on expiry, RESTORED_TO after a reset or restore). */
+export function setCheckpointStatus(t: SfTarget, id: string, status: 'DELETED' | 'RESTORED_TO', onlyFrom?: 'ACTIVE'): string {
+  return `UPDATE ${objectName(t, t.auditTable)} SET STATUS = ${sfLiteral(status)}
+WHERE CHECKPOINT_ID = ${sfLiteral(id)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')${onlyFrom ? ` AND STATUS = ${sfLiteral(onlyFrom)}` : ''}`;
+}
