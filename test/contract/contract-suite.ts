@@ -13,6 +13,8 @@ import type { TargetOutcome } from '../../src/apply/apply.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { action, desired } from '../support/desired.js';
 import type { Fixture, Harness } from './harness.js';
+import { HOSTILE_TABLES, HOSTILE_VIEW } from './hostile-names.js';
+import { quoteIdent } from '../../src/model/refs.js';
 
 /** Plans and applies a target on the fixture's warehouse. */
 async function reconcile(fx: Fixture, t: Target): Promise<{ plan: Plan; outcomes: TargetOutcome[] }> {
@@ -163,6 +165,34 @@ export function contractSuite(harness: Harness): void {
       expectAllSucceeded(outcomes);
       const rows = await fx.sql('SELECT count(*) FROM v_orders');
       expect(Number(rows[0]?.[0])).toBe(3);
+      await expectConverged(fx, t);
+    });
+
+    it('keeps hostile names unchanged through checkpoint, drop, restore, re-create and cleanup', async () => {
+      for (const name of HOSTILE_TABLES) {
+        await fx.sql(`CREATE TABLE ${quoteIdent(name)} (id INTEGER)`);
+        await fx.sql(`INSERT INTO ${quoteIdent(name)} VALUES (7)`);
+      }
+      await fx.sql(`CREATE VIEW ${quoteIdent(HOSTILE_VIEW)} AS SELECT id FROM ${quoteIdent(HOSTILE_TABLES[0] ?? '')}`);
+      const wipe = action('wipe', { kind: 'full-cleanup' });
+      await reconcile(fx, withBaseline([wipe]));
+      const expected = [...HOSTILE_TABLES.map((n) => `TABLE:${n}`), `VIEW:${HOSTILE_VIEW}`, 'TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS'];
+      const baseline = (await observe(fx, base)).checkpoints.find((c) => c.id === 'baseline');
+      expect(baseline?.objects.map((o) => `${o.kind}:${o.name}`).sort()).toEqual(
+        expect.arrayContaining(expected.filter((e) => !/ORDERS|CUSTOMERS/.test(e)).sort()),
+      );
+      expect((await observe(fx, base)).objects).toEqual([]);
+      await fx.sql(`CREATE TABLE ${quoteIdent('new; DROP TABLE x --')} (id INTEGER)`);
+      const t = withBaseline([wipe, action('back', { kind: 'reset', to: 'baseline' })]);
+      const { outcomes } = await reconcile(fx, t);
+      expectAllSucceeded(outcomes);
+      const after = await observe(fx, t);
+      for (const name of HOSTILE_TABLES) {
+        expect(after.objects.some((o) => o.kind === 'TABLE' && o.name === name), name).toBe(true);
+        expect(Number((await fx.sql(`SELECT count(*) FROM ${quoteIdent(name)}`))[0]?.[0]), name).toBe(1);
+      }
+      expect(after.objects.some((o) => o.name === 'new; DROP TABLE x --')).toBe(false);
+      expect(Number((await fx.sql(`SELECT count(*) FROM ${quoteIdent(HOSTILE_VIEW)}`))[0]?.[0])).toBe(1);
       await expectConverged(fx, t);
     });
 
