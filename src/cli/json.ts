@@ -14,6 +14,15 @@ export function snakeKeys(value: unknown): unknown {
   return value;
 }
 
+/** Deeply renames object keys from snake_case back to camelCase (reading saved plans). */
+export function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camelKeys(v)]));
+  }
+  return value;
+}
+
 /** Pretty JSON text of a value, snake_cased. */
 export function toJsonText(value: unknown): string {
   return JSON.stringify(snakeKeys(value), null, 2);

@@ -58,7 +58,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('-y, --yes', 'apply destructive steps without asking')
     .option('--json', 'print the plan (and outcome) as JSON (schemas/plan.schema.json)')
     .option('--detailed-exitcode', 'with --plan: exit 2 when there are changes')
-    .action((o: FileOpts & { target?: string; plan?: boolean; yes?: boolean; json?: boolean; detailedExitcode?: boolean }) =>
+    .option('--out <file>', 'with --plan: save the plan (with fingerprints of the state it saw) to FILE')
+    .option('--from-plan <file>', 'apply a saved plan exactly; refused (exit 3) if anything changed since')
+    .action((o: FileOpts & { target?: string; plan?: boolean; yes?: boolean; json?: boolean; detailedExitcode?: boolean; out?: string; fromPlan?: string }) =>
       run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))(),
     );
 

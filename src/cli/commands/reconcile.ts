@@ -4,6 +4,7 @@
  * 3 when consent is missing off a TTY, 1 when a step failed or a blocker holds an action back.
  */
 import type { TargetOutcome } from '../../apply/apply.js';
+import { stateFingerprint } from '../../engine/fingerprint.js';
 import { selectTargets } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { hasBlockers, hasChanges, isDestructive, type Plan } from '../../model/plan.js';
@@ -12,6 +13,7 @@ import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { toJsonText } from '../json.js';
 import { progressReporter } from '../progress.js';
+import { readSavedPlan, writeSavedPlan } from '../saved-plan.js';
 import { ask, canPrompt } from '../prompt.js';
 import { renderPlan, stepTitle } from '../render-plan.js';
 
@@ -23,15 +25,28 @@ export interface ReconcileOptions {
   yes?: boolean;
   json?: boolean;
   detailedExitcode?: boolean;
+  /** With --plan: write the plan and the state fingerprints here. */
+  out?: string;
+  /** Apply this saved plan exactly, if nothing changed since it was made. */
+  fromPlan?: string;
 }
 
 /** Runs the command and returns its exit code. */
 export async function reconcileCommand(ctx: CliContext, options: ReconcileOptions): Promise<number> {
+  if (options.fromPlan !== undefined) return applySavedPlan(ctx, options.fromPlan, options);
+  if (options.out !== undefined && options.plan !== true) {
+    throw new CkptError('CONFIG_INVALID', '--out writes a saved plan and needs --plan', { hint: 'run `ckpt reconcile --plan --out plan.json`' });
+  }
   const desired = await loadDesired(options.file, ctx.out);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'reconcile', async (session) => {
-    const { plan } = await session.plan(targets);
+    const { plan, observed } = await session.plan(targets);
     const pending = hasChanges(plan);
+    if (options.out !== undefined) {
+      const fingerprints = Object.fromEntries([...observed].map(([name, obs]) => [name, stateFingerprint(obs)]));
+      await writeSavedPlan(options.out, { plan, fingerprints });
+      ctx.out.message(`Saved the plan to ${options.out}; apply it with \`ckpt reconcile --from-plan ${options.out}\`.`);
+    }
     if (options.plan === true || !pending) {
       if (options.json === true) ctx.out.data(toJsonText(plan));
       else ctx.out.data(renderPlan(plan, ctx.out));
@@ -44,6 +59,36 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
     if (options.json === true) ctx.out.data(toJsonText({ ...plan, outcomes: outcomeSummary(outcomes) }));
     else reportOutcomes(ctx, plan, outcomes);
     return outcomes.some((o) => o.failed) || hasBlockers(plan) ? ExitCode.error : ExitCode.ok;
+  });
+}
+
+/**
+ * Applies a saved plan exactly as written, once: refused (PLAN_STALE) when the config, the
+ * schema or the audit table changed since it was made. The saved file is the consent.
+ */
+async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileOptions): Promise<number> {
+  const saved = await readSavedPlan(path);
+  const desired = await loadDesired(options.file ?? saved.plan.configFile, ctx.out);
+  if (desired.sourceHash !== saved.plan.configHash) {
+    throw new CkptError('PLAN_STALE', `${desired.file} changed since the plan in ${path} was made`, {
+      hint: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
+    });
+  }
+  const targets = saved.plan.targets.map((tp) => selectTargets(desired, tp.target)[0]).filter((t): t is NonNullable<typeof t> => t !== undefined);
+  return withSession(ctx, desired, 'reconcile', async (session) => {
+    const observed = await session.observe(targets);
+    for (const [name, obs] of observed) {
+      if (saved.fingerprints[name] !== stateFingerprint(obs)) {
+        throw new CkptError('PLAN_STALE', `target ${name} changed since the plan in ${path} was made (its schema or audit table is not what the plan saw)`, {
+          hint: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
+        });
+      }
+    }
+    if (options.json !== true) ctx.out.data(renderPlan(saved.plan, ctx.out));
+    const outcomes = await session.apply(saved.plan, progressReporter(ctx.out));
+    if (options.json === true) ctx.out.data(toJsonText({ ...saved.plan, outcomes: outcomeSummary(outcomes) }));
+    else reportOutcomes(ctx, saved.plan, outcomes);
+    return outcomes.some((o) => o.failed) ? ExitCode.error : ExitCode.ok;
   });
 }
 

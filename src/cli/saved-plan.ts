@@ -1,0 +1,44 @@
+/**
+ * Saved plans (`reconcile --plan --out FILE`, `reconcile --from-plan FILE`): the plan as JSON
+ * with the fingerprints of the state it was computed from; reading one back validates it
+ * against schemas/plan.schema.json and refuses it when stale.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { CkptError } from '../model/errors.js';
+import type { Plan } from '../model/plan.js';
+import { camelKeys, toJsonText } from './json.js';
+
+const SCHEMA = new URL('../../../schemas/plan.schema.json', import.meta.url);
+
+/** A plan and the state it was computed from. */
+export interface SavedPlan {
+  plan: Plan;
+  /** Target name → state fingerprint. */
+  fingerprints: Record<string, string>;
+}
+
+/** Writes a saved plan. */
+export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<void> {
+  await writeFile(path, `${toJsonText({ ...saved.plan, stateFingerprints: saved.fingerprints })}\n`, { mode: 0o600 });
+}
+
+/** Reads and validates a saved plan. */
+export async function readSavedPlan(path: string): Promise<SavedPlan> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new CkptError('CONFIG_NOT_FOUND', `cannot read the saved plan ${path}: ${(error as Error).message}`, {
+      hint: 'write one with `ckpt reconcile --plan --out FILE`',
+    });
+  }
+  const validate = new Ajv2020({ allErrors: false }).compile(JSON.parse(await readFile(SCHEMA, 'utf8')) as object);
+  const { state_fingerprints: fingerprints, ...rest } = document as { state_fingerprints?: Record<string, string> };
+  if (!validate(document) || fingerprints === undefined) {
+    throw new CkptError('CONFIG_INVALID', `${path} is not a saved ckpt plan (${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'no state_fingerprints'})`, {
+      hint: 'write one with `ckpt reconcile --plan --out FILE`',
+    });
+  }
+  return { plan: camelKeys(rest) as Plan, fingerprints };
+}
