@@ -1,0 +1,75 @@
+/**
+ * The contract harness for the Snowflake adapter: the real snowflake-sdk against the local
+ * Snowflake-protocol test server, through a connections.toml entry in a temp SNOWFLAKE_HOME.
+ * Each fixture gets its own database, so tests do not see each other.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../src/model/logger.js';
+import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
+import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+import { target } from '../support/desired.js';
+import type { Harness } from './harness.js';
+
+process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
+process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
+process.env.NO_PROXY = '127.0.0.1,localhost';
+
+/** A server and a SNOWFLAKE_HOME whose connections.toml has an entry `test` pointing at it. */
+export interface SnowflakeHome {
+  server: SnowflakeServer;
+  home: string;
+  close(): Promise<void>;
+}
+
+/** Starts a server and writes `[test]` (password auth) into a temp connections.toml. */
+export async function snowflakeHome(extra = ''): Promise<SnowflakeHome> {
+  const server = await startSnowflakeServer();
+  const home = await mkdtemp(join(tmpdir(), 'ckpt-sfhome-'));
+  const url = new URL(server.url);
+  await writeFile(
+    join(home, 'connections.toml'),
+    `[test]\naccount = "ckpt"\nuser = "tester"\npassword = "secret-pw"\nhost = "${url.hostname}"\nport = ${url.port}\nprotocol = "http"\nwarehouse = "WH"\n${extra}`,
+    { mode: 0o600 },
+  );
+  return {
+    server,
+    home,
+    close: async () => {
+      await server.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** Harness over the test server. */
+export const snowflakeHarness: Harness = {
+  name: 'snowflake',
+  async fresh() {
+    const sf = await snowflakeHome();
+    counter += 1;
+    const database = `CONTRACT_${process.pid}_${counter}`;
+    await sf.server.account.execute(`CREATE DATABASE ${database}`);
+    await sf.server.account.execute(`CREATE SCHEMA ${database}.DEMO`);
+    const warehouse = await SnowflakeWarehouse.open({
+      connectionName: 'test',
+      logger: silentLogger,
+      environment: { env: { SNOWFLAKE_HOME: sf.home }, home: sf.home },
+      limits: { statementTimeoutMs: 10_000 },
+    });
+    const base = target({ connection: 'test', database, schema: 'DEMO' });
+    const ref = { name: base.name, database, schema: base.schema, auditTable: base.auditTable };
+    return {
+      warehouse,
+      base,
+      sql: async (statement) => (await warehouse.query(ref, statement)).rows,
+      close: async () => {
+        await warehouse.close();
+        await sf.close();
+      },
+    };
+  },
+};
