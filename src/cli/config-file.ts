@@ -15,8 +15,12 @@ export function configPath(file: string | undefined): string {
   return resolve(file ?? process.env.CKPT_FILE ?? 'checkpoints.yaml');
 }
 
-/** Loads and validates, printing diagnostics; throws CONFIG_INVALID when the file is not usable. */
-export async function loadDesired(file: string | undefined, out: Output): Promise<Desired> {
+/**
+ * Loads and validates, printing diagnostics; throws CONFIG_INVALID when the file is not usable.
+ * `connection` (from --connection or $SNOWFLAKE_DEFAULT_CONNECTION_NAME) replaces every
+ * target's connection, with a note when it differs from the file's.
+ */
+export async function loadDesired(file: string | undefined, out: Output, connection?: string): Promise<Desired> {
   const path = configPath(file);
   const result = await loadConfigFile(path);
   if (!result.ok) {
@@ -27,5 +31,9 @@ export async function loadDesired(file: string | undefined, out: Output): Promis
     });
   }
   for (const w of result.warnings) out.message(formatDiagnostic(w));
-  return result.desired;
+  if (connection === undefined) return result.desired;
+  for (const t of result.desired.targets.filter((x) => x.connection !== connection)) {
+    out.message(`note: target ${t.name} uses connection ${connection} (the file says ${t.connection})`);
+  }
+  return { ...result.desired, targets: result.desired.targets.map((t) => ({ ...t, connection })) };
 }

@@ -13,6 +13,8 @@ export interface CliContext {
   logger: Logger;
   /** Milliseconds to wait for the embedded warehouse's lock. */
   lockWaitMs: number;
+  /** Connection for every target: `--connection`, else $SNOWFLAKE_DEFAULT_CONNECTION_NAME, else the file's. */
+  connection?: string;
 }
 
 /** Runs `body` with a session on `desired`, closing it whatever happens. */

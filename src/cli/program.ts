@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { CkptError } from '../model/errors.js';
 import { checkpointCreateCommand } from './commands/checkpoint-create.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
+import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseDuration, parseListen } from './commands/daemon.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { reconcileCommand } from './commands/reconcile.js';
@@ -27,12 +28,19 @@ export async function main(argv: string[]): Promise<number> {
     .description('Declarative checkpoints, resets and restores for Snowflake schemas')
     .version(version, '-V, --version')
     .option('--no-color', 'no colour in the output (also NO_COLOR=1)')
+    .option('--connection <name>', 'use this connection for every target (overrides $SNOWFLAKE_DEFAULT_CONNECTION_NAME and the file)')
     .showHelpAfterError('(run ckpt --help for usage)')
     .exitOverride();
 
   const run = (runner: Runner) => async () => {
-    out = new Output(process.stdout, process.stderr, { colour: program.opts<{ color: boolean }>().color });
-    const ctx: CliContext = { out, logger: createLogger(), lockWaitMs: Number(process.env.CKPT_LOCK_WAIT_MS ?? 5000) };
+    const globals = program.opts<{ color: boolean; connection?: string }>();
+    out = new Output(process.stdout, process.stderr, { colour: globals.color });
+    const ctx: CliContext = {
+      out,
+      logger: createLogger(),
+      lockWaitMs: Number(process.env.CKPT_LOCK_WAIT_MS ?? 5000),
+      connection: globals.connection ?? (process.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || undefined),
+    };
     exitCode = await runner(ctx);
   };
   const fileOption = () => new Option('-f, --file <path>', 'the config file (default ./checkpoints.yaml or $CKPT_FILE)');
@@ -115,6 +123,18 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(fileOption())
     .addOption(configAlias())
     .action((o: FileOpts) => run((ctx) => initCommand(ctx, { file: fileOf(o) }))());
+
+  program
+    .command('daemon')
+    .description('watch the config and reconcile on every change, schedule and interval; serve /healthz, /readyz, /metrics, /status')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .option('--plan', 'detect only: plan and report, never apply')
+    .addOption(new Option('--listen <host:port>', 'HTTP address (port 0: any free port; off: none)').default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN).argParser(parseListen))
+    .addOption(new Option('--resync <duration>', 'reconcile every target this often, e.g. 30s, 10m, 1h (0: never)').default(parseDuration(DEFAULT_RESYNC), DEFAULT_RESYNC).argParser(parseDuration))
+    .action((o: FileOpts & { plan?: boolean; listen: ReturnType<typeof parseListen>; resync: number }) =>
+      run((ctx) => daemonCommand(ctx, { file: fileOf(o), plan: o.plan, listen: o.listen, resyncMs: o.resync }))(),
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

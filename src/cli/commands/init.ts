@@ -26,7 +26,7 @@ export async function initCommand(ctx: CliContext, options: { file?: string }): 
     }
     ctx.out.message(`${path} exists; leaving it as it is.`);
   }
-  const desired = await loadDesired(path, ctx.out);
+  const desired = await loadDesired(path, ctx.out, ctx.connection);
   return withSession(ctx, desired, 'init', async (session) => {
     const observed = await session.observe(desired.targets);
     const targets = desired.targets.flatMap((t) => {

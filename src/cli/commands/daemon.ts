@@ -1,0 +1,95 @@
+/**
+ * `ckpt daemon`: runs the daemon in the foreground until SIGTERM or SIGINT. Parses --listen and
+ * --resync, logs to stdout (JSON lines off a TTY), and owns the process signals: the first stops
+ * the daemon gracefully (exit 0, or 1 past 10 s), a second exits at once.
+ */
+import { InvalidArgumentError } from 'commander';
+import { Daemon } from '../../daemon/daemon.js';
+import type { ListenAddress } from '../../daemon/health.js';
+import { configPath } from '../config-file.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { createLogger } from '../logger.js';
+
+/** Options of `ckpt daemon`, as parsed. */
+export interface DaemonCommandOptions {
+  file?: string;
+  plan?: boolean;
+  listen: ListenAddress | null;
+  resyncMs: number;
+}
+
+/** The default `--listen`. */
+export const DEFAULT_LISTEN = '127.0.0.1:9477';
+
+/** The default `--resync`. */
+export const DEFAULT_RESYNC = '10m';
+
+/** How long a graceful stop may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 9_500;
+
+/** `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (127.0.0.1); `off` serves no HTTP. For commander. */
+export function parseListen(text: string): ListenAddress | null {
+  if (text === 'off') return null;
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
+  const port = Number(match?.[3]);
+  if (match === null || port > 65535) throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:9477 (port 0 picks a free one), or off');
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
+/** A duration such as `30s`, `10m`, `1h30m` or `500ms`, in ms; `0` turns the resync off. For commander. */
+export function parseDuration(text: string): number {
+  if (text.trim() === '0') return 0;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.trim()) {
+    throw new InvalidArgumentError('expected a duration such as 30s, 10m, 1h30m or 500ms (0 turns it off)');
+  }
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 'ms'] ?? 1), 0);
+  if (ms < 1000) throw new InvalidArgumentError('the resync interval must be at least 1s (or 0 to turn it off)');
+  return ms;
+}
+
+/** Runs the daemon until a signal stops it; returns the exit code. */
+export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptions): Promise<number> {
+  const logger = createLogger('info', 'stdout');
+  const starting = Daemon.start({
+    file: configPath(options.file),
+    planOnly: options.plan === true,
+    listen: options.listen,
+    resyncMs: options.resyncMs,
+    lockWaitMs: ctx.lockWaitMs,
+    logger,
+  });
+  let stopped: ((code: number) => void) | undefined;
+  const done = new Promise<number>((resolve) => (stopped = resolve));
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn('second signal; exiting at once', { signal });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    signalled = true;
+    logger.info('signal received; finishing the running step', { signal });
+    const limit = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting without waiting further', { signal });
+      process.exit(ExitCode.error);
+    }, SHUTDOWN_LIMIT_MS);
+    const finish = () => {
+      clearTimeout(limit);
+      // Everything is closed; should a library still hold the event loop, do not hang on it.
+      setTimeout(() => process.exit(ExitCode.ok), 1000).unref();
+      stopped?.(ExitCode.ok);
+    };
+    void starting.then((daemon) => daemon.stop(signal)).then(finish, finish);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    await starting;
+    return await done;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}

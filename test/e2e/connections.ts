@@ -1,0 +1,40 @@
+/**
+ * The two kinds of connection the end-to-end tests run the CLI against: the embedded warehouse,
+ * and a Snowflake connection (connections.toml entry) to the local Snowflake-protocol server.
+ */
+import { snowflakeHome, type SnowflakeHome } from '../contract/snowflake-harness.js';
+
+/** How a test workspace reaches its warehouse. */
+export interface E2eConnection {
+  name: 'local' | 'snowflake';
+  /** The lines of checkpoints.yaml before `targets:` entries, and the target's location keys. */
+  header: string;
+  location: string;
+  /** Environment for the spawned CLI. */
+  env: Record<string, string>;
+  /** The schema name as the warehouse reports it in information_schema. */
+  schema: string;
+  close(): Promise<void>;
+}
+
+let databases = 0;
+
+/** A connection of the given kind (a fresh database on a fresh server for Snowflake). */
+export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eConnection> {
+  if (kind === 'local') {
+    return { name: 'local', header: 'version: 1\nconnection: local\n', location: '    schema: DEMO\n', env: {}, schema: 'DEMO', close: async () => {} };
+  }
+  const sf: SnowflakeHome = await snowflakeHome();
+  databases += 1;
+  const database = `E2E_DB_${databases}`;
+  await sf.server.account.execute(`CREATE DATABASE ${database}`);
+  await sf.server.account.execute(`CREATE SCHEMA ${database}.DEMO`);
+  return {
+    name: 'snowflake',
+    header: 'version: 1\nconnection: test\n',
+    location: `    database: ${database}\n    schema: DEMO\n`,
+    env: { SNOWFLAKE_HOME: sf.home, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1', NO_PROXY: '127.0.0.1,localhost' },
+    schema: 'DEMO',
+    close: () => sf.close(),
+  };
+}
