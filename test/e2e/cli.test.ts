@@ -3,7 +3,7 @@
  * JSON plans against their schema, refusals before any connection, lock conflicts, examples.
  * (The full workflow on both connections is in workflow.test.ts.)
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
