@@ -5,51 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action, Target } from '../../src/model/desired.js';
-import { silentLogger } from '../../src/model/logger.js';
-import type { Observed } from '../../src/model/observed.js';
-import type { Plan } from '../../src/model/plan.js';
-import { Session } from '../../src/engine/session.js';
-import type { TargetOutcome } from '../../src/apply/apply.js';
-import type { Warehouse } from '../../src/warehouse/warehouse.js';
-import { action, desired } from '../support/desired.js';
+import { action } from '../support/desired.js';
+import { expectAllSucceeded, expectConverged, names, observe, planOnly, reconcile } from './run.js';
 import type { Fixture, Harness } from './harness.js';
 import { HOSTILE_TABLES, HOSTILE_VIEW } from './hostile-names.js';
 import { quoteIdent } from '../../src/model/refs.js';
-
-/** Plans and applies a target on the fixture's warehouse. */
-async function reconcile(fx: Fixture, t: Target): Promise<{ plan: Plan; outcomes: TargetOutcome[] }> {
-  const session = sessionOn(fx.warehouse, t);
-  const { plan } = await session.plan([t]);
-  const outcomes = await session.apply(plan);
-  return { plan, outcomes };
-}
-
-/** Plans only. */
-async function planOnly(fx: Fixture, t: Target): Promise<Plan> {
-  return (await sessionOn(fx.warehouse, t).plan([t])).plan;
-}
-
-function sessionOn(warehouse: Warehouse, t: Target): Session {
-  const shared: Warehouse = Object.create(warehouse, { close: { value: async () => {} } });
-  return new Session(desired([t]), { logger: silentLogger, command: 'test', open: async () => shared });
-}
-
-async function observe(fx: Fixture, t: Target): Promise<Observed> {
-  return fx.warehouse.observe({ name: t.name, database: t.database, schema: t.schema, auditTable: t.auditTable });
-}
-
-const names = (o: Observed) => o.objects.map((x) => `${x.kind}:${x.name.toUpperCase()}`).sort();
-
-async function expectConverged(fx: Fixture, t: Target): Promise<void> {
-  const again = await planOnly(fx, t);
-  expect(again.targets[0]?.steps ?? []).toEqual([]);
-  expect(again.targets[0]?.findings.filter((f) => f.severity === 'blocker') ?? []).toEqual([]);
-}
-
-function expectAllSucceeded(outcomes: TargetOutcome[]): void {
-  const failures = outcomes.flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
-  expect(failures).toEqual([]);
-}
 
 const SEED = [
   'CREATE TABLE orders (id INTEGER, amount INTEGER, note VARCHAR)',

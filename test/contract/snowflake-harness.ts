@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/model/logger.js';
 import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
 import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
 import { target } from '../support/desired.js';
-import type { Harness } from './harness.js';
+import type { Fixture, Harness } from './harness.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
@@ -45,8 +45,14 @@ export async function snowflakeHome(extra = ''): Promise<SnowflakeHome> {
 
 let counter = 0;
 
+/** A Snowflake fixture, with the server behind it for pitfall tests. */
+export interface SnowflakeFixture extends Fixture {
+  server: SnowflakeServer;
+  database: string;
+}
+
 /** Harness over the test server. */
-export const snowflakeHarness: Harness = {
+export const snowflakeHarness: Harness & { fresh(): Promise<SnowflakeFixture> } = {
   name: 'snowflake',
   async fresh() {
     const sf = await snowflakeHome();
@@ -63,6 +69,8 @@ export const snowflakeHarness: Harness = {
     const base = target({ connection: 'test', database, schema: 'DEMO' });
     const ref = { name: base.name, database, schema: base.schema, auditTable: base.auditTable };
     return {
+      server: sf.server,
+      database,
       warehouse,
       base,
       sql: async (statement) => (await warehouse.query(ref, statement)).rows,

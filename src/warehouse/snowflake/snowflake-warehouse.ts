@@ -205,7 +205,11 @@ export class SnowflakeWarehouse implements Warehouse {
 
   async query(target: TargetRef, sql: string): Promise<QueryResult> {
     await this.useSchema(this.resolve(target), queryTag({ command: 'sql', target: target.name }));
-    return this.driver.table(sql);
+    try {
+      return await this.driver.table(sql);
+    } finally {
+      this.currentSchema = null; // the user's SQL may have changed the session's schema
+    }
   }
 
   async close(): Promise<void> {
