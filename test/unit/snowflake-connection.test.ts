@@ -1,0 +1,153 @@
+/**
+ * connections.toml, as ckpt reads it: named entries (both section styles), environment
+ * overrides, key-pair spellings, clear errors for a missing file or entry, and permission
+ * warnings; then real logins through snowflake-sdk against the test server (password, key
+ * pair with a key generated here, programmatic access token, wrong password, unreachable).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger, type Logger } from '../../src/model/logger.js';
+import { resolveConnection } from '../../src/warehouse/snowflake/snowflake-connection.js';
+import { loadSdk } from '../../src/warehouse/snowflake/snowflake-driver.js';
+import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
+import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+
+process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
+process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
+process.env.NO_PROXY = '127.0.0.1,localhost';
+
+async function home(toml: string, mode = 0o600): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ckpt-conn-'));
+  await writeFile(join(dir, 'connections.toml'), toml);
+  await chmod(join(dir, 'connections.toml'), mode);
+  return dir;
+}
+
+const normalize = async () => {
+  const sdk = await loadSdk();
+  return (o: Record<string, unknown>) => sdk.normalizeConnectionOptions(o);
+};
+
+describe('connections.toml', () => {
+  it('reads a named [entry] with the sdk normaliser', async () => {
+    const dir = await home('[dev]\naccount = "acme"\nuser = "ann"\npassword = "p"\nwarehouse = "WH"\n[prod]\naccount = "acme"\nuser = "bob"\n');
+    const resolved = resolveConnection('dev', await normalize(), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' });
+    expect(resolved.options).toMatchObject({ account: 'acme', username: 'ann', password: 'p', warehouse: 'WH' });
+    expect(resolved.warnings).toEqual([]);
+  });
+
+  it('reads [connections.<name>] too, and ~/.snowflake when SNOWFLAKE_HOME is not set', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ckpt-home-'));
+    const sfDir = await home('[connections.default]\naccount = "acme"\nuser = "ann"\n');
+    await rm(join(dir, '.snowflake'), { force: true, recursive: true });
+    const { symlink } = await import('node:fs/promises');
+    await symlink(sfDir, join(dir, '.snowflake'));
+    const resolved = resolveConnection('default', await normalize(), { env: {}, home: dir });
+    expect(resolved.options).toMatchObject({ account: 'acme', username: 'ann' });
+  });
+
+  it('applies SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> environment overrides', async () => {
+    const dir = await home('[dev]\naccount = "acme"\nuser = "ann"\npassword = "from-file"\n');
+    const resolved = resolveConnection('dev', await normalize(), {
+      env: { SNOWFLAKE_HOME: dir, SNOWFLAKE_CONNECTIONS_DEV_PASSWORD: 'from-env', SNOWFLAKE_CONNECTIONS_DEV_ROLE: 'ANALYST' },
+      home: '/nowhere',
+    });
+    expect(resolved.options).toMatchObject({ password: 'from-env', role: 'ANALYST' });
+  });
+
+  it('maps both key-pair spellings and the passphrase', async () => {
+    for (const key of ['private_key_file', 'private_key_path']) {
+      const dir = await home(`[kp]\naccount = "acme"\nuser = "ann"\nauthenticator = "SNOWFLAKE_JWT"\n${key} = "/keys/k.p8"\nprivate_key_passphrase = "pp"\n`);
+      const resolved = resolveConnection('kp', await normalize(), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' });
+      expect(resolved.options).toMatchObject({ authenticator: 'SNOWFLAKE_JWT', privateKeyPath: '/keys/k.p8', privateKeyPass: 'pp' });
+    }
+  });
+
+  it('a missing entry lists the names that exist', async () => {
+    const dir = await home('[dev]\naccount = "a"\n[prod]\naccount = "b"\n');
+    expect(() => resolveConnection('stage', () => ({}), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' })).toThrow(
+      expect.objectContaining({ code: 'CONNECTION_UNKNOWN', hint: 'connections there: dev, prod' }),
+    );
+  });
+
+  it('a missing file says where it looked', async () => {
+    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: '/no/such/dir' }, home: '/nowhere' })).toThrow(
+      /no connections file at \/no\/such\/dir\/connections\.toml/,
+    );
+  });
+
+  it('warns when the file is readable by others, refuses when writable by them', async () => {
+    const readable = await home('[dev]\naccount = "a"\n', 0o644);
+    const resolved = resolveConnection('dev', await normalize(), { env: { SNOWFLAKE_HOME: readable }, home: '/nowhere' });
+    expect(resolved.warnings.join()).toContain('chmod 600');
+    const writable = await home('[dev]\naccount = "a"\n', 0o666);
+    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: writable }, home: '/nowhere' })).toThrow(/can be changed by other users/);
+  });
+});
+
+describe('logging in through snowflake-sdk', () => {
+  let server: SnowflakeServer;
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  beforeAll(async () => {
+    server = await startSnowflakeServer({
+      users: {
+        ANN: { password: 'right-pw' },
+        KEYS: { publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+        PAT: { tokens: ['pat-token-123'] },
+      },
+    });
+    await server.account.execute('CREATE DATABASE D');
+    await server.account.execute('CREATE SCHEMA D.S');
+  });
+  afterAll(async () => server.close());
+
+  const entry = (body: string) => {
+    const url = new URL(server.url);
+    return `[c]\naccount = "ckpt"\nhost = "${url.hostname}"\nport = ${url.port}\nprotocol = "http"\n${body}`;
+  };
+  const open = async (body: string, logger: Logger = silentLogger) => {
+    const dir = await home(entry(body));
+    return SnowflakeWarehouse.open({ connectionName: 'c', logger, environment: { env: { SNOWFLAKE_HOME: dir }, home: dir }, limits: { statementTimeoutMs: 5000 } });
+  };
+
+  it('password', async () => {
+    await (await open('user = "ANN"\npassword = "right-pw"\n')).close();
+  });
+
+  it('key pair, with a key generated here', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ckpt-key-'));
+    const keyFile = join(dir, 'rsa_key.p8');
+    await writeFile(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    await (await open(`user = "KEYS"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = "${keyFile}"\n`)).close();
+  });
+
+  it('programmatic access token', async () => {
+    await (await open('user = "PAT"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken = "pat-token-123"\n')).close();
+  });
+
+  it('a wrong password is AUTH_FAILED with a hint, and the password is not in the message', async () => {
+    const error = await open('user = "ANN"\npassword = "wrong-pw-42"\n').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(String((error as Error).message)).not.toContain('wrong-pw-42');
+    expect((error as { hint: string }).hint).toContain('credentials');
+  });
+
+  it('an unreachable account fails fast with WAREHOUSE_UNREACHABLE', async () => {
+    const dir = await home('[c]\naccount = "ckpt"\nhost = "127.0.0.1"\nport = 9\nprotocol = "http"\nuser = "ANN"\npassword = "x"\n');
+    const started = Date.now();
+    const error = await SnowflakeWarehouse.open({ connectionName: 'c', logger: silentLogger, environment: { env: { SNOWFLAKE_HOME: dir }, home: dir }, limits: { statementTimeoutMs: 5000 } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'WAREHOUSE_UNREACHABLE' });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('a transient 503 is retried and succeeds', async () => {
+    const wh = await open('user = "ANN"\npassword = "right-pw"\n');
+    server.injectFault({ pattern: /^SELECT 42/, times: 1, kind: 'http-503' });
+    const result = await wh.query({ name: 'x', database: 'D', schema: 'S', auditTable: 'A' }, 'SELECT 42').catch((e: unknown) => e);
+    await wh.close();
+    expect(JSON.stringify(result)).toContain('42');
+  });
+});
