@@ -51,8 +51,13 @@ export interface SnowflakeFixture extends Fixture {
   database: string;
 }
 
+/** A harness whose fixtures expose the server. */
+interface SnowflakeHarness extends Harness {
+  fresh(): Promise<SnowflakeFixture>;
+}
+
 /** Harness over the test server. */
-export const snowflakeHarness: Harness & { fresh(): Promise<SnowflakeFixture> } = {
+export const snowflakeHarness: SnowflakeHarness = {
   name: 'snowflake',
   async fresh() {
     const sf = await snowflakeHome();

@@ -64,7 +64,7 @@ describe('INFORMATION_SCHEMA and SHOW', () => {
       ['ORDERS', 'BASE TABLE', 'NO', 3, 3],
       ['SCRATCH', 'BASE TABLE', 'YES', 0, 1],
     ]);
-    const orders = rows[1] as Record<string, Date>;
+    const orders = rows[1] as { LAST_ALTERED: Date; CREATED: Date; LAST_DDL: Date };
     expect(orders.LAST_ALTERED.getTime() - orders.CREATED.getTime()).toBe(MINUTE);
     expect(orders.LAST_DDL.getTime()).toBe(orders.CREATED.getTime());
     const [view] = await sql.query(`SELECT VIEW_DEFINITION, IS_SECURE FROM APP.INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = '${schema}'`);
