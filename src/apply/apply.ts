@@ -1,14 +1,21 @@
 /**
- * Runs a plan through the Warehouse interface, exactly as listed: each step in order, each
- * action recorded APPLIED only when all its steps succeeded, FAILED (with what each step did)
- * otherwise. A failure stops the target's remaining steps; other targets go on.
+ * Runs a plan through the Warehouse interface, exactly as listed, under the target's lease:
+ * steps go in waves (a run of independent drops or table restores of one action runs with
+ * bounded concurrency; everything else one at a time, in order), each step journalled as
+ * started then succeeded or failed. An action is recorded APPLIED only when all its steps
+ * succeeded, FAILED otherwise. A failure, a shutdown or a lost lease lets running steps finish
+ * and skips the rest; other targets go on.
  */
 import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { CheckpointType, StepRecord } from '../model/observed.js';
 import type { Plan, Step, TargetPlan } from '../model/plan.js';
+import { summarise } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
+import type { JournalEntry } from '../warehouse/lease-sql.js';
 import type { RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
+import { withLease, type LeaseOptions } from './lease.js';
+import { formWaves } from './waves.js';
 
 /** The outcome of one step. */
 export interface StepOutcome {
@@ -33,6 +40,16 @@ export interface ApplyTarget {
   warehouse: Warehouse;
 }
 
+/** How to apply. */
+export interface ApplyOptions {
+  /** Most steps in flight at once (capped by the warehouse's capability). */
+  concurrency: number;
+  lease: LeaseOptions;
+  onProgress?: ProgressListener;
+  /** Aborting lets the running steps finish and skips the rest (shutdown). */
+  signal?: AbortSignal;
+}
+
 /** The audit type recorded for an action kind. */
 export function auditTypeOf(spec: ActionSpec): CheckpointType {
   switch (spec.kind) {
@@ -53,87 +70,173 @@ export async function applyPlan(
   resolve: (target: TargetPlan) => ApplyTarget,
   run: RunContext,
   logger: Logger,
-  onProgress: ProgressListener = () => {},
+  options: ApplyOptions,
 ): Promise<TargetOutcome[]> {
   const outcomes: TargetOutcome[] = [];
   for (const targetPlan of plan.targets) {
     if (targetPlan.steps.length === 0) continue;
-    outcomes.push(await applyTarget(targetPlan, resolve(targetPlan), run, logger, onProgress));
+    const target = resolve(targetPlan);
+    outcomes.push(
+      await withLease(target.warehouse, target.ref, options.lease, logger, (lost) => {
+        const signal = options.signal === undefined ? lost : AbortSignal.any([lost, options.signal]);
+        return new TargetRun(targetPlan, target, run, logger, options, signal).apply();
+      }),
+    );
   }
   return outcomes;
 }
 
-async function applyTarget(
-  plan: TargetPlan,
-  { ref, warehouse }: ApplyTarget,
-  run: RunContext,
-  logger: Logger,
-  onProgress: ProgressListener,
-): Promise<TargetOutcome> {
-  const result: TargetOutcome = { target: plan.target, steps: [], failed: false };
-  const journal = new Map<string, StepRecord[]>();
-  const total = plan.steps.length;
-  for (const [index, step] of plan.steps.entries()) {
-    if (result.failed) {
-      result.steps.push({ step, outcome: 'skipped', error: null });
-      continue;
+/** One target's apply: waves, journal, audit. */
+class TargetRun {
+  private readonly result: TargetOutcome;
+  private readonly outcomes: Array<StepOutcome | undefined>;
+  private readonly records = new Map<string, StepRecord[]>();
+  private seq = 0;
+  private done = 0;
+
+  constructor(
+    private readonly plan: TargetPlan,
+    private readonly target: ApplyTarget,
+    private readonly run: RunContext,
+    private readonly logger: Logger,
+    private readonly options: ApplyOptions,
+    private readonly signal: AbortSignal,
+  ) {
+    this.result = { target: plan.target, steps: [], failed: false };
+    this.outcomes = plan.steps.map(() => undefined);
+  }
+
+  async apply(): Promise<TargetOutcome> {
+    const summary = summarise({ formatVersion: 1, generatedAt: '', configFile: '', configHash: '', targets: [this.plan] });
+    await this.journal([this.event('run-started', null, JSON.stringify({ command: this.run.command, steps: this.plan.steps.length, ...summary }))]);
+    const limit = Math.max(1, Math.min(this.options.concurrency, this.target.warehouse.capabilities.maxConcurrency));
+    for (const wave of formWaves(this.plan.steps)) {
+      if (this.signal.aborted) {
+        await this.interrupt();
+        break;
+      }
+      if (this.result.failed) break;
+      await this.journal(wave.map((i) => this.event('step-started', i)));
+      await this.runWave(wave, limit);
+      await this.journal(wave.filter((i) => this.outcomes[i] !== undefined).map((i) => this.event(this.outcomes[i]?.outcome === 'succeeded' ? 'step-succeeded' : 'step-failed', i, this.outcomes[i]?.error ?? null)));
+      const failed = wave.filter((i) => this.outcomes[i]?.outcome === 'failed').map((i) => this.plan.steps[i] as Step);
+      if (failed.length > 0) {
+        this.result.failed = true;
+        await this.recordFailures(failed, this.outcomes[this.plan.steps.indexOf(failed[0] as Step)]?.error ?? 'failed');
+      }
     }
-    const records = journal.get(step.group) ?? [];
-    journal.set(step.group, records);
+    if (!this.result.failed && this.signal.aborted && this.outcomes.includes(undefined)) await this.interrupt();
+    this.result.steps = this.plan.steps.map((step, i) => this.outcomes[i] ?? { step, outcome: 'skipped', error: null });
+    await this.journal([this.event(this.result.failed ? 'run-failed' : 'run-finished', null)]);
+    return this.result;
+  }
+
+  /** Stops: the actions left unfinished are recorded FAILED, the rest of the plan is skipped. */
+  private async interrupt(): Promise<void> {
+    this.result.failed = true;
+    const left = this.plan.steps.filter((_, i) => this.outcomes[i] === undefined);
+    this.logger.warn('apply interrupted; the remaining steps are skipped', { target: this.plan.target, skipped: left.length });
+    await this.recordFailures(left, 'interrupted before it finished');
+  }
+
+  /** Runs the steps of a wave with at most `limit` in flight; a failure stops new starts. */
+  private async runWave(wave: number[], limit: number): Promise<void> {
+    let next = 0;
+    let stop = false;
+    const worker = async () => {
+      while (!stop && next < wave.length && !this.signal.aborted) {
+        const index = wave[next++] as number;
+        const ok = await this.runStep(index);
+        if (!ok) stop = true;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, wave.length) }, worker));
+  }
+
+  private async runStep(index: number): Promise<boolean> {
+    const step = this.plan.steps[index] as Step;
+    const records = this.recordsOf(step.group);
+    this.logger.info('step started', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
     try {
       if (step.kind === 'record-action') {
-        await warehouse.recordAction(
-          ref,
-          { actionId: step.actionId, type: auditTypeOf(step.spec), spec: step.spec, specHash: step.specHash, checkpointId: step.checkpointId, status: 'APPLIED', steps: records, error: null },
-          run,
-        );
+        await this.target.warehouse.recordAction(this.target.ref, actionRecord(step, 'APPLIED', records, null), this.run);
       } else {
-        await warehouse.execute(ref, step, run);
+        await this.target.warehouse.execute(this.target.ref, step, this.run);
       }
       records.push({ kind: step.kind, object: objectOf(step), outcome: 'succeeded', error: null });
-      result.steps.push({ step, outcome: 'succeeded', error: null });
-      logger.info('step succeeded', { target: plan.target, step: step.kind, object: objectOf(step), group: step.group });
-      onProgress({ target: plan.target, index, total, step, outcome: 'succeeded' });
+      this.finish(index, { step, outcome: 'succeeded', error: null });
+      this.logger.info('step succeeded', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
+      return true;
     } catch (error) {
       const message = describeError(error);
       records.push({ kind: step.kind, object: objectOf(step), outcome: 'failed', error: message });
-      result.steps.push({ step, outcome: 'failed', error: message });
-      result.failed = true;
-      logger.error('step failed', { target: plan.target, step: step.kind, object: objectOf(step), error: message });
-      onProgress({ target: plan.target, index, total, step, outcome: 'failed' });
-      await recordFailure(plan, step, records, message, ref, warehouse, run, logger);
+      this.finish(index, { step, outcome: 'failed', error: message });
+      this.logger.error('step failed', { target: this.plan.target, index, step: step.kind, object: objectOf(step), error: message });
+      return false;
     }
   }
-  return result;
+
+  private finish(index: number, outcome: StepOutcome): void {
+    this.outcomes[index] = outcome;
+    this.done += 1;
+    this.options.onProgress?.({ target: this.plan.target, index: this.done - 1, total: this.plan.steps.length, step: outcome.step, outcome: outcome.outcome });
+  }
+
+  private recordsOf(group: string): StepRecord[] {
+    let records = this.records.get(group);
+    if (records === undefined) {
+      records = [];
+      this.records.set(group, records);
+    }
+    return records;
+  }
+
+  /** Records each interrupted action FAILED (once), so history shows it; never masks the failure. */
+  private async recordFailures(steps: Step[], message: string): Promise<void> {
+    const groups = new Set(steps.map((s) => s.group));
+    for (const group of groups) {
+      const record = this.plan.steps.find((s) => s.kind === 'record-action' && s.group === group);
+      if (record?.kind !== 'record-action' || this.recordsOf(group).length === 0) continue;
+      try {
+        await this.target.warehouse.recordAction(this.target.ref, actionRecord(record, 'FAILED', this.recordsOf(group), message), this.run);
+      } catch (error) {
+        this.logger.error('could not record the failed action', { action: record.actionId, error: describeError(error) });
+      }
+    }
+  }
+
+  private event(event: JournalEntry['event'], index: number | null, detail: string | null = null): JournalEntry {
+    const step = index === null ? undefined : this.plan.steps[index];
+    return {
+      runId: this.run.runId,
+      seq: this.seq++,
+      event,
+      stepIndex: index,
+      kind: step?.kind ?? null,
+      object: step === undefined ? null : objectOf(step),
+      group: step?.group ?? null,
+      detail,
+    };
+  }
+
+  /** Journals events; a journal that cannot be written stops the run (it would not be crash-safe). */
+  private async journal(entries: JournalEntry[]): Promise<void> {
+    try {
+      await this.target.warehouse.journal(this.target.ref, entries);
+    } catch (error) {
+      if (!this.result.failed) this.logger.error('cannot write the journal; stopping', { target: this.plan.target, error: describeError(error) });
+      this.result.failed = true;
+    }
+  }
 }
 
-/** Records the failed action (if the step served one) so history shows it; never masks the failure. */
-async function recordFailure(
-  plan: TargetPlan,
-  failed: Step,
-  records: StepRecord[],
-  message: string,
-  ref: TargetRef,
-  warehouse: Warehouse,
-  run: RunContext,
-  logger: Logger,
-): Promise<void> {
-  const record = plan.steps.find((s) => s.kind === 'record-action' && s.group === failed.group);
-  if (record?.kind !== 'record-action') return;
-  try {
-    await warehouse.recordAction(
-      ref,
-      { actionId: record.actionId, type: auditTypeOf(record.spec), spec: record.spec, specHash: record.specHash, checkpointId: record.checkpointId, status: 'FAILED', steps: records, error: message },
-      run,
-    );
-  } catch (error) {
-    logger.error('could not record the failed action', { action: record.actionId, error: describeError(error) });
-  }
+function actionRecord(step: Extract<Step, { kind: 'record-action' }>, status: 'APPLIED' | 'FAILED', records: StepRecord[], error: string | null) {
+  return { actionId: step.actionId, type: auditTypeOf(step.spec), spec: step.spec, specHash: step.specHash, checkpointId: step.checkpointId, status, steps: records, error };
 }
 
 function objectOf(step: Step): string | null {
   if ('object' in step) return step.object.name;
-  if (step.kind === 'take-checkpoint') return step.checkpointId;
+  if (step.kind === 'take-checkpoint' || step.kind === 'expire-checkpoint') return step.checkpointId;
   return null;
 }
 

@@ -6,6 +6,7 @@ import type { Desired } from '../model/desired.js';
 import type { Logger } from '../model/logger.js';
 import { Session } from '../engine/session.js';
 import type { Output } from './io.js';
+import { holderInfo, isStaleHolder } from './lease-holder.js';
 
 /** Shared state of one CLI invocation. */
 export interface CliContext {
@@ -13,13 +14,23 @@ export interface CliContext {
   logger: Logger;
   /** Milliseconds to wait for the embedded warehouse's lock. */
   lockWaitMs: number;
+  /** How long a writer waits for another writer's lease (`--lock-timeout`). */
+  lockTimeoutMs: number;
+  /** Most steps in flight per target (`--concurrency`). */
+  concurrency: number;
   /** Connection for every target: `--connection`, else $SNOWFLAKE_DEFAULT_CONNECTION_NAME, else the file's. */
   connection?: string;
 }
 
 /** Runs `body` with a session on `desired`, closing it whatever happens. */
 export async function withSession<T>(ctx: CliContext, desired: Desired, command: string, body: (session: Session) => Promise<T>): Promise<T> {
-  const session = new Session(desired, { logger: ctx.logger, command, lockWaitMs: ctx.lockWaitMs });
+  const session = new Session(desired, {
+    logger: ctx.logger,
+    command,
+    lockWaitMs: ctx.lockWaitMs,
+    concurrency: ctx.concurrency,
+    lease: { info: holderInfo(command), waitMs: ctx.lockTimeoutMs, isStale: isStaleHolder },
+  });
   try {
     return await body(session);
   } finally {

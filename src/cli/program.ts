@@ -2,7 +2,8 @@
  * The `ckpt` program: parses arguments (commander), runs one command, and turns its
  * result or error into text on stderr and an exit code. The only place errors become exit codes.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration as parseTimeout } from './duration.js';
 import { CkptError } from '../model/errors.js';
 import { checkpointCreateCommand } from './commands/checkpoint-create.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
@@ -11,6 +12,7 @@ import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { sqlCommand } from './commands/sql.js';
+import { unlockCommand } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliContext } from './context.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
@@ -19,6 +21,12 @@ import { createLogger } from './logger.js';
 import { version } from '../version.js';
 
 type Runner = (ctx: CliContext) => Promise<number>;
+
+function positiveInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
 
 /** Parses argv, runs the command, returns the exit code (never throws). */
 export async function main(argv: string[]): Promise<number> {
@@ -29,16 +37,20 @@ export async function main(argv: string[]): Promise<number> {
     .version(version, '-V, --version')
     .option('--no-color', 'no colour in the output (also NO_COLOR=1)')
     .option('--connection <name>', 'use this connection for every target (overrides $SNOWFLAKE_DEFAULT_CONNECTION_NAME and the file)')
+    .option('--lock-timeout <duration>', "how long a writer waits for another writer's lease, e.g. 30s", (v) => parseTimeout(v), 0)
+    .option('--concurrency <n>', 'most steps in flight per target', (v) => positiveInt(v), 8)
     .showHelpAfterError('(run ckpt --help for usage)')
     .exitOverride();
 
   const run = (runner: Runner) => async () => {
-    const globals = program.opts<{ color: boolean; connection?: string }>();
+    const globals = program.opts<{ color: boolean; connection?: string; lockTimeout: number; concurrency: number }>();
     out = new Output(process.stdout, process.stderr, { colour: globals.color });
     const ctx: CliContext = {
       out,
       logger: createLogger(),
       lockWaitMs: Number(process.env.CKPT_LOCK_WAIT_MS ?? 5000),
+      lockTimeoutMs: globals.lockTimeout,
+      concurrency: globals.concurrency,
       connection: globals.connection ?? (process.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || undefined),
     };
     exitCode = await runner(ctx);
@@ -116,6 +128,15 @@ export async function main(argv: string[]): Promise<number> {
     .action((statement: string | undefined, o: { file?: string; config?: string; target?: string; json?: boolean }) =>
       run((ctx) => sqlCommand(ctx, statement, { config: o.config, target: o.target, sqlFile: o.file, json: o.json }))(),
     );
+
+  program
+    .command('unlock')
+    .description("break a target's lease left by a writer that is gone (asks first)")
+    .argument('<target>', 'the target name')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .option('-y, --yes', 'do not ask')
+    .action((name: string, o: FileOpts & { yes?: boolean }) => run((ctx) => unlockCommand(ctx, name, { file: fileOf(o), yes: o.yes }))());
 
   program
     .command('init')

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { applyPlan, type ProgressListener, type TargetOutcome } from '../apply/apply.js';
+import type { LeaseOptions } from '../apply/lease.js';
 import type { Desired, Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
@@ -23,6 +24,10 @@ export interface SessionOptions {
   /** Label for audit rows and query tags, e.g. `reconcile`. */
   command: string;
   lockWaitMs?: number;
+  /** Most steps in flight per target (default 8; the warehouse may allow fewer). */
+  concurrency?: number;
+  /** How leases are held: who this is, how long to wait for another writer. */
+  lease?: Partial<Omit<LeaseOptions, 'holder'>>;
   /** Opens a connection; injectable for tests. */
   open?: (options: OpenOptions) => Promise<Warehouse>;
 }
@@ -102,8 +107,8 @@ export class Session {
     return { runId: randomUUID(), origin: this.origin, command: this.options.command };
   }
 
-  /** Applies a plan made by this session. */
-  async apply(plan: Plan, onProgress?: ProgressListener): Promise<TargetOutcome[]> {
+  /** Applies a plan made by this session; an aborted `signal` stops it after the running step. */
+  async apply(plan: Plan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<TargetOutcome[]> {
     const run = await this.runContext();
     const byName = new Map(this.desired.targets.map((t) => [t.name, t]));
     const resolved = new Map<string, Warehouse>();
@@ -111,6 +116,15 @@ export class Session {
       const target = byName.get(tp.target);
       if (target !== undefined && tp.steps.length > 0) resolved.set(tp.target, await this.warehouse(target));
     }
+    const lease: LeaseOptions = {
+      holder: run.runId,
+      info: JSON.stringify({ command: this.options.command, run: run.runId }),
+      ttlMs: 60_000,
+      waitMs: 0,
+      pollMs: 500,
+      isStale: () => false,
+      ...this.options.lease,
+    };
     return applyPlan(
       plan,
       (tp) => {
@@ -121,7 +135,7 @@ export class Session {
       },
       run,
       this.options.logger,
-      onProgress,
+      { concurrency: this.options.concurrency ?? 8, lease, onProgress, signal },
     );
   }
 

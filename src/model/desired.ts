@@ -10,6 +10,11 @@ export const LOCAL_CONNECTION = 'local';
 /** Default name of the audit table. */
 export const DEFAULT_AUDIT_TABLE = 'CHECKPOINT_AUDIT';
 
+/** The lease table (one writer per target) and the journal table (steps of every run), next to the audit table. */
+export function internalTables(auditTable: string): { lease: string; journal: string } {
+  return { lease: `${auditTable}_LEASE`, journal: `${auditTable}_JOURNAL` };
+}
+
 /** Default cap on the number of drops a cleanup or reset may plan. */
 export const DEFAULT_MAX_DROP = 500;
 

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'PLAN_STALE'
   | 'LEASE_HELD'
   | 'CHECKPOINT_EXISTS'
+  | 'LISTEN_FAILED'
   | 'INTERNAL';
 
 /** A thrown failure with a code, a message a person can act on, and an optional hint. */

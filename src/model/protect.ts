@@ -1,7 +1,8 @@
 /**
- * Protection rules: which names no action may drop or replace (the audit table, and the
- * target's `protect` globs). Globs know `*` and `?` only, matched against whole stored names.
+ * Protection rules: which names no action may drop or replace (the audit table, ckpt's lease
+ * and journal tables, and the target's `protect` globs). Globs know `*` and `?` only, matched against whole stored names.
  */
+import { internalTables } from './desired.js';
 import { nameKey, type NameMatching } from './refs.js';
 
 /** Compiles a `protect` glob into a matcher under the warehouse's name matching. */
@@ -19,7 +20,8 @@ export function protectedNames(
   globs: string[],
   matching: NameMatching,
 ): (name: string) => boolean {
-  const auditKey = nameKey(auditTable, matching);
+  const { lease, journal } = internalTables(auditTable);
+  const internal = new Set([auditTable, lease, journal].map((n) => nameKey(n, matching)));
   const matchers = globs.map((g) => globMatcher(g, matching));
-  return (name) => nameKey(name, matching) === auditKey || matchers.some((m) => m(name));
+  return (name) => internal.has(nameKey(name, matching)) || matchers.some((m) => m(name));
 }

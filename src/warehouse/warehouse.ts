@@ -7,6 +7,7 @@ import type { NameMatching } from '../model/refs.js';
 import type { Observed, CheckpointType, AuditStatus, StepRecord } from '../model/observed.js';
 import type { Step } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
+import type { JournalEntry, LeaseRow } from './lease-sql.js';
 
 /** Where a target lives, with canonical names. */
 export interface TargetRef {
@@ -23,6 +24,8 @@ export interface Capabilities {
   transactionalDdl: boolean;
   /** The warehouse itself keeps dropped tables (Snowflake UNDROP) rather than ckpt. */
   nativeUndrop: boolean;
+  /** How many statements may be in flight at once on this connection (DuckDB: one). */
+  maxConcurrency: number;
 }
 
 /** Where the config an audit entry acted on came from. */
@@ -71,6 +74,20 @@ export interface Warehouse {
   execute(target: TargetRef, step: Step, run: RunContext): Promise<void>;
   /** Writes an action's audit row (APPLIED only when every step succeeded). */
   recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void>;
+  /**
+   * Takes the target's lease for `holder` if it is free, expired or already `holder`'s, and
+   * returns the lease rows as they are after (all held by `holder` when taken).
+   */
+  takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]>;
+  /** Extends `holder`'s lease; false when it is not `holder`'s any more. */
+  renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(target: TargetRef, holder: string): Promise<void>;
+  /** Frees the lease whoever holds it; returns the rows before (`ckpt unlock`). */
+  breakLease(target: TargetRef): Promise<LeaseRow[]>;
+  /** Appends run and step events to the journal. */
+  journal(target: TargetRef, entries: JournalEntry[]): Promise<void>;
+  /** The journal, oldest first (empty before the first run). */
+  readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>>;
   /** Runs a user's SQL in the target's schema (`ckpt sql`). */
   query(target: TargetRef, sql: string): Promise<QueryResult>;
   close(): Promise<void>;

@@ -1,8 +1,10 @@
 /**
- * `ckpt history`: the actions recorded in each target's audit table, with their outcome, the
- * config commit they came from and what each step did.
+ * `ckpt history`: the runs of each target (from the journal: completed, failed, interrupted),
+ * then the actions recorded in its audit table, with their outcome, the config commit they
+ * came from and what each step did.
  */
-import { selectTargets } from '../../engine/session.js';
+import { summariseRuns } from '../../engine/runs.js';
+import { selectTargets, targetRef } from '../../engine/session.js';
 import { displayTime } from '../../model/time.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
@@ -16,13 +18,35 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'history', async (session) => {
     const observed = await session.observe(targets);
-    const listing = targets.map((t) => ({ target: t.name, actions: observed.get(t.name)?.actions ?? [] }));
+    const listing = await Promise.all(
+      targets.map(async (t) => ({
+        target: t.name,
+        runs: summariseRuns(await (await session.warehouse(t)).readJournal(targetRef(t))),
+        actions: observed.get(t.name)?.actions ?? [],
+      })),
+    );
     if (options.json === true) {
       ctx.out.data(toJsonText({ formatVersion: 1, targets: listing }));
       return ExitCode.ok;
     }
     for (const t of listing) {
       ctx.out.data(`Target ${t.target}`);
+      if (t.runs.length > 0) {
+        ctx.out.data(
+          renderTable(
+            ['RUN', 'STARTED', 'COMMAND', 'OUTCOME', 'STEPS', 'DURATION'],
+            t.runs.map((r) => [
+              r.runId.slice(0, 8),
+              displayTime(r.startedAt),
+              r.command ?? '-',
+              r.outcome,
+              `${r.stepsSucceeded}${r.stepsPlanned === null ? '' : `/${r.stepsPlanned}`}${r.stepsFailed > 0 ? ` (${r.stepsFailed} failed)` : ''}`,
+              r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`,
+            ]),
+          ),
+        );
+        ctx.out.data('');
+      }
       if (t.actions.length === 0) {
         ctx.out.data('  no actions recorded yet');
         continue;

@@ -101,6 +101,11 @@ async function confirm(plan: Plan, options: ReconcileOptions): Promise<void> {
       hint: 'review the plan above, then run again with --yes',
     });
   }
+  // A full cleanup empties a schema: at a terminal, the person types which one (Argo CD-style).
+  for (const target of plan.targets.filter((t) => t.steps.some((s) => s.kind === 'drop-object' && s.cause === 'full-cleanup'))) {
+    const typed = await ask(`\nThe plan empties ${target.location} (full cleanup). Type ${target.location} to confirm: `);
+    if (typed !== target.location) throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
+  }
   const answer = await ask(`\nThe plan drops ${destructive} object${destructive === 1 ? '' : 's'}. Apply it? Only 'yes' will be accepted: `);
   if (answer !== 'yes') throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
 }

@@ -1,8 +1,9 @@
 /**
  * SQL over DuckDB's catalog for one target schema: live tables and views (as stored, without
- * the audit table), ckpt's hidden schema `_ckpt` (registry of first-seen times, trash of tables
+ * the audit, lease and journal tables), ckpt's hidden schema `_ckpt` (registry of first-seen times, trash of tables
  * ckpt dropped) and the conversions of DuckDB timestamps to ISO-8601.
  */
+import { internalTables } from '../../model/desired.js';
 
 /** The hidden schema; never a target, never in a plan. */
 export const INTERNAL_SCHEMA = '_ckpt';
@@ -45,9 +46,11 @@ export function inSchema(schema: string, column = 'schema_name'): string {
  */
 export function liveObjectsQuery(schema: string, auditTable: string): string {
   const filter = `database_name = current_database() AND ${inSchema(schema)} AND NOT internal AND NOT temporary`;
+  const { lease, journal } = internalTables(auditTable);
+  const own = [auditTable, lease, journal].map((n) => `lower(${duckLiteral(n)})`).join(', ');
   return `
 SELECT table_name AS name, 'TABLE' AS kind, sql, estimated_size::DOUBLE AS row_count, comment
-  FROM duckdb_tables() WHERE ${filter} AND lower(table_name) <> lower(${duckLiteral(auditTable)})
+  FROM duckdb_tables() WHERE ${filter} AND lower(table_name) NOT IN (${own})
 UNION ALL
 SELECT view_name, 'VIEW', sql, NULL, comment FROM duckdb_views() WHERE ${filter}`;
 }

@@ -8,6 +8,22 @@ import type { InventoryEntry, LiveObject, Observed } from '../../model/observed.
 import type { Step } from '../../model/plan.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { readAuditRows } from '../audit-rows.js';
+import {
+  journalInsert,
+  journalRead,
+  leaseBreak,
+  leaseRead,
+  leaseRelease,
+  leaseRenew,
+  leaseSetup,
+  leaseTake,
+  readJournalRows,
+  readLeaseRows,
+  type JournalEntry,
+  type LeaseDialect,
+  type LeaseRow,
+} from '../lease-sql.js';
+import { internalTables } from '../../model/desired.js';
 import { qualifiedName } from '../sql.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
 import { auditDdl, auditName, auditSelect, checkpointInsert, expireCheckpoint, markRestoredTo } from './duckdb-audit.js';
@@ -24,6 +40,18 @@ import {
 } from './duckdb-catalog.js';
 import { DuckDriver } from './duckdb-driver.js';
 
+/** Lease and journal SQL in DuckDB's dialect, in the target's schema. */
+function leaseDialect(target: TargetRef): LeaseDialect {
+  return {
+    schema: quoteIdent(target.schema),
+    literal: duckLiteral,
+    timestampType: 'TIMESTAMPTZ',
+    now: 'now()',
+    nowPlusMs: (ms) => `(now() + to_milliseconds(${Math.trunc(ms)}))`,
+    iso: (e) => `strftime(${e}, ${ISO_FORMAT})`,
+  };
+}
+
 /** Options for opening the embedded warehouse. */
 export interface DuckWarehouseOptions {
   /** Path of the DuckDB file (created with its folder if missing). */
@@ -34,7 +62,7 @@ export interface DuckWarehouseOptions {
 
 /** DuckDB behind the Warehouse interface. */
 export class DuckWarehouse implements Warehouse {
-  readonly capabilities: Capabilities = { nameMatching: 'case-insensitive', transactionalDdl: true, nativeUndrop: false };
+  readonly capabilities: Capabilities = { nameMatching: 'case-insensitive', transactionalDdl: true, nativeUndrop: false, maxConcurrency: 1 };
 
   private constructor(private readonly db: DuckDriver) {}
 
@@ -196,6 +224,50 @@ export class DuckWarehouse implements Warehouse {
       }
       await this.db.run(syncRegistrySql(target.schema, target.auditTable));
     });
+  }
+
+  async takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
+    const d = leaseDialect(target);
+    const { lease, journal } = internalTables(target.auditTable);
+    await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
+    await this.db.run([...leaseSetup(d, lease, journal), leaseTake(d, lease, holder, info, ttlMs)].join(';\n'));
+    return readLeaseRows(await this.db.query(leaseRead(d, lease)));
+  }
+
+  async renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean> {
+    const d = leaseDialect(target);
+    const { lease } = internalTables(target.auditTable);
+    await this.db.run(leaseRenew(d, lease, holder, ttlMs));
+    return readLeaseRows(await this.db.query(leaseRead(d, lease))).every((r) => r.holder === holder);
+  }
+
+  async releaseLease(target: TargetRef, holder: string): Promise<void> {
+    await this.db.run(leaseRelease(leaseDialect(target), internalTables(target.auditTable).lease, holder));
+  }
+
+  async breakLease(target: TargetRef): Promise<LeaseRow[]> {
+    const d = leaseDialect(target);
+    const { lease } = internalTables(target.auditTable);
+    if (!(await this.hasTable(target, lease))) return [];
+    const before = readLeaseRows(await this.db.query(leaseRead(d, lease)));
+    await this.db.run(leaseBreak(d, lease));
+    return before;
+  }
+
+  async journal(target: TargetRef, entries: JournalEntry[]): Promise<void> {
+    if (entries.length > 0) await this.db.run(journalInsert(leaseDialect(target), internalTables(target.auditTable).journal, entries));
+  }
+
+  async readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>> {
+    const { journal } = internalTables(target.auditTable);
+    if (!(await this.hasTable(target, journal))) return [];
+    return readJournalRows(await this.db.query(journalRead(leaseDialect(target), journal)));
+  }
+
+  private async hasTable(target: TargetRef, name: string): Promise<boolean> {
+    const [row] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = current_database()
+      AND ${inSchema(target.schema)} AND lower(table_name) = lower(${duckLiteral(name)})`);
+    return Number(row?.n) > 0;
   }
 
   async query(target: TargetRef, sql: string): Promise<QueryResult> {

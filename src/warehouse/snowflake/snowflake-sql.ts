@@ -4,6 +4,7 @@
  * insert. Every name is fully qualified and quoted exactly as stored (pitfall 8); literals are
  * escaped for Snowflake (backslash and quote).
  */
+import { internalTables } from '../../model/desired.js';
 import { quoteIdent } from '../../model/refs.js';
 import { AUDIT_COLUMNS } from '../audit-rows.js';
 
@@ -44,8 +45,14 @@ const infoSchema = (t: SfTarget) => `${quoteIdent(t.database)}.INFORMATION_SCHEM
 function liveObjects(t: SfTarget): string {
   return `FROM ${infoSchema(t)}.TABLES t
 LEFT JOIN ${infoSchema(t)}.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
-WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME <> ${sfLiteral(t.auditTable)}
+WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${ownTables(t)})
   AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') AND COALESCE(t.IS_TEMPORARY, 'NO') = 'NO'`;
+}
+
+/** The audit, lease and journal tables, as a SQL list of literals. */
+function ownTables(t: SfTarget): string {
+  const { lease, journal } = internalTables(t.auditTable);
+  return [t.auditTable, lease, journal].map(sfLiteral).join(', ');
 }
 
 /** The clock and whether the audit table exists (first statement of the observe request). */

@@ -12,6 +12,22 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { version } from '../../version.js';
 import { readAuditRows } from '../audit-rows.js';
+import { internalTables } from '../../model/desired.js';
+import {
+  journalInsert,
+  journalRead,
+  leaseBreak,
+  leaseRead,
+  leaseRelease,
+  leaseRenew,
+  leaseSetup,
+  leaseTake,
+  readJournalRows,
+  readLeaseRows,
+  type JournalEntry,
+  type LeaseDialect,
+  type LeaseRow,
+} from '../lease-sql.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
 import { resolveConnection, type ConnectionEnvironment } from './snowflake-connection.js';
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SfRow } from './snowflake-driver.js';
@@ -21,6 +37,7 @@ import {
   auditQuery,
   checkpointInsert,
   historyQuery,
+  isoText,
   objectName,
   objectsQuery,
   schemaName,
@@ -42,7 +59,7 @@ const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, retries: 3, b
 
 /** Snowflake behind the Warehouse interface. */
 export class SnowflakeWarehouse implements Warehouse {
-  readonly capabilities: Capabilities = { nameMatching: 'exact', transactionalDdl: false, nativeUndrop: true };
+  readonly capabilities: Capabilities = { nameMatching: 'exact', transactionalDdl: false, nativeUndrop: true, maxConcurrency: 8 };
   private currentSchema: string | null = null;
 
   private constructor(
@@ -203,6 +220,60 @@ export class SnowflakeWarehouse implements Warehouse {
     }
   }
 
+  /** Setup, conditional take and read-back in one request (pitfall 18: check by reading). */
+  async takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
+    const d = leaseDialect(this.resolve(target));
+    const { lease, journal } = internalTables(target.auditTable);
+    const statements = [...leaseSetup(d, lease, journal), leaseTake(d, lease, holder, info, ttlMs), leaseRead(d, lease)];
+    const results = await this.driver.execute(statements.join(';\n'), { statements: statements.length, tag: queryTag({ command: 'lease', target: target.name }) });
+    return readLeaseRows(results[results.length - 1] ?? []);
+  }
+
+  async renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean> {
+    const d = leaseDialect(this.resolve(target));
+    const { lease } = internalTables(target.auditTable);
+    const [, rows] = await this.driver.execute(`${leaseRenew(d, lease, holder, ttlMs)};\n${leaseRead(d, lease)}`, {
+      statements: 2,
+      tag: queryTag({ command: 'lease', target: target.name }),
+    });
+    return readLeaseRows(rows ?? []).every((r) => r.holder === holder);
+  }
+
+  async releaseLease(target: TargetRef, holder: string): Promise<void> {
+    const d = leaseDialect(this.resolve(target));
+    await this.driver.execute(leaseRelease(d, internalTables(target.auditTable).lease, holder), { tag: queryTag({ command: 'lease', target: target.name }) });
+  }
+
+  async breakLease(target: TargetRef): Promise<LeaseRow[]> {
+    const d = leaseDialect(this.resolve(target));
+    const { lease } = internalTables(target.auditTable);
+    const tag = queryTag({ command: 'unlock', target: target.name });
+    try {
+      const before = readLeaseRows(await this.driver.rows(leaseRead(d, lease), { tag }));
+      await this.driver.execute(leaseBreak(d, lease), { tag });
+      return before;
+    } catch (error) {
+      if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return [];
+      throw error;
+    }
+  }
+
+  async journal(target: TargetRef, entries: JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const d = leaseDialect(this.resolve(target));
+    await this.driver.execute(journalInsert(d, internalTables(target.auditTable).journal, entries), { tag: queryTag({ command: 'journal', target: target.name }) });
+  }
+
+  async readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>> {
+    const d = leaseDialect(this.resolve(target));
+    try {
+      return readJournalRows(await this.driver.rows(journalRead(d, internalTables(target.auditTable).journal), { tag: queryTag({ command: 'history', target: target.name }) }));
+    } catch (error) {
+      if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return [];
+      throw error;
+    }
+  }
+
   async query(target: TargetRef, sql: string): Promise<QueryResult> {
     await this.useSchema(this.resolve(target), queryTag({ command: 'sql', target: target.name }));
     try {
@@ -277,6 +348,18 @@ export class SnowflakeWarehouse implements Warehouse {
     }
     await this.driver.execute(definition, { tag });
   }
+}
+
+/** Lease and journal SQL in Snowflake's dialect, in the target's schema. */
+function leaseDialect(t: SfTarget): LeaseDialect {
+  return {
+    schema: schemaName(t),
+    literal: sfLiteral,
+    timestampType: 'TIMESTAMP_LTZ',
+    now: 'CURRENT_TIMESTAMP()',
+    nowPlusMs: (ms) => `DATEADD('millisecond', ${Math.trunc(ms)}, CURRENT_TIMESTAMP())`,
+    iso: isoText,
+  };
 }
 
 /** The QUERY_TAG of a statement: ckpt, its version and what it is doing (never a secret). */

@@ -1,0 +1,89 @@
+/**
+ * One writer per target: holds the target's lease around an apply, waiting up to a timeout for
+ * another holder, taking over a lease whose holder is known dead, renewing it while the apply
+ * runs, and signalling when it is lost. Released at the end, whatever happens.
+ */
+import { CkptError } from '../model/errors.js';
+import type { Logger } from '../model/logger.js';
+import { displayTime } from '../model/time.js';
+import type { LeaseRow } from '../warehouse/lease-sql.js';
+import type { TargetRef, Warehouse } from '../warehouse/warehouse.js';
+
+/** How a command holds leases. */
+export interface LeaseOptions {
+  /** Unique id of this holder (the run id). */
+  holder: string;
+  /** Who this is, for the message another writer sees (JSON: pid, host, command). */
+  info: string;
+  ttlMs: number;
+  /** How long to wait for another holder before giving up (`--lock-timeout`). */
+  waitMs: number;
+  pollMs: number;
+  /** Whether a holder is known to be gone (same host, process not running). */
+  isStale(info: string): boolean;
+}
+
+/** Renders a holder's info for people: `ckpt reconcile (pid 42 on host)`. */
+export function describeHolder(info: string | null): string {
+  try {
+    const h = JSON.parse(info ?? '') as { command?: string; pid?: number; host?: string };
+    return `ckpt ${h.command ?? '?'} (pid ${h.pid ?? '?'} on ${h.host ?? '?'})`;
+  } catch {
+    return info ?? 'an unknown holder';
+  }
+}
+
+/** Runs `body` while holding the target's lease; `lost` aborts if the lease is lost meanwhile. */
+export async function withLease<T>(
+  warehouse: Warehouse,
+  ref: TargetRef,
+  options: LeaseOptions,
+  logger: Logger,
+  body: (lost: AbortSignal) => Promise<T>,
+): Promise<T> {
+  await acquire(warehouse, ref, options, logger);
+  const lost = new AbortController();
+  const heartbeat = setInterval(() => {
+    warehouse
+      .renewLease(ref, options.holder, options.ttlMs)
+      .then((held) => {
+        if (!held) {
+          logger.error('lease lost: another writer took the target; stopping after the running step', { target: ref.name });
+          lost.abort();
+        }
+      })
+      .catch((error: unknown) => logger.warn('lease renewal failed; retrying', { target: ref.name, error: String(error) }));
+  }, Math.max(100, Math.floor(options.ttlMs / 3)));
+  try {
+    return await body(lost.signal);
+  } finally {
+    clearInterval(heartbeat);
+    await warehouse.releaseLease(ref, options.holder).catch((error: unknown) => {
+      logger.warn('could not release the lease; it expires by itself', { target: ref.name, error: String(error) });
+    });
+  }
+}
+
+async function acquire(warehouse: Warehouse, ref: TargetRef, options: LeaseOptions, logger: Logger): Promise<void> {
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const rows = await warehouse.takeLease(ref, options.holder, options.info, options.ttlMs);
+    const other = rows.find((r) => r.holder !== options.holder);
+    if (other === undefined) return;
+    if (options.isStale(other.info ?? '')) {
+      logger.warn(`taking over the lease of ${describeHolder(other.info)}, which is no longer running`, { target: ref.name });
+      await warehouse.breakLease(ref);
+      continue;
+    }
+    if (Date.now() >= deadline) throw heldError(ref, other);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+  }
+}
+
+function heldError(ref: TargetRef, other: LeaseRow): CkptError {
+  const since = other.acquiredAt ? ` since ${displayTime(other.acquiredAt)}` : '';
+  const until = other.expiresAt ? `; the lease expires at ${displayTime(other.expiresAt)} unless renewed` : '';
+  return new CkptError('LEASE_HELD', `target ${ref.name} is being changed by ${describeHolder(other.info)}${since}${until}`, {
+    hint: `wait and retry, raise --lock-timeout, or if that process is gone run \`ckpt unlock ${ref.name}\``,
+  });
+}

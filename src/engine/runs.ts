@@ -1,0 +1,49 @@
+/**
+ * Runs as `ckpt history` shows them, read from the journal: when each started, what command,
+ * how many steps succeeded, and its outcome: completed, failed, or interrupted (started, never
+ * finished: a crash or a kill). Pure.
+ */
+import type { JournalEntry } from '../warehouse/lease-sql.js';
+
+/** One run of apply on a target. */
+export interface RunSummary {
+  runId: string;
+  command: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: 'completed' | 'failed' | 'interrupted';
+  stepsPlanned: number | null;
+  stepsSucceeded: number;
+  stepsFailed: number;
+  durationMs: number | null;
+}
+
+/** Groups journal entries into runs, oldest first. */
+export function summariseRuns(entries: Array<JournalEntry & { at: string }>): RunSummary[] {
+  const runs = new Map<string, Array<JournalEntry & { at: string }>>();
+  for (const e of entries) runs.set(e.runId, [...(runs.get(e.runId) ?? []), e]);
+  return [...runs.entries()]
+    .map(([runId, events]) => {
+      const start = events.find((e) => e.event === 'run-started');
+      const end = events.find((e) => e.event === 'run-finished' || e.event === 'run-failed');
+      let detail: { command?: string; steps?: number } = {};
+      try {
+        detail = JSON.parse(start?.detail ?? '{}') as typeof detail;
+      } catch {
+        detail = {};
+      }
+      const startedAt = start?.at ?? events[0]?.at ?? '';
+      return {
+        runId,
+        command: detail.command ?? null,
+        startedAt,
+        endedAt: end?.at ?? null,
+        outcome: end === undefined ? 'interrupted' : end.event === 'run-finished' ? 'completed' : 'failed',
+        stepsPlanned: detail.steps ?? null,
+        stepsSucceeded: events.filter((e) => e.event === 'step-succeeded').length,
+        stepsFailed: events.filter((e) => e.event === 'step-failed').length,
+        durationMs: end === undefined ? null : Date.parse(end.at) - Date.parse(startedAt),
+      } satisfies RunSummary;
+    })
+    .sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+}

@@ -1,0 +1,119 @@
+/**
+ * SQL of the lease (one writer per target) and the journal (every step of every run), shared
+ * by both adapters through a small dialect. Snowflake enforces no unique keys and has no
+ * advisory locks (pitfall 18): the lease is one row taken by a conditional UPDATE and checked
+ * by reading it back; it expires unless its holder renews it.
+ */
+import { quoteIdent } from '../model/refs.js';
+
+/** What differs between warehouses for this SQL. */
+export interface LeaseDialect {
+  /** The qualified schema of the audit table. */
+  schema: string;
+  literal(value: string): string;
+  timestampType: string;
+  now: string;
+  /** `now` plus some milliseconds. */
+  nowPlusMs(ms: number): string;
+  /** ISO text of a timestamp expression. */
+  iso(expression: string): string;
+}
+
+/** One row of the lease table. */
+export interface LeaseRow {
+  holder: string | null;
+  info: string | null;
+  acquiredAt: string | null;
+  expiresAt: string | null;
+}
+
+/** An event of a run, journalled as it happens. */
+export interface JournalEntry {
+  runId: string;
+  seq: number;
+  event: 'run-started' | 'step-started' | 'step-succeeded' | 'step-failed' | 'step-skipped' | 'run-finished' | 'run-failed';
+  stepIndex: number | null;
+  kind: string | null;
+  object: string | null;
+  group: string | null;
+  detail: string | null;
+}
+
+const tableOf = (d: LeaseDialect, name: string) => `${d.schema}.${quoteIdent(name)}`;
+
+/** Creates the lease and journal tables and the lease's single row, if missing. */
+export function leaseSetup(d: LeaseDialect, lease: string, journal: string): string[] {
+  const ts = d.timestampType;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${tableOf(d, lease)} (HOLDER VARCHAR, HOLDER_INFO VARCHAR, ACQUIRED_AT ${ts}, EXPIRES_AT ${ts}, HEARTBEAT_AT ${ts})`,
+    `INSERT INTO ${tableOf(d, lease)} (HOLDER) SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM ${tableOf(d, lease)})`,
+    `CREATE TABLE IF NOT EXISTS ${tableOf(d, journal)} (RUN_ID VARCHAR, SEQ INTEGER, EVENT_AT ${ts}, EVENT VARCHAR, STEP_INDEX INTEGER, STEP_KIND VARCHAR, OBJECT VARCHAR, GROUP_ID VARCHAR, DETAIL VARCHAR)`,
+  ];
+}
+
+/** Takes the lease if it is free, expired, or already ours (a conditional UPDATE). */
+export function leaseTake(d: LeaseDialect, lease: string, holder: string, info: string, ttlMs: number): string {
+  const me = d.literal(holder);
+  return `UPDATE ${tableOf(d, lease)} SET HOLDER = ${me}, HOLDER_INFO = ${d.literal(info)},
+  ACQUIRED_AT = CASE WHEN HOLDER = ${me} THEN ACQUIRED_AT ELSE ${d.now} END,
+  EXPIRES_AT = ${d.nowPlusMs(ttlMs)}, HEARTBEAT_AT = ${d.now}
+WHERE HOLDER IS NULL OR HOLDER = ${me} OR EXPIRES_AT < ${d.now}`;
+}
+
+/** Extends our lease (no-op when it is not ours any more). */
+export function leaseRenew(d: LeaseDialect, lease: string, holder: string, ttlMs: number): string {
+  return `UPDATE ${tableOf(d, lease)} SET EXPIRES_AT = ${d.nowPlusMs(ttlMs)}, HEARTBEAT_AT = ${d.now} WHERE HOLDER = ${d.literal(holder)}`;
+}
+
+/** Gives our lease back. */
+export function leaseRelease(d: LeaseDialect, lease: string, holder: string): string {
+  return `UPDATE ${tableOf(d, lease)} SET HOLDER = NULL, HOLDER_INFO = NULL, EXPIRES_AT = NULL WHERE HOLDER = ${d.literal(holder)}`;
+}
+
+/** Frees the lease whoever holds it (`ckpt unlock`). */
+export function leaseBreak(d: LeaseDialect, lease: string): string {
+  return `UPDATE ${tableOf(d, lease)} SET HOLDER = NULL, HOLDER_INFO = NULL, EXPIRES_AT = NULL`;
+}
+
+/** Reads the lease rows. */
+export function leaseRead(d: LeaseDialect, lease: string): string {
+  return `SELECT HOLDER, HOLDER_INFO, ${d.iso('ACQUIRED_AT')} AS ACQUIRED_AT, ${d.iso('EXPIRES_AT')} AS EXPIRES_AT FROM ${tableOf(d, lease)}`;
+}
+
+/** Appends journal entries in one statement. */
+export function journalInsert(d: LeaseDialect, journal: string, entries: JournalEntry[]): string {
+  const text = (v: string | null) => (v === null ? 'NULL' : d.literal(v));
+  const num = (v: number | null) => (v === null ? 'NULL' : String(Math.trunc(v)));
+  const rows = entries.map(
+    (e) => `(${text(e.runId)}, ${num(e.seq)}, ${d.now}, ${text(e.event)}, ${num(e.stepIndex)}, ${text(e.kind)}, ${text(e.object)}, ${text(e.group)}, ${text(e.detail)})`,
+  );
+  return `INSERT INTO ${tableOf(d, journal)} (RUN_ID, SEQ, EVENT_AT, EVENT, STEP_INDEX, STEP_KIND, OBJECT, GROUP_ID, DETAIL) VALUES ${rows.join(', ')}`;
+}
+
+/** Reads the journal, oldest first. */
+export function journalRead(d: LeaseDialect, journal: string): string {
+  return `SELECT RUN_ID, SEQ, ${d.iso('EVENT_AT')} AS EVENT_AT, EVENT, STEP_INDEX, STEP_KIND, OBJECT, GROUP_ID, DETAIL FROM ${tableOf(d, journal)} ORDER BY EVENT_AT, RUN_ID, SEQ`;
+}
+
+/** Lease rows (upper-case keys) → values. */
+export function readLeaseRows(rows: Array<Record<string, unknown>>): LeaseRow[] {
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return rows.map((r) => ({ holder: str(r.HOLDER), info: str(r.HOLDER_INFO), acquiredAt: str(r.ACQUIRED_AT), expiresAt: str(r.EXPIRES_AT) }));
+}
+
+/** Journal rows (upper-case keys) → entries with their time. */
+export function readJournalRows(rows: Array<Record<string, unknown>>): Array<JournalEntry & { at: string }> {
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return rows.map((r) => ({
+    runId: String(r.RUN_ID),
+    seq: Number(r.SEQ),
+    at: String(r.EVENT_AT),
+    event: String(r.EVENT) as JournalEntry['event'],
+    stepIndex: num(r.STEP_INDEX),
+    kind: str(r.STEP_KIND),
+    object: str(r.OBJECT),
+    group: str(r.GROUP_ID),
+    detail: str(r.DETAIL),
+  }));
+}
