@@ -1,6 +1,6 @@
 /**
- * Runs a plan through the Warehouse interface, exactly as listed, under the target's lease:
- * steps go in waves (a run of independent drops or table restores of one action runs with
+ * Runs a plan through the Warehouse interface, exactly as listed (the caller holds the
+ * targets' leases): steps go in waves (a run of independent drops or table restores of one action runs with
  * bounded concurrency; everything else one at a time, in order), each step journalled as
  * started then succeeded or failed. An action is recorded APPLIED only when all its steps
  * succeeded, FAILED otherwise. A failure, a shutdown or a lost lease lets running steps finish
@@ -14,7 +14,6 @@ import { summarise } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
 import type { JournalEntry } from '../warehouse/lease-sql.js';
 import type { RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
-import { withLease, type LeaseOptions } from './lease.js';
 import { formWaves } from './waves.js';
 
 /** The outcome of one step. */
@@ -44,9 +43,8 @@ export interface ApplyTarget {
 export interface ApplyOptions {
   /** Most steps in flight at once (capped by the warehouse's capability). */
   concurrency: number;
-  lease: LeaseOptions;
   onProgress?: ProgressListener;
-  /** Aborting lets the running steps finish and skips the rest (shutdown). */
+  /** Aborting lets the running steps finish and skips the rest (shutdown, lost lease). */
   signal?: AbortSignal;
 }
 
@@ -75,13 +73,7 @@ export async function applyPlan(
   const outcomes: TargetOutcome[] = [];
   for (const targetPlan of plan.targets) {
     if (targetPlan.steps.length === 0) continue;
-    const target = resolve(targetPlan);
-    outcomes.push(
-      await withLease(target.warehouse, target.ref, options.lease, logger, (lost) => {
-        const signal = options.signal === undefined ? lost : AbortSignal.any([lost, options.signal]);
-        return new TargetRun(targetPlan, target, run, logger, options, signal).apply();
-      }),
-    );
+    outcomes.push(await new TargetRun(targetPlan, resolve(targetPlan), run, logger, options, options.signal ?? new AbortController().signal).apply());
   }
   return outcomes;
 }

@@ -1,7 +1,7 @@
 /**
- * One writer per target: holds the target's lease around an apply, waiting up to a timeout for
- * another holder, taking over a lease whose holder is known dead, renewing it while the apply
- * runs, and signalling when it is lost. Released at the end, whatever happens.
+ * One writer per target: takes the target's lease before a writer observes, waiting up to a
+ * timeout for another holder, taking over a lease whose holder is known dead, renewing it while
+ * the writer works, and signalling when it is lost. Released at the end, whatever happens.
  */
 import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
@@ -33,35 +33,39 @@ export function describeHolder(info: string | null): string {
   }
 }
 
-/** Runs `body` while holding the target's lease; `lost` aborts if the lease is lost meanwhile. */
-export async function withLease<T>(
-  warehouse: Warehouse,
-  ref: TargetRef,
-  options: LeaseOptions,
-  logger: Logger,
-  body: (lost: AbortSignal) => Promise<T>,
-): Promise<T> {
+/** A held lease: `lost` aborts if another writer takes it; `release` gives it back. */
+export interface HeldLease {
+  lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the target's lease (waiting up to `waitMs` for another holder) and keeps renewing it
+ * until released. Writers take it before they observe, so that what they plan is what they apply.
+ */
+export async function holdLease(warehouse: Warehouse, ref: TargetRef, options: LeaseOptions, logger: Logger): Promise<HeldLease> {
   await acquire(warehouse, ref, options, logger);
   const lost = new AbortController();
   const heartbeat = setInterval(() => {
     warehouse
       .renewLease(ref, options.holder, options.ttlMs)
       .then((held) => {
-        if (!held) {
+        if (!held && !lost.signal.aborted) {
           logger.error('lease lost: another writer took the target; stopping after the running step', { target: ref.name });
           lost.abort();
         }
       })
       .catch((error: unknown) => logger.warn('lease renewal failed; retrying', { target: ref.name, error: String(error) }));
   }, Math.max(100, Math.floor(options.ttlMs / 3)));
-  try {
-    return await body(lost.signal);
-  } finally {
-    clearInterval(heartbeat);
-    await warehouse.releaseLease(ref, options.holder).catch((error: unknown) => {
-      logger.warn('could not release the lease; it expires by itself', { target: ref.name, error: String(error) });
-    });
-  }
+  return {
+    lost: lost.signal,
+    release: async () => {
+      clearInterval(heartbeat);
+      await warehouse.releaseLease(ref, options.holder).catch((error: unknown) => {
+        logger.warn('could not release the lease; it expires by itself', { target: ref.name, error: String(error) });
+      });
+    },
+  };
 }
 
 async function acquire(warehouse: Warehouse, ref: TargetRef, options: LeaseOptions, logger: Logger): Promise<void> {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { applyPlan, type ProgressListener, type TargetOutcome } from '../apply/apply.js';
-import type { LeaseOptions } from '../apply/lease.js';
+import { holdLease, type HeldLease, type LeaseOptions } from '../apply/lease.js';
 import type { Desired, Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
@@ -16,6 +16,7 @@ import { planAll, type PlanClock } from '../plan/plan.js';
 import { lastFiring } from '../schedule/cron.js';
 import { openWarehouse, type OpenOptions } from '../warehouse/open.js';
 import type { Origin, RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
+import { stateFingerprint } from './fingerprint.js';
 import { configOrigin } from './origin.js';
 
 /** Options of a session. */
@@ -63,6 +64,11 @@ export function singleTarget(targets: Target[], file: string): Target {
 /** One command's use of the warehouses. */
 export class Session {
   private readonly warehouses = new Map<string, Promise<Warehouse>>();
+  private readonly leases: HeldLease[] = [];
+  private readonly locked = new Set<string>();
+  /** What each target looked like when last observed, to detect a change before applying. */
+  private readonly seen = new Map<string, string>();
+  private readonly runId = randomUUID();
   private origin: Origin | undefined;
 
   constructor(
@@ -90,7 +96,9 @@ export class Session {
     const observed = new Map<string, Observed>();
     for (const target of targets) {
       const warehouse = await this.warehouse(target);
-      observed.set(target.name, await warehouse.observe(targetRef(target)));
+      const obs = await warehouse.observe(targetRef(target));
+      observed.set(target.name, obs);
+      this.seen.set(target.name, stateFingerprint(obs));
     }
     return observed;
   }
@@ -101,30 +109,63 @@ export class Session {
     return { plan: planAll({ ...this.desired, targets }, observed, cronClock), observed };
   }
 
-  /** The run context for audit rows: a fresh run id and the config's origin. */
+  /** The run context for audit rows and the journal: this session's run id and the config's origin. */
   async runContext(): Promise<RunContext> {
     this.origin ??= await configOrigin(this.desired);
-    return { runId: randomUUID(), origin: this.origin, command: this.options.command };
+    return { runId: this.runId, origin: this.origin, command: this.options.command };
   }
 
-  /** Applies a plan made by this session; an aborted `signal` stops it after the running step. */
-  async apply(plan: Plan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<TargetOutcome[]> {
-    const run = await this.runContext();
-    const byName = new Map(this.desired.targets.map((t) => [t.name, t]));
-    const resolved = new Map<string, Warehouse>();
-    for (const tp of plan.targets) {
-      const target = byName.get(tp.target);
-      if (target !== undefined && tp.steps.length > 0) resolved.set(tp.target, await this.warehouse(target));
-    }
+  /**
+   * Takes the leases of the targets a writer is about to observe and change (in name order, so
+   * two writers never wait on each other crosswise); held until `close`.
+   */
+  async lock(targets: Target[]): Promise<void> {
     const lease: LeaseOptions = {
-      holder: run.runId,
-      info: JSON.stringify({ command: this.options.command, run: run.runId }),
+      holder: this.runId,
+      info: JSON.stringify({ command: this.options.command, run: this.runId }),
       ttlMs: 60_000,
       waitMs: 0,
       pollMs: 500,
       isStale: () => false,
       ...this.options.lease,
     };
+    for (const target of [...targets].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (this.locked.has(target.name)) continue;
+      this.leases.push(await holdLease(await this.warehouse(target), targetRef(target), lease, this.options.logger));
+      this.locked.add(target.name);
+    }
+  }
+
+  /**
+   * Applies a plan made by this session; an aborted `signal` stops it after the running step.
+   * Targets not locked before they were observed are locked now and observed again: if they
+   * changed meanwhile (another writer), the plan is stale and nothing is applied.
+   */
+  async apply(plan: Plan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<TargetOutcome[]> {
+    const run = await this.runContext();
+    const byName = new Map(this.desired.targets.map((t) => [t.name, t]));
+    const unlocked = plan.targets
+      .filter((tp) => tp.steps.length > 0 && !this.locked.has(tp.target))
+      .flatMap((tp) => (byName.has(tp.target) ? [byName.get(tp.target) as Target] : []));
+    if (unlocked.length > 0) {
+      await this.lock(unlocked);
+      const before = new Map(unlocked.map((t) => [t.name, this.seen.get(t.name)]));
+      const now = await this.observe(unlocked);
+      for (const [name, obs] of now) {
+        if (before.get(name) !== stateFingerprint(obs)) {
+          throw new CkptError('PLAN_STALE', `target ${name} changed while the plan was being made (another writer?); nothing was applied`, {
+            hint: 'run the command again to plan from the schema as it is now',
+          });
+        }
+      }
+    }
+    const resolved = new Map<string, Warehouse>();
+    for (const tp of plan.targets) {
+      const target = byName.get(tp.target);
+      if (target !== undefined && tp.steps.length > 0) resolved.set(tp.target, await this.warehouse(target));
+    }
+    const lost = this.leases.map((l) => l.lost);
+    const stop = AbortSignal.any([...lost, ...(signal === undefined ? [] : [signal])]);
     return applyPlan(
       plan,
       (tp) => {
@@ -135,12 +176,13 @@ export class Session {
       },
       run,
       this.options.logger,
-      { concurrency: this.options.concurrency ?? 8, lease, onProgress, signal },
+      { concurrency: this.options.concurrency ?? 8, onProgress, signal: stop },
     );
   }
 
-  /** Closes every connection opened. */
+  /** Releases the leases taken and closes every connection opened. */
   async close(): Promise<void> {
+    for (const lease of this.leases.splice(0)) await lease.release();
     const opened = [...this.warehouses.values()];
     this.warehouses.clear();
     await Promise.allSettled(opened.map(async (w) => (await w).close()));

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action, Target } from '../../src/model/desired.js';
 import { action } from '../support/desired.js';
-import { expectAllSucceeded, expectConverged, names, observe, planOnly, reconcile } from './run.js';
+import { expectAllSucceeded, expectConverged, names, observe, planOnly, reconcile, sessionOn } from './run.js';
 import type { Fixture, Harness } from './harness.js';
 import { HOSTILE_TABLES, HOSTILE_VIEW } from './hostile-names.js';
 import { quoteIdent } from '../../src/model/refs.js';
@@ -154,6 +154,21 @@ export function contractSuite(harness: Harness): void {
       expect(after.objects.some((o) => o.name === 'new; DROP TABLE x --')).toBe(false);
       expect(Number((await fx.sql(`SELECT count(*) FROM ${quoteIdent(HOSTILE_VIEW)}`))[0]?.[0])).toBe(1);
       await expectConverged(fx, t);
+    });
+
+    it('refuses to apply a plan when the schema changed between planning and taking the lease', async () => {
+      await reconcile(fx, withBaseline());
+      await fx.sql('CREATE TABLE extra (id INTEGER)');
+      const t = withBaseline([action('tidy', { kind: 'cleanup', since: 'baseline' })]);
+      const session = sessionOn(fx.warehouse, t);
+      try {
+        const { plan } = await session.plan([t]);
+        await fx.sql('CREATE TABLE sneaky (id INTEGER)');
+        await expect(session.apply(plan)).rejects.toMatchObject({ code: 'PLAN_STALE' });
+      } finally {
+        await session.close();
+      }
+      expect(names(await observe(fx, t))).toContain('TABLE:EXTRA');
     });
 
     it('resets: drops what is new, brings back what is missing, marks the checkpoint', async () => {

@@ -16,17 +16,28 @@ import type { Fixture } from './harness.js';
 /** Plans and applies a target on the fixture's warehouse. */
 export async function reconcile(fx: Fixture, t: Target): Promise<{ plan: Plan; outcomes: TargetOutcome[] }> {
   const session = sessionOn(fx.warehouse, t);
-  const { plan } = await session.plan([t]);
-  const outcomes = await session.apply(plan);
-  return { plan, outcomes };
+  try {
+    await session.lock([t]);
+    const { plan } = await session.plan([t]);
+    const outcomes = await session.apply(plan);
+    return { plan, outcomes };
+  } finally {
+    await session.close();
+  }
 }
 
 /** Plans only. */
 export async function planOnly(fx: Fixture, t: Target): Promise<Plan> {
-  return (await sessionOn(fx.warehouse, t).plan([t])).plan;
+  const session = sessionOn(fx.warehouse, t);
+  try {
+    return (await session.plan([t])).plan;
+  } finally {
+    await session.close();
+  }
 }
 
-function sessionOn(warehouse: Warehouse, t: Target): Session {
+/** A session on the fixture's warehouse (closing it keeps the warehouse open). */
+export function sessionOn(warehouse: Warehouse, t: Target): Session {
   const shared: Warehouse = Object.create(warehouse, { close: { value: async () => {} } });
   return new Session(desired([t]), { logger: silentLogger, command: 'test', open: async () => shared });
 }

@@ -2,7 +2,13 @@
  * The two kinds of connection the end-to-end tests run the CLI against: the embedded warehouse,
  * and a Snowflake connection (connections.toml entry) to the local Snowflake-protocol server.
  */
+import { join } from 'node:path';
+import { silentLogger } from '../../src/model/logger.js';
+import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
+import type { TargetRef, Warehouse } from '../../src/warehouse/warehouse.js';
 import { snowflakeHome, type SnowflakeHome } from '../contract/snowflake-harness.js';
+import type { SnowflakeServer } from '../snowflake-server/server.js';
 
 /** How a test workspace reaches its warehouse. */
 export interface E2eConnection {
@@ -14,6 +20,12 @@ export interface E2eConnection {
   env: Record<string, string>;
   /** The schema name as the warehouse reports it in information_schema. */
   schema: string;
+  /** The target `demo` as the adapters see it. */
+  ref: TargetRef;
+  /** Opens the warehouse in this process (close it before spawning the CLI on DuckDB). */
+  open(dir: string): Promise<Warehouse>;
+  /** The test server behind a Snowflake connection. */
+  server: SnowflakeServer | null;
   close(): Promise<void>;
 }
 
@@ -22,7 +34,17 @@ let databases = 0;
 /** A connection of the given kind (a fresh database on a fresh server for Snowflake). */
 export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eConnection> {
   if (kind === 'local') {
-    return { name: 'local', header: 'version: 1\nconnection: local\n', location: '    schema: DEMO\n', env: {}, schema: 'DEMO', close: async () => {} };
+    return {
+      name: 'local',
+      header: 'version: 1\nconnection: local\n',
+      location: '    schema: DEMO\n',
+      env: {},
+      schema: 'DEMO',
+      ref: { name: 'demo', database: null, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' },
+      open: (dir) => DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') }),
+      server: null,
+      close: async () => {},
+    };
   }
   const sf: SnowflakeHome = await snowflakeHome();
   databases += 1;
@@ -35,6 +57,9 @@ export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eCon
     location: `    database: ${database}\n    schema: DEMO\n`,
     env: { SNOWFLAKE_HOME: sf.home, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1', NO_PROXY: '127.0.0.1,localhost' },
     schema: 'DEMO',
+    ref: { name: 'demo', database, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' },
+    open: () => SnowflakeWarehouse.open({ connectionName: 'test', logger: silentLogger, environment: { env: { SNOWFLAKE_HOME: sf.home }, home: sf.home } }),
+    server: sf.server,
     close: () => sf.close(),
   };
 }

@@ -30,6 +30,7 @@ export async function checkpointCreateCommand(ctx: CliContext, options: Checkpoi
   const desired = await loadDesired(options.file, ctx.out, ctx.connection);
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   return withSession(ctx, desired, 'checkpoint create', async (session) => {
+    await session.lock([target]);
     const observed = await session.observe([target]);
     const obs = observed.get(target.name);
     if (obs === undefined) throw new CkptError('INTERNAL', 'target not observed');

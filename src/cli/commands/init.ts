@@ -28,6 +28,7 @@ export async function initCommand(ctx: CliContext, options: { file?: string }): 
   }
   const desired = await loadDesired(path, ctx.out, ctx.connection);
   return withSession(ctx, desired, 'init', async (session) => {
+    await session.lock(desired.targets);
     const observed = await session.observe(desired.targets);
     const targets = desired.targets.flatMap((t) => {
       const obs = observed.get(t.name);

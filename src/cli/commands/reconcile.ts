@@ -40,6 +40,8 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
   const desired = await loadDesired(options.file, ctx.out, ctx.connection);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'reconcile', async (session) => {
+    // A writer holds the leases before it looks, so that what it plans is what it applies.
+    if (options.plan !== true) await session.lock(targets);
     const { plan, observed } = await session.plan(targets);
     const pending = hasChanges(plan);
     if (options.out !== undefined) {
@@ -76,6 +78,7 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
   }
   const targets = saved.plan.targets.map((tp) => selectTargets(desired, tp.target)[0]).filter((t): t is NonNullable<typeof t> => t !== undefined);
   return withSession(ctx, desired, 'reconcile', async (session) => {
+    await session.lock(targets);
     const observed = await session.observe(targets);
     for (const [name, obs] of observed) {
       if (saved.fingerprints[name] !== stateFingerprint(obs)) {
