@@ -19,9 +19,9 @@ async function main(): Promise<void> {
   process.stdout.write(`Snowflake test server listening on ${server.url}
 
 Add this to $SNOWFLAKE_HOME/connections.toml (chmod 600), then set
-SNOWFLAKE_DEFAULT_CONNECTION_NAME=local (or name the section [default]):
+and use `connection: test_server` in checkpoints.yaml (or `ckpt --connection test_server ...`):
 
-[local]
+[test_server]
 account = "ckpt"
 host = "127.0.0.1"
 port = ${server.port}
