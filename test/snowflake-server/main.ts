@@ -18,8 +18,8 @@ async function main(): Promise<void> {
   await server.account.execute('CREATE DATABASE IF NOT EXISTS CKPT_DEMO');
   process.stdout.write(`Snowflake test server listening on ${server.url}
 
-Add this to $SNOWFLAKE_HOME/connections.toml (chmod 600), then set
-and use `connection: test_server` in checkpoints.yaml (or `ckpt --connection test_server ...`):
+Add this to $SNOWFLAKE_HOME/connections.toml (chmod 600), then
+use `connection: test_server` in checkpoints.yaml (or `ckpt --connection test_server ...`):
 
 [test_server]
 account = "ckpt"
