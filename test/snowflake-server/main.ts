@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Snowflake test server listening on ${server.url}
 
 Add this to $SNOWFLAKE_HOME/connections.toml (chmod 600), then
-use `connection: test_server` in checkpoints.yaml (or `ckpt --connection test_server ...`):
+use "connection: test_server" in checkpoints.yaml (or: ckpt --connection test_server ...):
 
 [test_server]
 account = "ckpt"
