@@ -11,6 +11,7 @@ import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseDuration, parseList
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { reconcileCommand } from './commands/reconcile.js';
+import { SCHEMAS, schemaCommand } from './commands/schema.js';
 import { sqlCommand } from './commands/sql.js';
 import { unlockCommand } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
@@ -137,6 +138,12 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(configAlias())
     .option('-y, --yes', 'do not ask')
     .action((name: string, o: FileOpts & { yes?: boolean }) => run((ctx) => unlockCommand(ctx, name, { file: fileOf(o), yes: o.yes }))());
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of checkpoints.yaml (or of a JSON output with --of)')
+    .option('--of <name>', `one of: ${SCHEMAS.join(', ')}`)
+    .action((o: { of?: string }) => run((ctx) => schemaCommand(ctx, o))());
 
   program
     .command('init')

@@ -3,20 +3,25 @@
  * exists, then creates the audit table of each target.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { dirname, relative } from 'node:path';
 import { planInit } from '../../plan/ad-hoc.js';
 import type { Plan } from '../../model/plan.js';
 import { CkptError } from '../../model/errors.js';
 import { configPath, loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { packageFile } from '../package-files.js';
 
-const STARTER = fileURLToPath(new URL('../../../../examples/starter.yaml', import.meta.url));
 
 /** Runs the command and returns its exit code. */
 export async function initCommand(ctx: CliContext, options: { file?: string }): Promise<number> {
   const path = configPath(options.file);
-  const starter = await readFile(STARTER, 'utf8');
+  // The editor modeline points at the schema shipped with this ckpt, relative to the new file.
+  const schema = relative(dirname(path), packageFile('schemas/checkpoints.schema.json')).split('\\').join('/');
+  const starter = (await readFile(packageFile('examples/starter.yaml'), 'utf8')).replace(
+    /\$schema=\S+/,
+    `$schema=${schema.startsWith('.') ? schema : `./${schema}`}`,
+  );
   try {
     await writeFile(path, starter, { flag: 'wx' });
     ctx.out.message(`Wrote ${path}.`);
