@@ -63,3 +63,15 @@ export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eCon
     close: () => sf.close(),
   };
 }
+
+/** The demo target's config on a connection: REF_* protected, a `baseline` checkpoint, and `actions` (YAML after `actions:`). */
+export function demoConfig(conn: Pick<E2eConnection, 'header' | 'location'>, actions: string): string {
+  return `${conn.header}targets:
+  - name: demo
+${conn.location}    protect: ["REF_*"]
+    checkpoints:
+      - id: baseline
+        description: before the demo
+    actions:${actions}
+`;
+}

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, ckpt, workspace } from './cli-runner.js';
-import { e2eConnection, type E2eConnection } from './connections.js';
+import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
 
 describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
   let conn: E2eConnection;
@@ -20,13 +20,7 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
   });
   afterEach(async () => conn.close());
 
-  const config = (actions: string) => `${conn.header}targets:
-  - name: demo
-${conn.location}    protect: ["REF_*"]
-    checkpoints:
-      - id: baseline
-    actions:${actions}
-`;
+  const config = (actions: string) => demoConfig(conn, actions);
   const WIPE = '\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }';
   const RESET = `${WIPE}\n      - id: back\n        reset: { to: baseline }`;
   const run = (dir: string, args: string[]) => ckpt(dir, args, { env: conn.env });

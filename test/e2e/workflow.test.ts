@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ckpt, workspace } from './cli-runner.js';
-import { e2eConnection, type E2eConnection } from './connections.js';
+import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
 
 describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
   let conn: E2eConnection;
@@ -17,14 +17,7 @@ describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
   });
   afterEach(async () => conn.close());
 
-  const config = (actions: string) => `${conn.header}targets:
-  - name: demo
-${conn.location}    protect: ["REF_*"]
-    checkpoints:
-      - id: baseline
-        description: before the demo
-    actions:${actions}
-`;
+  const config = (actions: string) => demoConfig(conn, actions);
   const run = (dir: string, args: string[]) => ckpt(dir, args, { env: conn.env });
   const tables = async (dir: string) => {
     const result = await run(dir, ['sql', '--json', `SELECT table_name FROM information_schema.tables WHERE table_schema = '${conn.schema}' ORDER BY 1`]);

@@ -1,0 +1,347 @@
+/**
+ * End to end: the built `ckpt daemon` in temp folders on the embedded warehouse, observed through
+ * its JSON log lines on stdout and its HTTP endpoints (`--listen 127.0.0.1:0`; the bound URL is
+ * read from the `listening` line). Every spawned daemon is killed after each test.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { CLI, ckpt, workspace } from './cli-runner.js';
+
+/** A parsed log line. */
+type LogLine = Record<string, unknown> & { msg: string };
+
+const running = new Set<ChildProcess>();
+
+afterEach(() => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running.clear();
+});
+
+/** A spawned daemon: its log lines, its URL, and helpers to wait on them. */
+class Daemon {
+  readonly logs: LogLine[] = [];
+  readonly exited: Promise<number>;
+  stderr = '';
+  private readonly child: ChildProcess;
+
+  constructor(dir: string, args: string[], env: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [CLI, 'daemon', '--listen', '127.0.0.1:0', ...args], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(this.child);
+    let buffer = '';
+    this.child.stdout?.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) if (line.trim() !== '') this.logs.push(JSON.parse(line) as LogLine);
+    });
+    this.child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : -2))));
+  }
+
+  /** Log lines with this message (and these fields). */
+  lines(msg: string, fields: Record<string, unknown> = {}): LogLine[] {
+    return this.logs.filter((l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l[k] === v));
+  }
+
+  /** Waits until `predicate` holds on the logs; fails with the log tail after `timeoutMs`. */
+  async until(what: string, predicate: (logs: LogLine[]) => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.logs)) {
+      if (Date.now() > deadline) {
+        const tail = this.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n');
+        throw new Error(`timed out waiting for ${what}\nstderr: ${this.stderr}\nlast log lines:\n${tail}`);
+      }
+      if (this.child.exitCode !== null) throw new Error(`daemon exited (${this.child.exitCode}) while waiting for ${what}: ${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Waits for `count` log lines with this message (and fields). */
+  waitFor(msg: string, count = 1, fields: Record<string, unknown> = {}, timeoutMs?: number): Promise<void> {
+    return this.until(`${count} × "${msg}" ${JSON.stringify(fields)}`, () => this.lines(msg, fields).length >= count, timeoutMs);
+  }
+
+  /** The bound URL, from the `listening` line. */
+  async url(): Promise<string> {
+    await this.waitFor('listening');
+    return String(this.lines('listening')[0]?.url);
+  }
+
+  async get(path: string): Promise<{ status: number; body: string; type: string }> {
+    const response = await fetch(`${await this.url()}${path}`);
+    return { status: response.status, body: await response.text(), type: response.headers.get('content-type') ?? '' };
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+}
+
+const config = (extra = '', actions = ' []') => `version: 1
+connection: local
+targets:
+  - name: demo
+    schema: DEMO
+    checkpoints:
+      - id: baseline
+        description: before the demo${extra}
+    actions:${actions}
+`;
+
+const cleanup = (id: string) => `
+      - id: ${id}
+        cleanup: { since: baseline }`;
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+}
+
+/**
+ * Commits new content for checkpoints.yaml, then checks it out: the working file changes only
+ * once the commit exists, as after a `git pull`, so the daemon sees a clean, committed file.
+ */
+function commitConfig(dir: string, content: string, message: string): string {
+  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: content, encoding: 'utf8' }).trim();
+  git(dir, 'update-index', '--add', '--cacheinfo', `100644,${blob},checkpoints.yaml`);
+  git(dir, 'commit', '-q', '-m', message);
+  git(dir, 'checkout', '--', 'checkpoints.yaml');
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+async function tables(dir: string): Promise<string[]> {
+  const result = await ckpt(dir, ['sql', '--json', "SELECT table_name FROM information_schema.tables WHERE table_schema = 'DEMO' ORDER BY 1"]);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as { rows: string[][] }).rows.map((r) => String(r[0]));
+}
+
+/** Validates Prometheus text exposition line by line; returns metric name → type. */
+function parsePrometheus(text: string): Map<string, string> {
+  const types = new Map<string, string>();
+  const name = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+  const value = '(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|[-+]?Inf|NaN)';
+  const label = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"`;
+  const sample = new RegExp(`^(${name})(?:\\{(?:${label}(?:,${label})*)?,?\\})? ${value}(?: -?\\d+)?$`);
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const type = new RegExp(`^# TYPE (${name}) (counter|gauge|histogram|summary|untyped)$`).exec(line);
+    if (type) {
+      types.set(type[1] as string, type[2] as string);
+      continue;
+    }
+    if (new RegExp(`^# HELP ${name} .*$`).test(line)) continue;
+    const match = sample.exec(line);
+    if (match === null) throw new Error(`not Prometheus text: ${line}`);
+    const base = (match[1] as string).replace(/_(bucket|sum|count)$/, '');
+    if (!types.has(match[1] as string) && !types.has(base)) throw new Error(`sample before its TYPE: ${line}`);
+  }
+  return types;
+}
+
+describe('ckpt daemon', () => {
+  it('applies a committed change with its commit id, ignores an invalid commit, and recovers', async () => {
+    const dir = await workspace(config());
+    await writeFile(join(dir, '.gitignore'), '.ckpt/\n');
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'initial');
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER)'])).code).toBe(0);
+
+    const daemon = new Daemon(dir, []);
+    await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
+    expect(daemon.lines('reconcile started')[0]).toMatchObject({ target: 'demo', trigger: 'start' });
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE scratch (id INTEGER)'])).code).toBe(0);
+
+    const commit = commitConfig(dir, config('', cleanup('after-demo')), 'clean up after the demo');
+    await daemon.waitFor('reconcile finished', 2);
+    expect(daemon.lines('reconcile started')[1]).toMatchObject({ trigger: 'file' });
+    expect(daemon.lines('reconcile finished')[1]).toMatchObject({ result: 'applied' });
+    expect(daemon.lines('step succeeded', { step: 'drop-object', object: 'scratch' })).toHaveLength(1);
+    expect((await daemon.get('/readyz')).status).toBe(200);
+
+    const audit = await ckpt(dir, ['sql', '--json', "SELECT ACTION_ID, STATUS, ORIGIN FROM CHECKPOINT_AUDIT WHERE ACTION_ID IS NOT NULL"]);
+    const rows = (JSON.parse(audit.stdout) as { rows: string[][] }).rows;
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([['after-demo', 'APPLIED']]);
+    const text = await readFile(join(dir, 'checkpoints.yaml'), 'utf8');
+    expect(JSON.parse(String(rows[0]?.[2]))).toEqual({
+      file: join(dir, 'checkpoints.yaml'),
+      hash: createHash('sha256').update(text).digest('hex'),
+      commit,
+      dirty: false,
+    });
+    const left = await tables(dir);
+    expect(left).toContain('orders');
+    expect(left).not.toContain('scratch');
+
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE scratch2 (id INTEGER)'])).code).toBe(0);
+    const started = daemon.lines('reconcile started').length;
+    commitConfig(dir, config('\n    protekt: []', cleanup('after-demo') + cleanup('again')), 'a typo');
+    await daemon.waitFor('config rejected; keeping the last good one');
+    expect(daemon.logs.some((l) => /checkpoints\.yaml:\d+:\d+: error: .*protect/.test(l.msg))).toBe(true);
+    expect(daemon.alive).toBe(true);
+    expect((await daemon.get('/healthz')).status).toBe(200);
+    const notReady = await daemon.get('/readyz');
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toContain('invalid');
+    expect(daemon.lines('reconcile started')).toHaveLength(started);
+
+    const fixed = commitConfig(dir, config('', cleanup('after-demo') + cleanup('again')), 'fix the typo');
+    await daemon.waitFor('reconcile finished', 3);
+    expect(daemon.lines('reconcile finished')[2]).toMatchObject({ result: 'applied' });
+    expect((await daemon.get('/readyz')).status).toBe(200);
+    const history = JSON.parse((await ckpt(dir, ['history', '--json'])).stdout) as { targets: Array<{ actions: Array<{ action_id: string; status: string; commit: string }> }> };
+    expect(history.targets[0]?.actions.map((a) => [a.action_id, a.status, a.commit])).toEqual([
+      ['after-demo', 'APPLIED', commit],
+      ['again', 'APPLIED', fixed],
+    ]);
+
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  });
+
+  it('takes an AUTO checkpoint per firing of a 6-field cron and keeps the newest `retain: 2` ACTIVE', async () => {
+    const dir = await workspace(
+      config(`
+    schedules:
+      - id: every2s
+        cron: "*/2 * * * * *"
+        retain: 2`),
+    );
+    const daemon = new Daemon(dir, []);
+    await daemon.until('three cron reconciles', (logs) => logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron:every2s')).length >= 3 && daemon.lines('reconcile finished', { result: 'applied' }).length >= 4, 15_000);
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+
+    const listed = JSON.parse((await ckpt(dir, ['checkpoints', '--json'])).stdout) as { targets: Array<{ checkpoints: Array<{ id: string; type: string; status: string; timestamp: string }> }> };
+    const autos = (listed.targets[0]?.checkpoints ?? []).filter((c) => c.type === 'AUTO').sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    expect(autos.length).toBeGreaterThanOrEqual(4);
+    for (const c of autos) expect(c.id).toMatch(/^AUTO_every2s_\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d$/);
+    expect(autos.slice(-2).map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    expect(new Set(autos.slice(0, -2).map((c) => c.status))).toEqual(new Set(['DELETED']));
+  });
+
+  it('turns two file changes during a running reconcile into exactly one more reconcile', async () => {
+    const dir = await workspace(config());
+    const daemon = new Daemon(dir, [], { CKPT_LOCK_WAIT_MS: '8000' });
+    await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
+
+    const held = await DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+    try {
+      await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: c1'));
+      await daemon.waitFor('reconcile started', 2);
+      await writeFile(join(dir, 'next.yaml'), config('\n      - id: c1\n      - id: c2'));
+      await rename(join(dir, 'next.yaml'), join(dir, 'checkpoints.yaml')); // an editor's save by rename
+      await daemon.waitFor('config loaded', 2);
+      await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: c1\n      - id: c2\n      - id: c3'));
+      await daemon.waitFor('config loaded', 3);
+      const status = JSON.parse((await daemon.get('/status')).body) as { targets: Array<{ condition: string; pendingTriggers: string[] }> };
+      expect(status.targets[0]).toMatchObject({ condition: 'Reconciling', pendingTriggers: ['file'] });
+    } finally {
+      await held.close();
+    }
+    await daemon.waitFor('reconcile finished', 3);
+    await new Promise((r) => setTimeout(r, 1000));
+    const sequence = daemon.logs.filter((l) => l.msg === 'reconcile started' || l.msg === 'reconcile finished').map((l) => l.msg);
+    expect(sequence).toEqual(['reconcile started', 'reconcile finished', 'reconcile started', 'reconcile finished', 'reconcile started', 'reconcile finished']);
+    expect(daemon.lines('reconcile started').slice(1).map((l) => l.trigger)).toEqual(['file', 'file']);
+    expect(daemon.lines('plan').slice(1).map((l) => l.checkpoints)).toEqual([1, 2]);
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  });
+
+  it('serves /metrics as Prometheus text and /status with the plan, keeps the config when the file disappears, and exits 0 on SIGTERM', async () => {
+    const dir = await workspace(config());
+    const daemon = new Daemon(dir, []);
+    await daemon.waitFor('reconcile finished');
+
+    const metrics = await daemon.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.type).toContain('text/plain');
+    const types = parsePrometheus(metrics.body);
+    expect(Object.fromEntries([...types].filter(([n]) => n.startsWith('ckpt_')))).toEqual({
+      ckpt_reconcile_duration_seconds: 'histogram',
+      ckpt_reconciles_total: 'counter',
+      ckpt_pending_actions: 'gauge',
+      ckpt_last_success_timestamp_seconds: 'gauge',
+      ckpt_newest_checkpoint_age_seconds: 'gauge',
+      ckpt_oldest_checkpoint_restorable_seconds: 'gauge',
+      ckpt_config_valid: 'gauge',
+    });
+    expect(metrics.body).toContain('ckpt_reconciles_total{target="demo",result="applied"} 1');
+    expect(metrics.body).toContain('ckpt_reconcile_duration_seconds_count{target="demo"} 1');
+    expect(metrics.body).toMatch(/ckpt_newest_checkpoint_age_seconds\{target="demo"\} \d/);
+
+    const status = JSON.parse((await daemon.get('/status')).body) as { mode: string; config: { state: string }; targets: Array<Record<string, unknown>> };
+    expect(status).toMatchObject({ mode: 'apply', config: { state: 'valid' } });
+    expect(status.targets[0]).toMatchObject({
+      target: 'demo',
+      condition: 'Ready',
+      reason: 'Applied',
+      lastTrigger: 'start',
+      lastPlan: {
+        summary: { checkpoints: 1 },
+        steps: [{ kind: 'init-audit' }, { kind: 'take-checkpoint', object: 'baseline' }],
+      },
+      nextCheckpoint: null,
+    });
+    expect((await daemon.get('/nope')).status).toBe(404);
+
+    await rm(join(dir, 'checkpoints.yaml'));
+    await daemon.waitFor('config file missing; keeping the last good one');
+    expect((await daemon.get('/readyz')).status).toBe(503);
+    expect((await daemon.get('/metrics')).body).toContain('ckpt_config_valid 0');
+    await writeFile(join(dir, 'checkpoints.yaml'), config());
+    await daemon.waitFor('config loaded');
+    expect((await daemon.get('/readyz')).status).toBe(200);
+    expect(daemon.lines('reconcile started')).toHaveLength(1);
+
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(daemon.lines('daemon stopped')).toHaveLength(1);
+    expect((await ckpt(dir, ['checkpoints'], { env: { CKPT_LOCK_WAIT_MS: '0' } })).code).toBe(0);
+  });
+
+  it('--plan plans and reports but never changes the warehouse, whatever the file asks', async () => {
+    const dir = await workspace(config('', cleanup('after-demo')));
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER)'])).code).toBe(0);
+    const before = await tables(dir);
+    const daemon = new Daemon(dir, ['--plan']);
+    await daemon.waitFor('reconcile finished', 1, { result: 'planned' });
+    await writeFile(
+      join(dir, 'checkpoints.yaml'),
+      config(
+        `
+    schedules:
+      - id: often
+        cron: "* * * * * *"
+        retain: 1`,
+        `
+      - id: wipe
+        full_cleanup: { confirm: DELETE_ALL }`,
+      ),
+    );
+    await daemon.until('two cron reconciles', (logs) => logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron')).length >= 2 && daemon.lines('reconcile finished').length >= 3);
+    expect(daemon.lines('reconcile finished').every((l) => l.result === 'planned')).toBe(true);
+    expect(daemon.lines('step succeeded')).toEqual([]);
+    let status = { mode: '', targets: [{ condition: 'Reconciling', reason: '' }] };
+    for (let i = 0; i < 100 && status.targets[0]?.condition === 'Reconciling'; i += 1) {
+      status = JSON.parse((await daemon.get('/status')).body) as typeof status; // between two firings
+    }
+    expect(status).toMatchObject({ mode: 'plan', targets: [{ condition: 'Ready', reason: 'ChangesPending' }] });
+    expect((await daemon.get('/metrics')).body).toContain('ckpt_pending_actions{target="demo"} 1');
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(await tables(dir)).toEqual(before);
+  });
+});
