@@ -38,7 +38,7 @@ export function createLogger(defaultLevel = 'warn', stream: 'stdout' | 'stderr' 
 function readableFields(fields: Record<string, unknown> | undefined): string {
   if (fields === undefined) return '';
   return Object.entries(fields)
-    .filter(([, v]) => v !== undefined)
+    .filter(([, v]) => v !== undefined && v !== null)
     .map(([k, v]) => {
       const text = typeof v === 'string' ? v : JSON.stringify(v);
       return ` ${k}=${typeof v === 'string' && /[\s"=]/.test(text) ? JSON.stringify(text) : text}`;

@@ -3,11 +3,11 @@
  * result or error into text on stderr and an exit code. The only place errors become exit codes.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration as parseTimeout } from './duration.js';
+import { parseDuration } from './duration.js';
 import { CkptError } from '../model/errors.js';
 import { checkpointCreateCommand } from './commands/checkpoint-create.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
-import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseDuration, parseListen } from './commands/daemon.js';
+import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseListen } from './commands/daemon.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { reconcileCommand } from './commands/reconcile.js';
@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(version, '-V, --version')
     .option('--no-color', 'no colour in the output (also NO_COLOR=1)')
     .option('--connection <name>', 'use this connection for every target (overrides $SNOWFLAKE_DEFAULT_CONNECTION_NAME and the file)')
-    .option('--lock-timeout <duration>', "how long a writer waits for another writer's lease, e.g. 30s", (v) => parseTimeout(v), 0)
+    .option('--lock-timeout <duration>', "how long a writer waits for another writer's lease, e.g. 30s", (v) => parseDuration(v), 0)
     .option('--concurrency <n>', 'most steps in flight per target', (v) => positiveInt(v), 8)
     .showHelpAfterError('(run ckpt --help for usage)')
     .exitOverride();
@@ -159,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(configAlias())
     .option('--plan', 'detect only: plan and report, never apply')
     .addOption(new Option('--listen <host:port>', 'HTTP address (port 0: any free port; off: none)').default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN).argParser(parseListen))
-    .addOption(new Option('--resync <duration>', 'reconcile every target this often, e.g. 30s, 10m, 1h (0: never)').default(parseDuration(DEFAULT_RESYNC), DEFAULT_RESYNC).argParser(parseDuration))
+    .addOption(new Option('--resync <duration>', 'reconcile every target this often, e.g. 30s, 10m, 1h (0: never)').default(parseDuration(DEFAULT_RESYNC, 1000), DEFAULT_RESYNC).argParser((v) => parseDuration(v, 1000)))
     .action((o: FileOpts & { plan?: boolean; listen: ReturnType<typeof parseListen>; resync: number }) =>
       run((ctx) => daemonCommand(ctx, { file: fileOf(o), plan: o.plan, listen: o.listen, resyncMs: o.resync }))(),
     );

@@ -1,7 +1,7 @@
 /**
  * `npm start`: loads the demo SQL (examples/demo.sql) into the first target of the top-level
  * checkpoints.yaml when its schema is empty (so a second start changes nothing), then runs
- * `ckpt reconcile --yes` on that file.
+ * `ckpt daemon` on that file in the foreground (Ctrl-C stops it).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -39,4 +39,4 @@ if (target !== undefined) {
     await session.close();
   }
 }
-process.exitCode = await main(['reconcile', '--yes', '--file', file]);
+process.exitCode = await main(['daemon', '--file', file]);

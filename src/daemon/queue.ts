@@ -150,6 +150,7 @@ export class WorkQueue {
   private async runOnce(key: string, entry: Entry, triggers: string[]): Promise<void> {
     let failure: { error: unknown } | null = null;
     try {
+      await Promise.resolve(); // start on a later tick: the caller of enqueue() never runs the work itself
       await this.options.run(key, triggers);
     } catch (error) {
       failure = { error };

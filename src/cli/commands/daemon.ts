@@ -37,19 +37,6 @@ export function parseListen(text: string): ListenAddress | null {
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
-/** A duration such as `30s`, `10m`, `1h30m` or `500ms`, in ms; `0` turns the resync off. For commander. */
-export function parseDuration(text: string): number {
-  if (text.trim() === '0') return 0;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.trim()) {
-    throw new InvalidArgumentError('expected a duration such as 30s, 10m, 1h30m or 500ms (0 turns it off)');
-  }
-  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 'ms'] ?? 1), 0);
-  if (ms < 1000) throw new InvalidArgumentError('the resync interval must be at least 1s (or 0 to turn it off)');
-  return ms;
-}
-
 /** Runs the daemon until a signal stops it; returns the exit code. */
 export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptions): Promise<number> {
   const logger = createLogger('info', 'stdout');
@@ -59,6 +46,7 @@ export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptio
     listen: options.listen,
     resyncMs: options.resyncMs,
     lockWaitMs: ctx.lockWaitMs,
+    connection: ctx.connection,
     logger,
   });
   let stopped: ((code: number) => void) | undefined;
@@ -83,13 +71,17 @@ export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptio
     };
     void starting.then((daemon) => daemon.stop(signal)).then(finish, finish);
   };
+  // A stray rejection (a driver's late socket error, say) is logged; it must not kill the daemon.
+  const onRejection = (reason: unknown) => logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('unhandledRejection', onRejection);
   try {
     await starting;
     return await done;
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('unhandledRejection', onRejection);
   }
 }

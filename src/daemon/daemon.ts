@@ -1,0 +1,325 @@
+/**
+ * The daemon: keeps the last good config, turns triggers (file, cron, resync, SIGHUP) into
+ * queued reconciles, runs each with a new Session (observe, plan, apply unless plan-only) and
+ * reports through the logger, status and metrics. It never prints and never exits the process.
+ */
+import { access } from 'node:fs/promises';
+import { describeError } from '../apply/apply.js';
+import { formatDiagnostic } from '../config/format.js';
+import { loadConfigFile, type LoadResult } from '../config/load.js';
+import { Session } from '../engine/session.js';
+import type { Desired, Target } from '../model/desired.js';
+import { CkptError, type Diagnostic } from '../model/errors.js';
+import type { Logger } from '../model/logger.js';
+import type { Observed } from '../model/observed.js';
+import { hasChanges, summarise, type Plan } from '../model/plan.js';
+import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
+import { checkpointClocks, DaemonMetrics } from './metrics.js';
+import { WorkQueue } from './queue.js';
+import { StatusBoard, type ConditionReason, type DaemonStatus, type ReconcileOutcome, type Readiness } from './status.js';
+import { every, onHangup, scheduleFirings, watchFile, type TriggerSource } from './triggers.js';
+
+/** How the daemon runs. */
+export interface DaemonOptions {
+  /** Absolute path of checkpoints.yaml. */
+  file: string;
+  /** Detect-only: plan and report, never apply. */
+  planOnly: boolean;
+  /** Where to serve the HTTP endpoints; null serves none. */
+  listen: ListenAddress | null;
+  /** Reconcile every target this often (ms); 0 turns the interval off. */
+  resyncMs: number;
+  /** How long a reconcile waits for another process's lock on the embedded warehouse. */
+  lockWaitMs: number;
+  /** Replaces every target's connection (`--connection`), as for the other commands. */
+  connection?: string;
+  logger: Logger;
+  /** Quiet time after the last file event before the file is read again. */
+  debounceMs?: number;
+}
+
+const UNREACHABLE: ReadonlySet<string> = new Set(['WAREHOUSE_UNREACHABLE', 'WAREHOUSE_LOCKED', 'AUTH_FAILED', 'NOT_AUTHORIZED', 'CONNECTION_UNKNOWN']);
+
+/** A running daemon: start it, then stop it once. */
+export class Daemon {
+  private readonly logger: Logger;
+  private readonly queue: WorkQueue;
+  private readonly status: StatusBoard;
+  private readonly metrics = new DaemonMetrics();
+  private readonly shutdown = new AbortController();
+  private readonly sources: TriggerSource[] = [];
+  private schedules: { key: string; source: TriggerSource } = { key: '[]', source: { close: async () => {} } };
+  private server: HealthServer | null = null;
+  private reloads: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    private readonly options: DaemonOptions,
+    private desired: Desired,
+  ) {
+    this.logger = options.logger;
+    this.status = new StatusBoard(options.planOnly ? 'plan' : 'apply', desired);
+    this.queue = new WorkQueue({
+      // One reconcile at a time in all: targets may share the embedded warehouse's file, which
+      // a process can open only once at a time.
+      concurrency: 1,
+      run: (target, triggers) => this.reconcile(target, triggers),
+      onRetry: (target, delayMs, failures) => this.logger.warn('reconcile will be retried', { target, in_ms: delayMs, failures }),
+    });
+  }
+
+  /**
+   * Loads the config (an invalid or missing file at start is CONFIG_INVALID: there is no last
+   * good config to keep), serves HTTP, starts the triggers and queues a first reconcile per target.
+   */
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const loaded = await loadConfig(options);
+    if (!loaded.ok) {
+      for (const d of loaded.diagnostics) logDiagnostic(options.logger, d);
+      throw new CkptError('CONFIG_INVALID', `${options.file} is not a usable config; the daemon did not start`, {
+        hint: 'fix the lines above (`ckpt validate` checks the file offline) and start it again',
+      });
+    }
+    for (const d of loaded.warnings) logDiagnostic(options.logger, d);
+    const daemon = new Daemon(options, loaded.desired);
+    try {
+      await daemon.begin();
+    } catch (error) {
+      await daemon.stop('startup failure');
+      throw error;
+    }
+    return daemon;
+  }
+
+  /** The `/status` document. */
+  statusDocument(): DaemonStatus {
+    return this.status.snapshot((target) => this.queue.state(target));
+  }
+
+  /** The `/readyz` answer. */
+  readiness(): Readiness {
+    return this.status.readiness();
+  }
+
+  /**
+   * Stops the triggers, lets the running step finish (the rest of its plan is skipped), waits for
+   * the reconcile to close its session, then closes the HTTP server. Safe to call more than once.
+   */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= this.stopNow(reason);
+    return this.stopping;
+  }
+
+  private async begin(): Promise<void> {
+    const { options, logger } = this;
+    if (options.listen !== null) {
+      this.server = await serveHealth(
+        options.listen,
+        { readiness: () => this.readiness(), status: () => this.statusDocument(), metrics: () => this.metrics.exposition() },
+        logger,
+      );
+      logger.info('listening', { url: this.server.url });
+    }
+    this.sources.push(await watchFile(options.file, (event) => this.reload(`file:${event}`), logger, options.debounceMs));
+    this.sources.push(onHangup(() => this.reload('sighup')));
+    if (options.resyncMs > 0) this.sources.push(every(options.resyncMs, () => this.enqueueAll('resync')));
+    this.useSchedules(this.desired);
+    logger.info('daemon started', {
+      file: options.file,
+      mode: options.planOnly ? 'plan' : 'apply',
+      targets: this.desired.targets.map((t) => `${t.name} (${t.connection})`),
+      resync_ms: options.resyncMs,
+      pid: process.pid,
+    });
+    this.enqueueAll('start');
+  }
+
+  private async stopNow(reason: string): Promise<void> {
+    this.logger.info('daemon stopping', { reason });
+    this.shutdown.abort();
+    await Promise.allSettled([...this.sources, this.schedules.source].map((s) => s.close()));
+    await this.reloads;
+    await this.queue.stop();
+    await this.server?.close();
+    this.logger.info('daemon stopped', { reason });
+  }
+
+  private enqueueAll(trigger: string): void {
+    for (const target of this.desired.targets) this.queue.enqueue(target.name, trigger);
+  }
+
+  /** Re-reads the file (one reload at a time); a valid, changed config replaces the last good one. */
+  private reload(trigger: string): void {
+    this.reloads = this.reloads.then(() => this.reloadOnce(trigger)).catch((error: unknown) => {
+      this.logger.error('config reload failed', { error: describeError(error) });
+    });
+  }
+
+  private async reloadOnce(trigger: string): Promise<void> {
+    if (this.shutdown.signal.aborted) return;
+    const { file } = this.options;
+    const present = await access(file).then(
+      () => true,
+      () => false,
+    );
+    if (!present) {
+      this.status.configRejected('missing', []);
+      this.metrics.configState(false);
+      this.logger.warn('config file missing; keeping the last good one', { file, trigger, hash: this.desired.sourceHash });
+      return;
+    }
+    const loaded = await loadConfig(this.options);
+    if (!loaded.ok) {
+      for (const d of loaded.diagnostics) logDiagnostic(this.logger, d);
+      this.status.configRejected('invalid', loaded.diagnostics.map(formatDiagnostic));
+      this.metrics.configState(false);
+      this.logger.error('config rejected; keeping the last good one', {
+        file,
+        trigger,
+        errors: loaded.diagnostics.filter((d) => d.severity === 'error').length,
+        hash: this.desired.sourceHash,
+      });
+      return;
+    }
+    for (const d of loaded.warnings) logDiagnostic(this.logger, d);
+    const previous = this.desired;
+    const changed = loaded.desired.sourceHash !== previous.sourceHash;
+    this.desired = loaded.desired;
+    this.status.configLoaded(loaded.desired);
+    this.metrics.configState(true);
+    const kept = new Set(loaded.desired.targets.map((t) => t.name));
+    for (const gone of previous.targets.filter((t) => !kept.has(t.name))) {
+      this.queue.forget(gone.name);
+      this.metrics.forget(gone.name);
+    }
+    this.useSchedules(loaded.desired);
+    this.logger.info('config loaded', { file, trigger, hash: loaded.desired.sourceHash, changed, targets: [...kept] });
+    if (changed || trigger === 'sighup') this.enqueueAll(trigger.startsWith('file') ? 'file' : trigger);
+  }
+
+  /** Rebuilds the cron tasks when the schedules changed; their firings only enqueue. */
+  private useSchedules(desired: Desired): void {
+    const entries = desired.targets.flatMap((target) => target.schedules.map((schedule) => ({ target: target.name, schedule })));
+    const key = JSON.stringify(entries.map(({ target, schedule: s }) => [target, s.id, s.cron, s.timezone]));
+    if (key === this.schedules.key || this.shutdown.signal.aborted) return;
+    void this.schedules.source.close();
+    const source = scheduleFirings(entries, (target, scheduleId) => this.queue.enqueue(target, `cron:${scheduleId}`), this.logger);
+    this.schedules = { key, source };
+    if (entries.length > 0) this.logger.info('schedules armed', { schedules: entries.map((e) => `${e.target}/${e.schedule.id} (${e.schedule.cron} ${e.schedule.timezone})`) });
+  }
+
+  /** One reconcile of one target, on the config in use when it starts. Throws to be retried. */
+  private async reconcile(name: string, triggers: string[]): Promise<void> {
+    const target = this.desired.targets.find((t) => t.name === name);
+    if (target === undefined || this.shutdown.signal.aborted) return;
+    const trigger = triggers.join(',');
+    const began = performance.now();
+    this.status.started(name, trigger);
+    this.logger.info('reconcile started', { target: name, trigger });
+    const session = new Session(this.desired, { logger: this.logger, command: 'daemon', lockWaitMs: this.options.lockWaitMs });
+    const progress = { reachedWarehouse: false };
+    let outcome: ReconcileOutcome;
+    try {
+      outcome = await this.run(session, target, progress);
+    } catch (error) {
+      outcome = failure(error, progress.reachedWarehouse, null);
+    } finally {
+      await session.close();
+    }
+    const seconds = (performance.now() - began) / 1000;
+    this.status.finished(name, outcome, seconds);
+    this.metrics.reconciled(name, outcome.result, seconds);
+    const fields = { target: name, result: outcome.result, reason: outcome.reason, duration_ms: Math.round(seconds * 1000) };
+    if (outcome.result === 'failed') {
+      this.logger.error('reconcile finished', { ...fields, error: outcome.message });
+      throw new Error(outcome.message);
+    }
+    this.logger.info('reconcile finished', fields);
+  }
+
+  private async run(session: Session, target: Target, progress: { reachedWarehouse: boolean }): Promise<ReconcileOutcome> {
+    if (!this.options.planOnly) {
+      try {
+        await session.lock([target]); // a writer holds the target's lease from observe to apply, as `reconcile` does
+      } catch (error) {
+        progress.reachedWarehouse = error instanceof CkptError && error.code === 'LEASE_HELD';
+        throw error;
+      }
+    }
+    const { plan, observed } = await session.plan([target]);
+    progress.reachedWarehouse = true;
+    const summary = summarise(plan);
+    this.logger.info('plan', { target: target.name, ...summary, steps: plan.targets[0]?.steps.length ?? 0 });
+    for (const f of plan.targets.flatMap((t) => t.findings)) {
+      this.logger.warn(f.severity === 'blocker' ? 'blocker' : 'finding', { target: target.name, code: f.code, action: f.actionId, message: f.message });
+    }
+    const blocked = summary.blockers > 0 ? plan.targets.flatMap((t) => t.findings).find((f) => f.severity === 'blocker') : undefined;
+    const blockedOutcome = (): ReconcileOutcome => ({
+      result: 'blocked',
+      reason: 'PlanBlocked',
+      message: `${summary.blockers} blocker${summary.blockers === 1 ? '' : 's'}: ${blocked?.message ?? ''}`,
+      reachedWarehouse: true,
+      plan,
+    });
+    if (!hasChanges(plan)) {
+      this.record(target.name, plan, observed.get(target.name));
+      return blocked ? blockedOutcome() : { result: 'no-changes', reason: 'UpToDate', message: 'no changes', reachedWarehouse: true, plan };
+    }
+    if (this.options.planOnly) {
+      this.record(target.name, plan, observed.get(target.name));
+      if (blocked) return blockedOutcome();
+      const steps = plan.targets[0]?.steps.length ?? 0;
+      return { result: 'planned', reason: 'ChangesPending', message: `${steps} step${steps === 1 ? '' : 's'} pending (--plan: not applied)`, reachedWarehouse: true, plan };
+    }
+    if (this.shutdown.signal.aborted) return interrupted(plan, plan.targets.flatMap((t) => t.steps).length);
+    const outcomes = await session.apply(plan, undefined, this.shutdown.signal);
+    const steps = outcomes.flatMap((o) => o.steps);
+    const failedStep = steps.find((s) => s.outcome === 'failed');
+    if (failedStep === undefined && steps.some((s) => s.outcome === 'skipped')) {
+      return interrupted(plan, steps.filter((s) => s.outcome === 'skipped').length);
+    }
+    const after = await session.plan([target]);
+    this.record(target.name, after.plan, after.observed.get(target.name));
+    if (failedStep !== undefined) {
+      return failure(new CkptError('STEP_FAILED', `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
+    }
+    if (blocked) return blockedOutcome();
+    const applied = steps.length;
+    return { result: 'applied', reason: 'Applied', message: `${applied} step${applied === 1 ? '' : 's'} applied`, reachedWarehouse: true, plan };
+  }
+
+  /** Updates the metrics read from an observation and the plan made on it. */
+  private record(target: string, plan: Plan, observed: Observed | undefined): void {
+    if (observed === undefined) return;
+    const pending = new Set<string>();
+    for (const tp of plan.targets) {
+      for (const step of tp.steps) if (step.kind === 'record-action') pending.add(step.actionId);
+      for (const f of tp.findings) if (f.severity === 'blocker' && f.actionId !== null) pending.add(f.actionId);
+    }
+    this.metrics.observed(target, pending.size, checkpointClocks(observed));
+  }
+}
+
+/** Loads the file, applying the connection override to every target. */
+async function loadConfig(options: DaemonOptions): Promise<LoadResult> {
+  const loaded = await loadConfigFile(options.file);
+  const { connection } = options;
+  if (!loaded.ok || connection === undefined) return loaded;
+  return { ...loaded, desired: { ...loaded.desired, targets: loaded.desired.targets.map((t) => ({ ...t, connection })) } };
+}
+
+function logDiagnostic(logger: Logger, d: Diagnostic): void {
+  const line = formatDiagnostic(d);
+  if (d.severity === 'error') logger.error(line, { file: d.file, line: d.line, col: d.col });
+  else logger.warn(line, { file: d.file, line: d.line, col: d.col });
+}
+
+function interrupted(plan: Plan, skipped: number): ReconcileOutcome {
+  return { result: 'interrupted', reason: 'Interrupted', message: `interrupted by shutdown; ${skipped} step${skipped === 1 ? '' : 's'} not run`, reachedWarehouse: true, plan };
+}
+
+function failure(error: unknown, reachedWarehouse: boolean, plan: Plan | null): ReconcileOutcome {
+  const code = error instanceof CkptError ? error.code : 'INTERNAL';
+  const reason: ConditionReason = code === 'STEP_FAILED' ? 'StepFailed' : UNREACHABLE.has(code) ? 'WarehouseUnreachable' : 'ReconcileFailed';
+  return { result: 'failed', reason, message: describeError(error), reachedWarehouse, plan };
+}
