@@ -1,10 +1,11 @@
 /**
- * The human plan: per target, one line per step (symbol, full object name, `# reason`), then
+ * The human plan: per target, one line per step (symbol, full object name, `# reason`; `~` reverts a table's content), then
  * findings with file:line:col, then a one-line summary. Rendered from the Plan value only.
  */
 import type { Finding, Plan, Step, TargetPlan } from '../model/plan.js';
 import { isDestructive, summarise } from '../model/plan.js';
 import { displayIdent } from '../model/refs.js';
+import { displayTime } from '../model/time.js';
 import type { Colour, Output } from './io.js';
 
 const SYMBOL: Record<Step['kind'], { symbol: string; colour: Colour }> = {
@@ -14,6 +15,7 @@ const SYMBOL: Record<Step['kind'], { symbol: string; colour: Colour }> = {
   'drop-object': { symbol: '-', colour: 'red' },
   'restore-table': { symbol: '<', colour: 'cyan' },
   'recreate-view': { symbol: '<', colour: 'cyan' },
+  'restore-content': { symbol: '~', colour: 'yellow' },
   'record-action': { symbol: '=', colour: 'dim' },
 };
 
@@ -33,6 +35,12 @@ export function stepTitle(step: Step, location: string): string {
       return `restore table ${full(step.object.name)} from ${step.checkpointId}`;
     case 'recreate-view':
       return `re-create view ${full(step.object.name)} from ${step.checkpointId}`;
+    case 'restore-content': {
+      const via = step.from.kind === 'time-travel'
+        ? `Time Travel AT ${displayTime(step.from.at)}`
+        : `clone ${step.from.location}${step.from.checkpointId === step.checkpointId ? '' : ` of ${step.from.checkpointId}`}`;
+      return `${step.missing ? 're-create table' : 'revert content of table'} ${full(step.object.name)} to ${step.checkpointId} (${via})`;
+    }
     case 'record-action':
       return `record action ${step.actionId} as applied`;
   }

@@ -1,10 +1,11 @@
 /**
  * Normalisation of a schema-valid checkpoints.yaml into `Desired`: defaults filled in, names read
  * by Snowflake's identifier rules, action specs hashed, source positions attached. Reports names
- * that are not valid identifiers and features this version of ckpt does not support yet.
+ * that are not valid identifiers, and target schemas named like a checkpoint's clone.
  */
 import { createHash } from 'node:crypto';
 import {
+  CLONE_SCHEMA_MARK,
   DEFAULT_AUDIT_TABLE,
   DEFAULT_MAX_DROP,
   LOCAL_CONNECTION,
@@ -130,6 +131,14 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
     const at = (...rest: (string | number)[]): string => pointer('targets', i, ...rest);
     const database = t.database === undefined ? null : read(t.database, at('database'), parseIdentifier);
     const schema = read(t.schema, at('schema'), parseIdentifier);
+    if (schema.includes(CLONE_SCHEMA_MARK)) {
+      findings.push({
+        severity: 'error',
+        pointer: at('schema'),
+        anchor: 'value',
+        message: `\`schema\`: ${schema} is named like the clone of a \`keep: clone\` checkpoint (<SCHEMA>${CLONE_SCHEMA_MARK}<ID>); ckpt never manages a clone as a target`,
+      });
+    }
     return {
       name: t.name ?? (database === null ? schema : `${database}.${schema}`),
       connection: t.connection ?? raw.connection ?? LOCAL_CONNECTION,
@@ -138,18 +147,12 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
       auditTable: read(t.audit_table ?? DEFAULT_AUDIT_TABLE, at('audit_table'), parseIdentifier),
       protect: (t.protect ?? []).map((glob, g) => read(glob, at('protect', g), parseGlob)),
       maxDrop: t.max_drop ?? DEFAULT_MAX_DROP,
-      checkpoints: (t.checkpoints ?? []).map((c, j): CheckpointSpec => {
-        if (c.keep === 'clone') {
-          findings.push({
-            severity: 'error',
-            pointer: at('checkpoints', j, 'keep'),
-            anchor: 'key',
-            message:
-              '`keep: clone` is not supported yet in this version of ckpt; remove `keep` (checkpoints keep an inventory)',
-          });
-        }
-        return { id: c.id, description: c.description ?? '', position: locator.position(at('checkpoints', j), 'value') };
-      }),
+      checkpoints: (t.checkpoints ?? []).map((c, j): CheckpointSpec => ({
+        id: c.id,
+        description: c.description ?? '',
+        keep: c.keep ?? 'inventory',
+        position: locator.position(at('checkpoints', j), 'value'),
+      })),
       actions: (t.actions ?? []).map((a, j): Action => {
         const objects =
           a.restore?.objects?.map((o, k) => read(o, at('actions', j, 'restore', 'objects', k), parseIdentifier)) ?? null;

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import type { Observed } from '../model/observed.js';
 
 /**
- * A hash of a target's observed structure: objects (name, kind, incarnation, view definition),
- * restorable dropped versions, and the audit table's checkpoints and actions. Row counts and
- * LAST_ALTERED are left out: they move with every DML and do not change what the plan does.
+ * A hash of a target's observed state: objects (name, kind, incarnation, content version,
+ * columns, view definition), restorable dropped versions, and the audit table's checkpoints and
+ * actions. The content version (LAST_ALTERED, or ckpt's registry locally) is in because a reset
+ * reverts changed content; row counts are left out (they follow the content version).
  */
 export function stateFingerprint(observed: Observed): string {
   const sorted = <T>(items: T[], key: (t: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -16,9 +17,16 @@ export function stateFingerprint(observed: Observed): string {
     schemaExists: observed.schemaExists,
     auditTableExists: observed.auditTableExists,
     // An object first seen at this very observation has no stable creation time yet.
-    objects: sorted(observed.objects, (o) => `${o.kind}:${o.name}`).map((o) => [o.kind, o.name, o.created === observed.now ? null : o.created, o.definition]),
+    objects: sorted(observed.objects, (o) => `${o.kind}:${o.name}`).map((o) => [
+      o.kind,
+      o.name,
+      o.created === observed.now ? null : o.created,
+      o.lastAltered === observed.now ? null : o.lastAltered,
+      o.columns ?? null,
+      o.definition,
+    ]),
     dropped: sorted(observed.dropped, (d) => `${d.name}:${d.created}`).map((d) => [d.name, d.created, d.droppedOn]),
-    checkpoints: sorted(observed.checkpoints, (c) => c.id).map((c) => [c.id, c.type, c.status, c.timestamp]),
+    checkpoints: sorted(observed.checkpoints, (c) => c.id).map((c) => [c.id, c.type, c.status, c.timestamp, c.clone]),
     actions: sorted(observed.actions, (a) => `${a.actionId}:${a.timestamp}`).map((a) => [a.actionId, a.status, a.specHash, a.timestamp]),
   };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');

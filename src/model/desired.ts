@@ -55,8 +55,32 @@ export interface Target {
 export interface CheckpointSpec {
   id: string;
   description: string;
+  /**
+   * What the checkpoint keeps: `inventory` (names, definitions, metadata) or `clone` (also a
+   * copy of every table's rows: a zero-copy schema clone on Snowflake, copies in ckpt's hidden
+   * schema on the embedded warehouse), so that its content can be restored at any age.
+   */
+  keep: CheckpointKeep;
   position: SourcePosition;
 }
+
+/** What a checkpoint keeps besides its inventory. */
+export type CheckpointKeep = 'inventory' | 'clone';
+
+/**
+ * The schema holding a `keep: clone` checkpoint's clone on Snowflake: `<SCHEMA>__CKPT_<ID>`,
+ * cut to 255 characters with a hash suffix when longer. Never a target (config refuses it).
+ */
+export function cloneSchemaName(schema: string, checkpointId: string): string {
+  const full = `${schema}${CLONE_SCHEMA_MARK}${checkpointId}`;
+  if (full.length <= 255) return full;
+  let h = 0;
+  for (const ch of full) h = (Math.imul(h, 31) + (ch.codePointAt(0) ?? 0)) >>> 0;
+  return `${full.slice(0, 246)}_${h.toString(16).padStart(8, '0')}`;
+}
+
+/** The mark between a schema's name and a checkpoint id in a clone schema's name. */
+export const CLONE_SCHEMA_MARK = '__CKPT_';
 
 /** A cron schedule of automatic checkpoints. */
 export interface Schedule {

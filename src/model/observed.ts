@@ -24,6 +24,13 @@ export interface InventoryEntry {
   hybrid: boolean;
   /** For views: the full CREATE statement captured at the time. Null for tables. */
   definition: string | null;
+  /** For tables: column names in order, as stored (absent in inventories older than this field). */
+  columns?: string[] | null;
+  /**
+   * For a live table whose Time Travel history starts later than `created` (ckpt re-created it
+   * from a clone: same incarnation, new storage), the earliest instant it can be read AT.
+   */
+  timeTravelFrom?: string | null;
 }
 
 /** An object present in the schema now. */
@@ -54,6 +61,10 @@ export interface RecordedCheckpoint {
   description: string;
   status: AuditStatus;
   objects: InventoryEntry[];
+  /** What it keeps besides the inventory (`clone`: a copy of every table's rows). */
+  keep: 'inventory' | 'clone';
+  /** Where its kept copy is now (Snowflake: the clone schema), or null when none exists (any more). */
+  clone: string | null;
 }
 
 /** What one step of an action did, as recorded in the audit table. */

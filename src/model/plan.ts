@@ -4,13 +4,23 @@
  */
 import type { SourcePosition } from './errors.js';
 import type { ObjectKind } from './observed.js';
-import type { ActionSpec } from './desired.js';
+import type { ActionSpec, CheckpointKeep } from './desired.js';
 
 /** The object a step acts on, named exactly as stored. */
 export interface StepObject {
   name: string;
   kind: ObjectKind;
 }
+
+/**
+ * Where a content revert reads the checkpoint's rows from: Time Travel AT the checkpoint's
+ * timestamp (Snowflake, within retention), or the copy a `keep: clone` checkpoint kept
+ * (`checkpointId` is the checkpoint that kept it, `location` where: the clone schema on
+ * Snowflake, ckpt's hidden schema on the embedded warehouse).
+ */
+export type ContentSource =
+  | { kind: 'time-travel'; at: string }
+  | { kind: 'clone'; checkpointId: string; location: string };
 
 /** Why an object is dropped. */
 export type DropCause = 'created-after-checkpoint' | 'recreated-after-checkpoint' | 'full-cleanup';
@@ -27,11 +37,27 @@ interface StepBase {
 /** One thing apply does, discriminated on `kind`. */
 export type Step =
   | (StepBase & { kind: 'init-audit'; auditTable: string })
-  | (StepBase & { kind: 'take-checkpoint'; checkpointId: string; checkpointType: 'MANUAL' | 'AUTO'; description: string })
-  | (StepBase & { kind: 'expire-checkpoint'; checkpointId: string; scheduleId: string })
+  | (StepBase & { kind: 'take-checkpoint'; checkpointId: string; checkpointType: 'MANUAL' | 'AUTO'; description: string; keep?: CheckpointKeep })
+  | (StepBase & { kind: 'expire-checkpoint'; checkpointId: string; scheduleId: string; keep?: CheckpointKeep })
   | (StepBase & { kind: 'drop-object'; object: StepObject; created: string; cause: DropCause })
   | (StepBase & { kind: 'restore-table'; object: StepObject; created: string; checkpointId: string })
   | (StepBase & { kind: 'recreate-view'; object: StepObject; definition: string; checkpointId: string })
+  | (StepBase & {
+      /**
+       * Puts a table's content (rows and columns) back to a checkpoint's, keeping its identity;
+       * also brings back a missing table from a kept copy. `created` and `lastAltered` are the
+       * checkpoint inventory's (the table's incarnation and content version), `columns` its columns.
+       */
+      kind: 'restore-content';
+      object: StepObject;
+      created: string;
+      lastAltered: string | null;
+      columns: string[] | null;
+      checkpointId: string;
+      from: ContentSource;
+      /** Whether the table is missing now (re-created from the copy) rather than changed. */
+      missing: boolean;
+    })
   | (StepBase & {
       kind: 'record-action';
       actionId: string;
@@ -88,7 +114,7 @@ export interface Plan {
 
 /** Whether a step removes something from the schema (needs consent). */
 export function isDestructive(step: Step): boolean {
-  return step.kind === 'drop-object';
+  return step.kind === 'drop-object' || (step.kind === 'restore-content' && !step.missing);
 }
 
 /** Whether a plan changes anything. */
@@ -120,7 +146,7 @@ export function summarise(plan: Plan): PlanSummary {
       if (step.kind === 'take-checkpoint') summary.checkpoints += 1;
       else if (step.kind === 'expire-checkpoint') summary.expiries += 1;
       else if (step.kind === 'drop-object') summary.drops += 1;
-      else if (step.kind === 'restore-table' || step.kind === 'recreate-view') summary.restores += 1;
+      else if (step.kind === 'restore-table' || step.kind === 'recreate-view' || step.kind === 'restore-content') summary.restores += 1;
       else if (step.kind === 'record-action') summary.actions += 1;
     }
     for (const finding of target.findings) {

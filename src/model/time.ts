@@ -5,7 +5,8 @@
 
 /** Whether two ISO timestamps denote the same millisecond. */
 export function sameInstant(a: string, b: string): boolean {
-  return Date.parse(a) === Date.parse(b);
+  // Equal texts parse once (the planner compares about 200,000 pairs on a 100,000-object schema).
+  return a === b ? !Number.isNaN(Date.parse(a)) : Date.parse(a) === Date.parse(b);
 }
 
 /** Whether `a` is strictly later than `b`. */

@@ -4,7 +4,7 @@
  */
 import type { InventoryEntry, LiveObject } from '../model/observed.js';
 import { nameKey, type NameMatching } from '../model/refs.js';
-import { sameInstant } from '../model/time.js';
+import { displayTime, sameInstant } from '../model/time.js';
 
 /** Whether a live object is the same incarnation as the one a checkpoint recorded. */
 export function sameIncarnation(recorded: InventoryEntry, live: LiveObject): boolean {
@@ -47,4 +47,30 @@ export function diffInventory(
   }
   for (const [key, recorded] of recordedByKey) if (!liveKeys.has(key)) diff.missing.push(recorded);
   return diff;
+}
+
+/**
+ * Why a table the checkpoint holds (same incarnation) has other content now, or null when it
+ * has not changed, read from metadata only, never from the data: its content version
+ * (`lastAltered`: Snowflake's LAST_ALTERED, which moves on every DML and DDL; ckpt's registry on
+ * the embedded warehouse) differs from the one recorded, or its columns differ; where no content
+ * version was recorded, a different row count or size.
+ */
+export function contentChange(recorded: InventoryEntry, live: LiveObject): string | null {
+  if (recorded.kind !== 'TABLE' || live.kind !== 'TABLE') return null;
+  const was = recorded.columns ?? null;
+  const now = live.columns ?? null;
+  if (was !== null && now !== null && was.join('\u0000') !== now.join('\u0000')) {
+    return `its columns changed (${was.join(', ')} → ${now.join(', ')})`;
+  }
+  if (recorded.lastAltered !== null && live.lastAltered !== null) {
+    return sameInstant(recorded.lastAltered, live.lastAltered) ? null : `it was altered at ${displayTime(live.lastAltered)}`;
+  }
+  if (recorded.rowCount !== null && live.rowCount !== null && recorded.rowCount !== live.rowCount) {
+    return `its row count changed (${recorded.rowCount} → ${live.rowCount})`;
+  }
+  if (recorded.bytes !== null && live.bytes !== null && recorded.bytes !== live.bytes) {
+    return `its size changed (${recorded.bytes} → ${live.bytes} bytes)`;
+  }
+  return null;
 }

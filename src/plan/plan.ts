@@ -6,11 +6,12 @@
 import type { Action, Desired, Schedule, Target } from '../model/desired.js';
 import { actionCheckpoint, autoCheckpointPrefix } from '../model/desired.js';
 import type { InventoryEntry, Observed, RecordedAction, RecordedCheckpoint } from '../model/observed.js';
-import type { Finding, FindingCode, Plan, Step, TargetPlan } from '../model/plan.js';
+import type { ContentSource, Finding, FindingCode, Plan, Step, TargetPlan } from '../model/plan.js';
+import { restorability, timeTravelEnd } from '../model/restorable.js';
 import { protectedNames } from '../model/protect.js';
 import { displayIdent, nameKey } from '../model/refs.js';
 import { displayTime, isAfter, timestampId } from '../model/time.js';
-import { diffInventory, sameIncarnation } from './diff.js';
+import { contentChange, diffInventory, sameIncarnation } from './diff.js';
 import { viewsInCreationOrder } from './order.js';
 import { SchemaModel } from './schema-model.js';
 
@@ -42,7 +43,7 @@ export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed
 }
 
 /** Where an action's checkpoint comes from: the audit table, or a step earlier in this plan. */
-type CheckpointSource = { id: string; inventory: InventoryEntry[]; timestamp: string | null };
+type CheckpointSource = { id: string; inventory: InventoryEntry[]; timestamp: string | null; recorded: RecordedCheckpoint | null };
 
 /** Plans one target. */
 export function planTarget(target: Target, observed: Observed, clock: PlanClock = NEVER_FIRED): TargetPlan {
@@ -74,9 +75,12 @@ export function planTarget(target: Target, observed: Observed, clock: PlanClock 
         checkpointId: spec.id,
         checkpointType: 'MANUAL',
         description: spec.description,
-        reason: 'declared in the file and not in the audit table',
+        keep: spec.keep,
+        reason: spec.keep === 'clone'
+          ? 'declared in the file and not in the audit table; keeps a clone of every table'
+          : 'declared in the file and not in the audit table',
       });
-      pending.set(spec.id, { id: spec.id, inventory: model.objects(), timestamp: null });
+      pending.set(spec.id, { id: spec.id, inventory: model.objects(), timestamp: null, recorded: null });
     } else if (found.status === 'DELETED') {
       findings.push(
         finding(target, 'warning', 'CHECKPOINT_DELETED', spec.position, {
@@ -110,7 +114,7 @@ export function planTarget(target: Target, observed: Observed, clock: PlanClock 
         }),
       );
     }
-    const planned = planAction(target, action, model, isProtected, recorded, pending);
+    const planned = planAction(target, action, model, isProtected, recorded, pending, observed.now);
     findings.push(...planned.findings);
     if (planned.findings.some((f) => f.severity === 'blocker')) continue;
     steps.push(...planned.steps);
@@ -161,7 +165,8 @@ function planSchedule(
         kind: 'expire-checkpoint',
         checkpointId: expired,
         scheduleId: schedule.id,
-        reason: `schedule ${schedule.id} keeps its newest ${schedule.retain}`,
+        keep: recorded.get(expired)?.keep ?? 'inventory',
+        reason: `schedule ${schedule.id} keeps its newest ${schedule.retain}${recorded.get(expired)?.keep === 'clone' ? '; its clone is dropped' : ''}`,
       });
     }
   }
@@ -192,6 +197,7 @@ function planAction(
   isProtected: (name: string) => boolean,
   recorded: Map<string, RecordedCheckpoint>,
   pending: Map<string, CheckpointSource>,
+  now: string,
 ): PlannedAction {
   const out: PlannedAction = { steps: [], findings: [] };
   const ref = actionCheckpoint(action.spec);
@@ -199,7 +205,7 @@ function planAction(
   if (ref !== null) {
     const found = recorded.get(ref);
     if (found !== undefined && found.status !== 'DELETED') {
-      source = { id: found.id, inventory: found.objects, timestamp: found.timestamp };
+      source = { id: found.id, inventory: found.objects, timestamp: found.timestamp, recorded: found };
     } else if (pending.has(ref)) {
       source = pending.get(ref) ?? null;
     } else {
@@ -218,8 +224,10 @@ function planAction(
 
   const plannedDrops: Step[] = [];
   const plannedRestores: Step[] = [];
+  const plannedContent: Step[] = [];
   const pendingModel: Array<() => void> = [];
   const group = action.id;
+  // Not spread into steps: `{ ...base, more }` costs V8 microseconds per object (about a third of a 100,000-object plan).
   const base = { target: target.name, group };
   const checkpointLabel = source
     ? `checkpoint ${source.id}${source.timestamp ? ` (${displayTime(source.timestamp)})` : ''}`
@@ -236,7 +244,7 @@ function planAction(
       );
       return false;
     }
-    plannedDrops.push({ ...base, kind: 'drop-object', object: { name: object.name, kind: object.kind }, created: object.created, cause, reason });
+    plannedDrops.push({ target: base.target, group: base.group, kind: 'drop-object', object: { name: object.name, kind: object.kind }, created: object.created, cause, reason });
     pendingModel.push(() => model.drop(object));
     return true;
   };
@@ -248,7 +256,7 @@ function planAction(
         return;
       }
       plannedRestores.push({
-        ...base,
+        target: base.target, group: base.group,
         kind: 'recreate-view',
         object: { name: entry.name, kind: 'VIEW' },
         definition: entry.definition,
@@ -260,12 +268,29 @@ function planAction(
     }
     if (model.droppedVersion(entry) !== undefined) {
       plannedRestores.push({
-        ...base,
+        target: base.target, group: base.group,
         kind: 'restore-table',
         object: { name: entry.name, kind: 'TABLE' },
         created: entry.created,
         checkpointId: src.id,
         reason: `in ${checkpointLabel} and missing now`,
+      });
+      pendingModel.push(() => model.restore(entry));
+      return;
+    }
+    const kept = keptCopy(entry, src, recorded);
+    if (kept !== null) {
+      plannedContent.push({
+        target: base.target, group: base.group,
+        kind: 'restore-content',
+        object: { name: entry.name, kind: 'TABLE' },
+        created: entry.created,
+        lastAltered: entry.lastAltered,
+        columns: entry.columns ?? null,
+        checkpointId: src.id,
+        from: kept,
+        missing: true,
+        reason: `in ${checkpointLabel} and missing now; re-created from the copy kept by checkpoint ${kept.checkpointId}`,
       });
       pendingModel.push(() => model.restore(entry));
       return;
@@ -276,6 +301,45 @@ function planAction(
     out.findings.push(
       notRestorable(target, action, entry, `${displayIdent(entry.name)} (created ${displayTime(entry.created)}) cannot be restored: ${why}`),
     );
+  };
+
+  /** A table the checkpoint holds, same incarnation, whose content changed since: put it back (item 4). */
+  const revertContent = (entry: InventoryEntry, src: CheckpointSource) => {
+    const live = model.get(entry.name);
+    if (entry.kind !== 'TABLE' || live === undefined || !sameIncarnation(entry, live) || src.timestamp === null) return;
+    const change = contentChange(entry, live);
+    if (change === null) return;
+    if (isProtected(entry.name)) {
+      out.findings.push(
+        finding(target, 'warning', 'PROTECTED_KEPT', action.position, {
+          actionId: action.id,
+          object: entry.name,
+          message: `${displayIdent(entry.name)} is protected; action ${action.id} leaves its content as it is (${change})`,
+        }),
+      );
+      return;
+    }
+    const from = contentSource(entry, live, src, recorded, now);
+    if (typeof from === 'string') {
+      out.findings.push(notRestorable(target, action, entry, `the content of ${displayIdent(entry.name)} changed after ${checkpointLabel} (${change}) and cannot be restored: ${from}`));
+      return;
+    }
+    const via = from.kind === 'time-travel'
+      ? `Time Travel AT ${from.at}`
+      : `the copy kept by checkpoint ${from.checkpointId}`;
+    plannedContent.push({
+      target: base.target, group: base.group,
+      kind: 'restore-content',
+      object: { name: entry.name, kind: 'TABLE' },
+      created: entry.created,
+      lastAltered: entry.lastAltered,
+      columns: entry.columns ?? null,
+      checkpointId: src.id,
+      from,
+      missing: false,
+      reason: `${change} after ${checkpointLabel}; its rows and columns are reverted from ${via}`,
+    });
+    pendingModel.push(() => model.restore(entry));
   };
 
   const spec = action.spec;
@@ -300,7 +364,10 @@ function planAction(
           restore(rec, src);
         }
       }
-      if (spec.kind === 'reset') for (const entry of diff.missing) restore(entry, src);
+      if (spec.kind === 'reset') {
+        for (const entry of diff.missing) restore(entry, src);
+        for (const entry of src.inventory) revertContent(entry, src);
+      }
       break;
     }
     case 'restore': {
@@ -352,9 +419,12 @@ function planAction(
 
   const definitionOf = (step: Step) =>
     step.kind === 'recreate-view' ? step.definition : 'object' in step ? (model.get(step.object.name)?.definition ?? null) : null;
-  out.steps.push(...orderDrops(plannedDrops, model.matching, definitionOf), ...orderRestores(plannedRestores, model.matching, definitionOf));
+  out.steps.push(
+    ...orderDrops(plannedDrops, model.matching, definitionOf),
+    ...orderRestores([...plannedRestores, ...sortByName(plannedContent)], model.matching, definitionOf),
+  );
   out.steps.push({
-    ...base,
+    target: base.target, group: base.group,
     kind: 'record-action',
     actionId: action.id,
     spec: action.spec,
@@ -374,10 +444,71 @@ function orderDrops(steps: Step[], matching: SchemaModel['matching'], definition
   return [...orderViews(steps.filter(isView), matching, definitionOf).reverse(), ...sortByName(steps.filter((s) => !isView(s)))];
 }
 
-/** Tables before views; among views, a view after the views it reads (pitfall 6). */
+/** Tables before views (undropped, then content reverted); among views, a view after the views it reads (pitfall 6). */
 function orderRestores(steps: Step[], matching: SchemaModel['matching'], definitionOf: DefinitionOf): Step[] {
   const isView = (s: Step) => s.kind === 'recreate-view';
-  return [...sortByName(steps.filter((s) => !isView(s))), ...orderViews(steps.filter(isView), matching, definitionOf)];
+  const undrops = steps.filter((s) => s.kind === 'restore-table');
+  const contents = steps.filter((s) => s.kind === 'restore-content');
+  return [...sortByName(undrops), ...sortByName(contents), ...orderViews(steps.filter(isView), matching, definitionOf)];
+}
+
+/**
+ * A kept copy holding a table exactly as the checkpoint recorded it: the checkpoint's own clone,
+ * else the clone of any other checkpoint that recorded the same incarnation with the same content
+ * version (what ckpt itself kept). Null when there is none.
+ */
+function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded: Map<string, RecordedCheckpoint>): Extract<ContentSource, { kind: 'clone' }> | null {
+  if (src.recorded?.clone != null) return { kind: 'clone', checkpointId: src.id, location: src.recorded.clone };
+  if (entry.lastAltered === null) return null;
+  const candidates = [...recorded.values()]
+    .filter((c) => c.id !== src.id && c.clone !== null && c.status !== 'DELETED')
+    .sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+  for (const c of candidates) {
+    const same = c.objects.find(
+      (o) => o.kind === 'TABLE' && o.name === entry.name && sameIncarnation(entry, o) && o.lastAltered !== null
+        && Date.parse(o.lastAltered) === Date.parse(entry.lastAltered as string)
+        && (o.columns ?? null)?.join('\u0000') === (entry.columns ?? null)?.join('\u0000'),
+    );
+    if (same !== undefined) return { kind: 'clone', checkpointId: c.id, location: c.clone as string };
+  }
+  return null;
+}
+
+/**
+ * Where to read a changed table's checkpoint content from: a kept copy, else Time Travel AT the
+ * checkpoint while the shortest of its recorded and current retention lasts (pitfall 3), the
+ * table's history reaches back that far, and no column was dropped since (historical reads use
+ * the current columns: pitfall 13). Otherwise a sentence saying why not, with the date.
+ */
+function contentSource(
+  entry: InventoryEntry,
+  live: InventoryEntry,
+  src: CheckpointSource,
+  recorded: Map<string, RecordedCheckpoint>,
+  now: string,
+): ContentSource | string {
+  const kept = keptCopy(entry, src, recorded);
+  if (kept !== null) return kept;
+  const at = src.timestamp as string;
+  const mine = timeTravelEnd(at, entry);
+  const theirs = timeTravelEnd(at, live);
+  if (mine === null || theirs === null) {
+    return `checkpoint ${src.id} keeps an inventory only and this warehouse has no Time Travel; declare checkpoints with keep: clone to restore content`;
+  }
+  const end = mine < theirs ? mine : theirs;
+  const horizon = restorability({ timestamp: at, objects: src.inventory, clone: null });
+  const since = horizon.kind === 'until' && horizon.until < end ? horizon.until : end;
+  if (!isAfter(end, now)) {
+    return `checkpoint ${src.id} stopped being restorable on ${displayTime(since)} (Time Travel retention of ${Math.min(entry.retentionDays ?? 0, live.retentionDays ?? 0)} day(s) has passed; pitfall 3); declare checkpoints with keep: clone to restore at any age`;
+  }
+  if (live.timeTravelFrom != null && isAfter(live.timeTravelFrom, at)) {
+    return `its Time Travel history starts at ${displayTime(live.timeTravelFrom)}, after checkpoint ${src.id}`;
+  }
+  const dropped = (entry.columns ?? []).filter((c) => live.columns != null && !live.columns.includes(c));
+  if (dropped.length > 0) {
+    return `column(s) ${dropped.join(', ')} were dropped since, and Time Travel reads a table with its current columns; only a keep: clone checkpoint can bring them back`;
+  }
+  return { kind: 'time-travel', at };
 }
 
 function orderViews(steps: Step[], matching: SchemaModel['matching'], definitionOf: DefinitionOf): Step[] {

@@ -10,14 +10,15 @@ import { sameInstant } from '../model/time.js';
 export class SchemaModel {
   readonly matching: NameMatching;
   private readonly live: Map<string, LiveObject>;
-  private dropped: DroppedObject[];
+  /** Restorable dropped versions by name key, in observed order (newest first) within a name. */
+  private readonly dropped = new Map<string, DroppedObject[]>();
   private readonly now: string;
 
   constructor(observed: Observed) {
     this.matching = observed.nameMatching;
     this.now = observed.now;
     this.live = new Map(observed.objects.map((o) => [nameKey(o.name, this.matching), o]));
-    this.dropped = [...observed.dropped];
+    for (const d of observed.dropped) this.versionsOf(nameKey(d.name, this.matching)).push(d);
   }
 
   /** The live objects, in name order. */
@@ -32,16 +33,21 @@ export class SchemaModel {
 
   /** The dropped version of a table incarnation, if it can still be brought back. */
   droppedVersion(entry: InventoryEntry): DroppedObject | undefined {
-    const key = nameKey(entry.name, this.matching);
-    return this.dropped.find(
-      (d) => d.kind === entry.kind && nameKey(d.name, this.matching) === key && sameInstant(d.created, entry.created),
-    );
+    return this.dropped.get(nameKey(entry.name, this.matching))?.find((d) => d.kind === entry.kind && sameInstant(d.created, entry.created));
   }
 
   /** Dropped versions of a name (any incarnation), for explaining why one is not restorable. */
   droppedVersionsOf(name: string): DroppedObject[] {
-    const key = nameKey(name, this.matching);
-    return this.dropped.filter((d) => nameKey(d.name, this.matching) === key);
+    return [...(this.dropped.get(nameKey(name, this.matching)) ?? [])];
+  }
+
+  private versionsOf(key: string): DroppedObject[] {
+    let versions = this.dropped.get(key);
+    if (versions === undefined) {
+      versions = [];
+      this.dropped.set(key, versions);
+    }
+    return versions;
   }
 
   /**
@@ -51,7 +57,7 @@ export class SchemaModel {
   drop(object: LiveObject): void {
     this.live.delete(nameKey(object.name, this.matching));
     if (object.kind === 'TABLE' && object.retentionDays !== 0 && !object.hybrid) {
-      this.dropped.unshift({
+      this.versionsOf(nameKey(object.name, this.matching)).unshift({
         name: object.name,
         kind: object.kind,
         created: object.created,
@@ -65,6 +71,7 @@ export class SchemaModel {
   restore(entry: InventoryEntry): void {
     this.live.set(nameKey(entry.name, this.matching), entry);
     const found = this.droppedVersion(entry);
-    if (found) this.dropped = this.dropped.filter((d) => d !== found);
+    const versions = this.dropped.get(nameKey(entry.name, this.matching));
+    if (found && versions) versions.splice(versions.indexOf(found), 1);
   }
 }

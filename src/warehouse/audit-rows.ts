@@ -33,7 +33,8 @@ export const AUDIT_COLUMNS = [
 /**
  * OBJECTS_SNAPSHOT (JSON text or parsed) → inventory entries. Each element has the keys name,
  * type (TABLE | VIEW), created, last_altered, row_count, bytes, retention_time, is_transient,
- * is_hybrid, definition; upper-case keys (the old pipelines') are read too.
+ * is_hybrid, definition and (since full rewind) columns; upper-case keys (the old pipelines') are
+ * read too.
  */
 export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | null): InventoryEntry[] {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
@@ -59,6 +60,7 @@ export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | nu
         transient: truthy(get('is_transient')),
         hybrid: truthy(get('is_hybrid')),
         definition: typeof get('definition') === 'string' ? (get('definition') as string) : null,
+        columns: columnList(get('columns')),
       },
     ];
   });
@@ -97,6 +99,10 @@ export function readAuditRows(
         description: String(row.DESCRIPTION ?? ''),
         status,
         objects: parseSnapshot(row.OBJECTS_SNAPSHOT, toIso),
+        // A checkpoint row's SPEC holds `{"keep":"clone"}` for a keep: clone checkpoint (additive:
+        // older rows have none and keep an inventory). Where the clone is now, the adapter says.
+        keep: parseJson<{ keep?: string } | null>(row.SPEC, null)?.keep === 'clone' ? 'clone' : 'inventory',
+        clone: null,
       });
     }
   }
@@ -111,6 +117,11 @@ function parseJson<T>(value: unknown, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+function columnList(v: unknown): string[] | null {
+  const parsed: unknown = typeof v === 'string' ? parseJson<unknown>(v, null) : v;
+  return Array.isArray(parsed) && parsed.every((c) => typeof c === 'string') ? (parsed as string[]) : null;
 }
 
 function numberOrNull(v: unknown): number | null {

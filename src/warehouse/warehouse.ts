@@ -26,6 +26,13 @@ export interface Capabilities {
   nativeUndrop: boolean;
   /** How many statements may be in flight at once on this connection (DuckDB: one). */
   maxConcurrency: number;
+  /**
+   * Past table content can be read AT a timestamp within retention (Snowflake Time Travel). The
+   * planner reads it as data: inventory entries carry `retentionDays` (null without Time Travel).
+   */
+  timeTravel: boolean;
+  /** `keep: clone` is a zero-copy schema clone (Snowflake); otherwise ckpt copies the rows. */
+  zeroCopyClone: boolean;
 }
 
 /** Where the config an audit entry acted on came from. */

@@ -26,7 +26,7 @@ export function contractSuite(harness: Harness): void {
     let base: Target;
     const withBaseline = (actions: Action[] = [], extra: Partial<Target> = {}): Target => ({
       ...base,
-      checkpoints: [{ id: 'baseline', description: 'before the demo', position: { line: 1, col: 1 } }],
+      checkpoints: [{ id: 'baseline', description: 'before the demo', keep: 'inventory', position: { line: 1, col: 1 } }],
       actions,
       ...extra,
     });
@@ -190,6 +190,133 @@ export function contractSuite(harness: Harness): void {
       expect(after.checkpoints.find((c) => c.id === 'baseline')?.status).toBe('RESTORED_TO');
       expect(Number((await fx.sql('SELECT count(*) FROM v_orders'))[0]?.[0])).toBe(3);
       await expectConverged(fx, t);
+    });
+
+    describe('full rewind', () => {
+      /** A target whose `baseline` keeps `keep`; actions as given. */
+      const keeping = (keep: 'inventory' | 'clone', actions: Action[] = []): Target => ({
+        ...base,
+        checkpoints: [{ id: 'baseline', description: 'before the demo', keep, position: { line: 1, col: 1 } }],
+        actions,
+      });
+      const table = async (sql: string) => (await fx.sql(sql)).map((r) => r.map((v) => (v === null ? null : String(v))));
+      const kinds = (plan: Awaited<ReturnType<typeof planOnly>>) =>
+        (plan.targets[0]?.steps ?? []).map((s) => `${s.kind}${'object' in s ? `:${s.object.name.toUpperCase()}` : ''}`);
+      const ORIGINAL = [['1', '10', 'a'], ['2', '20', 'b'], ['3', '30', 'c']];
+      const changeOrders = async () => {
+        await fx.sql('UPDATE orders SET amount = 99 WHERE id = 1');
+        await fx.sql('DELETE FROM orders WHERE id = 2');
+        await fx.sql("INSERT INTO orders VALUES (4, 40, 'd')");
+        await fx.sql('ALTER TABLE orders ADD COLUMN extra INTEGER');
+      };
+
+      it('reverts rows and columns changed after a keep: clone checkpoint; a later reset sees nothing to revert', async () => {
+        await reconcile(fx, keeping('clone'));
+        await changeOrders();
+        const t = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+        const { plan, outcomes } = await reconcile(fx, t);
+        expect(kinds(plan)).toEqual(['restore-content:ORDERS', 'record-action']);
+        expect(plan.targets[0]?.steps[0]).toMatchObject({ kind: 'restore-content', from: { kind: 'clone', checkpointId: 'baseline' }, missing: false });
+        expectAllSucceeded(outcomes);
+        expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
+        expect(await table('SELECT * FROM customers')).toEqual([['1', 'Acme']]);
+        expect(Number((await fx.sql('SELECT count(*) FROM v_orders'))[0]?.[0])).toBe(3);
+        await expectConverged(fx, t);
+        // The reverted table is the checkpoint's incarnation with the checkpoint's content version.
+        const again = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' }), action('rewind-2', { kind: 'reset', to: 'baseline' })]);
+        expect(kinds(await planOnly(fx, again))).toEqual(['record-action']);
+        const later = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' }), action('tidy', { kind: 'cleanup', since: 'baseline' })]);
+        expect(kinds(await planOnly(fx, later))).toEqual(['record-action']);
+      });
+
+      it('an inventory-only checkpoint reverts content through Time Travel where the warehouse has it, else says why not', async () => {
+        await reconcile(fx, keeping('inventory'));
+        await changeOrders();
+        const t = keeping('inventory', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+        const plan = await planOnly(fx, t);
+        if (fx.warehouse.capabilities.timeTravel) {
+          expect(kinds(plan)).toEqual(['restore-content:ORDERS', 'record-action']);
+          expectAllSucceeded((await reconcile(fx, t)).outcomes);
+          expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
+          await expectConverged(fx, t);
+        } else {
+          expect(plan.targets[0]?.steps).toEqual([]);
+          expect(plan.targets[0]?.findings).toMatchObject([{ code: 'NOT_RESTORABLE', severity: 'blocker', object: expect.stringMatching(/^orders$/i) }]);
+          expect(plan.targets[0]?.findings[0]?.message).toMatch(/keep: clone/);
+        }
+      });
+
+      it('a table dropped and re-created with other rows: the original rows come back, the newcomer goes', async () => {
+        await reconcile(fx, keeping('clone'));
+        await fx.sql('DROP VIEW v_orders');
+        await fx.sql('DROP TABLE orders');
+        await fx.sql('CREATE TABLE orders (id INTEGER, amount INTEGER, note VARCHAR)');
+        await fx.sql("INSERT INTO orders VALUES (9, 90, 'newcomer')");
+        const t = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+        const { plan, outcomes } = await reconcile(fx, t);
+        expect(kinds(plan)[0]).toBe('drop-object:ORDERS');
+        expectAllSucceeded(outcomes);
+        expect(await table('SELECT id, amount, note FROM orders ORDER BY id')).toEqual(ORIGINAL);
+        expect(Number((await fx.sql('SELECT count(*) FROM v_orders'))[0]?.[0])).toBe(3);
+        await expectConverged(fx, t);
+        const later = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' }), action('tidy', { kind: 'cleanup', since: 'baseline' })]);
+        expect(kinds(await planOnly(fx, later))).toEqual(['record-action']);
+      });
+
+      it('a view on a view on a table, all three dropped, come back in dependency order and answer queries', async () => {
+        await fx.sql('CREATE VIEW z_mid AS SELECT id, amount FROM v_orders');
+        await fx.sql('CREATE VIEW a_top AS SELECT id FROM z_mid WHERE amount > 10');
+        await reconcile(fx, keeping('clone'));
+        await fx.sql('DROP VIEW a_top');
+        await fx.sql('DROP VIEW z_mid');
+        await fx.sql('DROP VIEW v_orders');
+        await fx.sql('DROP TABLE orders');
+        const t = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+        const { plan, outcomes } = await reconcile(fx, t);
+        expect(kinds(plan).slice(-4)).toEqual(['recreate-view:V_ORDERS', 'recreate-view:Z_MID', 'recreate-view:A_TOP', 'record-action']);
+        expectAllSucceeded(outcomes);
+        expect(await table('SELECT id FROM a_top ORDER BY id')).toEqual([['2'], ['3']]);
+        await expectConverged(fx, t);
+      });
+
+      it('a view redefined after the checkpoint gets its old definition back', async () => {
+        await reconcile(fx, keeping('inventory'));
+        await fx.sql('DROP VIEW v_orders');
+        await fx.sql('CREATE VIEW v_orders AS SELECT id FROM orders WHERE id = 1');
+        const t = keeping('inventory', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+        const { plan, outcomes } = await reconcile(fx, t);
+        expect(kinds(plan)).toEqual(['drop-object:V_ORDERS', 'recreate-view:V_ORDERS', 'record-action']);
+        expectAllSucceeded(outcomes);
+        expect(await table('SELECT id, amount FROM v_orders ORDER BY id')).toEqual([['1', '10'], ['2', '20'], ['3', '30']]);
+        await expectConverged(fx, t);
+      });
+
+      it('expiring a keep: clone checkpoint drops its clone, and nothing else', async () => {
+        const two = (): Target => ({
+          ...base,
+          checkpoints: [
+            { id: 'baseline', description: '', keep: 'clone', position: { line: 1, col: 1 } },
+            { id: 'second', description: '', keep: 'clone', position: { line: 1, col: 1 } },
+          ],
+        });
+        await reconcile(fx, two());
+        const before = await observe(fx, base);
+        expect(before.checkpoints.map((c) => [c.id, c.keep, c.clone !== null])).toEqual([['baseline', 'clone', true], ['second', 'clone', true]]);
+        const ref = { name: base.name, database: base.database, schema: base.schema, auditTable: base.auditTable };
+        const run = { runId: 'expire-test', origin: { file: 'x', hash: 'x', commit: null, dirty: null }, command: 'test' };
+        const expire = { target: base.name, group: 'checkpoint:baseline', reason: 'test', kind: 'expire-checkpoint' as const, checkpointId: 'baseline', scheduleId: 'hourly', keep: 'clone' as const };
+        await fx.warehouse.execute(ref, expire, run);
+        await fx.warehouse.execute(ref, expire, run); // again: progress, not an error
+        const after = await observe(fx, base);
+        expect(after.checkpoints.map((c) => [c.id, c.status, c.clone !== null])).toEqual([['baseline', 'DELETED', false], ['second', 'ACTIVE', true]]);
+        expect(names(after)).toEqual(names(before));
+        expect(await table('SELECT id, amount, note FROM orders ORDER BY id')).toEqual(ORIGINAL);
+        // The other checkpoint's clone still restores.
+        await fx.sql('DELETE FROM orders');
+        const t = { ...two(), actions: [action('rewind', { kind: 'reset', to: 'second' })] };
+        expectAllSucceeded((await reconcile(fx, t)).outcomes);
+        expect(await table('SELECT id, amount, note FROM orders ORDER BY id')).toEqual(ORIGINAL);
+      });
     });
   });
 }

@@ -15,7 +15,7 @@ describe('Snowflake pitfalls', () => {
   let base: Target;
   const withBaseline = (actions: Target['actions'] = [], extra: Partial<Target> = {}): Target => ({
     ...base,
-    checkpoints: [{ id: 'baseline', description: '', position: { line: 1, col: 1 } }],
+    checkpoints: [{ id: 'baseline', description: '', keep: 'inventory', position: { line: 1, col: 1 } }],
     actions,
     ...extra,
   });
@@ -206,7 +206,7 @@ describe('Snowflake pitfalls', () => {
     await observe(fx, base);
     expect(fx.server.requestCount - before).toBeLessThanOrEqual(3);
     fx.server.statementLog.length = 0;
-    await reconcile(fx, { ...withBaseline(), checkpoints: [{ id: 'second', description: '', position: { line: 1, col: 1 } }] });
+    await reconcile(fx, { ...withBaseline(), checkpoints: [{ id: 'second', description: '', keep: 'inventory', position: { line: 1, col: 1 } }] });
     const inserts = fx.server.statementLog.filter((e) => /"step":"take-checkpoint"/.test(e.queryTag ?? ''));
     expect(inserts.map((e) => e.sql.slice(0, 11))).toEqual(['INSERT INTO']);
   });

@@ -39,7 +39,7 @@ export function dropped(entry: InventoryEntry, droppedOn = '2026-11-27T10:00:00.
 
 /** A recorded checkpoint. */
 export function checkpoint(id: string, objects: InventoryEntry[], extra: Partial<RecordedCheckpoint> = {}): RecordedCheckpoint {
-  return { id, timestamp: BASELINE_AT, type: 'MANUAL', description: '', status: 'ACTIVE', objects, ...extra };
+  return { id, timestamp: BASELINE_AT, type: 'MANUAL', description: '', status: 'ACTIVE', objects, keep: 'inventory', clone: null, ...extra };
 }
 
 /** A recorded action. */

@@ -70,7 +70,7 @@ const CASES: [string, number, number, string, string][] = [
   ['schedule-timezone.yaml', 7, 19, 'not an IANA time zone', '/targets/0/schedules/0/timezone'],
   ['schedule-duplicate.yaml', 7, 13, 'schedule id `hourly` is already used at line 5', '/targets/0/schedules/1/id'],
   ['schedule-retain-zero.yaml', 7, 17, 'retain', '/targets/0/schedules/0/retain'],
-  ['keep-clone.yaml', 6, 9, '`keep: clone` is not supported yet in this version of ckpt', '/targets/0/checkpoints/0/keep'],
+  ['clone-schema-target.yaml', 3, 13, 'is named like the clone of a `keep: clone` checkpoint', '/targets/0/schema'],
   ['keep-unknown.yaml', 6, 15, '`keep` must be one of inventory, clone (got snapshot)', '/targets/0/checkpoints/0/keep'],
   ['alias-bomb.yaml', 3, 8, 'aliases (*name) expand to too much data', ''],
   ['empty.yaml', 1, 1, 'the file is empty', ''],

@@ -44,7 +44,7 @@ describe('the documented example', () => {
           protect: ['REF_*', 'CUSTOMERS'],
           schedules: [],
           maxDrop: 500,
-          checkpoints: [{ id: 'baseline', description: 'Initial state before any demo', position: { line: 13, col: 9 } }],
+          checkpoints: [{ id: 'baseline', description: 'Initial state before any demo', keep: 'inventory', position: { line: 13, col: 9 } }],
           actions: [
             {
               id: 'after-acme-demo',
@@ -168,6 +168,11 @@ describe('names and defaults', () => {
     );
     expect(desired.targets[0]?.protect).toEqual(['CHECKPOINT_*']);
     expect(desired.targets[0]?.checkpoints.map((c) => c.id)).toEqual(['a']);
+  });
+
+  it('accepts keep: clone and defaults keep to inventory', () => {
+    const { desired } = loaded(['version: 1', 'targets:', '  - schema: S', '    checkpoints: [{ id: a, keep: clone }, { id: b }]', ''].join('\n'));
+    expect(desired.targets[0]?.checkpoints.map((c) => [c.id, c.keep])).toEqual([['a', 'clone'], ['b', 'inventory']]);
   });
 });
 

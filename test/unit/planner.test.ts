@@ -10,7 +10,7 @@ import { planTarget, type PlanClock } from '../../src/plan/plan.js';
 import { action, target } from '../support/desired.js';
 import { checkpoint, dropped, obj, observed, recorded } from '../support/observed.js';
 
-const BASELINE = [{ id: 'baseline', description: 'start', position: { line: 3, col: 9 } }];
+const BASELINE = [{ id: 'baseline', description: 'start', keep: 'inventory' as const, position: { line: 3, col: 9 } }];
 const ORDERS = obj('ORDERS');
 const CUSTOMERS = obj('CUSTOMERS');
 const V_ORDERS = obj('V_ORDERS', 'VIEW', '2026-11-27T08:00:00.000Z', 'CREATE VIEW V_ORDERS AS SELECT * FROM ORDERS');
@@ -33,6 +33,12 @@ interface Case {
 const HOURLY = { id: 'hourly', cron: '0 * * * *', timezone: 'UTC', description: '', retain: 2, position: { line: 5, col: 9 } };
 const firedAt = (iso: string): PlanClock => ({ lastFiring: () => iso });
 const auto = (id: string, timestamp: string) => checkpoint(id, [], { type: 'AUTO', timestamp });
+
+const ALTERED = '2026-11-27T08:30:00.000Z';
+/** ORDERS as the checkpoint recorded it (content version ALTERED, two columns), and changed since. */
+const ORDERS_AT = { ...ORDERS, lastAltered: ALTERED, columns: ['ID', 'NOTE'] };
+const ORDERS_CHANGED = { ...ORDERS_AT, lastAltered: '2026-11-27T10:00:00.000Z' };
+const NO_TT = { retentionDays: null };
 
 const label = (s: Step) => `${s.kind}${'object' in s ? `:${s.object.name}` : s.kind === 'take-checkpoint' || s.kind === 'expire-checkpoint' ? `:${s.checkpointId}` : s.kind === 'record-action' ? `:${s.actionId}` : ''}`;
 
@@ -209,6 +215,99 @@ const cases: Case[] = [
     steps: ['drop-object:V_ORDERS', 'recreate-view:V_ORDERS', 'record-action:r1'],
   },
   {
+    name: 'reset reverts the content of a table altered since, through Time Travel within retention',
+    target: { actions: [reset] },
+    observed: { objects: [ORDERS_CHANGED, CUSTOMERS], checkpoints: [checkpoint('baseline', [ORDERS_AT, CUSTOMERS])] },
+    steps: ['restore-content:ORDERS', 'record-action:r1'],
+  },
+  {
+    name: 'reset reverts a table whose columns changed, even with the same content version',
+    target: { actions: [reset] },
+    observed: { objects: [{ ...ORDERS_AT, columns: ['ID', 'NOTE', 'EXTRA'] }], checkpoints: [checkpoint('baseline', [ORDERS_AT])] },
+    steps: ['restore-content:ORDERS', 'record-action:r1'],
+  },
+  {
+    name: 'reset leaves a table whose content version is the recorded one',
+    target: { actions: [reset] },
+    observed: { objects: [{ ...ORDERS_AT, rowCount: 99 }], checkpoints: [checkpoint('baseline', [ORDERS_AT])] },
+    steps: ['record-action:r1'],
+  },
+  {
+    name: 'without content versions, a different row count is a change',
+    target: { actions: [reset] },
+    observed: { objects: [{ ...ORDERS, rowCount: 11 }], checkpoints: [checkpoint('baseline', [ORDERS])] },
+    steps: ['restore-content:ORDERS', 'record-action:r1'],
+  },
+  {
+    name: 'cleanup and restore never revert content',
+    target: { actions: [cleanup, restoreAll] },
+    observed: { objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] },
+    steps: ['record-action:c1', 'record-action:s1'],
+  },
+  {
+    name: 'past retention and without a clone, a changed table is a blocker',
+    target: { actions: [reset] },
+    observed: { now: '2026-11-29T12:00:00.000Z', objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] },
+    steps: [],
+    findings: ['NOT_RESTORABLE'],
+  },
+  {
+    name: 'without Time Travel, an inventory-only checkpoint cannot revert content',
+    target: { actions: [reset] },
+    observed: { objects: [{ ...ORDERS_CHANGED, ...NO_TT }], checkpoints: [checkpoint('baseline', [{ ...ORDERS_AT, ...NO_TT }])] },
+    steps: [],
+    findings: ['NOT_RESTORABLE'],
+  },
+  {
+    name: 'a column dropped since cannot come back through Time Travel',
+    target: { actions: [reset] },
+    observed: { objects: [{ ...ORDERS_CHANGED, columns: ['ID'] }], checkpoints: [checkpoint('baseline', [ORDERS_AT])] },
+    steps: [],
+    findings: ['NOT_RESTORABLE'],
+  },
+  {
+    name: 'a keep: clone checkpoint reverts content from its clone at any age, and brings back a missing table',
+    target: { actions: [reset] },
+    observed: {
+      now: '2027-06-01T00:00:00.000Z',
+      objects: [ORDERS_CHANGED],
+      checkpoints: [checkpoint('baseline', [ORDERS_AT, CUSTOMERS, V_ORDERS], { keep: 'clone', clone: 'DEMO__CKPT_baseline' })],
+    },
+    steps: ['restore-content:CUSTOMERS', 'restore-content:ORDERS', 'recreate-view:V_ORDERS', 'record-action:r1'],
+  },
+  {
+    name: 'an inventory-only checkpoint reverts from a later clone that kept the same content version',
+    target: { actions: [reset] },
+    observed: {
+      objects: [{ ...ORDERS_CHANGED, ...NO_TT }],
+      checkpoints: [
+        checkpoint('baseline', [{ ...ORDERS_AT, ...NO_TT }]),
+        checkpoint('later', [{ ...ORDERS_AT, ...NO_TT }], { keep: 'clone', clone: '_ckpt', timestamp: '2026-11-27T09:30:00.000Z' }),
+      ],
+    },
+    steps: ['restore-content:ORDERS', 'record-action:r1'],
+  },
+  {
+    name: 'a protected table keeps its content, and the plan says so',
+    target: { actions: [reset], protect: ['ORD*'] },
+    observed: { objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] },
+    steps: ['record-action:r1'],
+    findings: ['PROTECTED_KEPT'],
+  },
+  {
+    name: 'expiring a keep: clone checkpoint says its clone goes',
+    target: { schedules: [{ ...HOURLY, retain: 1 }] },
+    observed: {
+      checkpoints: [
+        auto('AUTO_hourly_2026_11_27_10_00_00', '2026-11-27T10:00:01.000Z'),
+        { ...auto('AUTO_hourly_2026_11_27_11_00_00', '2026-11-27T11:00:01.000Z'), keep: 'clone', clone: 'X' },
+        auto('AUTO_hourly_2026_11_27_12_00_00', '2026-11-27T12:00:01.000Z'),
+      ],
+    },
+    clock: firedAt('2026-11-27T12:00:00.000Z'),
+    steps: ['expire-checkpoint:AUTO_hourly_2026_11_27_11_00_00', 'expire-checkpoint:AUTO_hourly_2026_11_27_10_00_00'],
+  },
+  {
     name: 'full cleanup drops everything but protected names and the audit table',
     target: { actions: [wipe], protect: ['REF_*'] },
     observed: { objects: [ORDERS, V_ORDERS, obj('REF_X'), obj('CHECKPOINT_AUDIT')] },
@@ -257,6 +356,23 @@ const cases: Case[] = [
 ];
 
 describe('planner', () => {
+  it('a content revert carries its source, the checkpoint version and the date in a blocker', () => {
+    const plan = planTarget(target({ actions: [reset] }), observed({ objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] }));
+    expect(plan.steps[0]).toMatchObject({
+      kind: 'restore-content', created: ORDERS.created, lastAltered: ALTERED, columns: ['ID', 'NOTE'], missing: false,
+      from: { kind: 'time-travel', at: '2026-11-27T09:00:00.000Z' },
+    });
+    const late = planTarget(target({ actions: [reset] }), observed({ now: '2026-11-29T12:00:00.000Z', objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] }));
+    expect(late.findings[0]?.message).toContain('stopped being restorable on 2026-11-28 09:00:00 UTC');
+    const expiry = planTarget(
+      target({ schedules: [{ ...HOURLY, retain: 0 }] }),
+      observed({ checkpoints: [{ ...auto('AUTO_hourly_2026_11_27_11_00_00', '2026-11-27T11:00:01.000Z'), keep: 'clone', clone: 'X' }] }),
+    );
+    expect(expiry.steps[0]).toMatchObject({ kind: 'expire-checkpoint', keep: 'clone' });
+    const take = planTarget(target({ checkpoints: [{ ...BASELINE[0]!, keep: 'clone' }] }), observed());
+    expect(take.steps[0]).toMatchObject({ kind: 'take-checkpoint', keep: 'clone' });
+  });
+
   it.each(cases)('$name', (c) => {
     const plan = planTarget(target(c.target), observed(c.observed), c.clock);
     expect(plan.steps.map(label)).toEqual(c.steps);
@@ -287,7 +403,7 @@ describe('planner', () => {
       plan.steps.forEach((s) => kinds.add(s.kind));
       plan.findings.forEach((f) => codes.add(f.code));
     }
-    expect([...kinds].sort()).toEqual(['drop-object', 'expire-checkpoint', 'init-audit', 'record-action', 'recreate-view', 'restore-table', 'take-checkpoint']);
+    expect([...kinds].sort()).toEqual(['drop-object', 'expire-checkpoint', 'init-audit', 'record-action', 'recreate-view', 'restore-content', 'restore-table', 'take-checkpoint']);
     const allCodes: FindingCode[] = [
       'CHECKPOINT_UNKNOWN', 'CHECKPOINT_DELETED', 'NOT_RESTORABLE', 'OBJECT_NOT_IN_CHECKPOINT', 'RECREATED_NOT_REPLACED',
       'PROTECTED_KEPT', 'TOO_MANY_DROPS', 'ACTION_SPEC_CHANGED', 'ACTION_FAILED_BEFORE',

@@ -1,8 +1,11 @@
 /**
  * `ckpt checkpoints`: the checkpoints recorded in each target's audit table (id, taken, type,
- * description, objects, status), as a table or --json.
+ * description, objects, status, and until when its table content stays restorable: the end of
+ * the shortest Time Travel retention among its tables, or "kept" for a keep: clone checkpoint),
+ * as a table or --json.
  */
 import { selectTargets } from '../../engine/session.js';
+import { restorability, type Restorability } from '../../model/restorable.js';
 import { displayTime } from '../../model/time.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
@@ -25,10 +28,15 @@ export async function checkpointsCommand(ctx: CliContext, options: { file?: stri
         description: c.description,
         objectsCount: c.objects.length,
         status: c.status,
+        keep: c.keep,
+        // schemas/checkpoints-list.schema.json: ISO, or null when kept until expired.
+        restorableUntil: until(restorability(c)),
+        restorable: restorableText(restorability(c)),
       })),
     }));
     if (options.json === true) {
-      ctx.out.data(toJsonText({ formatVersion: 1, targets: listing }));
+      const data = listing.map((t) => ({ ...t, checkpoints: t.checkpoints.map(({ restorable: _shown, ...c }) => c) }));
+      ctx.out.data(toJsonText({ formatVersion: 1, targets: data }));
       return ExitCode.ok;
     }
     for (const t of listing) {
@@ -37,11 +45,30 @@ export async function checkpointsCommand(ctx: CliContext, options: { file?: stri
         t.checkpoints.length === 0
           ? '  no checkpoints yet'
           : renderTable(
-              ['ID', 'TAKEN', 'TYPE', 'DESCRIPTION', 'OBJECTS', 'STATUS'],
-              t.checkpoints.map((c) => [c.id, displayTime(c.timestamp), c.type, c.description, String(c.objectsCount), c.status]),
+              ['ID', 'TAKEN', 'TYPE', 'DESCRIPTION', 'OBJECTS', 'STATUS', 'RESTORABLE UNTIL'],
+              t.checkpoints.map((c) => [
+                c.id,
+                displayTime(c.timestamp),
+                c.type,
+                c.description,
+                String(c.objectsCount),
+                c.status,
+                c.restorable,
+              ]),
             ),
       );
     }
     return ExitCode.ok;
   });
+}
+
+/** `kept` (a clone, or nothing to restore but definitions), `inventory only`, or when it ends. */
+function restorableText(r: Restorability): string {
+  if (r.kind === 'kept') return 'kept';
+  if (r.kind === 'inventory-only') return 'inventory only';
+  return displayTime(r.until);
+}
+
+function until(r: Restorability): string | null {
+  return r.kind === 'until' ? r.until : null;
 }

@@ -5,7 +5,7 @@
  */
 import { qualifiedName } from '../sql.js';
 import type { TargetRef } from '../warehouse.js';
-import { INTERNAL_SCHEMA, ISO_FORMAT, duckLiteral, inSchema, liveObjectsQuery } from './duckdb-catalog.js';
+import { INTERNAL_SCHEMA, ISO_FORMAT, columnsOf, contentVersion, duckLiteral, inSchema, liveObjectsQuery } from './duckdb-catalog.js';
 
 /** `"SCHEMA"."AUDIT_TABLE"` on DuckDB (the file is the database). */
 export function auditName(target: TargetRef): string {
@@ -44,17 +44,21 @@ export function auditSelect(target: TargetRef): string {
  */
 export function checkpointInsert(
   target: TargetRef,
-  row: { id: string; type: string; description: string; runId: string; origin: string },
+  row: { id: string; type: string; description: string; runId: string; origin: string; keep?: string },
 ): string {
   const live = liveObjectsQuery(target.schema, target.auditTable);
+  // last_altered is the registry's content version (the local LAST_ALTERED); SPEC records keep.
   return `INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN)
+  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC)
 SELECT ${duckLiteral(row.id)}, now(), ${duckLiteral(row.type)}, ${duckLiteral(row.description)},
   COALESCE(to_json(list({'name': l.name, 'type': l.kind,
-    'created': strftime(COALESCE(r.created, now()), ${ISO_FORMAT}), 'last_altered': NULL,
+    'created': strftime(COALESCE(r.created, now()), ${ISO_FORMAT}),
+    'last_altered': CASE WHEN l.kind = 'TABLE' THEN strftime(COALESCE(${contentVersion('r')}, now()), ${ISO_FORMAT}) END,
     'row_count': l.row_count, 'bytes': NULL, 'retention_time': NULL, 'is_transient': false, 'is_hybrid': false,
-    'definition': CASE WHEN l.kind = 'VIEW' THEN l.sql END} ORDER BY l.name))::VARCHAR, '[]'),
-  count(l.name), 'ACTIVE', ${duckLiteral(row.runId)}, ${duckLiteral(row.origin)}
+    'definition': CASE WHEN l.kind = 'VIEW' THEN l.sql END,
+    'columns': CASE WHEN l.kind = 'TABLE' THEN ${columnsOf(duckLiteral(target.schema), 'l.name')} END} ORDER BY l.name))::VARCHAR, '[]'),
+  count(l.name), 'ACTIVE', ${duckLiteral(row.runId)}, ${duckLiteral(row.origin)},
+  ${row.keep === 'clone' ? `'{"keep":"clone"}'` : 'NULL'}
 FROM (${live}) l LEFT JOIN ${INTERNAL_SCHEMA}.objects r
   ON ${inSchema(target.schema, 'r.schema_name')} AND lower(r.name) = lower(l.name) AND r.kind = l.kind`;
 }

@@ -33,7 +33,32 @@ CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.objects (
   created TIMESTAMPTZ NOT NULL, sql VARCHAR);
 CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.trash (
   trash_table VARCHAR NOT NULL, schema_name VARCHAR NOT NULL, name VARCHAR NOT NULL,
-  created TIMESTAMPTZ NOT NULL, dropped_on TIMESTAMPTZ NOT NULL, sql VARCHAR NOT NULL, comment VARCHAR);`;
+  created TIMESTAMPTZ NOT NULL, dropped_on TIMESTAMPTZ NOT NULL, sql VARCHAR NOT NULL, comment VARCHAR);
+ALTER TABLE ${INTERNAL_SCHEMA}.objects ADD COLUMN IF NOT EXISTS altered TIMESTAMPTZ;
+ALTER TABLE ${INTERNAL_SCHEMA}.trash ADD COLUMN IF NOT EXISTS altered TIMESTAMPTZ;
+CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.kept (
+  schema_name VARCHAR NOT NULL, checkpoint_id VARCHAR NOT NULL, name VARCHAR NOT NULL, created TIMESTAMPTZ NOT NULL,
+  copy_table VARCHAR NOT NULL, sql VARCHAR NOT NULL, comment VARCHAR);`;
+
+/**
+ * A table's content version on the embedded warehouse, DuckDB's stand-in for LAST_ALTERED: the
+ * registry's `altered` (bumped when `ckpt sql` runs a statement that may write to the table
+ * and when its DDL changes), or its creation time if never bumped.
+ */
+export function contentVersion(alias = 'r'): string {
+  return `COALESCE(${alias}.altered, ${alias}.created)`;
+}
+
+/** The next content version of a registry row: now, and always later than the previous one. */
+export function nextContentVersion(alias = 'o'): string {
+  return `greatest(now(), ${contentVersion(alias)} + INTERVAL 1 MILLISECOND)`;
+}
+
+/** Column names of a table in order, as a DuckDB list expression (correlated on `schemaCol`/`nameCol`). */
+export function columnsOf(schemaCol: string, nameCol: string): string {
+  return `(SELECT list(c.column_name ORDER BY c.column_index) FROM duckdb_columns() c
+    WHERE c.database_name = current_database() AND lower(c.schema_name) = lower(${schemaCol}) AND lower(c.table_name) = lower(${nameCol}))`;
+}
 
 /** A predicate on a `schema_name` column matching the target schema (DuckDB names are case-insensitive). */
 export function inSchema(schema: string, column = 'schema_name'): string {
@@ -57,7 +82,8 @@ SELECT view_name, 'VIEW', sql, NULL, comment FROM duckdb_views() WHERE ${filter}
 
 /**
  * Brings the registry in line with the live schema: forgets objects no longer there (or views
- * whose definition changed: a new incarnation), registers new ones as first seen now.
+ * whose definition changed: a new incarnation), registers new ones as first seen now, and bumps
+ * the content version of a table whose DDL changed (a structure change: ALTER TABLE).
  */
 export function syncRegistrySql(schema: string, auditTable: string): string {
   const reg = `${INTERNAL_SCHEMA}.objects`;
@@ -65,14 +91,46 @@ export function syncRegistrySql(schema: string, auditTable: string): string {
 CREATE OR REPLACE TEMP TABLE ckpt_live AS ${liveObjectsQuery(schema, auditTable)};
 DELETE FROM ${reg} o WHERE ${inSchema(schema, 'o.schema_name')} AND NOT EXISTS (
   SELECT 1 FROM ckpt_live l WHERE lower(l.name) = lower(o.name) AND l.kind = o.kind AND (o.kind = 'TABLE' OR l.sql = o.sql));
-INSERT INTO ${reg} SELECT ${duckLiteral(schema)}, l.name, l.kind, now(), l.sql FROM ckpt_live l WHERE NOT EXISTS (
+INSERT INTO ${reg} (schema_name, name, kind, created, sql) SELECT ${duckLiteral(schema)}, l.name, l.kind, now(), l.sql FROM ckpt_live l WHERE NOT EXISTS (
   SELECT 1 FROM ${reg} o WHERE ${inSchema(schema, 'o.schema_name')} AND lower(o.name) = lower(l.name) AND o.kind = l.kind);
-UPDATE ${reg} o SET sql = l.sql FROM ckpt_live l
+UPDATE ${reg} o SET sql = l.sql, altered = ${nextContentVersion('o')} FROM ckpt_live l
   WHERE ${inSchema(schema, 'o.schema_name')} AND lower(o.name) = lower(l.name) AND o.kind = l.kind AND o.sql IS DISTINCT FROM l.sql;
 DROP TABLE ckpt_live;`;
 }
 
-/** A fresh (unquoted) name for a table's copy in the trash. */
-export function trashTableName(): string {
-  return `trash_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
+/** A fresh (unquoted) name for a table's copy in the trash (or, with another prefix, a kept copy). */
+export function trashTableName(prefix = 'trash'): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Every bare word (upper-cased) and double-quoted name in some SQL. */
+export function mentionedNames(sql: string): string[] {
+  const names = new Set<string>();
+  for (const match of sql.matchAll(/"((?:[^"]|"")+)"|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)/g)) {
+    names.add(match[1] !== undefined ? match[1].replaceAll('""', '"') : (match[2] ?? '').toUpperCase());
+  }
+  return [...names];
+}
+
+const PART = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
+const WRITE_TARGET = new RegExp(
+  String.raw`\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|ALTER\s+TABLE(?:\s+IF\s+EXISTS)?|COPY|MERGE\s+INTO|CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s+((?:${PART}\s*\.\s*)*${PART})`,
+  'giu',
+);
+
+/**
+ * The tables a writing statement may write to: the name after INSERT INTO, UPDATE, DELETE FROM,
+ * TRUNCATE, ALTER TABLE, COPY, MERGE INTO, CREATE TABLE (the last part of a qualified name).
+ * Statements that run other statements (CALL, EXECUTE, IMPORT DATABASE) count as writing to every
+ * name the SQL mentions, to stay on the safe side: a false "changed" costs a needless revert (or
+ * a blocker), a missed one a wrong reset. CREATE VIEW, DROP, COMMENT write no table's rows.
+ */
+export function writtenNames(sql: string): string[] {
+  const names = new Set<string>();
+  for (const match of sql.matchAll(WRITE_TARGET)) {
+    const parts = mentionedNames(match[1] ?? '');
+    const last = parts[parts.length - 1];
+    if (last !== undefined) names.add(last);
+  }
+  return /\b(?:CALL|EXECUTE|IMPORT)\b/iu.test(sql) ? [...new Set([...names, ...mentionedNames(sql)])] : [...names];
 }

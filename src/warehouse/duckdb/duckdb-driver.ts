@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
 import { CkptError } from '../../model/errors.js';
 
 /** A row as JSON-friendly values: timestamps and big integers come back as strings. */
@@ -59,6 +59,30 @@ export class DuckDriver {
   async table(sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
     const reader = await this.connection.runAndReadAll(sql);
     return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
+  }
+
+  /**
+   * Whether any statement of `sql` may write (anything but SELECT and EXPLAIN, as DuckDB's own
+   * parser classifies them; a statement that cannot be prepared alone counts as writing).
+   */
+  async mayWrite(sql: string): Promise<boolean> {
+    let extracted;
+    try {
+      extracted = await this.connection.extractStatements(sql);
+    } catch {
+      return true;
+    }
+    for (let i = 0; i < extracted.count; i += 1) {
+      try {
+        const prepared = await extracted.prepare(i);
+        const type = prepared.statementType;
+        prepared.destroySync();
+        if (type !== StatementType.SELECT && type !== StatementType.EXPLAIN) return true;
+      } catch {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs statements, ignoring results. */

@@ -7,6 +7,7 @@ import { CkptError } from '../../model/errors.js';
 import type { InventoryEntry, LiveObject, Observed } from '../../model/observed.js';
 import type { Step } from '../../model/plan.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
+import { sameInstant } from '../../model/time.js';
 import { readAuditRows } from '../audit-rows.js';
 import {
   journalInsert,
@@ -31,10 +32,13 @@ import {
   INTERNAL_DDL,
   INTERNAL_SCHEMA,
   ISO_FORMAT,
+  contentVersion,
   duckLiteral,
   duckTimeToIso,
   inSchema,
   liveObjectsQuery,
+  writtenNames,
+  nextContentVersion,
   syncRegistrySql,
   trashTableName,
 } from './duckdb-catalog.js';
@@ -62,7 +66,14 @@ export interface DuckWarehouseOptions {
 
 /** DuckDB behind the Warehouse interface. */
 export class DuckWarehouse implements Warehouse {
-  readonly capabilities: Capabilities = { nameMatching: 'case-insensitive', transactionalDdl: true, nativeUndrop: false, maxConcurrency: 1 };
+  readonly capabilities: Capabilities = {
+    nameMatching: 'case-insensitive',
+    transactionalDdl: true,
+    nativeUndrop: false,
+    maxConcurrency: 1,
+    timeTravel: false,
+    zeroCopyClone: false,
+  };
 
   private constructor(private readonly db: DuckDriver) {}
 
@@ -82,11 +93,25 @@ export class DuckWarehouse implements Warehouse {
     const internalExists = state?.internal_exists === true;
     const auditTableExists = state?.audit_exists === true;
 
+    if (internalExists) await this.ensureInternal();
     const live = schemaExists ? await this.db.query(liveObjectsQuery(target.schema, target.auditTable)) : [];
     const registry = internalExists
-      ? await this.db.query(`SELECT name, kind, strftime(created, ${ISO_FORMAT}) AS created, sql
-          FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)}`)
+      ? await this.db.query(`SELECT name, kind, strftime(created, ${ISO_FORMAT}) AS created,
+          strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered, sql FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema)}`)
       : [];
+    const columns = new Map(
+      (schemaExists
+        ? await this.db.query(`SELECT upper(table_name) AS name, list(column_name ORDER BY column_index) AS cols FROM duckdb_columns()
+            WHERE database_name = current_database() AND ${inSchema(target.schema)} GROUP BY table_name`)
+        : []
+      ).map((r) => [String(r.name), (r.cols as unknown[]).map(String)]),
+    );
+    const kept = new Set(
+      (internalExists
+        ? await this.db.query(`SELECT DISTINCT checkpoint_id FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)}`)
+        : []
+      ).map((r) => String(r.checkpoint_id)),
+    );
     const trash = internalExists
       ? await this.db.query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on
           FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} ORDER BY dropped_on DESC`)
@@ -102,7 +127,9 @@ export class DuckWarehouse implements Warehouse {
         name: String(row.name),
         kind,
         created: reg !== undefined && sameView ? String(reg.created) : now,
-        lastAltered: null,
+        // The registry's content version stands in for LAST_ALTERED (see contentVersion).
+        lastAltered: kind === 'TABLE' ? (reg !== undefined ? String(reg.altered) : now) : null,
+        columns: kind === 'TABLE' ? (columns.get(String(row.name).toUpperCase()) ?? null) : null,
         rowCount: kind === 'TABLE' && row.row_count !== null ? Number(row.row_count) : null,
         bytes: null,
         retentionDays: null,
@@ -112,6 +139,7 @@ export class DuckWarehouse implements Warehouse {
       };
     });
     const { checkpoints, actions } = readAuditRows(audit, duckTimeToIso);
+    for (const c of checkpoints) c.clone = c.keep === 'clone' && kept.has(c.id) ? INTERNAL_SCHEMA : null;
     return {
       now,
       nameMatching: this.capabilities.nameMatching,
@@ -138,7 +166,7 @@ export class DuckWarehouse implements Warehouse {
       case 'take-checkpoint':
         return [`INSERT INTO ${auditName(target)} (...) SELECT ... FROM duckdb_tables() UNION ALL duckdb_views() -- inventory of ${displayIdent(target.schema)}`];
       case 'expire-checkpoint':
-        return [expireCheckpoint(target, step.checkpointId)];
+        return [expireCheckpoint(target, step.checkpointId), ...(step.keep === 'clone' ? [`DROP TABLE ${INTERNAL_SCHEMA}.<copies kept by ${step.checkpointId}>`] : [])];
       case 'drop-object':
         return step.object.kind === 'VIEW'
           ? [`DROP VIEW IF EXISTS ${qualifiedName(local, step.object.name)}`]
@@ -148,6 +176,12 @@ export class DuckWarehouse implements Warehouse {
             ];
       case 'restore-table':
         return [`-- stored CREATE TABLE of ${displayIdent(step.object.name)}`, `INSERT INTO ${qualifiedName(local, step.object.name)} SELECT * FROM ${INTERNAL_SCHEMA}.<trash>`];
+      case 'restore-content':
+        return [
+          ...(step.missing ? [] : [`DROP TABLE ${qualifiedName(local, step.object.name)}`]),
+          `-- CREATE TABLE of ${displayIdent(step.object.name)} as checkpoint ${step.checkpointId} kept it`,
+          `INSERT INTO ${qualifiedName(local, step.object.name)} SELECT * FROM ${INTERNAL_SCHEMA}.<copy kept by ${step.checkpointId}>`,
+        ];
       case 'recreate-view':
         return [step.definition];
       case 'record-action':
@@ -184,12 +218,18 @@ export class DuckWarehouse implements Warehouse {
               description: step.description,
               runId: run.runId,
               origin: JSON.stringify(run.origin),
+              ...(step.keep === undefined ? {} : { keep: step.keep }),
             }),
           );
+          if (step.keep === 'clone') await this.keepCopies(target, step.checkpointId);
         });
         return;
       case 'expire-checkpoint':
-        await this.db.run(expireCheckpoint(target, step.checkpointId));
+        await this.ensureInternal();
+        await this.db.transaction(async () => {
+          await this.db.run(expireCheckpoint(target, step.checkpointId));
+          await this.dropCopies(target, step.checkpointId);
+        });
         return;
       case 'drop-object':
         await this.ensureInternal();
@@ -202,6 +242,10 @@ export class DuckWarehouse implements Warehouse {
       case 'recreate-view':
         await this.ensureInternal();
         await this.db.transaction(() => this.recreateView(target, step.object.name, step.definition));
+        return;
+      case 'restore-content':
+        await this.ensureInternal();
+        await this.db.transaction(() => this.restoreContent(target, step));
         return;
       case 'record-action':
         throw new CkptError('INTERNAL', 'record-action is written through recordAction');
@@ -274,6 +318,7 @@ export class DuckWarehouse implements Warehouse {
     await this.ensureInternal();
     await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}; USE ${quoteIdent(target.schema)}`);
     const before = await this.tableOids(target);
+    const writes = await this.db.mayWrite(sql);
     try {
       return await this.db.table(sql);
     } catch (error) {
@@ -288,6 +333,13 @@ export class DuckWarehouse implements Warehouse {
           AND upper(name) IN (${recreated.map(duckLiteral).join(', ')})`);
       }
       if (after.size > 0 || before.size > 0) await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+      // The embedded warehouse is written only through ckpt: a statement that may write bumps the
+      // content version of every table it names (ckpt's LAST_ALTERED; never a scan of the data).
+      const names = writes ? writtenNames(sql) : [];
+      if (names.length > 0) {
+        await this.db.run(`UPDATE ${INTERNAL_SCHEMA}.objects o SET altered = ${nextContentVersion('o')}
+          WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE' AND lower(o.name) IN (${names.map((n) => `lower(${duckLiteral(n)})`).join(', ')})`);
+      }
     }
   }
 
@@ -325,9 +377,12 @@ export class DuckWarehouse implements Warehouse {
     } else {
       const trash = trashTableName();
       await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(trash)} AS SELECT * FROM ${object}`);
-      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.trash VALUES (${duckLiteral(trash)}, ${duckLiteral(target.schema)},
+      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered)
+        VALUES (${duckLiteral(trash)}, ${duckLiteral(target.schema)},
         ${duckLiteral(name)}, ${duckLiteral(created)}::TIMESTAMPTZ, now(), ${duckLiteral(live.sql)},
-        ${live.comment === null ? 'NULL' : duckLiteral(live.comment)})`);
+        ${live.comment === null ? 'NULL' : duckLiteral(live.comment)},
+        (SELECT max(${contentVersion('o')}) FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema, 'o.schema_name')}
+          AND lower(o.name) = lower(${duckLiteral(name)}) AND o.kind = 'TABLE'))`);
       await this.db.run(`DROP TABLE ${object}`);
     }
     await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckLiteral(name)})`);
@@ -335,7 +390,7 @@ export class DuckWarehouse implements Warehouse {
 
   /** Brings a table back from the trash: its DDL, then its rows, then its comment. */
   private async restoreTable(target: TargetRef, name: string, created: string): Promise<void> {
-    const [kept] = await this.db.query(`SELECT trash_table, sql, comment FROM ${INTERNAL_SCHEMA}.trash
+    const [kept] = await this.db.query(`SELECT trash_table, sql, comment, altered FROM ${INTERNAL_SCHEMA}.trash
       WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckLiteral(name)}) AND created = ${duckLiteral(created)}::TIMESTAMPTZ
       ORDER BY dropped_on DESC LIMIT 1`);
     const live = await this.liveRow(target, name);
@@ -357,9 +412,84 @@ export class DuckWarehouse implements Warehouse {
     if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckLiteral(String(kept.comment))}`);
     await this.db.run(`DROP TABLE ${INTERNAL_SCHEMA}.${quoteIdent(String(kept.trash_table))}`);
     await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.trash WHERE trash_table = ${duckLiteral(String(kept.trash_table))}`);
-    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects VALUES (${duckLiteral(target.schema)}, ${duckLiteral(name)}, 'TABLE',
-      ${duckLiteral(created)}::TIMESTAMPTZ, (SELECT sql FROM duckdb_tables() WHERE database_name = current_database()
-      AND ${inSchema(target.schema)} AND lower(table_name) = lower(${duckLiteral(name)})))`);
+    await this.registerTable(target, name, created, kept.altered === null ? null : String(kept.altered));
+  }
+
+  /** Registers a table ckpt (re-)created as the incarnation `created`, with content version `altered`. */
+  private async registerTable(target: TargetRef, name: string, created: string, altered: string | null): Promise<void> {
+    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckLiteral(name)})`);
+    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql, altered)
+      SELECT ${duckLiteral(target.schema)}, table_name, 'TABLE', ${duckLiteral(created)}::TIMESTAMPTZ, sql,
+        ${altered === null ? 'NULL' : `${duckLiteral(altered)}::TIMESTAMPTZ`}
+      FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)} AND lower(table_name) = lower(${duckLiteral(name)})`);
+  }
+
+  /**
+   * \`keep: clone\` on the embedded warehouse: a copy of every table's rows in the hidden schema,
+   * with its DDL and comment, registered under the checkpoint (same transaction as its audit row).
+   */
+  private async keepCopies(target: TargetRef, checkpointId: string): Promise<void> {
+    const tables = await this.db.query(`SELECT l.name, l.sql, l.comment, strftime(r.created, ${ISO_FORMAT}) AS created
+      FROM (${liveObjectsQuery(target.schema, target.auditTable)}) l JOIN ${INTERNAL_SCHEMA}.objects r
+        ON ${inSchema(target.schema, 'r.schema_name')} AND lower(r.name) = lower(l.name) AND r.kind = 'TABLE'
+      WHERE l.kind = 'TABLE'`);
+    for (const t of tables) {
+      const copy = trashTableName('kept');
+      await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(copy)} AS SELECT * FROM ${qualifiedName({ database: null, schema: target.schema }, String(t.name))}`);
+      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.kept (schema_name, checkpoint_id, name, created, copy_table, sql, comment)
+        VALUES (${duckLiteral(target.schema)}, ${duckLiteral(checkpointId)}, ${duckLiteral(String(t.name))}, ${duckLiteral(String(t.created))}::TIMESTAMPTZ,
+        ${duckLiteral(copy)}, ${duckLiteral(String(t.sql))}, ${t.comment === null ? 'NULL' : duckLiteral(String(t.comment))})`);
+    }
+  }
+
+  /** Drops the copies a checkpoint kept, and nothing else (expiry). */
+  private async dropCopies(target: TargetRef, checkpointId: string): Promise<void> {
+    const copies = await this.db.query(`SELECT copy_table FROM ${INTERNAL_SCHEMA}.kept
+      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckLiteral(checkpointId)}`);
+    for (const c of copies) await this.db.run(`DROP TABLE IF EXISTS ${INTERNAL_SCHEMA}.${quoteIdent(String(c.copy_table))}`);
+    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckLiteral(checkpointId)}`);
+  }
+
+  /**
+   * Puts a table's rows and columns back as a checkpoint kept them (or re-creates a missing
+   * table from that copy): drop, the kept DDL, the kept rows, the comment; the registry keeps the
+   * checkpoint's incarnation and content version, so the next plan sees it unchanged. One
+   * transaction: a failure changes nothing. Re-running it after success is a no-op (progress).
+   */
+  private async restoreContent(target: TargetRef, step: Extract<Step, { kind: 'restore-content' }>): Promise<void> {
+    if (step.from.kind !== 'clone') {
+      throw new CkptError('INTERNAL', `the embedded warehouse has no Time Travel; cannot restore ${displayIdent(step.object.name)} AT ${step.from.at}`);
+    }
+    const name = step.object.name;
+    const [kept] = await this.db.query(`SELECT copy_table, sql, comment FROM ${INTERNAL_SCHEMA}.kept
+      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckLiteral(step.from.checkpointId)} AND lower(name) = lower(${duckLiteral(name)})
+      AND created = ${duckLiteral(step.created)}::TIMESTAMPTZ LIMIT 1`);
+    if (kept === undefined) {
+      throw new CkptError('OBJECT_MISSING', `checkpoint ${step.from.checkpointId} kept no copy of ${displayIdent(name)} (created ${step.created})`, {
+        hint: 'run `ckpt reconcile --plan` again: the checkpoint may have been expired since the plan was made',
+      });
+    }
+    const live = await this.liveRow(target, name);
+    if (live?.kind === 'VIEW') {
+      throw new CkptError('NAME_TAKEN', `cannot restore table ${displayIdent(name)}: a view of that name exists`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    const object = qualifiedName({ database: null, schema: target.schema }, name);
+    if (live !== undefined) {
+      const [reg] = await this.db.query(`SELECT strftime(created, ${ISO_FORMAT}) AS created, strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered
+        FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckLiteral(name)}) AND kind = 'TABLE'`);
+      if (reg !== undefined && step.lastAltered !== null && sameInstant(String(reg.created), step.created) && sameInstant(String(reg.altered), step.lastAltered)
+        && live.sql === String(kept.sql)) {
+        return; // reverted by an earlier, interrupted run: progress
+      }
+      await this.db.run(`DROP TABLE ${object}`);
+    }
+    await this.db.run(`USE ${quoteIdent(target.schema)}`);
+    await this.db.run(String(kept.sql));
+    await this.db.run(`INSERT INTO ${object} SELECT * FROM ${INTERNAL_SCHEMA}.${quoteIdent(String(kept.copy_table))}`);
+    if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckLiteral(String(kept.comment))}`);
+    await this.registerTable(target, name, step.created, step.lastAltered);
   }
 
   /** Re-creates a view from its captured definition (DuckDB has no UNDROP either). */
@@ -373,7 +503,7 @@ export class DuckWarehouse implements Warehouse {
     }
     await this.db.run(`USE ${quoteIdent(target.schema)}`);
     await this.db.run(definition);
-    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects SELECT ${duckLiteral(target.schema)}, view_name, 'VIEW', now(), sql
+    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql) SELECT ${duckLiteral(target.schema)}, view_name, 'VIEW', now(), sql
       FROM duckdb_views() WHERE database_name = current_database() AND ${inSchema(target.schema)}
       AND lower(view_name) = lower(${duckLiteral(name)})`);
   }

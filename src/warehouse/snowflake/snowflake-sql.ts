@@ -4,7 +4,7 @@
  * insert. Every name is fully qualified and quoted exactly as stored (pitfall 8); literals are
  * escaped for Snowflake (backslash and quote).
  */
-import { internalTables } from '../../model/desired.js';
+import { CLONE_SCHEMA_MARK, internalTables } from '../../model/desired.js';
 import { quoteIdent } from '../../model/refs.js';
 import { AUDIT_COLUMNS } from '../audit-rows.js';
 
@@ -45,6 +45,9 @@ const infoSchema = (t: SfTarget) => `${quoteIdent(t.database)}.INFORMATION_SCHEM
 function liveObjects(t: SfTarget): string {
   return `FROM ${infoSchema(t)}.TABLES t
 LEFT JOIN ${infoSchema(t)}.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
+LEFT JOIN (SELECT TABLE_NAME, ARRAY_AGG(COLUMN_NAME) WITHIN GROUP (ORDER BY ORDINAL_POSITION) AS COLS
+  FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} GROUP BY TABLE_NAME) c
+  ON c.TABLE_NAME = t.TABLE_NAME AND t.TABLE_TYPE <> 'VIEW'
 WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${ownTables(t)})
   AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') AND COALESCE(t.IS_TEMPORARY, 'NO') = 'NO'`;
 }
@@ -58,14 +61,15 @@ function ownTables(t: SfTarget): string {
 /** The clock and whether the audit table exists (first statement of the observe request). */
 export function stateQuery(t: SfTarget): string {
   return `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW,
-  (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(t.auditTable)}) AS AUDIT_COUNT`;
+  (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(t.auditTable)}) AS AUDIT_COUNT,
+  (SELECT ARRAY_AGG(SCHEMA_NAME) FROM ${infoSchema(t)}.SCHEMATA WHERE STARTSWITH(SCHEMA_NAME, ${sfLiteral(t.schema + CLONE_SCHEMA_MARK)})) AS CLONES`;
 }
 
 /** Live objects with their metadata and view definitions (second statement of the observe request). */
 export function objectsQuery(t: SfTarget): string {
   return `SELECT t.TABLE_NAME AS NAME, t.TABLE_TYPE AS TABLE_TYPE, t.IS_TRANSIENT AS IS_TRANSIENT, t.IS_HYBRID AS IS_HYBRID,
   t.ROW_COUNT AS ROW_COUNT, t.BYTES AS BYTES, t.RETENTION_TIME AS RETENTION_TIME,
-  ${isoText('t.CREATED')} AS CREATED, ${isoText('t.LAST_ALTERED')} AS LAST_ALTERED, v.VIEW_DEFINITION AS VIEW_DEFINITION
+  ${isoText('t.CREATED')} AS CREATED, ${isoText('t.LAST_ALTERED')} AS LAST_ALTERED, v.VIEW_DEFINITION AS VIEW_DEFINITION, c.COLS AS COLS
 ${liveObjects(t)}
 ORDER BY t.TABLE_NAME`;
 }
@@ -112,17 +116,21 @@ SELECT ?, CURRENT_TIMESTAMP(), ?, ?, PARSE_JSON(?), ?, ?, ?, ?, PARSE_JSON(?), P
  * (no inventory travels through the client), stamped with the warehouse clock, and skipped if
  * the id is already recorded (a retried step is progress, not a duplicate).
  */
-export function checkpointInsert(t: SfTarget, row: { id: string; type: string; description: string; runId: string; origin: string }): string {
+export function checkpointInsert(
+  t: SfTarget,
+  row: { id: string; type: string; description: string; runId: string; origin: string; keep?: string | undefined },
+): string {
   const entry = `OBJECT_CONSTRUCT_KEEP_NULL(
     'name', t.TABLE_NAME, 'type', IFF(t.TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'),
     'created', ${isoText('t.CREATED')}, 'last_altered', ${isoText('t.LAST_ALTERED')},
     'row_count', t.ROW_COUNT, 'bytes', t.BYTES, 'retention_time', t.RETENTION_TIME,
     'is_transient', t.IS_TRANSIENT = 'YES', 'is_hybrid', COALESCE(t.IS_HYBRID, 'NO') = 'YES',
-    'definition', v.VIEW_DEFINITION)`;
+    'definition', v.VIEW_DEFINITION, 'columns', c.COLS)`;
   return `INSERT INTO ${objectName(t, t.auditTable)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN)
+  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC)
 SELECT ${sfLiteral(row.id)}, CURRENT_TIMESTAMP(), ${sfLiteral(row.type)}, ${sfLiteral(row.description)},
-  COALESCE(ARRAY_AGG(${entry}), ARRAY_CONSTRUCT()), COUNT(t.TABLE_NAME), 'ACTIVE', ${sfLiteral(row.runId)}, PARSE_JSON(${sfLiteral(row.origin)})
+  COALESCE(ARRAY_AGG(${entry}), ARRAY_CONSTRUCT()), COUNT(t.TABLE_NAME), 'ACTIVE', ${sfLiteral(row.runId)}, PARSE_JSON(${sfLiteral(row.origin)}),
+  ${row.keep === 'clone' ? `PARSE_JSON('{"keep":"clone"}')` : 'NULL'}
 ${liveObjects(t)}
 HAVING NOT EXISTS (SELECT 1 FROM ${objectName(t, t.auditTable)} a WHERE a.CHECKPOINT_ID = ${sfLiteral(row.id)} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO'))`;
 }
@@ -131,4 +139,34 @@ HAVING NOT EXISTS (SELECT 1 FROM ${objectName(t, t.auditTable)} a WHERE a.CHECKP
 export function setCheckpointStatus(t: SfTarget, id: string, status: 'DELETED' | 'RESTORED_TO', onlyFrom?: 'ACTIVE'): string {
   return `UPDATE ${objectName(t, t.auditTable)} SET STATUS = ${sfLiteral(status)}
 WHERE CHECKPOINT_ID = ${sfLiteral(id)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')${onlyFrom ? ` AND STATUS = ${sfLiteral(onlyFrom)}` : ''}`;
+}
+
+/** The audit type of a content-restore row: which table ckpt reverted, as what (see contentRestoreInsert). */
+export const CONTENT_RESTORE_TYPE = 'CONTENT_RESTORE';
+
+/**
+ * After a content revert, one audit row (type CONTENT_RESTORE, ignored by checkpoint and action
+ * readers) recording the table's identity and LAST_ALTERED as they are now, built server-side, with
+ * the incarnation and content version they stand for: the checkpoint's. Observe maps them back,
+ * so that the next plan sees the table unchanged (and a table re-created from a clone as the
+ * checkpoint's incarnation, pitfall 12) until the next DML or DDL moves LAST_ALTERED.
+ */
+export function contentRestoreInsert(
+  t: SfTarget,
+  row: { name: string; incarnation: string; contentAs: string | null; checkpointId: string; runId: string; origin: string },
+): string {
+  const entry = `OBJECT_CONSTRUCT_KEEP_NULL('name', t.TABLE_NAME, 'created', ${isoText('t.CREATED')}, 'last_altered', ${isoText('t.LAST_ALTERED')},
+    'incarnation', ${sfLiteral(row.incarnation)}, 'content_as', ${row.contentAs === null ? 'NULL' : sfLiteral(row.contentAs)},
+    'checkpoint', ${sfLiteral(row.checkpointId)})`;
+  return `INSERT INTO ${objectName(t, t.auditTable)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
+  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN)
+SELECT ${sfLiteral(`${CONTENT_RESTORE_TYPE}_`)} || TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY_MM_DD_HH24_MI_SS'), CURRENT_TIMESTAMP(), ${sfLiteral(CONTENT_RESTORE_TYPE)},
+  ${sfLiteral(`content of ${row.name} restored to checkpoint ${row.checkpointId}`)}, ARRAY_AGG(${entry}), COUNT(*), 'APPLIED', ${sfLiteral(row.runId)}, PARSE_JSON(${sfLiteral(row.origin)})
+FROM ${infoSchema(t)}.TABLES t WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME = ${sfLiteral(row.name)}`;
+}
+
+/** Columns of a table with a type usable in ALTER TABLE ADD COLUMN, in order. */
+export function columnsQuery(t: SfTarget, schema: string, name: string): string {
+  return `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH
+FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${sfLiteral(schema)} AND TABLE_NAME = ${sfLiteral(name)} ORDER BY ORDINAL_POSITION`;
 }

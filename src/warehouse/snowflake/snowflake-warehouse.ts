@@ -12,7 +12,8 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { version } from '../../version.js';
 import { readAuditRows } from '../audit-rows.js';
-import { internalTables } from '../../model/desired.js';
+import { cloneSchemaName, internalTables } from '../../model/desired.js';
+import type { InventoryEntry } from '../../model/observed.js';
 import {
   journalInsert,
   journalRead,
@@ -36,6 +37,9 @@ import {
   auditInsert,
   auditQuery,
   checkpointInsert,
+  columnsQuery,
+  CONTENT_RESTORE_TYPE,
+  contentRestoreInsert,
   historyQuery,
   isoText,
   objectName,
@@ -59,7 +63,14 @@ const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, retries: 3, b
 
 /** Snowflake behind the Warehouse interface. */
 export class SnowflakeWarehouse implements Warehouse {
-  readonly capabilities: Capabilities = { nameMatching: 'exact', transactionalDdl: false, nativeUndrop: true, maxConcurrency: 8 };
+  readonly capabilities: Capabilities = {
+    nameMatching: 'exact',
+    transactionalDdl: false,
+    nativeUndrop: true,
+    maxConcurrency: 8,
+    timeTravel: true,
+    zeroCopyClone: true,
+  };
   private currentSchema: string | null = null;
 
   private constructor(
@@ -118,13 +129,20 @@ export class SnowflakeWarehouse implements Warehouse {
     }
     const audit = auditTableExists ? await this.driver.rows(auditQuery(t), { tag }) : [];
     const { checkpoints, actions } = readAuditRows(audit, toIso);
+    const lineage = readLineage(audit);
+    const clones = new Set(parseList(state?.[0]?.CLONES));
+    for (const c of checkpoints) {
+      const clone = cloneSchemaName(t.schema, c.id);
+      c.clone = c.keep === 'clone' && clones.has(clone) ? clone : null;
+      c.objects = c.objects.map((o) => lineage.map(o, false));
+    }
     return {
       now,
       nameMatching: 'exact',
       schemaExists,
       auditTableExists,
-      objects: (objects ?? []).map(liveObject),
-      dropped: droppedVersions(history, now),
+      objects: (objects ?? []).map(liveObject).map((o) => lineage.map(o, true)),
+      dropped: droppedVersions(history, now).map((d) => ({ ...d, created: lineage.incarnation(d.name, d.created) })),
       checkpoints,
       actions,
     };
@@ -136,9 +154,14 @@ export class SnowflakeWarehouse implements Warehouse {
       case 'init-audit':
         return [auditDdl(t), auditInsert(t)];
       case 'take-checkpoint':
-        return [checkpointInsert(t, { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: '<run>', origin: '{}' })];
+        return [
+          ...(step.keep === 'clone' ? [cloneSchemaDdl(t, step.checkpointId)] : []),
+          checkpointInsert(t, { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: '<run>', origin: '{}', keep: step.keep }),
+        ];
       case 'expire-checkpoint':
-        return [setCheckpointStatus(t, step.checkpointId, 'DELETED')];
+        return [setCheckpointStatus(t, step.checkpointId, 'DELETED'), ...(step.keep === 'clone' ? [dropCloneDdl(t, step.checkpointId)] : [])];
+      case 'restore-content':
+        return contentSql(t, step, null, null);
       case 'drop-object':
         return [`DROP ${step.object.kind} IF EXISTS ${objectName(t, step.object.name)}`];
       case 'restore-table':
@@ -169,13 +192,28 @@ export class SnowflakeWarehouse implements Warehouse {
         return;
       }
       case 'take-checkpoint':
+        // The clone first (IF NOT EXISTS: a retried step is progress), then the audit row, so
+        // that a recorded keep: clone checkpoint always has its clone (pitfall 11).
+        if (step.keep === 'clone') await this.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
         await this.driver.execute(
-          checkpointInsert(t, { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: run.runId, origin: JSON.stringify(run.origin) }),
+          checkpointInsert(t, {
+            id: step.checkpointId,
+            type: step.checkpointType,
+            description: step.description,
+            runId: run.runId,
+            origin: JSON.stringify(run.origin),
+            keep: step.keep,
+          }),
           { tag },
         );
         return;
       case 'expire-checkpoint':
         await this.driver.execute(setCheckpointStatus(t, step.checkpointId, 'DELETED'), { tag });
+        // Only the clone this checkpoint made, by its conventional name: nothing else.
+        if (step.keep === 'clone') await this.driver.execute(dropCloneDdl(t, step.checkpointId), { tag });
+        return;
+      case 'restore-content':
+        await this.restoreContent(t, step, run, tag);
         return;
       case 'drop-object':
         // IF EXISTS: a drop that already happened is progress (pitfall 11: DDL auto-commits).
@@ -302,7 +340,10 @@ export class SnowflakeWarehouse implements Warehouse {
    */
   private async restoreTable(t: SfTarget, name: string, created: string, tag: string): Promise<void> {
     await this.useSchema(t, tag);
-    const versions = (await this.driver.rows(historyQuery(t, name), { tag })).filter((r) => r.name === name);
+    const lineage = await this.lineage(t, tag);
+    const versions = (await this.driver.rows(historyQuery(t, name), { tag }))
+      .filter((r) => r.name === name)
+      .map((r): SfRow => ({ ...r, created_on: lineage.incarnation(name, String(toIso(r.created_on))) }));
     const live = versions.find((r) => r.dropped_on === null || r.dropped_on === undefined);
     if (live !== undefined) {
       if (sameInstant(String(toIso(live.created_on)), created)) return; // restored by an earlier, interrupted run
@@ -329,6 +370,58 @@ export class SnowflakeWarehouse implements Warehouse {
     }
     await this.driver.execute(`UNDROP TABLE ${table}`, { tag });
     for (const aside of asides) await this.driver.execute(`DROP TABLE IF EXISTS ${objectName(t, aside)}`, { tag });
+  }
+
+  /** The content-restore rows of the audit table (empty when it does not exist). */
+  private async lineage(t: SfTarget, tag: string): Promise<Lineage> {
+    try {
+      return readLineage(await this.driver.rows(`SELECT CHECKPOINT_TYPE, OBJECTS_SNAPSHOT FROM ${objectName(t, t.auditTable)}
+        WHERE CHECKPOINT_TYPE = ${sfLiteral(CONTENT_RESTORE_TYPE)} ORDER BY CHECKPOINT_TIMESTAMP`, { tag }));
+    } catch (error) {
+      if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return readLineage([]);
+      throw error;
+    }
+  }
+
+  /**
+   * Reverts a table's rows and columns to a checkpoint's, in place, so that the table keeps its
+   * identity (CREATED) and its own Time Travel history: columns added since are dropped (a kept
+   * clone's columns missing now are added back), then one atomic INSERT OVERWRITE reads the rows
+   * AT the checkpoint (explicit TIMESTAMP_LTZ cast: pitfall 13) or from the clone. A missing table
+   * is re-created as a zero-copy clone of the clone's table. Then a CONTENT_RESTORE audit row
+   * records what the table now stands for. Re-running it is progress (pitfall 11): the AT point
+   * and the clone are fixed, so the same statements give the same content.
+   */
+  private async restoreContent(t: SfTarget, step: Extract<Step, { kind: 'restore-content' }>, run: RunContext, tag: string): Promise<void> {
+    const name = step.object.name;
+    const liveColumns = (await this.driver.rows(columnsQuery(t, t.schema, name), { tag })).map(columnOf);
+    const sourceColumns = step.from.kind === 'clone'
+      ? (await this.driver.rows(columnsQuery(t, step.from.location, name), { tag })).map(columnOf)
+      : null;
+    if (step.from.kind === 'clone' && (sourceColumns ?? []).length === 0) {
+      throw new CkptError('OBJECT_MISSING', `the clone ${displayIdent(step.from.location)} holds no table ${displayIdent(name)}`, {
+        hint: 'the clone was changed or dropped outside ckpt; run `ckpt reconcile --plan` again',
+      });
+    }
+    if (step.missing && liveColumns.length > 0) {
+      const lineage = await this.lineage(t, tag);
+      const [live] = await this.driver.rows(`SELECT ${isoText('CREATED')} AS CREATED FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES
+        WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(name)}`, { tag });
+      if (live !== undefined && sameInstant(lineage.incarnation(name, String(toIso(live.CREATED))), step.created)) return; // done before
+      throw new CkptError('NAME_TAKEN', `cannot re-create table ${displayIdent(name)}: an object of that name exists`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    if (!step.missing && liveColumns.length === 0) {
+      throw new CkptError('OBJECT_MISSING', `table ${displayIdent(name)} does not exist any more`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    for (const statement of contentSql(t, step, liveColumns, sourceColumns)) await this.driver.execute(statement, { tag });
+    await this.driver.execute(
+      contentRestoreInsert(t, { name, incarnation: step.created, contentAs: step.lastAltered, checkpointId: step.checkpointId, runId: run.runId, origin: JSON.stringify(run.origin) }),
+      { tag },
+    );
   }
 
   /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: pitfall 1). */
@@ -376,6 +469,100 @@ function toIso(value: unknown): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
+/** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14). */
+function cloneSchemaDdl(t: SfTarget, checkpointId: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
+}
+
+function dropCloneDdl(t: SfTarget, checkpointId: string): string {
+  return `DROP SCHEMA IF EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))}`;
+}
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+function columnOf(row: SfRow): ColumnInfo {
+  const base = String(row.DATA_TYPE ?? 'TEXT');
+  const p = row.NUMERIC_PRECISION;
+  const type = base === 'NUMBER' && p !== null && p !== undefined ? `NUMBER(${Number(p)},${Number(row.NUMERIC_SCALE ?? 0)})` : base;
+  return { name: String(row.COLUMN_NAME), type };
+}
+
+/**
+ * The statements of a content revert. \`live\`/\`source\` are the columns now and in the clone
+ * (null for display, when they are not read yet). Names are quoted exactly as stored (pitfall 8).
+ */
+function contentSql(t: SfTarget, step: Extract<Step, { kind: 'restore-content' }>, live: ColumnInfo[] | null, source: ColumnInfo[] | null): string[] {
+  const table = objectName(t, step.object.name);
+  if (step.from.kind === 'clone' && step.missing) {
+    return [`CREATE TABLE ${table} CLONE ${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`];
+  }
+  const wanted = source?.map((c) => c.name) ?? step.columns;
+  const statements: string[] = [];
+  if (live !== null && wanted !== null) {
+    for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
+    for (const c of source ?? []) if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+  } else if (wanted !== null) {
+    statements.push(`-- columns not in the checkpoint are dropped (${wanted.map(quoteIdent).join(', ')} are kept)`);
+  }
+  const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
+  const into = wanted === null ? table : `${table} (${cols})`;
+  const from = step.from.kind === 'time-travel'
+    ? `${table} AT(TIMESTAMP => ${sfLiteral(step.from.at)}::TIMESTAMP_LTZ)`
+    : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
+  statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
+  return statements;
+}
+
+/** Identity and content-version mapping read from CONTENT_RESTORE audit rows (see contentRestoreInsert). */
+interface Lineage {
+  /** The incarnation a table version (name, raw CREATED) stands for. */
+  incarnation(name: string, created: string): string;
+  /** An object with its incarnation and content version mapped (and, live, where its history starts). */
+  map<T extends InventoryEntry>(entry: T, live: boolean): T;
+}
+
+function readLineage(rows: SfRow[]): Lineage {
+  const created = new Map<string, string>();
+  const content = new Map<string, string>();
+  const ms = (iso: unknown) => String(Date.parse(String(toIso(iso))));
+  for (const row of rows) {
+    if (row.CHECKPOINT_TYPE !== CONTENT_RESTORE_TYPE) continue;
+    const value: unknown = typeof row.OBJECTS_SNAPSHOT === 'string' ? JSON.parse(row.OBJECTS_SNAPSHOT) : row.OBJECTS_SNAPSHOT;
+    for (const raw of Array.isArray(value) ? value : []) {
+      const e = raw as Record<string, unknown>;
+      if (typeof e.name !== 'string' || typeof e.incarnation !== 'string') continue;
+      const key = `${e.name}\u0000${ms(e.created)}`;
+      created.set(key, e.incarnation);
+      if (typeof e.content_as === 'string') content.set(`${key}\u0000${ms(e.last_altered)}`, e.content_as);
+      else content.delete(`${key}\u0000${ms(e.last_altered)}`);
+    }
+  }
+  return {
+    incarnation: (name, at) => created.get(`${name}\u0000${ms(at)}`) ?? at,
+    map(entry, live) {
+      if (entry.kind !== 'TABLE') return entry;
+      const key = `${entry.name}\u0000${ms(entry.created)}`;
+      const incarnation = created.get(key);
+      if (incarnation === undefined) return entry;
+      const contentAs = entry.lastAltered === null ? undefined : content.get(`${key}\u0000${ms(entry.lastAltered)}`);
+      return {
+        ...entry,
+        created: incarnation,
+        ...(contentAs === undefined ? {} : { lastAltered: contentAs }),
+        ...(live && !sameInstant(incarnation, entry.created) ? { timeTravelFrom: entry.created } : {}),
+      };
+    },
+  };
+}
+
+function parseList(value: unknown): string[] {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  return Array.isArray(parsed) ? parsed.map(String) : [];
+}
+
 function liveObject(row: SfRow): LiveObject {
   const kind = row.TABLE_TYPE === 'VIEW' ? 'VIEW' : 'TABLE';
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -390,6 +577,7 @@ function liveObject(row: SfRow): LiveObject {
     transient: row.IS_TRANSIENT === 'YES',
     hybrid: row.IS_HYBRID === 'YES',
     definition: kind === 'VIEW' && typeof row.VIEW_DEFINITION === 'string' ? row.VIEW_DEFINITION : null,
+    columns: kind === 'TABLE' ? parseList(row.COLS ?? null) : null,
   };
 }
 
