@@ -13,6 +13,10 @@ import { Output } from './io.js';
 import { createLogger } from './logger.js';
 import { main } from './program.js';
 
+// Quiet snowflake-sdk's process-wide side effects, as bin/main does (it loads lazily, after this).
+process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
+process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE ??= '1';
+
 const DEMO_SQL = fileURLToPath(new URL('../../../examples/demo.sql', import.meta.url));
 
 const out = new Output();
