@@ -2,7 +2,8 @@
  * connections.toml, as ckpt reads it: named entries (both section styles), environment
  * overrides, key-pair spellings, clear errors for a missing file or entry, and permission
  * warnings; then real logins through snowflake-sdk against the test server (password, key
- * pair with a key generated here, programmatic access token, wrong password, unreachable).
+ * pair with a key generated here, programmatic access token, OAuth token, wrong password,
+ * unreachable). External browser SSO needs a browser and is not exercised here.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -126,6 +127,10 @@ describe('logging in through snowflake-sdk', () => {
 
   it('programmatic access token', async () => {
     await (await open('user = "PAT"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken = "pat-token-123"\n')).close();
+  });
+
+  it('OAuth token', async () => {
+    await (await open('user = "PAT"\nauthenticator = "OAUTH"\ntoken = "pat-token-123"\n')).close();
   });
 
   it('a wrong password is AUTH_FAILED with a hint, and the password is not in the message', async () => {
