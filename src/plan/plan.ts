@@ -249,6 +249,24 @@ function planAction(
     return true;
   };
 
+  /** Plans a content restore (a revert, or a missing table brought back from a kept copy). */
+  const contentStep = (entry: InventoryEntry, src: CheckpointSource, from: ContentSource, missing: boolean, reason: string) => {
+    plannedContent.push({
+      target: base.target,
+      group: base.group,
+      kind: 'restore-content',
+      object: { name: entry.name, kind: 'TABLE' },
+      created: entry.created,
+      lastAltered: entry.lastAltered,
+      columns: entry.columns ?? null,
+      checkpointId: src.id,
+      from,
+      missing,
+      reason,
+    });
+    pendingModel.push(() => model.restore(entry));
+  };
+
   const restore = (entry: InventoryEntry, src: CheckpointSource) => {
     if (entry.kind === 'VIEW') {
       if (entry.definition === null) {
@@ -280,19 +298,7 @@ function planAction(
     }
     const kept = keptCopy(entry, src, recorded);
     if (kept !== null) {
-      plannedContent.push({
-        target: base.target, group: base.group,
-        kind: 'restore-content',
-        object: { name: entry.name, kind: 'TABLE' },
-        created: entry.created,
-        lastAltered: entry.lastAltered,
-        columns: entry.columns ?? null,
-        checkpointId: src.id,
-        from: kept,
-        missing: true,
-        reason: `in ${checkpointLabel} and missing now; re-created from the copy kept by checkpoint ${kept.checkpointId}`,
-      });
-      pendingModel.push(() => model.restore(entry));
+      contentStep(entry, src, kept, true, `in ${checkpointLabel} and missing now; re-created from the copy kept by checkpoint ${kept.checkpointId}`);
       return;
     }
     const why = model.droppedVersionsOf(entry.name).length > 0
@@ -327,19 +333,7 @@ function planAction(
     const via = from.kind === 'time-travel'
       ? `Time Travel AT ${from.at}`
       : `the copy kept by checkpoint ${from.checkpointId}`;
-    plannedContent.push({
-      target: base.target, group: base.group,
-      kind: 'restore-content',
-      object: { name: entry.name, kind: 'TABLE' },
-      created: entry.created,
-      lastAltered: entry.lastAltered,
-      columns: entry.columns ?? null,
-      checkpointId: src.id,
-      from,
-      missing: false,
-      reason: `${change} after ${checkpointLabel}; its rows and columns are reverted from ${via}`,
-    });
-    pendingModel.push(() => model.restore(entry));
+    contentStep(entry, src, from, false, `${change} after ${checkpointLabel}; its rows and columns are reverted from ${via}`);
   };
 
   const spec = action.spec;
