@@ -30,8 +30,11 @@ export interface TargetOutcome {
   failed: boolean;
 }
 
-/** Called after each step, for progress lines. */
-export type ProgressListener = (event: { target: string; index: number; total: number; step: Step; outcome: StepOutcome['outcome'] }) => void;
+/**
+ * Called when a step starts (`outcome: 'started'`, `index` = steps finished before it) and after
+ * each step (`index` = steps finished, minus one), for progress lines.
+ */
+export type ProgressListener = (event: { target: string; index: number; total: number; step: Step; outcome: StepOutcome['outcome'] | 'started' }) => void;
 
 /** What apply needs per target: where it lives and which warehouse serves it. */
 export interface ApplyTarget {
@@ -100,7 +103,7 @@ class TargetRun {
 
   async apply(): Promise<TargetOutcome> {
     const summary = summarise({ formatVersion: 1, generatedAt: '', configFile: '', configHash: '', targets: [this.plan] });
-    await this.journal([this.event('run-started', null, JSON.stringify({ command: this.run.command, steps: this.plan.steps.length, ...summary }))]);
+    await this.journal([this.event('run-started', null, JSON.stringify({ command: this.run.command, steps: this.plan.steps.length, commit: this.run.origin.commit, ...summary }))]);
     const limit = Math.max(1, Math.min(this.options.concurrency, this.target.warehouse.capabilities.maxConcurrency));
     for (const wave of formWaves(this.plan.steps)) {
       if (this.signal.aborted) {
@@ -149,6 +152,7 @@ class TargetRun {
     const step = this.plan.steps[index] as Step;
     const records = this.recordsOf(step.group);
     this.logger.info('step started', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
+    this.options.onProgress?.({ target: this.plan.target, index: this.done, total: this.plan.steps.length, step, outcome: 'started' });
     try {
       if (step.kind === 'record-action') {
         await this.target.warehouse.recordAction(this.target.ref, actionRecord(step, 'APPLIED', records, null), this.run);

@@ -10,9 +10,10 @@ import { checkpointsCommand } from './commands/checkpoints.js';
 import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseListen } from './commands/daemon.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
-import { reconcileCommand } from './commands/reconcile.js';
+import { PLAN_FORMATS, reconcileCommand, type PlanFormat } from './commands/reconcile.js';
 import { SCHEMAS, schemaCommand } from './commands/schema.js';
 import { sqlCommand } from './commands/sql.js';
+import { statusCommand } from './commands/status.js';
 import { unlockCommand } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliContext } from './context.js';
@@ -77,11 +78,12 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(targetOption())
     .option('--plan', 'show the plan only (dry run)')
     .option('-y, --yes', 'apply destructive steps without asking')
-    .option('--json', 'print the plan (and outcome) as JSON (schemas/plan.schema.json)')
+    .option('--json', 'print the plan (and outcome) as JSON (schemas/plan.schema.json); same as --format json')
+    .addOption(new Option('--format <format>', 'how to print the plan: human, json, or markdown (for a pull request comment)').choices(PLAN_FORMATS))
     .option('--detailed-exitcode', 'with --plan: exit 2 when there are changes')
     .option('--out <file>', 'with --plan: save the plan (with fingerprints of the state it saw) to FILE')
     .option('--from-plan <file>', 'apply a saved plan exactly; refused (exit 3) if anything changed since')
-    .action((o: FileOpts & { target?: string; plan?: boolean; yes?: boolean; json?: boolean; detailedExitcode?: boolean; out?: string; fromPlan?: string }) =>
+    .action((o: FileOpts & { target?: string; plan?: boolean; yes?: boolean; json?: boolean; format?: PlanFormat; detailedExitcode?: boolean; out?: string; fromPlan?: string }) =>
       run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))(),
     );
 
@@ -111,12 +113,21 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('history')
-    .description('list the actions recorded in the audit table and their steps')
+    .description('list the runs (outcome, steps, duration, config commit) and the actions recorded in the audit table')
     .addOption(fileOption())
     .addOption(configAlias())
     .addOption(targetOption())
     .option('--json', 'print as JSON')
     .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => historyCommand(ctx, { ...o, file: fileOf(o) }))());
+
+  program
+    .command('status')
+    .description("per target: the last reconcile, pending actions and the next scheduled checkpoint (from the daemon's /status when one runs)")
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .addOption(targetOption())
+    .option('--json', 'print as JSON (schemas/status.schema.json)')
+    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => statusCommand(ctx, { ...o, file: fileOf(o) }))());
 
   program
     .command('sql')

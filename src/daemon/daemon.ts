@@ -4,6 +4,7 @@
  * reports through the logger, status and metrics. It never prints and never exits the process.
  */
 import { access } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { describeError } from '../apply/apply.js';
 import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile, type LoadResult } from '../config/load.js';
@@ -13,6 +14,7 @@ import { CkptError, type Diagnostic } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
 import { hasChanges, summarise, type Plan } from '../model/plan.js';
+import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
 import { checkpointClocks, DaemonMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
@@ -124,6 +126,15 @@ export class Daemon {
     this.sources.push(onHangup(() => this.reload('sighup')));
     if (options.resyncMs > 0) this.sources.push(every(options.resyncMs, () => this.enqueueAll('resync')));
     this.useSchedules(this.desired);
+    // `ckpt status` finds this daemon (and its /status) through .ckpt/daemon.json next to the config.
+    await writeDaemonInfo({
+      pid: process.pid,
+      host: hostname(),
+      url: this.server?.url ?? null,
+      file: options.file,
+      mode: options.planOnly ? 'plan' : 'apply',
+      startedAt: new Date().toISOString(),
+    });
     logger.info('daemon started', {
       file: options.file,
       mode: options.planOnly ? 'plan' : 'apply',
@@ -141,6 +152,7 @@ export class Daemon {
     await this.reloads;
     await this.queue.stop();
     await this.server?.close();
+    await removeDaemonInfo(this.options.file).catch(() => {});
     this.logger.info('daemon stopped', { reason });
   }
 

@@ -1,6 +1,6 @@
 /**
  * Runs as `ckpt history` shows them, read from the journal: when each started, what command,
- * how many steps succeeded, and its outcome: completed, failed, or interrupted (started, never
+ * from which config commit, how many steps succeeded, and its outcome: completed, failed, or interrupted (started, never
  * finished: a crash or a kill). Pure.
  */
 import type { JournalEntry } from '../warehouse/lease-sql.js';
@@ -9,6 +9,8 @@ import type { JournalEntry } from '../warehouse/lease-sql.js';
 export interface RunSummary {
   runId: string;
   command: string | null;
+  /** Git commit of the config the run acted on (null outside git, or for runs recorded before it was kept). */
+  commit: string | null;
   startedAt: string;
   endedAt: string | null;
   outcome: 'completed' | 'failed' | 'interrupted';
@@ -26,7 +28,7 @@ export function summariseRuns(entries: Array<JournalEntry & { at: string }>): Ru
     .map(([runId, events]) => {
       const start = events.find((e) => e.event === 'run-started');
       const end = events.find((e) => e.event === 'run-finished' || e.event === 'run-failed');
-      let detail: { command?: string; steps?: number } = {};
+      let detail: { command?: string; steps?: number; commit?: string | null } = {};
       try {
         detail = JSON.parse(start?.detail ?? '{}') as typeof detail;
       } catch {
@@ -36,6 +38,7 @@ export function summariseRuns(entries: Array<JournalEntry & { at: string }>): Ru
       return {
         runId,
         command: detail.command ?? null,
+        commit: typeof detail.commit === 'string' ? detail.commit : null,
         startedAt,
         endedAt: end?.at ?? null,
         outcome: end === undefined ? 'interrupted' : end.event === 'run-finished' ? 'completed' : 'failed',

@@ -15,7 +15,7 @@ async function validator(name: string) {
 }
 
 describe('JSON outputs match their schemas', () => {
-  it('reconcile, checkpoints and history', async () => {
+  it('reconcile, checkpoints, history and status', async () => {
     const config = (actions: string) => `version: 1\ntargets:\n  - name: demo\n    schema: DEMO\n    checkpoints: [{ id: baseline }]\n    actions:${actions}\n`;
     const dir = await workspace(config(' []'));
     expect((await ckpt(dir, ['sql', 'CREATE TABLE t (a INTEGER)'])).code).toBe(0);
@@ -24,9 +24,11 @@ describe('JSON outputs match their schemas', () => {
     await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: tidy\n        cleanup: { since: baseline }'));
     const outputs: Array<[string, string[]]> = [
       ['plan', ['reconcile', '--plan', '--json']],
+      ['plan', ['reconcile', '--plan', '--format', 'json']],
       ['plan', ['reconcile', '--yes', '--json']],
       ['checkpoints-list', ['checkpoints', '--json']],
       ['history', ['history', '--json']],
+      ['status', ['status', '--json']],
     ];
     for (const [schema, args] of outputs) {
       const result = await ckpt(dir, args);
@@ -46,6 +48,8 @@ describe('JSON outputs match their schemas', () => {
     expect(JSON.parse(config.stdout)).toMatchObject({ title: 'ckpt checkpoints.yaml' });
     const history = await ckpt(dir, ['schema', '--of', 'history']);
     expect(JSON.parse(history.stdout)).toMatchObject({ title: 'ckpt history --json' });
+    const status = await ckpt(dir, ['schema', '--of', 'status']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ title: 'ckpt status --json' });
     expect((await ckpt(dir, ['schema', '--of', 'nope'])).code).toBe(1);
   });
 

@@ -1,5 +1,6 @@
 /**
- * `ckpt history`: the runs of each target (from the journal: completed, failed, interrupted),
+ * `ckpt history`: the runs of each target (from the journal: completed, failed, interrupted;
+ * their steps, duration and the config commit they came from),
  * then the actions recorded in its audit table, with their outcome, the config commit they
  * came from and what each step did.
  */
@@ -34,7 +35,7 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
       if (t.runs.length > 0) {
         ctx.out.data(
           renderTable(
-            ['RUN', 'STARTED', 'COMMAND', 'OUTCOME', 'STEPS', 'DURATION'],
+            ['RUN', 'STARTED', 'COMMAND', 'OUTCOME', 'STEPS', 'DURATION', 'COMMIT'],
             t.runs.map((r) => [
               r.runId.slice(0, 8),
               displayTime(r.startedAt),
@@ -42,6 +43,7 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
               r.outcome,
               `${r.stepsSucceeded}${r.stepsPlanned === null ? '' : `/${r.stepsPlanned}`}${r.stepsFailed > 0 ? ` (${r.stepsFailed} failed)` : ''}`,
               r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`,
+              r.commit?.slice(0, 12) ?? '-',
             ]),
           ),
         );

@@ -15,6 +15,7 @@ import { toJsonText } from '../json.js';
 import { progressReporter } from '../progress.js';
 import { readSavedPlan, writeSavedPlan } from '../saved-plan.js';
 import { ask, canPrompt } from '../prompt.js';
+import { renderPlanMarkdown } from '../render-markdown.js';
 import { renderPlan, stepTitle } from '../render-plan.js';
 
 /** Options of `ckpt reconcile`. */
@@ -23,7 +24,10 @@ export interface ReconcileOptions {
   target?: string;
   plan?: boolean;
   yes?: boolean;
+  /** Same as `format: 'json'`. */
   json?: boolean;
+  /** How the plan is printed: for people (default), as JSON (schemas/plan.schema.json), or as Markdown for a pull request. */
+  format?: PlanFormat;
   detailedExitcode?: boolean;
   /** With --plan: write the plan and the state fingerprints here. */
   out?: string;
@@ -31,8 +35,28 @@ export interface ReconcileOptions {
   fromPlan?: string;
 }
 
+/** The ways a plan can be printed. */
+export const PLAN_FORMATS = ['human', 'json', 'markdown'] as const;
+
+/** One of PLAN_FORMATS. */
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+/** The format asked for: `--json` is `--format json`; asking for two different ones is an error. */
+function formatOf(options: ReconcileOptions): PlanFormat {
+  if (options.json === true && options.format !== undefined && options.format !== 'json') {
+    throw new CkptError('CONFIG_INVALID', `--json and --format ${options.format} ask for two formats`, { hint: '--json is short for --format json; give one of them' });
+  }
+  return options.json === true ? 'json' : (options.format ?? 'human');
+}
+
+/** The plan as text in a format that is not JSON. */
+function shown(ctx: CliContext, plan: Plan, format: PlanFormat): string {
+  return format === 'markdown' ? renderPlanMarkdown(plan) : renderPlan(plan, ctx.out);
+}
+
 /** Runs the command and returns its exit code. */
 export async function reconcileCommand(ctx: CliContext, options: ReconcileOptions): Promise<number> {
+  options = { ...options, json: formatOf(options) === 'json', format: formatOf(options) };
   if (options.fromPlan !== undefined) return applySavedPlan(ctx, options.fromPlan, options);
   if (options.out !== undefined && options.plan !== true) {
     throw new CkptError('CONFIG_INVALID', '--out writes a saved plan and needs --plan', { hint: 'run `ckpt reconcile --plan --out plan.json`' });
@@ -51,11 +75,11 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
     }
     if (options.plan === true || !pending) {
       if (options.json === true) ctx.out.data(toJsonText(plan));
-      else ctx.out.data(renderPlan(plan, ctx.out));
+      else ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
       if (hasBlockers(plan)) return ExitCode.error;
       return pending && options.detailedExitcode === true ? ExitCode.changesPending : ExitCode.ok;
     }
-    if (options.json !== true) ctx.out.data(renderPlan(plan, ctx.out));
+    if (options.json !== true) ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
     await confirm(plan, options);
     const outcomes = await session.apply(plan, progressReporter(ctx.out));
     if (options.json === true) ctx.out.data(toJsonText({ ...plan, outcomes: outcomeSummary(outcomes) }));
@@ -87,7 +111,7 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
         });
       }
     }
-    if (options.json !== true) ctx.out.data(renderPlan(saved.plan, ctx.out));
+    if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
     const outcomes = await session.apply(saved.plan, progressReporter(ctx.out));
     if (options.json === true) ctx.out.data(toJsonText({ ...saved.plan, outcomes: outcomeSummary(outcomes) }));
     else reportOutcomes(ctx, saved.plan, outcomes);
