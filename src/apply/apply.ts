@@ -16,6 +16,9 @@ import type { JournalEntry } from '../warehouse/lease-sql.js';
 import type { RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
 import { formWaves } from './waves.js';
 
+/** Most steps a warehouse runs as one unit (`executeWave`): bounds the size of one transaction. */
+const BATCH = 500;
+
 /** The outcome of one step. */
 export interface StepOutcome {
   step: Step;
@@ -136,6 +139,25 @@ class TargetRun {
 
   /** Runs the steps of a wave with at most `limit` in flight; a failure stops new starts. */
   private async runWave(wave: number[], limit: number): Promise<void> {
+    const { warehouse, ref } = this.target;
+    if (warehouse.executeWave !== undefined && wave.length > 1) {
+      for (let at = 0; at < wave.length && !this.signal.aborted; at += BATCH) {
+        const batch = wave.slice(at, at + BATCH);
+        const steps = batch.map((i) => this.plan.steps[i] as Step);
+        steps.forEach((step, k) => this.started(batch[k] as number, step));
+        try {
+          await warehouse.executeWave(ref, steps, this.run);
+        } catch (error) {
+          // Nothing of the batch was applied: run it step by step to apply what can be and
+          // attribute the failure to its step.
+          this.logger.warn('batch failed; retrying its steps one by one', { target: this.plan.target, steps: batch.length, error: describeError(error) });
+          for (const index of batch) if (!(await this.runStep(index))) return;
+          continue;
+        }
+        steps.forEach((step, k) => this.succeeded(batch[k] as number, step));
+      }
+      return;
+    }
     let next = 0;
     let stop = false;
     const worker = async () => {
@@ -148,20 +170,28 @@ class TargetRun {
     await Promise.all(Array.from({ length: Math.min(limit, wave.length) }, worker));
   }
 
+  private started(index: number, step: Step): void {
+    this.logger.info('step started', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
+    this.options.onProgress?.({ target: this.plan.target, index: this.done, total: this.plan.steps.length, step, outcome: 'started' });
+  }
+
+  private succeeded(index: number, step: Step): void {
+    this.recordsOf(step.group).push({ kind: step.kind, object: objectOf(step), outcome: 'succeeded', error: null });
+    this.finish(index, { step, outcome: 'succeeded', error: null });
+    this.logger.info('step succeeded', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
+  }
+
   private async runStep(index: number): Promise<boolean> {
     const step = this.plan.steps[index] as Step;
     const records = this.recordsOf(step.group);
-    this.logger.info('step started', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
-    this.options.onProgress?.({ target: this.plan.target, index: this.done, total: this.plan.steps.length, step, outcome: 'started' });
+    this.started(index, step);
     try {
       if (step.kind === 'record-action') {
         await this.target.warehouse.recordAction(this.target.ref, actionRecord(step, 'APPLIED', records, null), this.run);
       } else {
         await this.target.warehouse.execute(this.target.ref, step, this.run);
       }
-      records.push({ kind: step.kind, object: objectOf(step), outcome: 'succeeded', error: null });
-      this.finish(index, { step, outcome: 'succeeded', error: null });
-      this.logger.info('step succeeded', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
+      this.succeeded(index, step);
       return true;
     } catch (error) {
       const message = describeError(error);

@@ -77,6 +77,12 @@ export interface Warehouse {
   observe(target: TargetRef): Promise<Observed>;
   /** The SQL a step would run, for display; the exact statements may add guards. */
   describe(target: TargetRef, step: Step): string[];
+  /**
+   * Runs a wave of independent steps of one kind (drops, or table restores) as one unit, when the
+   * warehouse does that better than one step at a time (DuckDB: one transaction, one registry
+   * write). All or nothing: on failure nothing of the wave is applied. Absent: step by step.
+   */
+  executeWave?(target: TargetRef, steps: Step[], run: RunContext): Promise<void>;
   /** Runs one step (not `record-action`). Steps already done count as progress, not errors. */
   execute(target: TargetRef, step: Step, run: RunContext): Promise<void>;
   /** Writes an action's audit row (APPLIED only when every step succeeded). */
