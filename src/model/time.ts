@@ -5,8 +5,8 @@
 
 /** Whether two ISO timestamps denote the same millisecond. */
 export function sameInstant(a: string, b: string): boolean {
-  // Equal texts parse once (the planner compares about 200,000 pairs on a 100,000-object schema).
-  return a === b ? !Number.isNaN(Date.parse(a)) : Date.parse(a) === Date.parse(b);
+  // Equal texts need no parsing (the planner compares about 200,000 pairs on 100,000 objects).
+  return a === b || Date.parse(a) === Date.parse(b);
 }
 
 /** Whether `a` is strictly later than `b`. */
@@ -14,11 +14,18 @@ export function isAfter(a: string, b: string): boolean {
   return Date.parse(a) > Date.parse(b);
 }
 
-/** `2026-11-27T02:30:00.000Z` → `2026-11-27 02:30:00 UTC`, for messages. */
+const displayed = new Map<string, string>();
+
+/** `2026-11-27T02:30:00.000Z` → `2026-11-27 02:30:00 UTC`, for messages (memoised: plans repeat times). */
 export function displayTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  let text = displayed.get(iso);
+  if (text === undefined) {
+    const d = new Date(iso);
+    text = Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+    if (displayed.size > 10_000) displayed.clear();
+    displayed.set(iso, text);
+  }
+  return text;
 }
 
 /** A generated id such as `CP_2026_11_27_02_30_00` for the given instant and prefix. */

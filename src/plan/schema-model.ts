@@ -13,6 +13,8 @@ export class SchemaModel {
   /** Restorable dropped versions by name key, in observed order (newest first) within a name. */
   private readonly dropped = new Map<string, DroppedObject[]>();
   private readonly now: string;
+  /** `objects()` until the next change (each action asks for it). */
+  private sorted: LiveObject[] | null = null;
 
   constructor(observed: Observed) {
     this.matching = observed.nameMatching;
@@ -23,7 +25,8 @@ export class SchemaModel {
 
   /** The live objects, in name order. */
   objects(): LiveObject[] {
-    return [...this.live.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.sorted ??= [...this.live.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.sorted;
   }
 
   /** The live object of that name, if any. */
@@ -55,6 +58,7 @@ export class SchemaModel {
    * retention is 0 (pitfall 3) or it is a hybrid table, which cannot be undropped (pitfall 5).
    */
   drop(object: LiveObject): void {
+    this.sorted = null;
     this.live.delete(nameKey(object.name, this.matching));
     if (object.kind === 'TABLE' && object.retentionDays !== 0 && !object.hybrid) {
       this.versionsOf(nameKey(object.name, this.matching)).unshift({
@@ -69,6 +73,7 @@ export class SchemaModel {
 
   /** Follows a planned restore: the checkpoint's incarnation is live again. */
   restore(entry: InventoryEntry): void {
+    this.sorted = null;
     this.live.set(nameKey(entry.name, this.matching), entry);
     const found = this.droppedVersion(entry);
     const versions = this.dropped.get(nameKey(entry.name, this.matching));
