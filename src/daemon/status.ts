@@ -97,20 +97,14 @@ export interface Readiness {
   reasons: string[];
 }
 
-interface TargetRecord {
-  connection: string;
+/** What the board keeps per target: the reported fields it owns, plus what it derives them from. */
+type TargetRecord = Pick<
+  TargetStatus,
+  'connection' | 'condition' | 'reason' | 'message' | 'lastTrigger' | 'lastAttemptAt' | 'lastResult' | 'lastDurationSeconds' | 'lastSuccessAt' | 'lastPlan'
+> & {
   schedules: Schedule[];
-  condition: Condition;
-  reason: ConditionReason;
-  message: string;
-  lastTrigger: string | null;
-  lastAttemptAt: string | null;
-  lastResult: ReconcileResult | null;
-  lastDurationSeconds: number | null;
-  lastSuccessAt: string | null;
   reachedWarehouse: boolean | null;
-  lastPlan: PlanReport | null;
-}
+};
 
 const SUCCESS: ReadonlySet<ReconcileResult> = new Set(['applied', 'no-changes', 'planned']);
 
