@@ -71,7 +71,13 @@ export class SnowflakeWarehouse implements Warehouse {
     timeTravel: true,
     zeroCopyClone: true,
   };
-  private currentSchema: string | null = null;
+  /** The schema the session was last set to, and the USE SCHEMA that sets it (shared by concurrent steps). */
+  private currentSchema: { schema: string; set: Promise<unknown> } | null = null;
+  /**
+   * Each audit table's content-restore lineage, as read by `observe` (or on first need). Only
+   * this writer, holding the lease, adds to it: `restoreContent` drops the entry it changes.
+   */
+  private readonly lineages = new Map<string, Lineage>();
 
   private constructor(
     private readonly driver: SnowflakeDriver,
@@ -130,6 +136,7 @@ export class SnowflakeWarehouse implements Warehouse {
     const audit = auditTableExists ? await this.driver.rows(auditQuery(t), { tag }) : [];
     const { checkpoints, actions } = readAuditRows(audit, toIso);
     const lineage = readLineage(audit);
+    this.lineages.set(objectName(t, t.auditTable), lineage);
     const clones = new Set(parseList(state?.[0]?.CLONES));
     for (const c of checkpoints) {
       const clone = cloneSchemaName(t.schema, c.id);
@@ -317,7 +324,9 @@ export class SnowflakeWarehouse implements Warehouse {
     try {
       return await this.driver.table(sql);
     } finally {
-      this.currentSchema = null; // the user's SQL may have changed the session's schema
+      // The user's SQL may have changed the session's schema, or the audit table.
+      this.currentSchema = null;
+      this.lineages.clear();
     }
   }
 
@@ -328,9 +337,14 @@ export class SnowflakeWarehouse implements Warehouse {
   /** UNDROP runs against the session's schema on some accounts: set it and qualify (pitfall 19). */
   private async useSchema(t: SfTarget, tag: string): Promise<void> {
     const schema = schemaName(t);
-    if (this.currentSchema === schema) return;
-    await this.driver.execute(`USE SCHEMA ${schema}`, { tag });
-    this.currentSchema = schema;
+    if (this.currentSchema?.schema !== schema) {
+      const set = this.driver.execute(`USE SCHEMA ${schema}`, { tag });
+      this.currentSchema = { schema, set };
+      set.catch(() => {
+        if (this.currentSchema?.set === set) this.currentSchema = null;
+      });
+    }
+    await this.currentSchema.set;
   }
 
   /**
@@ -372,15 +386,21 @@ export class SnowflakeWarehouse implements Warehouse {
     for (const aside of asides) await this.driver.execute(`DROP TABLE IF EXISTS ${objectName(t, aside)}`, { tag });
   }
 
-  /** The content-restore rows of the audit table (empty when it does not exist). */
+  /** The content-restore lineage of the audit table (empty when it does not exist), read once. */
   private async lineage(t: SfTarget, tag: string): Promise<Lineage> {
+    const key = objectName(t, t.auditTable);
+    const known = this.lineages.get(key);
+    if (known !== undefined) return known;
+    let lineage: Lineage;
     try {
-      return readLineage(await this.driver.rows(`SELECT CHECKPOINT_TYPE, OBJECTS_SNAPSHOT FROM ${objectName(t, t.auditTable)}
+      lineage = readLineage(await this.driver.rows(`SELECT CHECKPOINT_TYPE, OBJECTS_SNAPSHOT FROM ${key}
         WHERE CHECKPOINT_TYPE = ${sfLiteral(CONTENT_RESTORE_TYPE)} ORDER BY CHECKPOINT_TIMESTAMP`, { tag }));
     } catch (error) {
-      if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return readLineage([]);
-      throw error;
+      if (!(error instanceof CkptError) || error.code !== 'OBJECT_MISSING') throw error;
+      lineage = readLineage([]);
     }
+    this.lineages.set(key, lineage);
+    return lineage;
   }
 
   /**
@@ -422,6 +442,7 @@ export class SnowflakeWarehouse implements Warehouse {
       contentRestoreInsert(t, { name, incarnation: step.created, contentAs: step.lastAltered, checkpointId: step.checkpointId, runId: run.runId, origin: JSON.stringify(run.origin) }),
       { tag },
     );
+    this.lineages.delete(objectName(t, t.auditTable));
   }
 
   /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: pitfall 1). */
