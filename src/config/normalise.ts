@@ -17,7 +17,7 @@ import {
   type Target,
 } from '../model/desired.js';
 import { cronProblem, validTimezone } from '../schedule/cron.js';
-import { MAX_IDENTIFIER_LENGTH, parseIdentifier, type ParsedIdentifier } from '../model/refs.js';
+import { compareText, MAX_IDENTIFIER_LENGTH, parseIdentifier, type ParsedIdentifier } from '../model/refs.js';
 import { valueName } from './messages.js';
 import { pointer, pointerSegments, type Finding, type Locator } from './positions.js';
 
@@ -83,7 +83,7 @@ function canonical(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a], [b]) => compareText(a, b))
         .map(([k, v]) => [k, canonical(v)]),
     );
   }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Observed } from '../model/observed.js';
+import { compareText } from '../model/refs.js';
 
 /**
  * A hash of a target's observed state: objects (name, kind, incarnation, content version,
@@ -12,7 +13,7 @@ import type { Observed } from '../model/observed.js';
  * reverts changed content; row counts are left out (they follow the content version).
  */
 export function stateFingerprint(observed: Observed): string {
-  const sorted = <T>(items: T[], key: (t: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const sorted = <T>(items: T[], key: (t: T) => string) => [...items].sort((a, b) => compareText(key(a), key(b)));
   const shape = {
     schemaExists: observed.schemaExists,
     auditTableExists: observed.auditTableExists,

@@ -3,6 +3,7 @@
  * from which config commit, how many steps succeeded, and its outcome: completed, failed, or interrupted (started, never
  * finished: a crash or a kill). Pure.
  */
+import { compareText } from '../model/refs.js';
 import type { JournalEntry } from '../warehouse/lease-sql.js';
 
 /** One run of apply on a target. */
@@ -48,5 +49,5 @@ export function summariseRuns(entries: Array<JournalEntry & { at: string }>): Ru
         durationMs: end === undefined ? null : Date.parse(end.at) - Date.parse(startedAt),
       } satisfies RunSummary;
     })
-    .sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+    .sort((a, b) => compareText(a.startedAt, b.startedAt));
 }

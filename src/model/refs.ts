@@ -60,6 +60,11 @@ export function displayIdent(name: string): string {
   return UNQUOTED.test(name) && name === name.toUpperCase() ? name : quoteIdent(name);
 }
 
+/** Orders texts by code unit, the same on every machine and locale (names, ISO timestamps). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** How a warehouse compares names: Snowflake exactly as stored, DuckDB case-insensitively. */
 export type NameMatching = 'exact' | 'case-insensitive';
 

@@ -3,7 +3,7 @@
  * dropped before it (pitfall 6). Dependencies are read from the captured definitions by name.
  */
 import type { InventoryEntry } from '../model/observed.js';
-import { nameKey, type NameMatching } from '../model/refs.js';
+import { compareText, nameKey, type NameMatching } from '../model/refs.js';
 
 /** Tokens that could name an object in a view definition: bare words and quoted names. */
 function referencedKeys(definition: string, matching: NameMatching): Set<string> {
@@ -25,7 +25,7 @@ export function viewsInCreationOrder<T extends Pick<InventoryEntry, 'name' | 'de
   matching: NameMatching,
 ): T[] {
   const byKey = new Map(views.map((v) => [nameKey(v.name, matching), v]));
-  const sorted = [...views].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...views].sort((a, b) => compareText(a.name, b.name));
   const deps = new Map<T, T[]>();
   for (const view of sorted) {
     const refs = referencedKeys(view.definition ?? '', matching);

@@ -9,7 +9,7 @@ import type { InventoryEntry, Observed, RecordedAction, RecordedCheckpoint } fro
 import type { ContentSource, Finding, FindingCode, Plan, Step, TargetPlan } from '../model/plan.js';
 import { restorability, timeTravelEnd } from '../model/restorable.js';
 import { protectedNames } from '../model/protect.js';
-import { displayIdent, nameKey } from '../model/refs.js';
+import { compareText, displayIdent, nameKey } from '../model/refs.js';
 import { displayTime, isAfter, timestampId } from '../model/time.js';
 import { contentChange, diffInventory, sameIncarnation } from './diff.js';
 import { viewsInCreationOrder } from './order.js';
@@ -138,7 +138,7 @@ function planSchedule(
   const prefix = autoCheckpointPrefix(schedule.id);
   const taken = observed.checkpoints
     .filter((c) => c.type === 'AUTO' && c.id.startsWith(prefix) && c.status !== 'DELETED')
-    .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))
+    .sort((a, b) => compareText(b.timestamp, a.timestamp))
     .map((c) => c.id);
   const due = clock.lastFiring(schedule, observed.now);
   const newest = taken[0] === undefined ? undefined : recorded.get(taken[0]);
@@ -456,7 +456,7 @@ function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded: Map<st
   if (entry.lastAltered === null) return null;
   const candidates = [...recorded.values()]
     .filter((c) => c.id !== src.id && c.clone !== null && c.status !== 'DELETED')
-    .sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    .sort((a, b) => compareText(a.timestamp, b.timestamp));
   for (const c of candidates) {
     const same = c.objects.find(
       (o) => o.kind === 'TABLE' && o.name === entry.name && sameIncarnation(entry, o) && o.lastAltered !== null
@@ -512,7 +512,7 @@ function orderViews(steps: Step[], matching: SchemaModel['matching'], definition
 
 function sortByName(steps: Step[]): Step[] {
   const nameOf = (s: Step) => ('object' in s ? s.object.name : '');
-  return [...steps].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0));
+  return [...steps].sort((a, b) => compareText(nameOf(a), nameOf(b)));
 }
 
 function notRestorable(target: Target, action: Action, entry: InventoryEntry, message: string): Finding {

@@ -3,7 +3,7 @@
  * action is planned against what earlier actions of the same run will have left. Pure.
  */
 import type { DroppedObject, InventoryEntry, LiveObject, Observed } from '../model/observed.js';
-import { nameKey, type NameMatching } from '../model/refs.js';
+import { compareText, nameKey, type NameMatching } from '../model/refs.js';
 import { sameInstant } from '../model/time.js';
 
 /** Live objects and restorable dropped versions, updated step by step. */
@@ -25,7 +25,7 @@ export class SchemaModel {
 
   /** The live objects, in name order. */
   objects(): LiveObject[] {
-    this.sorted ??= [...this.live.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.sorted ??= [...this.live.values()].sort((a, b) => compareText(a.name, b.name));
     return this.sorted;
   }
 

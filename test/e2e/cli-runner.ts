@@ -1,7 +1,7 @@
 /**
  * Spawns the built `ckpt` CLI in a folder, as a user would, and collects exit code and output.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,13 +25,20 @@ export function ckpt(cwd: string, args: string[], options: { env?: Record<string
       env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    collect(child).then(resolve, reject);
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The exit code and output of a spawned process (with piped stdout and stderr), once it closes. */
+export function collect(child: ChildProcess): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
   });
 }
 

@@ -10,18 +10,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { ckpt, workspace } from './cli-runner.js';
+import { demoConfig, LOCAL } from './connections.js';
 
-const config = (actions: string) => `version: 1
-connection: local
-targets:
-  - name: demo
-    schema: DEMO
-    protect: ["REF_*"]
-    checkpoints:
-      - id: baseline
-        description: before the demo
-    actions:${actions}
-`;
+const config = (actions: string) => demoConfig(LOCAL, actions);
 
 const CLEANUP = `
       - id: after-demo

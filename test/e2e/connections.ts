@@ -29,6 +29,9 @@ export interface E2eConnection {
   close(): Promise<void>;
 }
 
+/** The embedded warehouse's lines of the demo config. */
+export const LOCAL: Pick<E2eConnection, 'header' | 'location'> = { header: 'version: 1\nconnection: local\n', location: '    schema: DEMO\n' };
+
 let databases = 0;
 
 /** A connection of the given kind (a fresh database on a fresh server for Snowflake). */
@@ -36,8 +39,7 @@ export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eCon
   if (kind === 'local') {
     return {
       name: 'local',
-      header: 'version: 1\nconnection: local\n',
-      location: '    schema: DEMO\n',
+      ...LOCAL,
       env: {},
       schema: 'DEMO',
       ref: { name: 'demo', database: null, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' },

@@ -10,7 +10,8 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CLI, ckpt, workspace } from './cli-runner.js';
+import { CLI, ckpt, collect, workspace } from './cli-runner.js';
+import { demoConfig, LOCAL } from './connections.js';
 
 interface WorkflowStep {
   name?: string;
@@ -37,8 +38,8 @@ async function runStep(dir: string, script: string): Promise<{ code: number; std
   const npx = join(bin, 'npx');
   await writeFile(npx, `#!/bin/sh\nif [ "$1" = ckpt ]; then shift; exec "${process.execPath}" "${CLI}" "$@"; fi\necho "unexpected: npx $*" >&2\nexit 127\n`);
   await chmod(npx, 0o755);
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+  return collect(
+    spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
       cwd: dir,
       env: {
         ...process.env,
@@ -49,14 +50,8 @@ async function runStep(dir: string, script: string): Promise<{ code: number; std
         CKPT_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+    }),
+  );
 }
 
 /** Runs a job's `run:` steps in order, as the runner would, stopping at the first failure. */
@@ -71,18 +66,7 @@ async function runJob(dir: string, steps: WorkflowStep[]): Promise<Array<{ step:
   return results;
 }
 
-const config = (actions: string) => `# yaml-language-server: $schema=./schemas/checkpoints.schema.json
-version: 1
-connection: local
-targets:
-  - name: demo
-    schema: DEMO
-    protect: ["REF_*"]
-    checkpoints:
-      - id: baseline
-        description: before the demo
-    actions:${actions}
-`;
+const config = (actions: string) => `# yaml-language-server: $schema=./schemas/checkpoints.schema.json\n${demoConfig(LOCAL, actions)}`;
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'ckpt', GIT_AUTHOR_EMAIL: 'ckpt@example.com', GIT_COMMITTER_NAME: 'ckpt', GIT_COMMITTER_EMAIL: 'ckpt@example.com' } }).trim();
