@@ -4,7 +4,6 @@
  * the daemon gracefully (exit 0, or 1 past 10 s), a second exits at once.
  */
 import { InvalidArgumentError } from 'commander';
-import { Daemon } from '../../daemon/daemon.js';
 import type { ListenAddress } from '../../daemon/health.js';
 import { configPath } from '../config-file.js';
 import type { CliContext } from '../context.js';
@@ -40,6 +39,8 @@ export function parseListen(text: string): ListenAddress | null {
 /** Runs the daemon until a signal stops it; returns the exit code. */
 export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptions): Promise<number> {
   const logger = createLogger('info', 'stdout');
+  // Loaded here, not at start-up: every other command would pay for chokidar, node-cron and prom-client.
+  const { Daemon } = await import('../../daemon/daemon.js');
   const starting = Daemon.start({
     file: configPath(options.file),
     planOnly: options.plan === true,
