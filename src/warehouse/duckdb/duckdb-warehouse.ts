@@ -9,22 +9,8 @@ import type { Step } from '../../model/plan.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { readAuditRows } from '../audit-rows.js';
-import {
-  journalInsert,
-  journalRead,
-  leaseBreak,
-  leaseRead,
-  leaseRelease,
-  leaseRenew,
-  leaseSetup,
-  leaseTake,
-  readJournalRows,
-  readLeaseRows,
-  type JournalEntry,
-  type LeaseDialect,
-  type LeaseRow,
-} from '../lease-sql.js';
-import { internalTables } from '../../model/desired.js';
+import type { JournalEntry, LeaseDialect, LeaseRow } from '../lease-sql.js';
+import { LeaseStore } from '../lease-store.js';
 import { qualifiedName } from '../sql.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
 import { auditDdl, auditName, auditSelect, checkpointInsert, expireCheckpoint, markRestoredTo } from './duckdb-audit.js';
@@ -303,47 +289,38 @@ export class DuckWarehouse implements Warehouse {
   }
 
   async takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
-    const d = leaseDialect(target);
-    const { lease, journal } = internalTables(target.auditTable);
-    await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
-    await this.db.run([...leaseSetup(d, lease, journal), leaseTake(d, lease, holder, info, ttlMs)].join(';\n'));
-    return readLeaseRows(await this.db.query(leaseRead(d, lease)));
+    return this.leases(target).take(holder, info, ttlMs);
   }
 
   async renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean> {
-    const d = leaseDialect(target);
-    const { lease } = internalTables(target.auditTable);
-    await this.db.run(leaseRenew(d, lease, holder, ttlMs));
-    return readLeaseRows(await this.db.query(leaseRead(d, lease))).every((r) => r.holder === holder);
+    return this.leases(target).renew(holder, ttlMs);
   }
 
   async releaseLease(target: TargetRef, holder: string): Promise<void> {
-    await this.db.run(leaseRelease(leaseDialect(target), internalTables(target.auditTable).lease, holder));
+    await this.leases(target).release(holder);
   }
 
   async breakLease(target: TargetRef): Promise<LeaseRow[]> {
-    const d = leaseDialect(target);
-    const { lease } = internalTables(target.auditTable);
-    if (!(await this.hasTable(target, lease))) return [];
-    const before = readLeaseRows(await this.db.query(leaseRead(d, lease)));
-    await this.db.run(leaseBreak(d, lease));
-    return before;
+    return this.leases(target).break();
   }
 
   async journal(target: TargetRef, entries: JournalEntry[]): Promise<void> {
-    if (entries.length > 0) await this.db.run(journalInsert(leaseDialect(target), internalTables(target.auditTable).journal, entries));
+    await this.leases(target).journal(entries);
   }
 
   async readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>> {
-    const { journal } = internalTables(target.auditTable);
-    if (!(await this.hasTable(target, journal))) return [];
-    return readJournalRows(await this.db.query(journalRead(leaseDialect(target), journal)));
+    return this.leases(target).readJournal();
   }
 
-  private async hasTable(target: TargetRef, name: string): Promise<boolean> {
-    const [row] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = current_database()
-      AND ${inSchema(target.schema)} AND lower(table_name) = lower(${duckLiteral(name)})`);
-    return Number(row?.n) > 0;
+  /** The target's lease and journal, in DuckDB's dialect (several statements in one call). */
+  private leases(target: TargetRef): LeaseStore {
+    return new LeaseStore({
+      dialect: leaseDialect(target),
+      auditTable: target.auditTable,
+      prelude: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`],
+      run: (statements) => this.db.query(statements.join(';\n')),
+      isMissingTable: (error) => /Catalog Error: Table with name .* does not exist/.test(String((error as Error).message)),
+    });
   }
 
   async query(target: TargetRef, sql: string): Promise<QueryResult> {

@@ -12,23 +12,10 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { version } from '../../version.js';
 import { readAuditRows } from '../audit-rows.js';
-import { cloneSchemaName, internalTables } from '../../model/desired.js';
+import { cloneSchemaName } from '../../model/desired.js';
 import type { InventoryEntry } from '../../model/observed.js';
-import {
-  journalInsert,
-  journalRead,
-  leaseBreak,
-  leaseRead,
-  leaseRelease,
-  leaseRenew,
-  leaseSetup,
-  leaseTake,
-  readJournalRows,
-  readLeaseRows,
-  type JournalEntry,
-  type LeaseDialect,
-  type LeaseRow,
-} from '../lease-sql.js';
+import type { JournalEntry, LeaseDialect, LeaseRow } from '../lease-sql.js';
+import { LeaseStore } from '../lease-store.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
 import { resolveConnection, type ConnectionEnvironment } from './snowflake-connection.js';
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SfRow } from './snowflake-driver.js';
@@ -265,58 +252,45 @@ export class SnowflakeWarehouse implements Warehouse {
     }
   }
 
-  /** Setup, conditional take and read-back in one request (pitfall 18: check by reading). */
   async takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
-    const d = leaseDialect(this.resolve(target));
-    const { lease, journal } = internalTables(target.auditTable);
-    const statements = [...leaseSetup(d, lease, journal), leaseTake(d, lease, holder, info, ttlMs), leaseRead(d, lease)];
-    const results = await this.driver.execute(statements.join(';\n'), { statements: statements.length, tag: queryTag({ command: 'lease', target: target.name }) });
-    return readLeaseRows(results[results.length - 1] ?? []);
+    return this.leases(target).take(holder, info, ttlMs);
   }
 
   async renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean> {
-    const d = leaseDialect(this.resolve(target));
-    const { lease } = internalTables(target.auditTable);
-    const [, rows] = await this.driver.execute(`${leaseRenew(d, lease, holder, ttlMs)};\n${leaseRead(d, lease)}`, {
-      statements: 2,
-      tag: queryTag({ command: 'lease', target: target.name }),
-    });
-    return readLeaseRows(rows ?? []).every((r) => r.holder === holder);
+    return this.leases(target).renew(holder, ttlMs);
   }
 
   async releaseLease(target: TargetRef, holder: string): Promise<void> {
-    const d = leaseDialect(this.resolve(target));
-    await this.driver.execute(leaseRelease(d, internalTables(target.auditTable).lease, holder), { tag: queryTag({ command: 'lease', target: target.name }) });
+    await this.leases(target).release(holder);
   }
 
   async breakLease(target: TargetRef): Promise<LeaseRow[]> {
-    const d = leaseDialect(this.resolve(target));
-    const { lease } = internalTables(target.auditTable);
-    const tag = queryTag({ command: 'unlock', target: target.name });
-    try {
-      const before = readLeaseRows(await this.driver.rows(leaseRead(d, lease), { tag }));
-      await this.driver.execute(leaseBreak(d, lease), { tag });
-      return before;
-    } catch (error) {
-      if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return [];
-      throw error;
-    }
+    return this.leases(target).break();
   }
 
   async journal(target: TargetRef, entries: JournalEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const d = leaseDialect(this.resolve(target));
-    await this.driver.execute(journalInsert(d, internalTables(target.auditTable).journal, entries), { tag: queryTag({ command: 'journal', target: target.name }) });
+    await this.leases(target).journal(entries);
   }
 
   async readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>> {
-    const d = leaseDialect(this.resolve(target));
-    try {
-      return readJournalRows(await this.driver.rows(journalRead(d, internalTables(target.auditTable).journal), { tag: queryTag({ command: 'history', target: target.name }) }));
-    } catch (error) {
-      if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return [];
-      throw error;
-    }
+    return this.leases(target).readJournal();
+  }
+
+  /** The target's lease and journal in Snowflake's dialect; several statements go in one request. */
+  private leases(target: TargetRef): LeaseStore {
+    return new LeaseStore({
+      dialect: leaseDialect(this.resolve(target)),
+      auditTable: target.auditTable,
+      prelude: [],
+      run: async (statements, purpose) => {
+        const results = await this.driver.execute(statements.join(';\n'), {
+          ...(statements.length > 1 ? { statements: statements.length } : {}),
+          tag: queryTag({ command: purpose, target: target.name }),
+        });
+        return results[results.length - 1] ?? [];
+      },
+      isMissingTable: (error) => error instanceof CkptError && error.code === 'OBJECT_MISSING',
+    });
   }
 
   async query(target: TargetRef, sql: string): Promise<QueryResult> {
