@@ -11,6 +11,7 @@ import type { Logger } from '../model/logger.js';
 import type { CheckpointType, StepRecord } from '../model/observed.js';
 import type { Plan, Step, TargetPlan } from '../model/plan.js';
 import { summarise } from '../model/plan.js';
+import { stepSubject } from '../model/step-kinds.js';
 import type { ActionSpec } from '../model/desired.js';
 import type { JournalEntry } from '../warehouse/lease-sql.js';
 import type { RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
@@ -105,7 +106,7 @@ class TargetRun {
   }
 
   async apply(): Promise<TargetOutcome> {
-    const summary = summarise({ formatVersion: 1, generatedAt: '', configFile: '', configHash: '', targets: [this.plan] });
+    const summary = summarise({ targets: [this.plan] });
     await this.journal([this.event('run-started', null, JSON.stringify({ command: this.run.command, steps: this.plan.steps.length, commit: this.run.origin.commit, ...summary }))]);
     const limit = Math.max(1, Math.min(this.options.concurrency, this.target.warehouse.capabilities.maxConcurrency));
     for (const wave of formWaves(this.plan.steps)) {
@@ -171,14 +172,14 @@ class TargetRun {
   }
 
   private started(index: number, step: Step): void {
-    this.logger.info('step started', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
+    this.logger.info('step started', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), group: step.group });
     this.options.onProgress?.({ target: this.plan.target, index: this.done, total: this.plan.steps.length, step, outcome: 'started' });
   }
 
   private succeeded(index: number, step: Step): void {
-    this.recordsOf(step.group).push({ kind: step.kind, object: objectOf(step), outcome: 'succeeded', error: null });
+    this.recordsOf(step.group).push({ kind: step.kind, object: stepSubject(step), outcome: 'succeeded', error: null });
     this.finish(index, { step, outcome: 'succeeded', error: null });
-    this.logger.info('step succeeded', { target: this.plan.target, index, step: step.kind, object: objectOf(step), group: step.group });
+    this.logger.info('step succeeded', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), group: step.group });
   }
 
   private async runStep(index: number): Promise<boolean> {
@@ -195,9 +196,9 @@ class TargetRun {
       return true;
     } catch (error) {
       const message = describeError(error);
-      records.push({ kind: step.kind, object: objectOf(step), outcome: 'failed', error: message });
+      records.push({ kind: step.kind, object: stepSubject(step), outcome: 'failed', error: message });
       this.finish(index, { step, outcome: 'failed', error: message });
-      this.logger.error('step failed', { target: this.plan.target, index, step: step.kind, object: objectOf(step), error: message });
+      this.logger.error('step failed', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), error: message });
       return false;
     }
   }
@@ -239,7 +240,7 @@ class TargetRun {
       event,
       stepIndex: index,
       kind: step?.kind ?? null,
-      object: step === undefined ? null : objectOf(step),
+      object: step === undefined ? null : stepSubject(step),
       group: step?.group ?? null,
       detail,
     };
@@ -258,12 +259,6 @@ class TargetRun {
 
 function actionRecord(step: Extract<Step, { kind: 'record-action' }>, status: 'APPLIED' | 'FAILED', records: StepRecord[], error: string | null) {
   return { actionId: step.actionId, type: auditTypeOf(step.spec), spec: step.spec, specHash: step.specHash, checkpointId: step.checkpointId, status, steps: records, error };
-}
-
-function objectOf(step: Step): string | null {
-  if ('object' in step) return step.object.name;
-  if (step.kind === 'take-checkpoint' || step.kind === 'expire-checkpoint') return step.checkpointId;
-  return null;
 }
 
 /** A one-line description of an error for audit rows and messages. */

@@ -5,11 +5,11 @@
  * matters (views dropped before tables, tables restored before views: pitfall 6).
  */
 import type { Step } from '../model/plan.js';
+import { kindOf } from '../model/step-kinds.js';
 
 function waveKey(step: Step): string | null {
-  if (step.kind === 'drop-object') return `${step.group}\u0000drop\u0000${step.object.kind}`;
-  if (step.kind === 'restore-table') return `${step.group}\u0000restore-table`;
-  return null;
+  const wave = kindOf(step)?.wave(step) ?? null;
+  return wave === null ? null : `${step.group}\u0000${wave}`;
 }
 
 /** Step indexes grouped into waves, in plan order. */

@@ -5,6 +5,7 @@
  */
 import type { ProgressListener } from '../apply/apply.js';
 import type { Output } from './io.js';
+import { stepSubject } from '../model/step-kinds.js';
 
 /** Applies with fewer steps than this show no progress line. */
 export const PROGRESS_MIN_STEPS = 4;
@@ -12,10 +13,9 @@ export const PROGRESS_MIN_STEPS = 4;
 /** What a step acts on, in a few words. */
 function subject(step: Parameters<ProgressListener>[0]['step']): string {
   if (step.kind === 'record-action') return `action ${step.actionId}`;
-  if ('object' in step) return `${step.object.kind.toLowerCase()} ${step.object.name}`;
-  if ('checkpointId' in step) return `checkpoint ${step.checkpointId}`;
-  if ('auditTable' in step) return `audit table ${step.auditTable}`;
-  return '';
+  const what = stepSubject(step);
+  if (what === null) return '';
+  return 'object' in step ? `${step.object.kind.toLowerCase()} ${what}` : `checkpoint ${what}`;
 }
 
 /** A progress listener writing to the output's status line. */

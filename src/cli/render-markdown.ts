@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { Finding, Plan, TargetPlan } from '../model/plan.js';
-import { isDestructive } from '../model/plan.js';
+import { isDestructive } from '../model/step-kinds.js';
 import { stepSymbol, stepTitle, summaryLine } from './render-plan.js';
 
 /** Plain text safe in Markdown (and in a table cell): one line, no emphasis, links, HTML or pipes. */

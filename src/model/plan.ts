@@ -5,6 +5,7 @@
 import type { SourcePosition } from './errors.js';
 import type { ObjectKind } from './observed.js';
 import type { ActionSpec, CheckpointKeep } from './desired.js';
+import { kindOf, type SummaryBucket } from './step-kinds.js';
 
 /** The object a step acts on, named exactly as stored. */
 export interface StepObject {
@@ -112,11 +113,6 @@ export interface Plan {
   targets: TargetPlan[];
 }
 
-/** Whether a step removes something from the schema (needs consent). */
-export function isDestructive(step: Step): boolean {
-  return step.kind === 'drop-object' || (step.kind === 'restore-content' && !step.missing);
-}
-
 /** Whether a plan changes anything. */
 export function hasChanges(plan: Plan): boolean {
   return plan.targets.some((t) => t.steps.length > 0);
@@ -127,27 +123,23 @@ export function hasBlockers(plan: Plan): boolean {
   return plan.targets.some((t) => t.findings.some((f) => f.severity === 'blocker'));
 }
 
-/** Counts per kind of change, for the summary line. */
-export interface PlanSummary {
-  checkpoints: number;
-  expiries: number;
-  drops: number;
-  restores: number;
-  actions: number;
+/** Counts per summary bucket of a plan's steps (see STEP_KINDS), and its findings. */
+export type PlanSummary = Record<SummaryBucket, number> & {
+  /** Steps of a kind this ckpt does not know (a saved plan from a newer one). */
+  other: number;
   blockers: number;
   warnings: number;
-}
+};
 
-/** Summarises a plan for the one-line summary. */
-export function summarise(plan: Plan): PlanSummary {
-  const summary: PlanSummary = { checkpoints: 0, expiries: 0, drops: 0, restores: 0, actions: 0, blockers: 0, warnings: 0 };
+/** Summarises a plan for the one-line summary, the daemon's status and the journal. */
+export function summarise(plan: Pick<Plan, 'targets'>): PlanSummary {
+  const summary: PlanSummary = {
+    restores: 0, reverts: 0, drops: 0, checkpoints: 0, expiries: 0, audits: 0, actions: 0, other: 0, blockers: 0, warnings: 0,
+  };
   for (const target of plan.targets) {
     for (const step of target.steps) {
-      if (step.kind === 'take-checkpoint') summary.checkpoints += 1;
-      else if (step.kind === 'expire-checkpoint') summary.expiries += 1;
-      else if (step.kind === 'drop-object') summary.drops += 1;
-      else if (step.kind === 'restore-table' || step.kind === 'recreate-view' || step.kind === 'restore-content') summary.restores += 1;
-      else if (step.kind === 'record-action') summary.actions += 1;
+      const kind = kindOf(step);
+      summary[kind === undefined ? 'other' : kind.bucket(step)] += 1;
     }
     for (const finding of target.findings) {
       if (finding.severity === 'blocker') summary.blockers += 1;

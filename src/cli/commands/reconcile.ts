@@ -7,7 +7,8 @@ import type { TargetOutcome } from '../../apply/apply.js';
 import { stateFingerprint } from '../../engine/fingerprint.js';
 import { selectTargets } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
-import { hasBlockers, hasChanges, isDestructive, type Plan } from '../../model/plan.js';
+import { hasBlockers, hasChanges, type Plan } from '../../model/plan.js';
+import { isDestructive, kindOf } from '../../model/step-kinds.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -121,10 +122,10 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
 
 /** Destructive steps need `--yes`, or a typed `yes` at a terminal. */
 async function confirm(plan: Plan, options: ReconcileOptions): Promise<void> {
-  const destructive = plan.targets.flatMap((t) => t.steps).filter(isDestructive).length;
-  if (destructive === 0 || options.yes === true) return;
+  const what = consentCounts(plan);
+  if (what === null || options.yes === true) return;
   if (!canPrompt()) {
-    throw new CkptError('CONSENT_REQUIRED', `the plan drops ${destructive} object${destructive === 1 ? '' : 's'} and no one is at a terminal to confirm`, {
+    throw new CkptError('CONSENT_REQUIRED', `the plan has ${what} and no one is at a terminal to confirm`, {
       hint: 'review the plan above, then run again with --yes',
     });
   }
@@ -133,8 +134,21 @@ async function confirm(plan: Plan, options: ReconcileOptions): Promise<void> {
     const typed = await ask(`\nThe plan empties ${target.location} (full cleanup). Type ${target.location} to confirm: `);
     if (typed !== target.location) throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
   }
-  const answer = await ask(`\nThe plan drops ${destructive} object${destructive === 1 ? '' : 's'}. Apply it? Only 'yes' will be accepted: `);
+  const answer = await ask(`\nThe plan has ${what}. Apply it? Only 'yes' will be accepted: `);
   if (answer !== 'yes') throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
+}
+
+/** The destructive steps of a plan counted per kind in the kinds' own consent wording, or null when there are none. */
+export function consentCounts(plan: Plan): string | null {
+  const counts = new Map<string, { n: number; one: string; many: string }>();
+  for (const step of plan.targets.flatMap((t) => t.steps).filter(isDestructive)) {
+    const wording = kindOf(step)?.consent ?? { one: `${step.kind} step`, many: `${step.kind} steps` };
+    const entry = counts.get(wording.one) ?? { n: 0, ...wording };
+    entry.n += 1;
+    counts.set(wording.one, entry);
+  }
+  if (counts.size === 0) return null;
+  return [...counts.values()].map((c) => `${c.n} ${c.n === 1 ? c.one : c.many}`).join(' and ');
 }
 
 function outcomeSummary(outcomes: TargetOutcome[]) {
