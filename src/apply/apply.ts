@@ -14,7 +14,7 @@ import { summarise } from '../model/plan.js';
 import { stepSubject } from '../model/step-kinds.js';
 import type { ActionSpec } from '../model/desired.js';
 import type { JournalEntry } from '../warehouse/lease-sql.js';
-import type { RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
+import { runStep, type ActionRecord, type ExecutableStep, type RunContext, type TargetRef, type Warehouse } from '../warehouse/warehouse.js';
 import { formWaves } from './waves.js';
 
 /** Most steps a warehouse runs as one unit (`executeWave`): bounds the size of one transaction. */
@@ -144,7 +144,7 @@ class TargetRun {
     if (warehouse.executeWave !== undefined && wave.length > 1) {
       for (let at = 0; at < wave.length && !this.signal.aborted; at += BATCH) {
         const batch = wave.slice(at, at + BATCH);
-        const steps = batch.map((i) => this.plan.steps[i] as Step);
+        const steps = batch.map((i) => this.plan.steps[i] as ExecutableStep);
         steps.forEach((step, k) => this.started(batch[k] as number, step));
         try {
           await warehouse.executeWave(ref, steps, this.run);
@@ -190,7 +190,7 @@ class TargetRun {
       if (step.kind === 'record-action') {
         await this.target.warehouse.recordAction(this.target.ref, actionRecord(step, 'APPLIED', records, null), this.run);
       } else {
-        await this.target.warehouse.execute(this.target.ref, step, this.run);
+        await runStep(this.target.warehouse.steps, this.target.ref, step, this.run);
       }
       this.succeeded(index, step);
       return true;
@@ -249,7 +249,7 @@ class TargetRun {
   /** Journals events; a journal that cannot be written stops the run (it would not be crash-safe). */
   private async journal(entries: JournalEntry[]): Promise<void> {
     try {
-      await this.target.warehouse.journal(this.target.ref, entries);
+      await this.target.warehouse.leases(this.target.ref).journal(entries);
     } catch (error) {
       if (!this.result.failed) this.logger.error('cannot write the journal; stopping', { target: this.plan.target, error: describeError(error) });
       this.result.failed = true;
@@ -257,8 +257,24 @@ class TargetRun {
   }
 }
 
-function actionRecord(step: Extract<Step, { kind: 'record-action' }>, status: 'APPLIED' | 'FAILED', records: StepRecord[], error: string | null) {
-  return { actionId: step.actionId, type: auditTypeOf(step.spec), spec: step.spec, specHash: step.specHash, checkpointId: step.checkpointId, status, steps: records, error };
+function actionRecord(step: Extract<Step, { kind: 'record-action' }>, status: 'APPLIED' | 'FAILED', records: StepRecord[], error: string | null): ActionRecord {
+  const type = auditTypeOf(step.spec);
+  return {
+    actionId: step.actionId,
+    type,
+    spec: step.spec,
+    specHash: step.specHash,
+    checkpointId: step.checkpointId,
+    restoredTo: restoredTo(type, status, step.checkpointId),
+    status,
+    steps: records,
+    error,
+  };
+}
+
+/** The checkpoint an action's audit row marks RESTORED_TO: the one an applied reset or restore went back to. */
+export function restoredTo(type: CheckpointType, status: ActionRecord['status'], checkpointId: string | null): string | null {
+  return status === 'APPLIED' && (type === 'RESET' || type === 'RESTORE') ? checkpointId : null;
 }
 
 /** A one-line description of an error for audit rows and messages. */

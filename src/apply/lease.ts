@@ -7,6 +7,7 @@ import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import { displayTime } from '../model/time.js';
 import type { LeaseRow } from '../warehouse/lease-sql.js';
+import type { LeaseStore } from '../warehouse/lease-store.js';
 import type { TargetRef, Warehouse } from '../warehouse/warehouse.js';
 
 /** How a command holds leases. */
@@ -44,11 +45,12 @@ export interface HeldLease {
  * until released. Writers take it before they observe, so that what they plan is what they apply.
  */
 export async function holdLease(warehouse: Warehouse, ref: TargetRef, options: LeaseOptions, logger: Logger): Promise<HeldLease> {
-  await acquire(warehouse, ref, options, logger);
+  const store = warehouse.leases(ref);
+  await acquire(store, ref, options, logger);
   const lost = new AbortController();
   const heartbeat = setInterval(() => {
-    warehouse
-      .renewLease(ref, options.holder, options.ttlMs)
+    store
+      .renew(options.holder, options.ttlMs)
       .then((held) => {
         if (!held && !lost.signal.aborted) {
           logger.error('lease lost: another writer took the target; stopping after the running step', { target: ref.name });
@@ -61,22 +63,22 @@ export async function holdLease(warehouse: Warehouse, ref: TargetRef, options: L
     lost: lost.signal,
     release: async () => {
       clearInterval(heartbeat);
-      await warehouse.releaseLease(ref, options.holder).catch((error: unknown) => {
+      await store.release(options.holder).catch((error: unknown) => {
         logger.warn('could not release the lease; it expires by itself', { target: ref.name, error: String(error) });
       });
     },
   };
 }
 
-async function acquire(warehouse: Warehouse, ref: TargetRef, options: LeaseOptions, logger: Logger): Promise<void> {
+async function acquire(store: LeaseStore, ref: TargetRef, options: LeaseOptions, logger: Logger): Promise<void> {
   const deadline = Date.now() + options.waitMs;
   for (;;) {
-    const rows = await warehouse.takeLease(ref, options.holder, options.info, options.ttlMs);
+    const rows = await store.take(options.holder, options.info, options.ttlMs);
     const other = rows.find((r) => r.holder !== options.holder);
     if (other === undefined) return;
     if (options.isStale(other.info ?? '')) {
       logger.warn(`taking over the lease of ${describeHolder(other.info)}, which is no longer running`, { target: ref.name });
-      await warehouse.breakLease(ref);
+      await store.break();
       continue;
     }
     if (Date.now() >= deadline) throw heldError(ref, other);

@@ -163,9 +163,12 @@ export function kindOf<K extends StepKind>(step: StepOf<K>): StepKindSpec<K> | u
   return known[step.kind] as StepKindSpec<K> | undefined;
 }
 
-/** Whether a step removes or overwrites something (needs consent). Unknown kinds count as destructive. */
+/**
+ * Whether a step removes or overwrites something (needs consent). A kind this ckpt does not know
+ * (a saved plan from a newer one) is only ever displayed, never applied: not marked.
+ */
 export function isDestructive(step: Step): boolean {
-  return kindOf(step)?.destructive(step) ?? true;
+  return kindOf(step)?.destructive(step) ?? false;
 }
 
 /** What a step acts on (object or checkpoint), or null. */

@@ -7,7 +7,8 @@ import type { NameMatching } from '../model/refs.js';
 import type { Observed, CheckpointType, AuditStatus, StepRecord } from '../model/observed.js';
 import type { Step } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
-import type { JournalEntry, LeaseRow } from './lease-sql.js';
+import type { StepOf } from '../model/step-kinds.js';
+import type { LeaseStore } from './lease-store.js';
 
 /** Where a target lives, with canonical names. */
 export interface TargetRef {
@@ -17,22 +18,12 @@ export interface TargetRef {
   auditTable: string;
 }
 
-/** What an adapter can do; the planner and apply read these instead of the adapter's name. */
+/** What an adapter can do; the core reads these instead of the adapter's name. */
 export interface Capabilities {
+  /** How names compare (Snowflake: exactly as stored; DuckDB: case-insensitively). */
   nameMatching: NameMatching;
-  /** DDL can be rolled back inside a transaction (DuckDB yes, Snowflake no: pitfall 11). */
-  transactionalDdl: boolean;
-  /** The warehouse itself keeps dropped tables (Snowflake UNDROP) rather than ckpt. */
-  nativeUndrop: boolean;
   /** How many statements may be in flight at once on this connection (DuckDB: one). */
   maxConcurrency: number;
-  /**
-   * Past table content can be read AT a timestamp within retention (Snowflake Time Travel). The
-   * planner reads it as data: inventory entries carry `retentionDays` (null without Time Travel).
-   */
-  timeTravel: boolean;
-  /** `keep: clone` is a zero-copy schema clone (Snowflake); otherwise ckpt copies the rows. */
-  zeroCopyClone: boolean;
 }
 
 /** Where the config an audit entry acted on came from. */
@@ -57,11 +48,32 @@ export interface ActionRecord {
   type: CheckpointType;
   spec: ActionSpec;
   specHash: string;
-  /** The checkpoint the action used; a successful reset marks it RESTORED_TO. */
+  /** The checkpoint the action used. */
   checkpointId: string | null;
+  /** The checkpoint to mark RESTORED_TO with this row (decided by the core: see restoredTo), or null. */
+  restoredTo: string | null;
   status: Extract<AuditStatus, 'APPLIED' | 'FAILED'>;
   steps: StepRecord[];
   error: string | null;
+}
+
+/** A step an adapter runs itself (`record-action` is written through `recordAction`). */
+export type ExecutableStep = Exclude<Step, { kind: 'record-action' }>;
+
+/**
+ * One handler per executable step kind: total, so that a new step kind does not compile until
+ * every adapter says how to run it. A handler treats a step already done as progress (a run
+ * interrupted after the step and before its journal entry runs it again).
+ */
+export type StepHandlers = {
+  readonly [K in ExecutableStep['kind']]: (target: TargetRef, step: StepOf<K>, run: RunContext) => Promise<void>;
+};
+
+/** Runs a step with its kind's handler. */
+export function runStep(handlers: StepHandlers, target: TargetRef, step: ExecutableStep, run: RunContext): Promise<void> {
+  // The table is indexed by the step's own kind, so the handler takes exactly this step.
+  const handler = handlers[step.kind] as (target: TargetRef, step: ExecutableStep, run: RunContext) => Promise<void>;
+  return handler(target, step, run);
 }
 
 /** Rows returned by `ckpt sql`. */
@@ -73,34 +85,20 @@ export interface QueryResult {
 /** One connection to a warehouse, opened for a command and closed after it. */
 export interface Warehouse {
   readonly capabilities: Capabilities;
-  /** One consistent read of a target, in a constant number of round trips. */
+  /** One consistent read of a target, in a number of round trips that does not grow with its objects. */
   observe(target: TargetRef): Promise<Observed>;
-  /** The SQL a step would run, for display; the exact statements may add guards. */
-  describe(target: TargetRef, step: Step): string[];
+  /** How this warehouse runs each kind of step. */
+  readonly steps: StepHandlers;
   /**
    * Runs a wave of independent steps of one kind (drops, or table restores) as one unit, when the
    * warehouse does that better than one step at a time (DuckDB: one transaction, one registry
    * write). All or nothing: on failure nothing of the wave is applied. Absent: step by step.
    */
-  executeWave?(target: TargetRef, steps: Step[], run: RunContext): Promise<void>;
-  /** Runs one step (not `record-action`). Steps already done count as progress, not errors. */
-  execute(target: TargetRef, step: Step, run: RunContext): Promise<void>;
+  executeWave?(target: TargetRef, steps: ExecutableStep[], run: RunContext): Promise<void>;
   /** Writes an action's audit row (APPLIED only when every step succeeded). */
   recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void>;
-  /**
-   * Takes the target's lease for `holder` if it is free, expired or already `holder`'s, and
-   * returns the lease rows as they are after (all held by `holder` when taken).
-   */
-  takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]>;
-  /** Extends `holder`'s lease; false when it is not `holder`'s any more. */
-  renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean>;
-  releaseLease(target: TargetRef, holder: string): Promise<void>;
-  /** Frees the lease whoever holds it; returns the rows before (`ckpt unlock`). */
-  breakLease(target: TargetRef): Promise<LeaseRow[]>;
-  /** Appends run and step events to the journal. */
-  journal(target: TargetRef, entries: JournalEntry[]): Promise<void>;
-  /** The journal, oldest first (empty before the first run). */
-  readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>>;
+  /** The target's lease and journal (one store per target for the life of the connection). */
+  leases(target: TargetRef): LeaseStore;
   /** Runs a user's SQL in the target's schema (`ckpt sql`). */
   query(target: TargetRef, sql: string): Promise<QueryResult>;
   close(): Promise<void>;

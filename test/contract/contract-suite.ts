@@ -105,7 +105,7 @@ export function contractSuite(harness: Harness): void {
       await fx.sql('DROP TABLE customers');
       const t = withBaseline([action('bring-back', { kind: 'restore', from: 'baseline', objects: ['CUSTOMERS'] })]);
       const plan = await planOnly(fx, t);
-      if (fx.warehouse.capabilities.nativeUndrop) {
+      if (harness.nativeUndrop) {
         expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['restore-table', 'record-action']);
         expectAllSucceeded((await reconcile(fx, t)).outcomes);
         expect(names(await observe(fx, t))).toContain('TABLE:CUSTOMERS');
@@ -234,7 +234,7 @@ export function contractSuite(harness: Harness): void {
         await changeOrders();
         const t = keeping('inventory', [action('rewind', { kind: 'reset', to: 'baseline' })]);
         const plan = await planOnly(fx, t);
-        if (fx.warehouse.capabilities.timeTravel) {
+        if (harness.timeTravel) {
           expect(kinds(plan)).toEqual(['restore-content:ORDERS', 'record-action']);
           expectAllSucceeded((await reconcile(fx, t)).outcomes);
           expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
@@ -305,8 +305,8 @@ export function contractSuite(harness: Harness): void {
         const ref = { name: base.name, database: base.database, schema: base.schema, auditTable: base.auditTable };
         const run = { runId: 'expire-test', origin: { file: 'x', hash: 'x', commit: null, dirty: null }, command: 'test' };
         const expire = { target: base.name, group: 'checkpoint:baseline', reason: 'test', kind: 'expire-checkpoint' as const, checkpointId: 'baseline', scheduleId: 'hourly', keep: 'clone' as const };
-        await fx.warehouse.execute(ref, expire, run);
-        await fx.warehouse.execute(ref, expire, run); // again: progress, not an error
+        await fx.warehouse.steps['expire-checkpoint'](ref, expire, run);
+        await fx.warehouse.steps['expire-checkpoint'](ref, expire, run); // again: progress, not an error
         const after = await observe(fx, base);
         expect(after.checkpoints.map((c) => [c.id, c.status, c.clone !== null])).toEqual([['baseline', 'DELETED', false], ['second', 'ACTIVE', true]]);
         expect(names(after)).toEqual(names(before));

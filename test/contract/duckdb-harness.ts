@@ -11,6 +11,8 @@ import type { Harness } from './harness.js';
 /** Harness over a temp DuckDB file. */
 export const duckdbHarness: Harness = {
   name: 'duckdb',
+  nativeUndrop: false,
+  timeTravel: false,
   async fresh() {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-contract-'));
     const warehouse = await DuckWarehouse.open({ path: join(dir, 'local.duckdb') });

@@ -18,5 +18,9 @@ export interface Fixture {
 /** An adapter under contract. */
 export interface Harness {
   name: string;
+  /** The warehouse keeps dropped tables itself (Snowflake UNDROP) rather than ckpt. */
+  nativeUndrop: boolean;
+  /** Past table content can be read AT a timestamp (Snowflake Time Travel). */
+  timeTravel: boolean;
   fresh(): Promise<Fixture>;
 }

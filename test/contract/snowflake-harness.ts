@@ -59,6 +59,8 @@ interface SnowflakeHarness extends Harness {
 /** Harness over the test server. */
 export const snowflakeHarness: SnowflakeHarness = {
   name: 'snowflake',
+  nativeUndrop: true,
+  timeTravel: true,
   async fresh() {
     const sf = await snowflakeHome();
     counter += 1;

@@ -62,7 +62,7 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
         counts,
         applied: observed.actions.filter((a) => a.status === 'APPLIED').map((a) => a.actionId).sort(),
         checkpoints: observed.checkpoints.map((c) => `${c.id}:${c.status}`).sort(),
-        runs: (await wh.readJournal(conn.ref)).filter((e) => e.event === 'run-started').length,
+        runs: (await wh.leases(conn.ref).readJournal()).filter((e) => e.event === 'run-started').length,
       };
     } finally {
       await wh.close();
@@ -73,7 +73,7 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
     const dir = await resetReady();
     const info = JSON.stringify({ command: 'reconcile', pid: 4242, host: 'elsewhere.example', user: 'ann' });
     const wh = await conn.open(dir);
-    expect((await wh.takeLease(conn.ref, 'other-run', info, 60_000)).every((r) => r.holder === 'other-run')).toBe(true);
+    expect((await wh.leases(conn.ref).take('other-run', info, 60_000)).every((r) => r.holder === 'other-run')).toBe(true);
     await wh.close();
 
     const refused = await run(dir, ['reconcile', '--yes']);
@@ -95,7 +95,7 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => dead.on('close', resolve));
     const wh = await conn.open(dir);
-    await wh.takeLease(conn.ref, 'dead-run', JSON.stringify({ command: 'reconcile', pid: dead.pid, host: hostname() }), 60_000);
+    await wh.leases(conn.ref).take('dead-run', JSON.stringify({ command: 'reconcile', pid: dead.pid, host: hostname() }), 60_000);
     await wh.close();
     const result = await run(dir, ['reconcile', '--yes']);
     expect(result.code, result.stderr).toBe(0);

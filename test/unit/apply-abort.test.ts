@@ -46,10 +46,12 @@ function fakeWarehouse(controller: AbortController, abortOn: string) {
   const recorded: ActionRecord[] = [];
   const warehouse = {
     capabilities: { maxConcurrency: 1 },
-    journal: async () => {},
-    execute: async (_ref: unknown, step: Step) => {
-      if ('object' in step && step.object.name === abortOn) controller.abort();
-      executed.push('object' in step ? step.object.name : step.kind);
+    leases: () => ({ journal: async () => {} }),
+    steps: {
+      'drop-object': async (_ref: unknown, step: Extract<Step, { kind: 'drop-object' }>) => {
+        if (step.object.name === abortOn) controller.abort();
+        executed.push(step.object.name);
+      },
     },
     recordAction: async (_ref: unknown, rec: ActionRecord) => {
       recorded.push(rec);

@@ -22,7 +22,7 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
     const listing = await Promise.all(
       targets.map(async (t) => ({
         target: t.name,
-        runs: summariseRuns(await (await session.warehouse(t)).readJournal(targetRef(t))),
+        runs: summariseRuns(await (await session.warehouse(t)).leases(targetRef(t)).readJournal()),
         actions: observed.get(t.name)?.actions ?? [],
       })),
     );

@@ -156,7 +156,7 @@ async function fromWarehouse(ctx: CliContext, file: string, desired: Desired, ta
     const now = plan.generatedAt === '' ? new Date().toISOString() : plan.generatedAt;
     const views: TargetStatusView[] = [];
     for (const t of targets) {
-      const runs = summariseRuns(await (await session.warehouse(t)).readJournal(targetRef(t)));
+      const runs = summariseRuns(await (await session.warehouse(t)).leases(targetRef(t)).readJournal());
       const tp = plan.targets.find((x) => x.target === t.name);
       views.push({
         target: t.name,

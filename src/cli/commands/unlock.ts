@@ -26,7 +26,7 @@ export async function unlockCommand(ctx: CliContext, name: string, options: { fi
     if (answer !== target.name) throw new CkptError('CANCELLED', 'unlock cancelled; the lease is unchanged');
   }
   return withSession(ctx, desired, 'unlock', async (session) => {
-    const before = await (await session.warehouse(target)).breakLease(targetRef(target));
+    const before = await (await session.warehouse(target)).leases(targetRef(target)).break();
     const held = before.filter((r) => r.holder !== null);
     if (held.length === 0) ctx.out.message(`${target.name} had no lease held.`);
     for (const r of held) {

@@ -6,13 +6,15 @@
 import { CkptError } from '../../model/errors.js';
 import type { LiveObject, Observed } from '../../model/observed.js';
 import type { Step } from '../../model/plan.js';
+import type { StepOf } from '../../model/step-kinds.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
+import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import { sameInstant } from '../../model/time.js';
 import { readAuditRows } from '../audit-rows.js';
-import type { JournalEntry, LeaseDialect, LeaseRow } from '../lease-sql.js';
+import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
 import { qualifiedName } from '../sql.js';
-import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
+import { runStep, type ActionRecord, type Capabilities, type ExecutableStep, type QueryResult, type RunContext, type StepHandlers, type TargetRef, type Warehouse } from '../warehouse.js';
 import { auditDdl, auditName, auditSelect, checkpointInsert, expireCheckpoint, markRestoredTo } from './duckdb-audit.js';
 import {
   INTERNAL_DDL,
@@ -64,14 +66,7 @@ function catalogRow(r: Record<string, unknown>): CatalogRow {
 
 /** DuckDB behind the Warehouse interface. */
 export class DuckWarehouse implements Warehouse {
-  readonly capabilities: Capabilities = {
-    nameMatching: 'case-insensitive',
-    transactionalDdl: true,
-    nativeUndrop: false,
-    maxConcurrency: 1,
-    timeTravel: false,
-    zeroCopyClone: false,
-  };
+  readonly capabilities: Capabilities = { nameMatching: 'case-insensitive', maxConcurrency: 1 };
 
   /**
    * The live objects of each schema as this process last read or changed them. The file is
@@ -165,109 +160,71 @@ export class DuckWarehouse implements Warehouse {
     };
   }
 
-  describe(target: TargetRef, step: Step): string[] {
-    const local = { database: null, schema: target.schema };
-    switch (step.kind) {
-      case 'init-audit':
-        return [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`, auditDdl(target)];
-      case 'take-checkpoint':
-        return [`INSERT INTO ${auditName(target)} (...) SELECT ... FROM duckdb_tables() UNION ALL duckdb_views() -- inventory of ${displayIdent(target.schema)}`];
-      case 'expire-checkpoint':
-        return [expireCheckpoint(target, step.checkpointId), ...(step.keep === 'clone' ? [`DROP TABLE ${INTERNAL_SCHEMA}.<copies kept by ${step.checkpointId}>`] : [])];
-      case 'drop-object':
-        return step.object.kind === 'VIEW'
-          ? [`DROP VIEW IF EXISTS ${qualifiedName(local, step.object.name)}`]
-          : [
-              `CREATE TABLE ${INTERNAL_SCHEMA}.<trash> AS SELECT * FROM ${qualifiedName(local, step.object.name)}`,
-              `DROP TABLE IF EXISTS ${qualifiedName(local, step.object.name)}`,
-            ];
-      case 'restore-table':
-        return [`-- stored CREATE TABLE of ${displayIdent(step.object.name)}`, `INSERT INTO ${qualifiedName(local, step.object.name)} SELECT * FROM ${INTERNAL_SCHEMA}.<trash>`];
-      case 'restore-content':
-        return [
-          ...(step.missing ? [] : [`DROP TABLE ${qualifiedName(local, step.object.name)}`]),
-          `-- CREATE TABLE of ${displayIdent(step.object.name)} as checkpoint ${step.checkpointId} kept it`,
-          `INSERT INTO ${qualifiedName(local, step.object.name)} SELECT * FROM ${INTERNAL_SCHEMA}.<copy kept by ${step.checkpointId}>`,
-        ];
-      case 'recreate-view':
-        return [step.definition];
-      case 'record-action':
-        return [`INSERT INTO ${auditName(target)} (...) VALUES (... ${duckLiteral(step.actionId)} ...)`];
-    }
+  readonly steps: StepHandlers = {
+    'init-audit': (target, _step, run) => this.initAudit(target, run),
+    'take-checkpoint': (target, step, run) => this.takeCheckpoint(target, step, run),
+    'expire-checkpoint': async (target, step) => {
+      await this.ensureInternal();
+      await this.db.transaction(async () => {
+        await this.db.run(expireCheckpoint(target, step.checkpointId));
+        await this.dropCopies(target, step.checkpointId);
+      });
+    },
+    'drop-object': (target, step) => this.inStep(() => this.dropMany(target, [step])),
+    'restore-table': (target, step) => this.inStep(() => this.restoreMany(target, [step])),
+    'recreate-view': (target, step) => this.inStep(() => this.recreateView(target, step.object.name, step.definition)),
+    'restore-content': (target, step) => this.inStep(() => this.restoreContent(target, step)),
+  };
+
+  /** Creates the schema and the audit table, with its one SYSTEM_INIT row. */
+  private async initAudit(target: TargetRef, run: RunContext): Promise<void> {
+    await this.ensureInternal();
+    await this.db.transaction(async () => {
+      await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
+      await this.db.run(auditDdl(target));
+      await ensureSystemInit({
+        count: async () => {
+          const [row] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)} WHERE CHECKPOINT_TYPE = ${duckLiteral(SYSTEM_INIT.type)}`);
+          return Number(row?.n);
+        },
+        insert: () =>
+          this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
+            OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN) VALUES (${duckLiteral(SYSTEM_INIT.id)}, now(), ${duckLiteral(SYSTEM_INIT.type)},
+            ${duckLiteral(SYSTEM_INIT.description)}, 0, ${duckLiteral(SYSTEM_INIT.status)}, ${duckLiteral(run.runId)}, ${duckLiteral(JSON.stringify(run.origin))})`),
+      });
+    });
   }
 
-  async execute(target: TargetRef, step: Step, run: RunContext): Promise<void> {
-    switch (step.kind) {
-      case 'init-audit':
-        await this.ensureInternal();
-        await this.db.transaction(async () => {
-          await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`);
-          await this.db.run(auditDdl(target));
-          const [existing] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)} WHERE CHECKPOINT_TYPE = 'SYSTEM_INIT'`);
-          if (Number(existing?.n) === 0) {
-            await this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-              OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN) VALUES ('SYSTEM_INIT', now(), 'SYSTEM_INIT', 'audit table created by ckpt', 0,
-              'ACTIVE', ${duckLiteral(run.runId)}, ${duckLiteral(JSON.stringify(run.origin))})`);
-          }
-        });
-        return;
-      case 'take-checkpoint':
-        await this.ensureInternal();
-        await this.db.transaction(async () => {
-          const [existing] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)}
-            WHERE CHECKPOINT_ID = ${duckLiteral(step.checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`);
-          if (Number(existing?.n) > 0) return; // taken by an earlier, interrupted run: progress
-          await this.db.run(syncRegistrySql(target.schema, target.auditTable));
-          await this.db.run(
-            checkpointInsert(target, {
-              id: step.checkpointId,
-              type: step.checkpointType,
-              description: step.description,
-              runId: run.runId,
-              origin: JSON.stringify(run.origin),
-              ...(step.keep === undefined ? {} : { keep: step.keep }),
-            }),
-          );
-          if (step.keep === 'clone') await this.keepCopies(target, step.checkpointId);
-        });
-        return;
-      case 'expire-checkpoint':
-        await this.ensureInternal();
-        await this.db.transaction(async () => {
-          await this.db.run(expireCheckpoint(target, step.checkpointId));
-          await this.dropCopies(target, step.checkpointId);
-        });
-        return;
-      case 'drop-object':
-        await this.ensureInternal();
-        await this.step(() => this.dropMany(target, [step]));
-        return;
-      case 'restore-table':
-        await this.ensureInternal();
-        await this.step(() => this.restoreMany(target, [step]));
-        return;
-      case 'recreate-view':
-        await this.ensureInternal();
-        await this.step(() => this.recreateView(target, step.object.name, step.definition));
-        return;
-      case 'restore-content':
-        await this.ensureInternal();
-        await this.step(() => this.restoreContent(target, step));
-        return;
-      case 'record-action':
-        throw new CkptError('INTERNAL', 'record-action is written through recordAction');
-    }
+  /** Records a checkpoint's inventory (and, keep: clone, copies of its tables) in one transaction. */
+  private async takeCheckpoint(target: TargetRef, step: StepOf<'take-checkpoint'>, run: RunContext): Promise<void> {
+    await this.ensureInternal();
+    await this.db.transaction(async () => {
+      const [existing] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)}
+        WHERE CHECKPOINT_ID = ${duckLiteral(step.checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`);
+      if (Number(existing?.n) > 0) return; // taken by an earlier, interrupted run: progress
+      await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+      await this.db.run(
+        checkpointInsert(target, {
+          id: step.checkpointId,
+          type: step.checkpointType,
+          description: step.description,
+          runId: run.runId,
+          origin: JSON.stringify(run.origin),
+          ...(step.keep === undefined ? {} : { keep: step.keep }),
+        }),
+      );
+      if (step.keep === 'clone') await this.keepCopies(target, step.checkpointId);
+    });
   }
 
-  async executeWave(target: TargetRef, steps: Step[], run: RunContext): Promise<void> {
+  async executeWave(target: TargetRef, steps: ExecutableStep[], run: RunContext): Promise<void> {
     const drops = steps.flatMap((s) => (s.kind === 'drop-object' ? [s] : []));
     const restores = steps.flatMap((s) => (s.kind === 'restore-table' ? [s] : []));
     if (drops.length + restores.length !== steps.length || (drops.length > 0 && restores.length > 0)) {
-      for (const step of steps) await this.execute(target, step, run);
+      for (const step of steps) await runStep(this.steps, target, step, run);
       return;
     }
-    await this.ensureInternal();
-    await this.step(() => (drops.length > 0 ? this.dropMany(target, drops) : this.restoreMany(target, restores)));
+    await this.inStep(() => (drops.length > 0 ? this.dropMany(target, drops) : this.restoreMany(target, restores)));
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {
@@ -281,46 +238,27 @@ export class DuckWarehouse implements Warehouse {
         ${record.steps.filter((s) => s.object !== null).length}, ${duckLiteral(record.status)}, ${duckLiteral(record.actionId)},
         ${duckLiteral(record.specHash)}, ${duckLiteral(JSON.stringify(record.spec))}, ${duckLiteral(JSON.stringify(record.steps))},
         ${record.error === null ? 'NULL' : duckLiteral(record.error)}, ${duckLiteral(run.runId)}, ${duckLiteral(JSON.stringify(run.origin))})`);
-      if (record.status === 'APPLIED' && record.checkpointId !== null && (record.type === 'RESET' || record.type === 'RESTORE')) {
-        await this.db.run(markRestoredTo(target, record.checkpointId));
-      }
+      if (record.restoredTo !== null) await this.db.run(markRestoredTo(target, record.restoredTo));
       await this.db.run(syncRegistrySql(target.schema, target.auditTable));
     });
   }
 
-  async takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
-    return this.leases(target).take(holder, info, ttlMs);
-  }
-
-  async renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean> {
-    return this.leases(target).renew(holder, ttlMs);
-  }
-
-  async releaseLease(target: TargetRef, holder: string): Promise<void> {
-    await this.leases(target).release(holder);
-  }
-
-  async breakLease(target: TargetRef): Promise<LeaseRow[]> {
-    return this.leases(target).break();
-  }
-
-  async journal(target: TargetRef, entries: JournalEntry[]): Promise<void> {
-    await this.leases(target).journal(entries);
-  }
-
-  async readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>> {
-    return this.leases(target).readJournal();
-  }
+  private readonly leaseStores = new Map<string, LeaseStore>();
 
   /** The target's lease and journal, in DuckDB's dialect (several statements in one call). */
-  private leases(target: TargetRef): LeaseStore {
-    return new LeaseStore({
+  leases(target: TargetRef): LeaseStore {
+    const key = `${target.schema.toUpperCase()}\u0000${target.auditTable.toUpperCase()}`;
+    const known = this.leaseStores.get(key);
+    if (known !== undefined) return known;
+    const store = new LeaseStore({
       dialect: leaseDialect(target),
       auditTable: target.auditTable,
       prelude: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}`],
       run: (statements) => this.db.query(statements.join(';\n')),
       isMissingTable: (error) => /Catalog Error: Table with name .* does not exist/.test(String((error as Error).message)),
     });
+    this.leaseStores.set(key, store);
+    return store;
   }
 
   async query(target: TargetRef, sql: string): Promise<QueryResult> {
@@ -371,7 +309,8 @@ export class DuckWarehouse implements Warehouse {
   }
 
   /** Runs a step's body in one transaction; if it fails, the cached catalog is dropped with it. */
-  private async step(body: () => Promise<void>): Promise<void> {
+  private async inStep(body: () => Promise<void>): Promise<void> {
+    await this.ensureInternal();
     try {
       await this.db.transaction(body);
     } catch (error) {

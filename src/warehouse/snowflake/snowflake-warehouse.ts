@@ -8,15 +8,17 @@ import { CkptError } from '../../model/errors.js';
 import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import type { Step } from '../../model/plan.js';
+import type { StepOf } from '../../model/step-kinds.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { version } from '../../version.js';
 import { readAuditRows } from '../audit-rows.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import type { InventoryEntry } from '../../model/observed.js';
-import type { JournalEntry, LeaseDialect, LeaseRow } from '../lease-sql.js';
+import type { LeaseDialect } from '../lease-sql.js';
+import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import { LeaseStore } from '../lease-store.js';
-import type { ActionRecord, Capabilities, QueryResult, RunContext, TargetRef, Warehouse } from '../warehouse.js';
+import type { ActionRecord, Capabilities, QueryResult, RunContext, StepHandlers, TargetRef, Warehouse } from '../warehouse.js';
 import { resolveConnection, type ConnectionEnvironment } from './snowflake-connection.js';
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SfRow } from './snowflake-driver.js';
 import {
@@ -50,14 +52,7 @@ const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, retries: 3, b
 
 /** Snowflake behind the Warehouse interface. */
 export class SnowflakeWarehouse implements Warehouse {
-  readonly capabilities: Capabilities = {
-    nameMatching: 'exact',
-    transactionalDdl: false,
-    nativeUndrop: true,
-    maxConcurrency: 8,
-    timeTravel: true,
-    zeroCopyClone: true,
-  };
+  readonly capabilities: Capabilities = { nameMatching: 'exact', maxConcurrency: 8 };
   /** The schema the session was last set to, and the USE SCHEMA that sets it (shared by concurrent steps). */
   private currentSchema: { schema: string; set: Promise<unknown> } | null = null;
   /**
@@ -142,86 +137,54 @@ export class SnowflakeWarehouse implements Warehouse {
     };
   }
 
-  describe(target: TargetRef, step: Step): string[] {
-    const t = this.resolve(target);
-    switch (step.kind) {
-      case 'init-audit':
-        return [auditDdl(t), auditInsert(t)];
-      case 'take-checkpoint':
-        return [
-          ...(step.keep === 'clone' ? [cloneSchemaDdl(t, step.checkpointId)] : []),
-          checkpointInsert(t, { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: '<run>', origin: '{}', keep: step.keep }),
-        ];
-      case 'expire-checkpoint':
-        return [setCheckpointStatus(t, step.checkpointId, 'DELETED'), ...(step.keep === 'clone' ? [dropCloneDdl(t, step.checkpointId)] : [])];
-      case 'restore-content':
-        return contentSql(t, step, null, null);
-      case 'drop-object':
-        return [`DROP ${step.object.kind} IF EXISTS ${objectName(t, step.object.name)}`];
-      case 'restore-table':
-        return [`USE SCHEMA ${schemaName(t)}`, `UNDROP TABLE ${objectName(t, step.object.name)}`];
-      case 'recreate-view':
-        return [`USE SCHEMA ${schemaName(t)}`, step.definition];
-      case 'record-action':
-        return [auditInsert(t)];
-    }
+  readonly steps: StepHandlers = {
+    'init-audit': (target, step, run) => this.initAudit(this.resolve(target), this.tag(target, step, run), run),
+    'take-checkpoint': async (target, step, run) => {
+      const t = this.resolve(target);
+      const tag = this.tag(target, step, run);
+      // The clone first (IF NOT EXISTS: a retried step is progress), then the audit row, so
+      // that a recorded keep: clone checkpoint always has its clone (pitfall 11).
+      if (step.keep === 'clone') await this.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
+      const row = { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: run.runId, origin: JSON.stringify(run.origin), keep: step.keep };
+      await this.driver.execute(checkpointInsert(t, row), { tag });
+    },
+    'expire-checkpoint': async (target, step, run) => {
+      const t = this.resolve(target);
+      const tag = this.tag(target, step, run);
+      await this.driver.execute(setCheckpointStatus(t, step.checkpointId, 'DELETED'), { tag });
+      // Only the clone this checkpoint made, by its conventional name: nothing else.
+      if (step.keep === 'clone') await this.driver.execute(dropCloneDdl(t, step.checkpointId), { tag });
+    },
+    'restore-content': (target, step, run) => this.restoreContent(this.resolve(target), step, run, this.tag(target, step, run)),
+    'drop-object': async (target, step, run) => {
+      // IF EXISTS: a drop that already happened is progress (pitfall 11: DDL auto-commits).
+      const sql = `DROP ${step.object.kind} IF EXISTS ${objectName(this.resolve(target), step.object.name)}`;
+      await this.driver.execute(sql, { tag: this.tag(target, step, run) });
+    },
+    'restore-table': (target, step, run) => this.restoreTable(this.resolve(target), step.object.name, step.created, this.tag(target, step, run)),
+    'recreate-view': (target, step, run) =>
+      this.recreateView(this.resolve(target), step.object.name, step.definition, this.tag(target, step, run)),
+  };
+
+  /** The QUERY_TAG of a step's statements. */
+  private tag(target: TargetRef, step: Step, run: RunContext): string {
+    return queryTag({ command: run.command, target: target.name, step: step.kind, group: step.group, run: run.runId });
   }
 
-  async execute(target: TargetRef, step: Step, run: RunContext): Promise<void> {
-    const t = this.resolve(target);
-    const tag = queryTag({ command: run.command, target: target.name, step: step.kind, group: step.group, run: run.runId });
-    switch (step.kind) {
-      case 'init-audit': {
-        await this.driver.execute(auditDdl(t), { tag });
-        const [row] = await this.driver.rows(
-          `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = 'SYSTEM_INIT'`,
-          { tag },
-        );
-        if (Number(row?.N ?? 0) === 0) {
-          await this.driver.execute(auditInsert(t), {
-            tag,
-            binds: ['SYSTEM_INIT', 'SYSTEM_INIT', 'audit table created by ckpt', '[]', 0, 'ACTIVE', null, null, 'null', 'null', null, run.runId, JSON.stringify(run.origin)],
-          });
-        }
-        return;
-      }
-      case 'take-checkpoint':
-        // The clone first (IF NOT EXISTS: a retried step is progress), then the audit row, so
-        // that a recorded keep: clone checkpoint always has its clone (pitfall 11).
-        if (step.keep === 'clone') await this.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
-        await this.driver.execute(
-          checkpointInsert(t, {
-            id: step.checkpointId,
-            type: step.checkpointType,
-            description: step.description,
-            runId: run.runId,
-            origin: JSON.stringify(run.origin),
-            keep: step.keep,
-          }),
-          { tag },
-        );
-        return;
-      case 'expire-checkpoint':
-        await this.driver.execute(setCheckpointStatus(t, step.checkpointId, 'DELETED'), { tag });
-        // Only the clone this checkpoint made, by its conventional name: nothing else.
-        if (step.keep === 'clone') await this.driver.execute(dropCloneDdl(t, step.checkpointId), { tag });
-        return;
-      case 'restore-content':
-        await this.restoreContent(t, step, run, tag);
-        return;
-      case 'drop-object':
-        // IF EXISTS: a drop that already happened is progress (pitfall 11: DDL auto-commits).
-        await this.driver.execute(`DROP ${step.object.kind} IF EXISTS ${objectName(t, step.object.name)}`, { tag });
-        return;
-      case 'restore-table':
-        await this.restoreTable(t, step.object.name, step.created, tag);
-        return;
-      case 'recreate-view':
-        await this.recreateView(t, step.object.name, step.definition, tag);
-        return;
-      case 'record-action':
-        throw new CkptError('INTERNAL', 'record-action is written through recordAction');
-    }
+  /** Creates the audit table, with its one SYSTEM_INIT row. */
+  private async initAudit(t: SfTarget, tag: string, run: RunContext): Promise<void> {
+    await this.driver.execute(auditDdl(t), { tag });
+    await ensureSystemInit({
+      count: async () => {
+        const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${sfLiteral(SYSTEM_INIT.type)}`;
+        const [row] = await this.driver.rows(sql, { tag });
+        return Number(row?.N ?? 0);
+      },
+      insert: async () => {
+        const binds = [SYSTEM_INIT.id, SYSTEM_INIT.type, SYSTEM_INIT.description, '[]', 0, SYSTEM_INIT.status, null, null, 'null', 'null', null, run.runId, JSON.stringify(run.origin)];
+        await this.driver.execute(auditInsert(t), { tag, binds });
+      },
+    });
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {
@@ -247,39 +210,19 @@ export class SnowflakeWarehouse implements Warehouse {
         JSON.stringify(run.origin),
       ],
     });
-    if (record.status === 'APPLIED' && record.checkpointId !== null && (record.type === 'RESET' || record.type === 'RESTORE')) {
-      await this.driver.execute(setCheckpointStatus(t, record.checkpointId, 'RESTORED_TO', 'ACTIVE'), { tag });
-    }
+    if (record.restoredTo !== null) await this.driver.execute(setCheckpointStatus(t, record.restoredTo, 'RESTORED_TO', 'ACTIVE'), { tag });
   }
 
-  async takeLease(target: TargetRef, holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
-    return this.leases(target).take(holder, info, ttlMs);
-  }
-
-  async renewLease(target: TargetRef, holder: string, ttlMs: number): Promise<boolean> {
-    return this.leases(target).renew(holder, ttlMs);
-  }
-
-  async releaseLease(target: TargetRef, holder: string): Promise<void> {
-    await this.leases(target).release(holder);
-  }
-
-  async breakLease(target: TargetRef): Promise<LeaseRow[]> {
-    return this.leases(target).break();
-  }
-
-  async journal(target: TargetRef, entries: JournalEntry[]): Promise<void> {
-    await this.leases(target).journal(entries);
-  }
-
-  async readJournal(target: TargetRef): Promise<Array<JournalEntry & { at: string }>> {
-    return this.leases(target).readJournal();
-  }
+  private readonly leaseStores = new Map<string, LeaseStore>();
 
   /** The target's lease and journal in Snowflake's dialect; several statements go in one request. */
-  private leases(target: TargetRef): LeaseStore {
-    return new LeaseStore({
-      dialect: leaseDialect(this.resolve(target)),
+  leases(target: TargetRef): LeaseStore {
+    const t = this.resolve(target);
+    const key = objectName(t, t.auditTable);
+    const known = this.leaseStores.get(key);
+    if (known !== undefined) return known;
+    const store = new LeaseStore({
+      dialect: leaseDialect(t),
       auditTable: target.auditTable,
       prelude: [],
       run: async (statements, purpose) => {
@@ -291,6 +234,8 @@ export class SnowflakeWarehouse implements Warehouse {
       },
       isMissingTable: (error) => error instanceof CkptError && error.code === 'OBJECT_MISSING',
     });
+    this.leaseStores.set(key, store);
+    return store;
   }
 
   async query(target: TargetRef, sql: string): Promise<QueryResult> {
@@ -386,7 +331,7 @@ export class SnowflakeWarehouse implements Warehouse {
    * records what the table now stands for. Re-running it is progress (pitfall 11): the AT point
    * and the clone are fixed, so the same statements give the same content.
    */
-  private async restoreContent(t: SfTarget, step: Extract<Step, { kind: 'restore-content' }>, run: RunContext, tag: string): Promise<void> {
+  private async restoreContent(t: SfTarget, step: StepOf<'restore-content'>, run: RunContext, tag: string): Promise<void> {
     const name = step.object.name;
     const liveColumns = (await this.driver.rows(columnsQuery(t, t.schema, name), { tag })).map(columnOf);
     const sourceColumns = step.from.kind === 'clone'
@@ -486,21 +431,19 @@ function columnOf(row: SfRow): ColumnInfo {
 }
 
 /**
- * The statements of a content revert. \`live\`/\`source\` are the columns now and in the clone
- * (null for display, when they are not read yet). Names are quoted exactly as stored (pitfall 8).
+ * The statements of a content revert. `live`/`source` are the columns now and in the clone
+ * (source null when reading AT a timestamp). Names are quoted exactly as stored (pitfall 8).
  */
-function contentSql(t: SfTarget, step: Extract<Step, { kind: 'restore-content' }>, live: ColumnInfo[] | null, source: ColumnInfo[] | null): string[] {
+function contentSql(t: SfTarget, step: StepOf<'restore-content'>, live: ColumnInfo[], source: ColumnInfo[] | null): string[] {
   const table = objectName(t, step.object.name);
   if (step.from.kind === 'clone' && step.missing) {
     return [`CREATE TABLE ${table} CLONE ${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`];
   }
   const wanted = source?.map((c) => c.name) ?? step.columns;
   const statements: string[] = [];
-  if (live !== null && wanted !== null) {
+  if (wanted !== null) {
     for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
     for (const c of source ?? []) if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
-  } else if (wanted !== null) {
-    statements.push(`-- columns not in the checkpoint are dropped (${wanted.map(quoteIdent).join(', ')} are kept)`);
   }
   const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
   const into = wanted === null ? table : `${table} (${cols})`;
