@@ -4,6 +4,7 @@
  * insert. Every name is fully qualified and quoted exactly as stored (pitfall 8); literals are
  * escaped for Snowflake (backslash and quote).
  */
+import { version } from '../../version.js';
 import { CLONE_SCHEMA_MARK, internalTables } from '../../model/desired.js';
 import { quoteIdent } from '../../model/refs.js';
 import { AUDIT_COLUMNS } from '../audit-rows.js';
@@ -170,3 +171,18 @@ export function columnsQuery(t: SfTarget, schema: string, name: string): string 
   return `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH
 FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${sfLiteral(schema)} AND TABLE_NAME = ${sfLiteral(name)} ORDER BY ORDINAL_POSITION`;
 }
+
+/** A timestamp from the driver (Date, ISO or Snowflake text) → ISO, or null. */
+export function toIso(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  const ms = Date.parse(text.includes('T') ? text : text.replace(' ', 'T').replace(/ ([+-]\d{2}):?(\d{2})$/, '$1:$2').replace(/ Z$/, 'Z'));
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/** The QUERY_TAG of a statement: ckpt, its version and what it is doing (never a secret). */
+export function queryTag(fields: Record<string, string>): string {
+  return JSON.stringify({ tool: 'ckpt', version, ...fields });
+}
+

@@ -1,44 +1,36 @@
 /**
- * Snowflake behind the Warehouse interface: observe in at most three round trips, a checkpoint
- * in one server-side statement, drops with IF EXISTS, UNDROP for tables (with the rename-aside
- * loop when newer versions of the name were dropped since: pitfall 2), views re-created from
- * their captured definition (pitfall 1). Every statement carries a QUERY_TAG naming ckpt.
+ * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in at most
+ * three round trips, the audit rows of actions, leases and journal, user SQL. The steps are in
+ * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt.
  */
 import { CkptError } from '../../model/errors.js';
 import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
-import type { Step } from '../../model/plan.js';
-import type { StepOf } from '../../model/step-kinds.js';
-import { displayIdent, quoteIdent } from '../../model/refs.js';
-import { sameInstant } from '../../model/time.js';
-import { version } from '../../version.js';
-import { readAuditRows } from '../audit-rows.js';
 import { cloneSchemaName } from '../../model/desired.js';
-import type { InventoryEntry } from '../../model/observed.js';
+import { readAuditRows } from '../audit-rows.js';
 import type { LeaseDialect } from '../lease-sql.js';
-import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import { LeaseStore } from '../lease-store.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, StepHandlers, TargetRef, Warehouse } from '../warehouse.js';
 import { resolveConnection, type ConnectionEnvironment } from './snowflake-connection.js';
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SfRow } from './snowflake-driver.js';
+import { readLineage, type Lineage } from './snowflake-lineage.js';
 import {
-  auditDdl,
   auditInsert,
   auditQuery,
-  checkpointInsert,
-  columnsQuery,
   CONTENT_RESTORE_TYPE,
-  contentRestoreInsert,
   historyQuery,
   isoText,
   objectName,
   objectsQuery,
+  queryTag,
   schemaName,
   setCheckpointStatus,
   sfLiteral,
   stateQuery,
+  toIso,
   type SfTarget,
 } from './snowflake-sql.js';
+import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 
 /** Options to open a Snowflake connection. */
 export interface SnowflakeOpenOptions {
@@ -51,7 +43,7 @@ export interface SnowflakeOpenOptions {
 const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, retries: 3, backoffMs: 250 };
 
 /** Snowflake behind the Warehouse interface. */
-export class SnowflakeWarehouse implements Warehouse {
+export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   readonly capabilities: Capabilities = { nameMatching: 'exact', maxConcurrency: 8 };
   /** The schema the session was last set to, and the USE SCHEMA that sets it (shared by concurrent steps). */
   private currentSchema: { schema: string; set: Promise<unknown> } | null = null;
@@ -61,8 +53,11 @@ export class SnowflakeWarehouse implements Warehouse {
    */
   private readonly lineages = new Map<string, Lineage>();
 
+  /** How this warehouse runs each kind of step (snowflake-steps.ts). */
+  readonly steps: StepHandlers = new SnowflakeSteps(this).handlers;
+
   private constructor(
-    private readonly driver: SnowflakeDriver,
+    readonly driver: SnowflakeDriver,
     private readonly sessionDatabase: string | null,
   ) {}
 
@@ -91,7 +86,7 @@ export class SnowflakeWarehouse implements Warehouse {
     }
   }
 
-  private resolve(target: TargetRef): SfTarget {
+  resolve(target: TargetRef): SfTarget {
     const database = target.database ?? this.sessionDatabase;
     if (database === null) {
       throw new CkptError('CONFIG_INVALID', `target ${target.name} names no database and its connection has none`, {
@@ -135,56 +130,6 @@ export class SnowflakeWarehouse implements Warehouse {
       checkpoints,
       actions,
     };
-  }
-
-  readonly steps: StepHandlers = {
-    'init-audit': (target, step, run) => this.initAudit(this.resolve(target), this.tag(target, step, run), run),
-    'take-checkpoint': async (target, step, run) => {
-      const t = this.resolve(target);
-      const tag = this.tag(target, step, run);
-      // The clone first (IF NOT EXISTS: a retried step is progress), then the audit row, so
-      // that a recorded keep: clone checkpoint always has its clone (pitfall 11).
-      if (step.keep === 'clone') await this.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
-      const row = { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: run.runId, origin: JSON.stringify(run.origin), keep: step.keep };
-      await this.driver.execute(checkpointInsert(t, row), { tag });
-    },
-    'expire-checkpoint': async (target, step, run) => {
-      const t = this.resolve(target);
-      const tag = this.tag(target, step, run);
-      await this.driver.execute(setCheckpointStatus(t, step.checkpointId, 'DELETED'), { tag });
-      // Only the clone this checkpoint made, by its conventional name: nothing else.
-      if (step.keep === 'clone') await this.driver.execute(dropCloneDdl(t, step.checkpointId), { tag });
-    },
-    'restore-content': (target, step, run) => this.restoreContent(this.resolve(target), step, run, this.tag(target, step, run)),
-    'drop-object': async (target, step, run) => {
-      // IF EXISTS: a drop that already happened is progress (pitfall 11: DDL auto-commits).
-      const sql = `DROP ${step.object.kind} IF EXISTS ${objectName(this.resolve(target), step.object.name)}`;
-      await this.driver.execute(sql, { tag: this.tag(target, step, run) });
-    },
-    'restore-table': (target, step, run) => this.restoreTable(this.resolve(target), step.object.name, step.created, this.tag(target, step, run)),
-    'recreate-view': (target, step, run) =>
-      this.recreateView(this.resolve(target), step.object.name, step.definition, this.tag(target, step, run)),
-  };
-
-  /** The QUERY_TAG of a step's statements. */
-  private tag(target: TargetRef, step: Step, run: RunContext): string {
-    return queryTag({ command: run.command, target: target.name, step: step.kind, group: step.group, run: run.runId });
-  }
-
-  /** Creates the audit table, with its one SYSTEM_INIT row. */
-  private async initAudit(t: SfTarget, tag: string, run: RunContext): Promise<void> {
-    await this.driver.execute(auditDdl(t), { tag });
-    await ensureSystemInit({
-      count: async () => {
-        const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${sfLiteral(SYSTEM_INIT.type)}`;
-        const [row] = await this.driver.rows(sql, { tag });
-        return Number(row?.N ?? 0);
-      },
-      insert: async () => {
-        const binds = [SYSTEM_INIT.id, SYSTEM_INIT.type, SYSTEM_INIT.description, '[]', 0, SYSTEM_INIT.status, null, null, 'null', 'null', null, run.runId, JSON.stringify(run.origin)];
-        await this.driver.execute(auditInsert(t), { tag, binds });
-      },
-    });
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {
@@ -249,12 +194,16 @@ export class SnowflakeWarehouse implements Warehouse {
     }
   }
 
+  forgetLineage(t: SfTarget): void {
+    this.lineages.delete(objectName(t, t.auditTable));
+  }
+
   async close(): Promise<void> {
     await this.driver.close();
   }
 
   /** UNDROP runs against the session's schema on some accounts: set it and qualify (pitfall 19). */
-  private async useSchema(t: SfTarget, tag: string): Promise<void> {
+  async useSchema(t: SfTarget, tag: string): Promise<void> {
     const schema = schemaName(t);
     if (this.currentSchema?.schema !== schema) {
       const set = this.driver.execute(`USE SCHEMA ${schema}`, { tag });
@@ -266,47 +215,8 @@ export class SnowflakeWarehouse implements Warehouse {
     await this.currentSchema.set;
   }
 
-  /**
-   * Brings back the dropped version created at `created`. UNDROP restores the newest dropped
-   * version of a name (pitfall 2), so newer dropped versions are undropped and renamed aside
-   * first, then dropped again under their aside names once the original is back.
-   */
-  private async restoreTable(t: SfTarget, name: string, created: string, tag: string): Promise<void> {
-    await this.useSchema(t, tag);
-    const lineage = await this.lineage(t, tag);
-    const versions = (await this.driver.rows(historyQuery(t, name), { tag }))
-      .filter((r) => r.name === name)
-      .map((r): SfRow => ({ ...r, created_on: lineage.incarnation(name, String(toIso(r.created_on))) }));
-    const live = versions.find((r) => r.dropped_on === null || r.dropped_on === undefined);
-    if (live !== undefined) {
-      if (sameInstant(String(toIso(live.created_on)), created)) return; // restored by an earlier, interrupted run
-      throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: a table of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
-      });
-    }
-    const dropped = versions
-      .filter((r) => r.dropped_on !== null && r.dropped_on !== undefined)
-      .sort((a, b) => Date.parse(String(toIso(b.dropped_on))) - Date.parse(String(toIso(a.dropped_on))));
-    const index = dropped.findIndex((r) => sameInstant(String(toIso(r.created_on)), created));
-    if (index < 0) {
-      throw new CkptError('OBJECT_MISSING', `the version of ${displayIdent(name)} created ${created} is no longer in Time Travel`, {
-        hint: 'its retention has passed (pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
-      });
-    }
-    const table = objectName(t, name);
-    const asides: string[] = [];
-    for (let i = 0; i < index; i += 1) {
-      const aside = `${name.slice(0, 200)}__CKPT_ASIDE_${Date.now().toString(36)}_${i}`;
-      await this.driver.execute(`UNDROP TABLE ${table}`, { tag });
-      await this.driver.execute(`ALTER TABLE ${table} RENAME TO ${objectName(t, aside)}`, { tag });
-      asides.push(aside);
-    }
-    await this.driver.execute(`UNDROP TABLE ${table}`, { tag });
-    for (const aside of asides) await this.driver.execute(`DROP TABLE IF EXISTS ${objectName(t, aside)}`, { tag });
-  }
-
   /** The content-restore lineage of the audit table (empty when it does not exist), read once. */
-  private async lineage(t: SfTarget, tag: string): Promise<Lineage> {
+  async lineage(t: SfTarget, tag: string): Promise<Lineage> {
     const key = objectName(t, t.auditTable);
     const known = this.lineages.get(key);
     if (known !== undefined) return known;
@@ -322,65 +232,6 @@ export class SnowflakeWarehouse implements Warehouse {
     return lineage;
   }
 
-  /**
-   * Reverts a table's rows and columns to a checkpoint's, in place, so that the table keeps its
-   * identity (CREATED) and its own Time Travel history: columns added since are dropped (a kept
-   * clone's columns missing now are added back), then one atomic INSERT OVERWRITE reads the rows
-   * AT the checkpoint (explicit TIMESTAMP_LTZ cast: pitfall 13) or from the clone. A missing table
-   * is re-created as a zero-copy clone of the clone's table. Then a CONTENT_RESTORE audit row
-   * records what the table now stands for. Re-running it is progress (pitfall 11): the AT point
-   * and the clone are fixed, so the same statements give the same content.
-   */
-  private async restoreContent(t: SfTarget, step: StepOf<'restore-content'>, run: RunContext, tag: string): Promise<void> {
-    const name = step.object.name;
-    const liveColumns = (await this.driver.rows(columnsQuery(t, t.schema, name), { tag })).map(columnOf);
-    const sourceColumns = step.from.kind === 'clone'
-      ? (await this.driver.rows(columnsQuery(t, step.from.location, name), { tag })).map(columnOf)
-      : null;
-    if (step.from.kind === 'clone' && (sourceColumns ?? []).length === 0) {
-      throw new CkptError('OBJECT_MISSING', `the clone ${displayIdent(step.from.location)} holds no table ${displayIdent(name)}`, {
-        hint: 'the clone was changed or dropped outside ckpt; run `ckpt reconcile --plan` again',
-      });
-    }
-    if (step.missing && liveColumns.length > 0) {
-      const lineage = await this.lineage(t, tag);
-      const [live] = await this.driver.rows(`SELECT ${isoText('CREATED')} AS CREATED FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES
-        WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(name)}`, { tag });
-      if (live !== undefined && sameInstant(lineage.incarnation(name, String(toIso(live.CREATED))), step.created)) return; // done before
-      throw new CkptError('NAME_TAKEN', `cannot re-create table ${displayIdent(name)}: an object of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
-      });
-    }
-    if (!step.missing && liveColumns.length === 0) {
-      throw new CkptError('OBJECT_MISSING', `table ${displayIdent(name)} does not exist any more`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
-      });
-    }
-    for (const statement of contentSql(t, step, liveColumns, sourceColumns)) await this.driver.execute(statement, { tag });
-    await this.driver.execute(
-      contentRestoreInsert(t, { name, incarnation: step.created, contentAs: step.lastAltered, checkpointId: step.checkpointId, runId: run.runId, origin: JSON.stringify(run.origin) }),
-      { tag },
-    );
-    this.lineages.delete(objectName(t, t.auditTable));
-  }
-
-  /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: pitfall 1). */
-  private async recreateView(t: SfTarget, name: string, definition: string, tag: string): Promise<void> {
-    await this.useSchema(t, tag);
-    const [existing] = await this.driver.rows(
-      `SELECT t.TABLE_TYPE AS TABLE_TYPE, v.VIEW_DEFINITION AS VIEW_DEFINITION FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES t
-       LEFT JOIN ${quoteIdent(t.database)}.INFORMATION_SCHEMA.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
-       WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME = ${sfLiteral(name)}`,
-      { tag },
-    );
-    if (existing !== undefined) {
-      if (existing.TABLE_TYPE === 'VIEW' && existing.VIEW_DEFINITION === definition) return; // already back
-      throw new CkptError('NAME_TAKEN', `cannot re-create view ${displayIdent(name)}: an object of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
-      });
-    }
-    await this.driver.execute(definition, { tag });
-  }
 }
 
 /** Lease and journal SQL in Snowflake's dialect, in the target's schema. */
@@ -392,107 +243,6 @@ function leaseDialect(t: SfTarget): LeaseDialect {
     now: 'CURRENT_TIMESTAMP()',
     nowPlusMs: (ms) => `DATEADD('millisecond', ${Math.trunc(ms)}, CURRENT_TIMESTAMP())`,
     iso: isoText,
-  };
-}
-
-/** The QUERY_TAG of a statement: ckpt, its version and what it is doing (never a secret). */
-function queryTag(fields: Record<string, string>): string {
-  return JSON.stringify({ tool: 'ckpt', version, ...fields });
-}
-
-/** A timestamp from the driver (Date, ISO or Snowflake text) → ISO, or null. */
-function toIso(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (value instanceof Date) return value.toISOString();
-  const text = String(value);
-  const ms = Date.parse(text.includes('T') ? text : text.replace(' ', 'T').replace(/ ([+-]\d{2}):?(\d{2})$/, '$1:$2').replace(/ Z$/, 'Z'));
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
-/** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14). */
-function cloneSchemaDdl(t: SfTarget, checkpointId: string): string {
-  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
-}
-
-function dropCloneDdl(t: SfTarget, checkpointId: string): string {
-  return `DROP SCHEMA IF EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))}`;
-}
-
-interface ColumnInfo {
-  name: string;
-  type: string;
-}
-
-function columnOf(row: SfRow): ColumnInfo {
-  const base = String(row.DATA_TYPE ?? 'TEXT');
-  const p = row.NUMERIC_PRECISION;
-  const type = base === 'NUMBER' && p !== null && p !== undefined ? `NUMBER(${Number(p)},${Number(row.NUMERIC_SCALE ?? 0)})` : base;
-  return { name: String(row.COLUMN_NAME), type };
-}
-
-/**
- * The statements of a content revert. `live`/`source` are the columns now and in the clone
- * (source null when reading AT a timestamp). Names are quoted exactly as stored (pitfall 8).
- */
-function contentSql(t: SfTarget, step: StepOf<'restore-content'>, live: ColumnInfo[], source: ColumnInfo[] | null): string[] {
-  const table = objectName(t, step.object.name);
-  if (step.from.kind === 'clone' && step.missing) {
-    return [`CREATE TABLE ${table} CLONE ${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`];
-  }
-  const wanted = source?.map((c) => c.name) ?? step.columns;
-  const statements: string[] = [];
-  if (wanted !== null) {
-    for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
-    for (const c of source ?? []) if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
-  }
-  const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
-  const into = wanted === null ? table : `${table} (${cols})`;
-  const from = step.from.kind === 'time-travel'
-    ? `${table} AT(TIMESTAMP => ${sfLiteral(step.from.at)}::TIMESTAMP_LTZ)`
-    : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
-  statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
-  return statements;
-}
-
-/** Identity and content-version mapping read from CONTENT_RESTORE audit rows (see contentRestoreInsert). */
-interface Lineage {
-  /** The incarnation a table version (name, raw CREATED) stands for. */
-  incarnation(name: string, created: string): string;
-  /** An object with its incarnation and content version mapped (and, live, where its history starts). */
-  map<T extends InventoryEntry>(entry: T, live: boolean): T;
-}
-
-function readLineage(rows: SfRow[]): Lineage {
-  const created = new Map<string, string>();
-  const content = new Map<string, string>();
-  const ms = (iso: unknown) => String(Date.parse(String(toIso(iso))));
-  for (const row of rows) {
-    if (row.CHECKPOINT_TYPE !== CONTENT_RESTORE_TYPE) continue;
-    const value: unknown = typeof row.OBJECTS_SNAPSHOT === 'string' ? JSON.parse(row.OBJECTS_SNAPSHOT) : row.OBJECTS_SNAPSHOT;
-    for (const raw of Array.isArray(value) ? value : []) {
-      const e = raw as Record<string, unknown>;
-      if (typeof e.name !== 'string' || typeof e.incarnation !== 'string') continue;
-      const key = `${e.name}\u0000${ms(e.created)}`;
-      created.set(key, e.incarnation);
-      if (typeof e.content_as === 'string') content.set(`${key}\u0000${ms(e.last_altered)}`, e.content_as);
-      else content.delete(`${key}\u0000${ms(e.last_altered)}`);
-    }
-  }
-  return {
-    incarnation: (name, at) => created.get(`${name}\u0000${ms(at)}`) ?? at,
-    map(entry, live) {
-      if (entry.kind !== 'TABLE') return entry;
-      const key = `${entry.name}\u0000${ms(entry.created)}`;
-      const incarnation = created.get(key);
-      if (incarnation === undefined) return entry;
-      const contentAs = entry.lastAltered === null ? undefined : content.get(`${key}\u0000${ms(entry.lastAltered)}`);
-      return {
-        ...entry,
-        created: incarnation,
-        ...(contentAs === undefined ? {} : { lastAltered: contentAs }),
-        ...(live && !sameInstant(incarnation, entry.created) ? { timeTravelFrom: entry.created } : {}),
-      };
-    },
   };
 }
 

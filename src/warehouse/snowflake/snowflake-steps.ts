@@ -1,0 +1,246 @@
+/**
+ * How the Snowflake adapter runs each kind of step: a checkpoint in one server-side statement
+ * (after its clone, for keep: clone), drops with IF EXISTS, UNDROP for tables (with the
+ * rename-aside loop when newer versions of the name were dropped since: pitfall 2), views
+ * re-created from their captured definition (pitfall 1), content reverted in place. DDL
+ * auto-commits (pitfall 11): every step treats what an interrupted run already did as progress.
+ */
+import { CkptError } from '../../model/errors.js';
+import type { Step } from '../../model/plan.js';
+import type { StepOf } from '../../model/step-kinds.js';
+import { displayIdent, quoteIdent } from '../../model/refs.js';
+import { sameInstant } from '../../model/time.js';
+import { cloneSchemaName } from '../../model/desired.js';
+import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
+import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
+import type { SfRow, SnowflakeDriver } from './snowflake-driver.js';
+import type { Lineage } from './snowflake-lineage.js';
+import {
+  auditDdl,
+  auditInsert,
+  checkpointInsert,
+  columnsQuery,
+  contentRestoreInsert,
+  historyQuery,
+  isoText,
+  objectName,
+  queryTag,
+  schemaName,
+  setCheckpointStatus,
+  sfLiteral,
+  toIso,
+  type SfTarget,
+} from './snowflake-sql.js';
+
+/** What the steps need from the open connection. */
+export interface SnowflakeSession {
+  readonly driver: SnowflakeDriver;
+  /** The target with its database resolved (the connection's when the target names none). */
+  resolve(target: TargetRef): SfTarget;
+  /** Sets the session's schema (shared by concurrent steps). */
+  useSchema(t: SfTarget, tag: string): Promise<void>;
+  /** The audit table's content-restore lineage, read once. */
+  lineage(t: SfTarget, tag: string): Promise<Lineage>;
+  /** Forgets the lineage after this writer added to it. */
+  forgetLineage(t: SfTarget): void;
+}
+
+/** The Snowflake adapter's step implementations over one connection. */
+export class SnowflakeSteps {
+  constructor(private readonly session: SnowflakeSession) {}
+
+  /** The handler of every step kind. */
+  readonly handlers: StepHandlers = {
+    'init-audit': (target, step, run) => this.initAudit(this.session.resolve(target), this.tag(target, step, run), run),
+    'take-checkpoint': async (target, step, run) => {
+      const t = this.session.resolve(target);
+      const tag = this.tag(target, step, run);
+      // The clone first (IF NOT EXISTS: a retried step is progress), then the audit row, so
+      // that a recorded keep: clone checkpoint always has its clone (pitfall 11).
+      if (step.keep === 'clone') await this.session.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
+      const row = { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: run.runId, origin: JSON.stringify(run.origin), keep: step.keep };
+      await this.session.driver.execute(checkpointInsert(t, row), { tag });
+    },
+    'expire-checkpoint': async (target, step, run) => {
+      const t = this.session.resolve(target);
+      const tag = this.tag(target, step, run);
+      await this.session.driver.execute(setCheckpointStatus(t, step.checkpointId, 'DELETED'), { tag });
+      // Only the clone this checkpoint made, by its conventional name: nothing else.
+      if (step.keep === 'clone') await this.session.driver.execute(dropCloneDdl(t, step.checkpointId), { tag });
+    },
+    'restore-content': (target, step, run) => this.restoreContent(this.session.resolve(target), step, run, this.tag(target, step, run)),
+    'drop-object': async (target, step, run) => {
+      // IF EXISTS: a drop that already happened is progress (pitfall 11: DDL auto-commits).
+      const sql = `DROP ${step.object.kind} IF EXISTS ${objectName(this.session.resolve(target), step.object.name)}`;
+      await this.session.driver.execute(sql, { tag: this.tag(target, step, run) });
+    },
+    'restore-table': (target, step, run) => this.restoreTable(this.session.resolve(target), step.object.name, step.created, this.tag(target, step, run)),
+    'recreate-view': (target, step, run) =>
+      this.recreateView(this.session.resolve(target), step.object.name, step.definition, this.tag(target, step, run)),
+  };
+
+  /** The QUERY_TAG of a step's statements. */
+  private tag(target: TargetRef, step: Step, run: RunContext): string {
+    return queryTag({ command: run.command, target: target.name, step: step.kind, group: step.group, run: run.runId });
+  }
+
+  /** Creates the audit table, with its one SYSTEM_INIT row. */
+  private async initAudit(t: SfTarget, tag: string, run: RunContext): Promise<void> {
+    await this.session.driver.execute(auditDdl(t), { tag });
+    await ensureSystemInit({
+      count: async () => {
+        const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${sfLiteral(SYSTEM_INIT.type)}`;
+        const [row] = await this.session.driver.rows(sql, { tag });
+        return Number(row?.N ?? 0);
+      },
+      insert: async () => {
+        const binds = [SYSTEM_INIT.id, SYSTEM_INIT.type, SYSTEM_INIT.description, '[]', 0, SYSTEM_INIT.status, null, null, 'null', 'null', null, run.runId, JSON.stringify(run.origin)];
+        await this.session.driver.execute(auditInsert(t), { tag, binds });
+      },
+    });
+  }
+
+  /**
+   * Brings back the dropped version created at `created`. UNDROP restores the newest dropped
+   * version of a name (pitfall 2), so newer dropped versions are undropped and renamed aside
+   * first, then dropped again under their aside names once the original is back.
+   */
+  private async restoreTable(t: SfTarget, name: string, created: string, tag: string): Promise<void> {
+    await this.session.useSchema(t, tag);
+    const lineage = await this.session.lineage(t, tag);
+    const versions = (await this.session.driver.rows(historyQuery(t, name), { tag }))
+      .filter((r) => r.name === name)
+      .map((r): SfRow => ({ ...r, created_on: lineage.incarnation(name, String(toIso(r.created_on))) }));
+    const live = versions.find((r) => r.dropped_on === null || r.dropped_on === undefined);
+    if (live !== undefined) {
+      if (sameInstant(String(toIso(live.created_on)), created)) return; // restored by an earlier, interrupted run
+      throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: a table of that name exists`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    const dropped = versions
+      .filter((r) => r.dropped_on !== null && r.dropped_on !== undefined)
+      .sort((a, b) => Date.parse(String(toIso(b.dropped_on))) - Date.parse(String(toIso(a.dropped_on))));
+    const index = dropped.findIndex((r) => sameInstant(String(toIso(r.created_on)), created));
+    if (index < 0) {
+      throw new CkptError('OBJECT_MISSING', `the version of ${displayIdent(name)} created ${created} is no longer in Time Travel`, {
+        hint: 'its retention has passed (pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
+      });
+    }
+    const table = objectName(t, name);
+    const asides: string[] = [];
+    for (let i = 0; i < index; i += 1) {
+      const aside = `${name.slice(0, 200)}__CKPT_ASIDE_${Date.now().toString(36)}_${i}`;
+      await this.session.driver.execute(`UNDROP TABLE ${table}`, { tag });
+      await this.session.driver.execute(`ALTER TABLE ${table} RENAME TO ${objectName(t, aside)}`, { tag });
+      asides.push(aside);
+    }
+    await this.session.driver.execute(`UNDROP TABLE ${table}`, { tag });
+    for (const aside of asides) await this.session.driver.execute(`DROP TABLE IF EXISTS ${objectName(t, aside)}`, { tag });
+  }
+
+  /**
+   * Reverts a table's rows and columns to a checkpoint's, in place, so that the table keeps its
+   * identity (CREATED) and its own Time Travel history: columns added since are dropped (a kept
+   * clone's columns missing now are added back), then one atomic INSERT OVERWRITE reads the rows
+   * AT the checkpoint (explicit TIMESTAMP_LTZ cast: pitfall 13) or from the clone. A missing table
+   * is re-created as a zero-copy clone of the clone's table. Then a CONTENT_RESTORE audit row
+   * records what the table now stands for. Re-running it is progress (pitfall 11): the AT point
+   * and the clone are fixed, so the same statements give the same content.
+   */
+  private async restoreContent(t: SfTarget, step: StepOf<'restore-content'>, run: RunContext, tag: string): Promise<void> {
+    const name = step.object.name;
+    const liveColumns = (await this.session.driver.rows(columnsQuery(t, t.schema, name), { tag })).map(columnOf);
+    const sourceColumns = step.from.kind === 'clone'
+      ? (await this.session.driver.rows(columnsQuery(t, step.from.location, name), { tag })).map(columnOf)
+      : null;
+    if (step.from.kind === 'clone' && (sourceColumns ?? []).length === 0) {
+      throw new CkptError('OBJECT_MISSING', `the clone ${displayIdent(step.from.location)} holds no table ${displayIdent(name)}`, {
+        hint: 'the clone was changed or dropped outside ckpt; run `ckpt reconcile --plan` again',
+      });
+    }
+    if (step.missing && liveColumns.length > 0) {
+      const lineage = await this.session.lineage(t, tag);
+      const [live] = await this.session.driver.rows(`SELECT ${isoText('CREATED')} AS CREATED FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES
+        WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(name)}`, { tag });
+      if (live !== undefined && sameInstant(lineage.incarnation(name, String(toIso(live.CREATED))), step.created)) return; // done before
+      throw new CkptError('NAME_TAKEN', `cannot re-create table ${displayIdent(name)}: an object of that name exists`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    if (!step.missing && liveColumns.length === 0) {
+      throw new CkptError('OBJECT_MISSING', `table ${displayIdent(name)} does not exist any more`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    for (const statement of contentSql(t, step, liveColumns, sourceColumns)) await this.session.driver.execute(statement, { tag });
+    await this.session.driver.execute(
+      contentRestoreInsert(t, { name, incarnation: step.created, contentAs: step.lastAltered, checkpointId: step.checkpointId, runId: run.runId, origin: JSON.stringify(run.origin) }),
+      { tag },
+    );
+    this.session.forgetLineage(t);
+  }
+
+  /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: pitfall 1). */
+  private async recreateView(t: SfTarget, name: string, definition: string, tag: string): Promise<void> {
+    await this.session.useSchema(t, tag);
+    const [existing] = await this.session.driver.rows(
+      `SELECT t.TABLE_TYPE AS TABLE_TYPE, v.VIEW_DEFINITION AS VIEW_DEFINITION FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES t
+       LEFT JOIN ${quoteIdent(t.database)}.INFORMATION_SCHEMA.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
+       WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME = ${sfLiteral(name)}`,
+      { tag },
+    );
+    if (existing !== undefined) {
+      if (existing.TABLE_TYPE === 'VIEW' && existing.VIEW_DEFINITION === definition) return; // already back
+      throw new CkptError('NAME_TAKEN', `cannot re-create view ${displayIdent(name)}: an object of that name exists`, {
+        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+      });
+    }
+    await this.session.driver.execute(definition, { tag });
+  }
+}
+
+/** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14). */
+function cloneSchemaDdl(t: SfTarget, checkpointId: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
+}
+
+function dropCloneDdl(t: SfTarget, checkpointId: string): string {
+  return `DROP SCHEMA IF EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))}`;
+}
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+function columnOf(row: SfRow): ColumnInfo {
+  const base = String(row.DATA_TYPE ?? 'TEXT');
+  const p = row.NUMERIC_PRECISION;
+  const type = base === 'NUMBER' && p !== null && p !== undefined ? `NUMBER(${Number(p)},${Number(row.NUMERIC_SCALE ?? 0)})` : base;
+  return { name: String(row.COLUMN_NAME), type };
+}
+
+/**
+ * The statements of a content revert. `live`/`source` are the columns now and in the clone
+ * (source null when reading AT a timestamp). Names are quoted exactly as stored (pitfall 8).
+ */
+function contentSql(t: SfTarget, step: StepOf<'restore-content'>, live: ColumnInfo[], source: ColumnInfo[] | null): string[] {
+  const table = objectName(t, step.object.name);
+  if (step.from.kind === 'clone' && step.missing) {
+    return [`CREATE TABLE ${table} CLONE ${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`];
+  }
+  const wanted = source?.map((c) => c.name) ?? step.columns;
+  const statements: string[] = [];
+  if (wanted !== null) {
+    for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
+    for (const c of source ?? []) if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+  }
+  const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
+  const into = wanted === null ? table : `${table} (${cols})`;
+  const from = step.from.kind === 'time-travel'
+    ? `${table} AT(TIMESTAMP => ${sfLiteral(step.from.at)}::TIMESTAMP_LTZ)`
+    : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
+  statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
+  return statements;
+}
