@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.trash (
   trash_table VARCHAR NOT NULL, schema_name VARCHAR NOT NULL, name VARCHAR NOT NULL,
   created TIMESTAMPTZ NOT NULL, dropped_on TIMESTAMPTZ NOT NULL, sql VARCHAR NOT NULL, comment VARCHAR);
 ALTER TABLE ${INTERNAL_SCHEMA}.objects ADD COLUMN IF NOT EXISTS altered TIMESTAMPTZ;
+ALTER TABLE ${INTERNAL_SCHEMA}.objects ADD COLUMN IF NOT EXISTS content_hash VARCHAR;
 ALTER TABLE ${INTERNAL_SCHEMA}.trash ADD COLUMN IF NOT EXISTS altered TIMESTAMPTZ;
 CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.kept (
   schema_name VARCHAR NOT NULL, checkpoint_id VARCHAR NOT NULL, name VARCHAR NOT NULL, created TIMESTAMPTZ NOT NULL,
@@ -42,8 +43,8 @@ CREATE TABLE IF NOT EXISTS ${INTERNAL_SCHEMA}.kept (
 
 /**
  * A table's content version on the embedded warehouse, DuckDB's stand-in for LAST_ALTERED: the
- * registry's `altered` (bumped when `ckpt sql` runs a statement that may write to the table
- * and when its DDL changes), or its creation time if never bumped.
+ * registry's `altered` (moved when the table's rows change: see duckdb-content.ts; and when its
+ * DDL changes), or its creation time if never moved.
  */
 export function contentVersion(alias = 'r'): string {
   return `COALESCE(${alias}.altered, ${alias}.created)`;
@@ -101,36 +102,4 @@ DROP TABLE ckpt_live;`;
 /** A fresh (unquoted) name for a table's copy in the trash (or, with another prefix, a kept copy). */
 export function trashTableName(prefix = 'trash'): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
-}
-
-/** Every bare word (upper-cased) and double-quoted name in some SQL. */
-export function mentionedNames(sql: string): string[] {
-  const names = new Set<string>();
-  for (const match of sql.matchAll(/"((?:[^"]|"")+)"|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)/g)) {
-    names.add(match[1] !== undefined ? match[1].replaceAll('""', '"') : (match[2] ?? '').toUpperCase());
-  }
-  return [...names];
-}
-
-const PART = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
-const WRITE_TARGET = new RegExp(
-  String.raw`\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|ALTER\s+TABLE(?:\s+IF\s+EXISTS)?|COPY|MERGE\s+INTO|CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s+((?:${PART}\s*\.\s*)*${PART})`,
-  'giu',
-);
-
-/**
- * The tables a writing statement may write to: the name after INSERT INTO, UPDATE, DELETE FROM,
- * TRUNCATE, ALTER TABLE, COPY, MERGE INTO, CREATE TABLE (the last part of a qualified name).
- * Statements that run other statements (CALL, EXECUTE, IMPORT DATABASE) count as writing to every
- * name the SQL mentions, to stay on the safe side: a false "changed" costs a needless revert (or
- * a blocker), a missed one a wrong reset. CREATE VIEW, DROP, COMMENT write no table's rows.
- */
-export function writtenNames(sql: string): string[] {
-  const names = new Set<string>();
-  for (const match of sql.matchAll(WRITE_TARGET)) {
-    const parts = mentionedNames(match[1] ?? '');
-    const last = parts[parts.length - 1];
-    if (last !== undefined) names.add(last);
-  }
-  return /\b(?:CALL|EXECUTE|IMPORT)\b/iu.test(sql) ? [...new Set([...names, ...mentionedNames(sql)])] : [...names];
 }

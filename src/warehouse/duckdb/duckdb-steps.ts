@@ -25,6 +25,7 @@ import {
   trashTableName,
 } from './duckdb-catalog.js';
 import type { DuckDriver } from './duckdb-driver.js';
+import { contentSignatures, refreshContentVersions } from './duckdb-content.js';
 
 /** The embedded warehouse's step implementations over one open file. */
 export class DuckSteps {
@@ -77,6 +78,10 @@ export class DuckSteps {
         WHERE CHECKPOINT_ID = ${duckLiteral(step.checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`);
       if (Number(existing?.n) > 0) return; // taken by an earlier, interrupted run: progress
       await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+      await refreshContentVersions(this.db, target);
+      // Copies left under this id by an audit row since lost belong to no checkpoint: a copy
+      // belongs to exactly one checkpoint row, the one written next to it here.
+      await this.dropCopies(target, step.checkpointId);
       await this.db.run(
         checkpointInsert(target, {
           id: step.checkpointId,
@@ -206,11 +211,14 @@ export class DuckSteps {
    */
   private async registerTables(target: TargetRef, tables: Array<{ row: CatalogRow; created: string; altered: string | null }>): Promise<void> {
     await this.forgetRegistered(target, tables.map((t) => t.row.name));
-    const values = tables.map(
-      (t) => `(${duckLiteral(target.schema)}, ${duckLiteral(t.row.name)}, 'TABLE', ${duckLiteral(t.created)}::TIMESTAMPTZ, ${duckLiteral(t.row.sql)},
-        ${t.altered === null ? 'NULL' : `${duckLiteral(t.altered)}::TIMESTAMPTZ`})`,
-    );
-    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql, altered) VALUES ${values.join(', ')}`);
+    // Their signatures now, so that a change made before the next refresh is still seen.
+    const signatures = await contentSignatures(this.db, target.schema, tables.map((t) => t.row.name));
+    const values = tables.map((t) => {
+      const signature = signatures.get(t.row.name);
+      return `(${duckLiteral(target.schema)}, ${duckLiteral(t.row.name)}, 'TABLE', ${duckLiteral(t.created)}::TIMESTAMPTZ, ${duckLiteral(t.row.sql)},
+        ${t.altered === null ? 'NULL' : `${duckLiteral(t.altered)}::TIMESTAMPTZ`}, ${signature === undefined ? 'NULL' : duckLiteral(signature)})`;
+    });
+    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql, altered, content_hash) VALUES ${values.join(', ')}`);
     for (const t of tables) await this.cache.remember(target, t.row.name, t.row);
   }
 

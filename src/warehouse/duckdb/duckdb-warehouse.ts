@@ -19,13 +19,12 @@ import {
   duckTimeToIso,
   inSchema,
   liveObjectsQuery,
-  writtenNames,
-  nextContentVersion,
   syncRegistrySql,
 } from './duckdb-catalog.js';
 import { DuckDriver } from './duckdb-driver.js';
 import { SchemaCache } from './duckdb-cache.js';
 import { DuckSteps } from './duckdb-steps.js';
+import { refreshContentVersions } from './duckdb-content.js';
 
 /** Lease and journal SQL in DuckDB's dialect, in the target's schema. */
 function leaseDialect(target: TargetRef): LeaseDialect {
@@ -105,7 +104,11 @@ export class DuckWarehouse implements Warehouse {
     const internalExists = state?.internal_exists === true;
     const auditTableExists = state?.audit_exists === true;
 
-    if (internalExists) await this.impl.ensureInternal();
+    if (internalExists) {
+      await this.impl.ensureInternal();
+      // Whatever wrote to a table since ckpt last looked moves its content version.
+      if (schemaExists) await this.db.transaction(() => refreshContentVersions(this.db, target));
+    }
     const live = schemaExists ? await this.db.query(liveObjectsQuery(target.schema, target.auditTable)) : [];
     this.cache.set(target.schema, live);
     const registry = internalExists
@@ -197,33 +200,53 @@ export class DuckWarehouse implements Warehouse {
     return store;
   }
 
+  /**
+   * Runs a user's SQL in the target's schema, then keeps ckpt's registry true to what it did:
+   * a table renamed (same DuckDB oid, another name) keeps its incarnation, a table re-created
+   * (same name, another oid) is a new one, new objects are first seen now, and every table whose
+   * rows changed gets a new content version (duckdb-content.ts). A transaction the SQL left open
+   * is rolled back, as Snowflake does at the end of a session, so that it cannot swallow ckpt's
+   * own bookkeeping.
+   */
   async query(target: TargetRef, sql: string): Promise<QueryResult> {
     this.cache.clear();
     await this.impl.ensureInternal();
     await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}; USE ${quoteIdent(target.schema)}`);
     const before = await this.tableOids(target);
-    const writes = await this.db.mayWrite(sql);
     try {
       return await this.db.table(sql);
     } catch (error) {
       throw new CkptError('SQL_FAILED', (error as Error).message, { cause: error });
     } finally {
-      // Objects created through ckpt get an exact creation time; a table whose oid changed
-      // within this command was dropped and re-created: a new incarnation.
-      const after = await this.tableOids(target);
-      const recreated = [...after].filter(([name, oid]) => before.has(name) && before.get(name) !== oid).map(([name]) => name);
-      if (recreated.length > 0) {
-        await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)} AND kind = 'TABLE'
-          AND upper(name) IN (${recreated.map(duckLiteral).join(', ')})`);
-      }
-      if (after.size > 0 || before.size > 0) await this.db.run(syncRegistrySql(target.schema, target.auditTable));
-      // The embedded warehouse is written only through ckpt: a statement that may write bumps the
-      // content version of every table it names (ckpt's LAST_ALTERED; never a scan of the data).
-      const names = writes ? writtenNames(sql) : [];
-      if (names.length > 0) {
-        await this.db.run(`UPDATE ${INTERNAL_SCHEMA}.objects o SET altered = ${nextContentVersion('o')}
-          WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE' AND lower(o.name) IN (${names.map((n) => `lower(${duckLiteral(n)})`).join(', ')})`);
-      }
+      await this.db.run('ROLLBACK').catch(() => undefined); // "no transaction is active": nothing was left open
+      await this.db.transaction(async () => {
+        await this.followRenames(target, before, await this.tableOids(target));
+        await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+        await refreshContentVersions(this.db, target);
+      });
+    }
+  }
+
+  /**
+   * Carries the registry across what a user's SQL did to table identities: a renamed table's row
+   * follows it to its new name; a name whose table was re-created loses its row (a new incarnation).
+   */
+  private async followRenames(target: TargetRef, before: Map<string, string>, after: Map<string, string>): Promise<void> {
+    const nameOf = new Map([...before].map(([name, oid]) => [oid, name]));
+    const renamed = [...after].flatMap(([name, oid]) => {
+      const old = nameOf.get(oid);
+      return old !== undefined && old !== name ? [{ old, name }] : [];
+    });
+    const gone = [...before].filter(([name, oid]) => after.get(name) !== oid).map(([name]) => name);
+    if (gone.length > 0) {
+      // Park the rows of renamed tables under their new names first, then forget what is gone.
+      const moves = renamed.map((r) => `(${duckLiteral(r.old)}, ${duckLiteral(r.name)})`);
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE ckpt_moved AS SELECT o.* REPLACE (v.name AS name) FROM ${INTERNAL_SCHEMA}.objects o
+        JOIN (VALUES ${moves.length > 0 ? moves.join(', ') : '(NULL, NULL)'}) v(old, name) ON lower(o.name) = lower(v.old)
+        WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE'`);
+      await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)} AND kind = 'TABLE'
+        AND lower(name) IN (${[...gone, ...renamed.map((r) => r.name)].map((n) => `lower(${duckLiteral(n)})`).join(', ')})`);
+      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects BY NAME SELECT * FROM ckpt_moved; DROP TABLE ckpt_moved`);
     }
   }
 
@@ -232,7 +255,7 @@ export class DuckWarehouse implements Warehouse {
   }
 
   private async tableOids(target: TargetRef): Promise<Map<string, string>> {
-    const rows = await this.db.query(`SELECT upper(table_name) AS name, table_oid::VARCHAR AS oid FROM duckdb_tables()
+    const rows = await this.db.query(`SELECT table_name AS name, table_oid::VARCHAR AS oid FROM duckdb_tables()
       WHERE database_name = current_database() AND ${inSchema(target.schema)}`);
     return new Map(rows.map((r) => [String(r.name), String(r.oid)]));
   }

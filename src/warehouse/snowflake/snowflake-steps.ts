@@ -43,6 +43,8 @@ export interface SnowflakeSession {
   lineage(t: SfTarget, tag: string): Promise<Lineage>;
   /** Forgets the lineage after this writer added to it. */
   forgetLineage(t: SfTarget): void;
+  /** Forgets which schema the session is in (after a statement that changed it). */
+  forgetSchema(): void;
 }
 
 /** The Snowflake adapter's step implementations over one connection. */
@@ -55,9 +57,17 @@ export class SnowflakeSteps {
     'take-checkpoint': async (target, step, run) => {
       const t = this.session.resolve(target);
       const tag = this.tag(target, step, run);
-      // The clone first (IF NOT EXISTS: a retried step is progress), then the audit row, so
-      // that a recorded keep: clone checkpoint always has its clone (pitfall 11).
-      if (step.keep === 'clone') await this.session.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
+      // The clone first, then the audit row, so that a recorded keep: clone checkpoint always has
+      // its clone (pitfall 11). A retried step whose row exists is done; otherwise the clone is
+      // made anew (OR REPLACE): one left by a crash, or by a checkpoint whose row was lost since,
+      // belongs to no checkpoint, and a copy belongs to exactly one checkpoint row.
+      if (step.keep === 'clone') {
+        if (await this.checkpointRecorded(t, step.checkpointId, tag)) return;
+        // CREATE SCHEMA ... CLONE makes the clone the session's schema: set it again before any
+        // statement that relies on it (docs/snowflake-behaviour.md, zero-copy schema clones).
+        this.session.forgetSchema();
+        await this.session.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
+      }
       const row = { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: run.runId, origin: JSON.stringify(run.origin), keep: step.keep };
       await this.session.driver.execute(checkpointInsert(t, row), { tag });
     },
@@ -78,6 +88,13 @@ export class SnowflakeSteps {
     'recreate-view': (target, step, run) =>
       this.recreateView(this.session.resolve(target), step.object.name, step.definition, this.tag(target, step, run)),
   };
+
+  /** Whether the audit table holds a checkpoint row with this id. */
+  private async checkpointRecorded(t: SfTarget, checkpointId: string, tag: string): Promise<boolean> {
+    const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_ID = ${sfLiteral(checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+    const [row] = await this.session.driver.rows(sql, { tag });
+    return Number(row?.N ?? 0) > 0;
+  }
 
   /** The QUERY_TAG of a step's statements. */
   private tag(target: TargetRef, step: Step, run: RunContext): string {
@@ -202,7 +219,7 @@ export class SnowflakeSteps {
 
 /** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14). */
 function cloneSchemaDdl(t: SfTarget, checkpointId: string): string {
-  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
+  return `CREATE OR REPLACE SCHEMA ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
 }
 
 function dropCloneDdl(t: SfTarget, checkpointId: string): string {

@@ -194,6 +194,10 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     }
   }
 
+  forgetSchema(): void {
+    this.currentSchema = null;
+  }
+
   forgetLineage(t: SfTarget): void {
     this.lineages.delete(objectName(t, t.auditTable));
   }

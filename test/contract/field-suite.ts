@@ -1,0 +1,103 @@
+/**
+ * Field defects (issue 11) as contract tests on every adapter: what a user does with `ckpt sql`
+ * between ckpt operations must never make ckpt lose data or act on the wrong thing. Each test
+ * failed on the adapter it names before its fix.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Action, Target } from '../../src/model/desired.js';
+import { action } from '../support/desired.js';
+import { expectAllSucceeded, expectConverged, planOnly, reconcile } from './run.js';
+import type { Fixture, Harness } from './harness.js';
+
+const ORIGINAL = [['1', '10', 'a'], ['2', '20', 'b'], ['3', '30', 'c']];
+
+/** Registers the field tests for one adapter. */
+export function fieldSuite(harness: Harness): void {
+  describe(`field defects: ${harness.name}`, () => {
+    let fx: Fixture;
+    const keeping = (keep: 'inventory' | 'clone', actions: Action[] = []): Target => ({
+      ...fx.base,
+      checkpoints: [{ id: 'baseline', description: 'before the demo', keep, position: { line: 1, col: 1 } }],
+      actions,
+    });
+    const kinds = (plan: Awaited<ReturnType<typeof planOnly>>) =>
+      (plan.targets[0]?.steps ?? []).map((s) => `${s.kind}${'object' in s ? `:${s.object.name.toUpperCase()}` : ''}`);
+    const table = async (sql: string) => (await fx.sql(sql)).map((r) => r.map((v) => (v === null ? null : String(v))));
+
+    beforeEach(async () => {
+      fx = await harness.fresh();
+      await fx.sql('CREATE TABLE orders (id INTEGER, amount INTEGER, note VARCHAR)');
+      await fx.sql("INSERT INTO orders VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c')");
+    });
+    afterEach(async () => fx.close());
+
+    it('a table renamed away and back is the same table: cleanup keeps it, reset has nothing to do', async () => {
+      await reconcile(fx, keeping('inventory'));
+      await fx.sql('ALTER TABLE orders RENAME TO orders_tmp');
+      await fx.sql('ALTER TABLE orders_tmp RENAME TO orders');
+      const cleanup = keeping('inventory', [action('tidy', { kind: 'cleanup', since: 'baseline' })]);
+      expect(kinds(await planOnly(fx, cleanup))).toEqual(['record-action']);
+      const { outcomes } = await reconcile(fx, cleanup);
+      expectAllSucceeded(outcomes);
+      expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
+      await expectConverged(fx, cleanup);
+    });
+
+    const spellings: Array<[string, string[]]> = [
+      ['a comment inside DELETE', ['DELETE /* c */ FROM orders WHERE id = 1']],
+      ['no space after UPDATE', ['UPDATE/**/orders SET amount = 0']],
+      ['a line comment between DELETE and FROM', ['DELETE -- c\nFROM orders WHERE id = 2']],
+      ['a quoted name glued to INTO', [`INSERT INTO"${'ORDERS'}" VALUES (9, 90, 'z')`]],
+      ['a schema-qualified name', ['DELETE FROM {schema}.orders WHERE id = 3']],
+    ];
+    for (const [label, statements] of spellings) {
+      it(`a reset to a keep: clone checkpoint puts content back after DML with ${label}`, async () => {
+        await reconcile(fx, keeping('clone'));
+        for (const statement of statements) await fx.sql(statement.replace('{schema}', fx.base.schema));
+        const reset = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+        expect(kinds(await planOnly(fx, reset))).toEqual(['restore-content:ORDERS', 'record-action']);
+        expectAllSucceeded((await reconcile(fx, reset)).outcomes);
+        expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
+        await expectConverged(fx, reset);
+      });
+    }
+
+    it('a statement that failed and wrote nothing is no change to revert', async () => {
+      await reconcile(fx, keeping('clone'));
+      await expect(fx.sql("INSERT INTO orders VALUES ('not a number', 1, 'x')")).rejects.toThrow();
+      const reset = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+      expect(kinds(await planOnly(fx, reset))).toEqual(['record-action']);
+    });
+
+    it('a checkpoint id taken again (its audit row lost) keeps a copy of the content it was taken with', async () => {
+      await reconcile(fx, keeping('clone'));
+      await fx.sql("UPDATE orders SET note = 'second'");
+      await fx.sql(`DELETE FROM CHECKPOINT_AUDIT WHERE CHECKPOINT_ID = 'baseline'`);
+      const again = await reconcile(fx, keeping('clone'));
+      expect(kinds(again.plan)).toEqual(['take-checkpoint']);
+      await fx.sql('DELETE FROM orders');
+      const reset = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+      expectAllSucceeded((await reconcile(fx, reset)).outcomes);
+      expect(await table('SELECT note FROM orders ORDER BY id')).toEqual([['second'], ['second'], ['second']]);
+      await expectConverged(fx, reset);
+    });
+
+    it('a view re-created right after a keep: clone checkpoint lands in the target schema', async () => {
+      await fx.sql('CREATE VIEW v_orders AS SELECT id FROM orders');
+      await reconcile(fx, keeping('inventory'));
+      await fx.sql('DROP VIEW v_orders');
+      const t: Target = {
+        ...keeping('inventory', [action('rewind', { kind: 'reset', to: 'baseline' })]),
+        checkpoints: [
+          { id: 'baseline', description: 'before the demo', keep: 'inventory', position: { line: 1, col: 1 } },
+          { id: 'later', description: 'kept', keep: 'clone', position: { line: 2, col: 1 } },
+        ],
+      };
+      const { plan, outcomes } = await reconcile(fx, t);
+      expect(kinds(plan)).toEqual(['take-checkpoint', 'recreate-view:V_ORDERS', 'record-action']);
+      expectAllSucceeded(outcomes);
+      expect(await table('SELECT count(*) FROM v_orders')).toEqual([['3']]);
+      await expectConverged(fx, t);
+    });
+  });
+}
