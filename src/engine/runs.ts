@@ -16,6 +16,8 @@ export interface RunSummary {
   endedAt: string | null;
   outcome: 'completed' | 'failed' | 'interrupted';
   stepsPlanned: number | null;
+  /** Steps the run started (a step started and never finished has no recorded outcome). */
+  stepsStarted: number;
   stepsSucceeded: number;
   stepsFailed: number;
   durationMs: number | null;
@@ -44,6 +46,7 @@ export function summariseRuns(entries: Array<JournalEntry & { at: string }>): Ru
         endedAt: end?.at ?? null,
         outcome: end === undefined ? 'interrupted' : end.event === 'run-finished' ? 'completed' : 'failed',
         stepsPlanned: detail.steps ?? null,
+        stepsStarted: events.filter((e) => e.event === 'step-started').length,
         stepsSucceeded: events.filter((e) => e.event === 'step-succeeded').length,
         stepsFailed: events.filter((e) => e.event === 'step-failed').length,
         durationMs: end === undefined ? null : Date.parse(end.at) - Date.parse(startedAt),

@@ -4,7 +4,8 @@
  * then the actions recorded in its audit table, with their outcome, the config commit they
  * came from and what each step did.
  */
-import { summariseRuns } from '../../engine/runs.js';
+import { summariseRuns, type RunSummary } from '../../engine/runs.js';
+import type { StepRecord } from '../../model/observed.js';
 import { selectTargets, targetRef } from '../../engine/session.js';
 import { displayTime } from '../../model/time.js';
 import { loadDesired } from '../config-file.js';
@@ -41,7 +42,7 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
               displayTime(r.startedAt),
               r.command ?? '-',
               r.outcome,
-              `${r.stepsSucceeded}${r.stepsPlanned === null ? '' : `/${r.stepsPlanned}`}${r.stepsFailed > 0 ? ` (${r.stepsFailed} failed)` : ''}`,
+              runStepsCell(r),
               r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`,
               r.commit?.slice(0, 12) ?? '-',
             ]),
@@ -61,7 +62,7 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
             a.actionId,
             a.type,
             a.status,
-            a.steps.map((s) => `${s.kind}${s.object ? ` ${s.object}` : ''}${s.outcome === 'failed' ? ' (failed)' : ''}`).join('; ') || '-',
+            actionStepsCell(a.steps),
             a.commit?.slice(0, 12) ?? '-',
             a.error ?? '',
           ]),
@@ -70,4 +71,34 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
     }
     return ExitCode.ok;
   });
+}
+
+/**
+ * A run's steps: succeeded of planned, failed ones, and (a run killed mid-wave) the steps it
+ * started whose outcome the journal never got: they may or may not have run.
+ */
+export function runStepsCell(r: RunSummary): string {
+  const unknown = r.stepsStarted - r.stepsSucceeded - r.stepsFailed;
+  const parts = [
+    `${r.stepsSucceeded}${r.stepsPlanned === null ? '' : `/${r.stepsPlanned}`}`,
+    ...(r.stepsFailed > 0 ? [`${r.stepsFailed} failed`] : []),
+    ...(r.outcome === 'interrupted' && unknown > 0 ? [`${unknown} started, outcome unknown`] : []),
+  ];
+  return parts.length === 1 ? (parts[0] ?? '') : `${parts[0] ?? ''} (${parts.slice(1).join(', ')})`;
+}
+
+/** Most objects an action's STEPS cell names; the rest are counted. */
+const NAMED_OBJECTS = 5;
+
+/** An action's steps in one bounded cell: counts per kind, the first few objects, failures named. */
+export function actionStepsCell(steps: StepRecord[]): string {
+  if (steps.length === 0) return '-';
+  const counts = new Map<string, number>();
+  for (const s of steps) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, n]) => (n === 1 ? kind : `${kind} x${n}`)).join(', ');
+  const failed = steps.filter((s) => s.outcome === 'failed').map((s) => `${s.object ?? s.kind} (failed)`);
+  const objects = steps.filter((s) => s.object !== null && s.outcome !== 'failed').map((s) => s.object as string);
+  const named = [...failed, ...objects].slice(0, NAMED_OBJECTS);
+  const more = failed.length + objects.length - named.length;
+  return `${kinds}${named.length > 0 ? `: ${named.join('; ')}` : ''}${more > 0 ? ` and ${more} more` : ''}`;
 }
