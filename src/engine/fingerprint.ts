@@ -14,8 +14,9 @@ import { compareText } from '../model/refs.js';
  */
 export function stateFingerprint(observed: Observed): string {
   const sorted = <T>(items: T[], key: (t: T) => string) => [...items].sort((a, b) => compareText(key(a), key(b)));
+  // Whether the schema exists is left out: an empty schema and a missing one plan alike, and
+  // taking the lease creates it.
   const shape = {
-    schemaExists: observed.schemaExists,
     auditTableExists: observed.auditTableExists,
     // An object first seen at this very observation has no stable creation time yet.
     objects: sorted(observed.objects, (o) => `${o.kind}:${o.name}`).map((o) => [

@@ -109,6 +109,15 @@ export class Session {
     return { plan: planAll({ ...this.desired, targets }, observed, cronClock), observed };
   }
 
+  /**
+   * The plan ckpt makes from already observed state as if at `at` (a saved plan's time), so
+   * that a saved plan can be checked step by step against what ckpt itself would plan.
+   */
+  planAt(targets: Target[], observed: Map<string, Observed>, at: string): Plan {
+    const then = new Map([...observed].map(([name, obs]) => [name, { ...obs, now: at }]));
+    return planAll({ ...this.desired, targets }, then, cronClock);
+  }
+
   /** The run context for audit rows and the journal: this session's run id and the config's origin. */
   async runContext(): Promise<RunContext> {
     this.origin ??= await configOrigin(this.desired);

@@ -7,7 +7,7 @@ import type { TargetOutcome } from '../../apply/apply.js';
 import { stateFingerprint } from '../../engine/fingerprint.js';
 import { selectTargets } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
-import { hasBlockers, hasChanges, type Plan } from '../../model/plan.js';
+import { hasBlockers, hasChanges, type Plan, type Step } from '../../model/plan.js';
 import { isDestructive, kindOf } from '../../model/step-kinds.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
@@ -112,6 +112,15 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
         });
       }
     }
+    // The file is only trusted as far as ckpt would plan the same steps from this state: an
+    // edited step (a drop of a protected table, SQL in a view definition) is refused.
+    const expected = session.planAt(targets, observed, saved.plan.generatedAt);
+    const edited = saved.plan.targets.find((tp) => !sameSteps(tp.steps, expected.targets.find((e) => e.target === tp.target)?.steps ?? []));
+    if (edited !== undefined) {
+      throw new CkptError('PLAN_STALE', `the steps of target ${edited.target} in ${path} are not the plan ckpt makes from this state: the file was edited, or made by another ckpt`, {
+        hint: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
+      });
+    }
     if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
     const outcomes = await session.apply(saved.plan, progressReporter(ctx.out));
     if (options.json === true) ctx.out.data(toJsonText({ ...saved.plan, outcomes: outcomeSummary(outcomes) }));
@@ -173,4 +182,18 @@ function reportOutcomes(ctx: CliContext, plan: Plan, outcomes: TargetOutcome[]):
         : `Target ${outcome.target}: ${done} step${done === 1 ? '' : 's'} applied.`,
     );
   }
+}
+
+/** Whether two step lists are the same steps, field by field. */
+function sameSteps(a: Step[], b: Step[]): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON with object keys sorted, so that key order in a file does not matter. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
+  );
 }
