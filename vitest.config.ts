@@ -2,8 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/build.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
@@ -11,5 +9,19 @@ export default defineConfig({
     // keep both cores busy.
     maxWorkers: 2,
     minWorkers: 1,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'ckpt',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/snowflake-server/**'],
+          // Builds the product (dist/), so end-to-end tests spawn the CLI as built.
+          globalSetup: ['test/support/build.ts'],
+        },
+      },
+      // The Snowflake test server is its own package, with its own config and build.
+      'test/snowflake-server',
+    ],
   },
 });

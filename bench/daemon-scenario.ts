@@ -2,8 +2,8 @@
  * Scenario 4: the daemon as a user runs it (`node dist/src/cli/main.js daemon -f FILE --listen
  * 127.0.0.1:0`, the default --resync), on the embedded warehouse and on a Snowflake connection to
  * the local server: idle RSS after start (VmRSS from /proc), warehouse queries while idle, and
- * the time from a file write to the `reconcile started` log line. Needs the build (dist/); ends
- * only the daemons it started, by pid.
+ * the time from a file write to the `reconcile started` log line. Needs the bench build
+ * (dist-bench/, which includes the CLI); ends only the daemons it started, by pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { measure } from './measure.js';
 import type { ResultRow } from './report.js';
 import type { BenchSettings } from './settings.js';
 
-/** The built CLI, next to this file's build (dist/bench → dist/src/cli/main.js). */
+/** The built CLI, next to this file's build (dist-bench/bench → dist-bench/src/cli/main.js; see bench/tsconfig.json). */
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 /** How long the daemon is left idle before RSS is read and queries are counted. */

@@ -16,7 +16,7 @@ import { COST_MODEL, snowflakeScenarios } from './snowflake-scenarios.js';
 import { checkTargets } from './targets.js';
 
 const HERE = fileURLToPath(import.meta.url);
-/** dist/bench/run.js → <repo>/bench/results.json */
+/** dist-bench/bench/run.js → <repo>/bench/results.json */
 const RESULTS = join(dirname(HERE), '..', '..', 'bench', 'results.json');
 
 /** What a group's process sends back. */

@@ -1,6 +1,7 @@
 /**
- * vitest global setup: compiles the project once, so end-to-end tests spawn the CLI as built
- * from the sources under test.
+ * vitest global setup of the product tests: compiles the product once (tsconfig.json → dist/),
+ * so end-to-end tests spawn the CLI as built from the sources under test. The test server
+ * package builds itself in its own setup (test/snowflake-server/test/global-setup.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

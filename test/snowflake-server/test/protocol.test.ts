@@ -7,8 +7,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../snowflake-server/driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+import { connectDriver, type DriverClient } from '../driver-client.js';
+import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
 
 let server: SnowflakeServer;
 let client: DriverClient;

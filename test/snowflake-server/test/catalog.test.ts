@@ -3,8 +3,8 @@
 // break and cannot be undropped, Time Travel, clones, SWAP, temporary tables, transactions.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../snowflake-server/driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+import { connectDriver, type DriverClient } from '../driver-client.js';
+import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const MINUTE = 60_000;

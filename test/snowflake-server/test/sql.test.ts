@@ -3,8 +3,8 @@
 // EXECUTE IMMEDIATE blocks, the translated functions, seeding via account.execute, and startup time.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../snowflake-server/driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+import { connectDriver, type DriverClient } from '../driver-client.js';
+import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
 
 let server: SnowflakeServer;
 let sql: DriverClient;
