@@ -69,6 +69,43 @@ describe('saved plans', () => {
     expect(await tables(dir)).toContain('scratch');
   });
 
+  it('applies a plan saved on a fresh embedded warehouse (taking the lease creates the schema)', async () => {
+    const dir = await workspace(CONFIG.replace(/    actions:[\s\S]*/, '    actions: []\n'));
+    expect((await ckpt(dir, ['reconcile', '--plan', '--out', 'plan.json'])).code).toBe(0);
+    const applied = await ckpt(dir, ['reconcile', '--from-plan', 'plan.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await tables(dir)).toEqual(['CHECKPOINT_AUDIT']);
+  });
+
+  it('refuses a plan when only table content changed since', async () => {
+    const dir = await workspace(CONFIG.replace(/    actions:[\s\S]*/, '    actions: []\n').replace('      - id: baseline', '      - id: baseline\n        keep: clone'));
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE keep AS SELECT 1 AS id'])).code).toBe(0);
+    expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
+    expect((await ckpt(dir, ['sql', 'DELETE FROM keep'])).code).toBe(0);
+    await writeFile(join(dir, 'checkpoints.yaml'), CONFIG.replace('      - id: baseline', '      - id: baseline\n        keep: clone').replace('cleanup: { since: baseline }', 'reset: { to: baseline }'));
+    expect((await ckpt(dir, ['reconcile', '--plan', '--out', 'plan.json'])).code).toBe(0);
+    expect((await ckpt(dir, ['sql', 'INSERT INTO keep VALUES (7)'])).code).toBe(0);
+    const result = await ckpt(dir, ['reconcile', '--from-plan', 'plan.json']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('target demo changed since the plan');
+  });
+
+  it('refuses an edited plan: a drop of a protected table smuggled into the file', async () => {
+    const dir = await prepared();
+    await writeFile(join(dir, 'checkpoints.yaml'), CONFIG.replace('    actions:', '    protect: [KEEP]\n    actions:'));
+    expect((await ckpt(dir, ['reconcile', '--plan', '--out', 'plan.json'])).code).toBe(0);
+    const document = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as { targets: Array<{ steps: Array<Record<string, unknown>> }> };
+    const steps = document.targets[0]?.steps ?? [];
+    const drop = steps.find((s) => s.kind === 'drop-object');
+    expect(drop).toBeDefined();
+    steps.unshift({ ...drop, object: { name: 'keep', kind: 'TABLE' }, reason: 'nothing to see here' });
+    await writeFile(join(dir, 'plan.json'), JSON.stringify(document));
+    const result = await ckpt(dir, ['reconcile', '--from-plan', 'plan.json']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('are not the plan ckpt makes from this state');
+    expect(await tables(dir)).toEqual(['CHECKPOINT_AUDIT', 'keep', 'scratch']);
+  });
+
   it('refuses a file that is not a saved plan', async () => {
     const dir = await prepared();
     await writeFile(join(dir, 'plan.json'), '{"format_version": 1}');

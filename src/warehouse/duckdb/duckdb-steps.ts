@@ -10,6 +10,7 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import { qualifiedName } from '../sql.js';
+import { checkedViewDefinition } from '../view-definition.js';
 import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
 import { auditDdl, auditName, checkpointInsert, expireCheckpoint } from './duckdb-audit.js';
 import type { CatalogRow, SchemaCache } from './duckdb-cache.js';
@@ -301,7 +302,7 @@ export class DuckSteps {
       });
     }
     await this.db.run(`USE ${quoteIdent(target.schema)}`);
-    await this.db.run(definition);
+    await this.db.run(checkedViewDefinition(definition, name, 'case-insensitive'));
     await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql)
       VALUES (${duckLiteral(target.schema)}, ${duckLiteral(name)}, 'VIEW', now(), ${duckLiteral(definition)})`);
     await this.cache.remember(target, name, { name, kind: 'VIEW', sql: definition, comment: null });

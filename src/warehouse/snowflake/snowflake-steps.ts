@@ -13,6 +13,7 @@ import { sameInstant } from '../../model/time.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
+import { checkedViewDefinition } from '../view-definition.js';
 import type { SfRow, SnowflakeDriver } from './snowflake-driver.js';
 import type { Lineage } from './snowflake-lineage.js';
 import {
@@ -213,7 +214,7 @@ export class SnowflakeSteps {
         hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
       });
     }
-    await this.session.driver.execute(definition, { tag });
+    await this.session.driver.execute(checkedViewDefinition(definition, name, 'exact'), { tag });
   }
 }
 
