@@ -1,6 +1,7 @@
 /**
- * Maps snowflake-sdk errors to ckpt errors with a hint a person can act on, and tells transient
- * failures (HTTP 5xx, 429, connection resets) from permanent ones. Never copies a secret.
+ * Maps snowflake-sdk errors to ckpt errors with a hint a person can act on (their code's kind in
+ * ERROR_KINDS says whether a later retry can help), and tells which raw failures (HTTP 5xx, 429,
+ * connection resets) the driver retries at once. Never copies a secret.
  */
 import { CkptError, type ErrorCode } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
