@@ -8,6 +8,7 @@ import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Desired } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import type { Output } from './io.js';
 
 /** The config path a command uses. */
@@ -27,7 +28,7 @@ export async function loadDesired(file: string | undefined, out: Output, connect
     for (const d of result.diagnostics) out.message(formatDiagnostic(d));
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     throw new CkptError('CONFIG_INVALID', `${path} has ${errors} error${errors === 1 ? '' : 's'}; nothing was done`, {
-      hint: 'fix the lines above and run `ckpt validate`',
+      hint: HINTS.fixConfig,
     });
   }
   for (const w of result.warnings) out.message(formatDiagnostic(w));

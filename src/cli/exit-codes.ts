@@ -1,8 +1,9 @@
 /**
  * Exit codes, as Terraform users expect them: 0 ok or no changes, 1 error, 2 changes pending
  * (with --detailed-exitcode), 3 refused (consent missing, stale plan, lease held), 130 cancelled.
+ * Which code exits how is part of each code's kind (ERROR_KINDS); the numbers are here.
  */
-import type { ErrorCode } from '../model/errors.js';
+import { kindOf, type ErrorCode, type ExitKind } from '../model/errors.js';
 
 /** Process exit codes of every command. */
 export const ExitCode = {
@@ -11,18 +12,9 @@ export const ExitCode = {
   changesPending: 2,
   refused: 3,
   cancelled: 130,
-} as const;
+} as const satisfies Record<ExitKind | 'ok' | 'changesPending', number>;
 
 /** The exit code of a CkptError code. */
 export function exitCodeOf(code: ErrorCode): number {
-  switch (code) {
-    case 'CONSENT_REQUIRED':
-    case 'PLAN_STALE':
-    case 'LEASE_HELD':
-      return ExitCode.refused;
-    case 'CANCELLED':
-      return ExitCode.cancelled;
-    default:
-      return ExitCode.error;
-  }
+  return ExitCode[kindOf(code).exit];
 }

@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from './duration.js';
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import { checkpointCreateCommand } from './commands/checkpoint-create.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
 import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseListen } from './commands/daemon.js';
@@ -195,6 +196,6 @@ function report(error: unknown, out: Output): number {
   }
   out.message(`${out.paint('red', 'internal error')}: ${error instanceof Error ? error.message : String(error)}`);
   if (process.env.CKPT_LOG_LEVEL === 'debug' && error instanceof Error) out.message(error.stack ?? '');
-  out.message('  hint: this is a bug in ckpt; run again with CKPT_LOG_LEVEL=debug and report the output');
+  out.message(`  hint: ${HINTS.bug}`);
   return ExitCode.error;
 }

@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import type { Plan } from '../model/plan.js';
 import { camelKeys, toJsonText } from './json.js';
 
@@ -30,14 +31,14 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
     document = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
     throw new CkptError('CONFIG_NOT_FOUND', `cannot read the saved plan ${path}: ${(error as Error).message}`, {
-      hint: 'write one with `ckpt reconcile --plan --out FILE`',
+      hint: HINTS.savedPlanMissing,
     });
   }
   const validate = new Ajv2020({ allErrors: false }).compile(JSON.parse(await readFile(SCHEMA, 'utf8')) as object);
   const { state_fingerprints: fingerprints, ...rest } = document as { state_fingerprints?: Record<string, string> };
   if (!validate(document) || fingerprints === undefined) {
     throw new CkptError('CONFIG_INVALID', `${path} is not a saved ckpt plan (${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'no state_fingerprints'})`, {
-      hint: 'write one with `ckpt reconcile --plan --out FILE`',
+      hint: HINTS.savedPlanMissing,
     });
   }
   return { plan: camelKeys(rest) as Plan, fingerprints };

@@ -1,7 +1,9 @@
 /**
  * The daemon: keeps the last good config, turns triggers (file, cron, resync, SIGHUP) into
  * queued reconciles, runs each with a new Session (observe, plan, apply unless plan-only) and
- * reports through the logger, status and metrics. It never prints and never exits the process.
+ * reports through the logger, status, metrics and reconcile listeners. A failure with a terminal
+ * error is not retried with backoff: the target waits for the file to change, SIGHUP or a resync.
+ * It never prints and never exits the process; `ckpt daemon` and tests start it with startDaemon.
  */
 import { access } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -9,16 +11,18 @@ import { describeError } from '../apply/apply.js';
 import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile, type LoadResult } from '../config/load.js';
 import { Session } from '../engine/session.js';
-import type { Desired, Target } from '../model/desired.js';
-import { CkptError, type Diagnostic } from '../model/errors.js';
+import type { Desired } from '../model/desired.js';
+import { asCkptError, CkptError, isTerminal, type Diagnostic } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
-import { hasChanges, summarise, type Plan } from '../model/plan.js';
+import type { Plan } from '../model/plan.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
 import { checkpointClocks, DaemonMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
-import { StatusBoard, type ConditionReason, type DaemonStatus, type ReconcileOutcome, type Readiness } from './status.js';
+import { outcomeError, reconcileTarget } from './reconcile.js';
+import { StatusBoard, type DaemonStatus, type ReconcileOutcome, type Readiness } from './status.js';
 import { every, onHangup, scheduleFirings, watchFile, type TriggerSource } from './triggers.js';
 
 /** How the daemon runs. */
@@ -40,22 +44,68 @@ export interface DaemonOptions {
   debounceMs?: number;
 }
 
-const UNREACHABLE: ReadonlySet<string> = new Set(['WAREHOUSE_UNREACHABLE', 'WAREHOUSE_LOCKED', 'AUTH_FAILED', 'NOT_AUTHORIZED', 'CONNECTION_UNKNOWN']);
+/** A finished reconcile, as told to listeners. */
+export interface ReconcileEvent {
+  target: string;
+  /** The distinct triggers that asked for it (`start`, `file`, `cron:<id>`, `resync`, `sighup`, `retry`). */
+  triggers: string[];
+  outcome: ReconcileOutcome;
+  seconds: number;
+}
 
-/** A running daemon: start it, then stop it once. */
-export class Daemon {
+/** A started daemon. */
+export interface RunningDaemon {
+  /** `http://host:port` of the HTTP endpoints as bound (the real port when 0 was asked); null without HTTP. */
+  readonly url: string | null;
+  /** The `/status` document. */
+  statusDocument(): DaemonStatus;
+  /** The `/readyz` answer. */
+  readiness(): Readiness;
+  /** Calls `listener` after every reconcile; returns the function that stops the calls. */
+  onReconciled(listener: (event: ReconcileEvent) => void): () => void;
+  /**
+   * Stops the triggers, lets the running step finish (the rest of its plan is skipped), waits for
+   * the reconcile to close its session, then closes the HTTP server. Safe to call more than once.
+   */
+  stop(reason: string): Promise<void>;
+}
+
+/**
+ * Loads the config (an invalid or missing file at start is CONFIG_INVALID: there is no last
+ * good config to keep), serves HTTP, starts the triggers and queues a first reconcile per target.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const loaded = await loadConfig(options);
+  if (!loaded.ok) {
+    for (const d of loaded.diagnostics) logDiagnostic(options.logger, d);
+    throw new CkptError('CONFIG_INVALID', `${options.file} is not a usable config; the daemon did not start`, { hint: HINTS.fixConfigAndRestart });
+  }
+  for (const d of loaded.warnings) logDiagnostic(options.logger, d);
+  const daemon = new Daemon(options, loaded.desired);
+  try {
+    await daemon.begin();
+  } catch (error) {
+    await daemon.stop('startup failure');
+    throw error;
+  }
+  return daemon;
+}
+
+/** The daemon's state and triggers: started once, stopped once. */
+class Daemon implements RunningDaemon {
   private readonly logger: Logger;
   private readonly queue: WorkQueue;
   private readonly status: StatusBoard;
   private readonly metrics = new DaemonMetrics();
   private readonly shutdown = new AbortController();
   private readonly sources: TriggerSource[] = [];
+  private readonly listeners = new Set<(event: ReconcileEvent) => void>();
   private schedules: { key: string; source: TriggerSource } = { key: '[]', source: { close: async () => {} } };
   private server: HealthServer | null = null;
   private reloads: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
 
-  private constructor(
+  constructor(
     private readonly options: DaemonOptions,
     private desired: Desired,
   ) {
@@ -66,53 +116,37 @@ export class Daemon {
       // a process can open only once at a time.
       concurrency: 1,
       run: (target, triggers) => this.reconcile(target, triggers),
+      isTerminal,
       onRetry: (target, delayMs, failures) => this.logger.warn('reconcile will be retried', { target, in_ms: delayMs, failures }),
+      onTerminal: (target, failures, error) =>
+        this.logger.error('reconcile will not be retried', { target, failures, code: asCkptError(error).code, until: this.retriedWhen() }),
     });
   }
 
-  /**
-   * Loads the config (an invalid or missing file at start is CONFIG_INVALID: there is no last
-   * good config to keep), serves HTTP, starts the triggers and queues a first reconcile per target.
-   */
-  static async start(options: DaemonOptions): Promise<Daemon> {
-    const loaded = await loadConfig(options);
-    if (!loaded.ok) {
-      for (const d of loaded.diagnostics) logDiagnostic(options.logger, d);
-      throw new CkptError('CONFIG_INVALID', `${options.file} is not a usable config; the daemon did not start`, {
-        hint: 'fix the lines above (`ckpt validate` checks the file offline) and start it again',
-      });
-    }
-    for (const d of loaded.warnings) logDiagnostic(options.logger, d);
-    const daemon = new Daemon(options, loaded.desired);
-    try {
-      await daemon.begin();
-    } catch (error) {
-      await daemon.stop('startup failure');
-      throw error;
-    }
-    return daemon;
+  get url(): string | null {
+    return this.server?.url ?? null;
   }
 
-  /** The `/status` document. */
+  onReconciled(listener: (event: ReconcileEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   statusDocument(): DaemonStatus {
     return this.status.snapshot((target) => this.queue.state(target));
   }
 
-  /** The `/readyz` answer. */
   readiness(): Readiness {
     return this.status.readiness();
   }
 
-  /**
-   * Stops the triggers, lets the running step finish (the rest of its plan is skipped), waits for
-   * the reconcile to close its session, then closes the HTTP server. Safe to call more than once.
-   */
   stop(reason: string): Promise<void> {
     this.stopping ??= this.stopNow(reason);
     return this.stopping;
   }
 
-  private async begin(): Promise<void> {
+  /** Serves HTTP, starts the triggers, publishes daemon.json and queues a first reconcile per target. */
+  async begin(): Promise<void> {
     const { options, logger } = this;
     if (options.listen !== null) {
       this.server = await serveHealth(
@@ -220,7 +254,7 @@ export class Daemon {
     if (entries.length > 0) this.logger.info('schedules armed', { schedules: entries.map((e) => `${e.target}/${e.schedule.id} (${e.schedule.cron} ${e.schedule.timezone})`) });
   }
 
-  /** One reconcile of one target, on the config in use when it starts. Throws to be retried. */
+  /** One reconcile of one target, on the config in use when it starts. Throws its error to be retried unless terminal. */
   private async reconcile(name: string, triggers: string[]): Promise<void> {
     const target = this.desired.targets.find((t) => t.name === name);
     if (target === undefined || this.shutdown.signal.aborted) return;
@@ -229,75 +263,45 @@ export class Daemon {
     this.status.started(name, trigger);
     this.logger.info('reconcile started', { target: name, trigger });
     const session = new Session(this.desired, { logger: this.logger, command: 'daemon', lockWaitMs: this.options.lockWaitMs });
-    const progress = { reachedWarehouse: false };
     let outcome: ReconcileOutcome;
     try {
-      outcome = await this.run(session, target, progress);
-    } catch (error) {
-      outcome = failure(error, progress.reachedWarehouse, null);
+      outcome = await reconcileTarget(session, target, {
+        planOnly: this.options.planOnly,
+        signal: this.shutdown.signal,
+        logger: this.logger,
+        record: (t, plan, observed) => this.record(t, plan, observed),
+      });
     } finally {
       await session.close();
     }
+    if (outcome.error?.retry === 'terminal') outcome = { ...outcome, message: `${outcome.message}; ${this.retriedWhen()}` };
     const seconds = (performance.now() - began) / 1000;
     this.status.finished(name, outcome, seconds);
     this.metrics.reconciled(name, outcome.result, seconds);
+    this.tell({ target: name, triggers, outcome, seconds });
     const fields = { target: name, result: outcome.result, reason: outcome.reason, duration_ms: Math.round(seconds * 1000) };
     if (outcome.result === 'failed') {
-      this.logger.error('reconcile finished', { ...fields, error: outcome.message });
-      throw new Error(outcome.message);
+      this.logger.error('reconcile finished', { ...fields, error: outcome.message, code: outcome.error?.code, retry: outcome.error?.retry });
+      throw outcomeError(outcome);
     }
     this.logger.info('reconcile finished', fields);
   }
 
-  private async run(session: Session, target: Target, progress: { reachedWarehouse: boolean }): Promise<ReconcileOutcome> {
-    if (!this.options.planOnly) {
+  /** Tells the listeners; one that throws is logged, never failing the reconcile. */
+  private tell(event: ReconcileEvent): void {
+    for (const listener of this.listeners) {
       try {
-        await session.lock([target]); // a writer holds the target's lease from observe to apply, as `reconcile` does
+        listener(event);
       } catch (error) {
-        progress.reachedWarehouse = error instanceof CkptError && error.code === 'LEASE_HELD';
-        throw error;
+        this.logger.error('reconcile listener failed', { error: describeError(error) });
       }
     }
-    const { plan, observed } = await session.plan([target]);
-    progress.reachedWarehouse = true;
-    const summary = summarise(plan);
-    this.logger.info('plan', { target: target.name, ...summary, steps: plan.targets[0]?.steps.length ?? 0 });
-    for (const f of plan.targets.flatMap((t) => t.findings)) {
-      this.logger.warn(f.severity === 'blocker' ? 'blocker' : 'finding', { target: target.name, code: f.code, action: f.actionId, message: f.message });
-    }
-    const blocked = summary.blockers > 0 ? plan.targets.flatMap((t) => t.findings).find((f) => f.severity === 'blocker') : undefined;
-    const blockedOutcome = (): ReconcileOutcome => ({
-      result: 'blocked',
-      reason: 'PlanBlocked',
-      message: `${summary.blockers} blocker${summary.blockers === 1 ? '' : 's'}: ${blocked?.message ?? ''}`,
-      reachedWarehouse: true,
-      plan,
-    });
-    if (!hasChanges(plan)) {
-      this.record(target.name, plan, observed.get(target.name));
-      return blocked ? blockedOutcome() : { result: 'no-changes', reason: 'UpToDate', message: 'no changes', reachedWarehouse: true, plan };
-    }
-    if (this.options.planOnly) {
-      this.record(target.name, plan, observed.get(target.name));
-      if (blocked) return blockedOutcome();
-      const steps = plan.targets[0]?.steps.length ?? 0;
-      return { result: 'planned', reason: 'ChangesPending', message: `${steps} step${steps === 1 ? '' : 's'} pending (--plan: not applied)`, reachedWarehouse: true, plan };
-    }
-    if (this.shutdown.signal.aborted) return interrupted(plan, plan.targets.flatMap((t) => t.steps).length);
-    const outcomes = await session.apply(plan, undefined, this.shutdown.signal);
-    const steps = outcomes.flatMap((o) => o.steps);
-    const failedStep = steps.find((s) => s.outcome === 'failed');
-    if (failedStep === undefined && steps.some((s) => s.outcome === 'skipped')) {
-      return interrupted(plan, steps.filter((s) => s.outcome === 'skipped').length);
-    }
-    const after = await session.plan([target]);
-    this.record(target.name, after.plan, after.observed.get(target.name));
-    if (failedStep !== undefined) {
-      return failure(new CkptError('STEP_FAILED', `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
-    }
-    if (blocked) return blockedOutcome();
-    const applied = steps.length;
-    return { result: 'applied', reason: 'Applied', message: `${applied} step${applied === 1 ? '' : 's'} applied`, reachedWarehouse: true, plan };
+  }
+
+  /** When a target stalled by a terminal error is reconciled again. */
+  private retriedWhen(): string {
+    const resync = this.options.resyncMs > 0 ? `, or at the next resync (every ${Math.round(this.options.resyncMs / 1000)} s)` : '';
+    return `not retried until the config file changes, on SIGHUP${resync}`;
   }
 
   /** Updates the metrics read from an observation and the plan made on it. */
@@ -324,14 +328,4 @@ function logDiagnostic(logger: Logger, d: Diagnostic): void {
   const line = formatDiagnostic(d);
   if (d.severity === 'error') logger.error(line, { file: d.file, line: d.line, col: d.col });
   else logger.warn(line, { file: d.file, line: d.line, col: d.col });
-}
-
-function interrupted(plan: Plan, skipped: number): ReconcileOutcome {
-  return { result: 'interrupted', reason: 'Interrupted', message: `interrupted by shutdown; ${skipped} step${skipped === 1 ? '' : 's'} not run`, reachedWarehouse: true, plan };
-}
-
-function failure(error: unknown, reachedWarehouse: boolean, plan: Plan | null): ReconcileOutcome {
-  const code = error instanceof CkptError ? error.code : 'INTERNAL';
-  const reason: ConditionReason = code === 'STEP_FAILED' ? 'StepFailed' : UNREACHABLE.has(code) ? 'WarehouseUnreachable' : 'ReconcileFailed';
-  return { result: 'failed', reason, message: describeError(error), reachedWarehouse, plan };
 }

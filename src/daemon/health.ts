@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import type { DaemonStatus, Readiness } from './status.js';
 
@@ -41,7 +42,7 @@ export async function serveHealth(address: ListenAddress, sources: HealthSources
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         new CkptError('LISTEN_FAILED', `cannot listen on ${address.host}:${address.port} (${error.code ?? error.message})`, {
-          hint: 'pass another address with --listen HOST:PORT (port 0 picks a free one)',
+          hint: HINTS.listen,
           cause: error,
         }),
       ),

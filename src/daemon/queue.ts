@@ -1,7 +1,9 @@
 /**
  * The daemon's work queue, keyed by target: triggers only enqueue a key (deduplicated while it
  * waits or runs), at most one run per key (and `concurrency` in all), failed runs retried with
- * exponential backoff. Knows nothing of reconciles, files or cron: a run is an async function.
+ * exponential backoff unless their error is terminal (then the key waits for its next trigger, as
+ * controller-runtime does with a TerminalError). Knows nothing of reconciles, files or cron: a run
+ * is an async function.
  */
 
 /** What runs for a key; it gets the distinct triggers that asked for it and throws to fail. */
@@ -18,6 +20,10 @@ export interface QueueOptions {
   maxBackoffMs?: number;
   /** Told when a failed run is scheduled to be retried. */
   onRetry?: (key: string, delayMs: number, failures: number, error: unknown) => void;
+  /** Whether retrying a failure cannot help: no retry is scheduled (default: every failure is retried). */
+  isTerminal?: (error: unknown) => boolean;
+  /** Told when a failed run is not retried because its error is terminal; a new trigger runs it again. */
+  onTerminal?: (key: string, failures: number, error: unknown) => void;
 }
 
 /** Where a key stands, for status pages. */
@@ -27,7 +33,7 @@ export interface KeyState {
   pending: string[];
   /** Consecutive failed runs (0 after a success). */
   failures: number;
-  /** When the automatic retry is due (epoch ms), or null. */
+  /** When the automatic retry is due (epoch ms), or null (none failed, or the failure was terminal). */
   retryAt: number | null;
 }
 
@@ -165,15 +171,21 @@ export class WorkQueue {
     } else if (entry.triggers.size > 0) {
       entry.queued = true;
       this.ready.push(key);
+    } else if (failure !== null && this.options.isTerminal?.(failure.error) === true) {
+      this.options.onTerminal?.(key, entry.failures, failure.error);
     } else if (failure !== null) {
-      const delay = backoffDelay(entry.failures, this.initialMs, this.maxMs);
-      const timer = setTimeout(() => {
-        entry.retry = null;
-        this.enqueue(key, 'retry');
-      }, delay);
-      entry.retry = { timer, at: Date.now() + delay };
-      this.options.onRetry?.(key, delay, entry.failures, failure.error);
+      this.scheduleRetry(key, entry, failure.error);
     }
     this.pump();
+  }
+
+  private scheduleRetry(key: string, entry: Entry, error: unknown): void {
+    const delay = backoffDelay(entry.failures, this.initialMs, this.maxMs);
+    const timer = setTimeout(() => {
+      entry.retry = null;
+      this.enqueue(key, 'retry');
+    }, delay);
+    entry.retry = { timer, at: Date.now() + delay };
+    this.options.onRetry?.(key, delay, entry.failures, error);
   }
 }

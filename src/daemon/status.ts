@@ -4,6 +4,7 @@
  * checkpoint. A record of facts the daemon reports; it decides nothing and does no I/O.
  */
 import type { Desired, Schedule } from '../model/desired.js';
+import type { ErrorCode, RetryKind } from '../model/errors.js';
 import { summarise, type Plan, type PlanSummary } from '../model/plan.js';
 import { nextFiring } from '../schedule/cron.js';
 import type { KeyState } from './queue.js';
@@ -11,18 +12,30 @@ import type { KeyState } from './queue.js';
 /** A target's condition, as Kubernetes controllers report it. */
 export type Condition = 'Ready' | 'Reconciling' | 'Stalled';
 
+/** `SOME_CODE` as `SomeCode`. */
+type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Capitalize<Lowercase<Head>>}${PascalCase<Tail>}` : Capitalize<Lowercase<S>>;
+
+/** Why a reconcile failed: its error code, PascalCased (`AUTH_FAILED` is `AuthFailed`). */
+export type FailureReason = PascalCase<ErrorCode>;
+
 /** Why a target is in its condition. */
-export type ConditionReason =
-  | 'Pending'
-  | 'Progressing'
-  | 'UpToDate'
-  | 'Applied'
-  | 'ChangesPending'
-  | 'PlanBlocked'
-  | 'StepFailed'
-  | 'WarehouseUnreachable'
-  | 'ReconcileFailed'
-  | 'Interrupted';
+export type ConditionReason = 'Pending' | 'Progressing' | 'UpToDate' | 'Applied' | 'ChangesPending' | 'PlanBlocked' | 'Interrupted' | FailureReason;
+
+/** The condition reason of a failure with this code. */
+export function failureReason(code: ErrorCode): FailureReason {
+  return code
+    .toLowerCase()
+    .split('_')
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('') as FailureReason;
+}
+
+/** The error of a failed reconcile: its code, whether it is retried with backoff, and what to do. */
+export interface ReconcileError {
+  code: ErrorCode;
+  retry: RetryKind;
+  hint: string | null;
+}
 
 /** Every way a reconcile can end. */
 export const RECONCILE_RESULTS = ['applied', 'no-changes', 'planned', 'blocked', 'failed', 'interrupted'] as const;
@@ -39,6 +52,8 @@ export interface ReconcileOutcome {
   reachedWarehouse: boolean;
   /** The plan it made (of this target only), when it got that far. */
   plan: Plan | null;
+  /** Why it failed (result `failed` only). */
+  error: ReconcileError | null;
 }
 
 /** The plan of a target's last reconcile, as data. */
@@ -61,7 +76,9 @@ export interface TargetStatus {
   lastResult: ReconcileResult | null;
   lastDurationSeconds: number | null;
   lastSuccessAt: string | null;
-  /** Consecutive failed reconciles, and when the next retry is due. */
+  /** The error of the last reconcile when it failed; a `terminal` one is not retried with backoff. */
+  error: ReconcileError | null;
+  /** Consecutive failed reconciles, and when the next retry is due (null after a terminal error). */
   failures: number;
   nextRetryAt: string | null;
   /** Triggers waiting for the next reconcile. */
@@ -100,7 +117,7 @@ export interface Readiness {
 /** What the board keeps per target: the reported fields it owns, plus what it derives them from. */
 type TargetRecord = Pick<
   TargetStatus,
-  'connection' | 'condition' | 'reason' | 'message' | 'lastTrigger' | 'lastAttemptAt' | 'lastResult' | 'lastDurationSeconds' | 'lastSuccessAt' | 'lastPlan'
+  'connection' | 'condition' | 'reason' | 'message' | 'lastTrigger' | 'lastAttemptAt' | 'lastResult' | 'lastDurationSeconds' | 'lastSuccessAt' | 'lastPlan' | 'error'
 > & {
   schedules: Schedule[];
   reachedWarehouse: boolean | null;
@@ -152,6 +169,7 @@ export class StatusBoard {
         lastSuccessAt: null,
         reachedWarehouse: null,
         lastPlan: null,
+        error: null,
       });
     }
   }
@@ -183,6 +201,7 @@ export class StatusBoard {
     record.lastResult = outcome.result;
     record.lastDurationSeconds = seconds;
     record.reachedWarehouse = outcome.reachedWarehouse;
+    record.error = outcome.error;
     if (isSuccess(outcome.result)) record.lastSuccessAt = new Date().toISOString();
     if (outcome.plan !== null) record.lastPlan = planReport(outcome.plan);
   }
@@ -215,6 +234,7 @@ export class StatusBoard {
         lastResult: r.lastResult,
         lastDurationSeconds: r.lastDurationSeconds,
         lastSuccessAt: r.lastSuccessAt,
+        error: r.error,
         failures: waiting.failures,
         nextRetryAt: waiting.retryAt === null ? null : new Date(waiting.retryAt).toISOString(),
         pendingTriggers: waiting.pending,

@@ -9,6 +9,7 @@ import { applyPlan, type ProgressListener, type TargetOutcome } from '../apply/a
 import { holdLease, type HeldLease, type LeaseOptions } from '../apply/lease.js';
 import type { Desired, Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
@@ -47,7 +48,7 @@ export function selectTargets(desired: Desired, name: string | undefined): Targe
   const found = desired.targets.filter((t) => t.name === name);
   if (found.length === 0) {
     throw new CkptError('TARGET_UNKNOWN', `no target named ${name} in ${desired.file}`, {
-      hint: `known targets: ${desired.targets.map((t) => t.name).join(', ')}`,
+      hint: HINTS.knownTargets(desired.targets.map((t) => t.name)),
     });
   }
   return found;
@@ -57,7 +58,7 @@ export function selectTargets(desired: Desired, name: string | undefined): Targe
 export function singleTarget(targets: Target[], file: string): Target {
   if (targets.length === 1 && targets[0] !== undefined) return targets[0];
   throw new CkptError('TARGET_UNKNOWN', `${file} has ${targets.length} targets; say which one`, {
-    hint: `add --target with one of: ${targets.map((t) => t.name).join(', ')}`,
+    hint: HINTS.chooseTarget(targets.map((t) => t.name)),
   });
 }
 
@@ -163,7 +164,7 @@ export class Session {
       for (const [name, obs] of now) {
         if (before.get(name) !== stateFingerprint(obs)) {
           throw new CkptError('PLAN_STALE', `target ${name} changed while the plan was being made (another writer?); nothing was applied`, {
-            hint: 'run the command again to plan from the schema as it is now',
+            hint: HINTS.runAgain,
           });
         }
       }

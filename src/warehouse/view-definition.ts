@@ -5,6 +5,7 @@
  * CREATE TABLE) is refused before it reaches the warehouse.
  */
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import { displayIdent, nameKey, type NameMatching } from '../model/refs.js';
 
 type Token = { kind: 'word' | 'quoted' | 'symbol'; text: string };
@@ -39,7 +40,7 @@ function identifier(token: Token | undefined): string | null {
 export function checkedViewDefinition(definition: string, name: string, matching: NameMatching): string {
   const refuse = (why: string) =>
     new CkptError('DEFINITION_REFUSED', `the captured definition of view ${displayIdent(name)} is not a single CREATE VIEW for it (${why}); ckpt does not run it`, {
-      hint: 'the audit table or the saved plan holding it was edited; re-create the view by hand, or restore from another checkpoint',
+      hint: HINTS.definitionEdited,
     });
   const all = tokens(definition);
   const semicolon = all.findIndex((t) => t.kind === 'symbol' && t.text === ';');

@@ -1,14 +1,19 @@
 /**
- * End to end: the built `ckpt daemon` in temp folders on the embedded warehouse, observed through
- * its JSON log lines on stdout and its HTTP endpoints (`--listen 127.0.0.1:0`; the bound URL is
- * read from the `listening` line). Every spawned daemon is killed after each test.
+ * End to end: the built `ckpt daemon` in temp folders on the embedded warehouse (and, for
+ * rejected credentials, the Snowflake test server), observed through its JSON log lines on stdout
+ * and its HTTP endpoints (`--listen 127.0.0.1:0`; the bound URL is read from the `listening`
+ * line). Every spawned daemon is killed after each test.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DaemonStatus } from '../../src/daemon/status.js';
 import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { startSnowflakeServer } from '../snowflake-server/server.js';
 import { CLI, ckpt, workspace } from './cli-runner.js';
 
 /** A parsed log line. */
@@ -343,5 +348,101 @@ describe('ckpt daemon', () => {
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
     expect(await tables(dir)).toEqual(before);
+  });
+});
+
+/** An HTTP proxy in front of `target` that counts Snowflake login requests. */
+async function loginCounter(target: string): Promise<{ url: URL; logins: () => number; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  let logins = 0;
+  const server: Server = createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/session/v1/login-request')) logins += 1;
+    const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: new URL(`http://127.0.0.1:${port}`),
+    logins: () => logins,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+describe('ckpt daemon: errors by kind', () => {
+  it('stops retrying rejected credentials (terminal), says why on /status, and tries again on the resync and on SIGHUP', async () => {
+    const strict = await startSnowflakeServer({ users: { TESTER: { password: 'right-password' } } });
+    await strict.account.execute('CREATE DATABASE E2E_AUTH');
+    await strict.account.execute('CREATE SCHEMA E2E_AUTH.DEMO');
+    const proxy = await loginCounter(strict.url);
+    try {
+      const home = await workspace();
+      const connections = (password: string) =>
+        writeFile(join(home, 'connections.toml'), `[test]\naccount = "ckpt"\nuser = "TESTER"\npassword = "${password}"\nhost = "127.0.0.1"\nport = ${proxy.url.port}\nprotocol = "http"\nwarehouse = "WH"\n`, { mode: 0o600 });
+      await connections('not-the-password');
+      const dir = await workspace(config().replace('connection: local', 'connection: test').replace('    schema: DEMO', '    database: E2E_AUTH\n    schema: DEMO'));
+      const daemon = new Daemon(dir, ['--resync', '4s'], { SNOWFLAKE_HOME: home, NO_PROXY: '127.0.0.1,localhost' });
+
+      await daemon.waitFor('reconcile will not be retried', 1, { target: 'demo', code: 'AUTH_FAILED' });
+      expect(daemon.lines('reconcile finished')[0]).toMatchObject({ result: 'failed', reason: 'AuthFailed', code: 'AUTH_FAILED', retry: 'terminal' });
+      const status = JSON.parse((await daemon.get('/status')).body) as DaemonStatus;
+      expect(status.targets[0]).toMatchObject({
+        condition: 'Stalled',
+        reason: 'AuthFailed',
+        error: { code: 'AUTH_FAILED', retry: 'terminal', hint: expect.stringContaining('credentials') as unknown },
+        failures: 1,
+        nextRetryAt: null,
+      });
+      expect(status.targets[0]?.message).toMatch(/Incorrect username or password.*not retried until the config file changes, on SIGHUP, or at the next resync \(every 4 s\)/);
+      expect((await daemon.get('/readyz')).status).toBe(503);
+
+      // The resync is the clock: a backoff retry (1 s after the failure) would come before it.
+      await daemon.waitFor('reconcile will not be retried', 2);
+      expect(daemon.lines('reconcile started').map((l) => l.trigger)).toEqual(['start', 'resync']);
+      expect(daemon.lines('reconcile will be retried')).toEqual([]);
+      expect(proxy.logins()).toBe(2);
+      expect(daemon.stderr + JSON.stringify(daemon.logs)).not.toContain('not-the-password');
+
+      await connections('right-password');
+      daemon.signal('SIGHUP');
+      await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
+      expect(daemon.lines('reconcile started').map((l) => l.trigger)).toContain('sighup');
+      const recovered = JSON.parse((await daemon.get('/status')).body) as DaemonStatus;
+      expect(recovered.targets[0]).toMatchObject({ condition: 'Ready', error: null, failures: 0 });
+      daemon.signal('SIGTERM');
+      expect(await daemon.exited).toBe(0);
+    } finally {
+      await proxy.close();
+      await strict.close();
+    }
+  });
+
+  it('retries a transient failure (the embedded warehouse held by another process) with backoff until it succeeds', async () => {
+    const dir = await workspace(config());
+    const held = await DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+    const daemon = new Daemon(dir, [], { CKPT_LOCK_WAIT_MS: '0' });
+    try {
+      await daemon.waitFor('reconcile will be retried', 1, { target: 'demo', failures: 1, in_ms: 1000 });
+      expect(daemon.lines('reconcile finished')[0]).toMatchObject({ result: 'failed', reason: 'WarehouseLocked', code: 'WAREHOUSE_LOCKED', retry: 'transient' });
+      const status = JSON.parse((await daemon.get('/status')).body) as DaemonStatus;
+      expect(status.targets[0]).toMatchObject({ condition: 'Stalled', reason: 'WarehouseLocked', error: { code: 'WAREHOUSE_LOCKED', retry: 'transient' }, failures: 1 });
+      expect(status.targets[0]?.nextRetryAt).not.toBeNull();
+    } finally {
+      await held.close();
+    }
+    await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
+    const triggers = daemon.lines('reconcile started').map((l) => l.trigger);
+    expect(triggers[0]).toBe('start');
+    expect(new Set(triggers.slice(1))).toEqual(new Set(['retry']));
+    expect(daemon.lines('reconcile will not be retried')).toEqual([]);
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The daemon's work queue with fake timers: one run per key at a time, triggers deduplicated,
- * failures retried after 1, 2, 4, ... seconds up to 5 minutes, the backoff reset by a success.
+ * failures retried after 1, 2, 4, ... seconds up to 5 minutes, the backoff reset by a success;
+ * terminal failures not retried until the next trigger.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, WorkQueue } from '../../src/daemon/queue.js';
@@ -117,6 +118,40 @@ describe('WorkQueue', () => {
     await vi.advanceTimersByTimeAsync(1999);
     expect(runs.calls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
+    expect(runs.calls.map((c) => c.triggers)[2]).toEqual(['retry']);
+    runs.calls[2]?.finish();
+    await queue.stop();
+  });
+
+  it('does not retry a terminal failure: the key waits for its next trigger, the failure count carries on', async () => {
+    const runs = controlledRuns();
+    const terminal = new Error('wrong password');
+    const told: Array<[string, number, unknown]> = [];
+    const retried: string[] = [];
+    const queue = new WorkQueue({
+      run: runs.run,
+      isTerminal: (error) => error === terminal,
+      onTerminal: (key, failures, error) => told.push([key, failures, error]),
+      onRetry: (key) => retried.push(key),
+    });
+    queue.enqueue('t', 'start');
+    await vi.advanceTimersByTimeAsync(0);
+    runs.calls[0]?.finish(terminal);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual([['t', 1, terminal]]);
+    expect(queue.state('t')).toMatchObject({ running: false, failures: 1, retryAt: null, pending: [] });
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(runs.calls).toHaveLength(1);
+    expect(retried).toEqual([]);
+
+    queue.enqueue('t', 'sighup');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs.calls.map((c) => c.triggers)).toEqual([['start'], ['sighup']]);
+    runs.calls[1]?.finish(new Error('connection reset'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(queue.state('t').failures).toBe(2);
+    expect(retried).toEqual(['t']);
+    await vi.advanceTimersByTimeAsync(2000);
     expect(runs.calls.map((c) => c.triggers)[2]).toEqual(['retry']);
     runs.calls[2]?.finish();
     await queue.stop();

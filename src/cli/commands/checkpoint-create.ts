@@ -4,6 +4,7 @@
  */
 import { selectTargets, singleTarget } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import type { Plan } from '../../model/plan.js';
 import { planAdHocCheckpoint } from '../../plan/ad-hoc.js';
 import { loadDesired } from '../config-file.js';
@@ -24,7 +25,7 @@ export interface CheckpointCreateOptions {
 export async function checkpointCreateCommand(ctx: CliContext, options: CheckpointCreateOptions): Promise<number> {
   if (options.id !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/.test(options.id)) {
     throw new CkptError('CONFIG_INVALID', `checkpoint id ${JSON.stringify(options.id)} is not valid`, {
-      hint: 'use letters, digits, _, . and - (not starting with . or -), at most 255 characters',
+      hint: HINTS.checkpointId,
     });
   }
   const desired = await loadDesired(options.file, ctx.out, ctx.connection);

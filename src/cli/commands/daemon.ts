@@ -40,8 +40,8 @@ export function parseListen(text: string): ListenAddress | null {
 export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptions): Promise<number> {
   const logger = createLogger('info', 'stdout');
   // Loaded here, not at start-up: every other command would pay for chokidar, node-cron and prom-client.
-  const { Daemon } = await import('../../daemon/daemon.js');
-  const starting = Daemon.start({
+  const { startDaemon } = await import('../../daemon/daemon.js');
+  const starting = startDaemon({
     file: configPath(options.file),
     planOnly: options.plan === true,
     listen: options.listen,

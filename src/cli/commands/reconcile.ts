@@ -7,6 +7,7 @@ import type { TargetOutcome } from '../../apply/apply.js';
 import { stateFingerprint } from '../../engine/fingerprint.js';
 import { selectTargets } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import { hasBlockers, hasChanges, type Plan, type Step } from '../../model/plan.js';
 import { isDestructive, kindOf } from '../../model/step-kinds.js';
 import { loadDesired } from '../config-file.js';
@@ -45,7 +46,7 @@ export type PlanFormat = (typeof PLAN_FORMATS)[number];
 /** The format asked for: `--json` is `--format json`; asking for two different ones is an error. */
 function formatOf(options: ReconcileOptions): PlanFormat {
   if (options.json === true && options.format !== undefined && options.format !== 'json') {
-    throw new CkptError('CONFIG_INVALID', `--json and --format ${options.format} ask for two formats`, { hint: '--json is short for --format json; give one of them' });
+    throw new CkptError('CONFIG_INVALID', `--json and --format ${options.format} ask for two formats`, { hint: HINTS.oneFormat });
   }
   return options.json === true ? 'json' : (options.format ?? 'human');
 }
@@ -60,7 +61,7 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
   options = { ...options, json: formatOf(options) === 'json', format: formatOf(options) };
   if (options.fromPlan !== undefined) return applySavedPlan(ctx, options.fromPlan, options);
   if (options.out !== undefined && options.plan !== true) {
-    throw new CkptError('CONFIG_INVALID', '--out writes a saved plan and needs --plan', { hint: 'run `ckpt reconcile --plan --out plan.json`' });
+    throw new CkptError('CONFIG_INVALID', '--out writes a saved plan and needs --plan', { hint: HINTS.outNeedsPlan });
   }
   const desired = await loadDesired(options.file, ctx.out, ctx.connection);
   const targets = selectTargets(desired, options.target);
@@ -98,7 +99,7 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
   const desired = await loadDesired(options.file ?? saved.plan.configFile, ctx.out, ctx.connection);
   if (desired.sourceHash !== saved.plan.configHash) {
     throw new CkptError('PLAN_STALE', `${desired.file} changed since the plan in ${path} was made`, {
-      hint: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
+      hint: HINTS.savedPlanStale,
     });
   }
   const targets = saved.plan.targets.map((tp) => selectTargets(desired, tp.target)[0]).filter((t): t is NonNullable<typeof t> => t !== undefined);
@@ -108,7 +109,7 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
     for (const [name, obs] of observed) {
       if (saved.fingerprints[name] !== stateFingerprint(obs)) {
         throw new CkptError('PLAN_STALE', `target ${name} changed since the plan in ${path} was made (its schema or audit table is not what the plan saw)`, {
-          hint: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
+          hint: HINTS.savedPlanStale,
         });
       }
     }
@@ -118,7 +119,7 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
     const edited = saved.plan.targets.find((tp) => !sameSteps(tp.steps, expected.targets.find((e) => e.target === tp.target)?.steps ?? []));
     if (edited !== undefined) {
       throw new CkptError('PLAN_STALE', `the steps of target ${edited.target} in ${path} are not the plan ckpt makes from this state: the file was edited, or made by another ckpt`, {
-        hint: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
+        hint: HINTS.savedPlanEdited,
       });
     }
     if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
@@ -135,7 +136,7 @@ async function confirm(plan: Plan, options: ReconcileOptions): Promise<void> {
   if (what === null || options.yes === true) return;
   if (!canPrompt()) {
     throw new CkptError('CONSENT_REQUIRED', `the plan has ${what} and no one is at a terminal to confirm`, {
-      hint: 'review the plan above, then run again with --yes',
+      hint: HINTS.consent,
     });
   }
   // A full cleanup empties a schema: at a terminal, the person types which one (Argo CD-style).

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { packageFile } from '../package-files.js';
@@ -15,7 +16,7 @@ export const SCHEMAS = ['checkpoints', 'plan', 'checkpoints-list', 'history', 's
 export async function schemaCommand(ctx: CliContext, options: { of?: string }): Promise<number> {
   const name = options.of ?? 'checkpoints';
   if (!(SCHEMAS as readonly string[]).includes(name)) {
-    throw new CkptError('CONFIG_INVALID', `no schema named ${name}`, { hint: `choose one of: ${SCHEMAS.join(', ')}` });
+    throw new CkptError('CONFIG_INVALID', `no schema named ${name}`, { hint: HINTS.schemaNames(SCHEMAS) });
   }
   ctx.out.data(await readFile(packageFile(`schemas/${name}.schema.json`), 'utf8'));
   return ExitCode.ok;

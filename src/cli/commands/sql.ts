@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { selectTargets, singleTarget, targetRef } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -25,7 +26,7 @@ export interface SqlOptions {
 export async function sqlCommand(ctx: CliContext, statement: string | undefined, options: SqlOptions): Promise<number> {
   if ((statement === undefined) === (options.sqlFile === undefined)) {
     throw new CkptError('CONFIG_INVALID', 'give either a statement or -f FILE.sql, not both or neither', {
-      hint: 'e.g. ckpt sql "CREATE TABLE orders (id INTEGER)"',
+      hint: HINTS.sqlUsage,
     });
   }
   const text = statement ?? (await readSqlFile(options.sqlFile as string));

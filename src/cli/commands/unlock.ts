@@ -5,6 +5,7 @@
 import { describeHolder } from '../../apply/lease.js';
 import { selectTargets, targetRef } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import { displayTime } from '../../model/time.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
@@ -19,7 +20,7 @@ export async function unlockCommand(ctx: CliContext, name: string, options: { fi
   if (options.yes !== true) {
     if (!canPrompt()) {
       throw new CkptError('CONSENT_REQUIRED', `breaking the lease of ${target.name} lets another writer in while the holder may still run`, {
-        hint: `make sure no ckpt is working on it, then run \`ckpt unlock ${target.name} --yes\``,
+        hint: HINTS.unlockConsent(target.name),
       });
     }
     const answer = await ask(`Break the lease of ${target.name}? Only if no ckpt is working on it. Type the target name to confirm: `);

@@ -1,17 +1,18 @@
 /**
  * Opens the embedded warehouse file (16 KiB blocks, no extension downloads) and runs SQL on it.
- * Turns DuckDB's cross-process lock error into a message naming the holding process, after a
- * short wait. The only module that imports @duckdb/node-api.
+ * Every DuckDB error leaves as a CkptError (duckdb-errors.ts); a lock held by another process is
+ * waited for a short while, then named with the holding process. The only module that imports
+ * @duckdb/node-api.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
+import { lockHolder, mapDuckError } from './duckdb-errors.js';
 
 /** A row as JSON-friendly values: timestamps and big integers come back as strings. */
 export type Row = Record<string, unknown>;
-
-const LOCK_PATTERN = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/s;
 
 /** An open DuckDB file and one connection to it. */
 export class DuckDriver {
@@ -23,7 +24,10 @@ export class DuckDriver {
 
   /** Opens (creating if needed) the file, waiting up to `lockWaitMs` for another process's lock. */
   static async open(path: string, lockWaitMs: number): Promise<DuckDriver> {
-    await mkdir(dirname(path), { recursive: true });
+    const context = `cannot open the embedded warehouse ${path}`;
+    await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+      throw mapDuckError(error, context);
+    });
     const deadline = Date.now() + lockWaitMs;
     for (;;) {
       try {
@@ -36,14 +40,9 @@ export class DuckDriver {
         await connection.run(`SET TimeZone = 'UTC'`);
         return new DuckDriver(path, instance, connection);
       } catch (error) {
-        const match = LOCK_PATTERN.exec(String((error as Error).message));
-        if (match === null) {
-          throw new CkptError('WAREHOUSE_UNREACHABLE', `cannot open the embedded warehouse ${path}: ${(error as Error).message}`, {
-            hint: 'check that the path is writable and the file is a DuckDB database',
-            cause: error,
-          });
-        }
-        if (Date.now() >= deadline) throw await lockError(path, match[1] ?? 'another process', Number(match[2]));
+        const holder = lockHolder(error);
+        if (holder === null) throw mapDuckError(error, context);
+        if (Date.now() >= deadline) throw await lockError(path, holder.program, holder.pid);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -51,13 +50,13 @@ export class DuckDriver {
 
   /** Runs statements (one string may hold several) and returns the last result's rows. */
   async query(sql: string): Promise<Row[]> {
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.connection.runAndReadAll(sql).catch(rethrow);
     return reader.getRowObjectsJson() as Row[];
   }
 
   /** Runs statements and returns the last result as column names and JSON-friendly rows. */
   async table(sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.connection.runAndReadAll(sql).catch(rethrow);
     return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
   }
 
@@ -87,15 +86,15 @@ export class DuckDriver {
 
   /** Runs statements, ignoring results. */
   async run(sql: string): Promise<void> {
-    await this.connection.run(sql);
+    await this.connection.run(sql).catch(rethrow);
   }
 
   /** Runs `body` in one transaction; rolls back on any error (DuckDB DDL is transactional). */
   async transaction<T>(body: () => Promise<T>): Promise<T> {
-    await this.connection.run('BEGIN TRANSACTION');
+    await this.run('BEGIN TRANSACTION');
     try {
       const result = await body();
-      await this.connection.run('COMMIT');
+      await this.run('COMMIT');
       return result;
     } catch (error) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
@@ -115,6 +114,10 @@ async function lockError(path: string, program: string, pid: number): Promise<Ck
     .then((text) => text.split('\0').filter(Boolean).join(' '))
     .catch(() => program);
   return new CkptError('WAREHOUSE_LOCKED', `the embedded warehouse ${path} is in use by process ${pid} (${command})`, {
-    hint: 'wait for that command to finish and try again; a running `ckpt daemon` releases the file between reconciles',
+    hint: HINTS.embeddedLocked,
   });
+}
+
+function rethrow(error: unknown): never {
+  throw mapDuckError(error);
 }

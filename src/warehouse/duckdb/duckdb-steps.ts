@@ -5,6 +5,7 @@
  * transaction: a failure changes nothing, and re-running a step already done is progress.
  */
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import type { StepOf } from '../../model/step-kinds.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
@@ -183,12 +184,12 @@ export class DuckSteps {
       if (kept === undefined) {
         if (live?.kind === 'TABLE') continue; // restored by an earlier, interrupted run: progress
         throw new CkptError('OBJECT_MISSING', `no kept copy of ${displayIdent(name)} (created ${step.created}) to restore`, {
-          hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+          hint: HINTS.planAgain,
         });
       }
       if (live !== undefined) {
         throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: an object of that name exists`, {
-          hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+          hint: HINTS.planAgain,
         });
       }
       const object = qualifiedName({ database: null, schema: target.schema }, name);
@@ -265,13 +266,13 @@ export class DuckSteps {
       AND created = ${duckLiteral(step.created)}::TIMESTAMPTZ LIMIT 1`);
     if (kept === undefined) {
       throw new CkptError('OBJECT_MISSING', `checkpoint ${step.from.checkpointId} kept no copy of ${displayIdent(name)} (created ${step.created})`, {
-        hint: 'run `ckpt reconcile --plan` again: the checkpoint may have been expired since the plan was made',
+        hint: HINTS.checkpointExpiredPlanAgain,
       });
     }
     const live = await this.cache.row(target, name);
     if (live?.kind === 'VIEW') {
       throw new CkptError('NAME_TAKEN', `cannot restore table ${displayIdent(name)}: a view of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+        hint: HINTS.planAgain,
       });
     }
     const object = qualifiedName({ database: null, schema: target.schema }, name);
@@ -298,7 +299,7 @@ export class DuckSteps {
     if (live?.kind === 'VIEW' && live.sql === definition) return; // already back: progress
     if (live !== undefined) {
       throw new CkptError('NAME_TAKEN', `cannot re-create view ${displayIdent(name)}: an object of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+        hint: HINTS.planAgain,
       });
     }
     await this.db.run(`USE ${quoteIdent(target.schema)}`);

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import toml from 'toml';
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 
 /** Driver options for one connection (may hold secrets: never log or print). */
 export type ConnectionOptions = Record<string, unknown>;
@@ -53,13 +54,13 @@ export function resolveConnection(
     text = readFileSync(file, 'utf8');
   } catch {
     throw new CkptError('CONNECTION_UNKNOWN', `connection ${name}: no connections file at ${file}`, {
-      hint: `create it (mode 600) with a [${name}] section holding account, user and an authenticator, or set SNOWFLAKE_HOME to the folder that has it; use connection: local for the embedded warehouse`,
+      hint: HINTS.connectionsFileMissing(name),
     });
   }
   const looseness = permissionProblem(file);
   if (looseness === 'writable') {
     throw new CkptError('CONNECTION_UNKNOWN', `${file} can be changed by other users; snowflake-sdk refuses it`, {
-      hint: `run: chmod 600 ${file}`,
+      hint: HINTS.chmod(file),
     });
   }
   if (looseness === 'readable') warnings.push(`${file} holds credentials and is readable by other users; run: chmod 600 ${file}`);
@@ -76,7 +77,7 @@ export function resolveConnection(
   if (entry === undefined) {
     const known = [...sections.keys()];
     throw new CkptError('CONNECTION_UNKNOWN', `connection ${name} is not in ${file}`, {
-      hint: known.length > 0 ? `connections there: ${known.join(', ')}` : `the file has no connections; add a [${name}] section`,
+      hint: HINTS.knownConnections(known, name),
     });
   }
 

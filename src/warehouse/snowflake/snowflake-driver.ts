@@ -5,6 +5,7 @@
  * snowflake-sdk, loaded lazily so the embedded warehouse never pays for it.
  */
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import type { ConnectionOptions } from './snowflake-connection.js';
 import { isTransient, mapSnowflakeError } from './snowflake-errors.js';
 
@@ -81,7 +82,7 @@ export class SnowflakeDriver {
       connection = lib.createConnection({ sfRetryMaxLoginRetries: 1, timeout: limits.statementTimeoutMs, ...options });
     } catch (error) {
       throw new CkptError('CONNECTION_UNKNOWN', `connection ${label}: ${(error as Error).message}`, {
-        hint: 'check the entry in connections.toml: account, user and authenticator are required',
+        hint: HINTS.connectionEntry,
         cause: error,
       });
     }
@@ -137,7 +138,7 @@ export class SnowflakeDriver {
         statement.cancel(() => undefined);
         reject(
           new CkptError('WAREHOUSE_UNREACHABLE', `${this.label}: no answer within ${this.limits.statementTimeoutMs} ms to ${summary(sqlText)}`, {
-            hint: 'Snowflake is slow or unreachable; check the network, or raise CKPT_STATEMENT_TIMEOUT_MS',
+            hint: HINTS.statementTimeout,
           }),
         );
       }, this.limits.statementTimeoutMs);

@@ -1,8 +1,10 @@
 /**
- * Maps snowflake-sdk errors to ckpt errors with a hint a person can act on, and tells transient
- * failures (HTTP 5xx, 429, connection resets) from permanent ones. Never copies a secret.
+ * Maps snowflake-sdk errors to ckpt errors with a hint a person can act on (their code's kind in
+ * ERROR_KINDS says whether a later retry can help), and tells which raw failures (HTTP 5xx, 429,
+ * connection resets) the driver retries at once. Never copies a secret.
  */
 import { CkptError, type ErrorCode } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 
 /** The fields of a snowflake-sdk error ckpt reads. */
 interface DriverError {
@@ -38,27 +40,27 @@ export function mapSnowflakeError(error: unknown, context: string): CkptError {
     case '394304':
     case '390318':
     case '390303':
-      return make('AUTH_FAILED', 'check the user and the credentials of this connection in connections.toml (password, key pair, token)');
+      return make('AUTH_FAILED', HINTS.credentials);
     case '002003':
-      return make('OBJECT_MISSING', 'the object does not exist, or the role of this connection is not authorised to see it; check the database, schema and role');
+      return make('OBJECT_MISSING', HINTS.objectMissingOrHidden);
     case '003001':
     case '003011':
-      return make('NOT_AUTHORIZED', 'the role lacks a privilege: DROP and UNDROP need OWNERSHIP of the object, restores also CREATE TABLE on the schema (pitfall 16)');
+      return make('NOT_AUTHORIZED', HINTS.privilege);
     case '002002':
-      return make('NAME_TAKEN', 'an object of that name exists; run `ckpt reconcile --plan` again to see the schema as it is now');
+      return make('NAME_TAKEN', HINTS.nameTakenPlanAgain);
     case '000606':
     case '000625':
-      return make('WAREHOUSE_UNREACHABLE', 'no running warehouse: set `warehouse` in the connection, or resume it (ALTER WAREHOUSE ... RESUME)');
+      return make('WAREHOUSE_UNREACHABLE', HINTS.noWarehouse);
     case '000707':
-      return make('SQL_FAILED', 'Time Travel data is not available (past retention or before the object existed)');
+      return make('SQL_FAILED', HINTS.timeTravelUnavailable);
     default:
       break;
   }
   const network = String(e.cause?.code ?? code);
   if (e.name === 'NetworkError' || ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', ...TRANSIENT_NETWORK].includes(network) || e.response !== undefined) {
-    return make('WAREHOUSE_UNREACHABLE', 'check the account or host in connections.toml and the network (proxy, VPN); Snowflake did not answer');
+    return make('WAREHOUSE_UNREACHABLE', HINTS.snowflakeUnreachable);
   }
-  return make('SQL_FAILED', 'see the message above; the statement was not applied');
+  return make('SQL_FAILED', HINTS.statementNotApplied);
 }
 
 function firstLine(text: string): string {

@@ -6,6 +6,7 @@
  * auto-commits (pitfall 11): every step treats what an interrupted run already did as progress.
  */
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import type { Step } from '../../model/plan.js';
 import type { StepOf } from '../../model/step-kinds.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
@@ -133,7 +134,7 @@ export class SnowflakeSteps {
     if (live !== undefined) {
       if (sameInstant(String(toIso(live.created_on)), created)) return; // restored by an earlier, interrupted run
       throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: a table of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+        hint: HINTS.planAgain,
       });
     }
     const dropped = versions
@@ -142,7 +143,7 @@ export class SnowflakeSteps {
     const index = dropped.findIndex((r) => sameInstant(String(toIso(r.created_on)), created));
     if (index < 0) {
       throw new CkptError('OBJECT_MISSING', `the version of ${displayIdent(name)} created ${created} is no longer in Time Travel`, {
-        hint: 'its retention has passed (pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
+        hint: HINTS.retentionPassed,
       });
     }
     const table = objectName(t, name);
@@ -174,7 +175,7 @@ export class SnowflakeSteps {
       : null;
     if (step.from.kind === 'clone' && (sourceColumns ?? []).length === 0) {
       throw new CkptError('OBJECT_MISSING', `the clone ${displayIdent(step.from.location)} holds no table ${displayIdent(name)}`, {
-        hint: 'the clone was changed or dropped outside ckpt; run `ckpt reconcile --plan` again',
+        hint: HINTS.cloneChanged,
       });
     }
     if (step.missing && liveColumns.length > 0) {
@@ -183,12 +184,12 @@ export class SnowflakeSteps {
         WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(name)}`, { tag });
       if (live !== undefined && sameInstant(lineage.incarnation(name, String(toIso(live.CREATED))), step.created)) return; // done before
       throw new CkptError('NAME_TAKEN', `cannot re-create table ${displayIdent(name)}: an object of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+        hint: HINTS.planAgain,
       });
     }
     if (!step.missing && liveColumns.length === 0) {
       throw new CkptError('OBJECT_MISSING', `table ${displayIdent(name)} does not exist any more`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+        hint: HINTS.planAgain,
       });
     }
     for (const statement of contentSql(t, step, liveColumns, sourceColumns)) await this.session.driver.execute(statement, { tag });
@@ -211,7 +212,7 @@ export class SnowflakeSteps {
     if (existing !== undefined) {
       if (existing.TABLE_TYPE === 'VIEW' && existing.VIEW_DEFINITION === definition) return; // already back
       throw new CkptError('NAME_TAKEN', `cannot re-create view ${displayIdent(name)}: an object of that name exists`, {
-        hint: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+        hint: HINTS.planAgain,
       });
     }
     await this.session.driver.execute(checkedViewDefinition(definition, name, 'exact'), { tag });

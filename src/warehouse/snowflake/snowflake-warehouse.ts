@@ -4,6 +4,7 @@
  * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt.
  */
 import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
 import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import { cloneSchemaName } from '../../model/desired.js';
@@ -90,7 +91,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const database = target.database ?? this.sessionDatabase;
     if (database === null) {
       throw new CkptError('CONFIG_INVALID', `target ${target.name} names no database and its connection has none`, {
-        hint: 'add `database:` to the target, or `database` to the connection in connections.toml',
+        hint: HINTS.databaseMissing,
       });
     }
     return { database, schema: target.schema, auditTable: target.auditTable };

@@ -1,0 +1,112 @@
+/**
+ * One reconcile of one target, as the daemon runs it: lease (unless plan-only), observe, plan,
+ * apply, observe again; and how it ended, as a ReconcileOutcome. A failure keeps its CkptError
+ * code, so the queue can tell a transient error (retried with backoff) from a terminal one.
+ */
+import { describeError } from '../apply/apply.js';
+import type { Session } from '../engine/session.js';
+import type { Target } from '../model/desired.js';
+import { asCkptError, CkptError, kindOf } from '../model/errors.js';
+import type { Logger } from '../model/logger.js';
+import type { Observed } from '../model/observed.js';
+import { hasChanges, summarise, type Plan } from '../model/plan.js';
+import { failureReason, type ReconcileOutcome } from './status.js';
+
+/** What a reconcile needs besides its session and target. */
+export interface ReconcileContext {
+  planOnly: boolean;
+  /** Aborted at shutdown: the running step finishes, the rest of the plan is skipped. */
+  signal: AbortSignal;
+  logger: Logger;
+  /** Told what each observation showed and the plan made on it (for metrics). */
+  record(target: string, plan: Plan, observed: Observed | undefined): void;
+}
+
+/** Runs one reconcile; never throws (a failure is an outcome carrying its error). */
+export async function reconcileTarget(session: Session, target: Target, ctx: ReconcileContext): Promise<ReconcileOutcome> {
+  const progress = { reachedWarehouse: false };
+  try {
+    return await observeAndApply(session, target, ctx, progress);
+  } catch (error) {
+    return failure(error, progress.reachedWarehouse, null);
+  }
+}
+
+/** The error of a failed outcome, to throw to the queue (which retries it unless terminal). */
+export function outcomeError(outcome: ReconcileOutcome): CkptError {
+  return new CkptError(outcome.error?.code ?? 'INTERNAL', outcome.message);
+}
+
+async function observeAndApply(session: Session, target: Target, ctx: ReconcileContext, progress: { reachedWarehouse: boolean }): Promise<ReconcileOutcome> {
+  if (!ctx.planOnly) {
+    try {
+      await session.lock([target]); // a writer holds the target's lease from observe to apply, as `reconcile` does
+    } catch (error) {
+      progress.reachedWarehouse = error instanceof CkptError && error.code === 'LEASE_HELD';
+      throw error;
+    }
+  }
+  const { plan, observed } = await session.plan([target]);
+  progress.reachedWarehouse = true;
+  logPlan(ctx.logger, target.name, plan);
+  const blocked = blockedOutcome(plan);
+  if (!hasChanges(plan) || ctx.planOnly) {
+    ctx.record(target.name, plan, observed.get(target.name));
+    return blocked ?? (hasChanges(plan) ? planned(plan) : done('no-changes', 'UpToDate', 'no changes', plan));
+  }
+  if (ctx.signal.aborted) return interrupted(plan, plan.targets.flatMap((t) => t.steps).length);
+  const steps = (await session.apply(plan, undefined, ctx.signal)).flatMap((o) => o.steps);
+  const failedStep = steps.find((s) => s.outcome === 'failed');
+  if (failedStep === undefined && steps.some((s) => s.outcome === 'skipped')) {
+    return interrupted(plan, steps.filter((s) => s.outcome === 'skipped').length);
+  }
+  // Observing again tells a failed step from a warehouse gone away (that throws, transient).
+  const after = await session.plan([target]);
+  ctx.record(target.name, after.plan, after.observed.get(target.name));
+  if (failedStep !== undefined) {
+    return failure(new CkptError('STEP_FAILED', `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
+  }
+  return blocked ?? done('applied', 'Applied', `${steps.length} step${steps.length === 1 ? '' : 's'} applied`, plan);
+}
+
+function logPlan(logger: Logger, target: string, plan: Plan): void {
+  logger.info('plan', { target, ...summarise(plan), steps: plan.targets[0]?.steps.length ?? 0 });
+  for (const f of plan.targets.flatMap((t) => t.findings)) {
+    logger.warn(f.severity === 'blocker' ? 'blocker' : 'finding', { target, code: f.code, action: f.actionId, message: f.message });
+  }
+}
+
+function done(result: 'applied' | 'no-changes', reason: 'Applied' | 'UpToDate', message: string, plan: Plan): ReconcileOutcome {
+  return { result, reason, message, reachedWarehouse: true, plan, error: null };
+}
+
+function planned(plan: Plan): ReconcileOutcome {
+  const steps = plan.targets[0]?.steps.length ?? 0;
+  return { result: 'planned', reason: 'ChangesPending', message: `${steps} step${steps === 1 ? '' : 's'} pending (--plan: not applied)`, reachedWarehouse: true, plan, error: null };
+}
+
+/** The outcome of a plan with blockers, or null when it has none. */
+function blockedOutcome(plan: Plan): ReconcileOutcome | null {
+  const blockers = summarise(plan).blockers;
+  if (blockers === 0) return null;
+  const first = plan.targets.flatMap((t) => t.findings).find((f) => f.severity === 'blocker');
+  const message = `${blockers} blocker${blockers === 1 ? '' : 's'}: ${first?.message ?? ''}`;
+  return { result: 'blocked', reason: 'PlanBlocked', message, reachedWarehouse: true, plan, error: null };
+}
+
+function interrupted(plan: Plan, skipped: number): ReconcileOutcome {
+  const message = `interrupted by shutdown; ${skipped} step${skipped === 1 ? '' : 's'} not run`;
+  return { result: 'interrupted', reason: 'Interrupted', message, reachedWarehouse: true, plan, error: null };
+}
+
+function failure(thrown: unknown, reachedWarehouse: boolean, plan: Plan | null): ReconcileOutcome {
+  const error = asCkptError(thrown);
+  return {
+    result: 'failed',
+    reason: failureReason(error.code),
+    message: describeError(error),
+    reachedWarehouse,
+    plan,
+    error: { code: error.code, retry: kindOf(error.code).retry, hint: error.hint ?? null },
+  };
+}

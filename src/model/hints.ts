@@ -1,0 +1,113 @@
+/**
+ * Every hint ckpt prints under an error, named once: what a person can do about it. Errors pass
+ * these (or call the ones that take a name) instead of writing the text again.
+ */
+
+const list = (names: readonly string[]): string => names.join(', ');
+
+/** The hints, by what they tell a person to do. */
+export const HINTS = {
+  // Planning again
+  /** A step found the schema other than its plan saw it. */
+  planAgain: 'run `ckpt reconcile --plan` again: the schema changed since the plan was made',
+  /** A step found the name it restores taken (Snowflake words it from the error). */
+  nameTakenPlanAgain: 'an object of that name exists; run `ckpt reconcile --plan` again to see the schema as it is now',
+  /** A restore from a checkpoint that no longer keeps its copy. */
+  checkpointExpiredPlanAgain: 'run `ckpt reconcile --plan` again: the checkpoint may have been expired since the plan was made',
+  /** A Time Travel version past its retention. */
+  retentionPassed: 'its retention has passed (pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
+  /** A clone changed behind ckpt's back. */
+  cloneChanged: 'the clone was changed or dropped outside ckpt; run `ckpt reconcile --plan` again',
+  /** Another writer changed the target between observing and locking. */
+  runAgain: 'run the command again to plan from the schema as it is now',
+  /** A saved plan no longer matches the file or the schema. */
+  savedPlanStale: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
+  /** A view definition ckpt refuses to run. */
+  definitionEdited: 'the audit table or the saved plan holding it was edited; re-create the view by hand, or restore from another checkpoint',
+  /** A saved plan whose steps are not what ckpt plans. */
+  savedPlanEdited: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it; ckpt applies a saved plan only as it made it',
+  /** A saved plan that cannot be read. */
+  savedPlanMissing: 'write one with `ckpt reconcile --plan --out FILE`',
+
+  // Command line
+  /** Destructive steps with nobody at a terminal. */
+  consent: 'review the plan above, then run again with --yes',
+  /** `--out` without `--plan`. */
+  outNeedsPlan: 'run `ckpt reconcile --plan --out plan.json`',
+  /** `--json` and another `--format`. */
+  oneFormat: '--json is short for --format json; give one of them',
+  /** `ckpt sql` without exactly one source of SQL. */
+  sqlUsage: 'e.g. ckpt sql "CREATE TABLE orders (id INTEGER)"',
+  /** A checkpoint id with characters ckpt does not accept. */
+  checkpointId: 'use letters, digits, _, . and - (not starting with . or -), at most 255 characters',
+  /** An ad-hoc checkpoint id already used. */
+  checkpointRetaken: 'checkpoints are never retaken: choose another --id',
+  /** `--of` names no schema. */
+  schemaNames: (names: readonly string[]) => `choose one of: ${list(names)}`,
+  /** `--target` names no target. */
+  knownTargets: (names: readonly string[]) => `known targets: ${list(names)}`,
+  /** A single-target command on a file with several. */
+  chooseTarget: (names: readonly string[]) => `add --target with one of: ${list(names)}`,
+  /** `ckpt unlock` with nobody at a terminal to confirm. */
+  unlockConsent: (target: string) => `make sure no ckpt is working on it, then run \`ckpt unlock ${target} --yes\``,
+  /** Another writer holds a target's lease. */
+  leaseHeld: (target: string) => `wait and retry, raise --lock-timeout, or if that process is gone run \`ckpt unlock ${target}\``,
+
+  // Config
+  /** Diagnostics were printed above. */
+  fixConfig: 'fix the lines above and run `ckpt validate`',
+  /** The daemon's config at start is unusable. */
+  fixConfigAndRestart: 'fix the lines above (`ckpt validate` checks the file offline) and start it again',
+  /** A Snowflake target without a database. */
+  databaseMissing: 'add `database:` to the target, or `database` to the connection in connections.toml',
+
+  // Snowflake connections
+  /** connections.toml is missing. */
+  connectionsFileMissing: (name: string) =>
+    `create it (mode 600) with a [${name}] section holding account, user and an authenticator, or set SNOWFLAKE_HOME to the folder that has it; use connection: local for the embedded warehouse`,
+  /** A file holding secrets others may change. */
+  chmod: (file: string) => `run: chmod 600 ${file}`,
+  /** A connection name not in connections.toml. */
+  knownConnections: (known: readonly string[], name: string) =>
+    known.length > 0 ? `connections there: ${list(known)}` : `the file has no connections; add a [${name}] section`,
+  /** snowflake-sdk refused the options of an entry. */
+  connectionEntry: 'check the entry in connections.toml: account, user and authenticator are required',
+  /** Snowflake rejected the credentials. */
+  credentials: 'check the user and the credentials of this connection in connections.toml (password, key pair, token)',
+  /** Snowflake says the object does not exist, which also means "not visible to this role". */
+  objectMissingOrHidden: 'the object does not exist, or the role of this connection is not authorised to see it; check the database, schema and role',
+  /** The role lacks a privilege. */
+  privilege: 'the role lacks a privilege: DROP and UNDROP need OWNERSHIP of the object, restores also CREATE TABLE on the schema (pitfall 16)',
+  /** No running virtual warehouse. */
+  noWarehouse: 'no running warehouse: set `warehouse` in the connection, or resume it (ALTER WAREHOUSE ... RESUME)',
+  /** Time Travel has nothing at that time. */
+  timeTravelUnavailable: 'Time Travel data is not available (past retention or before the object existed)',
+  /** Snowflake did not answer at all. */
+  snowflakeUnreachable: 'check the account or host in connections.toml and the network (proxy, VPN); Snowflake did not answer',
+  /** A statement got no answer before its deadline. */
+  statementTimeout: 'Snowflake is slow or unreachable; check the network, or raise CKPT_STATEMENT_TIMEOUT_MS',
+  /** The warehouse refused a statement. */
+  statementNotApplied: 'see the message above; the statement was not applied',
+  /** A constraint refused a change. */
+  constraint: 'a constraint (foreign key, primary key, NOT NULL) refuses the change, and will again: change the data, the constraint or the file first',
+
+  // The embedded warehouse
+  /** Another process has the DuckDB file open. */
+  embeddedLocked: 'wait for that command to finish and try again; a running `ckpt daemon` releases the file between reconciles',
+  /** The process may not write the DuckDB file or its folder. */
+  embeddedPermission: 'ckpt reads and writes the embedded warehouse: give the user running it write access to the file and its folder',
+  /** A statement wrote to a database attached read-only. */
+  embeddedReadOnly: 'that database is attached read-only: attach it without READ_ONLY to change it',
+  /** The DuckDB file is not a database. */
+  embeddedInvalid: 'the file is not a DuckDB database: move it away (ckpt then starts an empty one) or restore it from a backup',
+  /** DuckDB says an object does not exist. */
+  objectMissing: 'check the name (it may have been dropped meanwhile); run `ckpt reconcile --plan` again to see the schema as it is now',
+  /** Reading or writing a file failed. */
+  embeddedIo: 'reading or writing a file failed: check its path and the disk (free space, mount), then try again',
+
+  // Daemon and internals
+  /** The daemon's HTTP address is taken. */
+  listen: 'pass another address with --listen HOST:PORT (port 0 picks a free one)',
+  /** An error ckpt did not expect. */
+  bug: 'this is a bug in ckpt; run again with CKPT_LOG_LEVEL=debug and report the output',
+} as const;

@@ -1,0 +1,112 @@
+/**
+ * The daemon started in this process with startDaemon (as `ckpt daemon` starts it), on a temp
+ * folder with the embedded warehouse: reconciles are awaited through onReconciled and log events,
+ * never sleeps. The first reconcile applies and /status answers at the bound address; a step
+ * that fails the same way every time (a foreign key) stalls the target without a backoff retry.
+ */
+import { access, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { daemonInfoPath } from '../../src/daemon/daemon-info.js';
+import { startDaemon, type ReconcileEvent, type RunningDaemon } from '../../src/daemon/daemon.js';
+import type { DaemonStatus } from '../../src/daemon/status.js';
+import type { LogFields, Logger } from '../../src/model/logger.js';
+import { silentLogger } from '../../src/model/logger.js';
+import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+
+const config = (actions = ' []') => `version: 1
+connection: local
+targets:
+  - name: demo
+    schema: DEMO
+    protect: [child]
+    checkpoints:
+      - id: baseline
+    actions:${actions}
+`;
+
+/** The next reconcile the daemon finishes. */
+function nextReconcile(daemon: RunningDaemon): Promise<ReconcileEvent> {
+  return new Promise((resolve) => {
+    const off = daemon.onReconciled((event) => {
+      off();
+      resolve(event);
+    });
+  });
+}
+
+/** A logger that keeps every line and resolves waiters on a message. */
+function recordingLogger(): { logger: Logger; lines: Array<{ msg: string } & LogFields>; next(msg: string): Promise<LogFields> } {
+  const lines: Array<{ msg: string } & LogFields> = [];
+  const waiters: Array<{ msg: string; resolve: (fields: LogFields) => void }> = [];
+  const log = (msg: string, fields: LogFields = {}) => {
+    lines.push({ ...fields, msg });
+    for (const w of waiters.filter((x) => x.msg === msg)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(fields);
+    }
+  };
+  return {
+    logger: { debug: log, info: log, warn: log, error: log },
+    lines,
+    next: (msg) => new Promise((resolve) => waiters.push({ msg, resolve })),
+  };
+}
+
+async function workspace(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ckpt-daemon-'));
+  await writeFile(join(dir, 'checkpoints.yaml'), config());
+  return dir;
+}
+
+const options = (file: string, logger: Logger) => ({ file, planOnly: false, listen: { host: '127.0.0.1', port: 0 }, resyncMs: 0, lockWaitMs: 5000, logger, debounceMs: 50 });
+
+describe('startDaemon', () => {
+  it('runs in process: the first reconcile applies, /status shows it at the bound address, stop releases everything', async () => {
+    const file = join(await workspace(), 'checkpoints.yaml');
+    const daemon = await startDaemon(options(file, silentLogger));
+    try {
+      // Subscribing right after start cannot miss the first reconcile: it waits on file I/O.
+      const first = await nextReconcile(daemon);
+      expect(first).toMatchObject({ target: 'demo', triggers: ['start'], outcome: { result: 'applied', error: null } });
+      expect(daemon.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const status = (await (await fetch(`${daemon.url}/status`)).json()) as DaemonStatus;
+      expect(status.targets[0]).toMatchObject({ target: 'demo', condition: 'Ready', reason: 'Applied', error: null });
+      expect(daemon.readiness()).toEqual({ ready: true, reasons: [] });
+      await access(daemonInfoPath(file));
+    } finally {
+      await daemon.stop('test over');
+    }
+    await expect(access(daemonInfoPath(file))).rejects.toThrow();
+    await expect(fetch(`${daemon.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('stalls a target whose step fails the same way every time (a foreign key) without retrying it', async () => {
+    const dir = await workspace();
+    const file = join(dir, 'checkpoints.yaml');
+    const log = recordingLogger();
+    const daemon = await startDaemon(options(file, log.logger));
+    try {
+      expect((await nextReconcile(daemon)).outcome.result).toBe('applied');
+      // The daemon releases the file between reconciles.
+      const warehouse = await DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+      const ref = { name: 'demo', database: null, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
+      await warehouse.query(ref, 'CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER REFERENCES parent (id))');
+      await warehouse.close();
+
+      const stalled = log.next('reconcile will not be retried');
+      const failed = nextReconcile(daemon);
+      await writeFile(file, config('\n      - id: tidy\n        cleanup: { since: baseline }'));
+      const event = await failed;
+      expect(event.triggers).toEqual(['file']);
+      expect(event.outcome).toMatchObject({ result: 'failed', reason: 'StepFailed', error: { code: 'STEP_FAILED', retry: 'terminal' } });
+      expect(event.outcome.message).toMatch(/drop-object failed: .*main key table.*a constraint .*not retried until the config file changes, on SIGHUP$/);
+      expect(await stalled).toMatchObject({ target: 'demo', code: 'STEP_FAILED', failures: 1 });
+      expect(daemon.statusDocument().targets[0]).toMatchObject({ condition: 'Stalled', reason: 'StepFailed', failures: 1, nextRetryAt: null, pendingTriggers: [] });
+      expect(log.lines.filter((l) => l.msg === 'reconcile will be retried')).toEqual([]);
+    } finally {
+      await daemon.stop('test over');
+    }
+  });
+});
