@@ -13,12 +13,13 @@ type Token = { kind: 'word' | 'quoted' | 'symbol'; text: string };
 /** Splits SQL into words, quoted names and symbols, skipping whitespace, comments and string literals. */
 function tokens(sql: string): Token[] {
   const out: Token[] = [];
-  const pattern = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\]|''|\\.)*'|\$\$[\s\S]*?\$\$|"((?:[^"]|"")*)"|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)|([\s\S])/gy;
+  const pattern =
+    /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\]|''|\\.)*'|\$\$[\s\S]*?\$\$|"((?:[^"]|"")*)"|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)|(\/\*|['"]|\$\$)[\s\S]*|([\s\S])/gy;
   for (const m of sql.matchAll(pattern)) {
     if (m[1] !== undefined) out.push({ kind: 'quoted', text: m[1].replaceAll('""', '"') });
     else if (m[2] !== undefined) out.push({ kind: 'word', text: m[2] });
-    else if (m[3] !== undefined) out.push({ kind: 'symbol', text: m[3] });
-    else if (/^\/\*/.test(m[0]) && !m[0].endsWith('*/')) out.push({ kind: 'symbol', text: '/*' });
+    else if (m[3] !== undefined) out.push({ kind: 'symbol', text: 'unterminated' });
+    else if (m[4] !== undefined) out.push({ kind: 'symbol', text: m[4] });
   }
   return out;
 }
@@ -46,7 +47,7 @@ export function checkedViewDefinition(definition: string, name: string, matching
   const semicolon = all.findIndex((t) => t.kind === 'symbol' && t.text === ';');
   if (semicolon >= 0 && semicolon < all.length - 1) throw refuse('it holds more than one statement');
   const ts = semicolon >= 0 ? all.slice(0, semicolon) : all;
-  if (ts.some((t) => t.kind === 'symbol' && t.text === '/*')) throw refuse('an unterminated comment');
+  if (all.some((t) => t.kind === 'symbol' && t.text === 'unterminated')) throw refuse('an unterminated comment, string or name');
   let i = 0;
   if (ts[i]?.kind !== 'word' || ts[i]?.text.toUpperCase() !== 'CREATE') throw refuse('it does not start with CREATE');
   i += 1;
