@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   CLONE_SCHEMA_MARK,
+  HIDDEN_SCHEMA,
   DEFAULT_AUDIT_TABLE,
   DEFAULT_MAX_DROP,
   LOCAL_CONNECTION,
@@ -131,7 +132,7 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
     const at = (...rest: (string | number)[]): string => pointer('targets', i, ...rest);
     const database = t.database === undefined ? null : read(t.database, at('database'), parseIdentifier);
     const schema = read(t.schema, at('schema'), parseIdentifier);
-    if (schema.includes(CLONE_SCHEMA_MARK)) {
+    if (schema.toUpperCase().includes(CLONE_SCHEMA_MARK)) {
       findings.push({
         severity: 'error',
         pointer: at('schema'),
@@ -139,9 +140,26 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
         message: `\`schema\`: ${schema} is named like the clone of a \`keep: clone\` checkpoint (<SCHEMA>${CLONE_SCHEMA_MARK}<ID>); ckpt never manages a clone as a target`,
       });
     }
+    if (schema.toLowerCase() === HIDDEN_SCHEMA) {
+      findings.push({
+        severity: 'error',
+        pointer: at('schema'),
+        anchor: 'value',
+        message: `\`schema\`: ${schema} is ckpt's hidden schema (copies of dropped tables and of keep: clone checkpoints, in any case or quoting); ckpt never manages it as a target`,
+      });
+    }
+    const connection = t.connection ?? raw.connection ?? LOCAL_CONNECTION;
+    if (database !== null && connection === LOCAL_CONNECTION) {
+      findings.push({
+        severity: 'error',
+        pointer: at('database'),
+        anchor: 'key',
+        message: `\`database\`: the embedded warehouse (connection ${LOCAL_CONNECTION}) has one database, so ${database} cannot be honoured; remove \`database\`, or name a Snowflake connection`,
+      });
+    }
     return {
       name: t.name ?? (database === null ? schema : `${database}.${schema}`),
-      connection: t.connection ?? raw.connection ?? LOCAL_CONNECTION,
+      connection,
       database,
       schema,
       auditTable: read(t.audit_table ?? DEFAULT_AUDIT_TABLE, at('audit_table'), parseIdentifier),

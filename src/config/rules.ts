@@ -3,7 +3,7 @@
  * schemas, unique checkpoint, action and schedule ids per target, unique restore objects, and references
  * to checkpoints the file does not declare (a warning: the audit table may hold them).
  */
-import { actionCheckpoint, type Action, type Desired } from '../model/desired.js';
+import { actionCheckpoint, LOCAL_CONNECTION, type Action, type Desired } from '../model/desired.js';
 import { pointer, type Finding, type Locator } from './positions.js';
 
 /** The key and field under which each action kind names its checkpoint. */
@@ -24,7 +24,9 @@ export function checkRules(desired: Desired, locator: Locator): Finding[] {
   const bySchema = new Map<string, number>();
   const byName = new Map<string, number>();
   desired.targets.forEach((target, i) => {
-    const schemaKey = JSON.stringify([target.connection, target.database, target.schema]);
+    // Names compare as the warehouse compares them: the embedded one folds case (DEMO is "demo").
+    const fold = (name: string | null) => (target.connection === LOCAL_CONNECTION && name !== null ? name.toUpperCase() : name);
+    const schemaKey = JSON.stringify([target.connection, fold(target.database), fold(target.schema)]);
     const sameSchema = bySchema.get(schemaKey);
     const sameName = byName.get(target.name);
     if (sameSchema !== undefined) {

@@ -82,6 +82,9 @@ export function cloneSchemaName(schema: string, checkpointId: string): string {
 /** The mark between a schema's name and a checkpoint id in a clone schema's name. */
 export const CLONE_SCHEMA_MARK = '__CKPT_';
 
+/** The embedded warehouse's hidden schema (trash, kept copies, registry); never a target, in any case. */
+export const HIDDEN_SCHEMA = '_ckpt';
+
 /** A cron schedule of automatic checkpoints. */
 export interface Schedule {
   id: string;

@@ -24,7 +24,7 @@ const CASES: [string, number, number, string, string][] = [
   ['bad-action-id.yaml', 5, 13, 'got "-starts-with-dash"', '/targets/0/actions/0/id'],
   ['full-cleanup-extra.yaml', 6, 46, 'unknown key `force` in `full_cleanup`', '/targets/0/actions/0/full_cleanup/force'],
   ['bad-audit-table.yaml', 4, 18, '"audit table" is not a valid unquoted identifier', '/targets/0/audit_table'],
-  ['bad-database.yaml', 3, 15, '"1DB" is not a valid unquoted identifier', '/targets/0/database'],
+  ['bad-database.yaml', 4, 15, '"1DB" is not a valid unquoted identifier', '/targets/0/database'],
   ['quoted-unclosed-identifier.yaml', 3, 13, 'opens a double quote it does not close', '/targets/0/schema'],
   ['reset-wrong-type.yaml', 6, 16, '`reset` must be a mapping, got string', '/targets/0/actions/0/reset'],
   ['schedule-no-cron.yaml', 5, 9, 'this schedule is missing `cron`', '/targets/0/schedules/0'],
@@ -59,7 +59,7 @@ const CASES: [string, number, number, string, string][] = [
   ['full-cleanup-no-confirm.yaml', 6, 23, '`full_cleanup` is missing `confirm`', '/targets/0/actions/0/full_cleanup'],
   ['confirm-wrong-case.yaml', 6, 34, '`confirm` must be exactly DELETE_ALL: full cleanup drops every object in the schema but the audit table', '/targets/0/actions/0/full_cleanup/confirm'],
   ['bad-checkpoint-id.yaml', 5, 13, '`id` must use only letters, digits, `_`, `.` and `-`, start with a letter, digit or `_`', '/targets/0/checkpoints/0/id'],
-  ['bad-identifier.yaml', 4, 13, '"my-schema" is not a valid unquoted identifier', '/targets/0/schema'],
+  ['bad-identifier.yaml', 5, 13, '"my-schema" is not a valid unquoted identifier', '/targets/0/schema'],
   ['long-identifier.yaml', 3, 13, 'identifier is 256 characters; Snowflake allows 255', '/targets/0/schema'],
   ['bad-protect-glob.yaml', 4, 22, 'item 2 of `protect`: "tmp-*" is not a valid unquoted name glob', '/targets/0/protect/1'],
   ['restore-duplicate-objects.yaml', 10, 40, '`ORDERS` is already listed as item 1 of `objects`', '/targets/0/actions/0/restore/objects/2'],
@@ -76,7 +76,10 @@ const CASES: [string, number, number, string, string][] = [
   ['empty.yaml', 1, 1, 'the file is empty', ''],
   ['comments-only.yaml', 1, 1, 'the file is empty', ''],
   ['list-root.yaml', 1, 1, 'the file must be a mapping with `version: 1` and a `targets:` list, got a list', ''],
-  ['same-schema.yaml', 9, 13, 'DEMO_DB.RETAIL on connection local is already declared by target `retail` at line 4', '/targets/1/schema'],
+  ['same-schema.yaml', 9, 13, 'DEMO_DB.RETAIL on connection dev is already declared by target `retail` at line 4', '/targets/1/schema'],
+  ['same-schema-folded.yaml', 7, 13, 'demo on connection local is already declared by target `upper` at line 3', '/targets/1/schema'],
+  ['local-database.yaml', 4, 5, 'the embedded warehouse (connection local) has one database, so SCRATCH_DB cannot be honoured', '/targets/0/database'],
+  ['hidden-schema.yaml', 4, 13, "is ckpt's hidden schema", '/targets/0/schema'],
 ];
 
 function load(name: string): LoadResult {

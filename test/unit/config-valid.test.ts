@@ -37,7 +37,7 @@ describe('the documented example', () => {
       targets: [
         {
           name: 'retail-demo',
-          connection: 'local',
+          connection: 'demo',
           database: 'DEMO_DB',
           schema: 'RETAIL',
           auditTable: 'CHECKPOINT_AUDIT',
@@ -154,10 +154,10 @@ describe('names and defaults', () => {
 
   it('defaults connection to local and name to DATABASE.SCHEMA or SCHEMA', () => {
     const { desired } = loaded(
-      ['version: 1', 'targets:', '  - { database: sales_db, schema: eu }', '  - schema: us', ''].join('\n'),
+      ['version: 1', 'targets:', '  - { connection: dev, database: sales_db, schema: eu }', '  - schema: us', ''].join('\n'),
     );
     expect(desired.targets.map((t) => [t.name, t.connection, t.database, t.schema])).toEqual([
-      ['SALES_DB.EU', 'local', 'SALES_DB', 'EU'],
+      ['SALES_DB.EU', 'dev', 'SALES_DB', 'EU'],
       ['US', 'local', null, 'US'],
     ]);
   });

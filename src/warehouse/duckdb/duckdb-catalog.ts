@@ -3,10 +3,10 @@
  * the audit, lease and journal tables), ckpt's hidden schema `_ckpt` (registry of first-seen times, trash of tables
  * ckpt dropped) and the conversions of DuckDB timestamps to ISO-8601.
  */
-import { internalTables } from '../../model/desired.js';
+import { HIDDEN_SCHEMA, internalTables } from '../../model/desired.js';
 
-/** The hidden schema; never a target, never in a plan. */
-export const INTERNAL_SCHEMA = '_ckpt';
+/** The hidden schema; never a target (config refuses it), never in a plan. */
+export const INTERNAL_SCHEMA = HIDDEN_SCHEMA;
 
 /** ISO format for DuckDB strftime (millisecond precision, UTC session). */
 export const ISO_FORMAT = "'%Y-%m-%dT%H:%M:%S.%gZ'";
