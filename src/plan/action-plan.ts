@@ -10,7 +10,7 @@ import type { ContentSource, DropCause, Finding, FindingCode, Step } from '../mo
 import { actionCheckpoint } from '../model/desired.js';
 import { displayIdent } from '../model/refs.js';
 import { displayTime } from '../model/time.js';
-import type { CheckpointSource, PendingSource } from './checkpoint-source.js';
+import { resolveCheckpoint, type CheckpointSource, type PendingSource } from './checkpoint-source.js';
 import { contentSource, keptCopy } from './content-source.js';
 import { contentChange, sameIncarnation } from './diff.js';
 import { finding } from './findings.js';
@@ -67,9 +67,15 @@ export class ActionPlan {
     this.findings.push(finding(this.context.target, severity, code, this.action.position, { actionId: this.action.id, object, message }));
   }
 
-  /** Adds a finding made elsewhere (checkpoint resolution). */
-  add(found: Finding): void {
-    this.findings.push(found);
+  /** The checkpoint `id` the action reads; null, with the blocker saying why, when there is none. */
+  checkpoint(id: string): CheckpointSource | null {
+    const { target, recorded, pending } = this.context;
+    const resolved = resolveCheckpoint(target, this.action, id, recorded, pending);
+    if ('finding' in resolved) {
+      this.findings.push(resolved.finding);
+      return null;
+    }
+    return resolved.source;
   }
 
   /** Plans dropping `object` unless it is protected (then says so); whether it is dropped. */

@@ -6,18 +6,14 @@
 import type { ActionSpec } from '../../model/desired.js';
 import { displayTime } from '../../model/time.js';
 import type { ActionPlan } from '../action-plan.js';
-import { resolveCheckpoint, type CheckpointSource } from '../checkpoint-source.js';
+import type { CheckpointSource } from '../checkpoint-source.js';
 import { diffInventory, type InventoryDiff } from '../diff.js';
 
 /** The checkpoint an action reads and how the schema differs from it; null (blocker reported) when it cannot be read. */
 export function sinceCheckpoint(plan: ActionPlan, id: string): { src: CheckpointSource; diff: InventoryDiff } | null {
-  const { target, recorded, pending, model } = plan.context;
-  const resolved = resolveCheckpoint(target, plan.action, id, recorded, pending);
-  if ('finding' in resolved) {
-    plan.add(resolved.finding);
-    return null;
-  }
-  const src = resolved.source;
+  const src = plan.checkpoint(id);
+  if (src === null) return null;
+  const { model } = plan.context;
   return { src, diff: diffInventory(src.inventory, model.objects(), model.matching) };
 }
 

@@ -7,18 +7,14 @@ import type { ActionSpec } from '../../model/desired.js';
 import type { InventoryEntry } from '../../model/observed.js';
 import { displayIdent, nameKey } from '../../model/refs.js';
 import type { ActionPlan } from '../action-plan.js';
-import { resolveCheckpoint, type CheckpointSource } from '../checkpoint-source.js';
+import type { CheckpointSource } from '../checkpoint-source.js';
 import { sameIncarnation } from '../diff.js';
 
 /** Plans a restore (see the header). */
 export function planRestore(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 'restore' }>): void {
-  const { target, recorded, pending, model } = plan.context;
-  const resolved = resolveCheckpoint(target, plan.action, spec.from, recorded, pending);
-  if ('finding' in resolved) {
-    plan.add(resolved.finding);
-    return;
-  }
-  const src = resolved.source;
+  const src = plan.checkpoint(spec.from);
+  if (src === null) return;
+  const { model } = plan.context;
   for (const entry of wanted(plan, src, spec.objects)) {
     const live = model.get(entry.name);
     if (live === undefined) plan.restore(entry, src);
