@@ -1,0 +1,25 @@
+/**
+ * Plans a reset: the schema back to the checkpoint. Drops what was created after it (as a
+ * cleanup does), replaces what was re-created with the original, brings back what is missing and
+ * reverts the content of tables changed since; within the target's max_drop.
+ */
+import type { ActionSpec } from '../../model/desired.js';
+import { displayTime } from '../../model/time.js';
+import type { ActionPlan } from '../action-plan.js';
+import { dropCreated, limitDrops, sinceCheckpoint } from './cleanup.js';
+
+/** Plans a reset (see the header). */
+export function planReset(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 'reset' }>): void {
+  const since = sinceCheckpoint(plan, spec.to);
+  if (since === null) return;
+  const { src, diff } = since;
+  dropCreated(plan, src, diff);
+  for (const { live, recorded } of diff.recreated) {
+    if (plan.drop(live, 'recreated-after-checkpoint', `re-created ${displayTime(live.created)} after ${src.label}; the original comes back`)) {
+      plan.restore(recorded, src);
+    }
+  }
+  for (const entry of diff.missing) plan.restore(entry, src);
+  for (const entry of src.inventory) plan.revertContent(entry, src);
+  limitDrops(plan);
+}

@@ -1,0 +1,80 @@
+/**
+ * Where a table's checkpoint content can be read back from: a copy ckpt kept (`keep: clone`),
+ * else Time Travel AT the checkpoint while retention, the table's history and its columns allow.
+ * Pure; says in one sentence why not when neither is possible.
+ */
+import type { InventoryEntry, RecordedCheckpoint } from '../model/observed.js';
+import type { ContentSource } from '../model/plan.js';
+import { compareText } from '../model/refs.js';
+import { restorability, timeTravelEnd } from '../model/restorable.js';
+import { displayTime, isAfter } from '../model/time.js';
+import type { CheckpointSource, RecordedSource } from './checkpoint-source.js';
+import { sameIncarnation } from './diff.js';
+
+/** A content source that is a kept copy. */
+export type KeptCopy = Extract<ContentSource, { kind: 'clone' }>;
+
+/**
+ * A kept copy holding a table exactly as the checkpoint recorded it: the checkpoint's own clone,
+ * else the clone of any other checkpoint that recorded the same incarnation with the same content
+ * version (what ckpt itself kept). Null when there is none.
+ */
+export function keptCopy(
+  entry: InventoryEntry,
+  src: CheckpointSource,
+  recorded: ReadonlyMap<string, RecordedCheckpoint>,
+): KeptCopy | null {
+  if (src.recorded?.clone != null) return { kind: 'clone', checkpointId: src.id, location: src.recorded.clone };
+  const altered = entry.lastAltered;
+  if (altered === null) return null;
+  const candidates = [...recorded.values()]
+    .flatMap((c) => (c.id !== src.id && c.clone !== null && c.status !== 'DELETED' ? [{ checkpoint: c, location: c.clone }] : []))
+    .sort((a, b) => compareText(a.checkpoint.timestamp, b.checkpoint.timestamp));
+  const columns = (entry.columns ?? null)?.join('\u0000');
+  for (const { checkpoint, location } of candidates) {
+    const same = checkpoint.objects.find(
+      (o) => o.kind === 'TABLE' && o.name === entry.name && sameIncarnation(entry, o) && o.lastAltered !== null
+        && Date.parse(o.lastAltered) === Date.parse(altered)
+        && (o.columns ?? null)?.join('\u0000') === columns,
+    );
+    if (same !== undefined) return { kind: 'clone', checkpointId: checkpoint.id, location };
+  }
+  return null;
+}
+
+/**
+ * Where to read a changed table's checkpoint content from: a kept copy, else Time Travel AT the
+ * checkpoint while the shortest of its recorded and current retention lasts (pitfall 3), the
+ * table's history reaches back that far, and no column was dropped since (historical reads use
+ * the current columns: pitfall 13). Otherwise a sentence saying why not, with the date.
+ */
+export function contentSource(
+  entry: InventoryEntry,
+  live: InventoryEntry,
+  src: RecordedSource,
+  recorded: ReadonlyMap<string, RecordedCheckpoint>,
+  now: string,
+): ContentSource | string {
+  const kept = keptCopy(entry, src, recorded);
+  if (kept !== null) return kept;
+  const at = src.timestamp;
+  const mine = timeTravelEnd(at, entry);
+  const theirs = timeTravelEnd(at, live);
+  if (mine === null || theirs === null) {
+    return `checkpoint ${src.id} keeps an inventory only and this warehouse has no Time Travel; declare checkpoints with keep: clone to restore content`;
+  }
+  const end = mine < theirs ? mine : theirs;
+  const horizon = restorability({ timestamp: at, objects: src.inventory, clone: null });
+  const since = horizon.kind === 'until' && horizon.until < end ? horizon.until : end;
+  if (!isAfter(end, now)) {
+    return `checkpoint ${src.id} stopped being restorable on ${displayTime(since)} (Time Travel retention of ${Math.min(entry.retentionDays ?? 0, live.retentionDays ?? 0)} day(s) has passed; pitfall 3); declare checkpoints with keep: clone to restore at any age`;
+  }
+  if (live.timeTravelFrom != null && isAfter(live.timeTravelFrom, at)) {
+    return `its Time Travel history starts at ${displayTime(live.timeTravelFrom)}, after checkpoint ${src.id}`;
+  }
+  const dropped = (entry.columns ?? []).filter((c) => live.columns != null && !live.columns.includes(c));
+  if (dropped.length > 0) {
+    return `column(s) ${dropped.join(', ')} were dropped since, and Time Travel reads a table with its current columns; only a keep: clone checkpoint can bring them back`;
+  }
+  return { kind: 'time-travel', at };
+}
