@@ -4,6 +4,7 @@
  * the writer works, and signalling when it is lost. Released at the end, whatever happens.
  */
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import { displayTime } from '../model/time.js';
 import type { LeaseRow } from '../warehouse/lease-sql.js';
@@ -90,6 +91,6 @@ function heldError(ref: TargetRef, other: LeaseRow): CkptError {
   const since = other.acquiredAt ? ` since ${displayTime(other.acquiredAt)}` : '';
   const until = other.expiresAt ? `; the lease expires at ${displayTime(other.expiresAt)} unless renewed` : '';
   return new CkptError('LEASE_HELD', `target ${ref.name} is being changed by ${describeHolder(other.info)}${since}${until}`, {
-    hint: `wait and retry, raise --lock-timeout, or if that process is gone run \`ckpt unlock ${ref.name}\``,
+    hint: HINTS.leaseHeld(ref.name),
   });
 }

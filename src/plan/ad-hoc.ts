@@ -4,6 +4,7 @@
  */
 import type { Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
+import { HINTS } from '../model/hints.js';
 import type { Observed } from '../model/observed.js';
 import type { Step, TargetPlan } from '../model/plan.js';
 import { displayIdent } from '../model/refs.js';
@@ -26,7 +27,7 @@ export function planAdHocCheckpoint(target: Target, observed: Observed, id: stri
   const checkpointId = id ?? timestampId('CP', observed.now);
   if (observed.checkpoints.some((c) => c.id === checkpointId)) {
     throw new CkptError('CHECKPOINT_EXISTS', `checkpoint ${checkpointId} already exists in ${targetLocation(target)}`, {
-      hint: 'checkpoints are never retaken: choose another --id',
+      hint: HINTS.checkpointRetaken,
     });
   }
   return {

@@ -216,7 +216,7 @@ export class DuckWarehouse implements Warehouse {
     try {
       return await this.db.table(sql);
     } catch (error) {
-      throw new CkptError('SQL_FAILED', (error as Error).message, { cause: error });
+      throw error instanceof CkptError ? error : new CkptError('SQL_FAILED', (error as Error).message, { cause: error });
     } finally {
       await this.db.run('ROLLBACK').catch(() => undefined); // "no transaction is active": nothing was left open
       await this.db.transaction(async () => {
