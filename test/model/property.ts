@@ -16,17 +16,19 @@ export interface PropertyOptions {
   path?: string;
   /** Turns a generator back on (for work on its defect): names of KNOWN_DEFECTS. */
   enable?: string[];
+  /** Stops after this long (searching or shrinking), reporting the smallest counterexample found so far. */
+  timeLimitMs?: number;
 }
 
 /** Checks the property on one connection; resolves with null when it holds, else a report. */
 export async function checkModel(conn: Connection, options: PropertyOptions): Promise<string | null> {
   const on = (defect: string) => options.enable?.includes(defect) === true || !disabled(defect, conn.name);
-  const arb = opsArb({ rename: on('renameAwayAndBack') }, options.maxOps);
+  const arb = opsArb({ rename: on('renameAwayAndBack'), foreignKeys: on('foreignKeys') }, options.maxOps);
   const details = await fc.check(
     fc.asyncProperty(arb, async (ops: Op[]) => {
       await runSequence(conn, ops, options.enable ?? []);
     }),
-    { seed: options.seed, numRuns: options.numRuns, path: options.path, endOnFailure: false, interruptAfterTimeLimit: undefined },
+    { seed: options.seed, numRuns: options.numRuns, path: options.path, endOnFailure: false, interruptAfterTimeLimit: options.timeLimitMs },
   );
   if (!details.failed) return null;
   const shrunk = details.counterexample?.[0] as Op[] | undefined;

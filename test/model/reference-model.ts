@@ -244,6 +244,7 @@ export class ReferenceModel {
     const drops: string[] = [];
     const puts: Array<[string, Obj]> = [];
     const notRestorable: string[] = [];
+    const whyNot: string[] = [];
     const now = this.clock + 1;
     /** Brings back a checkpoint object that is missing (or replaced). */
     const bringBack = (c: Checkpoint, name: string, was: Obj, reset: boolean) => {
@@ -268,6 +269,7 @@ export class ReferenceModel {
         return;
       }
       notRestorable.push(name);
+      whyNot.push(`${name}: missing, no kept version of the checkpoint's incarnation`);
     };
 
     switch (spec.kind) {
@@ -291,7 +293,10 @@ export class ReferenceModel {
             if (kept !== undefined) puts.push([name, { ...(cloneObj(kept) as TableObj), storageFrom: live.storageFrom }]);
             else if (this.caps.timeTravel && live.storageFrom <= c.at && !dropsCols) {
               puts.push([name, { ...(cloneObj(was) as TableObj), storageFrom: live.storageFrom }]);
-            } else notRestorable.push(name);
+            } else {
+              notRestorable.push(name);
+              whyNot.push(`${name}: content changed since, no kept copy${this.caps.timeTravel ? ' and Time Travel cannot read it' : ' and no Time Travel'}`);
+            }
           }
         }
         break;
@@ -311,7 +316,7 @@ export class ReferenceModel {
       return {
         drops: [],
         puts: [],
-        blocked: { kind: 'blocked', codes: ['NOT_RESTORABLE'], objects: notRestorable, why: `cannot bring back ${notRestorable.join(', ')} on this connection` },
+        blocked: { kind: 'blocked', codes: ['NOT_RESTORABLE'], objects: notRestorable, why: whyNot.join('; ') },
       };
     }
     // A re-created view whose base is missing afterwards: outside the promise.

@@ -37,6 +37,8 @@ interface RunState {
   trace: string[];
   /** KNOWN_DEFECTS whose generators are turned back on for this run. */
   enable: string[];
+  /** Incarnations of tables in a foreign-key pair (parent and child): no user DML, rename or drop of a parent with its child. */
+  fk: Map<number, { parentOf: number | null }>;
 }
 
 /** Whether a known defect's generator is off for this run. */
@@ -45,7 +47,7 @@ const off = (st: RunState, defect: string) => !st.enable.includes(defect) && dis
 /** Runs one sequence on a fresh fixture; throws ModelMismatch (with the trace) on the first disagreement. */
 export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<void> {
   const fx = await conn.fresh();
-  const st: RunState = { fx, conn, model: new ReferenceModel(conn.caps), checkpoints: [], actions: [], nextCp: 1, nextAction: 1, trace: [], enable };
+  const st: RunState = { fx, conn, model: new ReferenceModel(conn.caps), checkpoints: [], actions: [], nextCp: 1, nextAction: 1, trace: [], enable, fk: new Map() };
   try {
     for (const op of ops) await step(st, op);
   } catch (error) {
@@ -72,7 +74,12 @@ async function step(st: RunState, op: Op): Promise<void> {
   // so that most operations of a generated sequence do something.
   const all = [...NAMES];
   const free = all.filter((x) => !m.objects.has(x));
-  const tables = all.filter((x) => m.objects.get(x)?.kind === 'TABLE');
+  const incOf = (x: string) => (m.objects.get(x) as { inc?: number } | undefined)?.inc ?? -1;
+  const liveIncs = new Set(all.map(incOf));
+  /** Tables free of foreign keys: user DML and renames go there only. */
+  const tables = all.filter((x) => m.objects.get(x)?.kind === 'TABLE' && !st.fk.has(incOf(x)));
+  /** Tables a user may drop: any but a parent whose child is live (the warehouse may refuse). */
+  const droppable = all.filter((x) => m.objects.get(x)?.kind === 'TABLE' && ![...st.fk].some(([inc, f]) => f.parentOf === incOf(x) && liveIncs.has(inc)));
   const views = all.filter((x) => m.objects.get(x)?.kind === 'VIEW');
   const choose = (list: string[], i: number): string | undefined => list[i % Math.max(list.length, 1)];
   switch (op.t) {
@@ -88,8 +95,24 @@ async function step(st: RunState, op: Op): Promise<void> {
       }
       return;
     }
+    case 'createFkPair': {
+      const parent = choose(free, op.parent);
+      const child = choose(free.filter((x) => x !== parent), op.child);
+      if (parent === undefined || child === undefined) return;
+      await userSql(st, `CREATE TABLE ${parent} (ID INTEGER PRIMARY KEY, V INTEGER)`);
+      m.createTable(parent, ['ID', 'V']);
+      await userSql(st, INSERTS[0]!.sql(parent, [[1, 1], [2, 2]]));
+      m.write(parent, (tb) => tb.rows.push(row(tb, 1, 1), row(tb, 2, 2)));
+      await userSql(st, `CREATE TABLE ${child} (ID INTEGER, V INTEGER REFERENCES ${parent} (ID))`);
+      m.createTable(child, ['ID', 'V']);
+      await userSql(st, INSERTS[0]!.sql(child, [[7, 1]]));
+      m.write(child, (tb) => tb.rows.push(row(tb, 7, 1)));
+      st.fk.set(m.table(parent).inc, { parentOf: null });
+      st.fk.set(m.table(child).inc, { parentOf: m.table(parent).inc });
+      return;
+    }
     case 'dropTable': {
-      const t = choose(tables.filter((x) => m.dependents(x).length === 0), op.name);
+      const t = choose(droppable.filter((x) => m.dependents(x).length === 0), op.name);
       if (t === undefined) return;
       await userSql(st, `DROP TABLE ${t}`);
       m.dropUser(t);
@@ -266,7 +289,9 @@ async function ckptRun(st: RunState, act: Action | null, expectation?: ReturnTyp
     }
     const outcomes = await session.apply(plan);
     const failed = outcomes.flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
-    if (failed.length > 0) throw new Error(`steps failed: ${JSON.stringify(failed)}`);
+    if (failed.length > 0) {
+      throw new Error(`steps failed: ${failed.map((f) => `${f.step.kind}${'object' in f.step ? ` ${f.step.object.name}` : ''}: ${f.outcome}${f.error ? ` (${f.error})` : ''}`).join('; ')}`);
+    }
     if (act !== null) st.actions.push(act);
   } finally {
     await session.close();
