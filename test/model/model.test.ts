@@ -1,0 +1,30 @@
+/**
+ * The model-based test in the regular suite: fixed seeds, a modest number of runs per connection
+ * (generators of KNOWN_DEFECTS switched off; see ops.ts). `npm run fuzz` runs it longer with a
+ * random seed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConnection, type Connection, type ConnectionName } from './connections.js';
+import { checkModel } from './property.js';
+
+const SEEDS = [1, 2];
+/** Runs per seed: the Snowflake connection costs about twice as much per operation. */
+const RUNS_PER_SEED: Record<ConnectionName, number> = { duckdb: 5, snowflake: 3 };
+const MAX_OPS = 20;
+
+for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
+  describe(`model-based: ${name}`, () => {
+    let conn: Connection;
+    beforeAll(async () => {
+      conn = await openConnection(name);
+    });
+    afterAll(async () => conn?.close());
+
+    for (const seed of SEEDS) {
+      it(`agrees with the reference model (seed ${seed})`, async () => {
+        const report = await checkModel(conn, { seed, numRuns: RUNS_PER_SEED[name], maxOps: MAX_OPS });
+        expect(report).toBeNull();
+      }, 120_000);
+    }
+  });
+}

@@ -1,0 +1,329 @@
+/**
+ * The reference model of what ckpt promises (README: walkthrough, Full rewind, the embedded
+ * warehouse, the audit table), written without any of ckpt's code. One schema: live tables
+ * (incarnation, columns, a multiset of rows, a content version bumped by every statement that
+ * writes to it) and views (their definition); what each drop left behind; checkpoints (a deep
+ * copy of the schema when taken, and what they keep); applied actions.
+ *
+ * For each ckpt action the model says either "applied, and the schema is now S" or "held back
+ * by a blocker the promise allows" (with the codes and objects it allows). Anything else the
+ * real ckpt does is a defect (or a gap in this model, to be argued about).
+ */
+
+/** Which connection: the promises differ only where the README says so. */
+export interface Capabilities {
+  /** Dropped tables are kept by the warehouse itself (Snowflake UNDROP), not only those ckpt dropped. */
+  nativeUndrop: boolean;
+  /** Past content can be read AT a checkpoint's time (Snowflake Time Travel, within retention). */
+  timeTravel: boolean;
+}
+
+export type Row = Record<string, number | string | null>;
+
+export interface TableObj {
+  kind: 'TABLE';
+  /** Incarnation: a new one per CREATE TABLE; kept by rename, UNDROP and restores. */
+  inc: number;
+  cols: string[];
+  rows: Row[];
+  /** Content version: bumped by every statement writing to the table (even 0 rows), and by DDL. */
+  version: number;
+  /** Logical time from which Time Travel can read this table's storage (a re-created-from-copy table starts anew). */
+  storageFrom: number;
+}
+
+export interface ViewDef {
+  base: string;
+  /** `WHERE V > min`, or no filter. */
+  min: number | null;
+}
+
+export interface ViewObj {
+  kind: 'VIEW';
+  def: ViewDef;
+}
+
+export type Obj = TableObj | ViewObj;
+
+/** What a drop left behind (a table version that might come back). */
+export interface DroppedTable {
+  name: string;
+  table: TableObj;
+  /** Dropped by a ckpt step (kept in ckpt's trash on the embedded warehouse) rather than by user SQL. */
+  byCkpt: boolean;
+}
+
+export interface Checkpoint {
+  id: string;
+  keep: 'inventory' | 'clone';
+  /** Logical time taken. */
+  at: number;
+  objects: Map<string, Obj>;
+  status: 'ACTIVE' | 'RESTORED_TO';
+}
+
+export type ActionSpecM =
+  | { kind: 'cleanup'; since: string }
+  | { kind: 'restore'; from: string; objects: string[] | null }
+  | { kind: 'reset'; to: string }
+  | { kind: 'full-cleanup' };
+
+/** What the model expects of one ckpt action. */
+export type Expectation =
+  | { kind: 'applied' }
+  | {
+      kind: 'blocked';
+      /** Blocker codes the promise allows for this action. */
+      codes: string[];
+      /** Objects the blockers may name (upper-case). */
+      objects: string[];
+      why: string;
+    };
+
+export const viewSql = (name: string, def: ViewDef, q: (n: string) => string = (n) => n): string =>
+  `CREATE VIEW ${q(name)} AS SELECT ID, V FROM ${q(def.base)}${def.min === null ? '' : ` WHERE V > ${def.min}`}`;
+
+const sameDef = (a: ViewDef, b: ViewDef) => a.base === b.base && a.min === b.min;
+
+function cloneObj(o: Obj): Obj {
+  return o.kind === 'TABLE' ? { ...o, cols: [...o.cols], rows: o.rows.map((r) => ({ ...r })) } : { kind: 'VIEW', def: { ...o.def } };
+}
+
+function cloneMap(m: Map<string, Obj>): Map<string, Obj> {
+  return new Map([...m].map(([k, v]) => [k, cloneObj(v)]));
+}
+
+/** The same incarnation in ckpt's sense: tables by creation, views by what they mean. */
+export function sameIncarnation(a: Obj, b: Obj): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'TABLE' && b.kind === 'TABLE') return a.inc === b.inc;
+  return sameDef((a as ViewObj).def, (b as ViewObj).def);
+}
+
+export class ReferenceModel {
+  objects = new Map<string, Obj>();
+  dropped: DroppedTable[] = [];
+  checkpoints: Checkpoint[] = [];
+  applied: string[] = [];
+  private nextInc = 1;
+  private clock = 1;
+
+  constructor(readonly caps: Capabilities) {}
+
+  tick(): number {
+    this.clock += 1;
+    return this.clock;
+  }
+
+  // ---- user SQL -------------------------------------------------------------------------------
+
+  createTable(name: string, cols: string[]): void {
+    this.objects.set(name, { kind: 'TABLE', inc: this.nextInc++, cols: [...cols], rows: [], version: 1, storageFrom: this.tick() });
+  }
+
+  createView(name: string, def: ViewDef): void {
+    this.tick();
+    this.objects.set(name, { kind: 'VIEW', def: { ...def } });
+  }
+
+  dropUser(name: string): void {
+    this.tick();
+    const o = this.objects.get(name);
+    if (o?.kind === 'TABLE') this.dropped.push({ name, table: cloneObj(o) as TableObj, byCkpt: false });
+    this.objects.delete(name);
+  }
+
+  rename(from: string, to: string): void {
+    this.tick();
+    const o = this.table(from);
+    o.version += 1; // DDL moves the content version (README: "A change of a table's DDL bumps it too")
+    this.objects.delete(from);
+    this.objects.set(to, o);
+  }
+
+  /** A statement writing to a table: apply `change` to its rows, bump its version. */
+  write(name: string, change: (t: TableObj) => void): void {
+    this.tick();
+    const t = this.table(name);
+    change(t);
+    t.version += 1;
+  }
+
+  table(name: string): TableObj {
+    const o = this.objects.get(name);
+    if (o?.kind !== 'TABLE') throw new Error(`model: ${name} is not a table`);
+    return o;
+  }
+
+  /** Names of views reading `name`. */
+  dependents(name: string): string[] {
+    return [...this.objects].filter(([, o]) => o.kind === 'VIEW' && o.def.base === name).map(([n]) => n);
+  }
+
+  /** What `SELECT ID, V FROM view` returns, or 'ERROR' when a base is missing. */
+  viewRows(name: string, objects: Map<string, Obj> = this.objects, depth = 0): Row[] | 'ERROR' {
+    const o = objects.get(name);
+    if (o === undefined || depth > 10) return 'ERROR';
+    if (o.kind === 'TABLE') return o.rows.map((r) => ({ ID: r.ID ?? null, V: r.V ?? null }));
+    const base = this.viewRows(o.def.base, objects, depth + 1);
+    if (base === 'ERROR') return 'ERROR';
+    const min = o.def.min;
+    return min === null ? base : base.filter((r) => r.V !== null && Number(r.V) > min);
+  }
+
+  // ---- ckpt -----------------------------------------------------------------------------------
+
+  checkpoint(id: string, keep: 'inventory' | 'clone'): void {
+    this.checkpoints.push({ id, keep, at: this.tick(), objects: cloneMap(this.objects), status: 'ACTIVE' });
+  }
+
+  cp(id: string): Checkpoint {
+    const c = this.checkpoints.find((x) => x.id === id);
+    if (c === undefined) throw new Error(`model: no checkpoint ${id}`);
+    return c;
+  }
+
+  /** Objects created after a checkpoint: its name unknown to it, or another incarnation. */
+  private createdAfter(c: Checkpoint): string[] {
+    return [...this.objects].filter(([n, o]) => {
+      const was = c.objects.get(n);
+      return was === undefined || !sameIncarnation(was, o);
+    }).map(([n]) => n);
+  }
+
+  /** The newest version of a table incarnation the warehouse can still bring back under that name. */
+  private droppedVersion(name: string, inc: number): DroppedTable | undefined {
+    const found = this.dropped.filter((d) => d.name === name && d.table.inc === inc && (this.caps.nativeUndrop || d.byCkpt));
+    return found[found.length - 1];
+  }
+
+  /** A copy ckpt kept of the checkpoint's table exactly as recorded (its clone, or another clone checkpoint with the same version). */
+  private keptCopy(c: Checkpoint, name: string, t: TableObj): TableObj | undefined {
+    if (c.keep === 'clone') return t;
+    for (const other of this.checkpoints) {
+      if (other === c || other.keep !== 'clone') continue;
+      const o = other.objects.get(name);
+      if (o?.kind === 'TABLE' && o.inc === t.inc && o.version === t.version && o.cols.join() === t.cols.join()) return o;
+    }
+    return undefined;
+  }
+
+  /**
+   * What an action is expected to do; `apply` then updates the model (only when expected applied).
+   * Returns null when the action's outcome is outside what the README promises (the caller skips it).
+   */
+  expect(spec: ActionSpecM): Expectation | null {
+    const plan = this.plan(spec);
+    if (plan === null) return null;
+    return plan.blocked ?? { kind: 'applied' };
+  }
+
+  apply(id: string, spec: ActionSpecM): void {
+    const plan = this.plan(spec);
+    if (plan === null || plan.blocked) throw new Error('model: apply of an action that is not expected to apply');
+    this.tick();
+    for (const name of plan.drops) {
+      const o = this.objects.get(name);
+      if (o?.kind === 'TABLE') this.dropped.push({ name, table: cloneObj(o) as TableObj, byCkpt: true });
+      this.objects.delete(name);
+    }
+    for (const [name, o] of plan.puts) this.objects.set(name, o);
+    if (spec.kind === 'reset' || spec.kind === 'restore') {
+      const c = this.cp(spec.kind === 'reset' ? spec.to : spec.from);
+      c.status = 'RESTORED_TO';
+    }
+    this.applied.push(id);
+  }
+
+  /**
+   * The plan the promise implies: drops, then objects put in place; or why it is held back.
+   * Null: the action would re-create a view over a base that is missing afterwards (the README
+   * does not say what happens; the generator does not ask for it).
+   */
+  private plan(spec: ActionSpecM): { drops: string[]; puts: Array<[string, Obj]>; blocked?: Expectation } | null {
+    const drops: string[] = [];
+    const puts: Array<[string, Obj]> = [];
+    const notRestorable: string[] = [];
+    const whyNot: string[] = [];
+    const now = this.clock + 1;
+    /** Brings back a checkpoint object that is missing (or replaced). */
+    const bringBack = (c: Checkpoint, name: string, was: Obj, reset: boolean) => {
+      if (was.kind === 'VIEW') {
+        puts.push([name, cloneObj(was)]);
+        return;
+      }
+      // reset to a keep: clone checkpoint: "brings back ... the checkpoint's clone"; its content is the checkpoint's.
+      if (reset && c.keep === 'clone') {
+        puts.push([name, { ...(cloneObj(was) as TableObj), storageFrom: now }]);
+        return;
+      }
+      const d = this.droppedVersion(name, was.inc);
+      if (d !== undefined) {
+        // UNDROP / ckpt's kept copy: the rows at drop time (README, Other limits).
+        puts.push([name, cloneObj(d.table)]);
+        return;
+      }
+      const kept = this.keptCopy(c, name, was);
+      if (kept !== undefined) {
+        puts.push([name, { ...(cloneObj(kept) as TableObj), storageFrom: now }]);
+        return;
+      }
+      notRestorable.push(name);
+      whyNot.push(`${name}: missing, no kept version of the checkpoint's incarnation`);
+    };
+
+    switch (spec.kind) {
+      case 'full-cleanup':
+        drops.push(...this.objects.keys());
+        break;
+      case 'cleanup':
+        drops.push(...this.createdAfter(this.cp(spec.since)));
+        break;
+      case 'reset': {
+        const c = this.cp(spec.to);
+        drops.push(...this.createdAfter(c));
+        for (const [name, was] of c.objects) {
+          const live = this.objects.get(name);
+          if (live === undefined || drops.includes(name)) {
+            bringBack(c, name, was, true);
+          } else if (was.kind === 'TABLE' && live.kind === 'TABLE' && (live.version !== was.version || live.cols.join() !== was.cols.join())) {
+            // Content changed since: reverted from a kept copy or Time Travel, else a blocker.
+            const kept = this.keptCopy(c, name, was);
+            const dropsCols = was.cols.some((col) => !live.cols.includes(col));
+            if (kept !== undefined) puts.push([name, { ...(cloneObj(kept) as TableObj), storageFrom: live.storageFrom }]);
+            else if (this.caps.timeTravel && live.storageFrom <= c.at && !dropsCols) {
+              puts.push([name, { ...(cloneObj(was) as TableObj), storageFrom: live.storageFrom }]);
+            } else {
+              notRestorable.push(name);
+              whyNot.push(`${name}: content changed since, no kept copy${this.caps.timeTravel ? ' and Time Travel cannot read it' : ' and no Time Travel'}`);
+            }
+          }
+        }
+        break;
+      }
+      case 'restore': {
+        const c = this.cp(spec.from);
+        const wanted = spec.objects === null ? [...c.objects.keys()] : spec.objects;
+        for (const name of wanted) {
+          const was = c.objects.get(name);
+          if (was === undefined) throw new Error(`model: restore of ${name} not in ${c.id}`);
+          if (!this.objects.has(name)) bringBack(c, name, was, false);
+        }
+        break;
+      }
+    }
+    if (notRestorable.length > 0) {
+      return {
+        drops: [],
+        puts: [],
+        blocked: { kind: 'blocked', codes: ['NOT_RESTORABLE'], objects: notRestorable, why: whyNot.join('; ') },
+      };
+    }
+    // A re-created view whose base is missing afterwards: outside the promise.
+    const after = new Map(this.objects);
+    for (const d of drops) after.delete(d);
+    for (const [n, o] of puts) after.set(n, o);
+    for (const [n, o] of puts) if (o.kind === 'VIEW' && this.viewRows(n, after) === 'ERROR') return null;
+    return { drops, puts };
+  }
+}

@@ -1,0 +1,379 @@
+/**
+ * Runs a generated sequence on a real connection and on the reference model side by side, and
+ * after every ckpt action checks: (1) the schema equals the model (names and kinds, table columns
+ * and row multisets, views by the rows they return), or the action was held back by a blocker the
+ * model allows; (2) planning the same config again yields no steps (convergence); (3) the audit
+ * table records the checkpoints with their status and the action as applied.
+ *
+ * ckpt actions run the way the CLI runs them: a Desired built in memory (every checkpoint declared
+ * so far, every action applied so far, and the new one), planned and applied by the real engine
+ * Session under the target's lease.
+ */
+import { Session } from '../../src/engine/session.js';
+import type { Action, ActionSpec, CheckpointSpec, Target } from '../../src/model/desired.js';
+import { silentLogger } from '../../src/model/logger.js';
+import type { Plan } from '../../src/model/plan.js';
+import type { Warehouse } from '../../src/warehouse/warehouse.js';
+import { action, desired } from '../support/desired.js';
+import type { Connection, RunFixture } from './connections.js';
+import { DELETES, disabled, INSERTS, NAMES, pick, UPDATES, type Op } from './ops.js';
+import { ReferenceModel, viewSql, type ActionSpecM, type Row, type TableObj } from './reference-model.js';
+
+const AT = { line: 1, col: 1 };
+const INTERNAL = new Set(['CHECKPOINT_AUDIT', 'CHECKPOINT_AUDIT_LEASE', 'CHECKPOINT_AUDIT_JOURNAL']);
+
+/** A mismatch between ckpt and the model, with the trace of what ran. */
+export class ModelMismatch extends Error {}
+
+interface RunState {
+  fx: RunFixture;
+  conn: Connection;
+  model: ReferenceModel;
+  checkpoints: CheckpointSpec[];
+  actions: Action[];
+  nextCp: number;
+  nextAction: number;
+  /** What ran (SQL and ckpt actions), for the report. */
+  trace: string[];
+  /** KNOWN_DEFECTS whose generators are turned back on for this run. */
+  enable: string[];
+  /** Incarnations of tables in a foreign-key pair (parent and child): no user DML, rename or drop of a parent with its child. */
+  fk: Map<number, { parentOf: number | null }>;
+}
+
+/** Whether a known defect's generator is off for this run. */
+const off = (st: RunState, defect: string) => !st.enable.includes(defect) && disabled(defect, st.conn.name);
+
+/** Runs one sequence on a fresh fixture; throws ModelMismatch (with the trace) on the first disagreement. */
+export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<void> {
+  const fx = await conn.fresh();
+  const st: RunState = { fx, conn, model: new ReferenceModel(conn.caps), checkpoints: [], actions: [], nextCp: 1, nextAction: 1, trace: [], enable, fk: new Map() };
+  try {
+    for (const op of ops) await step(st, op);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ModelMismatch(`${message}\n--- what ran on ${conn.name} (skipped operations omitted):\n${st.trace.map((l) => `  ${l}`).join('\n')}`);
+  } finally {
+    if (process.env.CKPT_MODEL_TRACE) console.log(`--- run on ${conn.name} (${ops.length} ops):\n${st.trace.join('\n')}`);
+    await fx.close();
+  }
+}
+
+async function userSql(st: RunState, sql: string): Promise<void> {
+  st.trace.push(`ckpt sql ${JSON.stringify(sql)}`);
+  try {
+    await st.fx.query(sql);
+  } catch (error) {
+    throw new Error(`user statement failed (the model says it is valid): ${sql}\n${(error as Error).message}`);
+  }
+}
+
+async function step(st: RunState, op: Op): Promise<void> {
+  const m = st.model;
+  // Names are picked by index among those that fit (a free name to create, a table to write...),
+  // so that most operations of a generated sequence do something.
+  const all = [...NAMES];
+  const free = all.filter((x) => !m.objects.has(x));
+  const incOf = (x: string) => (m.objects.get(x) as { inc?: number } | undefined)?.inc ?? -1;
+  const liveIncs = new Set(all.map(incOf));
+  /** Tables free of foreign keys: user DML and renames go there only. */
+  const tables = all.filter((x) => m.objects.get(x)?.kind === 'TABLE' && !st.fk.has(incOf(x)));
+  /** Tables a user may drop: any but a parent whose child is live (the warehouse may refuse). */
+  const droppable = all.filter((x) => m.objects.get(x)?.kind === 'TABLE' && ![...st.fk].some(([inc, f]) => f.parentOf === incOf(x) && liveIncs.has(inc)));
+  const views = all.filter((x) => m.objects.get(x)?.kind === 'VIEW');
+  const choose = (list: string[], i: number): string | undefined => list[i % Math.max(list.length, 1)];
+  switch (op.t) {
+    case 'createTable': {
+      const t = choose(free, op.name);
+      if (t === undefined) return;
+      const cols = op.w ? ['ID', 'V', 'W'] : ['ID', 'V'];
+      await userSql(st, `CREATE TABLE ${t} (ID INTEGER, V INTEGER${op.w ? ', W VARCHAR' : ''})`);
+      m.createTable(t, cols);
+      if (op.rows.length > 0) {
+        await userSql(st, INSERTS[0]!.sql(t, op.rows));
+        m.write(t, (tb) => tb.rows.push(...op.rows.map(([id, v]) => row(tb, id, v))));
+      }
+      return;
+    }
+    case 'createFkPair': {
+      const parent = choose(free, op.parent);
+      const child = choose(free.filter((x) => x !== parent), op.child);
+      if (parent === undefined || child === undefined) return;
+      await userSql(st, `CREATE TABLE ${parent} (ID INTEGER PRIMARY KEY, V INTEGER)`);
+      m.createTable(parent, ['ID', 'V']);
+      await userSql(st, INSERTS[0]!.sql(parent, [[1, 1], [2, 2]]));
+      m.write(parent, (tb) => tb.rows.push(row(tb, 1, 1), row(tb, 2, 2)));
+      await userSql(st, `CREATE TABLE ${child} (ID INTEGER, V INTEGER REFERENCES ${parent} (ID))`);
+      m.createTable(child, ['ID', 'V']);
+      await userSql(st, INSERTS[0]!.sql(child, [[7, 1]]));
+      m.write(child, (tb) => tb.rows.push(row(tb, 7, 1)));
+      st.fk.set(m.table(parent).inc, { parentOf: null });
+      st.fk.set(m.table(child).inc, { parentOf: m.table(parent).inc });
+      return;
+    }
+    case 'dropTable': {
+      const t = choose(droppable.filter((x) => m.dependents(x).length === 0), op.name);
+      if (t === undefined) return;
+      await userSql(st, `DROP TABLE ${t}`);
+      m.dropUser(t);
+      return;
+    }
+    case 'renameTable': {
+      const from = choose(tables.filter((x) => m.dependents(x).length === 0), op.from);
+      const to = choose(free, op.to);
+      if (from === undefined || to === undefined) return;
+      await userSql(st, `ALTER TABLE ${from} RENAME TO ${to}`);
+      m.rename(from, to);
+      return;
+    }
+    case 'createView': {
+      const v = choose(free, op.name);
+      const base = choose(all.filter((x) => m.objects.has(x) && m.viewRows(x) !== 'ERROR'), op.base);
+      if (v === undefined || base === undefined) return;
+      const def = { base, min: op.min };
+      await userSql(st, viewSql(v, def));
+      m.createView(v, def);
+      return;
+    }
+    case 'dropView': {
+      const v = choose(views.filter((x) => m.dependents(x).length === 0), op.name);
+      if (v === undefined) return;
+      await userSql(st, `DROP VIEW ${v}`);
+      m.dropUser(v);
+      return;
+    }
+    case 'insert': {
+      const t = choose(tables, op.name);
+      if (t === undefined) return;
+      await userSql(st, pick(INSERTS, op.sp, !off(st, 'unnoticedDml')).sql(t, op.rows));
+      m.write(t, (tb) => tb.rows.push(...op.rows.map(([id, v]) => row(tb, id, v))));
+      return;
+    }
+    case 'update': {
+      const t = choose(tables, op.name);
+      if (t === undefined) return;
+      await userSql(st, pick(UPDATES, op.sp, !off(st, 'unnoticedDml')).sql(t, op.id));
+      m.write(t, (tb) => {
+        for (const r of tb.rows) if (r.ID === op.id && r.V !== null) r.V = Number(r.V) + 1;
+      });
+      return;
+    }
+    case 'delete': {
+      const t = choose(tables, op.name);
+      if (t === undefined) return;
+      await userSql(st, pick(DELETES, op.sp, !off(st, 'unnoticedDml')).sql(t, op.id));
+      m.write(t, (tb) => {
+        tb.rows = tb.rows.filter((r) => r.ID !== op.id);
+      });
+      return;
+    }
+    case 'checkpoint': {
+      const id = `cp${st.nextCp++}`;
+      st.checkpoints.push({ id, description: '', keep: op.keep, position: AT });
+      st.trace.push(`checkpoint ${id} (keep: ${op.keep})`);
+      await ckptRun(st, null);
+      m.checkpoint(id, op.keep);
+      await checkAll(st, null);
+      return;
+    }
+    case 'fullCleanup':
+      return ckptAction(st, { kind: 'full-cleanup' });
+    case 'cleanup':
+    case 'reset':
+    case 'restore': {
+      if (m.checkpoints.length === 0) return;
+      const cp = m.checkpoints[op.cp % m.checkpoints.length]!;
+      if (op.t === 'cleanup') return ckptAction(st, { kind: 'cleanup', since: cp.id });
+      if (op.t === 'reset') {
+        if (off(st, 'resetCloneFromTrash') && cloneFromTrash(m, cp.id)) return;
+        return ckptAction(st, { kind: 'reset', to: cp.id });
+      }
+      const held = [...cp.objects.keys()];
+      if (op.subset !== null && held.length === 0) return;
+      const objects = op.subset === null ? null : [...new Set(op.subset.map((i) => held[i % held.length] as string))];
+      return ckptAction(st, { kind: 'restore', from: cp.id, objects });
+    }
+  }
+}
+
+function row(t: TableObj, id: number, v: number): Row {
+  const r: Row = { ID: id, V: v };
+  for (const c of t.cols) if (!(c in r)) r[c] = null;
+  return r;
+}
+
+/**
+ * The known defect's situation: a table the clone checkpoint holds is missing (or re-created)
+ * and a version of it that ckpt or the warehouse kept differs from the checkpoint's.
+ */
+function cloneFromTrash(m: ReferenceModel, cpId: string): boolean {
+  const c = m.cp(cpId);
+  if (c.keep !== 'clone') return false;
+  for (const [name, was] of c.objects) {
+    if (was.kind !== 'TABLE') continue;
+    const live = m.objects.get(name);
+    if (live !== undefined && live.kind === 'TABLE' && live.inc === was.inc) continue;
+    if (m.dropped.some((d) => d.name === name && d.table.inc === was.inc && d.table.version !== was.version)) return true;
+  }
+  return false;
+}
+
+function toSpec(spec: ActionSpecM): ActionSpec {
+  return spec;
+}
+
+function describe(spec: ActionSpecM): string {
+  switch (spec.kind) {
+    case 'cleanup':
+      return `cleanup: { since: ${spec.since} }`;
+    case 'reset':
+      return `reset: { to: ${spec.to} }`;
+    case 'restore':
+      return `restore: { from: ${spec.from}${spec.objects === null ? '' : `, objects: [${spec.objects.join(', ')}]`} }`;
+    case 'full-cleanup':
+      return 'full_cleanup: { confirm: DELETE_ALL }';
+  }
+}
+
+async function ckptAction(st: RunState, spec: ActionSpecM): Promise<void> {
+  const expectation = st.model.expect(spec);
+  if (expectation === null) return; // outside the promise (a view re-created over a missing base)
+  const id = `a${st.nextAction++}`;
+  st.trace.push(`action ${id}: ${describe(spec)}   # model: ${expectation.kind === 'applied' ? 'applies' : `held back (${expectation.why})`}`);
+  const act = action(id, toSpec(spec), true);
+  await ckptRun(st, act, expectation);
+  if (expectation.kind === 'applied') {
+    st.model.apply(id, spec);
+    await checkAll(st, id);
+  } else {
+    await checkAll(st, null);
+  }
+}
+
+function targetWith(st: RunState, extra: Action | null): Target {
+  return { ...st.fx.base, checkpoints: [...st.checkpoints], actions: extra === null ? [...st.actions] : [...st.actions, extra], position: AT };
+}
+
+function sessionOn(warehouse: Warehouse, t: Target): Session {
+  const shared: Warehouse = Object.create(warehouse, { close: { value: async () => {} } });
+  return new Session(desired([t]), { logger: silentLogger, command: 'model-test', open: async () => shared });
+}
+
+const blockersOf = (plan: Plan) => (plan.targets[0]?.findings ?? []).filter((f) => f.severity === 'blocker');
+const stepsOf = (plan: Plan) =>
+  (plan.targets[0]?.steps ?? []).map((s) => `${s.kind}${'object' in s ? ` ${s.object.kind} ${s.object.name}` : ''}${s.kind === 'restore-content' ? ` from ${s.from.kind}` : ''}`);
+
+/** Plans and applies through the engine; checks the plan against the expectation. */
+async function ckptRun(st: RunState, act: Action | null, expectation?: ReturnType<ReferenceModel['expect']>): Promise<void> {
+  const t = targetWith(st, act);
+  const session = sessionOn(st.fx.warehouse, t);
+  try {
+    await session.lock([t]);
+    const { plan } = await session.plan([t]);
+    const blockers = blockersOf(plan);
+    st.trace.push(`    plan: ${stepsOf(plan).join('; ') || '(no steps)'}${blockers.length ? ` | blockers: ${blockers.map((b) => `${b.code} ${b.object ?? ''}`).join(', ')}` : ''}`);
+    if (expectation?.kind === 'blocked') {
+      if (blockers.length === 0) {
+        throw new Error(`ckpt plans the action, the model says it must be held back: ${expectation.why}\n  plan: ${stepsOf(plan).join('; ')}`);
+      }
+      const wrong = blockers.filter(
+        (b) => !expectation.codes.includes(b.code) || (b.object !== null && !expectation.objects.includes(b.object.toUpperCase())),
+      );
+      if (wrong.length > 0) {
+        throw new Error(`ckpt holds the action back for a reason the model does not accept: ${wrong.map((b) => `${b.code}: ${b.message}`).join(' / ')}\n  model: ${expectation.why}`);
+      }
+      return; // the user removes the action from the file
+    }
+    if (blockers.length > 0) {
+      throw new Error(`ckpt holds back what the model says it can do: ${blockers.map((b) => `${b.code}: ${b.message}`).join(' / ')}`);
+    }
+    const outcomes = await session.apply(plan);
+    const failed = outcomes.flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
+    if (failed.length > 0) {
+      throw new Error(`steps failed: ${failed.map((f) => `${f.step.kind}${'object' in f.step ? ` ${f.step.object.name}` : ''}: ${f.outcome}${f.error ? ` (${f.error})` : ''}`).join('; ')}`);
+    }
+    if (act !== null) st.actions.push(act);
+  } finally {
+    await session.close();
+  }
+}
+
+// ---- checks -------------------------------------------------------------------------------------
+
+const norm = (v: unknown): string => (v === null || v === undefined ? 'null' : typeof v === 'bigint' ? v.toString() : String(v));
+
+function rowsKey(cols: string[], rows: unknown[][]): string[] {
+  const order = cols.map((c, i) => [c.toUpperCase(), i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return rows.map((r) => order.map(([c, i]) => `${c}=${norm(r[i])}`).join(',')).sort();
+}
+
+async function realState(st: RunState): Promise<string[]> {
+  const listed = (await st.fx.query(st.fx.listSql)).rows
+    .map((r) => [String(r[0]), String(r[1])] as const)
+    .filter(([name]) => !INTERNAL.has(name.toUpperCase()))
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const out: string[] = [];
+  for (const [name, type] of listed) {
+    const q = `"${name.replaceAll('"', '""')}"`;
+    if (/VIEW/i.test(type)) {
+      let rows: string;
+      try {
+        const r = await st.fx.query(`SELECT ID, V FROM ${q}`);
+        rows = rowsKey(r.columns, r.rows).join(' ');
+      } catch {
+        rows = 'ERROR';
+      }
+      out.push(`VIEW ${name}: ${rows}`);
+    } else {
+      const r = await st.fx.query(`SELECT * FROM ${q}`);
+      out.push(`TABLE ${name} (${r.columns.map((c) => c.toUpperCase()).sort().join(', ')}): ${rowsKey(r.columns, r.rows).join(' ')}`);
+    }
+  }
+  return out;
+}
+
+function modelState(m: ReferenceModel): string[] {
+  return [...m.objects.keys()].sort().map((name) => {
+    const o = m.objects.get(name)!;
+    if (o.kind === 'VIEW') {
+      const rows = m.viewRows(name);
+      return `VIEW ${name}: ${rows === 'ERROR' ? 'ERROR' : rowsKey(['ID', 'V'], rows.map((r) => [r.ID, r.V])).join(' ')}`;
+    }
+    const cols = [...o.cols];
+    return `TABLE ${name} (${[...cols].sort().join(', ')}): ${rowsKey(cols, o.rows.map((r) => cols.map((c) => r[c] ?? null))).join(' ')}`;
+  });
+}
+
+async function checkAll(st: RunState, appliedAction: string | null): Promise<void> {
+  // (1) the schema equals the model
+  const real = await realState(st);
+  const want = modelState(st.model);
+  if (real.join('\n') !== want.join('\n')) {
+    const diff = [...want.filter((l) => !real.includes(l)).map((l) => `  model only: ${l}`), ...real.filter((l) => !want.includes(l)).map((l) => `  ckpt only:  ${l}`)];
+    throw new Error(`schema differs from the model after ${st.trace.filter((l) => !l.startsWith(' ')).at(-1)}:\n${diff.join('\n')}`);
+  }
+  // (2) convergence: planning the same config again yields nothing
+  const t = targetWith(st, null);
+  const session = sessionOn(st.fx.warehouse, t);
+  let again: Plan;
+  try {
+    again = (await session.plan([t])).plan;
+  } finally {
+    await session.close();
+  }
+  const steps = stepsOf(again);
+  if (steps.length > 0 || blockersOf(again).length > 0) {
+    throw new Error(`not converged: planning the same config again gives ${steps.join('; ')} ${blockersOf(again).map((b) => b.code).join(', ')}`);
+  }
+  // (3) the audit table: checkpoints with their status, applied actions
+  const audit = (await st.fx.query('SELECT CHECKPOINT_ID, STATUS, ACTION_ID FROM CHECKPOINT_AUDIT')).rows.map((r) => r.map((v) => (v === null ? null : String(v))));
+  for (const c of st.model.checkpoints) {
+    const row = audit.find((r) => r[0] === c.id && r[2] === null);
+    if (row === undefined || row[1] !== c.status) {
+      throw new Error(`audit: checkpoint ${c.id} should be ${c.status}, the audit table has ${row?.[1] ?? 'no row'}`);
+    }
+  }
+  if (appliedAction !== null && !audit.some((r) => r[2] === appliedAction && r[1] === 'APPLIED')) {
+    throw new Error(`audit: action ${appliedAction} is not recorded APPLIED`);
+  }
+}
