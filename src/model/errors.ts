@@ -47,7 +47,7 @@ export const ERROR_KINDS = {
   /** A statement the warehouse refuses as written (syntax, types, ...): it fails the same way again. */
   SQL_FAILED: terminal,
   /** A captured view definition that is not a single CREATE VIEW for its view (an edited audit row or plan). */
-  DEFINITION_REFUSED: { retry: 'terminal', exit: 'refused' },
+  DEFINITION_REFUSED: terminal,
   /** A constraint (foreign key, primary key, NOT NULL) refuses the change: it fails the same way again. */
   CONSTRAINT_VIOLATED: terminal,
   /** A step of an apply failed after the warehouse answered: it fails the same way on a new plan. */

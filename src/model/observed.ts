@@ -45,6 +45,11 @@ export interface DroppedObject {
   droppedOn: string;
   /** When it stops being restorable; null when kept until ckpt releases it. */
   restorableUntil: string | null;
+  /**
+   * Its content version when it was dropped, where the warehouse knows it (ckpt's trash); absent
+   * when unknown (Snowflake's SHOW TABLES HISTORY does not say).
+   */
+  lastAltered?: string | null;
 }
 
 /** Types of rows in the audit table (the old pipelines' values). */

@@ -9,7 +9,7 @@ import type { InventoryEntry, RecordedCheckpoint } from '../model/observed.js';
 import type { ContentSource, DropCause, Finding, FindingCode, Step } from '../model/plan.js';
 import { actionCheckpoint } from '../model/desired.js';
 import { displayIdent } from '../model/refs.js';
-import { displayTime } from '../model/time.js';
+import { displayTime, sameInstant } from '../model/time.js';
 import { resolveCheckpoint, type CheckpointSource, type PendingSource } from './checkpoint-source.js';
 import { contentSource, keptCopy } from './content-source.js';
 import { contentChange, sameIncarnation } from './diff.js';
@@ -110,7 +110,12 @@ export class ActionPlan {
       return;
     }
     const { model, target, recorded } = this.context;
-    if (model.droppedVersion(entry) !== undefined) {
+    const dropped = model.droppedVersion(entry);
+    const kept = keptCopy(entry, src, recorded);
+    // A dropped version holds its rows at drop time: it stands for the checkpoint only when its
+    // content version is the checkpoint's, or when no copy of the checkpoint's rows was kept.
+    const sameContent = dropped?.lastAltered != null && entry.lastAltered !== null && sameInstant(dropped.lastAltered, entry.lastAltered);
+    if (dropped !== undefined && (kept === null || sameContent)) {
       this.steps.push({
         target: target.name,
         group: this.action.id,
@@ -123,7 +128,6 @@ export class ActionPlan {
       this.changes.push({ drop: false, entry });
       return;
     }
-    const kept = keptCopy(entry, src, recorded);
     if (kept !== null) {
       this.restoreContent(entry, src, kept, true, `in ${src.label} and missing now; re-created from the copy kept by checkpoint ${kept.checkpointId}`);
       return;

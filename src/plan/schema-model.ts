@@ -67,6 +67,7 @@ export class SchemaModel {
         created: object.created,
         droppedOn: this.now,
         restorableUntil: null,
+        lastAltered: object.lastAltered,
       });
     }
   }

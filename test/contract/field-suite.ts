@@ -82,6 +82,17 @@ export function fieldSuite(harness: Harness): void {
       await expectConverged(fx, reset);
     });
 
+    it('a reset to a keep: clone checkpoint brings a table ckpt dropped back with the checkpoint rows, not its rows at drop time', async () => {
+      await reconcile(fx, keeping('clone'));
+      await fx.sql("INSERT INTO orders VALUES (4, 40, 'd')");
+      const wipe = action('wipe', { kind: 'full-cleanup' });
+      expectAllSucceeded((await reconcile(fx, keeping('clone', [wipe]))).outcomes);
+      const reset = keeping('clone', [wipe, action('rewind', { kind: 'reset', to: 'baseline' })]);
+      expectAllSucceeded((await reconcile(fx, reset)).outcomes);
+      expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
+      await expectConverged(fx, reset);
+    });
+
     it('a view re-created right after a keep: clone checkpoint lands in the target schema', async () => {
       await fx.sql('CREATE VIEW v_orders AS SELECT id FROM orders');
       await reconcile(fx, keeping('inventory'));

@@ -28,7 +28,7 @@ export const KNOWN_DEFECTS: Record<string, ConnectionName[]> = {
    * content changed: the table comes back from ckpt's trash / UNDROP with its rows at drop time
    * instead of the checkpoint's copy. The reset generator skips exactly that situation.
    */
-  resetCloneFromTrash: ['duckdb', 'snowflake'],
+  resetCloneFromTrash: [],
   /**
    * A parent table with a primary key and a child table with a FOREIGN KEY to it: on the
    * embedded warehouse a cleanup / full cleanup / reset dropping both fails (DuckDB refuses to

@@ -143,6 +143,23 @@ export class StatementExecutor {
     await this.catalog.beforeChange(table);
   }
 
+  /**
+   * Runs a write to `table`; a statement that fails leaves no trace in the table's metadata (a
+   * failed DML statement does not change LAST_ALTERED or add a Time Travel version in Snowflake).
+   */
+  private async writing<T>(session: Session, table: TableVersion, body: () => Promise<T>): Promise<T> {
+    const lastAltered = table.lastAltered;
+    const versions = table.history.length;
+    await this.beforeWrite(session, table);
+    try {
+      return await body();
+    } catch (error) {
+      table.lastAltered = lastAltered;
+      table.history.splice(versions);
+      throw error;
+    }
+  }
+
   private writeTarget(session: Session, source: StatementSource, at: number): TableVersion {
     const name = readName(source.tokens, at);
     if (!name) throw syntaxError(source.text, source.tokens[at]?.pos ?? source.text.length, source.tokens[at]?.text ?? '<EOF>');
@@ -187,16 +204,18 @@ export class StatementExecutor {
       sql = `SELECT q_.*, ${values.join(', ')} FROM (${sql}) AS q_`;
     }
     const target = [...columns, ...defaults.map((d) => d.name)];
-    await this.beforeWrite(session, table);
-    if (overwrite) {
-      // The source is read before the table is emptied (it may select from the target itself).
-      const staged = `o_${table.id}_${++this.copyCounter}`;
-      await this.catalog.store.run(`CREATE TABLE ${quoteIdent(staged)} AS ${sql}`);
-      scratch.push(staged);
-      await this.catalog.store.run(`DELETE FROM ${quoteIdent(table.internal)}`);
-      sql = `SELECT * FROM ${quoteIdent(staged)}`;
-    }
-    const result = await this.catalog.store.run(`INSERT INTO ${quoteIdent(table.internal)}${target.length ? ` (${target.map(quoteIdent).join(', ')})` : ''} ${sql}`);
+    const result = await this.writing(session, table, async () => {
+      let source = sql;
+      if (overwrite) {
+        // The source is read before the table is emptied (it may select from the target itself).
+        const staged = `o_${table.id}_${++this.copyCounter}`;
+        await this.catalog.store.run(`CREATE TABLE ${quoteIdent(staged)} AS ${sql}`);
+        scratch.push(staged);
+        await this.catalog.store.run(`DELETE FROM ${quoteIdent(table.internal)}`);
+        source = `SELECT * FROM ${quoteIdent(staged)}`;
+      }
+      return this.catalog.store.run(`INSERT INTO ${quoteIdent(table.internal)}${target.length ? ` (${target.map(quoteIdent).join(', ')})` : ''} ${source}`);
+    });
     return dmlResult('insert', result.rowsChanged);
   }
 
@@ -206,8 +225,7 @@ export class StatementExecutor {
     if (verb !== 'UPDATE' && !isKeyword(t[1], verb === 'DELETE' ? 'FROM' : 'INTO')) throw syntaxError(source.text, t[1]?.pos ?? 0, t[1]?.text ?? '<EOF>');
     const table = this.writeTarget(session, source, at);
     const sql = await this.translator(session, source.text, scratch).statement(t);
-    await this.beforeWrite(session, table);
-    const result = await this.catalog.store.run(sql);
+    const result = await this.writing(session, table, () => this.catalog.store.run(sql));
     if (verb === 'MERGE') return { ...dmlResult('insert', result.rowsChanged), statementTypeId: StatementType.MERGE };
     return dmlResult(verb === 'UPDATE' ? 'update' : 'delete', result.rowsChanged);
   }

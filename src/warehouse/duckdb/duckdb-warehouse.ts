@@ -129,7 +129,8 @@ export class DuckWarehouse implements Warehouse {
       ).map((r) => String(r.checkpoint_id)),
     );
     const trash = internalExists
-      ? await this.db.query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on
+      ? await this.db.query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on,
+          strftime(altered, ${ISO_FORMAT}) AS altered
           FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} ORDER BY dropped_on DESC`)
       : [];
     const audit = auditTableExists ? await this.db.query(auditSelect(target)) : [];
@@ -150,6 +151,7 @@ export class DuckWarehouse implements Warehouse {
         created: String(t.created),
         droppedOn: String(t.dropped_on),
         restorableUntil: null,
+        lastAltered: t.altered === null ? null : String(t.altered),
       })),
       checkpoints,
       actions,
