@@ -50,6 +50,7 @@ export function syntheticObserved(objects: number): Observed {
     now: NOW,
     nameMatching: 'exact',
     schemaExists: true,
+    journalHasRuns: true,
     auditTableExists: true,
     objects: [...live, ...created],
     dropped: missingTables.map((e) => ({ name: e.name, kind: 'TABLE', created: e.created, droppedOn: '2026-11-27T10:00:00.000Z', restorableUntil: '2026-11-28T10:00:00.000Z' })),

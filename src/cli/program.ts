@@ -138,8 +138,9 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(configAlias())
     .addOption(targetOption())
     .option('--json', 'print the result as JSON')
-    .action((statement: string | undefined, o: { file?: string; config?: string; target?: string; json?: boolean }) =>
-      run((ctx) => sqlCommand(ctx, statement, { config: o.config, target: o.target, sqlFile: o.file, json: o.json }))(),
+    .option('--force', "run even SQL that may change ckpt's own tables (the audit table, its lease and journal)")
+    .action((statement: string | undefined, o: { file?: string; config?: string; target?: string; json?: boolean; force?: boolean }) =>
+      run((ctx) => sqlCommand(ctx, statement, { config: o.config, target: o.target, sqlFile: o.file, json: o.json, force: o.force }))(),
     );
 
   program

@@ -102,6 +102,11 @@ export interface Observed {
   /** Whether the schema itself exists. */
   schemaExists: boolean;
   auditTableExists: boolean;
+  /**
+   * Whether ckpt's journal next to the audit table holds runs: with no audit table, it was lost
+   * (dropped or renamed) after ckpt used it, not never created.
+   */
+  journalHasRuns: boolean;
   /** Live tables and views, without the audit table and ckpt's internal objects. */
   objects: LiveObject[];
   /** Dropped table versions still restorable, newest first per name. */

@@ -80,7 +80,8 @@ export type FindingCode =
   | 'PROTECTED_KEPT'
   | 'TOO_MANY_DROPS'
   | 'ACTION_SPEC_CHANGED'
-  | 'ACTION_FAILED_BEFORE';
+  | 'ACTION_FAILED_BEFORE'
+  | 'AUDIT_TABLE_LOST';
 
 /** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
 export interface Finding {

@@ -5,7 +5,7 @@
  * randomness. The parts live in their own modules: declared-checkpoints, schedules,
  * action-history, and per action kind actions/*.ts over an ActionPlan (action-plan.ts).
  */
-import type { Desired, Target } from '../model/desired.js';
+import { internalTables, type Desired, type Target } from '../model/desired.js';
 import type { Observed } from '../model/observed.js';
 import type { Finding, Plan, Step, TargetPlan } from '../model/plan.js';
 import { protectedNames } from '../model/protect.js';
@@ -16,6 +16,7 @@ import { planAction } from './actions/planners.js';
 import { planDeclaredCheckpoints } from './declared-checkpoints.js';
 import { planSchedule, type PlanClock } from './schedules.js';
 import { SchemaModel } from './schema-model.js';
+import { finding } from './findings.js';
 
 export type { PlanClock } from './schedules.js';
 
@@ -42,6 +43,8 @@ export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed
 
 /** Plans one target. */
 export function planTarget(target: Target, observed: Observed, clock: PlanClock = NEVER_FIRED): TargetPlan {
+  const lost = auditTableLost(target, observed);
+  if (lost !== null) return { target: target.name, connection: target.connection, location: targetLocation(target), steps: [], findings: [lost] };
   const model = new SchemaModel(observed);
   const recorded = new Map(observed.checkpoints.map((c) => [c.id, c]));
   const declared = planDeclaredCheckpoints(target, recorded, model);
@@ -70,6 +73,19 @@ export function planTarget(target: Target, observed: Observed, clock: PlanClock 
   }
 
   return { target: target.name, connection: target.connection, location: targetLocation(target), steps, findings };
+}
+
+/**
+ * A blocker when the audit table is gone but the journal shows ckpt worked here: re-creating it
+ * would forget every applied action and re-arm them all (a full cleanup among them), so nothing
+ * is planned for the target until a person brings the table back or starts over on purpose.
+ */
+function auditTableLost(target: Target, observed: Observed): Finding | null {
+  if (observed.auditTableExists || !observed.journalHasRuns) return null;
+  const { journal } = internalTables(target.auditTable);
+  return finding(target, 'blocker', 'AUDIT_TABLE_LOST', target.position, {
+    message: `the audit table ${displayIdent(target.auditTable)} is missing, but ckpt's journal ${displayIdent(journal)} records earlier runs: it was dropped or renamed; ckpt plans nothing for this target rather than forget what was applied. Bring it back (Snowflake: UNDROP TABLE, or a restore from another copy), or to start over on purpose drop ${displayIdent(journal)} too`,
+  });
 }
 
 /** The step creating the audit table, if it does not exist yet. */

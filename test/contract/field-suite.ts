@@ -93,6 +93,17 @@ export function fieldSuite(harness: Harness): void {
       await expectConverged(fx, reset);
     });
 
+    it('a lost audit table next to a journal with runs is a blocker: an applied full cleanup is not re-armed', async () => {
+      const wipe = action('wipe', { kind: 'full-cleanup' });
+      await reconcile(fx, keeping('inventory'));
+      await fx.sql("INSERT INTO orders VALUES (4, 40, 'd')");
+      await fx.sql('DROP TABLE CHECKPOINT_AUDIT');
+      const plan = await planOnly(fx, keeping('inventory', [wipe]));
+      expect(kinds(plan)).toEqual([]);
+      expect(plan.targets[0]?.findings.map((f) => [f.severity, f.code])).toEqual([['blocker', 'AUDIT_TABLE_LOST']]);
+      expect(await table('SELECT count(*) FROM orders')).toEqual([['4']]);
+    });
+
     it('a view re-created right after a keep: clone checkpoint lands in the target schema', async () => {
       await fx.sql('CREATE VIEW v_orders AS SELECT id FROM orders');
       await reconcile(fx, keeping('inventory'));

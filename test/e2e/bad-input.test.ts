@@ -46,3 +46,21 @@ describe('bad input never reaches the warehouse', () => {
     expect(result.stderr).toContain(`${file}:4:15: error:`);
   });
 });
+
+describe("ckpt sql and ckpt's own tables", () => {
+  it('refuses SQL that may change the audit table without --force, and runs reads', async () => {
+    const dir = await workspace('version: 1\ntargets:\n  - schema: DEMO\n    checkpoints: [{ id: baseline }]\n');
+    expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
+    const refused = await ckpt(dir, ['sql', 'DROP TABLE checkpoint_audit']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("CHECKPOINT_AUDIT, which is ckpt's own");
+    expect(refused.stderr).toContain('--force');
+    const read = await ckpt(dir, ['sql', '--json', 'SELECT count(*) AS n FROM CHECKPOINT_AUDIT']);
+    expect(read.code, read.stderr).toBe(0);
+    const forced = await ckpt(dir, ['sql', '--force', 'DROP TABLE CHECKPOINT_AUDIT']);
+    expect(forced.code, forced.stderr).toBe(0);
+    const plan = await ckpt(dir, ['reconcile', '--plan']);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('AUDIT_TABLE_LOST');
+  });
+});

@@ -63,6 +63,7 @@ export function observed(overrides: Partial<Observed> = {}): Observed {
     now: NOW,
     nameMatching: 'exact',
     schemaExists: true,
+    journalHasRuns: false,
     auditTableExists: true,
     objects: [],
     dropped: [],

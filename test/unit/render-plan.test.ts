@@ -129,6 +129,7 @@ const STEPS: Record<StepKind, Step> = {
 const FINDINGS: Record<FindingCode, Pick<Finding, 'severity' | 'message'>> = {
   CHECKPOINT_UNKNOWN: { severity: 'blocker', message: 'action after-demo needs checkpoint nope, which is neither declared in the file nor in the audit table' },
   CHECKPOINT_DELETED: { severity: 'blocker', message: 'checkpoint AUTO_hourly_2026_11_20_03_00_00 was expired (DELETED)' },
+  AUDIT_TABLE_LOST: { severity: 'blocker', message: 'the audit table CHECKPOINT_AUDIT is missing, but ckpt\'s journal CHECKPOINT_AUDIT_JOURNAL records earlier runs' },
   NOT_RESTORABLE: { severity: 'blocker', message: 'ORDERS changed after checkpoint baseline, which stopped being restorable on 2026-11-25 09:00:00 UTC' },
   OBJECT_NOT_IN_CHECKPOINT: { severity: 'blocker', message: 'NOPE is not held by checkpoint baseline' },
   RECREATED_NOT_REPLACED: { severity: 'warning', message: 'ORDERS was dropped and re-created after checkpoint baseline; restore keeps the new one' },

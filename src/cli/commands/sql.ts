@@ -11,6 +11,7 @@ import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { toJsonText } from '../json.js';
 import { cellText, renderTable } from '../render-table.js';
+import { guardOwnTables } from '../own-tables.js';
 
 /** Options of `ckpt sql`. */
 export interface SqlOptions {
@@ -20,6 +21,8 @@ export interface SqlOptions {
   /** The SQL file (`-f`). */
   sqlFile?: string;
   json?: boolean;
+  /** Run even SQL that may change ckpt's own tables. */
+  force?: boolean;
 }
 
 /** Runs the command and returns its exit code. */
@@ -32,6 +35,7 @@ export async function sqlCommand(ctx: CliContext, statement: string | undefined,
   const text = statement ?? (await readSqlFile(options.sqlFile as string));
   const desired = await loadDesired(options.config, ctx.out, ctx.connection);
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
+  guardOwnTables(text, target, options.force === true);
   return withSession(ctx, desired, 'sql', async (session) => {
     const result = await (await session.warehouse(target)).query(targetRef(target), text);
     if (options.json === true) ctx.out.data(toJsonText({ columns: result.columns, rows: result.rows }));

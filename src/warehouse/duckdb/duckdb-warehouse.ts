@@ -4,6 +4,7 @@
  * rows of actions, leases, and user SQL (`ckpt sql`). The steps are in duckdb-steps.ts.
  */
 import { CkptError } from '../../model/errors.js';
+import { internalTables } from '../../model/desired.js';
 import type { LiveObject, Observed } from '../../model/observed.js';
 import { quoteIdent } from '../../model/refs.js';
 import { readAuditRows } from '../audit-rows.js';
@@ -98,11 +99,14 @@ export class DuckWarehouse implements Warehouse {
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND ${inSchema(target.schema)}) AS schema_exists,
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = '${INTERNAL_SCHEMA}') AS internal_exists,
       EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
-        AND lower(table_name) = lower(${duckLiteral(target.auditTable)})) AS audit_exists`);
+        AND lower(table_name) = lower(${duckLiteral(target.auditTable)})) AS audit_exists,
+      EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
+        AND lower(table_name) = lower(${duckLiteral(internalTables(target.auditTable).journal)})) AS journal_exists`);
     const now = String(state?.now);
     const schemaExists = state?.schema_exists === true;
     const internalExists = state?.internal_exists === true;
     const auditTableExists = state?.audit_exists === true;
+    const journalHasRuns = state?.journal_exists === true && (await this.leases(target).readJournal()).length > 0;
 
     if (internalExists) {
       await this.impl.ensureInternal();
@@ -144,6 +148,7 @@ export class DuckWarehouse implements Warehouse {
       nameMatching: this.capabilities.nameMatching,
       schemaExists,
       auditTableExists,
+      journalHasRuns,
       objects,
       dropped: trash.map((t) => ({
         name: String(t.name),

@@ -63,6 +63,8 @@ function ownTables(t: SfTarget): string {
 export function stateQuery(t: SfTarget): string {
   return `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW,
   (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(t.auditTable)}) AS AUDIT_COUNT,
+  (SELECT COALESCE(SUM(ROW_COUNT), 0) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)}
+    AND TABLE_NAME = ${sfLiteral(internalTables(t.auditTable).journal)}) AS JOURNAL_ROWS,
   (SELECT ARRAY_AGG(SCHEMA_NAME) FROM ${infoSchema(t)}.SCHEMATA WHERE STARTSWITH(SCHEMA_NAME, ${sfLiteral(t.schema + CLONE_SCHEMA_MARK)})) AS CLONES`;
 }
 

@@ -126,6 +126,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       nameMatching: 'exact',
       schemaExists,
       auditTableExists,
+      journalHasRuns: Number(state?.[0]?.JOURNAL_ROWS ?? 0) > 0,
       objects: (objects ?? []).map(liveObject).map((o) => lineage.map(o, true)),
       dropped: droppedVersions(history, now).map((d) => ({ ...d, created: lineage.incarnation(d.name, d.created) })),
       checkpoints,
