@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, targetRef } from '../engine/session.js';
 import { CkptError } from '../model/errors.js';
-import { loadDesired } from './config-file.js';
+import { connectionChoice, loadDesired } from './config-file.js';
 import { Output } from './io.js';
 import { createLogger } from './logger.js';
 import { main } from './program.js';
@@ -21,7 +21,7 @@ const DEMO_SQL = fileURLToPath(new URL('../../../examples/demo.sql', import.meta
 
 const out = new Output();
 const file = resolve(process.env.CKPT_FILE ?? 'checkpoints.yaml');
-const desired = await loadDesired(file, out).catch((error: Error) => {
+const desired = await loadDesired(file, out, connectionChoice(undefined)).catch((error: Error) => {
   out.message(`error: ${error.message}`);
   process.exit(1);
 });

@@ -142,6 +142,7 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
     return {
       name: t.name ?? (database === null ? schema : `${database}.${schema}`),
       connection: t.connection ?? raw.connection ?? LOCAL_CONNECTION,
+      connectionDeclared: (t.connection ?? raw.connection) !== undefined,
       database,
       schema,
       auditTable: read(t.audit_table ?? DEFAULT_AUDIT_TABLE, at('audit_table'), parseIdentifier),

@@ -404,4 +404,14 @@ describe('ckpt daemon', () => {
     expect(help.stdout).toMatch(/--listen <host:port>.*\(default: "?127\.0\.0\.1:9477"?\)/s);
     expect(parseListen(DEFAULT_LISTEN)).toEqual({ host: '127.0.0.1', port: 9477 });
   });
+
+  it('keeps the file\'s `connection: local` whatever $SNOWFLAKE_DEFAULT_CONNECTION_NAME says', async () => {
+    const dir = await workspace(config());
+    const daemon = new Daemon(dir, [], { SNOWFLAKE_HOME: dir, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'elsewhere' });
+    await daemon.waitFor('reconcile finished');
+    expect(daemon.lines('daemon started')[0]).toMatchObject({ targets: ['demo (local)'] });
+    expect(daemon.lines('reconcile finished')[0]).toMatchObject({ result: 'applied' });
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  });
 });

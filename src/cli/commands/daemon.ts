@@ -51,7 +51,7 @@ export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptio
     listen: options.listen === 'off' ? null : options.listen,
     resyncMs: options.resyncMs,
     lockWaitMs: ctx.lockWaitMs,
-    connection: ctx.connection,
+    connections: ctx.connections,
     logger,
   });
   let stopped: ((code: number) => void) | undefined;

@@ -29,7 +29,7 @@ export async function sqlCommand(ctx: CliContext, statement: string | undefined,
     });
   }
   const text = statement ?? (await readSqlFile(options.sqlFile as string));
-  const desired = await loadDesired(options.config, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.config, ctx.out, ctx.connections);
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   return withSession(ctx, desired, 'sql', async (session) => {
     const result = await (await session.warehouse(target)).query(targetRef(target), text);
