@@ -45,4 +45,12 @@ describe('bad input never reaches the warehouse', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}:4:15: error:`);
   });
+
+  it('validate rejects a cron expression the daemon could not fire (`0 0 H * *`) at file:line:col', async () => {
+    const dir = await workspace('version: 1\ntargets:\n  - schema: RETAIL\n    schedules:\n      - id: monthly\n        cron: "0 0 H * *"\n');
+    const result = await ckpt(dir, ['validate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('checkpoints.yaml:6:15: error: `cron`: "0 0 H * *": `H` in day-of-month is not standard cron');
+    expect(result.stderr).not.toContain('internal error');
+  });
 });

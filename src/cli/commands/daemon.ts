@@ -43,7 +43,7 @@ export function parseListen(text: string): ListenAddress | 'off' {
 /** Runs the daemon until a signal stops it; returns the exit code. */
 export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptions): Promise<number> {
   const logger = createLogger('info', 'stdout');
-  // Loaded here, not at start-up: every other command would pay for chokidar, node-cron and prom-client.
+  // Loaded here, not at start-up: every other command would pay for chokidar and prom-client.
   const { Daemon } = await import('../../daemon/daemon.js');
   const starting = Daemon.start({
     file: configPath(options.file),
