@@ -6,19 +6,25 @@
  */
 import { destination, pino } from 'pino';
 import { displayText } from '../model/display.js';
+import { choiceFromEnv } from '../model/env.js';
 import type { LogFields, Logger } from '../model/logger.js';
 
-/** A core Logger backed by pino, writing to `stream`. */
-export function createLogger(defaultLevel = 'warn', stream: 'stdout' | 'stderr' = 'stderr'): Logger {
-  const level = process.env.CKPT_LOG_LEVEL ?? defaultLevel;
+/** The levels CKPT_LOG_LEVEL takes, from the most verbose. */
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A level of CKPT_LOG_LEVEL. */
+type Level = (typeof LEVELS)[number];
+
+/** A core Logger backed by pino, writing to `stream`; CONFIG_INVALID when CKPT_LOG_LEVEL names no level. */
+export function createLogger(defaultLevel: Level = 'warn', stream: 'stdout' | 'stderr' = 'stderr'): Logger {
+  const level = choiceFromEnv('CKPT_LOG_LEVEL', process.env, LEVELS, defaultLevel);
   const out = stream === 'stdout' ? process.stdout : process.stderr;
   if (out.isTTY) {
-    const write = (lvl: string) => (message: string, fields?: LogFields) => {
+    const write = (lvl: Level) => (message: string, fields?: LogFields) => {
       const time = new Date().toTimeString().slice(0, 8);
       out.write(`${time} ${lvl.padEnd(5)} ${displayText(message)}${readableFields(shownFields(fields))}\n`);
     };
-    const order = ['debug', 'info', 'warn', 'error'];
-    const enabled = (lvl: string) => order.indexOf(lvl) >= order.indexOf(level);
+    const enabled = (lvl: Level) => LEVELS.indexOf(lvl) >= LEVELS.indexOf(level);
     const noop = () => {};
     return {
       debug: enabled('debug') ? write('debug') : noop,
@@ -28,7 +34,7 @@ export function createLogger(defaultLevel = 'warn', stream: 'stdout' | 'stderr' 
     };
   }
   const log = pino({ level, base: { name: 'ckpt' } }, destination(stream === 'stdout' ? 1 : 2));
-  const emit = (lvl: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => {
+  const emit = (lvl: Level) => (message: string, fields?: LogFields) => {
     if (log.isLevelEnabled(lvl)) log[lvl](shownFields(fields) ?? {}, displayText(message));
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };

@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from './duration.js';
+import { MAX_DELAY_MS, wholeNumberFromEnv } from '../model/env.js';
 import { CkptError } from '../model/errors.js';
 import { checkpointCreateCommand } from './commands/checkpoint-create.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
@@ -51,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     const ctx: CliContext = {
       out,
       logger: createLogger(),
-      lockWaitMs: Number(process.env.CKPT_LOCK_WAIT_MS ?? 5000),
+      lockWaitMs: wholeNumberFromEnv('CKPT_LOCK_WAIT_MS', process.env, { fallback: 5000, min: 0, max: MAX_DELAY_MS, unit: 'milliseconds' }),
       lockTimeoutMs: globals.lockTimeout,
       concurrency: globals.concurrency,
       connections: connectionChoice(globals.connection),

@@ -27,8 +27,9 @@ const desired = await loadDesired(file, out, connectionChoice(undefined)).catch(
 });
 const [target] = desired.targets;
 if (target !== undefined) {
-  const session = new Session(desired, { logger: createLogger(), command: 'start' });
+  let session: Session | undefined;
   try {
+    session = new Session(desired, { logger: createLogger(), command: 'start' });
     const warehouse = await session.warehouse(target);
     const observed = await warehouse.observe(targetRef(target));
     if (observed.objects.length === 0) {
@@ -40,7 +41,7 @@ if (target !== undefined) {
     if (error instanceof CkptError && error.hint) out.message(`  hint: ${error.hint}`);
     process.exit(1);
   } finally {
-    await session.close();
+    await session?.close();
   }
 }
 process.exitCode = await main(['daemon', '--file', file]);

@@ -2,8 +2,9 @@
  * Every malformed config in the corpus, through the built CLI: `reconcile --yes` exits 1 with a
  * file:line:col diagnostic and never opens a connection (no warehouse file appears).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ckpt, workspace } from './cli-runner.js';
@@ -53,4 +54,46 @@ describe('bad input never reaches the warehouse', () => {
     expect(result.stderr).toContain('checkpoints.yaml:6:15: error: `cron`: "0 0 H * *": `H` in day-of-month is not standard cron');
     expect(result.stderr).not.toContain('internal error');
   });
+
+  it('reads only regular files, and at most a bounded size: /dev/zero, a FIFO, a folder', async () => {
+    const dir = await workspace('version: 1\ntargets:\n  - schema: DEMO\n');
+    execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+    const cases: [string[], RegExp][] = [
+      [['validate', '-f', '/dev/zero'], /\/dev\/zero is a character device, not a regular file; .*at most 1 MiB/],
+      [['validate', '-f', join(dir, 'fifo.yaml')], /fifo\.yaml is a named pipe \(FIFO\), not a regular file/],
+      [['validate', '-f', dir], /is a folder, not a regular file/],
+      [['sql', '-f', '/dev/zero'], /\/dev\/zero is a character device, not a regular file; .*at most 64 MiB/],
+      [['reconcile', '--from-plan', join(dir, 'fifo.yaml')], /fifo\.yaml is a named pipe \(FIFO\), not a regular file/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await ckpt(dir, args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.stderr).not.toContain('internal error');
+    }
+    const big = join(dir, 'big.sql');
+    await writeFile(big, '');
+    await truncate(big, 64 * 1024 * 1024 + 1);
+    const tooBig = await ckpt(dir, ['sql', '-f', big]);
+    expect(tooBig.code).toBe(1);
+    expect(tooBig.stderr).toMatch(/big\.sql is 67108865 bytes; ckpt reads SQL files of at most 64 MiB/);
+  }, 120_000);
+
+  it('every numeric (and enumerated) environment variable is checked: a clear error, never a wait forever', async () => {
+    const dir = await workspace('version: 1\nconnection: test\ntargets:\n  - schema: DEMO\n');
+    await writeFile(join(dir, 'connections.toml'), '[test]\naccount = "nowhere"\nuser = "u"\npassword = "p"\n', { mode: 0o600 });
+    const cases: [Record<string, string>, string[], string][] = [
+      [{ CKPT_LOCK_WAIT_MS: 'abc' }, ['validate'], 'CKPT_LOCK_WAIT_MS is "abc"; it takes a whole number of milliseconds from 0'],
+      [{ CKPT_LOCK_WAIT_MS: '-5' }, ['validate'], 'CKPT_LOCK_WAIT_MS is "-5"; it takes a whole number of milliseconds from 0'],
+      [{ CKPT_STATEMENT_TIMEOUT_MS: 'soon' }, ['reconcile', '--plan'], 'CKPT_STATEMENT_TIMEOUT_MS is "soon"; it takes a whole number of milliseconds from 1'],
+      [{ CKPT_STATEMENT_TIMEOUT_MS: '0' }, ['reconcile', '--plan'], 'CKPT_STATEMENT_TIMEOUT_MS is "0"; it takes a whole number of milliseconds from 1'],
+      [{ CKPT_LOG_LEVEL: 'loud' }, ['validate'], 'CKPT_LOG_LEVEL is "loud"; it takes one of debug, info, warn, error'],
+    ];
+    for (const [env, args, message] of cases) {
+      const result = await ckpt(dir, args, { env: { SNOWFLAKE_HOME: dir, ...env } });
+      expect(result.code, JSON.stringify(env)).toBe(1);
+      expect(result.stderr, JSON.stringify(env)).toContain(`error: ${message}`);
+      expect(result.stderr).not.toContain('internal error');
+    }
+  }, 120_000);
 });

@@ -1,8 +1,9 @@
 /**
  * `ckpt sql "STATEMENT"` / `ckpt sql -f FILE.sql` (the config then comes from -c or $CKPT_FILE): runs SQL on a target's connection, in its
  * schema (so a user of the embedded warehouse can create demo tables), and prints the result.
+ * A SQL file is a regular file of at most 64 MiB.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../../config/read-file.js';
 import { selectTargets, singleTarget, targetRef } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { loadDesired } from '../config-file.js';
@@ -39,10 +40,12 @@ export async function sqlCommand(ctx: CliContext, statement: string | undefined,
   });
 }
 
+/** Largest SQL file `ckpt sql -f` reads. */
+const MAX_SQL_BYTES = 64 * 1024 * 1024;
+
+/** The text of a SQL file: a regular file of at most 64 MiB. */
 async function readSqlFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CkptError('CONFIG_NOT_FOUND', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
+  const read = await readRegularFile(path, MAX_SQL_BYTES, 'SQL files');
+  if (!read.ok) throw new CkptError('CONFIG_NOT_FOUND', `cannot run ${path}: ${read.message}`, { hint: 'give the path of a regular .sql file' });
+  return read.bytes.toString('utf8');
 }

@@ -4,6 +4,7 @@
  * loop when newer versions of the name were dropped since: pitfall 2), views re-created from
  * their captured definition (pitfall 1). Every statement carries a QUERY_TAG naming ckpt.
  */
+import { MAX_DELAY_MS, wholeNumberFromEnv } from '../../model/env.js';
 import { CkptError } from '../../model/errors.js';
 import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
@@ -79,7 +80,7 @@ export class SnowflakeWarehouse implements Warehouse {
     const env = options.environment?.env ?? process.env;
     const limits: DriverLimits = {
       ...DEFAULT_LIMITS,
-      ...(env.CKPT_STATEMENT_TIMEOUT_MS ? { statementTimeoutMs: Number(env.CKPT_STATEMENT_TIMEOUT_MS) } : {}),
+      statementTimeoutMs: wholeNumberFromEnv('CKPT_STATEMENT_TIMEOUT_MS', env, { fallback: DEFAULT_LIMITS.statementTimeoutMs, min: 1, max: MAX_DELAY_MS, unit: 'milliseconds' }),
       ...options.limits,
     };
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
