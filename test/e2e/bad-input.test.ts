@@ -2,12 +2,12 @@
  * Every malformed config in the corpus, through the built CLI: `reconcile --yes` exits 1 with a
  * file:line:col diagnostic and never opens a connection (no warehouse file appears).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ckpt, workspace } from './cli-runner.js';
+import { CLI, ckpt, collect, workspace, type CliResult } from './cli-runner.js';
 
 const CORPUS = new URL('../fixtures/config/invalid/', import.meta.url);
 
@@ -96,4 +96,57 @@ describe('bad input never reaches the warehouse', () => {
       expect(result.stderr).not.toContain('internal error');
     }
   }, 120_000);
+});
+
+describe('ordinary conditions are clear errors, never "internal error"', () => {
+  const config = (extra = '') => `version: 1\nconnection: local\ntargets:\n  - name: demo\n    schema: DEMO${extra}\n    checkpoints:\n      - id: baseline\n    actions: []\n`;
+
+  function expectClear(result: CliResult, message: string | RegExp): void {
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.stderr).not.toContain('this is a bug in ckpt');
+    if (typeof message === 'string') expect(result.stderr).toContain(message);
+    else expect(result.stderr).toMatch(message);
+  }
+
+  /** Runs the CLI as an unprivileged user (nobody, when the tests run as root), for whom file modes hold. */
+  function ckptUnprivileged(cwd: string, args: string[]): Promise<CliResult> {
+    const command = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const child = spawn(command[0] as string, [...command.slice(1), CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return collect(child);
+  }
+
+  it('.ckpt is a file, not a folder', async () => {
+    const dir = await workspace(config());
+    await writeFile(join(dir, '.ckpt'), 'not a folder');
+    expectClear(await ckpt(dir, ['reconcile', '--plan']), `${join(dir, '.ckpt')} is a file, not a folder`);
+  }, 60_000);
+
+  it('a read-only folder, even for --plan: the config folder, or its .ckpt folder', async () => {
+    const dir = await workspace(config());
+    await chmod(join(dir, 'checkpoints.yaml'), 0o644);
+    await chmod(dir, 0o555);
+    expectClear(await ckptUnprivileged(dir, ['reconcile', '--plan']), new RegExp(`cannot create ${join(dir, '.ckpt')} for the embedded warehouse .*not writable`));
+    await chmod(dir, 0o755);
+    await mkdir(join(dir, '.ckpt'), { mode: 0o555 });
+    await chmod(dir, 0o555);
+    expectClear(await ckptUnprivileged(dir, ['reconcile', '--plan']), `${join(dir, '.ckpt')} is not writable by this user`);
+  }, 60_000);
+
+  it('audit_table naming a table of the user', async () => {
+    const dir = await workspace(config('\n    audit_table: ORDERS'));
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER, amount INTEGER)'])).code).toBe(0);
+    for (const args of [['reconcile', '--plan'], ['checkpoints']]) {
+      expectClear(await ckpt(dir, args), 'audit_table ORDERS of target demo is not a ckpt audit table: it has no CHECKPOINT_ID');
+    }
+  }, 60_000);
+
+  it('ckpt sql "ATTACH …; USE …" on the embedded warehouse', async () => {
+    const dir = await workspace(config());
+    const other = join(dir, 'other.duckdb');
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE t (id INTEGER)'])).code).toBe(0);
+    expectClear(await ckpt(dir, ['sql', `ATTACH '${other}' AS other; USE other`]), /ATTACH is refused: .*target's schema \(DEMO\).*ATTACH, DETACH and USE/);
+    expect(existsSync(other)).toBe(false);
+    expect((await ckpt(dir, ['reconcile', '--plan'])).code).toBe(0);
+  }, 60_000);
 });
