@@ -1,9 +1,11 @@
 /**
  * Finds and loads the config for a command: `-f FILE`, else $CKPT_FILE, else
  * ./checkpoints.yaml. Prints diagnostics (file:line:col) and warnings; invalid files stop the
- * command before any connection is opened.
+ * command before any connection is opened. Applies the connection choices made outside the file
+ * (`--connection`, $SNOWFLAKE_DEFAULT_CONNECTION_NAME; see config/connections.ts).
  */
 import { resolve } from 'node:path';
+import { chooseConnections, type ConnectionChoice } from '../config/connections.js';
 import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Desired } from '../model/desired.js';
@@ -16,12 +18,16 @@ export function configPath(file: string | undefined): string {
   return resolve(file ?? process.env.CKPT_FILE ?? 'checkpoints.yaml');
 }
 
+/** The connection choices of a command: its `--connection`, if given, and $SNOWFLAKE_DEFAULT_CONNECTION_NAME. */
+export function connectionChoice(override: string | undefined, env: NodeJS.ProcessEnv = process.env): ConnectionChoice {
+  return { override, environmentDefault: env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || undefined };
+}
+
 /**
  * Loads and validates, printing diagnostics; throws CONFIG_INVALID when the file is not usable.
- * `connection` (from --connection or $SNOWFLAKE_DEFAULT_CONNECTION_NAME) replaces every
- * target's connection, with a note when it differs from the file's.
+ * Applies `connections`, with a warning for each target `--connection` moves.
  */
-export async function loadDesired(file: string | undefined, out: Output, connection?: string): Promise<Desired> {
+export async function loadDesired(file: string | undefined, out: Output, connections: ConnectionChoice = {}): Promise<Desired> {
   const path = configPath(file);
   const result = await loadConfigFile(path);
   if (!result.ok) {
@@ -32,9 +38,7 @@ export async function loadDesired(file: string | undefined, out: Output, connect
     });
   }
   for (const w of result.warnings) out.message(formatDiagnostic(w));
-  if (connection === undefined) return result.desired;
-  for (const t of result.desired.targets.filter((x) => x.connection !== connection)) {
-    out.message(`note: target ${t.name} uses connection ${connection} (the file says ${t.connection})`);
-  }
-  return { ...result.desired, targets: result.desired.targets.map((t) => ({ ...t, connection })) };
+  const chosen = chooseConnections(result.desired, connections);
+  for (const w of chosen.warnings) out.message(`${out.paint('yellow', 'warning')}: ${w}`);
+  return chosen.desired;
 }

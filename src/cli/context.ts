@@ -2,6 +2,7 @@
  * What every command gets: output, logger, and the global options; plus running a session
  * that is always closed.
  */
+import type { ConnectionChoice } from '../config/connections.js';
 import type { Desired } from '../model/desired.js';
 import type { Logger } from '../model/logger.js';
 import { Session } from '../engine/session.js';
@@ -18,8 +19,8 @@ export interface CliContext {
   lockTimeoutMs: number;
   /** Most steps in flight per target (`--concurrency`). */
   concurrency: number;
-  /** Connection for every target: `--connection`, else $SNOWFLAKE_DEFAULT_CONNECTION_NAME, else the file's. */
-  connection?: string;
+  /** Connection choices made outside the file: `--connection` and $SNOWFLAKE_DEFAULT_CONNECTION_NAME. */
+  connections: ConnectionChoice;
 }
 
 /** Runs `body` with a session on `desired`, closing it whatever happens. */

@@ -1,9 +1,15 @@
 /**
  * Terminal output: data to stdout, messages to stderr, colour only on a TTY and never with
- * NO_COLOR or --no-color. The one place that writes to the process streams.
+ * NO_COLOR or --no-color. The one place that writes to the process streams: whatever a command
+ * writes, a control character in it (from a name, a message, a path) is shown escaped; only
+ * line feeds, tabs and this module's own colour codes reach the terminal.
  */
+import { displayLines, displayText } from '../model/display.js';
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
+
+/** The colour codes `paint` writes (and its reset), captured so that `split` keeps them. */
+const PAINT_CODE = new RegExp(`(\\u001b\\[(?:${[0, ...Object.values(CODES)].join('|')})m)`);
 
 /** A colour name. */
 export type Colour = keyof typeof CODES;
@@ -32,17 +38,26 @@ export class Output {
 
   /** A line of data on stdout. */
   data(text: string): void {
-    this.out.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.out.write(this.shown(text.endsWith('\n') ? text : `${text}\n`));
   }
 
   /** A line for people on stderr. */
   message(text: string): void {
-    this.err.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.err.write(this.shown(text.endsWith('\n') ? text : `${text}\n`));
   }
 
   /** Rewrites the current stderr line (progress on a TTY). */
   status(text: string): void {
-    if (this.err.isTTY === true) this.err.write(`\r\u001b[2K${text}`);
+    if (this.err.isTTY === true) this.err.write(`\r\u001b[2K${displayText(text)}`);
+  }
+
+  /** Text as written: control characters made visible, but for line feeds, tabs and `paint`'s codes when colour is on. */
+  private shown(text: string): string {
+    if (!this.colour) return displayLines(text);
+    return text
+      .split(PAINT_CODE)
+      .map((part, i) => (i % 2 === 1 ? part : displayLines(part)))
+      .join('');
   }
 
   /** Ends a status line. */

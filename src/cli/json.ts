@@ -1,7 +1,9 @@
 /**
  * JSON output at the CLI boundary: internal camelCase values become snake_case documents
- * (the published schemas under schemas/ describe them), and back for saved plans.
+ * (the published schemas under schemas/ describe them), and back for saved plans. Every control
+ * character in a string is written as a `\u` escape, so JSON printed on a terminal is inert.
  */
+import { escapeJsonControls } from '../model/display.js';
 
 const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -23,7 +25,7 @@ export function camelKeys(value: unknown): unknown {
   return value;
 }
 
-/** Pretty JSON text of a value, snake_cased. */
+/** Pretty JSON text of a value, snake_cased, with no raw control character. */
 export function toJsonText(value: unknown): string {
-  return JSON.stringify(snakeKeys(value), null, 2);
+  return escapeJsonControls(JSON.stringify(snakeKeys(value), null, 2));
 }

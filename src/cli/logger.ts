@@ -1,22 +1,30 @@
 /**
  * The CLI's logger: pino, on stderr (or stdout for the daemon). JSON lines when that stream is
  * not a TTY, a short readable line on a TTY. Level from CKPT_LOG_LEVEL (default `warn` for
- * commands). Never given a secret.
+ * commands). Never given a secret. Control characters in messages and fields (an object's name,
+ * a warehouse's error) are shown escaped in either form, so a log line stays one line as written.
  */
 import { destination, pino } from 'pino';
-import type { Logger } from '../model/logger.js';
+import { displayText } from '../model/display.js';
+import { choiceFromEnv } from '../model/env.js';
+import type { LogFields, Logger } from '../model/logger.js';
 
-/** A core Logger backed by pino, writing to `stream`. */
-export function createLogger(defaultLevel = 'warn', stream: 'stdout' | 'stderr' = 'stderr'): Logger {
-  const level = process.env.CKPT_LOG_LEVEL ?? defaultLevel;
+/** The levels CKPT_LOG_LEVEL takes, from the most verbose. */
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A level of CKPT_LOG_LEVEL. */
+type Level = (typeof LEVELS)[number];
+
+/** A core Logger backed by pino, writing to `stream`; CONFIG_INVALID when CKPT_LOG_LEVEL names no level. */
+export function createLogger(defaultLevel: Level = 'warn', stream: 'stdout' | 'stderr' = 'stderr'): Logger {
+  const level = choiceFromEnv('CKPT_LOG_LEVEL', process.env, LEVELS, defaultLevel);
   const out = stream === 'stdout' ? process.stdout : process.stderr;
   if (out.isTTY) {
-    const write = (lvl: string) => (message: string, fields?: Record<string, unknown>) => {
+    const write = (lvl: Level) => (message: string, fields?: LogFields) => {
       const time = new Date().toTimeString().slice(0, 8);
-      out.write(`${time} ${lvl.padEnd(5)} ${message}${readableFields(fields)}\n`);
+      out.write(`${time} ${lvl.padEnd(5)} ${displayText(message)}${readableFields(shownFields(fields))}\n`);
     };
-    const order = ['debug', 'info', 'warn', 'error'];
-    const enabled = (lvl: string) => order.indexOf(lvl) >= order.indexOf(level);
+    const enabled = (lvl: Level) => LEVELS.indexOf(lvl) >= LEVELS.indexOf(level);
     const noop = () => {};
     return {
       debug: enabled('debug') ? write('debug') : noop,
@@ -26,16 +34,26 @@ export function createLogger(defaultLevel = 'warn', stream: 'stdout' | 'stderr' 
     };
   }
   const log = pino({ level, base: { name: 'ckpt' } }, destination(stream === 'stdout' ? 1 : 2));
-  return {
-    debug: (m, f) => log.debug(f ?? {}, m),
-    info: (m, f) => log.info(f ?? {}, m),
-    warn: (m, f) => log.warn(f ?? {}, m),
-    error: (m, f) => log.error(f ?? {}, m),
+  const emit = (lvl: Level) => (message: string, fields?: LogFields) => {
+    if (log.isLevelEnabled(lvl)) log[lvl](shownFields(fields) ?? {}, displayText(message));
   };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** A field's value with the control characters of its texts shown escaped (plain objects and arrays too). */
+function shownValue(value: unknown): unknown {
+  if (typeof value === 'string') return displayText(value);
+  if (Array.isArray(value)) return value.map(shownValue);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return shownFields(value as LogFields);
+  return value;
+}
+
+function shownFields(fields: LogFields | undefined): LogFields | undefined {
+  return fields === undefined ? undefined : Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, shownValue(v)]));
 }
 
 /** ` key=value key2="two words"` for a terminal; objects as compact JSON. */
-function readableFields(fields: Record<string, unknown> | undefined): string {
+function readableFields(fields: LogFields | undefined): string {
   if (fields === undefined) return '';
   return Object.entries(fields)
     .filter(([, v]) => v !== undefined && v !== null)

@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from './duration.js';
+import { MAX_DELAY_MS, wholeNumberFromEnv } from '../model/env.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import { checkpointCreateCommand } from './commands/checkpoint-create.js';
@@ -17,6 +18,7 @@ import { sqlCommand } from './commands/sql.js';
 import { statusCommand } from './commands/status.js';
 import { unlockCommand } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
+import { connectionChoice } from './config-file.js';
 import type { CliContext } from './context.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { Output } from './io.js';
@@ -39,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Declarative checkpoints, resets and restores for Snowflake schemas')
     .version(version, '-V, --version')
     .option('--no-color', 'no colour in the output (also NO_COLOR=1)')
-    .option('--connection <name>', 'use this connection for every target (overrides $SNOWFLAKE_DEFAULT_CONNECTION_NAME and the file)')
+    .option('--connection <name>', "use this connection for every target, whatever the file says (with a warning per target it moves)")
     .option('--lock-timeout <duration>', "how long a writer waits for another writer's lease, e.g. 30s", (v) => parseDuration(v), 0)
     .option('--concurrency <n>', 'most steps in flight per target', (v) => positiveInt(v), 8)
     .showHelpAfterError('(run ckpt --help for usage)')
@@ -51,10 +53,10 @@ export async function main(argv: string[]): Promise<number> {
     const ctx: CliContext = {
       out,
       logger: createLogger(),
-      lockWaitMs: Number(process.env.CKPT_LOCK_WAIT_MS ?? 5000),
+      lockWaitMs: wholeNumberFromEnv('CKPT_LOCK_WAIT_MS', process.env, { fallback: 5000, min: 0, max: MAX_DELAY_MS, unit: 'milliseconds' }),
       lockTimeoutMs: globals.lockTimeout,
       concurrency: globals.concurrency,
-      connection: globals.connection ?? (process.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || undefined),
+      connections: connectionChoice(globals.connection),
     };
     exitCode = await runner(ctx);
   };

@@ -2,20 +2,26 @@
  * The plan as Markdown, for a pull request comment (`ckpt reconcile --plan --format markdown`):
  * a heading with the summary line, destructive steps called out, then per target a table of its
  * steps (symbol, what, action, reason) and its findings grouped as blockers and warnings.
- * Rendered from the Plan value only; no colour, no terminal codes.
+ * Rendered from the Plan value only; no colour, no terminal codes: a control character in a
+ * name or message (a lone CR would end a table row) is shown escaped.
  */
 import { basename } from 'node:path';
+import { displayText } from '../model/display.js';
 import type { Finding, Plan, TargetPlan } from '../model/plan.js';
 import { isDestructive } from '../model/step-kinds.js';
 import { stepSymbol, stepTitle, summaryLine } from './render-plan.js';
 
-/** Plain text safe in Markdown (and in a table cell): one line, no emphasis, links, HTML or pipes. */
+/**
+ * Plain text safe in Markdown (and in a table cell): one line (line breaks become spaces, other
+ * control characters are shown escaped), no emphasis, links, HTML or pipes.
+ */
 function cell(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return displayText(text.replace(/\r\n|\r|\n/g, ' ')).replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 
-/** A code span that survives backticks in the text. */
-function code(text: string): string {
+/** A code span that survives backticks in the text, on one line (control characters shown escaped). */
+function code(raw: string): string {
+  const text = displayText(raw);
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
@@ -56,7 +62,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     lines.push(
       '> [!WARNING]',
       `> **${destructive.length} destructive step${destructive.length === 1 ? '' : 's'}**: applying this plan drops objects or overwrites table content.`,
-      ...destructive.map(({ target, step }) => `> - ${code(stepTitle(step, target.location).replace(/\r?\n/g, ' '))}`),
+      ...destructive.map(({ target, step }) => `> - ${code(stepTitle(step, target.location))}`),
       '',
     );
   }

@@ -3,15 +3,18 @@
  * findings with file:line:col grouped as Blockers and Warnings, then a one-line summary in
  * Terraform's manner (`Plan: 2 to restore, 5 to drop, 1 checkpoint to take.` / `No changes.`).
  * Rendered from the Plan value only; a step kind this ckpt does not know is shown with `?`.
+ * Every name, id, reason and message is shown with its control characters escaped, so that no
+ * line can be rewritten or hidden by what a name holds.
  */
+import { displayText } from '../model/display.js';
 import type { Finding, Plan, Step, TargetPlan } from '../model/plan.js';
 import { summarise } from '../model/plan.js';
 import { isDestructive, kindOf } from '../model/step-kinds.js';
 import type { Colour, Output } from './io.js';
 
-/** What a step does, in words, with the object's full name; a kind this ckpt does not know says so. */
+/** What a step does, in words (one line), with the object's full name; a kind this ckpt does not know says so. */
 export function stepTitle(step: Step, location: string): string {
-  return kindOf(step)?.title(step, location) ?? `${step.kind} step`;
+  return displayText(kindOf(step)?.title(step, location) ?? `${step.kind} step`);
 }
 
 /** The symbol and colour of a step's kind; `?` for a kind this ckpt does not know. */
@@ -23,17 +26,17 @@ export function stepSymbol(step: Step): { symbol: string; colour: Colour } {
 function findingLine(f: Finding, file: string, out: Output): string {
   const where = f.position ? `${file}:${f.position.line}:${f.position.col}: ` : '';
   const mark = f.severity === 'blocker' ? out.paint('red', 'x') : out.paint('yellow', '!');
-  return `    ${mark} ${where}${f.message} [${f.code}]`;
+  return `    ${mark} ${displayText(`${where}${f.message} [${f.code}]`)}`;
 }
 
 function renderTarget(tp: TargetPlan, file: string, out: Output): string[] {
-  const lines = [out.paint('bold', `Target ${tp.target} (${tp.connection}: ${tp.location})`)];
+  const lines = [out.paint('bold', displayText(`Target ${tp.target} (${tp.connection}: ${tp.location})`))];
   if (tp.steps.length === 0) lines.push('  no changes');
   for (const step of tp.steps) {
     const { symbol, colour } = stepSymbol(step);
-    const group = step.kind !== 'record-action' && !step.group.startsWith('checkpoint:') && step.group !== 'audit' ? ` [${step.group}]` : '';
+    const group = step.kind !== 'record-action' && !step.group.startsWith('checkpoint:') && step.group !== 'audit' ? ` [${displayText(step.group)}]` : '';
     const mark = isDestructive(step) ? out.paint('red', ' (destructive)') : '';
-    lines.push(`  ${out.paint(colour, symbol)} ${stepTitle(step, tp.location)}${group}${mark}  ${out.paint('dim', `# ${step.reason}`)}`);
+    lines.push(`  ${out.paint(colour, symbol)} ${stepTitle(step, tp.location)}${group}${mark}  ${out.paint('dim', `# ${displayText(step.reason)}`)}`);
   }
   // Findings grouped: blockers (their action is held back) first, then warnings.
   const blockers = tp.findings.filter((f) => f.severity === 'blocker');

@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { readRegularFile } from '../config/read-file.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Plan } from '../model/plan.js';
@@ -24,11 +25,16 @@ export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<vo
   await writeFile(path, `${toJsonText({ ...saved.plan, stateFingerprints: saved.fingerprints })}\n`, { mode: 0o600 });
 }
 
-/** Reads and validates a saved plan. */
+/** Largest saved plan read back (a plan of 100,000 steps is about 50 MB). */
+const MAX_SAVED_PLAN_BYTES = 256 * 1024 * 1024;
+
+/** Reads (a regular file of at most 256 MiB) and validates a saved plan. */
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
   let document: unknown;
   try {
-    document = JSON.parse(await readFile(path, 'utf8'));
+    const read = await readRegularFile(path, MAX_SAVED_PLAN_BYTES, 'saved plans');
+    if (!read.ok) throw new Error(read.message);
+    document = JSON.parse(read.bytes.toString('utf8'));
   } catch (error) {
     throw new CkptError('CONFIG_NOT_FOUND', `cannot read the saved plan ${path}: ${(error as Error).message}`, {
       hint: HINTS.savedPlanMissing,

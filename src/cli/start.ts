@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, targetRef } from '../engine/session.js';
 import { CkptError } from '../model/errors.js';
-import { loadDesired } from './config-file.js';
+import { connectionChoice, loadDesired } from './config-file.js';
 import { Output } from './io.js';
 import { createLogger } from './logger.js';
 import { main } from './program.js';
@@ -21,14 +21,15 @@ const DEMO_SQL = fileURLToPath(new URL('../../../examples/demo.sql', import.meta
 
 const out = new Output();
 const file = resolve(process.env.CKPT_FILE ?? 'checkpoints.yaml');
-const desired = await loadDesired(file, out).catch((error: Error) => {
+const desired = await loadDesired(file, out, connectionChoice(undefined)).catch((error: Error) => {
   out.message(`error: ${error.message}`);
   process.exit(1);
 });
 const [target] = desired.targets;
 if (target !== undefined) {
-  const session = new Session(desired, { logger: createLogger(), command: 'start' });
+  let session: Session | undefined;
   try {
+    session = new Session(desired, { logger: createLogger(), command: 'start' });
     const warehouse = await session.warehouse(target);
     const observed = await warehouse.observe(targetRef(target));
     if (observed.objects.length === 0) {
@@ -40,7 +41,7 @@ if (target !== undefined) {
     if (error instanceof CkptError && error.hint) out.message(`  hint: ${error.hint}`);
     process.exit(1);
   } finally {
-    await session.close();
+    await session?.close();
   }
 }
 process.exitCode = await main(['daemon', '--file', file]);

@@ -3,7 +3,6 @@
  * cross-entry rules, every problem reported as a diagnostic at its line:col. Only
  * `loadConfigFile` touches the file system.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
@@ -13,6 +12,7 @@ import type { Diagnostic } from '../model/errors.js';
 import { describeSchemaErrors, describeYamlError, type SchemaNode } from './messages.js';
 import { normalise, sha256, type RawConfig } from './normalise.js';
 import { createLocator, type Finding } from './positions.js';
+import { readRegularFile } from './read-file.js';
 import { checkRules } from './rules.js';
 
 /** The outcome of loading a config: the normalised config and its warnings, or every problem found. */
@@ -121,24 +121,23 @@ export function loadConfigText(text: string, file: string): LoadResult {
 }
 
 /**
- * Reads and loads a checkpoints.yaml. A missing or unreadable file is a diagnostic at 1:1;
+ * Reads and loads a checkpoints.yaml: a regular file of at most 1 MiB. A missing, unreadable,
+ * special (a device, a FIFO, a folder) or oversized file is a diagnostic at 1:1;
  * `Desired.file` is the absolute path.
  */
 export async function loadConfigFile(file: string): Promise<LoadResult> {
   const absolute = resolve(file);
-  let bytes: Buffer;
-  try {
-    const info = await stat(absolute);
-    if (info.size > MAX_CONFIG_BYTES) return tooLarge(file, info.size);
-    bytes = await readFile(absolute);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
+  const read = await readRegularFile(absolute, MAX_CONFIG_BYTES, 'config files');
+  if (!read.ok) {
     const message =
-      code === 'ENOENT'
+      read.reason === 'missing'
         ? `no config file at ${absolute}; run \`ckpt init\` to create one, or pass the path of an existing file`
-        : `cannot read ${absolute} (${code ?? String(cause)}); check that it is a readable file`;
+        : read.reason === 'unreadable'
+          ? `${read.message}; check that it is a readable file`
+          : read.message;
     return { ok: false, diagnostics: [fileDiagnostic(file, message)] };
   }
+  const bytes = read.bytes;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);

@@ -160,6 +160,7 @@ export function normalise(raw: RawConfig, file: string, sourceHash: string, loca
     return {
       name: t.name ?? (database === null ? schema : `${database}.${schema}`),
       connection,
+      connectionDeclared: (t.connection ?? raw.connection) !== undefined,
       database,
       schema,
       auditTable: read(t.audit_table ?? DEFAULT_AUDIT_TABLE, at('audit_table'), parseIdentifier),

@@ -4,9 +4,10 @@
  * removed when it stops. A file left by a daemon that died (kill -9, a crash) is ignored once its
  * process is gone (same host).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { readRegularFile } from '../config/read-file.js';
 
 /** What a running daemon publishes about itself. */
 export interface DaemonInfo {
@@ -52,9 +53,14 @@ export async function findDaemon(configFile: string): Promise<DaemonInfo | null>
   return info;
 }
 
+/** Largest daemon.json read (it holds a few hundred bytes). */
+const MAX_INFO_BYTES = 64 * 1024;
+
 async function readInfo(path: string): Promise<DaemonInfo | null> {
   try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<DaemonInfo>;
+    const read = await readRegularFile(path, MAX_INFO_BYTES, 'daemon files');
+    if (!read.ok) return null;
+    const value = JSON.parse(read.bytes.toString('utf8')) as Partial<DaemonInfo>;
     if (typeof value.pid !== 'number' || typeof value.file !== 'string') return null;
     return {
       pid: value.pid,

@@ -8,6 +8,7 @@
 import { access } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { describeError } from '../apply/apply.js';
+import { chooseConnections, type ConnectionChoice } from '../config/connections.js';
 import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile, type LoadResult } from '../config/load.js';
 import { Session } from '../engine/session.js';
@@ -37,8 +38,8 @@ export interface DaemonOptions {
   resyncMs: number;
   /** How long a reconcile waits for another process's lock on the embedded warehouse. */
   lockWaitMs: number;
-  /** Replaces every target's connection (`--connection`), as for the other commands. */
-  connection?: string;
+  /** Connection choices made outside the file (`--connection`, $SNOWFLAKE_DEFAULT_CONNECTION_NAME), as for the other commands. */
+  connections: ConnectionChoice;
   logger: Logger;
   /** Quiet time after the last file event before the file is read again. */
   debounceMs?: number;
@@ -316,12 +317,13 @@ class Daemon implements RunningDaemon {
   }
 }
 
-/** Loads the file, applying the connection override to every target. */
+/** Loads the file with the connection choices applied (a warning for each target `--connection` moves). */
 async function loadConfig(options: DaemonOptions): Promise<LoadResult> {
   const loaded = await loadConfigFile(options.file);
-  const { connection } = options;
-  if (!loaded.ok || connection === undefined) return loaded;
-  return { ...loaded, desired: { ...loaded.desired, targets: loaded.desired.targets.map((t) => ({ ...t, connection })) } };
+  if (!loaded.ok) return loaded;
+  const chosen = chooseConnections(loaded.desired, options.connections);
+  for (const warning of chosen.warnings) options.logger.warn(warning);
+  return { ...loaded, desired: chosen.desired };
 }
 
 function logDiagnostic(logger: Logger, d: Diagnostic): void {

@@ -1,10 +1,11 @@
 /**
  * The daemon's HTTP endpoints (node:http, read-only): `/healthz` (the process is alive),
- * `/readyz`, `/metrics` (Prometheus text) and `/status` (JSON). Serves what it is given;
- * it never triggers or changes anything.
+ * `/readyz`, `/metrics` (Prometheus text) and `/status` (JSON, no raw control character: `curl`
+ * on a terminal shows names escaped). Serves what it is given; it never triggers or changes anything.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { escapeJsonControls } from '../model/display.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
@@ -74,7 +75,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, sources: Health
       return;
     case '/readyz': {
       const readiness = sources.readiness();
-      send(res, readiness.ready ? 200 : 503, 'application/json', `${JSON.stringify(readiness)}\n`);
+      send(res, readiness.ready ? 200 : 503, 'application/json', `${escapeJsonControls(JSON.stringify(readiness))}\n`);
       return;
     }
     case '/metrics': {
@@ -83,7 +84,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, sources: Health
       return;
     }
     case '/status':
-      send(res, 200, 'application/json', `${JSON.stringify(sources.status(), null, 2)}\n`);
+      send(res, 200, 'application/json', `${escapeJsonControls(JSON.stringify(sources.status(), null, 2))}\n`);
       return;
     default:
       send(res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz, /readyz, /metrics or /status\n');

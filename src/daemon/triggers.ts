@@ -1,13 +1,14 @@
 /**
- * The daemon's trigger sources: the config file (chokidar), checkpoint schedules (node-cron), a
- * resync interval and SIGHUP. Each only calls back to enqueue work: none loads, plans or applies
- * anything, and none runs long inside its callback.
+ * The daemon's trigger sources: the config file (chokidar), checkpoint schedules (timers set for
+ * the firings schedule/cron.ts computes, the same the planner reads), a resync interval and
+ * SIGHUP. Each only calls back to enqueue work: none loads, plans or applies anything, and none
+ * runs long inside its callback.
  */
 import { dirname, resolve } from 'node:path';
 import { watch } from 'chokidar';
-import { createTask, type ScheduledTask } from 'node-cron';
 import type { Schedule } from '../model/desired.js';
 import type { Logger } from '../model/logger.js';
+import { followingFiring, nextFiring } from '../schedule/cron.js';
 
 /** A running trigger source. */
 export interface TriggerSource {
@@ -55,28 +56,42 @@ export interface TargetSchedule {
   schedule: Schedule;
 }
 
-/** One node-cron task per schedule; a firing calls `onFire(target, scheduleId)`. */
+/** The longest delay a Node timer takes (about 24.8 days); a later firing is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * One timer per schedule, set for its next firing in its time zone; a firing calls
+ * `onFire(target, scheduleId)` and sets the timer for the one after. Firings missed while the
+ * process was suspended count once: the next timer is set for the first firing still ahead.
+ */
 export function scheduleFirings(entries: TargetSchedule[], onFire: (target: string, scheduleId: string) => void, logger: Logger): TriggerSource {
-  const cronLogger = {
-    info: (message: string) => logger.debug(message, { source: 'node-cron' }),
-    warn: (message: string) => logger.warn(message, { source: 'node-cron' }),
-    error: (message: string | Error) => logger.error(String(message), { source: 'node-cron' }),
-    debug: (message: string | Error) => logger.debug(String(message), { source: 'node-cron' }),
-  };
-  const tasks: ScheduledTask[] = entries.map(({ target, schedule }) => {
-    const task = createTask(schedule.cron, () => onFire(target, schedule.id), {
-      timezone: schedule.timezone,
-      name: `${target}/${schedule.id}`,
-      logger: cronLogger,
-    });
-    void task.start();
-    return task;
-  });
+  const timers = entries.map((entry) => scheduleTimer(entry, () => onFire(entry.target, entry.schedule.id), logger));
   return {
     close: async () => {
-      await Promise.all(tasks.map((task) => task.destroy()));
+      for (const timer of timers) timer.stop();
     },
   };
+}
+
+/** A timer that fires one schedule at each of its firings until stopped. */
+function scheduleTimer({ target, schedule }: TargetSchedule, fire: () => void, logger: Logger): { stop(): void } {
+  const { cron, timezone } = schedule;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (due: string | null): void => {
+    if (due === null) {
+      logger.warn('schedule has no next firing; it is not armed', { target, schedule: schedule.id, cron, timezone });
+      return;
+    }
+    timer = setTimeout(() => (Date.now() < Date.parse(due) ? arm(due) : fired(due)), Math.min(Math.max(0, Date.parse(due) - Date.now()), MAX_TIMER_MS));
+  };
+  const fired = (due: string): void => {
+    fire();
+    const following = followingFiring(cron, timezone, due);
+    const now = new Date().toISOString();
+    arm(following !== null && following <= now ? nextFiring(cron, timezone, now) : following);
+  };
+  arm(nextFiring(cron, timezone, new Date().toISOString()));
+  return { stop: () => clearTimeout(timer) };
 }
 
 /** Calls `onTick` every `intervalMs`. */

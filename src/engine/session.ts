@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { applyPlan, type ProgressListener, type TargetOutcome } from '../apply/apply.js';
 import { holdLease, type HeldLease, type LeaseOptions } from '../apply/lease.js';
-import type { Desired, Target } from '../model/desired.js';
+import { LOCAL_CONNECTION, type Desired, type Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
@@ -15,9 +15,11 @@ import type { Observed } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { planAll, type PlanClock } from '../plan/plan.js';
 import { lastFiring } from '../schedule/cron.js';
-import { openWarehouse, type OpenOptions } from '../warehouse/open.js';
+import { localWarehousePath, openWarehouse, type OpenOptions } from '../warehouse/open.js';
 import type { Origin, RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
 import { stateFingerprint } from './fingerprint.js';
+import { explainObserveFailure } from './audit-table-check.js';
+import { prepareLocalFolder } from './local-folder.js';
 import { configOrigin } from './origin.js';
 
 /** Options of a session. */
@@ -32,6 +34,12 @@ export interface SessionOptions {
   lease?: Partial<Omit<LeaseOptions, 'holder'>>;
   /** Opens a connection; injectable for tests. */
   open?: (options: OpenOptions) => Promise<Warehouse>;
+}
+
+/** Opens a connection; the embedded warehouse once its folder is known to be usable. */
+async function openChecked(options: OpenOptions): Promise<Warehouse> {
+  if (options.connection === LOCAL_CONNECTION) await prepareLocalFolder(localWarehousePath(options.configDir));
+  return openWarehouse(options);
 }
 
 /** Schedules fire as their cron expressions say. */
@@ -81,7 +89,7 @@ export class Session {
   warehouse(target: Target): Promise<Warehouse> {
     let opened = this.warehouses.get(target.connection);
     if (opened === undefined) {
-      opened = (this.options.open ?? openWarehouse)({
+      opened = (this.options.open ?? openChecked)({
         connection: target.connection,
         configDir: dirname(this.desired.file),
         lockWaitMs: this.options.lockWaitMs,
@@ -97,7 +105,8 @@ export class Session {
     const observed = new Map<string, Observed>();
     for (const target of targets) {
       const warehouse = await this.warehouse(target);
-      const obs = await warehouse.observe(targetRef(target));
+      const ref = targetRef(target);
+      const obs = await warehouse.observe(ref).catch((error: unknown) => explainObserveFailure(warehouse, ref, error));
       observed.set(target.name, obs);
       this.seen.set(target.name, stateFingerprint(obs));
     }

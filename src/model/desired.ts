@@ -34,6 +34,11 @@ export interface Target {
   name: string;
   /** `local` for the embedded warehouse, else a connections.toml entry. */
   connection: string;
+  /**
+   * Whether the file names the connection (the target's own `connection:` or the top-level one);
+   * false when `connection` is the default, which $SNOWFLAKE_DEFAULT_CONNECTION_NAME may replace.
+   */
+  connectionDeclared: boolean;
   /** Canonical database name; null means the connection's default (always null-able for local). */
   database: string | null;
   /** Canonical schema name. */

@@ -1,8 +1,9 @@
 /**
  * Identifier rules shared by config, planner and adapters: Snowflake's canonicalisation
- * (unquoted names upper-case, quoted names keep their case) and quoting for generated SQL.
- * Pure; imports nothing.
+ * (unquoted names upper-case, quoted names keep their case), quoting for generated SQL, and
+ * their display for people (control characters made visible). Pure.
  */
+import { displayText } from './display.js';
 
 /** Maximum identifier length on Snowflake (quoted or not). */
 export const MAX_IDENTIFIER_LENGTH = 255;
@@ -55,9 +56,12 @@ export function quoteLiteral(value: string): string {
   return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
-/** Renders a stored name for people: bare when it would read back the same, quoted otherwise. */
+/**
+ * Renders a stored name for people: bare when it would read back the same, quoted otherwise,
+ * with any control character in it shown escaped (`"a\u001b[2K"`), never sent to the terminal.
+ */
 export function displayIdent(name: string): string {
-  return UNQUOTED.test(name) && name === name.toUpperCase() ? name : quoteIdent(name);
+  return UNQUOTED.test(name) && name === name.toUpperCase() ? name : displayText(quoteIdent(name));
 }
 
 /** Orders texts by code unit, the same on every machine and locale (names, ISO timestamps). */

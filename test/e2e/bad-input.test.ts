@@ -2,11 +2,12 @@
  * Every malformed config in the corpus, through the built CLI: `reconcile --yes` exits 1 with a
  * file:line:col diagnostic and never opens a connection (no warehouse file appears).
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ckpt, workspace } from './cli-runner.js';
+import { CLI, ckpt, collect, workspace, type CliResult } from './cli-runner.js';
 
 const CORPUS = new URL('../fixtures/config/invalid/', import.meta.url);
 
@@ -45,6 +46,109 @@ describe('bad input never reaches the warehouse', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}:4:15: error:`);
   });
+
+  it('validate rejects a cron expression the daemon could not fire (`0 0 H * *`) at file:line:col', async () => {
+    const dir = await workspace('version: 1\ntargets:\n  - schema: RETAIL\n    schedules:\n      - id: monthly\n        cron: "0 0 H * *"\n');
+    const result = await ckpt(dir, ['validate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('checkpoints.yaml:6:15: error: `cron`: "0 0 H * *": `H` in day-of-month is not standard cron');
+    expect(result.stderr).not.toContain('internal error');
+  });
+
+  it('reads only regular files, and at most a bounded size: /dev/zero, a FIFO, a folder', async () => {
+    const dir = await workspace('version: 1\ntargets:\n  - schema: DEMO\n');
+    execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+    const cases: [string[], RegExp][] = [
+      [['validate', '-f', '/dev/zero'], /\/dev\/zero is a character device, not a regular file; .*at most 1 MiB/],
+      [['validate', '-f', join(dir, 'fifo.yaml')], /fifo\.yaml is a named pipe \(FIFO\), not a regular file/],
+      [['validate', '-f', dir], /is a folder, not a regular file/],
+      [['sql', '-f', '/dev/zero'], /\/dev\/zero is a character device, not a regular file; .*at most 64 MiB/],
+      [['reconcile', '--from-plan', join(dir, 'fifo.yaml')], /fifo\.yaml is a named pipe \(FIFO\), not a regular file/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await ckpt(dir, args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.stderr).not.toContain('internal error');
+    }
+    const big = join(dir, 'big.sql');
+    await writeFile(big, '');
+    await truncate(big, 64 * 1024 * 1024 + 1);
+    const tooBig = await ckpt(dir, ['sql', '-f', big]);
+    expect(tooBig.code).toBe(1);
+    expect(tooBig.stderr).toMatch(/big\.sql is 67108865 bytes; ckpt reads SQL files of at most 64 MiB/);
+  }, 120_000);
+
+  it('every numeric (and enumerated) environment variable is checked: a clear error, never a wait forever', async () => {
+    const dir = await workspace('version: 1\nconnection: test\ntargets:\n  - schema: DEMO\n');
+    await writeFile(join(dir, 'connections.toml'), '[test]\naccount = "nowhere"\nuser = "u"\npassword = "p"\n', { mode: 0o600 });
+    const cases: [Record<string, string>, string[], string][] = [
+      [{ CKPT_LOCK_WAIT_MS: 'abc' }, ['validate'], 'CKPT_LOCK_WAIT_MS is "abc"; it takes a whole number of milliseconds from 0'],
+      [{ CKPT_LOCK_WAIT_MS: '-5' }, ['validate'], 'CKPT_LOCK_WAIT_MS is "-5"; it takes a whole number of milliseconds from 0'],
+      [{ CKPT_STATEMENT_TIMEOUT_MS: 'soon' }, ['reconcile', '--plan'], 'CKPT_STATEMENT_TIMEOUT_MS is "soon"; it takes a whole number of milliseconds from 1'],
+      [{ CKPT_STATEMENT_TIMEOUT_MS: '0' }, ['reconcile', '--plan'], 'CKPT_STATEMENT_TIMEOUT_MS is "0"; it takes a whole number of milliseconds from 1'],
+      [{ CKPT_LOG_LEVEL: 'loud' }, ['validate'], 'CKPT_LOG_LEVEL is "loud"; it takes one of debug, info, warn, error'],
+    ];
+    for (const [env, args, message] of cases) {
+      const result = await ckpt(dir, args, { env: { SNOWFLAKE_HOME: dir, ...env } });
+      expect(result.code, JSON.stringify(env)).toBe(1);
+      expect(result.stderr, JSON.stringify(env)).toContain(`error: ${message}`);
+      expect(result.stderr).not.toContain('internal error');
+    }
+  }, 120_000);
+});
+
+describe('ordinary conditions are clear errors, never "internal error"', () => {
+  const config = (extra = '') => `version: 1\nconnection: local\ntargets:\n  - name: demo\n    schema: DEMO${extra}\n    checkpoints:\n      - id: baseline\n    actions: []\n`;
+
+  function expectClear(result: CliResult, message: string | RegExp): void {
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.stderr).not.toContain('this is a bug in ckpt');
+    if (typeof message === 'string') expect(result.stderr).toContain(message);
+    else expect(result.stderr).toMatch(message);
+  }
+
+  /** Runs the CLI as an unprivileged user (nobody, when the tests run as root), for whom file modes hold. */
+  function ckptUnprivileged(cwd: string, args: string[]): Promise<CliResult> {
+    const command = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const child = spawn(command[0] as string, [...command.slice(1), CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return collect(child);
+  }
+
+  it('.ckpt is a file, not a folder', async () => {
+    const dir = await workspace(config());
+    await writeFile(join(dir, '.ckpt'), 'not a folder');
+    expectClear(await ckpt(dir, ['reconcile', '--plan']), `${join(dir, '.ckpt')} is a file, not a folder`);
+  }, 60_000);
+
+  it('a read-only folder, even for --plan: the config folder, or its .ckpt folder', async () => {
+    const dir = await workspace(config());
+    await chmod(join(dir, 'checkpoints.yaml'), 0o644);
+    await chmod(dir, 0o555);
+    expectClear(await ckptUnprivileged(dir, ['reconcile', '--plan']), new RegExp(`cannot create ${join(dir, '.ckpt')} for the embedded warehouse .*not writable`));
+    await chmod(dir, 0o755);
+    await mkdir(join(dir, '.ckpt'), { mode: 0o555 });
+    await chmod(dir, 0o555);
+    expectClear(await ckptUnprivileged(dir, ['reconcile', '--plan']), `${join(dir, '.ckpt')} is not writable by this user`);
+  }, 60_000);
+
+  it('audit_table naming a table of the user', async () => {
+    const dir = await workspace(config('\n    audit_table: ORDERS'));
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER, amount INTEGER)'])).code).toBe(0);
+    for (const args of [['reconcile', '--plan'], ['checkpoints']]) {
+      expectClear(await ckpt(dir, args), 'audit_table ORDERS of target demo is not a ckpt audit table: it has no CHECKPOINT_ID');
+    }
+  }, 60_000);
+
+  it('ckpt sql "ATTACH …; USE …" on the embedded warehouse', async () => {
+    const dir = await workspace(config());
+    const other = join(dir, 'other.duckdb');
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE t (id INTEGER)'])).code).toBe(0);
+    expectClear(await ckpt(dir, ['sql', `ATTACH '${other}' AS other; USE other`]), /ATTACH is refused: .*target's schema \(DEMO\).*ATTACH, DETACH and USE/);
+    expect(existsSync(other)).toBe(false);
+    expect((await ckpt(dir, ['reconcile', '--plan'])).code).toBe(0);
+  }, 60_000);
 });
 
 describe("ckpt sql and ckpt's own tables", () => {

@@ -82,4 +82,24 @@ describe('ckpt CLI on the embedded warehouse', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('known targets: demo');
   });
+
+  it('$SNOWFLAKE_DEFAULT_CONNECTION_NAME fills in only where the file names no connection; --connection overrides it loudly', async () => {
+    const dir = await workspace(config(' []'));
+    const env = { SNOWFLAKE_HOME: dir, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'elsewhere' };
+    const named = await ckpt(dir, ['reconcile', '--yes'], { env });
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).not.toContain('elsewhere');
+    expect(existsSync(join(dir, '.ckpt', 'local.duckdb'))).toBe(true);
+
+    const unnamed = await workspace('version: 1\ntargets:\n  - name: demo\n    schema: DEMO\n');
+    const filled = await ckpt(unnamed, ['reconcile', '--plan'], { env: { ...env, SNOWFLAKE_HOME: unnamed } });
+    expect(filled.code).toBe(1);
+    expect(filled.stderr).toContain('connection elsewhere: no connections file');
+    expect(existsSync(join(unnamed, '.ckpt'))).toBe(false);
+
+    const overridden = await ckpt(dir, ['--connection', 'flagged', 'reconcile', '--plan'], { env });
+    expect(overridden.code).toBe(1);
+    expect(overridden.stderr).toMatch(/^warning: --connection flagged overrides the connection of target demo \(the file says local\)/m);
+    expect(overridden.stderr).toContain('connection flagged: no connections file');
+  });
 });

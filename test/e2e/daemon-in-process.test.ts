@@ -60,7 +60,9 @@ async function workspace(): Promise<string> {
   return dir;
 }
 
-const options = (file: string, logger: Logger) => ({ file, planOnly: false, listen: { host: '127.0.0.1', port: 0 }, resyncMs: 0, lockWaitMs: 5000, logger, debounceMs: 50 });
+const options = (file: string, logger: Logger) => ({
+  file, planOnly: false, listen: { host: '127.0.0.1', port: 0 }, resyncMs: 0, lockWaitMs: 5000, logger, debounceMs: 50, connections: {},
+});
 
 describe('startDaemon', () => {
   it('runs in process: the first reconcile applies, /status shows it at the bound address, stop releases everything', async () => {

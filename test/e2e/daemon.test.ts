@@ -2,15 +2,16 @@
  * End to end: the built `ckpt daemon` in temp folders on the embedded warehouse (and, for
  * rejected credentials, the Snowflake test server), observed through its JSON log lines on stdout
  * and its HTTP endpoints (`--listen 127.0.0.1:0`; the bound URL is read from the `listening`
- * line). Every spawned daemon is killed after each test.
+ * line; the sockets it really binds from /proc/<pid>). Every spawned daemon is killed after each test.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LISTEN, parseListen } from '../../src/cli/commands/daemon.js';
 import type { DaemonStatus } from '../../src/daemon/status.js';
 import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { startSnowflakeServer } from '../snowflake-server/server.js';
@@ -92,6 +93,40 @@ class Daemon {
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+}
+
+/** A TCP socket in the LISTEN state: its local address (dotted IPv4, or 8 hex groups of IPv6) and port. */
+interface ListeningSocket {
+  address: string;
+  port: number;
+}
+
+/** `0100007F` (a little-endian word of /proc/net/tcp) as `127.0.0.1`; 32 hex digits as 8 IPv6 groups. */
+function procAddress(hex: string): string {
+  const words = (hex.match(/.{8}/g) ?? []).map((w) => (w.match(/../g) ?? []).reverse().join(''));
+  if (words.length === 1) return (words[0]?.match(/../g) ?? []).map((b) => parseInt(b, 16)).join('.');
+  return words.join('').match(/.{4}/g)?.join(':') ?? hex;
+}
+
+/** The TCP sockets a process listens on, from the inodes of its fds and /proc/<pid>/net/tcp{,6}. */
+async function listeningSockets(pid: number): Promise<ListeningSocket[]> {
+  const fds = await readdir(`/proc/${pid}/fd`);
+  const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  const inodes = new Set(links.map((l) => /^socket:\[(\d+)\]$/.exec(l)?.[1]).filter((i) => i !== undefined));
+  const sockets: ListeningSocket[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    for (const row of (await readFile(`/proc/${pid}/net/${table}`, 'utf8')).split('\n').slice(1)) {
+      const [, local, , state, , , , , , inode] = row.trim().split(/\s+/);
+      if (state !== '0A' || inode === undefined || !inodes.has(inode) || local === undefined) continue;
+      const [address, port] = local.split(':');
+      sockets.push({ address: procAddress(address ?? ''), port: parseInt(port ?? '', 16) });
+    }
+  }
+  return sockets;
 }
 
 const config = (extra = '', actions = ' []') => `version: 1
@@ -348,6 +383,40 @@ describe('ckpt daemon', () => {
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
     expect(await tables(dir)).toEqual(before);
+  });
+
+  it('--listen off binds no socket at all; a host left out (`:0`) binds loopback only', async () => {
+    const dir = await workspace(config());
+    const off = new Daemon(dir, ['--listen', 'off']);
+    await off.waitFor('reconcile finished');
+    expect(await listeningSockets(off.pid)).toEqual([]);
+    expect(off.lines('listening')).toEqual([]);
+    expect(JSON.parse(await readFile(join(dir, '.ckpt', 'daemon.json'), 'utf8'))).toMatchObject({ url: null });
+    off.signal('SIGTERM');
+    expect(await off.exited).toBe(0);
+
+    const local = new Daemon(dir, ['--listen', ':0']);
+    const url = new URL(await local.url());
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(await listeningSockets(local.pid)).toEqual([{ address: '127.0.0.1', port: Number(url.port) }]);
+    local.signal('SIGTERM');
+    expect(await local.exited).toBe(0);
+  });
+
+  it('the default --listen is loopback only', async () => {
+    const help = await ckpt(await workspace(), ['daemon', '--help']);
+    expect(help.stdout).toMatch(/--listen <host:port>.*\(default: "?127\.0\.0\.1:9477"?\)/s);
+    expect(parseListen(DEFAULT_LISTEN)).toEqual({ host: '127.0.0.1', port: 9477 });
+  });
+
+  it('keeps the file\'s `connection: local` whatever $SNOWFLAKE_DEFAULT_CONNECTION_NAME says', async () => {
+    const dir = await workspace(config());
+    const daemon = new Daemon(dir, [], { SNOWFLAKE_HOME: dir, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'elsewhere' });
+    await daemon.waitFor('reconcile finished');
+    expect(daemon.lines('daemon started')[0]).toMatchObject({ targets: ['demo (local)'] });
+    expect(daemon.lines('reconcile finished')[0]).toMatchObject({ result: 'applied' });
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
   });
 });
 

@@ -17,6 +17,7 @@ export function target(overrides: Partial<Target> = {}): Target {
   return {
     name: 'demo',
     connection: 'local',
+    connectionDeclared: true,
     database: null,
     schema: 'DEMO',
     auditTable: 'CHECKPOINT_AUDIT',

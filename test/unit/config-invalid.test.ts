@@ -66,6 +66,8 @@ const CASES: [string, number, number, string, string][] = [
   ['restore-empty-objects.yaml', 8, 45, '`objects` is empty: omit `objects` to restore everything missing', '/targets/0/actions/0/restore/objects'],
   ['schedule-unknown-key.yaml', 12, 9, 'action', '/targets/0/schedules/0/action'],
   ['schedule-bad-cron.yaml', 6, 15, 'not a valid cron expression', '/targets/0/schedules/0/cron'],
+  ['schedule-hashed-cron.yaml', 6, 15, '`cron`: "0 0 H * *": `H` in day-of-month is not standard cron', '/targets/0/schedules/0/cron'],
+  ['schedule-day-step.yaml', 6, 15, 'day-of-month `*/2` next to a restricted day-of-week is read two ways', '/targets/0/schedules/0/cron'],
   ['schedule-fields.yaml', 6, 15, 'cron needs 5 fields', '/targets/0/schedules/0/cron'],
   ['schedule-timezone.yaml', 7, 19, 'not an IANA time zone', '/targets/0/schedules/0/timezone'],
   ['schedule-duplicate.yaml', 7, 13, 'schedule id `hourly` is already used at line 5', '/targets/0/schedules/1/id'],

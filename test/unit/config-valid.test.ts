@@ -38,6 +38,7 @@ describe('the documented example', () => {
         {
           name: 'retail-demo',
           connection: 'demo',
+          connectionDeclared: true,
           database: 'DEMO_DB',
           schema: 'RETAIL',
           auditTable: 'CHECKPOINT_AUDIT',
@@ -140,6 +141,7 @@ describe('names and defaults', () => {
     expect(plain).toEqual({
       name: 'ANALYTICS',
       connection: 'local',
+      connectionDeclared: true,
       database: null,
       schema: 'ANALYTICS',
       auditTable: 'CHECKPOINT_AUDIT',
@@ -156,9 +158,9 @@ describe('names and defaults', () => {
     const { desired } = loaded(
       ['version: 1', 'targets:', '  - { connection: dev, database: sales_db, schema: eu }', '  - schema: us', ''].join('\n'),
     );
-    expect(desired.targets.map((t) => [t.name, t.connection, t.database, t.schema])).toEqual([
-      ['SALES_DB.EU', 'dev', 'SALES_DB', 'EU'],
-      ['US', 'local', null, 'US'],
+    expect(desired.targets.map((t) => [t.name, t.connection, t.connectionDeclared, t.database, t.schema])).toEqual([
+      ['SALES_DB.EU', 'dev', true, 'SALES_DB', 'EU'],
+      ['US', 'local', false, null, 'US'],
     ]);
   });
 

@@ -28,7 +28,7 @@ export async function checkpointCreateCommand(ctx: CliContext, options: Checkpoi
       hint: HINTS.checkpointId,
     });
   }
-  const desired = await loadDesired(options.file, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   return withSession(ctx, desired, 'checkpoint create', async (session) => {
     await session.lock([target]);

@@ -15,7 +15,7 @@ import { renderTable } from '../render-table.js';
 
 /** Runs the command and returns its exit code. */
 export async function checkpointsCommand(ctx: CliContext, options: { file?: string; target?: string; json?: boolean }): Promise<number> {
-  const desired = await loadDesired(options.file, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'checkpoints', async (session) => {
     const observed = await session.observe(targets);

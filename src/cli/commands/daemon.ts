@@ -14,7 +14,8 @@ import { createLogger } from '../logger.js';
 export interface DaemonCommandOptions {
   file?: string;
   plan?: boolean;
-  listen: ListenAddress | null;
+  /** Where to serve HTTP, or `off` for nowhere. */
+  listen: ListenAddress | 'off';
   resyncMs: number;
 }
 
@@ -27,9 +28,12 @@ export const DEFAULT_RESYNC = '10m';
 /** How long a graceful stop may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 9_500;
 
-/** `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (127.0.0.1); `off` serves no HTTP. For commander. */
-export function parseListen(text: string): ListenAddress | null {
-  if (text === 'off') return null;
+/**
+ * `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (127.0.0.1); `off` serves no HTTP. For commander, which
+ * turns a parsed `null` into `''`: `off` stays a string until the daemon starts.
+ */
+export function parseListen(text: string): ListenAddress | 'off' {
+  if (text === 'off') return 'off';
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
   const port = Number(match?.[3]);
   if (match === null || port > 65535) throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:9477 (port 0 picks a free one), or off');
@@ -39,15 +43,15 @@ export function parseListen(text: string): ListenAddress | null {
 /** Runs the daemon until a signal stops it; returns the exit code. */
 export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptions): Promise<number> {
   const logger = createLogger('info', 'stdout');
-  // Loaded here, not at start-up: every other command would pay for chokidar, node-cron and prom-client.
+  // Loaded here, not at start-up: every other command would pay for chokidar and prom-client.
   const { startDaemon } = await import('../../daemon/daemon.js');
   const starting = startDaemon({
     file: configPath(options.file),
     planOnly: options.plan === true,
-    listen: options.listen,
+    listen: options.listen === 'off' ? null : options.listen,
     resyncMs: options.resyncMs,
     lockWaitMs: ctx.lockWaitMs,
-    connection: ctx.connection,
+    connections: ctx.connections,
     logger,
   });
   let stopped: ((code: number) => void) | undefined;

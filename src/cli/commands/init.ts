@@ -31,7 +31,7 @@ export async function initCommand(ctx: CliContext, options: { file?: string }): 
     }
     ctx.out.message(`${path} exists; leaving it as it is.`);
   }
-  const desired = await loadDesired(path, ctx.out, ctx.connection);
+  const desired = await loadDesired(path, ctx.out, ctx.connections);
   return withSession(ctx, desired, 'init', async (session) => {
     await session.lock(desired.targets);
     const observed = await session.observe(desired.targets);

@@ -63,7 +63,7 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
   if (options.out !== undefined && options.plan !== true) {
     throw new CkptError('CONFIG_INVALID', '--out writes a saved plan and needs --plan', { hint: HINTS.outNeedsPlan });
   }
-  const desired = await loadDesired(options.file, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'reconcile', async (session) => {
     // A writer holds the leases before it looks, so that what it plans is what it applies.
@@ -96,7 +96,7 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
  */
 async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileOptions): Promise<number> {
   const saved = await readSavedPlan(path);
-  const desired = await loadDesired(options.file ?? saved.plan.configFile, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.file ?? saved.plan.configFile, ctx.out, ctx.connections);
   if (desired.sourceHash !== saved.plan.configHash) {
     throw new CkptError('PLAN_STALE', `${desired.file} changed since the plan in ${path} was made`, {
       hint: HINTS.savedPlanStale,

@@ -1,11 +1,15 @@
 /**
  * `ckpt sql "STATEMENT"` / `ckpt sql -f FILE.sql` (the config then comes from -c or $CKPT_FILE): runs SQL on a target's connection, in its
  * schema (so a user of the embedded warehouse can create demo tables), and prints the result.
+ * A SQL file is a regular file of at most 64 MiB; on the embedded warehouse, ATTACH, DETACH and
+ * USE are refused (they would leave the target's schema).
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../../config/read-file.js';
 import { selectTargets, singleTarget, targetRef } from '../../engine/session.js';
+import { LOCAL_CONNECTION } from '../../model/desired.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
+import { displayIdent } from '../../model/refs.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -33,9 +37,10 @@ export async function sqlCommand(ctx: CliContext, statement: string | undefined,
     });
   }
   const text = statement ?? (await readSqlFile(options.sqlFile as string));
-  const desired = await loadDesired(options.config, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.config, ctx.out, ctx.connections);
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   guardOwnTables(text, target, options.force === true);
+  if (target.connection === LOCAL_CONNECTION) refuseLeavingTarget(text, target.schema);
   return withSession(ctx, desired, 'sql', async (session) => {
     const result = await (await session.warehouse(target)).query(targetRef(target), text);
     if (options.json === true) ctx.out.data(toJsonText({ columns: result.columns, rows: result.rows }));
@@ -44,10 +49,31 @@ export async function sqlCommand(ctx: CliContext, statement: string | undefined,
   });
 }
 
+/** String literals, quoted names and comments: where a keyword is not a statement's. */
+const QUOTED_OR_COMMENT = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g;
+
+/** A statement that attaches another database, detaches one, or moves the session out of the target's schema. */
+const LEAVING_STATEMENT = /(?:^|;)\s*(ATTACH|DETACH|USE)\b/i;
+
+/**
+ * On the embedded warehouse, `ckpt sql` runs in the target's schema, and ckpt keeps its registry
+ * of objects next to it in the same session: ATTACH, DETACH and USE would move the session away
+ * from both, so they are refused before anything runs.
+ */
+function refuseLeavingTarget(sql: string, schema: string): void {
+  const keyword = LEAVING_STATEMENT.exec(sql.replace(QUOTED_OR_COMMENT, ' '))?.[1];
+  if (keyword === undefined) return;
+  throw new CkptError('SQL_FAILED', `${keyword.toUpperCase()} is refused: \`ckpt sql\` runs in the target's schema (${displayIdent(schema)}) of the embedded warehouse, which ATTACH, DETACH and USE would leave`, {
+    hint: 'name objects of another schema in full (other_schema.t) instead; to work on another DuckDB file, use the duckdb CLI on it',
+  });
+}
+
+/** Largest SQL file `ckpt sql -f` reads. */
+const MAX_SQL_BYTES = 64 * 1024 * 1024;
+
+/** The text of a SQL file: a regular file of at most 64 MiB. */
 async function readSqlFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CkptError('CONFIG_NOT_FOUND', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
+  const read = await readRegularFile(path, MAX_SQL_BYTES, 'SQL files');
+  if (!read.ok) throw new CkptError('CONFIG_NOT_FOUND', `cannot run ${path}: ${read.message}`, { hint: 'give the path of a regular .sql file' });
+  return read.bytes.toString('utf8');
 }

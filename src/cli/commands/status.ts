@@ -7,6 +7,7 @@
 import { summariseRuns, type RunSummary } from '../../engine/runs.js';
 import { selectTargets, targetRef } from '../../engine/session.js';
 import type { Desired, Target } from '../../model/desired.js';
+import { displayText } from '../../model/display.js';
 import type { Plan, PlanSummary, TargetPlan } from '../../model/plan.js';
 import { displayTime } from '../../model/time.js';
 import { findDaemon, type DaemonInfo } from '../../daemon/daemon-info.js';
@@ -52,7 +53,7 @@ const DAEMON_TIMEOUT_MS = 3000;
 
 /** Runs the command and returns its exit code. */
 export async function statusCommand(ctx: CliContext, options: { file?: string; target?: string; json?: boolean }): Promise<number> {
-  const desired = await loadDesired(options.file, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   const daemon = await findDaemon(desired.file);
   let view: StatusView | null = null;
@@ -199,7 +200,7 @@ function nextCheckpoint(t: Target, now: string): { schedule: string; at: string 
   return soonest;
 }
 
-/** The status for people: where it comes from, then a few lines per target. */
+/** The status for people: where it comes from, then a few lines per target (control characters shown escaped). */
 export function renderStatus(view: StatusView): string {
   const lines: string[] = [];
   if (view.daemon !== null) {
@@ -221,5 +222,6 @@ export function renderStatus(view: StatusView): string {
     lines.push(`  pending:          ${t.pending.summary}${acts}`);
     lines.push(`  next checkpoint:  ${t.nextCheckpoint === null ? 'none scheduled' : `${displayTime(t.nextCheckpoint.at)} (schedule ${t.nextCheckpoint.schedule})`}`);
   }
-  return lines.join('\n');
+  // Each line holds names and messages from the daemon or the warehouse: shown escaped, one line each.
+  return lines.map(displayText).join('\n');
 }

@@ -14,7 +14,7 @@ import { ask, canPrompt } from '../prompt.js';
 
 /** Runs the command and returns its exit code. */
 export async function unlockCommand(ctx: CliContext, name: string, options: { file?: string; yes?: boolean }): Promise<number> {
-  const desired = await loadDesired(options.file, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const [target] = selectTargets(desired, name);
   if (target === undefined) return ExitCode.error;
   if (options.yes !== true) {

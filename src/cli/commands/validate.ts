@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 
 /** Runs the command and returns its exit code. */
 export async function validateCommand(ctx: CliContext, options: { file?: string }): Promise<number> {
-  const desired = await loadDesired(options.file, ctx.out, ctx.connection);
+  const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const actions = desired.targets.reduce((n, t) => n + t.actions.length, 0);
   const checkpoints = desired.targets.reduce((n, t) => n + t.checkpoints.length, 0);
   ctx.out.message(

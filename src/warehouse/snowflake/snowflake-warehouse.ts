@@ -3,6 +3,7 @@
  * three round trips, the audit rows of actions, leases and journal, user SQL. The steps are in
  * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt.
  */
+import { MAX_DELAY_MS, wholeNumberFromEnv } from '../../model/env.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import type { Logger } from '../../model/logger.js';
@@ -70,7 +71,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const env = options.environment?.env ?? process.env;
     const limits: DriverLimits = {
       ...DEFAULT_LIMITS,
-      ...(env.CKPT_STATEMENT_TIMEOUT_MS ? { statementTimeoutMs: Number(env.CKPT_STATEMENT_TIMEOUT_MS) } : {}),
+      statementTimeoutMs: wholeNumberFromEnv('CKPT_STATEMENT_TIMEOUT_MS', env, { fallback: DEFAULT_LIMITS.statementTimeoutMs, min: 1, max: MAX_DELAY_MS, unit: 'milliseconds' }),
       ...options.limits,
     };
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
