@@ -2,22 +2,12 @@
  * The `ckpt` program: parses arguments (commander), runs one command, and turns its
  * result or error into text on stderr and an exit code. The only place errors become exit codes.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { parseDuration } from './duration.js';
 import { MAX_DELAY_MS, wholeNumberFromEnv } from '../model/env.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
-import { checkpointCreateCommand } from './commands/checkpoint-create.js';
-import { checkpointsCommand } from './commands/checkpoints.js';
-import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseListen } from './commands/daemon.js';
-import { historyCommand } from './commands/history.js';
-import { initCommand } from './commands/init.js';
-import { PLAN_FORMATS, reconcileCommand, type PlanFormat } from './commands/reconcile.js';
-import { SCHEMAS, schemaCommand } from './commands/schema.js';
-import { sqlCommand } from './commands/sql.js';
-import { statusCommand } from './commands/status.js';
-import { unlockCommand } from './commands/unlock.js';
-import { validateCommand } from './commands/validate.js';
+import { addCommands } from './command-defs.js';
 import { connectionChoice } from './config-file.js';
 import type { CliContext } from './context.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
@@ -60,124 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     exitCode = await runner(ctx);
   };
-  const fileOption = () => new Option('-f, --file <path>', 'the config file (default ./checkpoints.yaml or $CKPT_FILE)');
-  const configAlias = () => new Option('-c, --config <path>', 'the config file (same as -f)');
-  const targetOption = () => new Option('-t, --target <name>', 'only this target');
-  type FileOpts = { file?: string; config?: string };
-  const fileOf = (o: FileOpts) => o.file ?? o.config;
-
-  program
-    .command('validate')
-    .description('check the config file offline (no connection)')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .action((o: FileOpts) => run((ctx) => validateCommand(ctx, { file: fileOf(o) }))());
-
-  program
-    .command('reconcile')
-    .description('observe, plan and apply; --plan shows the plan and changes nothing')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .addOption(targetOption())
-    .option('--plan', 'show the plan only (dry run)')
-    .option('-y, --yes', 'apply destructive steps without asking')
-    .option('--json', 'print the plan (and outcome) as JSON (schemas/plan.schema.json); same as --format json')
-    .addOption(new Option('--format <format>', 'how to print the plan: human, json, or markdown (for a pull request comment)').choices(PLAN_FORMATS))
-    .option('--detailed-exitcode', 'with --plan: exit 2 when there are changes')
-    .option('--out <file>', 'with --plan: save the plan (with fingerprints of the state it saw) to FILE')
-    .option('--from-plan <file>', 'apply a saved plan exactly; refused (exit 3) if anything changed since')
-    .action((o: FileOpts & { target?: string; plan?: boolean; yes?: boolean; json?: boolean; format?: PlanFormat; detailedExitcode?: boolean; out?: string; fromPlan?: string }) =>
-      run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))(),
-    );
-
-  program
-    .command('checkpoints')
-    .description('list the checkpoints recorded in the audit table')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .addOption(targetOption())
-    .option('--json', 'print as JSON')
-    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => checkpointsCommand(ctx, { ...o, file: fileOf(o) }))());
-
-  program
-    .command('checkpoint')
-    .description('manage checkpoints')
-    .command('create')
-    .description('take an ad-hoc checkpoint (id CP_YYYY_MM_DD_HH_MI_SS unless --id)')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .addOption(targetOption())
-    .option('--id <id>', 'checkpoint id')
-    .option('-d, --description <text>', 'what the checkpoint is for')
-    .option('--json', 'print the result as JSON')
-    .action((o: FileOpts & { target?: string; id?: string; description?: string; json?: boolean }) =>
-      run((ctx) => checkpointCreateCommand(ctx, { ...o, file: fileOf(o) }))(),
-    );
-
-  program
-    .command('history')
-    .description('list the runs (outcome, steps, duration, config commit) and the actions recorded in the audit table')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .addOption(targetOption())
-    .option('--json', 'print as JSON')
-    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => historyCommand(ctx, { ...o, file: fileOf(o) }))());
-
-  program
-    .command('status')
-    .description("per target: the last reconcile, pending actions and the next scheduled checkpoint (from the daemon's /status when one runs)")
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .addOption(targetOption())
-    .option('--json', 'print as JSON (schemas/status.schema.json)')
-    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => statusCommand(ctx, { ...o, file: fileOf(o) }))());
-
-  program
-    .command('sql')
-    .description("run SQL in a target's schema on its connection")
-    .argument('[statement]', 'the SQL to run')
-    .option('-f, --file <path>', 'read the SQL from this file')
-    .addOption(configAlias())
-    .addOption(targetOption())
-    .option('--json', 'print the result as JSON')
-    .option('--force', "run even SQL that may change ckpt's own tables (the audit table, its lease and journal)")
-    .action((statement: string | undefined, o: { file?: string; config?: string; target?: string; json?: boolean; force?: boolean }) =>
-      run((ctx) => sqlCommand(ctx, statement, { config: o.config, target: o.target, sqlFile: o.file, json: o.json, force: o.force }))(),
-    );
-
-  program
-    .command('unlock')
-    .description("break a target's lease left by a writer that is gone (asks first)")
-    .argument('<target>', 'the target name')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .option('-y, --yes', 'do not ask')
-    .action((name: string, o: FileOpts & { yes?: boolean }) => run((ctx) => unlockCommand(ctx, name, { file: fileOf(o), yes: o.yes }))());
-
-  program
-    .command('schema')
-    .description('print the JSON Schema of checkpoints.yaml (or of a JSON output with --of)')
-    .option('--of <name>', `one of: ${SCHEMAS.join(', ')}`)
-    .action((o: { of?: string }) => run((ctx) => schemaCommand(ctx, o))());
-
-  program
-    .command('init')
-    .description('write a starter checkpoints.yaml if none exists and create the audit table')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .action((o: FileOpts) => run((ctx) => initCommand(ctx, { file: fileOf(o) }))());
-
-  program
-    .command('daemon')
-    .description('watch the config and reconcile on every change, schedule and interval; serve /healthz, /readyz, /metrics, /status')
-    .addOption(fileOption())
-    .addOption(configAlias())
-    .option('--plan', 'detect only: plan and report, never apply')
-    .addOption(new Option('--listen <host:port>', 'HTTP address (port 0: any free port; off: none)').default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN).argParser(parseListen))
-    .addOption(new Option('--resync <duration>', 'reconcile every target this often, e.g. 30s, 10m, 1h (0: never)').default(parseDuration(DEFAULT_RESYNC, 1000), DEFAULT_RESYNC).argParser((v) => parseDuration(v, 1000)))
-    .action((o: FileOpts & { plan?: boolean; listen: ReturnType<typeof parseListen>; resync: number }) =>
-      run((ctx) => daemonCommand(ctx, { file: fileOf(o), plan: o.plan, listen: o.listen, resyncMs: o.resync }))(),
-    );
+  addCommands(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

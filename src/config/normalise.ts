@@ -111,101 +111,108 @@ function parseGlob(text: string): ParsedIdentifier {
   return { ok: true, name: text.toUpperCase() };
 }
 
+/** How the normaliser reads names and reports problems, shared by the helpers below. */
+interface Reader {
+  locator: Locator;
+  /** The name a value stands for (an error is reported, and the text kept, when it is not one). */
+  read(value: string, ptr: string, parse: (text: string) => ParsedIdentifier): string;
+  error(ptr: string, anchor: 'key' | 'value', message: string): void;
+}
+
 /** Builds `Desired` from a document that passed the JSON Schema. */
 export function normalise(raw: RawConfig, file: string, sourceHash: string, locator: Locator): Normalised {
   const findings: Finding[] = [];
-
-  /**
-   * Reads a name as Snowflake would: a value whose text starts with `"` (written `'"Mixed"'`
-   * in YAML) is a quoted identifier and keeps its case; anything else is upper-cased. YAML's
-   * own quotes are only YAML syntax (needed for `"REF_*"`), so they do not count.
-   */
-  const read = (value: string, ptr: string, parse: (text: string) => ParsedIdentifier): string => {
-    const parsed = parse(value);
-    if (parsed.ok) return parsed.name;
-    const message = `${valueName(pointerSegments(ptr))}: ${parsed.message}`;
-    findings.push({ severity: 'error', pointer: ptr, anchor: 'value', message });
-    return value;
+  const reader: Reader = {
+    locator,
+    /**
+     * Reads a name as Snowflake would: a value whose text starts with `"` (written `'"Mixed"'`
+     * in YAML) is a quoted identifier and keeps its case; anything else is upper-cased. YAML's
+     * own quotes are only YAML syntax (needed for `"REF_*"`), so they do not count.
+     */
+    read(value, ptr, parse) {
+      const parsed = parse(value);
+      if (parsed.ok) return parsed.name;
+      findings.push({ severity: 'error', pointer: ptr, anchor: 'value', message: `${valueName(pointerSegments(ptr))}: ${parsed.message}` });
+      return value;
+    },
+    error(ptr, anchor, message) {
+      findings.push({ severity: 'error', pointer: ptr, anchor, message });
+    },
   };
-
-  const targets = raw.targets.map((t, i): Target => {
-    const at = (...rest: (string | number)[]): string => pointer('targets', i, ...rest);
-    const database = t.database === undefined ? null : read(t.database, at('database'), parseIdentifier);
-    const schema = read(t.schema, at('schema'), parseIdentifier);
-    if (schema.toUpperCase().includes(CLONE_SCHEMA_MARK)) {
-      findings.push({
-        severity: 'error',
-        pointer: at('schema'),
-        anchor: 'value',
-        message: `\`schema\`: ${schema} is named like the clone of a \`keep: clone\` checkpoint (<SCHEMA>${CLONE_SCHEMA_MARK}<ID>); ckpt never manages a clone as a target`,
-      });
-    }
-    if (schema.toLowerCase() === HIDDEN_SCHEMA) {
-      findings.push({
-        severity: 'error',
-        pointer: at('schema'),
-        anchor: 'value',
-        message: `\`schema\`: ${schema} is ckpt's hidden schema (copies of dropped tables and of keep: clone checkpoints, in any case or quoting); ckpt never manages it as a target`,
-      });
-    }
-    const connection = t.connection ?? raw.connection ?? LOCAL_CONNECTION;
-    if (database !== null && connection === LOCAL_CONNECTION) {
-      findings.push({
-        severity: 'error',
-        pointer: at('database'),
-        anchor: 'key',
-        message: `\`database\`: the embedded warehouse (connection ${LOCAL_CONNECTION}) has one database, so ${database} cannot be honoured; remove \`database\`, or name a Snowflake connection`,
-      });
-    }
-    return {
-      name: t.name ?? (database === null ? schema : `${database}.${schema}`),
-      connection,
-      connectionDeclared: (t.connection ?? raw.connection) !== undefined,
-      database,
-      schema,
-      auditTable: read(t.audit_table ?? DEFAULT_AUDIT_TABLE, at('audit_table'), parseIdentifier),
-      protect: (t.protect ?? []).map((glob, g) => read(glob, at('protect', g), parseGlob)),
-      maxDrop: t.max_drop ?? DEFAULT_MAX_DROP,
-      checkpoints: (t.checkpoints ?? []).map((c, j): CheckpointSpec => ({
-        id: c.id,
-        description: c.description ?? '',
-        keep: c.keep ?? 'inventory',
-        position: locator.position(at('checkpoints', j), 'value'),
-      })),
-      actions: (t.actions ?? []).map((a, j): Action => {
-        const objects =
-          a.restore?.objects?.map((o, k) => read(o, at('actions', j, 'restore', 'objects', k), parseIdentifier)) ?? null;
-        const spec = actionSpec(a, objects);
-        const allowLarge = a.allow_large ?? false;
-        return {
-          id: a.id,
-          spec,
-          specHash: specHash(spec, allowLarge),
-          allowLarge,
-          position: locator.position(at('actions', j), 'value'),
-        };
-      }),
-      schedules: (t.schedules ?? []).map((sc, j): Schedule => {
-        const timezone = sc.timezone ?? 'UTC';
-        const problem = cronProblem(sc.cron, timezone);
-        if (problem !== null) {
-          const field = validTimezone(timezone) ? 'cron' : 'timezone';
-          findings.push({ severity: 'error', pointer: at('schedules', j, field), anchor: 'value', message: `\`${field}\`: ${problem}` });
-        }
-        return {
-          id: sc.id,
-          cron: sc.cron,
-          timezone,
-          description: sc.description ?? '',
-          retain: sc.retain ?? null,
-          position: locator.position(at('schedules', j), 'value'),
-        };
-      }),
-      position: locator.position(at(), 'value'),
-    };
-  });
-
+  const targets = raw.targets.map((t, i) => normaliseTarget(reader, raw, t, i));
   return { desired: { file, sourceHash, version: 1, targets }, findings };
+}
+
+/** One target of the file, read. */
+function normaliseTarget(r: Reader, raw: RawConfig, t: RawTarget, i: number): Target {
+  const at = (...rest: (string | number)[]): string => pointer('targets', i, ...rest);
+  const database = t.database === undefined ? null : r.read(t.database, at('database'), parseIdentifier);
+  const schema = r.read(t.schema, at('schema'), parseIdentifier);
+  const connection = t.connection ?? raw.connection ?? LOCAL_CONNECTION;
+  checkPlacement(r, at, { database, schema, connection });
+  return {
+    name: t.name ?? (database === null ? schema : `${database}.${schema}`),
+    connection,
+    connectionDeclared: (t.connection ?? raw.connection) !== undefined,
+    database,
+    schema,
+    auditTable: r.read(t.audit_table ?? DEFAULT_AUDIT_TABLE, at('audit_table'), parseIdentifier),
+    protect: (t.protect ?? []).map((glob, g) => r.read(glob, at('protect', g), parseGlob)),
+    maxDrop: t.max_drop ?? DEFAULT_MAX_DROP,
+    checkpoints: (t.checkpoints ?? []).map((c, j): CheckpointSpec => ({
+      id: c.id,
+      description: c.description ?? '',
+      keep: c.keep ?? 'inventory',
+      position: r.locator.position(at('checkpoints', j), 'value'),
+    })),
+    actions: (t.actions ?? []).map((a, j) => normaliseAction(r, a, at('actions', j))),
+    schedules: (t.schedules ?? []).map((sc, j) => normaliseSchedule(r, sc, at('schedules', j))),
+    position: r.locator.position(at(), 'value'),
+  };
+}
+
+/** Where a target may not be: a clone's schema, ckpt's hidden schema, a database the connection cannot honour. */
+function checkPlacement(
+  r: Reader,
+  at: (...rest: (string | number)[]) => string,
+  where: { database: string | null; schema: string; connection: string },
+): void {
+  const { database, schema, connection } = where;
+  if (schema.toUpperCase().includes(CLONE_SCHEMA_MARK)) {
+    r.error(at('schema'), 'value', `\`schema\`: ${schema} is named like the clone of a \`keep: clone\` checkpoint (<SCHEMA>${CLONE_SCHEMA_MARK}<ID>); ckpt never manages a clone as a target`);
+  }
+  if (schema.toLowerCase() === HIDDEN_SCHEMA) {
+    r.error(at('schema'), 'value', `\`schema\`: ${schema} is ckpt's hidden schema (copies of dropped tables and of keep: clone checkpoints, in any case or quoting); ckpt never manages it as a target`);
+  }
+  if (database !== null && connection === LOCAL_CONNECTION) {
+    r.error(at('database'), 'key', `\`database\`: the embedded warehouse (connection ${LOCAL_CONNECTION}) has one database, so ${database} cannot be honoured; remove \`database\`, or name a Snowflake connection`);
+  }
+}
+
+/** One action, read; `ptr` points at it. */
+function normaliseAction(r: Reader, a: RawAction, ptr: string): Action {
+  const objects = a.restore?.objects?.map((o, k) => r.read(o, `${ptr}/restore/objects/${k}`, parseIdentifier)) ?? null;
+  const spec = actionSpec(a, objects);
+  const allowLarge = a.allow_large ?? false;
+  return { id: a.id, spec, specHash: specHash(spec, allowLarge), allowLarge, position: r.locator.position(ptr, 'value') };
+}
+
+/** One schedule, read; its cron and time zone are checked by the library that fires it. */
+function normaliseSchedule(r: Reader, sc: NonNullable<RawTarget['schedules']>[number], ptr: string): Schedule {
+  const timezone = sc.timezone ?? 'UTC';
+  const problem = cronProblem(sc.cron, timezone);
+  if (problem !== null) {
+    const field = validTimezone(timezone) ? 'cron' : 'timezone';
+    r.error(`${ptr}/${field}`, 'value', `\`${field}\`: ${problem}`);
+  }
+  return {
+    id: sc.id,
+    cron: sc.cron,
+    timezone,
+    description: sc.description ?? '',
+    retain: sc.retain ?? null,
+    position: r.locator.position(ptr, 'value'),
+  };
 }
 
 /** The spec of a schema-valid action (which has exactly one kind), with its objects already read. */

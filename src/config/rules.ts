@@ -3,7 +3,7 @@
  * schemas, unique checkpoint, action and schedule ids per target, unique restore objects, and references
  * to checkpoints the file does not declare (a warning: the audit table may hold them).
  */
-import { actionCheckpoint, LOCAL_CONNECTION, type Action, type Desired } from '../model/desired.js';
+import { actionCheckpoint, LOCAL_CONNECTION, type Action, type Desired, type Target } from '../model/desired.js';
 import { pointer, type Finding, type Locator } from './positions.js';
 
 /** The key and field under which each action kind names its checkpoint. */
@@ -14,13 +14,23 @@ const CHECKPOINT_FIELD: Record<Action['spec']['kind'], [string, string] | null> 
   'full-cleanup': null,
 };
 
+type Report = (ptr: string, message: string) => void;
+
 /** Checks the cross-entry rules of a normalised config; `locator` tells where a name was written. */
 export function checkRules(desired: Desired, locator: Locator): Finding[] {
   const findings: Finding[] = [];
-  const error = (ptr: string, message: string): void => {
-    findings.push({ severity: 'error', pointer: ptr, anchor: 'value', message });
-  };
+  const error: Report = (ptr, message) => findings.push({ severity: 'error', pointer: ptr, anchor: 'value', message });
+  const warn: Report = (ptr, message) => findings.push({ severity: 'warning', pointer: ptr, anchor: 'value', message });
+  checkTargetsApart(desired, locator, error);
+  desired.targets.forEach((target, i) => {
+    checkIdsApart(target, i, error);
+    checkActionReferences(target, i, error, warn);
+  });
+  return findings;
+}
 
+/** Each schema once (compared as its warehouse compares names), each target name once. */
+function checkTargetsApart(desired: Desired, locator: Locator, error: Report): void {
   const bySchema = new Map<string, number>();
   const byName = new Map<string, number>();
   desired.targets.forEach((target, i) => {
@@ -45,50 +55,46 @@ export function checkRules(desired: Desired, locator: Locator): Finding[] {
     }
     if (sameSchema === undefined) bySchema.set(schemaKey, i);
     if (sameName === undefined) byName.set(target.name, i);
-
-    findDuplicates(target.checkpoints.map((c) => c.id)).forEach(([first, second]) => {
-      error(
-        pointer('targets', i, 'checkpoints', second, 'id'),
-        `checkpoint id \`${target.checkpoints[second]?.id ?? ''}\` is already declared at line ${target.checkpoints[first]?.position.line ?? 0} in this target; give each checkpoint a distinct id`,
-      );
-    });
-    findDuplicates(target.actions.map((a) => a.id)).forEach(([first, second]) => {
-      error(
-        pointer('targets', i, 'actions', second, 'id'),
-        `action id \`${target.actions[second]?.id ?? ''}\` is already used at line ${target.actions[first]?.position.line ?? 0} in this target; give each action a distinct id (an applied id is never applied again)`,
-      );
-    });
-    findDuplicates(target.schedules.map((s) => s.id)).forEach(([first, second]) => {
-      error(
-        pointer('targets', i, 'schedules', second, 'id'),
-        `schedule id \`${target.schedules[second]?.id ?? ''}\` is already used at line ${target.schedules[first]?.position.line ?? 0} in this target; give each schedule a distinct id`,
-      );
-    });
-
-    const declared = new Set(target.checkpoints.map((c) => c.id));
-    target.actions.forEach((action, j) => {
-      const spec = action.spec;
-      if (spec.kind === 'restore' && spec.objects !== null) {
-        findDuplicates(spec.objects).forEach(([first, second]) => {
-          error(
-            pointer('targets', i, 'actions', j, 'restore', 'objects', second),
-            `\`${spec.objects?.[second] ?? ''}\` is already listed as item ${first + 1} of \`objects\`; list each object once`,
-          );
-        });
-      }
-      const checkpoint = actionCheckpoint(spec);
-      const field = CHECKPOINT_FIELD[spec.kind];
-      if (checkpoint !== null && field !== null && !declared.has(checkpoint)) {
-        findings.push({
-          severity: 'warning',
-          pointer: pointer('targets', i, 'actions', j, ...field),
-          anchor: 'value',
-          message: `checkpoint \`${checkpoint}\` is not declared in this file; ckpt will look for it in the audit table`,
-        });
-      }
-    });
   });
-  return findings;
+}
+
+/** Checkpoint, action and schedule ids each once within a target. */
+function checkIdsApart(target: Target, i: number, error: Report): void {
+  const lists: Array<[string, Array<{ id: string; position: { line: number } }>, string, string]> = [
+    ['checkpoints', target.checkpoints, 'checkpoint id', 'is already declared at line %d in this target; give each checkpoint a distinct id'],
+    ['actions', target.actions, 'action id', 'is already used at line %d in this target; give each action a distinct id (an applied id is never applied again)'],
+    ['schedules', target.schedules, 'schedule id', 'is already used at line %d in this target; give each schedule a distinct id'],
+  ];
+  for (const [key, items, what, tail] of lists) {
+    findDuplicates(items.map((x) => x.id)).forEach(([first, second]) => {
+      const line = String(items[first]?.position.line ?? 0);
+      error(pointer('targets', i, key, second, 'id'), `${what} \`${items[second]?.id ?? ''}\` ${tail.replace('%d', line)}`);
+    });
+  }
+}
+
+/** Restore objects each once; a checkpoint the file does not declare is a warning (the audit table may hold it). */
+function checkActionReferences(target: Target, i: number, error: Report, warn: Report): void {
+  const declared = new Set(target.checkpoints.map((c) => c.id));
+  target.actions.forEach((action, j) => {
+    const spec = action.spec;
+    if (spec.kind === 'restore' && spec.objects !== null) {
+      findDuplicates(spec.objects).forEach(([first, second]) => {
+        error(
+          pointer('targets', i, 'actions', j, 'restore', 'objects', second),
+          `\`${spec.objects?.[second] ?? ''}\` is already listed as item ${first + 1} of \`objects\`; list each object once`,
+        );
+      });
+    }
+    const checkpoint = actionCheckpoint(spec);
+    const field = CHECKPOINT_FIELD[spec.kind];
+    if (checkpoint !== null && field !== null && !declared.has(checkpoint)) {
+      warn(
+        pointer('targets', i, 'actions', j, ...field),
+        `checkpoint \`${checkpoint}\` is not declared in this file; ckpt will look for it in the audit table`,
+      );
+    }
+  });
 }
 
 /** Pairs `[first index, later index]` for every repeat of a value in the list. */
