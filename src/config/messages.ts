@@ -210,6 +210,10 @@ function misspellings(errors: ErrorObject[], schemas: SchemaReader): Map<string,
   return guesses;
 }
 
+/**
+ * One finding for one JSON Schema error, worded for a person. Long on purpose: one case per
+ * ajv keyword, each a few lines; splitting them apart would only scatter the wording.
+ */
 function describe(error: ErrorObject, schemas: SchemaReader, guesses: Map<string, Set<string>>): Finding | undefined {
   const segments = pointerSegments(error.instancePath);
   const schema = schemas.at(segments);
