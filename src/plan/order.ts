@@ -24,8 +24,8 @@ function referencedKeys(definition: string, matching: NameMatching): Set<string>
 
 /**
  * Sorts items so that every item comes after the items it depends on (creation order).
- * `dependsOn` gives the name keys (see `nameKey`) an item depends on; keys naming no item, and an
- * item's own key, are ignored. Items are otherwise kept in name order: with no dependencies the
+ * `dependsOn` gives the name keys (see `nameKey`) an item depends on (every item of that name);
+ * keys naming no item, and an item's own key, are ignored. Items are otherwise kept in name order: with no dependencies the
  * result is the name order. The members of a dependency cycle (impossible in a real schema) come
  * out together, in name order, after whatever the cycle depends on.
  */
@@ -34,16 +34,14 @@ export function inCreationOrder<T extends { name: string }>(
   matching: NameMatching,
   dependsOn: (item: T) => Iterable<string>,
 ): T[] {
-  const byKey = new Map(items.map((i) => [nameKey(i.name, matching), i]));
   const sorted = [...items].sort((a, b) => compareText(a.name, b.name));
+  const byKey = new Map<string, T[]>();
+  for (const item of sorted) byKey.set(nameKey(item.name, matching), [...(byKey.get(nameKey(item.name, matching)) ?? []), item]);
   const deps = new Map<T, T[]>();
   for (const item of sorted) {
     const keys = new Set(dependsOn(item));
     keys.delete(nameKey(item.name, matching));
-    deps.set(item, [...keys].flatMap((k) => {
-      const dep = byKey.get(k);
-      return dep === undefined ? [] : [dep];
-    }));
+    deps.set(item, [...keys].flatMap((k) => byKey.get(k) ?? []));
   }
   return componentsDependenciesFirst(sorted, deps).flatMap((c) => c.sort((a, b) => compareText(a.name, b.name)));
 }
