@@ -27,6 +27,12 @@ export interface InventoryEntry {
   /** For tables: column names in order, as stored (absent in inventories older than this field). */
   columns?: string[] | null;
   /**
+   * For tables: the tables its FOREIGN KEYs reference, names as stored, where the warehouse
+   * enforces them (the embedded one); absent when none, or where they are not enforced
+   * (Snowflake), and in inventories older than this field.
+   */
+  references?: string[];
+  /**
    * For a live table whose Time Travel history starts later than `created` (ckpt re-created it
    * from a clone: same incarnation, new storage), the earliest instant it can be read AT.
    */

@@ -8,13 +8,13 @@ import type { Action, Target } from '../model/desired.js';
 import type { InventoryEntry, RecordedCheckpoint } from '../model/observed.js';
 import type { ContentSource, DropCause, Finding, FindingCode, Step } from '../model/plan.js';
 import { actionCheckpoint } from '../model/desired.js';
-import { displayIdent } from '../model/refs.js';
+import { displayIdent, nameKey } from '../model/refs.js';
 import { displayTime, sameInstant } from '../model/time.js';
 import { resolveCheckpoint, type CheckpointSource, type PendingSource } from './checkpoint-source.js';
 import { contentSource, keptCopy } from './content-source.js';
 import { contentChange, sameIncarnation } from './diff.js';
 import { finding } from './findings.js';
-import { orderActionSteps } from './order.js';
+import { orderActionSteps, type ReferencesOf } from './order.js';
 import type { SchemaModel } from './schema-model.js';
 
 /** What every action of a target is planned against; the model follows the actions planned so far. */
@@ -179,12 +179,26 @@ export class ActionPlan {
     const { model } = context;
     const definitionOf = (step: Step) =>
       step.kind === 'recreate-view' ? step.definition : 'object' in step ? (model.get(step.object.name)?.definition ?? null) : null;
-    const steps = orderActionSteps(this.steps, model.matching, definitionOf);
+    const steps = orderActionSteps(this.steps, model.matching, definitionOf, this.referencesOf());
     for (const change of this.changes) {
       if (change.drop) model.drop(change.entry);
       else model.restore(change.entry);
     }
     return { steps, findings: this.findings };
+  }
+
+  /**
+   * The foreign-key references of the table each step acts on: for a drop, the live table's; for
+   * a restore, the restored version's (the checkpoint's inventory entry).
+   */
+  private referencesOf(): ReferencesOf {
+    const { matching } = this.context.model;
+    const entries = new Map(this.changes.map((c) => [`${c.drop ? 'drop' : 'restore'}:${nameKey(c.entry.name, matching)}`, c.entry]));
+    return (step) => {
+      if (!('object' in step) || step.object.kind !== 'TABLE') return [];
+      const change = step.kind === 'drop-object' ? 'drop' : 'restore';
+      return entries.get(`${change}:${nameKey(step.object.name, matching)}`)?.references ?? [];
+    };
   }
 
   private recreateView(entry: InventoryEntry, src: CheckpointSource): void {

@@ -1,8 +1,10 @@
 /**
  * Ordering: of views by dependency (a view that reads another view must be created after it and
- * dropped before it: pitfall 6; dependencies are read from the captured definitions by name), and
- * of an action's steps by phase (see `PHASE_ORDER` in model/step-kinds.ts). Ordering only
- * permutes: every step that goes in comes out, once.
+ * dropped before it: pitfall 6; dependencies are read from the captured definitions by name), of
+ * tables by their foreign keys (a table that references another must be created after it and
+ * dropped before it: the embedded warehouse enforces foreign keys), and of an action's steps by
+ * phase (see `PHASE_ORDER` in model/step-kinds.ts). Ordering only permutes: every step that goes
+ * in comes out, once.
  */
 import type { InventoryEntry } from '../model/observed.js';
 import type { Step } from '../model/plan.js';
@@ -21,6 +23,63 @@ function referencedKeys(definition: string, matching: NameMatching): Set<string>
 }
 
 /**
+ * Sorts items so that every item comes after the items it depends on (creation order).
+ * `dependsOn` gives the name keys (see `nameKey`) an item depends on (every item of that name);
+ * keys naming no item, and an item's own key, are ignored. Items are otherwise kept in name order: with no dependencies the
+ * result is the name order. The members of a dependency cycle (impossible in a real schema) come
+ * out together, in name order, after whatever the cycle depends on.
+ */
+export function inCreationOrder<T extends { name: string }>(
+  items: readonly T[],
+  matching: NameMatching,
+  dependsOn: (item: T) => Iterable<string>,
+): T[] {
+  const sorted = [...items].sort((a, b) => compareText(a.name, b.name));
+  const byKey = new Map<string, T[]>();
+  for (const item of sorted) byKey.set(nameKey(item.name, matching), [...(byKey.get(nameKey(item.name, matching)) ?? []), item]);
+  const deps = new Map<T, T[]>();
+  for (const item of sorted) {
+    const keys = new Set(dependsOn(item));
+    keys.delete(nameKey(item.name, matching));
+    deps.set(item, [...keys].flatMap((k) => byKey.get(k) ?? []));
+  }
+  return componentsDependenciesFirst(sorted, deps).flatMap((c) => c.sort((a, b) => compareText(a.name, b.name)));
+}
+
+/**
+ * The strongly connected components of a dependency graph (Tarjan), each after the components it
+ * depends on; roots and dependencies are walked in the order given, so an acyclic graph comes out
+ * in depth-first post-order (one item per component).
+ */
+function componentsDependenciesFirst<T>(items: readonly T[], deps: ReadonlyMap<T, readonly T[]>): T[][] {
+  const index = new Map<T, number>();
+  const low = new Map<T, number>();
+  const stack: T[] = [];
+  const onStack = new Set<T>();
+  const out: T[][] = [];
+  const visit = (item: T): void => {
+    const at = index.size;
+    index.set(item, at);
+    low.set(item, at);
+    stack.push(item);
+    onStack.add(item);
+    for (const dep of deps.get(item) ?? []) {
+      if (!index.has(dep)) visit(dep);
+      if (onStack.has(dep)) low.set(item, Math.min(low.get(item) ?? at, low.get(dep) ?? at, index.get(dep) ?? at));
+    }
+    if (low.get(item) !== at) return;
+    const component: T[] = [];
+    for (let top = stack.pop(); top !== undefined; top = top === item ? undefined : stack.pop()) {
+      onStack.delete(top);
+      component.push(top);
+    }
+    out.push(component);
+  };
+  for (const item of items) if (!index.has(item)) visit(item);
+  return out;
+}
+
+/**
  * Sorts views so that every view comes after the views it reads (creation order). Views are
  * otherwise kept in name order; a cycle (impossible in a real schema) falls back to name order.
  */
@@ -28,37 +87,46 @@ export function viewsInCreationOrder<T extends Pick<InventoryEntry, 'name' | 'de
   views: T[],
   matching: NameMatching,
 ): T[] {
-  const byKey = new Map(views.map((v) => [nameKey(v.name, matching), v]));
-  const sorted = [...views].sort((a, b) => compareText(a.name, b.name));
-  const deps = new Map<T, T[]>();
-  for (const view of sorted) {
-    const refs = referencedKeys(view.definition ?? '', matching);
-    refs.delete(nameKey(view.name, matching));
-    deps.set(view, [...refs].flatMap((k) => {
-      const dep = byKey.get(k);
-      return dep === undefined ? [] : [dep];
-    }));
+  return inCreationOrder(views, matching, (view) => referencedKeys(view.definition ?? '', matching));
+}
+
+/**
+ * Sorts tables so that every table comes after the tables its foreign keys reference (creation
+ * order: parents first). Tables are otherwise kept in name order; a cycle falls back to name order.
+ */
+export function tablesInCreationOrder<T extends Pick<InventoryEntry, 'name' | 'references'>>(tables: T[], matching: NameMatching): T[] {
+  return inCreationOrder(tables, matching, (table) => (table.references ?? []).map((r) => nameKey(r, matching)));
+}
+
+/**
+ * Sorts tables so that every table comes after the tables whose foreign keys reference it (drop
+ * order: children first). Tables are otherwise kept in name order; a cycle falls back to name order.
+ */
+export function tablesInDropOrder<T extends Pick<InventoryEntry, 'name' | 'references'>>(tables: T[], matching: NameMatching): T[] {
+  const children = new Map<string, string[]>();
+  for (const table of tables) {
+    for (const parent of table.references ?? []) {
+      const key = nameKey(parent, matching);
+      children.set(key, [...(children.get(key) ?? []), nameKey(table.name, matching)]);
+    }
   }
-  const done = new Set<T>();
-  const visiting = new Set<T>();
-  const out: T[] = [];
-  const visit = (view: T): void => {
-    if (done.has(view) || visiting.has(view)) return;
-    visiting.add(view);
-    for (const dep of deps.get(view) ?? []) visit(dep);
-    visiting.delete(view);
-    done.add(view);
-    out.push(view);
-  };
-  sorted.forEach(visit);
-  return out;
+  return inCreationOrder(tables, matching, (table) => children.get(nameKey(table.name, matching)) ?? []);
 }
 
 /** The captured definition of the view a step acts on (null for a table or a step on no object). */
 export type DefinitionOf = (step: Step) => string | null;
 
+/**
+ * The tables referenced by the foreign keys of the table a step acts on (names as stored; empty
+ * for a view, a step on no object, or a table whose warehouse does not enforce foreign keys).
+ */
+export type ReferencesOf = (step: Step) => readonly string[];
+
+/** No step's table references another (the default: no foreign-key ordering). */
+const noReferences: ReferencesOf = () => [];
+
 /** How the steps of one phase are ordered among themselves; each returns a permutation of `steps`. */
-type PhaseOrder = (steps: Step[], matching: NameMatching, definitionOf: DefinitionOf) => Step[];
+type PhaseOrder = (steps: Step[], matching: NameMatching, definitionOf: DefinitionOf, referencesOf: ReferencesOf) => Step[];
 
 const asPlanned: PhaseOrder = (steps) => steps;
 
@@ -66,8 +134,8 @@ const asPlanned: PhaseOrder = (steps) => steps;
 const WITHIN_PHASE: { readonly [P in ActionPhase]: PhaseOrder } = {
   state: asPlanned,
   drop: orderDrops,
-  undrop: sortByName,
-  content: sortByName,
+  undrop: orderRestores,
+  content: orderRestores,
   view: orderViews,
   record: asPlanned,
 };
@@ -75,11 +143,17 @@ const WITHIN_PHASE: { readonly [P in ActionPhase]: PhaseOrder } = {
 /**
  * An action's steps in the order they run: by phase in `PHASE_ORDER` order (drop, undrop,
  * content, view, record), and within a phase as `WITHIN_PHASE` says: drops of views first, a view
- * before the views it reads, then other drops by name; undrops and content restores by name;
- * view re-creations after the views they read. A step of a phase `PHASE_ORDER` lacks is kept,
- * after the others. Every input step comes out exactly once.
+ * before the views it reads, then other drops by name, a table before the tables it references;
+ * undrops and content restores by name, a table after the tables it references; view
+ * re-creations after the views they read. A step of a phase `PHASE_ORDER` lacks is kept, after
+ * the others. Every input step comes out exactly once.
  */
-export function orderActionSteps(steps: readonly Step[], matching: NameMatching, definitionOf: DefinitionOf): Step[] {
+export function orderActionSteps(
+  steps: readonly Step[],
+  matching: NameMatching,
+  definitionOf: DefinitionOf,
+  referencesOf: ReferencesOf = noReferences,
+): Step[] {
   const byPhase = new Map<ActionPhase, Step[]>();
   for (const step of steps) {
     const phase = stepPhase(step);
@@ -92,15 +166,29 @@ export function orderActionSteps(steps: readonly Step[], matching: NameMatching,
     const bucket = byPhase.get(phase);
     if (bucket === undefined) continue;
     byPhase.delete(phase);
-    for (const step of WITHIN_PHASE[phase](bucket, matching, definitionOf)) out.push(step);
+    for (const step of WITHIN_PHASE[phase](bucket, matching, definitionOf, referencesOf)) out.push(step);
   }
   return out;
 }
 
-/** Drops: views first, a view before the views it reads (pitfall 6), then the rest by name. */
-export function orderDrops(steps: Step[], matching: NameMatching, definitionOf: DefinitionOf): Step[] {
+/**
+ * Drops: views first, a view before the views it reads (pitfall 6), then the rest by name, a
+ * table before the tables its foreign keys reference (children first).
+ */
+export function orderDrops(steps: Step[], matching: NameMatching, definitionOf: DefinitionOf, referencesOf: ReferencesOf = noReferences): Step[] {
   const isView = (s: Step) => s.kind === 'drop-object' && s.object.kind === 'VIEW';
-  return [...orderViews(steps.filter(isView), matching, definitionOf).reverse(), ...sortByName(steps.filter((s) => !isView(s)))];
+  const others = tablesInDropOrder(withReferences(steps.filter((s) => !isView(s)), referencesOf), matching).map((i) => i.step);
+  return [...orderViews(steps.filter(isView), matching, definitionOf).reverse(), ...others];
+}
+
+/** Table restores (undrops, re-creations, reverts): by name, a table after the tables it references (parents first). */
+export function orderRestores(steps: Step[], matching: NameMatching, _definitionOf: DefinitionOf, referencesOf: ReferencesOf = noReferences): Step[] {
+  return tablesInCreationOrder(withReferences(steps, referencesOf), matching).map((i) => i.step);
+}
+
+/** Steps paired with the name of the object they act on ('' for none) and its table's references. */
+function withReferences(steps: Step[], referencesOf: ReferencesOf): Array<{ step: Step; name: string; references: string[] }> {
+  return steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', references: [...referencesOf(step)] }));
 }
 
 /** Steps on views in creation order: a view after the views it reads (pitfall 6). */

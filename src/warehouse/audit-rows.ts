@@ -33,8 +33,9 @@ export const AUDIT_COLUMNS = [
 /**
  * OBJECTS_SNAPSHOT (JSON text or parsed) → inventory entries. Each element has the keys name,
  * type (TABLE | VIEW), created, last_altered, row_count, bytes, retention_time, is_transient,
- * is_hybrid, definition and (since full rewind) columns; upper-case keys (the old pipelines') are
- * read too.
+ * is_hybrid, definition, (since full rewind) columns and (since foreign-key ordering) references,
+ * the tables a table's foreign keys reference, absent when none; upper-case keys (the old
+ * pipelines') are read too.
  */
 export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | null): InventoryEntry[] {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
@@ -61,6 +62,7 @@ export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | nu
         hybrid: truthy(get('is_hybrid')),
         definition: typeof get('definition') === 'string' ? (get('definition') as string) : null,
         columns: columnList(get('columns')),
+        ...referencesOf(get('references')),
       },
     ];
   });
@@ -122,6 +124,12 @@ function parseJson<T>(value: unknown, fallback: T): T {
 function columnList(v: unknown): string[] | null {
   const parsed: unknown = typeof v === 'string' ? parseJson<unknown>(v, null) : v;
   return Array.isArray(parsed) && parsed.every((c) => typeof c === 'string') ? (parsed as string[]) : null;
+}
+
+/** `references` of an inventory entry: only when it names tables (absent, null or empty in older rows: none). */
+function referencesOf(v: unknown): { references?: string[] } {
+  const list = columnList(v);
+  return list !== null && list.length > 0 ? { references: list } : {};
 }
 
 function numberOrNull(v: unknown): number | null {

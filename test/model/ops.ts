@@ -32,9 +32,10 @@ export const KNOWN_DEFECTS: Record<string, ConnectionName[]> = {
   /**
    * A parent table with a primary key and a child table with a FOREIGN KEY to it: on the
    * embedded warehouse a cleanup / full cleanup / reset dropping both fails (DuckDB refuses to
-   * drop a table another references, and ckpt drops tables in name order).
+   * drop a table another references, and ckpt dropped tables in name order). Fixed: drops go
+   * children first and restores parents first (src/plan/order.ts).
    */
-  foreignKeys: ['duckdb'],
+  foreignKeys: [],
 };
 
 export const disabled = (defect: keyof typeof KNOWN_DEFECTS, conn: ConnectionName): boolean =>

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Step, StepKind } from '../../src/model/plan.js';
 import { PHASE_ORDER, stepPhase, type StepOf } from '../../src/model/step-kinds.js';
-import { orderActionSteps, type DefinitionOf } from '../../src/plan/order.js';
+import { orderActionSteps, type DefinitionOf, type ReferencesOf } from '../../src/plan/order.js';
 
 const base = (name: string) => ({ target: 'demo', group: 'a1', reason: `step on ${name}` });
 const table = (name: string) => ({ name, kind: 'TABLE' as const });
@@ -81,5 +81,66 @@ describe('ordering an action’s steps', () => {
       'recreate-view V1', 'recreate-view V3', 'recreate-view V2',
       'record-action',
     ]);
+  });
+
+  describe('tables linked by foreign keys (issue 11 item 8)', () => {
+    const label = (s: Step) => `${s.kind} ${'object' in s ? s.object.name : ''}`.trim();
+    /** CHILD references PARENT, GRANDCHILD references CHILD; names sort against that order. */
+    const fks = new Map([['A_GRANDCHILD', ['B_CHILD']], ['B_CHILD', ['C_PARENT']], ['Z_LOOSE', []]]);
+    const referencesOf: ReferencesOf = (s) => ('object' in s ? (fks.get(s.object.name) ?? []) : []);
+    const missing = (name: string): Step => ({ ...BUILD['restore-content'](name), missing: true });
+
+    it('drops children before parents, undrops and re-creates parents before children, the rest by name', () => {
+      const steps: Step[] = [
+        BUILD['drop-object']('C_PARENT'), BUILD['drop-object']('Z_LOOSE'), BUILD['drop-object']('A_GRANDCHILD'), BUILD['drop-object']('B_CHILD'),
+        BUILD['drop-object']('V1'), BUILD['restore-table']('A_GRANDCHILD'), BUILD['restore-table']('C_PARENT'), BUILD['restore-table']('B_CHILD'),
+        missing('B_CHILD'), missing('A_GRANDCHILD'), missing('C_PARENT'), BUILD['record-action']('R'),
+      ];
+      expect(orderActionSteps(steps, 'exact', definitionOf, referencesOf).map(label)).toEqual([
+        'drop-object V1', 'drop-object A_GRANDCHILD', 'drop-object B_CHILD', 'drop-object C_PARENT', 'drop-object Z_LOOSE',
+        'restore-table C_PARENT', 'restore-table B_CHILD', 'restore-table A_GRANDCHILD',
+        'restore-content C_PARENT', 'restore-content B_CHILD', 'restore-content A_GRANDCHILD',
+        'record-action',
+      ]);
+    });
+
+    it('matches references by the warehouse name matching, and ignores references to tables the action does not touch', () => {
+      const lower: ReferencesOf = (s) => ('object' in s && s.object.name === 'A' ? ['b', 'OUTSIDE'] : []);
+      const out = (matching: 'exact' | 'case-insensitive') =>
+        orderActionSteps([BUILD['restore-table']('B'), BUILD['restore-table']('A')], matching, definitionOf, lower).map(label);
+      expect(out('case-insensitive')).toEqual(['restore-table B', 'restore-table A']);
+      expect(out('exact')).toEqual(['restore-table A', 'restore-table B']);
+    });
+
+    it('falls back to name order within a cycle (and for a table that references itself), keeping every step', () => {
+      const cycle = new Map([['T1', ['T3']], ['T2', ['T1']], ['T3', ['T2']], ['S', ['S']], ['U', ['T2']]]);
+      const cyclic: ReferencesOf = (s) => ('object' in s ? (cycle.get(s.object.name) ?? []) : []);
+      const restores = ['U', 'T3', 'S', 'T1', 'T2'].map((n) => BUILD['restore-table'](n));
+      const drops = ['U', 'T3', 'S', 'T1', 'T2'].map((n) => BUILD['drop-object'](n));
+      expect(orderActionSteps(restores, 'exact', definitionOf, cyclic).map(label)).toEqual(
+        ['restore-table S', 'restore-table T1', 'restore-table T2', 'restore-table T3', 'restore-table U'],
+      );
+      expect(orderActionSteps(drops, 'exact', definitionOf, cyclic).map(label)).toEqual(
+        ['drop-object S', 'drop-object U', 'drop-object T1', 'drop-object T2', 'drop-object T3'],
+      );
+    });
+
+    it('keeps every step and every foreign-key constraint of an acyclic schema, for any steps', () => {
+      const order = ['T1', 'T2', 'T3', 'b', 'A'];
+      const rank = (s: Step) => ('object' in s && s.object.kind === 'TABLE' ? order.indexOf(s.object.name) : -1);
+      const acyclic: ReferencesOf = (s) => (rank(s) < 0 ? [] : order.slice(rank(s) + 1));
+      fc.assert(
+        fc.property(stepsArb, (steps) => {
+          const out = orderActionSteps(steps, 'exact', definitionOf, acyclic);
+          expect(new Set(out)).toEqual(new Set(steps));
+          for (const phase of ['drop', 'undrop', 'content'] as const) {
+            const ranks = out.filter((s) => stepPhase(s) === phase && rank(s) >= 0).map(rank);
+            // A table references every table after it in `order`: parents are the later names.
+            expect(ranks).toEqual([...ranks].sort((a, b) => (phase === 'drop' ? a - b : b - a)));
+          }
+        }),
+        { numRuns: 200 },
+      );
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { qualifiedName } from '../sql.js';
 import type { TargetRef } from '../warehouse.js';
-import { INTERNAL_SCHEMA, ISO_FORMAT, columnsOf, contentVersion, duckLiteral, inSchema, liveObjectsQuery } from './duckdb-catalog.js';
+import { INTERNAL_SCHEMA, ISO_FORMAT, columnsOf, contentVersion, duckLiteral, foreignKeysOf, inSchema, liveObjectsQuery } from './duckdb-catalog.js';
 
 /** `"SCHEMA"."AUDIT_TABLE"` on DuckDB (the file is the database). */
 export function auditName(target: TargetRef): string {
@@ -56,7 +56,8 @@ SELECT ${duckLiteral(row.id)}, now(), ${duckLiteral(row.type)}, ${duckLiteral(ro
     'last_altered': CASE WHEN l.kind = 'TABLE' THEN strftime(COALESCE(${contentVersion('r')}, now()), ${ISO_FORMAT}) END,
     'row_count': l.row_count, 'bytes': NULL, 'retention_time': NULL, 'is_transient': false, 'is_hybrid': false,
     'definition': CASE WHEN l.kind = 'VIEW' THEN l.sql END,
-    'columns': CASE WHEN l.kind = 'TABLE' THEN ${columnsOf(duckLiteral(target.schema), 'l.name')} END} ORDER BY l.name))::VARCHAR, '[]'),
+    'columns': CASE WHEN l.kind = 'TABLE' THEN ${columnsOf(duckLiteral(target.schema), 'l.name')} END,
+    'references': CASE WHEN l.kind = 'TABLE' THEN ${foreignKeysOf(duckLiteral(target.schema), 'l.name')} END} ORDER BY l.name))::VARCHAR, '[]'),
   count(l.name), 'ACTIVE', ${duckLiteral(row.runId)}, ${duckLiteral(row.origin)},
   ${row.keep === 'clone' ? `'{"keep":"clone"}'` : 'NULL'}
 FROM (${live}) l LEFT JOIN ${INTERNAL_SCHEMA}.objects r

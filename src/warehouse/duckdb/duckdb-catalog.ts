@@ -61,6 +61,16 @@ export function columnsOf(schemaCol: string, nameCol: string): string {
     WHERE c.database_name = current_database() AND lower(c.schema_name) = lower(${schemaCol}) AND lower(c.table_name) = lower(${nameCol}))`;
 }
 
+/**
+ * The tables a table's FOREIGN KEYs reference (names as stored, sorted, distinct), as a DuckDB
+ * list expression correlated on `schemaCol`/`nameCol`; NULL when it has none.
+ */
+export function foreignKeysOf(schemaCol: string, nameCol: string): string {
+  return `(SELECT list(DISTINCT k.referenced_table ORDER BY k.referenced_table) FROM duckdb_constraints() k
+    WHERE k.database_name = current_database() AND k.constraint_type = 'FOREIGN KEY'
+    AND lower(k.schema_name) = lower(${schemaCol}) AND lower(k.table_name) = lower(${nameCol}))`;
+}
+
 /** A predicate on a `schema_name` column matching the target schema (DuckDB names are case-insensitive). */
 export function inSchema(schema: string, column = 'schema_name'): string {
   return `lower(${column}) = lower(${duckLiteral(schema)})`;

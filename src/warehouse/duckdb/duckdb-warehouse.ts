@@ -42,10 +42,13 @@ function leaseDialect(target: TargetRef): LeaseDialect {
 /**
  * A live object as observe reports it: its incarnation and content version from ckpt's registry
  * (`known`, keyed `KIND:NAME`; a view whose definition changed is a new incarnation), its
- * columns (`columns`, keyed by upper-cased name), DuckDB's row count.
+ * columns (`columns`, keyed by upper-cased name), DuckDB's row count, the tables its foreign
+ * keys reference (`references`, keyed by upper-cased name; absent when none).
  */
-function liveObject(row: Record<string, unknown>, known: Map<string, Record<string, unknown>>, columns: Map<string, string[]>, now: string): LiveObject {
+function liveObject(row: Record<string, unknown>, known: Map<string, Record<string, unknown>>, columns: Map<string, string[]>, now: string,
+  references: Map<string, string[]>): LiveObject {
   const kind = row.kind === 'VIEW' ? 'VIEW' : 'TABLE';
+  const refs = kind === 'TABLE' ? references.get(String(row.name).toUpperCase()) : undefined;
   const reg = known.get(`${kind}:${String(row.name).toUpperCase()}`);
   const sameView = kind === 'TABLE' || reg?.sql === row.sql;
   return {
@@ -61,6 +64,7 @@ function liveObject(row: Record<string, unknown>, known: Map<string, Record<stri
     transient: false,
     hybrid: false,
     definition: kind === 'VIEW' ? String(row.sql) : null,
+    ...(refs === undefined ? {} : { references: refs }),
   };
 }
 
@@ -119,13 +123,7 @@ export class DuckWarehouse implements Warehouse {
       ? await this.db.query(`SELECT name, kind, strftime(created, ${ISO_FORMAT}) AS created,
           strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered, sql FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema)}`)
       : [];
-    const columns = new Map(
-      (schemaExists
-        ? await this.db.query(`SELECT upper(table_name) AS name, list(column_name ORDER BY column_index) AS cols FROM duckdb_columns()
-            WHERE database_name = current_database() AND ${inSchema(target.schema)} GROUP BY table_name`)
-        : []
-      ).map((r) => [String(r.name), (r.cols as unknown[]).map(String)]),
-    );
+    const { columns, references } = schemaExists ? await this.tableDetails(target) : { columns: new Map(), references: new Map() };
     const kept = new Set(
       (internalExists
         ? await this.db.query(`SELECT DISTINCT checkpoint_id FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)}`)
@@ -140,7 +138,7 @@ export class DuckWarehouse implements Warehouse {
     const audit = auditTableExists ? await this.db.query(auditSelect(target)) : [];
 
     const known = new Map(registry.map((r) => [`${String(r.kind)}:${String(r.name).toUpperCase()}`, r]));
-    const objects = live.map((row) => liveObject(row, known, columns, now));
+    const objects = live.map((row) => liveObject(row, known, columns, now, references));
     const { checkpoints, actions } = readAuditRows(audit, duckTimeToIso);
     for (const c of checkpoints) c.clone = c.keep === 'clone' && kept.has(c.id) ? INTERNAL_SCHEMA : null;
     return {
@@ -161,6 +159,20 @@ export class DuckWarehouse implements Warehouse {
       checkpoints,
       actions,
     };
+  }
+
+  /**
+   * Per table of the schema (keyed by upper-cased name): its column names in order, and the
+   * tables its FOREIGN KEYs reference (tables with none are absent).
+   */
+  private async tableDetails(target: TargetRef): Promise<{ columns: Map<string, string[]>; references: Map<string, string[]> }> {
+    const columns = await this.db.query(`SELECT upper(table_name) AS name, list(column_name ORDER BY column_index) AS names FROM duckdb_columns()
+      WHERE database_name = current_database() AND ${inSchema(target.schema)} GROUP BY table_name`);
+    const references = await this.db.query(`SELECT upper(table_name) AS name, list(DISTINCT referenced_table ORDER BY referenced_table) AS names
+      FROM duckdb_constraints() WHERE database_name = current_database() AND ${inSchema(target.schema)}
+      AND constraint_type = 'FOREIGN KEY' GROUP BY table_name`);
+    const byName = (rows: Array<Record<string, unknown>>) => new Map(rows.map((r) => [String(r.name), (r.names as unknown[]).map(String)]));
+    return { columns: byName(columns), references: byName(references) };
   }
 
   async executeWave(target: TargetRef, steps: ExecutableStep[], run: RunContext): Promise<void> {
