@@ -1,10 +1,10 @@
 /**
  * The naive baseline ckpt is measured against: what the old pipelines do, one statement per
  * object, sent one after another through the same driver ckpt uses (snowflake-sdk through
- * SnowflakeDriver; DuckDB through DuckDriver). Observe and checkpoint baselines may run a sample
+ * SnowflakeDriver; DuckDB through DuckDbDriver). Observe and checkpoint baselines may run a sample
  * of the objects and extrapolate linearly; apply baselines run every statement. Never runs ckpt.
  */
-import { DuckDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
+import { DuckDbDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
 import { resolveConnection } from '../src/warehouse/snowflake/snowflake-connection.js';
 import { SnowflakeDriver, loadSdk } from '../src/warehouse/snowflake/snowflake-driver.js';
 import type { SnowflakeServer } from '../test/snowflake-server/server.js';
@@ -31,7 +31,7 @@ export async function snowflakeBaseline(connectionName: string): Promise<Baselin
 
 /** The embedded warehouse file, opened as ckpt opens it. */
 export async function duckBaseline(path: string): Promise<BaselineConnection> {
-  const driver = await DuckDriver.open(path, 5000);
+  const driver = await DuckDbDriver.open(path, 5000);
   return { execute: (sql) => driver.run(sql), close: async () => driver.close() };
 }
 

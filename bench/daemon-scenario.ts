@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startSnowflakeServer } from '../test/snowflake-server/server.js';
 import { localWarehousePath } from '../src/warehouse/open.js';
-import { DuckDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
+import { DuckDbDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
 import { measure } from './measure.js';
 import type { ResultRow } from './report.js';
 import type { BenchSettings } from './settings.js';
@@ -156,7 +156,7 @@ export async function daemonScenario(_settings: BenchSettings, note: (text: stri
   const rows: ResultRow[] = [];
   const local = await mkdtemp(join(tmpdir(), 'ckpt-bench-daemon-'));
   try {
-    const driver = await DuckDriver.open(localWarehousePath(local), 5000);
+    const driver = await DuckDbDriver.open(localWarehousePath(local), 5000);
     await driver.run(`CREATE SCHEMA DEMO; ${Array.from({ length: 100 }, (_, i) => `CREATE TABLE DEMO.T${i} AS SELECT range AS id FROM range(10)`).join(';\n')}`);
     driver.close();
     // The embedded warehouse has no query counter; idle queries are counted on the Snowflake run.

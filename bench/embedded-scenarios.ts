@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localWarehousePath } from '../src/warehouse/open.js';
-import { DuckDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
+import { DuckDbDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
 import { benchDesired, type BenchTarget } from './bench-config.js';
 import { duckBaseline, runBaseline } from './baseline.js';
 import type { ResultRow } from './report.js';
@@ -32,7 +32,7 @@ async function seedObjects(path: string, schema: string, prefix: string, tables:
     ...seeded.tables.map((t) => `CREATE TABLE ${schema}.${t} AS SELECT range AS id, 'row ' || range AS name FROM range(10)`),
     ...seeded.views.map((v, i) => `CREATE VIEW ${schema}.${v} AS SELECT id, name FROM ${schema}.${seeded.tables[i % tables] ?? ''}`),
   ];
-  const driver = await DuckDriver.open(path, 5000);
+  const driver = await DuckDbDriver.open(path, 5000);
   try {
     await driver.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     for (let i = 0; i < statements.length; i += 1000) {

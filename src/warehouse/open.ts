@@ -27,8 +27,8 @@ export function localWarehousePath(configDir: string): string {
 /** Opens one connection. */
 export async function openWarehouse(options: OpenOptions): Promise<Warehouse> {
   if (options.connection === LOCAL_CONNECTION) {
-    const { DuckWarehouse } = await import('./duckdb/duckdb-warehouse.js');
-    return DuckWarehouse.open({ path: localWarehousePath(options.configDir), lockWaitMs: options.lockWaitMs });
+    const { DuckDbWarehouse } = await import('./duckdb/duckdb-warehouse.js');
+    return DuckDbWarehouse.open({ path: localWarehousePath(options.configDir), lockWaitMs: options.lockWaitMs });
   }
   const { SnowflakeWarehouse } = await import('./snowflake/snowflake-warehouse.js');
   return SnowflakeWarehouse.open({ connectionName: options.connection, logger: options.logger });

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { target } from '../support/desired.js';
 import type { Harness } from './harness.js';
 
@@ -15,7 +15,7 @@ export const duckdbHarness: Harness = {
   timeTravel: false,
   async fresh() {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-contract-'));
-    const warehouse = await DuckWarehouse.open({ path: join(dir, 'local.duckdb') });
+    const warehouse = await DuckDbWarehouse.open({ path: join(dir, 'local.duckdb') });
     const base = target({ schema: 'DEMO' });
     const ref = { name: base.name, database: null, schema: base.schema, auditTable: base.auditTable };
     return {

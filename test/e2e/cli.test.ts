@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { ckpt, workspace } from './cli-runner.js';
 import { demoConfig, LOCAL } from './connections.js';
 
@@ -52,7 +52,7 @@ describe('ckpt CLI on the embedded warehouse', () => {
 
   it('names the process holding the embedded warehouse', async () => {
     const dir = await workspace(config(' []'));
-    const held = await DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+    const held = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
     try {
       const result = await ckpt(dir, ['checkpoints'], { env: { CKPT_LOCK_WAIT_MS: '300' } });
       expect(result.code).toBe(1);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { silentLogger } from '../../src/model/logger.js';
-import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
 import type { TargetRef, Warehouse } from '../../src/warehouse/warehouse.js';
 import { snowflakeHome, type SnowflakeHome } from '../contract/snowflake-harness.js';
@@ -43,7 +43,7 @@ export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eCon
       env: {},
       schema: 'DEMO',
       ref: { name: 'demo', database: null, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' },
-      open: (dir) => DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') }),
+      open: (dir) => DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') }),
       server: null,
       close: async () => {},
     };

@@ -13,7 +13,7 @@ import { startDaemon, type ReconcileEvent, type RunningDaemon } from '../../src/
 import type { DaemonStatus } from '../../src/daemon/status.js';
 import type { LogFields, Logger } from '../../src/model/logger.js';
 import { silentLogger } from '../../src/model/logger.js';
-import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
 const config = (actions = ' []') => `version: 1
 connection: local
@@ -92,7 +92,7 @@ describe('startDaemon', () => {
     try {
       expect((await nextReconcile(daemon)).outcome.result).toBe('applied');
       // The daemon releases the file between reconciles.
-      const warehouse = await DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+      const warehouse = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
       const ref = { name: 'demo', database: null, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
       await warehouse.query(ref, 'CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER REFERENCES parent (id))');
       await warehouse.close();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LISTEN, parseListen } from '../../src/cli/commands/daemon.js';
 import type { DaemonStatus } from '../../src/daemon/status.js';
-import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { startSnowflakeServer } from '../snowflake-server/server.js';
 import { CLI, ckpt, workspace } from './cli-runner.js';
 
@@ -276,7 +276,7 @@ describe('ckpt daemon', () => {
     const daemon = new Daemon(dir, [], { CKPT_LOCK_WAIT_MS: '8000' });
     await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
 
-    const held = await DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+    const held = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
     try {
       await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: c1'));
       await daemon.waitFor('reconcile started', 2);
@@ -495,7 +495,7 @@ describe('ckpt daemon: errors by kind', () => {
 
   it('retries a transient failure (the embedded warehouse held by another process) with backoff until it succeeds', async () => {
     const dir = await workspace(config());
-    const held = await DuckWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+    const held = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
     const daemon = new Daemon(dir, [], { CKPT_LOCK_WAIT_MS: '0' });
     try {
       await daemon.waitFor('reconcile will be retried', 1, { target: 'demo', failures: 1, in_ms: 1000 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../../src/model/desired.js';
 import { silentLogger } from '../../src/model/logger.js';
-import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
 import type { QueryResult, TargetRef, Warehouse } from '../../src/warehouse/warehouse.js';
 import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
@@ -55,7 +55,7 @@ export async function duckdbConnection(): Promise<Connection> {
     caps: { nativeUndrop: false, timeTravel: false },
     async fresh() {
       const dir = await mkdtemp(join(tmpdir(), 'ckpt-model-'));
-      const warehouse = await DuckWarehouse.open({ path: join(dir, 'local.duckdb') });
+      const warehouse = await DuckDbWarehouse.open({ path: join(dir, 'local.duckdb') });
       const base = target({ schema: SCHEMA });
       return fixture(
         warehouse,

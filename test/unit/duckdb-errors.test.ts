@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CkptError, kindOf, type ErrorCode } from '../../src/model/errors.js';
 import { HINTS } from '../../src/model/hints.js';
-import { DuckDriver } from '../../src/warehouse/duckdb/duckdb-driver.js';
+import { DuckDbDriver } from '../../src/warehouse/duckdb/duckdb-driver.js';
 
 /** The CkptError `promise` rejects with, checked for its code and retry kind. */
 async function failure(promise: Promise<unknown>, code: ErrorCode, retry: 'terminal' | 'transient'): Promise<CkptError> {
@@ -29,10 +29,10 @@ async function failure(promise: Promise<unknown>, code: ErrorCode, retry: 'termi
 
 describe('DuckDB errors', () => {
   let dir: string;
-  let db: DuckDriver;
+  let db: DuckDbDriver;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ckpt-duck-errors-'));
-    db = await DuckDriver.open(join(dir, 'local.duckdb'), 0);
+    db = await DuckDbDriver.open(join(dir, 'local.duckdb'), 0);
   });
   afterEach(() => db.close());
 
@@ -90,7 +90,7 @@ describe('DuckDB errors', () => {
   it('opening a file that is not a DuckDB database is WAREHOUSE_INVALID, terminal', async () => {
     const garbage = join(dir, 'garbage.duckdb');
     await writeFile(garbage, 'not a database\n'.repeat(500));
-    const error = await failure(DuckDriver.open(garbage, 0), 'WAREHOUSE_INVALID', 'terminal');
+    const error = await failure(DuckDbDriver.open(garbage, 0), 'WAREHOUSE_INVALID', 'terminal');
     expect(error.message).toMatch(/^cannot open the embedded warehouse .*garbage\.duckdb: IO Error: .*not a valid DuckDB database file/);
     expect(error.hint).toBe(HINTS.embeddedInvalid);
   });
@@ -100,7 +100,7 @@ describe('DuckDB errors', () => {
     const readOnly = join(dir, 'read-only');
     await mkdir(readOnly, { mode: 0o500 });
     const path = process.getuid?.() === 0 ? '/sys/ckpt-test.duckdb' : join(readOnly, 'local.duckdb');
-    const error = await failure(DuckDriver.open(path, 0), 'NOT_AUTHORIZED', 'terminal');
+    const error = await failure(DuckDbDriver.open(path, 0), 'NOT_AUTHORIZED', 'terminal');
     expect(error.message).toMatch(/Permission denied/i);
     expect(error.hint).toBe(HINTS.embeddedPermission);
   });
@@ -114,7 +114,7 @@ describe('DuckDB errors', () => {
     );
     try {
       await once(holder.stdout, 'data');
-      const error = await failure(DuckDriver.open(path, 0), 'WAREHOUSE_LOCKED', 'transient');
+      const error = await failure(DuckDbDriver.open(path, 0), 'WAREHOUSE_LOCKED', 'transient');
       expect(error.message).toContain(`in use by process ${holder.pid}`);
       expect(error.hint).toBe(HINTS.embeddedLocked);
     } finally {

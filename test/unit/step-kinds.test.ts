@@ -10,7 +10,7 @@ import { summarise } from '../../src/model/plan.js';
 import { PHASE_ORDER, STEP_KINDS, isDestructive, stepSubject } from '../../src/model/step-kinds.js';
 import { formWaves } from '../../src/apply/waves.js';
 import { consentCounts } from '../../src/cli/commands/reconcile.js';
-import { DuckWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +82,7 @@ describe('step kinds', () => {
   it('the embedded adapter has a handler for every kind it runs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-kinds-'));
     try {
-      const wh = await DuckWarehouse.open({ path: join(dir, 'w.duckdb') });
+      const wh = await DuckDbWarehouse.open({ path: join(dir, 'w.duckdb') });
       const kinds = Object.keys(STEP_KINDS).filter((k) => k !== 'record-action').sort();
       expect(Object.keys(wh.steps).sort()).toEqual(kinds);
       await wh.close();

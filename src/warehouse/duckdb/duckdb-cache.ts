@@ -5,8 +5,8 @@
  * tables). User SQL and failed steps clear it.
  */
 import type { TargetRef } from '../warehouse.js';
-import { liveObjectsQuery } from './duckdb-catalog.js';
-import type { DuckDriver } from './duckdb-driver.js';
+import { liveObjectsQuery } from './duckdb-sql.js';
+import type { DuckDbDriver } from './duckdb-driver.js';
 
 /** A live object as the catalog shows it. */
 export interface CatalogRow {
@@ -24,7 +24,7 @@ export function catalogRow(r: Record<string, unknown>): CatalogRow {
 export class SchemaCache {
   private readonly schemas = new Map<string, Map<string, CatalogRow>>();
 
-  constructor(private readonly db: DuckDriver) {}
+  constructor(private readonly db: DuckDbDriver) {}
 
   /** Replaces a schema's objects with rows just read from the catalog. */
   set(schema: string, rows: Array<Record<string, unknown>>): void {

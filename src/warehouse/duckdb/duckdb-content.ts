@@ -7,8 +7,8 @@
  * reset to a `keep: clone` checkpoint always sees the change. No reading of the user's SQL.
  */
 import type { TargetRef } from '../warehouse.js';
-import { INTERNAL_SCHEMA, duckLiteral, inSchema, nextContentVersion } from './duckdb-catalog.js';
-import type { DuckDriver } from './duckdb-driver.js';
+import { INTERNAL_SCHEMA, duckDbLiteral, inSchema, nextContentVersion } from './duckdb-sql.js';
+import type { DuckDbDriver } from './duckdb-driver.js';
 import { quoteIdent } from '../../model/refs.js';
 
 /** Tables hashed per statement (one UNION ALL of that many scans). */
@@ -18,11 +18,11 @@ const CHUNK = 200;
 const SIGNATURE = `count(*)::VARCHAR || ':' || COALESCE(sum(hash(t))::VARCHAR, '0')`;
 
 /** The content signature of each named table of a schema (names as stored), in chunked scans. */
-export async function contentSignatures(db: DuckDriver, schema: string, names: string[]): Promise<Map<string, string>> {
+export async function contentSignatures(db: DuckDbDriver, schema: string, names: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let at = 0; at < names.length; at += CHUNK) {
     const parts = names.slice(at, at + CHUNK).map(
-      (name) => `SELECT ${duckLiteral(name)} AS name, ${SIGNATURE} AS signature FROM ${quoteIdent(schema)}.${quoteIdent(name)} t`,
+      (name) => `SELECT ${duckDbLiteral(name)} AS name, ${SIGNATURE} AS signature FROM ${quoteIdent(schema)}.${quoteIdent(name)} t`,
     );
     for (const row of await db.query(parts.join('\nUNION ALL\n'))) out.set(String(row.name), String(row.signature));
   }
@@ -35,7 +35,7 @@ export async function contentSignatures(db: DuckDriver, schema: string, names: s
  * recorded yet (just registered, or registered by a ckpt before signatures) gets its signature.
  * Run after the registry is synced, so every live table has a row.
  */
-export async function refreshContentVersions(db: DuckDriver, target: TargetRef): Promise<void> {
+export async function refreshContentVersions(db: DuckDbDriver, target: TargetRef): Promise<void> {
   const tables = await db.query(`SELECT r.name, r.content_hash FROM ${INTERNAL_SCHEMA}.objects r
     JOIN duckdb_tables() d ON d.database_name = current_database() AND lower(d.schema_name) = lower(r.schema_name) AND lower(d.table_name) = lower(r.name)
     WHERE ${inSchema(target.schema, 'r.schema_name')} AND r.kind = 'TABLE'`);
@@ -46,7 +46,7 @@ export async function refreshContentVersions(db: DuckDriver, target: TargetRef):
   for (const t of tables) {
     const now = live.get(String(t.name));
     if (now === undefined || now === t.content_hash) continue;
-    (t.content_hash === null ? unset : changed).push(`(${duckLiteral(String(t.name))}, ${duckLiteral(now)})`);
+    (t.content_hash === null ? unset : changed).push(`(${duckDbLiteral(String(t.name))}, ${duckDbLiteral(now)})`);
   }
   const update = (rows: string[], bump: boolean) =>
     db.run(`UPDATE ${INTERNAL_SCHEMA}.objects o SET content_hash = v.signature${bump ? `, altered = ${nextContentVersion('o')}` : ''}

@@ -15,7 +15,7 @@ import { lockHolder, mapDuckError } from './duckdb-errors.js';
 export type Row = Record<string, unknown>;
 
 /** An open DuckDB file and one connection to it. */
-export class DuckDriver {
+export class DuckDbDriver {
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -23,7 +23,7 @@ export class DuckDriver {
   ) {}
 
   /** Opens (creating if needed) the file, waiting up to `lockWaitMs` for another process's lock. */
-  static async open(path: string, lockWaitMs: number): Promise<DuckDriver> {
+  static async open(path: string, lockWaitMs: number): Promise<DuckDbDriver> {
     const context = `cannot open the embedded warehouse ${path}`;
     await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
       throw mapDuckError(error, context);
@@ -38,7 +38,7 @@ export class DuckDriver {
         });
         const connection = await instance.connect();
         await connection.run(`SET TimeZone = 'UTC'`);
-        return new DuckDriver(path, instance, connection);
+        return new DuckDbDriver(path, instance, connection);
       } catch (error) {
         const holder = lockHolder(error);
         if (holder === null) throw mapDuckError(error, context);

@@ -13,26 +13,29 @@ import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import { qualifiedName } from '../sql.js';
 import { checkedViewDefinition } from '../view-definition.js';
 import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
-import { auditDdl, auditName, checkpointInsert, expireCheckpoint } from './duckdb-audit.js';
-import type { CatalogRow, SchemaCache } from './duckdb-cache.js';
 import {
+  auditDdl,
+  auditName,
+  checkpointInsert,
+  contentVersion,
+  duckDbLiteral,
+  expireCheckpoint,
+  inSchema,
   INTERNAL_DDL,
   INTERNAL_SCHEMA,
   ISO_FORMAT,
-  contentVersion,
-  duckLiteral,
-  inSchema,
   liveObjectsQuery,
   syncRegistrySql,
   trashTableName,
-} from './duckdb-catalog.js';
-import type { DuckDriver } from './duckdb-driver.js';
+} from './duckdb-sql.js';
+import type { CatalogRow, SchemaCache } from './duckdb-cache.js';
+import type { DuckDbDriver } from './duckdb-driver.js';
 import { contentSignatures, refreshContentVersions } from './duckdb-content.js';
 
 /** The embedded warehouse's step implementations over one open file. */
-export class DuckSteps {
+export class DuckDbSteps {
   constructor(
-    private readonly db: DuckDriver,
+    private readonly db: DuckDbDriver,
     private readonly cache: SchemaCache,
   ) {}
 
@@ -61,13 +64,13 @@ export class DuckSteps {
       await this.db.run(auditDdl(target));
       await ensureSystemInit({
         count: async () => {
-          const [row] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)} WHERE CHECKPOINT_TYPE = ${duckLiteral(SYSTEM_INIT.type)}`);
+          const [row] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)} WHERE CHECKPOINT_TYPE = ${duckDbLiteral(SYSTEM_INIT.type)}`);
           return Number(row?.n);
         },
         insert: () =>
           this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-            OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN) VALUES (${duckLiteral(SYSTEM_INIT.id)}, now(), ${duckLiteral(SYSTEM_INIT.type)},
-            ${duckLiteral(SYSTEM_INIT.description)}, 0, ${duckLiteral(SYSTEM_INIT.status)}, ${duckLiteral(run.runId)}, ${duckLiteral(JSON.stringify(run.origin))})`),
+            OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN) VALUES (${duckDbLiteral(SYSTEM_INIT.id)}, now(), ${duckDbLiteral(SYSTEM_INIT.type)},
+            ${duckDbLiteral(SYSTEM_INIT.description)}, 0, ${duckDbLiteral(SYSTEM_INIT.status)}, ${duckDbLiteral(run.runId)}, ${duckDbLiteral(JSON.stringify(run.origin))})`),
       });
     });
   }
@@ -77,7 +80,7 @@ export class DuckSteps {
     await this.ensureInternal();
     await this.db.transaction(async () => {
       const [existing] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)}
-        WHERE CHECKPOINT_ID = ${duckLiteral(step.checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`);
+        WHERE CHECKPOINT_ID = ${duckDbLiteral(step.checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`);
       if (Number(existing?.n) > 0) return; // taken by an earlier, interrupted run: progress
       await this.db.run(syncRegistrySql(target.schema, target.auditTable));
       await refreshContentVersions(this.db, target);
@@ -142,8 +145,8 @@ export class DuckSteps {
       await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(trash)} AS SELECT * FROM ${object}`);
       await this.db.run(`DROP TABLE ${object}`);
       const altered = versions.get(name.toUpperCase());
-      trashRows.push(`(${duckLiteral(trash)}, ${duckLiteral(target.schema)}, ${duckLiteral(name)}, ${duckLiteral(step.created)}::TIMESTAMPTZ, now(),
-        ${duckLiteral(live.sql)}, ${live.comment === null ? 'NULL' : duckLiteral(live.comment)}, ${altered === undefined ? 'NULL' : `${duckLiteral(altered)}::TIMESTAMPTZ`})`);
+      trashRows.push(`(${duckDbLiteral(trash)}, ${duckDbLiteral(target.schema)}, ${duckDbLiteral(name)}, ${duckDbLiteral(step.created)}::TIMESTAMPTZ, now(),
+        ${duckDbLiteral(live.sql)}, ${live.comment === null ? 'NULL' : duckDbLiteral(live.comment)}, ${altered === undefined ? 'NULL' : `${duckDbLiteral(altered)}::TIMESTAMPTZ`})`);
     }
     if (trashRows.length > 0) {
       await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered) VALUES ${trashRows.join(', ')}`);
@@ -156,7 +159,7 @@ export class DuckSteps {
   private async contentVersions(target: TargetRef, names: string[]): Promise<Map<string, string>> {
     const rows = await this.db.query(`SELECT upper(o.name) AS key, strftime(max(${contentVersion('o')}), ${ISO_FORMAT}) AS altered
       FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE'
-      AND upper(o.name) IN (${names.map((n) => duckLiteral(n.toUpperCase())).join(', ')}) GROUP BY upper(o.name)`);
+      AND upper(o.name) IN (${names.map((n) => duckDbLiteral(n.toUpperCase())).join(', ')}) GROUP BY upper(o.name)`);
     return new Map(rows.filter((r) => r.altered !== null).map((r) => [String(r.key), String(r.altered)]));
   }
 
@@ -164,7 +167,7 @@ export class DuckSteps {
   private async forgetRegistered(target: TargetRef, names: string[]): Promise<void> {
     if (names.length === 0) return;
     await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)}
-      AND upper(name) IN (${names.map((n) => duckLiteral(n.toUpperCase())).join(', ')})`);
+      AND upper(name) IN (${names.map((n) => duckDbLiteral(n.toUpperCase())).join(', ')})`);
   }
 
   /**
@@ -172,7 +175,7 @@ export class DuckSteps {
    * trash and the registry are updated with one statement each for the whole batch.
    */
   async restoreMany(target: TargetRef, steps: Array<StepOf<'restore-table'>>): Promise<void> {
-    const keys = steps.map((s) => duckLiteral(s.object.name.toUpperCase())).join(', ');
+    const keys = steps.map((s) => duckDbLiteral(s.object.name.toUpperCase())).join(', ');
     const keptRows = await this.db.query(`SELECT upper(name) AS key, strftime(created, ${ISO_FORMAT}) AS created, trash_table, sql, comment,
         strftime(altered, ${ISO_FORMAT}) AS altered
       FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} AND upper(name) IN (${keys}) ORDER BY dropped_on DESC`);
@@ -197,13 +200,13 @@ export class DuckSteps {
       await this.db.run(`USE ${quoteIdent(target.schema)}`);
       await this.db.run(String(kept.sql));
       await this.db.run(`INSERT INTO ${object} SELECT * FROM ${trash}`);
-      if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckLiteral(String(kept.comment))}`);
+      if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckDbLiteral(String(kept.comment))}`);
       await this.db.run(`DROP TABLE ${trash}`);
       const row: CatalogRow = { name, kind: 'TABLE', sql: String(kept.sql), comment: kept.comment === null ? null : String(kept.comment) };
       restored.push({ row, created: step.created, altered: kept.altered === null ? null : String(kept.altered), trash: String(kept.trash_table) });
     }
     if (restored.length === 0) return;
-    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.trash WHERE trash_table IN (${restored.map((r) => duckLiteral(r.trash)).join(', ')})`);
+    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.trash WHERE trash_table IN (${restored.map((r) => duckDbLiteral(r.trash)).join(', ')})`);
     await this.registerTables(target, restored);
   }
 
@@ -217,8 +220,8 @@ export class DuckSteps {
     const signatures = await contentSignatures(this.db, target.schema, tables.map((t) => t.row.name));
     const values = tables.map((t) => {
       const signature = signatures.get(t.row.name);
-      return `(${duckLiteral(target.schema)}, ${duckLiteral(t.row.name)}, 'TABLE', ${duckLiteral(t.created)}::TIMESTAMPTZ, ${duckLiteral(t.row.sql)},
-        ${t.altered === null ? 'NULL' : `${duckLiteral(t.altered)}::TIMESTAMPTZ`}, ${signature === undefined ? 'NULL' : duckLiteral(signature)})`;
+      return `(${duckDbLiteral(target.schema)}, ${duckDbLiteral(t.row.name)}, 'TABLE', ${duckDbLiteral(t.created)}::TIMESTAMPTZ, ${duckDbLiteral(t.row.sql)},
+        ${t.altered === null ? 'NULL' : `${duckDbLiteral(t.altered)}::TIMESTAMPTZ`}, ${signature === undefined ? 'NULL' : duckDbLiteral(signature)})`;
     });
     await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql, altered, content_hash) VALUES ${values.join(', ')}`);
     for (const t of tables) await this.cache.remember(target, t.row.name, t.row);
@@ -237,17 +240,17 @@ export class DuckSteps {
       const copy = trashTableName('kept');
       await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(copy)} AS SELECT * FROM ${qualifiedName({ database: null, schema: target.schema }, String(t.name))}`);
       await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.kept (schema_name, checkpoint_id, name, created, copy_table, sql, comment)
-        VALUES (${duckLiteral(target.schema)}, ${duckLiteral(checkpointId)}, ${duckLiteral(String(t.name))}, ${duckLiteral(String(t.created))}::TIMESTAMPTZ,
-        ${duckLiteral(copy)}, ${duckLiteral(String(t.sql))}, ${t.comment === null ? 'NULL' : duckLiteral(String(t.comment))})`);
+        VALUES (${duckDbLiteral(target.schema)}, ${duckDbLiteral(checkpointId)}, ${duckDbLiteral(String(t.name))}, ${duckDbLiteral(String(t.created))}::TIMESTAMPTZ,
+        ${duckDbLiteral(copy)}, ${duckDbLiteral(String(t.sql))}, ${t.comment === null ? 'NULL' : duckDbLiteral(String(t.comment))})`);
     }
   }
 
   /** Drops the copies a checkpoint kept, and nothing else (expiry). */
   private async dropCopies(target: TargetRef, checkpointId: string): Promise<void> {
     const copies = await this.db.query(`SELECT copy_table FROM ${INTERNAL_SCHEMA}.kept
-      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckLiteral(checkpointId)}`);
+      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(checkpointId)}`);
     for (const c of copies) await this.db.run(`DROP TABLE IF EXISTS ${INTERNAL_SCHEMA}.${quoteIdent(String(c.copy_table))}`);
-    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckLiteral(checkpointId)}`);
+    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(checkpointId)}`);
   }
 
   /**
@@ -262,8 +265,8 @@ export class DuckSteps {
     }
     const name = step.object.name;
     const [kept] = await this.db.query(`SELECT copy_table, sql, comment FROM ${INTERNAL_SCHEMA}.kept
-      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckLiteral(step.from.checkpointId)} AND lower(name) = lower(${duckLiteral(name)})
-      AND created = ${duckLiteral(step.created)}::TIMESTAMPTZ LIMIT 1`);
+      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(step.from.checkpointId)} AND lower(name) = lower(${duckDbLiteral(name)})
+      AND created = ${duckDbLiteral(step.created)}::TIMESTAMPTZ LIMIT 1`);
     if (kept === undefined) {
       throw new CkptError('OBJECT_MISSING', `checkpoint ${step.from.checkpointId} kept no copy of ${displayIdent(name)} (created ${step.created})`, {
         hint: HINTS.checkpointExpiredPlanAgain,
@@ -278,7 +281,7 @@ export class DuckSteps {
     const object = qualifiedName({ database: null, schema: target.schema }, name);
     if (live !== undefined) {
       const [reg] = await this.db.query(`SELECT strftime(created, ${ISO_FORMAT}) AS created, strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered
-        FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckLiteral(name)}) AND kind = 'TABLE'`);
+        FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckDbLiteral(name)}) AND kind = 'TABLE'`);
       if (reg !== undefined && step.lastAltered !== null && sameInstant(String(reg.created), step.created) && sameInstant(String(reg.altered), step.lastAltered)
         && live.sql === String(kept.sql)) {
         return; // reverted by an earlier, interrupted run: progress
@@ -288,7 +291,7 @@ export class DuckSteps {
     await this.db.run(`USE ${quoteIdent(target.schema)}`);
     await this.db.run(String(kept.sql));
     await this.db.run(`INSERT INTO ${object} SELECT * FROM ${INTERNAL_SCHEMA}.${quoteIdent(String(kept.copy_table))}`);
-    if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckLiteral(String(kept.comment))}`);
+    if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckDbLiteral(String(kept.comment))}`);
     const row: CatalogRow = { name, kind: 'TABLE', sql: String(kept.sql), comment: kept.comment === null ? null : String(kept.comment) };
     await this.registerTables(target, [{ row, created: step.created, altered: step.lastAltered }]);
   }
@@ -305,7 +308,7 @@ export class DuckSteps {
     await this.db.run(`USE ${quoteIdent(target.schema)}`);
     await this.db.run(checkedViewDefinition(definition, name, 'case-insensitive'));
     await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql)
-      VALUES (${duckLiteral(target.schema)}, ${duckLiteral(name)}, 'VIEW', now(), ${duckLiteral(definition)})`);
+      VALUES (${duckDbLiteral(target.schema)}, ${duckDbLiteral(name)}, 'VIEW', now(), ${duckDbLiteral(definition)})`);
     await this.cache.remember(target, name, { name, kind: 'VIEW', sql: definition, comment: null });
   }
 }

@@ -5,33 +5,35 @@
  */
 import { CkptError } from '../../model/errors.js';
 import { internalTables } from '../../model/desired.js';
-import type { LiveObject, Observed } from '../../model/observed.js';
+import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import { quoteIdent } from '../../model/refs.js';
 import { readAuditRows } from '../audit-rows.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
 import { runStep, type ActionRecord, type Capabilities, type ExecutableStep, type QueryResult, type RunContext, type StepHandlers, type TargetRef, type Warehouse } from '../warehouse.js';
-import { auditName, auditSelect, markRestoredTo } from './duckdb-audit.js';
 import {
+  auditName,
+  auditSelect,
+  contentVersion,
+  duckDbLiteral,
+  duckDbTimeToIso,
+  inSchema,
   INTERNAL_SCHEMA,
   ISO_FORMAT,
-  contentVersion,
-  duckLiteral,
-  duckTimeToIso,
-  inSchema,
   liveObjectsQuery,
+  markRestoredTo,
   syncRegistrySql,
-} from './duckdb-catalog.js';
-import { DuckDriver } from './duckdb-driver.js';
+} from './duckdb-sql.js';
+import { DuckDbDriver } from './duckdb-driver.js';
 import { SchemaCache } from './duckdb-cache.js';
-import { DuckSteps } from './duckdb-steps.js';
+import { DuckDbSteps } from './duckdb-steps.js';
 import { refreshContentVersions } from './duckdb-content.js';
 
 /** Lease and journal SQL in DuckDB's dialect, in the target's schema. */
 function leaseDialect(target: TargetRef): LeaseDialect {
   return {
     schema: quoteIdent(target.schema),
-    literal: duckLiteral,
+    literal: duckDbLiteral,
     timestampType: 'TIMESTAMPTZ',
     now: 'now()',
     nowPlusMs: (ms) => `(now() + to_milliseconds(${Math.trunc(ms)}))`,
@@ -69,7 +71,7 @@ function liveObject(row: Record<string, unknown>, known: Map<string, Record<stri
 }
 
 /** Options for opening the embedded warehouse. */
-export interface DuckWarehouseOptions {
+export interface DuckDbWarehouseOptions {
   /** Path of the DuckDB file (created with its folder if missing). */
   path: string;
   /** How long to wait for another process's lock before failing. */
@@ -78,24 +80,24 @@ export interface DuckWarehouseOptions {
 
 
 /** DuckDB behind the Warehouse interface. */
-export class DuckWarehouse implements Warehouse {
+export class DuckDbWarehouse implements Warehouse {
   readonly capabilities: Capabilities = { nameMatching: 'case-insensitive', maxConcurrency: 1 };
 
   /** The cached live objects of each schema (see duckdb-cache.ts). */
   private readonly cache: SchemaCache;
-  private readonly impl: DuckSteps;
+  private readonly impl: DuckDbSteps;
   /** How this warehouse runs each kind of step (duckdb-steps.ts). */
   readonly steps: StepHandlers;
 
-  private constructor(private readonly db: DuckDriver) {
+  private constructor(private readonly db: DuckDbDriver) {
     this.cache = new SchemaCache(db);
-    this.impl = new DuckSteps(db, this.cache);
+    this.impl = new DuckDbSteps(db, this.cache);
     this.steps = this.impl.handlers;
   }
 
   /** Opens the file; fails with WAREHOUSE_LOCKED (naming the holder) if another process keeps it. */
-  static async open(options: DuckWarehouseOptions): Promise<DuckWarehouse> {
-    return new DuckWarehouse(await DuckDriver.open(options.path, options.lockWaitMs ?? 5000));
+  static async open(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
+    return new DuckDbWarehouse(await DuckDbDriver.open(options.path, options.lockWaitMs ?? 5000));
   }
 
   async observe(target: TargetRef): Promise<Observed> {
@@ -103,9 +105,9 @@ export class DuckWarehouse implements Warehouse {
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND ${inSchema(target.schema)}) AS schema_exists,
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = '${INTERNAL_SCHEMA}') AS internal_exists,
       EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
-        AND lower(table_name) = lower(${duckLiteral(target.auditTable)})) AS audit_exists,
+        AND lower(table_name) = lower(${duckDbLiteral(target.auditTable)})) AS audit_exists,
       EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
-        AND lower(table_name) = lower(${duckLiteral(internalTables(target.auditTable).journal)})) AS journal_exists`);
+        AND lower(table_name) = lower(${duckDbLiteral(internalTables(target.auditTable).journal)})) AS journal_exists`);
     const now = String(state?.now);
     const schemaExists = state?.schema_exists === true;
     const internalExists = state?.internal_exists === true;
@@ -124,22 +126,12 @@ export class DuckWarehouse implements Warehouse {
           strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered, sql FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema)}`)
       : [];
     const { columns, references } = schemaExists ? await this.tableDetails(target) : { columns: new Map(), references: new Map() };
-    const kept = new Set(
-      (internalExists
-        ? await this.db.query(`SELECT DISTINCT checkpoint_id FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)}`)
-        : []
-      ).map((r) => String(r.checkpoint_id)),
-    );
-    const trash = internalExists
-      ? await this.db.query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on,
-          strftime(altered, ${ISO_FORMAT}) AS altered
-          FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} ORDER BY dropped_on DESC`)
-      : [];
+    const { kept, trash } = internalExists ? await this.keptAndTrash(target) : { kept: new Set<string>(), trash: [] };
     const audit = auditTableExists ? await this.db.query(auditSelect(target)) : [];
 
     const known = new Map(registry.map((r) => [`${String(r.kind)}:${String(r.name).toUpperCase()}`, r]));
     const objects = live.map((row) => liveObject(row, known, columns, now, references));
-    const { checkpoints, actions } = readAuditRows(audit, duckTimeToIso);
+    const { checkpoints, actions } = readAuditRows(audit, duckDbTimeToIso);
     for (const c of checkpoints) c.clone = c.keep === 'clone' && kept.has(c.id) ? INTERNAL_SCHEMA : null;
     return {
       now,
@@ -148,7 +140,21 @@ export class DuckWarehouse implements Warehouse {
       auditTableExists,
       journalHasRuns,
       objects,
-      dropped: trash.map((t) => ({
+      dropped: trash,
+      checkpoints,
+      actions,
+    };
+  }
+
+  /** The checkpoints whose copies ckpt keeps, and the tables in ckpt's trash (newest first). */
+  private async keptAndTrash(target: TargetRef): Promise<{ kept: Set<string>; trash: DroppedObject[] }> {
+    const kept = await this.db.query(`SELECT DISTINCT checkpoint_id FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)}`);
+    const trash = await this.db.query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on,
+        strftime(altered, ${ISO_FORMAT}) AS altered
+        FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} ORDER BY dropped_on DESC`);
+    return {
+      kept: new Set(kept.map((r) => String(r.checkpoint_id))),
+      trash: trash.map((t) => ({
         name: String(t.name),
         kind: 'TABLE',
         created: String(t.created),
@@ -156,8 +162,6 @@ export class DuckWarehouse implements Warehouse {
         restorableUntil: null,
         lastAltered: t.altered === null ? null : String(t.altered),
       })),
-      checkpoints,
-      actions,
     };
   }
 
@@ -191,11 +195,11 @@ export class DuckWarehouse implements Warehouse {
       const id = `${record.type}_${String(now?.now).slice(0, 19).replace(/[-T:]/g, '_')}`;
       await this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
         OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, ACTION_ID, SPEC_HASH, SPEC, STEPS, ERROR, RUN_ID, ORIGIN)
-        VALUES (${duckLiteral(id)}, now(), ${duckLiteral(record.type)}, ${duckLiteral(`action ${record.actionId}`)},
-        ${duckLiteral(JSON.stringify(record.steps.filter((s) => s.object !== null).map((s) => ({ name: s.object, step: s.kind }))))},
-        ${record.steps.filter((s) => s.object !== null).length}, ${duckLiteral(record.status)}, ${duckLiteral(record.actionId)},
-        ${duckLiteral(record.specHash)}, ${duckLiteral(JSON.stringify(record.spec))}, ${duckLiteral(JSON.stringify(record.steps))},
-        ${record.error === null ? 'NULL' : duckLiteral(record.error)}, ${duckLiteral(run.runId)}, ${duckLiteral(JSON.stringify(run.origin))})`);
+        VALUES (${duckDbLiteral(id)}, now(), ${duckDbLiteral(record.type)}, ${duckDbLiteral(`action ${record.actionId}`)},
+        ${duckDbLiteral(JSON.stringify(record.steps.filter((s) => s.object !== null).map((s) => ({ name: s.object, step: s.kind }))))},
+        ${record.steps.filter((s) => s.object !== null).length}, ${duckDbLiteral(record.status)}, ${duckDbLiteral(record.actionId)},
+        ${duckDbLiteral(record.specHash)}, ${duckDbLiteral(JSON.stringify(record.spec))}, ${duckDbLiteral(JSON.stringify(record.steps))},
+        ${record.error === null ? 'NULL' : duckDbLiteral(record.error)}, ${duckDbLiteral(run.runId)}, ${duckDbLiteral(JSON.stringify(run.origin))})`);
       if (record.restoredTo !== null) await this.db.run(markRestoredTo(target, record.restoredTo));
       await this.db.run(syncRegistrySql(target.schema, target.auditTable));
     });
@@ -259,12 +263,12 @@ export class DuckWarehouse implements Warehouse {
     const gone = [...before].filter(([name, oid]) => after.get(name) !== oid).map(([name]) => name);
     if (gone.length > 0) {
       // Park the rows of renamed tables under their new names first, then forget what is gone.
-      const moves = renamed.map((r) => `(${duckLiteral(r.old)}, ${duckLiteral(r.name)})`);
+      const moves = renamed.map((r) => `(${duckDbLiteral(r.old)}, ${duckDbLiteral(r.name)})`);
       await this.db.run(`CREATE OR REPLACE TEMP TABLE ckpt_moved AS SELECT o.* REPLACE (v.name AS name) FROM ${INTERNAL_SCHEMA}.objects o
         JOIN (VALUES ${moves.length > 0 ? moves.join(', ') : '(NULL, NULL)'}) v(old, name) ON lower(o.name) = lower(v.old)
         WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE'`);
       await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)} AND kind = 'TABLE'
-        AND lower(name) IN (${[...gone, ...renamed.map((r) => r.name)].map((n) => `lower(${duckLiteral(n)})`).join(', ')})`);
+        AND lower(name) IN (${[...gone, ...renamed.map((r) => r.name)].map((n) => `lower(${duckDbLiteral(n)})`).join(', ')})`);
       await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects BY NAME SELECT * FROM ckpt_moved; DROP TABLE ckpt_moved`);
     }
   }

@@ -10,7 +10,7 @@ import type { ConnectionOptions } from './snowflake-connection.js';
 import { isTransient, mapSnowflakeError } from './snowflake-errors.js';
 
 /** A row keyed by column name. */
-export type SfRow = Record<string, unknown>;
+export type SnowflakeRow = Record<string, unknown>;
 
 /** The subset of snowflake-sdk's API ckpt uses. */
 interface SdkStatement {
@@ -97,7 +97,7 @@ export class SnowflakeDriver {
   }
 
   /** Runs one statement (or several with `statements`) and returns the rows of each result. */
-  async execute(sqlText: string, options: ExecOptions = {}): Promise<SfRow[][]> {
+  async execute(sqlText: string, options: ExecOptions = {}): Promise<SnowflakeRow[][]> {
     let attempt = 0;
     for (;;) {
       try {
@@ -111,7 +111,7 @@ export class SnowflakeDriver {
   }
 
   /** Rows of a single statement. */
-  async rows(sqlText: string, options: ExecOptions = {}): Promise<SfRow[]> {
+  async rows(sqlText: string, options: ExecOptions = {}): Promise<SnowflakeRow[]> {
     return (await this.execute(sqlText, options))[0] ?? [];
   }
 
@@ -126,9 +126,9 @@ export class SnowflakeDriver {
     return { columns, rows: (results[results.length - 1] ?? []) as unknown as unknown[][] };
   }
 
-  private once(sqlText: string, options: ExecOptions, onStatement?: (stmt: SdkStatement) => void): Promise<SfRow[][]> {
+  private once(sqlText: string, options: ExecOptions, onStatement?: (stmt: SdkStatement) => void): Promise<SnowflakeRow[][]> {
     return new Promise((resolve, reject) => {
-      const results: SfRow[][] = [];
+      const results: SnowflakeRow[][] = [];
       const parameters: Record<string, unknown> = {};
       if (options.tag !== undefined) parameters.QUERY_TAG = options.tag;
       if (options.statements !== undefined) parameters.MULTI_STATEMENT_COUNT = options.statements;
@@ -156,7 +156,7 @@ export class SnowflakeDriver {
             return;
           }
           onStatement?.(stmt);
-          results.push((rows ?? []) as SfRow[]);
+          results.push((rows ?? []) as SnowflakeRow[]);
           if (stmt.hasNext?.() === true) {
             stmt.NextResult?.();
             return;

@@ -5,7 +5,7 @@
  */
 import type { InventoryEntry } from '../../model/observed.js';
 import { sameInstant } from '../../model/time.js';
-import type { SfRow } from './snowflake-driver.js';
+import type { SnowflakeRow } from './snowflake-driver.js';
 import { CONTENT_RESTORE_TYPE, toIso } from './snowflake-sql.js';
 
 /** Identity and content-version mapping read from CONTENT_RESTORE audit rows (see contentRestoreInsert). */
@@ -16,7 +16,7 @@ export interface Lineage {
   map<T extends InventoryEntry>(entry: T, live: boolean): T;
 }
 
-export function readLineage(rows: SfRow[]): Lineage {
+export function readLineage(rows: SnowflakeRow[]): Lineage {
   const created = new Map<string, string>();
   const content = new Map<string, string>();
   const ms = (iso: unknown) => String(Date.parse(String(toIso(iso))));

@@ -10,24 +10,24 @@ import { quoteIdent } from '../../model/refs.js';
 import { AUDIT_COLUMNS } from '../audit-rows.js';
 
 /** A resolved target: database known, names as stored. */
-export interface SfTarget {
+export interface SnowflakeTarget {
   database: string;
   schema: string;
   auditTable: string;
 }
 
 /** A Snowflake string literal. */
-export function sfLiteral(value: string): string {
+export function snowflakeLiteral(value: string): string {
   return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 /** `"DB"."SCHEMA"`. */
-export function schemaName(t: SfTarget): string {
+export function schemaName(t: SnowflakeTarget): string {
   return `${quoteIdent(t.database)}.${quoteIdent(t.schema)}`;
 }
 
 /** `"DB"."SCHEMA"."NAME"`. */
-export function objectName(t: SfTarget, name: string): string {
+export function objectName(t: SnowflakeTarget, name: string): string {
   return `${schemaName(t)}.${quoteIdent(name)}`;
 }
 
@@ -36,40 +36,40 @@ export function isoText(expression: string): string {
   return `TO_VARCHAR(${expression}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
 }
 
-const infoSchema = (t: SfTarget) => `${quoteIdent(t.database)}.INFORMATION_SCHEMA`;
+const infoSchema = (t: SnowflakeTarget) => `${quoteIdent(t.database)}.INFORMATION_SCHEMA`;
 
 /**
  * FROM/WHERE over the live tables and views of the schema, without the audit table, temporary
  * tables (pitfall 4), external and event tables and materialized views (nothing ckpt can undrop
  * or re-create); hybrid and transient tables are kept and marked (pitfall 5).
  */
-function liveObjects(t: SfTarget): string {
+function liveObjects(t: SnowflakeTarget): string {
   return `FROM ${infoSchema(t)}.TABLES t
 LEFT JOIN ${infoSchema(t)}.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
 LEFT JOIN (SELECT TABLE_NAME, ARRAY_AGG(COLUMN_NAME) WITHIN GROUP (ORDER BY ORDINAL_POSITION) AS COLS
-  FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} GROUP BY TABLE_NAME) c
+  FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} GROUP BY TABLE_NAME) c
   ON c.TABLE_NAME = t.TABLE_NAME AND t.TABLE_TYPE <> 'VIEW'
-WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${ownTables(t)})
+WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${ownTables(t)})
   AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') AND COALESCE(t.IS_TEMPORARY, 'NO') = 'NO'`;
 }
 
 /** The audit, lease and journal tables, as a SQL list of literals. */
-function ownTables(t: SfTarget): string {
+function ownTables(t: SnowflakeTarget): string {
   const { lease, journal } = internalTables(t.auditTable);
-  return [t.auditTable, lease, journal].map(sfLiteral).join(', ');
+  return [t.auditTable, lease, journal].map(snowflakeLiteral).join(', ');
 }
 
 /** The clock and whether the audit table exists (first statement of the observe request). */
-export function stateQuery(t: SfTarget): string {
+export function stateQuery(t: SnowflakeTarget): string {
   return `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW,
-  (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(t.auditTable)}) AS AUDIT_COUNT,
-  (SELECT COALESCE(SUM(ROW_COUNT), 0) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)}
-    AND TABLE_NAME = ${sfLiteral(internalTables(t.auditTable).journal)}) AS JOURNAL_ROWS,
-  (SELECT ARRAY_AGG(SCHEMA_NAME) FROM ${infoSchema(t)}.SCHEMATA WHERE STARTSWITH(SCHEMA_NAME, ${sfLiteral(t.schema + CLONE_SCHEMA_MARK)})) AS CLONES`;
+  (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(t.auditTable)}) AS AUDIT_COUNT,
+  (SELECT COALESCE(SUM(ROW_COUNT), 0) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)}
+    AND TABLE_NAME = ${snowflakeLiteral(internalTables(t.auditTable).journal)}) AS JOURNAL_ROWS,
+  (SELECT ARRAY_AGG(SCHEMA_NAME) FROM ${infoSchema(t)}.SCHEMATA WHERE STARTSWITH(SCHEMA_NAME, ${snowflakeLiteral(t.schema + CLONE_SCHEMA_MARK)})) AS CLONES`;
 }
 
 /** Live objects with their metadata and view definitions (second statement of the observe request). */
-export function objectsQuery(t: SfTarget): string {
+export function objectsQuery(t: SnowflakeTarget): string {
   return `SELECT t.TABLE_NAME AS NAME, t.TABLE_TYPE AS TABLE_TYPE, t.IS_TRANSIENT AS IS_TRANSIENT, t.IS_HYBRID AS IS_HYBRID,
   t.ROW_COUNT AS ROW_COUNT, t.BYTES AS BYTES, t.RETENTION_TIME AS RETENTION_TIME,
   ${isoText('t.CREATED')} AS CREATED, ${isoText('t.LAST_ALTERED')} AS LAST_ALTERED, v.VIEW_DEFINITION AS VIEW_DEFINITION, c.COLS AS COLS
@@ -78,19 +78,19 @@ ORDER BY t.TABLE_NAME`;
 }
 
 /** Dropped table versions still within retention, one row per version (pitfall 9: scoped IN SCHEMA). */
-export function historyQuery(t: SfTarget, like?: string): string {
-  const pattern = like === undefined ? '' : ` LIKE ${sfLiteral(like.replace(/[\\%_]/g, (c) => `\\${c}`))}`;
+export function historyQuery(t: SnowflakeTarget, like?: string): string {
+  const pattern = like === undefined ? '' : ` LIKE ${snowflakeLiteral(like.replace(/[\\%_]/g, (c) => `\\${c}`))}`;
   return `SHOW TABLES HISTORY${pattern} IN SCHEMA ${schemaName(t)}`;
 }
 
 /** Every audit row, timestamps as ISO text. */
-export function auditQuery(t: SfTarget): string {
+export function auditQuery(t: SnowflakeTarget): string {
   const cols = AUDIT_COLUMNS.map((c) => (c === 'CHECKPOINT_TIMESTAMP' ? `${isoText(c)} AS ${c}` : c)).join(', ');
   return `SELECT ${cols} FROM ${objectName(t, t.auditTable)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
 }
 
 /** The audit table with the old pipelines' columns first. */
-export function auditDdl(t: SfTarget): string {
+export function auditDdl(t: SnowflakeTarget): string {
   return `CREATE TABLE IF NOT EXISTS ${objectName(t, t.auditTable)} (
   CHECKPOINT_ID VARCHAR NOT NULL,
   CHECKPOINT_TIMESTAMP TIMESTAMP_LTZ NOT NULL,
@@ -109,7 +109,7 @@ export function auditDdl(t: SfTarget): string {
 }
 
 /** An audit row from bound values (statement with binds; VARIANT columns parsed from JSON text). */
-export function auditInsert(t: SfTarget): string {
+export function auditInsert(t: SnowflakeTarget): string {
   return `INSERT INTO ${objectName(t, t.auditTable)} (${AUDIT_COLUMNS.join(', ')})
 SELECT ?, CURRENT_TIMESTAMP(), ?, ?, PARSE_JSON(?), ?, ?, ?, ?, PARSE_JSON(?), PARSE_JSON(?), ?, ?, PARSE_JSON(?)`;
 }
@@ -120,7 +120,7 @@ SELECT ?, CURRENT_TIMESTAMP(), ?, ?, PARSE_JSON(?), ?, ?, ?, ?, PARSE_JSON(?), P
  * the id is already recorded (a retried step is progress, not a duplicate).
  */
 export function checkpointInsert(
-  t: SfTarget,
+  t: SnowflakeTarget,
   row: { id: string; type: string; description: string; runId: string; origin: string; keep?: string | undefined },
 ): string {
   const entry = `OBJECT_CONSTRUCT_KEEP_NULL(
@@ -131,17 +131,17 @@ export function checkpointInsert(
     'definition', v.VIEW_DEFINITION, 'columns', c.COLS)`;
   return `INSERT INTO ${objectName(t, t.auditTable)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
   OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC)
-SELECT ${sfLiteral(row.id)}, CURRENT_TIMESTAMP(), ${sfLiteral(row.type)}, ${sfLiteral(row.description)},
-  COALESCE(ARRAY_AGG(${entry}), ARRAY_CONSTRUCT()), COUNT(t.TABLE_NAME), 'ACTIVE', ${sfLiteral(row.runId)}, PARSE_JSON(${sfLiteral(row.origin)}),
+SELECT ${snowflakeLiteral(row.id)}, CURRENT_TIMESTAMP(), ${snowflakeLiteral(row.type)}, ${snowflakeLiteral(row.description)},
+  COALESCE(ARRAY_AGG(${entry}), ARRAY_CONSTRUCT()), COUNT(t.TABLE_NAME), 'ACTIVE', ${snowflakeLiteral(row.runId)}, PARSE_JSON(${snowflakeLiteral(row.origin)}),
   ${row.keep === 'clone' ? `PARSE_JSON('{"keep":"clone"}')` : 'NULL'}
 ${liveObjects(t)}
-HAVING NOT EXISTS (SELECT 1 FROM ${objectName(t, t.auditTable)} a WHERE a.CHECKPOINT_ID = ${sfLiteral(row.id)} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO'))`;
+HAVING NOT EXISTS (SELECT 1 FROM ${objectName(t, t.auditTable)} a WHERE a.CHECKPOINT_ID = ${snowflakeLiteral(row.id)} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO'))`;
 }
 
 /** Sets a checkpoint's status (DELETED on expiry, RESTORED_TO after a reset or restore). */
-export function setCheckpointStatus(t: SfTarget, id: string, status: 'DELETED' | 'RESTORED_TO', onlyFrom?: 'ACTIVE'): string {
-  return `UPDATE ${objectName(t, t.auditTable)} SET STATUS = ${sfLiteral(status)}
-WHERE CHECKPOINT_ID = ${sfLiteral(id)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')${onlyFrom ? ` AND STATUS = ${sfLiteral(onlyFrom)}` : ''}`;
+export function setCheckpointStatus(t: SnowflakeTarget, id: string, status: 'DELETED' | 'RESTORED_TO', onlyFrom?: 'ACTIVE'): string {
+  return `UPDATE ${objectName(t, t.auditTable)} SET STATUS = ${snowflakeLiteral(status)}
+WHERE CHECKPOINT_ID = ${snowflakeLiteral(id)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')${onlyFrom ? ` AND STATUS = ${snowflakeLiteral(onlyFrom)}` : ''}`;
 }
 
 /** The audit type of a content-restore row: which table ckpt reverted, as what (see contentRestoreInsert). */
@@ -155,23 +155,23 @@ export const CONTENT_RESTORE_TYPE = 'CONTENT_RESTORE';
  * checkpoint's incarnation, pitfall 12) until the next DML or DDL moves LAST_ALTERED.
  */
 export function contentRestoreInsert(
-  t: SfTarget,
+  t: SnowflakeTarget,
   row: { name: string; incarnation: string; contentAs: string | null; checkpointId: string; runId: string; origin: string },
 ): string {
   const entry = `OBJECT_CONSTRUCT_KEEP_NULL('name', t.TABLE_NAME, 'created', ${isoText('t.CREATED')}, 'last_altered', ${isoText('t.LAST_ALTERED')},
-    'incarnation', ${sfLiteral(row.incarnation)}, 'content_as', ${row.contentAs === null ? 'NULL' : sfLiteral(row.contentAs)},
-    'checkpoint', ${sfLiteral(row.checkpointId)})`;
+    'incarnation', ${snowflakeLiteral(row.incarnation)}, 'content_as', ${row.contentAs === null ? 'NULL' : snowflakeLiteral(row.contentAs)},
+    'checkpoint', ${snowflakeLiteral(row.checkpointId)})`;
   return `INSERT INTO ${objectName(t, t.auditTable)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
   OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN)
-SELECT ${sfLiteral(`${CONTENT_RESTORE_TYPE}_`)} || TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY_MM_DD_HH24_MI_SS'), CURRENT_TIMESTAMP(), ${sfLiteral(CONTENT_RESTORE_TYPE)},
-  ${sfLiteral(`content of ${row.name} restored to checkpoint ${row.checkpointId}`)}, ARRAY_AGG(${entry}), COUNT(*), 'APPLIED', ${sfLiteral(row.runId)}, PARSE_JSON(${sfLiteral(row.origin)})
-FROM ${infoSchema(t)}.TABLES t WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME = ${sfLiteral(row.name)}`;
+SELECT ${snowflakeLiteral(`${CONTENT_RESTORE_TYPE}_`)} || TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY_MM_DD_HH24_MI_SS'), CURRENT_TIMESTAMP(), ${snowflakeLiteral(CONTENT_RESTORE_TYPE)},
+  ${snowflakeLiteral(`content of ${row.name} restored to checkpoint ${row.checkpointId}`)}, ARRAY_AGG(${entry}), COUNT(*), 'APPLIED', ${snowflakeLiteral(row.runId)}, PARSE_JSON(${snowflakeLiteral(row.origin)})
+FROM ${infoSchema(t)}.TABLES t WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME = ${snowflakeLiteral(row.name)}`;
 }
 
 /** Columns of a table with a type usable in ALTER TABLE ADD COLUMN, in order. */
-export function columnsQuery(t: SfTarget, schema: string, name: string): string {
+export function columnsQuery(t: SnowflakeTarget, schema: string, name: string): string {
   return `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH
-FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${sfLiteral(schema)} AND TABLE_NAME = ${sfLiteral(name)} ORDER BY ORDINAL_POSITION`;
+FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(schema)} AND TABLE_NAME = ${snowflakeLiteral(name)} ORDER BY ORDINAL_POSITION`;
 }
 
 /** A timestamp from the driver (Date, ISO or Snowflake text) → ISO, or null. */

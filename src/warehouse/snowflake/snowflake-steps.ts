@@ -15,7 +15,7 @@ import { cloneSchemaName } from '../../model/desired.js';
 import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
 import { checkedViewDefinition } from '../view-definition.js';
-import type { SfRow, SnowflakeDriver } from './snowflake-driver.js';
+import type { SnowflakeRow, SnowflakeDriver } from './snowflake-driver.js';
 import type { Lineage } from './snowflake-lineage.js';
 import {
   auditDdl,
@@ -29,22 +29,22 @@ import {
   queryTag,
   schemaName,
   setCheckpointStatus,
-  sfLiteral,
+  snowflakeLiteral,
   toIso,
-  type SfTarget,
+  type SnowflakeTarget,
 } from './snowflake-sql.js';
 
 /** What the steps need from the open connection. */
 export interface SnowflakeSession {
   readonly driver: SnowflakeDriver;
   /** The target with its database resolved (the connection's when the target names none). */
-  resolve(target: TargetRef): SfTarget;
+  resolve(target: TargetRef): SnowflakeTarget;
   /** Sets the session's schema (shared by concurrent steps). */
-  useSchema(t: SfTarget, tag: string): Promise<void>;
+  useSchema(t: SnowflakeTarget, tag: string): Promise<void>;
   /** The audit table's content-restore lineage, read once. */
-  lineage(t: SfTarget, tag: string): Promise<Lineage>;
+  lineage(t: SnowflakeTarget, tag: string): Promise<Lineage>;
   /** Forgets the lineage after this writer added to it. */
-  forgetLineage(t: SfTarget): void;
+  forgetLineage(t: SnowflakeTarget): void;
   /** Forgets which schema the session is in (after a statement that changed it). */
   forgetSchema(): void;
 }
@@ -92,8 +92,8 @@ export class SnowflakeSteps {
   };
 
   /** Whether the audit table holds a checkpoint row with this id. */
-  private async checkpointRecorded(t: SfTarget, checkpointId: string, tag: string): Promise<boolean> {
-    const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_ID = ${sfLiteral(checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+  private async checkpointRecorded(t: SnowflakeTarget, checkpointId: string, tag: string): Promise<boolean> {
+    const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_ID = ${snowflakeLiteral(checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
     const [row] = await this.session.driver.rows(sql, { tag });
     return Number(row?.N ?? 0) > 0;
   }
@@ -104,11 +104,11 @@ export class SnowflakeSteps {
   }
 
   /** Creates the audit table, with its one SYSTEM_INIT row. */
-  private async initAudit(t: SfTarget, tag: string, run: RunContext): Promise<void> {
+  private async initAudit(t: SnowflakeTarget, tag: string, run: RunContext): Promise<void> {
     await this.session.driver.execute(auditDdl(t), { tag });
     await ensureSystemInit({
       count: async () => {
-        const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${sfLiteral(SYSTEM_INIT.type)}`;
+        const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${snowflakeLiteral(SYSTEM_INIT.type)}`;
         const [row] = await this.session.driver.rows(sql, { tag });
         return Number(row?.N ?? 0);
       },
@@ -124,12 +124,12 @@ export class SnowflakeSteps {
    * version of a name (pitfall 2), so newer dropped versions are undropped and renamed aside
    * first, then dropped again under their aside names once the original is back.
    */
-  private async restoreTable(t: SfTarget, name: string, created: string, tag: string): Promise<void> {
+  private async restoreTable(t: SnowflakeTarget, name: string, created: string, tag: string): Promise<void> {
     await this.session.useSchema(t, tag);
     const lineage = await this.session.lineage(t, tag);
     const versions = (await this.session.driver.rows(historyQuery(t, name), { tag }))
       .filter((r) => r.name === name)
-      .map((r): SfRow => ({ ...r, created_on: lineage.incarnation(name, String(toIso(r.created_on))) }));
+      .map((r): SnowflakeRow => ({ ...r, created_on: lineage.incarnation(name, String(toIso(r.created_on))) }));
     const live = versions.find((r) => r.dropped_on === null || r.dropped_on === undefined);
     if (live !== undefined) {
       if (sameInstant(String(toIso(live.created_on)), created)) return; // restored by an earlier, interrupted run
@@ -167,7 +167,7 @@ export class SnowflakeSteps {
    * records what the table now stands for. Re-running it is progress (pitfall 11): the AT point
    * and the clone are fixed, so the same statements give the same content.
    */
-  private async restoreContent(t: SfTarget, step: StepOf<'restore-content'>, run: RunContext, tag: string): Promise<void> {
+  private async restoreContent(t: SnowflakeTarget, step: StepOf<'restore-content'>, run: RunContext, tag: string): Promise<void> {
     const name = step.object.name;
     const liveColumns = (await this.session.driver.rows(columnsQuery(t, t.schema, name), { tag })).map(columnOf);
     const sourceColumns = step.from.kind === 'clone'
@@ -181,7 +181,7 @@ export class SnowflakeSteps {
     if (step.missing && liveColumns.length > 0) {
       const lineage = await this.session.lineage(t, tag);
       const [live] = await this.session.driver.rows(`SELECT ${isoText('CREATED')} AS CREATED FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES
-        WHERE TABLE_SCHEMA = ${sfLiteral(t.schema)} AND TABLE_NAME = ${sfLiteral(name)}`, { tag });
+        WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(name)}`, { tag });
       if (live !== undefined && sameInstant(lineage.incarnation(name, String(toIso(live.CREATED))), step.created)) return; // done before
       throw new CkptError('NAME_TAKEN', `cannot re-create table ${displayIdent(name)}: an object of that name exists`, {
         hint: HINTS.planAgain,
@@ -201,12 +201,12 @@ export class SnowflakeSteps {
   }
 
   /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: pitfall 1). */
-  private async recreateView(t: SfTarget, name: string, definition: string, tag: string): Promise<void> {
+  private async recreateView(t: SnowflakeTarget, name: string, definition: string, tag: string): Promise<void> {
     await this.session.useSchema(t, tag);
     const [existing] = await this.session.driver.rows(
       `SELECT t.TABLE_TYPE AS TABLE_TYPE, v.VIEW_DEFINITION AS VIEW_DEFINITION FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES t
        LEFT JOIN ${quoteIdent(t.database)}.INFORMATION_SCHEMA.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
-       WHERE t.TABLE_SCHEMA = ${sfLiteral(t.schema)} AND t.TABLE_NAME = ${sfLiteral(name)}`,
+       WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME = ${snowflakeLiteral(name)}`,
       { tag },
     );
     if (existing !== undefined) {
@@ -220,11 +220,11 @@ export class SnowflakeSteps {
 }
 
 /** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14). */
-function cloneSchemaDdl(t: SfTarget, checkpointId: string): string {
+function cloneSchemaDdl(t: SnowflakeTarget, checkpointId: string): string {
   return `CREATE OR REPLACE SCHEMA ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
 }
 
-function dropCloneDdl(t: SfTarget, checkpointId: string): string {
+function dropCloneDdl(t: SnowflakeTarget, checkpointId: string): string {
   return `DROP SCHEMA IF EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))}`;
 }
 
@@ -233,7 +233,7 @@ interface ColumnInfo {
   type: string;
 }
 
-function columnOf(row: SfRow): ColumnInfo {
+function columnOf(row: SnowflakeRow): ColumnInfo {
   const base = String(row.DATA_TYPE ?? 'TEXT');
   const p = row.NUMERIC_PRECISION;
   const type = base === 'NUMBER' && p !== null && p !== undefined ? `NUMBER(${Number(p)},${Number(row.NUMERIC_SCALE ?? 0)})` : base;
@@ -244,7 +244,7 @@ function columnOf(row: SfRow): ColumnInfo {
  * The statements of a content revert. `live`/`source` are the columns now and in the clone
  * (source null when reading AT a timestamp). Names are quoted exactly as stored (pitfall 8).
  */
-function contentSql(t: SfTarget, step: StepOf<'restore-content'>, live: ColumnInfo[], source: ColumnInfo[] | null): string[] {
+function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: ColumnInfo[], source: ColumnInfo[] | null): string[] {
   const table = objectName(t, step.object.name);
   if (step.from.kind === 'clone' && step.missing) {
     return [`CREATE TABLE ${table} CLONE ${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`];
@@ -258,7 +258,7 @@ function contentSql(t: SfTarget, step: StepOf<'restore-content'>, live: ColumnIn
   const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
   const into = wanted === null ? table : `${table} (${cols})`;
   const from = step.from.kind === 'time-travel'
-    ? `${table} AT(TIMESTAMP => ${sfLiteral(step.from.at)}::TIMESTAMP_LTZ)`
+    ? `${table} AT(TIMESTAMP => ${snowflakeLiteral(step.from.at)}::TIMESTAMP_LTZ)`
     : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
   statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
   return statements;

@@ -14,7 +14,7 @@ import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, StepHandlers, TargetRef, Warehouse } from '../warehouse.js';
 import { resolveConnection, type ConnectionEnvironment } from './snowflake-connection.js';
-import { SnowflakeDriver, loadSdk, type DriverLimits, type SfRow } from './snowflake-driver.js';
+import { SnowflakeDriver, loadSdk, type DriverLimits, type SnowflakeRow } from './snowflake-driver.js';
 import { readLineage, type Lineage } from './snowflake-lineage.js';
 import {
   auditInsert,
@@ -27,10 +27,10 @@ import {
   queryTag,
   schemaName,
   setCheckpointStatus,
-  sfLiteral,
+  snowflakeLiteral,
   stateQuery,
   toIso,
-  type SfTarget,
+  type SnowflakeTarget,
 } from './snowflake-sql.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 
@@ -88,7 +88,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     }
   }
 
-  resolve(target: TargetRef): SfTarget {
+  resolve(target: TargetRef): SnowflakeTarget {
     const database = target.database ?? this.sessionDatabase;
     if (database === null) {
       throw new CkptError('CONFIG_INVALID', `target ${target.name} names no database and its connection has none`, {
@@ -105,7 +105,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const now = String(state?.[0]?.NOW);
     const auditTableExists = Number(state?.[0]?.AUDIT_COUNT ?? 0) > 0;
     let schemaExists = true;
-    let history: SfRow[] = [];
+    let history: SnowflakeRow[] = [];
     try {
       history = await this.driver.rows(historyQuery(t), { tag });
     } catch (error) {
@@ -201,7 +201,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     this.currentSchema = null;
   }
 
-  forgetLineage(t: SfTarget): void {
+  forgetLineage(t: SnowflakeTarget): void {
     this.lineages.delete(objectName(t, t.auditTable));
   }
 
@@ -210,7 +210,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   }
 
   /** UNDROP runs against the session's schema on some accounts: set it and qualify (pitfall 19). */
-  async useSchema(t: SfTarget, tag: string): Promise<void> {
+  async useSchema(t: SnowflakeTarget, tag: string): Promise<void> {
     const schema = schemaName(t);
     if (this.currentSchema?.schema !== schema) {
       const set = this.driver.execute(`USE SCHEMA ${schema}`, { tag });
@@ -223,14 +223,14 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   }
 
   /** The content-restore lineage of the audit table (empty when it does not exist), read once. */
-  async lineage(t: SfTarget, tag: string): Promise<Lineage> {
+  async lineage(t: SnowflakeTarget, tag: string): Promise<Lineage> {
     const key = objectName(t, t.auditTable);
     const known = this.lineages.get(key);
     if (known !== undefined) return known;
     let lineage: Lineage;
     try {
       lineage = readLineage(await this.driver.rows(`SELECT CHECKPOINT_TYPE, OBJECTS_SNAPSHOT FROM ${key}
-        WHERE CHECKPOINT_TYPE = ${sfLiteral(CONTENT_RESTORE_TYPE)} ORDER BY CHECKPOINT_TIMESTAMP`, { tag }));
+        WHERE CHECKPOINT_TYPE = ${snowflakeLiteral(CONTENT_RESTORE_TYPE)} ORDER BY CHECKPOINT_TIMESTAMP`, { tag }));
     } catch (error) {
       if (!(error instanceof CkptError) || error.code !== 'OBJECT_MISSING') throw error;
       lineage = readLineage([]);
@@ -242,10 +242,10 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
 }
 
 /** Lease and journal SQL in Snowflake's dialect, in the target's schema. */
-function leaseDialect(t: SfTarget): LeaseDialect {
+function leaseDialect(t: SnowflakeTarget): LeaseDialect {
   return {
     schema: schemaName(t),
-    literal: sfLiteral,
+    literal: snowflakeLiteral,
     timestampType: 'TIMESTAMP_LTZ',
     now: 'CURRENT_TIMESTAMP()',
     nowPlusMs: (ms) => `DATEADD('millisecond', ${Math.trunc(ms)}, CURRENT_TIMESTAMP())`,
@@ -258,7 +258,7 @@ function parseList(value: unknown): string[] {
   return Array.isArray(parsed) ? parsed.map(String) : [];
 }
 
-function liveObject(row: SfRow): LiveObject {
+function liveObject(row: SnowflakeRow): LiveObject {
   const kind = row.TABLE_TYPE === 'VIEW' ? 'VIEW' : 'TABLE';
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
@@ -280,7 +280,7 @@ function liveObject(row: SfRow): LiveObject {
  * Dropped versions still restorable: SHOW TABLES HISTORY rows with dropped_on, until dropped_on
  * plus their retention (pitfall 3); hybrid tables cannot be undropped (pitfall 5).
  */
-function droppedVersions(rows: SfRow[], now: string): DroppedObject[] {
+function droppedVersions(rows: SnowflakeRow[], now: string): DroppedObject[] {
   return rows
     .filter((r) => r.dropped_on !== null && r.dropped_on !== undefined && String(r.is_hybrid ?? 'N').toUpperCase() !== 'Y')
     .map((r) => {

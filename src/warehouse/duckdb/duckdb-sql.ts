@@ -1,9 +1,14 @@
 /**
- * SQL over DuckDB's catalog for one target schema: live tables and views (as stored, without
- * the audit, lease and journal tables), ckpt's hidden schema `_ckpt` (registry of first-seen times, trash of tables
- * ckpt dropped) and the conversions of DuckDB timestamps to ISO-8601.
+ * The embedded warehouse's SQL, in DuckDB's dialect, for one target schema: over DuckDB's catalog
+ * (live tables and views, as stored, without the audit, lease and journal tables), over ckpt's
+ * hidden schema `_ckpt` (registry of first-seen times and content versions, trash of tables ckpt
+ * dropped, copies kept by checkpoints), and the audit table (its DDL with the old pipelines'
+ * columns then ckpt's, the server-side checkpoint insert, reading it back); DuckDB timestamps
+ * converted to ISO-8601.
  */
 import { HIDDEN_SCHEMA, internalTables } from '../../model/desired.js';
+import { qualifiedName } from '../sql.js';
+import type { TargetRef } from '../warehouse.js';
 
 /** The hidden schema; never a target (config refuses it), never in a plan. */
 export const INTERNAL_SCHEMA = HIDDEN_SCHEMA;
@@ -12,7 +17,7 @@ export const INTERNAL_SCHEMA = HIDDEN_SCHEMA;
 export const ISO_FORMAT = "'%Y-%m-%dT%H:%M:%S.%gZ'";
 
 /** A DuckDB timestamp rendered by getRowObjectsJson (`2026-11-27 02:31:25.27+00`) → ISO. */
-export function duckTimeToIso(value: unknown): string | null {
+export function duckDbTimeToIso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   const text = String(value);
   const normalised = text.includes('T') ? text : text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
@@ -21,7 +26,7 @@ export function duckTimeToIso(value: unknown): string | null {
 }
 
 /** A SQL string literal for DuckDB (no backslash escapes in DuckDB strings). */
-export function duckLiteral(value: string): string {
+export function duckDbLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
@@ -73,7 +78,7 @@ export function foreignKeysOf(schemaCol: string, nameCol: string): string {
 
 /** A predicate on a `schema_name` column matching the target schema (DuckDB names are case-insensitive). */
 export function inSchema(schema: string, column = 'schema_name'): string {
-  return `lower(${column}) = lower(${duckLiteral(schema)})`;
+  return `lower(${column}) = lower(${duckDbLiteral(schema)})`;
 }
 
 /**
@@ -83,7 +88,7 @@ export function inSchema(schema: string, column = 'schema_name'): string {
 export function liveObjectsQuery(schema: string, auditTable: string): string {
   const filter = `database_name = current_database() AND ${inSchema(schema)} AND NOT internal AND NOT temporary`;
   const { lease, journal } = internalTables(auditTable);
-  const own = [auditTable, lease, journal].map((n) => `lower(${duckLiteral(n)})`).join(', ');
+  const own = [auditTable, lease, journal].map((n) => `lower(${duckDbLiteral(n)})`).join(', ');
   return `
 SELECT table_name AS name, 'TABLE' AS kind, sql, estimated_size::DOUBLE AS row_count, comment
   FROM duckdb_tables() WHERE ${filter} AND lower(table_name) NOT IN (${own})
@@ -102,7 +107,7 @@ export function syncRegistrySql(schema: string, auditTable: string): string {
 CREATE OR REPLACE TEMP TABLE ckpt_live AS ${liveObjectsQuery(schema, auditTable)};
 DELETE FROM ${reg} o WHERE ${inSchema(schema, 'o.schema_name')} AND NOT EXISTS (
   SELECT 1 FROM ckpt_live l WHERE lower(l.name) = lower(o.name) AND l.kind = o.kind AND (o.kind = 'TABLE' OR l.sql = o.sql));
-INSERT INTO ${reg} (schema_name, name, kind, created, sql) SELECT ${duckLiteral(schema)}, l.name, l.kind, now(), l.sql FROM ckpt_live l WHERE NOT EXISTS (
+INSERT INTO ${reg} (schema_name, name, kind, created, sql) SELECT ${duckDbLiteral(schema)}, l.name, l.kind, now(), l.sql FROM ckpt_live l WHERE NOT EXISTS (
   SELECT 1 FROM ${reg} o WHERE ${inSchema(schema, 'o.schema_name')} AND lower(o.name) = lower(l.name) AND o.kind = l.kind);
 UPDATE ${reg} o SET sql = l.sql, altered = ${nextContentVersion('o')} FROM ckpt_live l
   WHERE ${inSchema(schema, 'o.schema_name')} AND lower(o.name) = lower(l.name) AND o.kind = l.kind AND o.sql IS DISTINCT FROM l.sql;
@@ -112,4 +117,73 @@ DROP TABLE ckpt_live;`;
 /** A fresh (unquoted) name for a table's copy in the trash (or, with another prefix, a kept copy). */
 export function trashTableName(prefix = 'trash'): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** `"SCHEMA"."AUDIT_TABLE"` on DuckDB (the file is the database). */
+export function auditName(target: TargetRef): string {
+  return qualifiedName({ database: null, schema: target.schema }, target.auditTable);
+}
+
+/** CREATE TABLE for the audit table. */
+export function auditDdl(target: TargetRef): string {
+  return `CREATE TABLE IF NOT EXISTS ${auditName(target)} (
+  CHECKPOINT_ID VARCHAR NOT NULL,
+  CHECKPOINT_TIMESTAMP TIMESTAMPTZ NOT NULL,
+  CHECKPOINT_TYPE VARCHAR NOT NULL,
+  DESCRIPTION VARCHAR,
+  OBJECTS_SNAPSHOT VARCHAR,
+  OBJECTS_COUNT INTEGER,
+  STATUS VARCHAR NOT NULL,
+  ACTION_ID VARCHAR,
+  SPEC_HASH VARCHAR,
+  SPEC VARCHAR,
+  STEPS VARCHAR,
+  ERROR VARCHAR,
+  RUN_ID VARCHAR,
+  ORIGIN VARCHAR)`;
+}
+
+/** Reads every audit row, timestamps as ISO text. */
+export function auditSelect(target: TargetRef): string {
+  return `SELECT CHECKPOINT_ID, strftime(CHECKPOINT_TIMESTAMP, ${ISO_FORMAT}) AS CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE,
+  DESCRIPTION, OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, ACTION_ID, SPEC_HASH, SPEC, STEPS, ERROR, RUN_ID, ORIGIN
+  FROM ${auditName(target)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
+}
+
+/**
+ * One INSERT ... SELECT that records a checkpoint: the inventory is built in SQL from the
+ * catalog joined with the registry, stamped with the warehouse clock.
+ */
+export function checkpointInsert(
+  target: TargetRef,
+  row: { id: string; type: string; description: string; runId: string; origin: string; keep?: string },
+): string {
+  const live = liveObjectsQuery(target.schema, target.auditTable);
+  // last_altered is the registry's content version (the local LAST_ALTERED); SPEC records keep.
+  return `INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
+  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC)
+SELECT ${duckDbLiteral(row.id)}, now(), ${duckDbLiteral(row.type)}, ${duckDbLiteral(row.description)},
+  COALESCE(to_json(list({'name': l.name, 'type': l.kind,
+    'created': strftime(COALESCE(r.created, now()), ${ISO_FORMAT}),
+    'last_altered': CASE WHEN l.kind = 'TABLE' THEN strftime(COALESCE(${contentVersion('r')}, now()), ${ISO_FORMAT}) END,
+    'row_count': l.row_count, 'bytes': NULL, 'retention_time': NULL, 'is_transient': false, 'is_hybrid': false,
+    'definition': CASE WHEN l.kind = 'VIEW' THEN l.sql END,
+    'columns': CASE WHEN l.kind = 'TABLE' THEN ${columnsOf(duckDbLiteral(target.schema), 'l.name')} END,
+    'references': CASE WHEN l.kind = 'TABLE' THEN ${foreignKeysOf(duckDbLiteral(target.schema), 'l.name')} END} ORDER BY l.name))::VARCHAR, '[]'),
+  count(l.name), 'ACTIVE', ${duckDbLiteral(row.runId)}, ${duckDbLiteral(row.origin)},
+  ${row.keep === 'clone' ? `'{"keep":"clone"}'` : 'NULL'}
+FROM (${live}) l LEFT JOIN ${INTERNAL_SCHEMA}.objects r
+  ON ${inSchema(target.schema, 'r.schema_name')} AND lower(r.name) = lower(l.name) AND r.kind = l.kind`;
+}
+
+/** Expires a checkpoint: it stays in the audit table, with status DELETED. */
+export function expireCheckpoint(target: TargetRef, checkpointId: string): string {
+  return `UPDATE ${auditName(target)} SET STATUS = 'DELETED' WHERE CHECKPOINT_ID = ${duckDbLiteral(checkpointId)}
+  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+}
+
+/** Marks a checkpoint as the one a reset or restore went back to. */
+export function markRestoredTo(target: TargetRef, checkpointId: string): string {
+  return `UPDATE ${auditName(target)} SET STATUS = 'RESTORED_TO' WHERE CHECKPOINT_ID = ${duckDbLiteral(checkpointId)}
+  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND STATUS = 'ACTIVE'`;
 }
