@@ -24,7 +24,11 @@ export interface BaselineConnection {
 export async function snowflakeBaseline(connectionName: string): Promise<BaselineConnection> {
   const lib = await loadSdk();
   const resolved = resolveConnection(connectionName, (o) => lib.normalizeConnectionOptions(o));
-  const driver = await SnowflakeDriver.connect(resolved.options, { statementTimeoutMs: 300_000, retries: 3, backoffMs: 250 }, `baseline ${connectionName}`);
+  const driver = await SnowflakeDriver.connect(
+    resolved.options,
+    { statementTimeoutMs: 300_000, retries: 3, backoffMs: 250 },
+    `baseline ${connectionName}`,
+  );
   const tag = JSON.stringify({ tool: 'baseline' });
   return { execute: async (sql) => void (await driver.execute(sql, { tag })), close: () => driver.close() };
 }

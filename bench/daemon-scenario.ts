@@ -59,7 +59,10 @@ class DaemonProcess {
     for (;;) {
       const index = this.lines.findIndex((l, i) => i >= from && match(l));
       if (index >= 0) return { line: this.lines[index] as LogLine, index };
-      if (Date.now() > deadline) throw new Error(`daemon: no log line matching ${match.toString()} within ${timeoutMs} ms; got: ${this.lines.map((l) => l.msg).join(' | ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `daemon: no log line matching ${match.toString()} within ${timeoutMs} ms; got: ${this.lines.map((l) => l.msg).join(' | ')}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 200);
         this.waiters.push(() => {
@@ -101,11 +104,24 @@ function config(connection: string, database: string | null, checkpoints: string
 }
 
 /** Starts a daemon on `file`, waits for its first reconcile, idles, then times file writes. */
-async function exercise(label: string, dir: string, connection: string, database: string | null, env: NodeJS.ProcessEnv, idleQueries: () => number): Promise<ResultRow> {
+async function exercise(
+  label: string,
+  dir: string,
+  connection: string,
+  database: string | null,
+  env: NodeJS.ProcessEnv,
+  idleQueries: () => number,
+): Promise<ResultRow> {
   const file = join(dir, 'checkpoints.yaml');
   await writeFile(file, config(connection, database, ['baseline']));
   const started = await measure(async () => {
-    const daemon = new DaemonProcess(spawn(process.execPath, [CLI, 'daemon', '-f', file, '--listen', '127.0.0.1:0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] }));
+    const daemon = new DaemonProcess(
+      spawn(process.execPath, [CLI, 'daemon', '-f', file, '--listen', '127.0.0.1:0'], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     const first = await daemon.next((l) => l.msg === 'reconcile finished', 0);
     if (first.line.result !== 'applied') throw new Error(`daemon ${label}: first reconcile ended ${first.line.result ?? '?'}`);
     return daemon;
@@ -157,7 +173,9 @@ export async function daemonScenario(_settings: BenchSettings, note: (text: stri
   const local = await mkdtemp(join(tmpdir(), 'ckpt-bench-daemon-'));
   try {
     const driver = await DuckDbDriver.open(localWarehousePath(local), 5000);
-    await driver.run(`CREATE SCHEMA DEMO; ${Array.from({ length: 100 }, (_, i) => `CREATE TABLE DEMO.T${i} AS SELECT range AS id FROM range(10)`).join(';\n')}`);
+    await driver.run(
+      `CREATE SCHEMA DEMO; ${Array.from({ length: 100 }, (_, i) => `CREATE TABLE DEMO.T${i} AS SELECT range AS id FROM range(10)`).join(';\n')}`,
+    );
     driver.close();
     // The embedded warehouse has no query counter; idle queries are counted on the Snowflake run.
     rows.push(await exercise('embedded', local, 'local', null, { ...process.env, CKPT_LOG_LEVEL: 'info' }, () => 0));
@@ -169,9 +187,20 @@ export async function daemonScenario(_settings: BenchSettings, note: (text: stri
   const home = await mkdtemp(join(tmpdir(), 'ckpt-bench-daemon-sf-'));
   try {
     const url = new URL(server.url);
-    await writeFile(join(home, 'connections.toml'), `[bench]\naccount = "ckpt"\nuser = "bench"\npassword = "bench-pw"\nhost = "${url.hostname}"\nport = ${url.port}\nprotocol = "http"\nwarehouse = "WH"\n`, { mode: 0o600 });
+    await writeFile(
+      join(home, 'connections.toml'),
+      `[bench]\naccount = "ckpt"\nuser = "bench"\npassword = "bench-pw"\nhost = "${url.hostname}"\nport = ${url.port}\nprotocol = "http"\nwarehouse = "WH"\n`,
+      { mode: 0o600 },
+    );
     await server.account.execute('CREATE DATABASE BENCH; CREATE SCHEMA BENCH.DEMO; CREATE TABLE BENCH.DEMO.T1 (ID INT)');
-    const env = { ...process.env, CKPT_LOG_LEVEL: 'info', SNOWFLAKE_HOME: home, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1', NO_PROXY: '127.0.0.1,localhost' };
+    const env = {
+      ...process.env,
+      CKPT_LOG_LEVEL: 'info',
+      SNOWFLAKE_HOME: home,
+      SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+      SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1',
+      NO_PROXY: '127.0.0.1,localhost',
+    };
     rows.push(await exercise('snowflake', home, 'bench', 'BENCH', env, () => server.requestCount));
   } finally {
     await server.close();

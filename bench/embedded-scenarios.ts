@@ -78,20 +78,39 @@ export async function embeddedScenarios(settings: BenchSettings, note: (text: st
   const path = localWarehousePath(dir);
   const file = join(dir, 'checkpoints.yaml');
   const desired = (target: BenchTarget) => benchDesired(file, 'local', [target]);
-  const sizes = { tables: scaled(settings, 10_000), views: scaled(settings, 2000), cleanup: scaled(settings, 5000), newer: scaled(settings, 1000) };
+  const sizes = {
+    tables: scaled(settings, 10_000),
+    views: scaled(settings, 2000),
+    cleanup: scaled(settings, 5000),
+    newer: scaled(settings, 1000),
+  };
   const rows: ResultRow[] = [];
   try {
     let start = Date.now();
     const base = await seedObjects(path, 'DEMO', '', sizes.tables, sizes.views);
-    note(`embedded: seeded ${sizes.tables} tables and ${sizes.views} views in ${((Date.now() - start) / 1000).toFixed(1)} s (not measured)`);
+    note(
+      `embedded: seeded ${sizes.tables} tables and ${sizes.views} views in ${((Date.now() - start) / 1000).toFixed(1)} s (not measured)`,
+    );
 
     const demo = { name: 'demo', schema: 'DEMO' };
     const observed = await observePhase(desired(demo), 'demo');
     const baselineDb = await duckBaseline(path);
     const all = [...base.tables, ...base.views];
-    const observeBaseline = await runBaseline(baselineDb, ['SELECT * FROM duckdb_tables()', 'SELECT * FROM duckdb_views()'], (i) => `DESCRIBE DEMO.${all[i] ?? ''}`, all.length, { sample: settings.baselineSample });
+    const observeBaseline = await runBaseline(
+      baselineDb,
+      ['SELECT * FROM duckdb_tables()', 'SELECT * FROM duckdb_views()'],
+      (i) => `DESCRIBE DEMO.${all[i] ?? ''}`,
+      all.length,
+      { sample: settings.baselineSample },
+    );
     await baselineDb.close();
-    rows.push({ group: 'embedded', name: `observe ${observed.objects} objects`, ckpt: observed.cost, baseline: observeBaseline, extra: {} });
+    rows.push({
+      group: 'embedded',
+      name: `observe ${observed.objects} objects`,
+      ckpt: observed.cost,
+      baseline: observeBaseline,
+      extra: {},
+    });
 
     await applyPhase(desired(demo), 'demo'); // the audit table: not measured
     const checkpoint = await applyPhase(desired({ ...demo, checkpoints: ['baseline'] }), 'demo');
@@ -112,10 +131,16 @@ export async function embeddedScenarios(settings: BenchSettings, note: (text: st
     await seedObjects(path, 'DEMO', 'NEW_', sizes.cleanup - cleanupViews, cleanupViews);
     const twin = await seedObjects(path, 'DEMO_B', 'NEW_', sizes.cleanup - cleanupViews, cleanupViews);
     await applyPhase(desired({ ...demo, checkpoints: ['baseline', 'extra'] }), 'demo'); // checkpoint `extra` holds the new objects: not measured
-    note(`embedded: seeded ${2 * sizes.cleanup} more objects and took checkpoint extra in ${((Date.now() - start) / 1000).toFixed(1)} s (not measured)`);
+    note(
+      `embedded: seeded ${2 * sizes.cleanup} more objects and took checkpoint extra in ${((Date.now() - start) / 1000).toFixed(1)} s (not measured)`,
+    );
 
     const budgetMs = settings.applyBudgetS * 1000;
-    const cleanup = await applyPhase(desired({ ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: wipe, cleanup: { since: baseline }, allow_large: true }'] }), 'demo', { budgetMs });
+    const cleanup = await applyPhase(
+      desired({ ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: wipe, cleanup: { since: baseline }, allow_large: true }'] }),
+      'demo',
+      { budgetMs },
+    );
     const dropDb = await duckBaseline(path);
     const drops = [...twin.views.map((v) => `DROP VIEW DEMO_B.${v}`), ...twin.tables.map((t) => `DROP TABLE DEMO_B.${t}`)];
     const cleanupBaseline = await runBaseline(dropDb, [], (i) => drops[i] ?? '', drops.length);
@@ -125,7 +150,11 @@ export async function embeddedScenarios(settings: BenchSettings, note: (text: st
     const newerViews = Math.floor(sizes.newer / 5);
     await seedObjects(path, 'DEMO', 'NEWER_', sizes.newer - newerViews, newerViews);
     // Only the reset is declared: after a cleanup stopped by the budget it restores what was dropped.
-    const reset = await applyPhase(desired({ ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: back, reset: { to: extra }, allow_large: true }'] }), 'demo', { budgetMs });
+    const reset = await applyPhase(
+      desired({ ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: back, reset: { to: extra }, allow_large: true }'] }),
+      'demo',
+      { budgetMs },
+    );
     rows.push(row(`reset on ${sizes.tables} tables`, reset, null));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -39,7 +39,11 @@ function countHttpRequests(): void {
  * Runs `work` and measures it. RSS is sampled every `sampleMs` (the event loop must turn for a
  * sample: long synchronous stretches are covered by the process high-water mark instead).
  */
-export async function measure<T>(work: () => Promise<T>, server?: SnowflakeServer, sampleMs = 5): Promise<{ result: T; cost: Measurement }> {
+export async function measure<T>(
+  work: () => Promise<T>,
+  server?: SnowflakeServer,
+  sampleMs = 5,
+): Promise<{ result: T; cost: Measurement }> {
   if (server !== undefined) countHttpRequests();
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => {

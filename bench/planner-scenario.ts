@@ -45,7 +45,9 @@ export function syntheticObserved(objects: number): Observed {
   }
   const live = inventory.filter((_, i) => i % 5 < 3);
   const missingTables = inventory.filter((e, i) => i % 5 >= 3 && e.kind === 'TABLE');
-  const created = Array.from({ length: Math.floor(objects / 5) }, (_, i) => entry(`NEW${pad(i)}`, i % 5 === 0 ? 'VIEW' : 'TABLE', i % 5 === 0 ? `CREATE VIEW NEW${pad(i)} AS SELECT 1 AS ID` : null));
+  const created = Array.from({ length: Math.floor(objects / 5) }, (_, i) =>
+    entry(`NEW${pad(i)}`, i % 5 === 0 ? 'VIEW' : 'TABLE', i % 5 === 0 ? `CREATE VIEW NEW${pad(i)} AS SELECT 1 AS ID` : null),
+  );
   return {
     now: NOW,
     nameMatching: 'exact',
@@ -53,8 +55,25 @@ export function syntheticObserved(objects: number): Observed {
     journalHasRuns: true,
     auditTableExists: true,
     objects: [...live, ...created],
-    dropped: missingTables.map((e) => ({ name: e.name, kind: 'TABLE', created: e.created, droppedOn: '2026-11-27T10:00:00.000Z', restorableUntil: '2026-11-28T10:00:00.000Z' })),
-    checkpoints: [{ id: 'baseline', timestamp: TAKEN, type: 'MANUAL', description: '', status: 'ACTIVE', objects: inventory, keep: 'inventory', clone: null }],
+    dropped: missingTables.map((e) => ({
+      name: e.name,
+      kind: 'TABLE',
+      created: e.created,
+      droppedOn: '2026-11-27T10:00:00.000Z',
+      restorableUntil: '2026-11-28T10:00:00.000Z',
+    })),
+    checkpoints: [
+      {
+        id: 'baseline',
+        timestamp: TAKEN,
+        type: 'MANUAL',
+        description: '',
+        status: 'ACTIVE',
+        objects: inventory,
+        keep: 'inventory',
+        clone: null,
+      },
+    ],
     actions: [],
   };
 }

@@ -56,11 +56,13 @@ export function progressProbe(): ProgressProbe {
   const log = pino({ level: 'info', base: { name: 'ckpt' } }, sink);
   const report = progressReporter(new Output(sink as unknown as NodeJS.WritableStream, terminal as unknown as NodeJS.WritableStream));
   let spent = 0n;
-  const timed = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A): void => {
-    const start = process.hrtime.bigint();
-    fn(...args);
-    spent += process.hrtime.bigint() - start;
-  };
+  const timed =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A): void => {
+      const start = process.hrtime.bigint();
+      fn(...args);
+      spent += process.hrtime.bigint() - start;
+    };
   return {
     listener: timed(report),
     logger: {

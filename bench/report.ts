@@ -35,7 +35,8 @@ export interface TargetCheck {
   met: boolean | null;
 }
 
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
+const fmtMs = (ms: number) =>
+  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 const fmtN = (n: number | null) => (n === null ? '-' : String(n));
 
 /** The table of rows, as text. */
@@ -62,16 +63,26 @@ export function renderRows(rows: ResultRow[]): string {
 /** The targets with their figures, as text. */
 export function renderTargets(checks: TargetCheck[]): string {
   const mark = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : 'MISSED');
-  return table(['target', 'measured', 'status'], checks.map((c) => [c.target, c.measured, mark(c.met)]));
+  return table(
+    ['target', 'measured', 'status'],
+    checks.map((c) => [c.target, c.measured, mark(c.met)]),
+  );
 }
 
 function table(header: string[], lines: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const row = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');
 }
 
 /** Writes everything a run measured to `path` (JSON). */
-export async function writeResults(path: string, data: { startedAt: string; durationMs: number; settings: unknown; rows: ResultRow[]; targets: TargetCheck[]; notes: string[] }): Promise<void> {
+export async function writeResults(
+  path: string,
+  data: { startedAt: string; durationMs: number; settings: unknown; rows: ResultRow[]; targets: TargetCheck[]; notes: string[] },
+): Promise<void> {
   await writeFile(path, `${JSON.stringify(data, null, 2)}\n`);
 }

@@ -50,11 +50,16 @@ async function runGroup(group: Group, settings: BenchSettings): Promise<void> {
 function forkGroup(group: Group): Promise<GroupReport> {
   return new Promise((resolve) => {
     let report: GroupReport | undefined;
-    const child = fork(HERE, ['--group', group], { execArgv: group === 'planner' ? ['--expose-gc'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(HERE, ['--group', group], {
+      execArgv: group === 'planner' ? ['--expose-gc'] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.on('message', (message) => {
       report = message as GroupReport;
     });
-    child.on('exit', (code, signal) => resolve(report ?? { rows: [], notes: [], error: `the ${group} process exited (${code ?? signal ?? '?'}) without a report` }));
+    child.on('exit', (code, signal) =>
+      resolve(report ?? { rows: [], notes: [], error: `the ${group} process exited (${code ?? signal ?? '?'}) without a report` }),
+    );
   });
 }
 
@@ -68,9 +73,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const startedAt = new Date();
-  process.stderr.write(`ckpt bench: groups ${settings.groups.join(', ')}, scale ${settings.scale}, baseline sample ${settings.baselineSample}\n`);
+  process.stderr.write(
+    `ckpt bench: groups ${settings.groups.join(', ')}, scale ${settings.scale}, baseline sample ${settings.baselineSample}\n`,
+  );
   const rows: ResultRow[] = [];
-  const notes = [`snowflake cost model: ${COST_MODEL.perRequestMs} ms per HTTP request + ${COST_MODEL.perStatementMs} ms per statement executed`];
+  const notes = [
+    `snowflake cost model: ${COST_MODEL.perRequestMs} ms per HTTP request + ${COST_MODEL.perStatementMs} ms per statement executed`,
+  ];
   let crashed = false;
   for (const group of settings.groups) {
     const began = Date.now();
@@ -85,7 +94,9 @@ async function main(): Promise<number> {
   }
   const targets = checkTargets(rows, settings.scale);
   const durationMs = Date.now() - startedAt.getTime();
-  process.stdout.write(`\n${renderRows(rows)}\n\n* baseline extrapolated linearly from its first ${settings.baselineSample} objects; [k/N steps in budget]: the apply was stopped after ${settings.applyBudgetS} s (CKPT_BENCH_APPLY_BUDGET_S) and its wall time extrapolated at the rate measured\n\n${renderTargets(targets)}\n\n`);
+  process.stdout.write(
+    `\n${renderRows(rows)}\n\n* baseline extrapolated linearly from its first ${settings.baselineSample} objects; [k/N steps in budget]: the apply was stopped after ${settings.applyBudgetS} s (CKPT_BENCH_APPLY_BUDGET_S) and its wall time extrapolated at the rate measured\n\n${renderTargets(targets)}\n\n`,
+  );
   process.stdout.write(`${notes.map((n) => `- ${n}`).join('\n')}\n\nbench: ${(durationMs / 1000).toFixed(0)} s; results in ${RESULTS}\n`);
   await writeResults(RESULTS, { startedAt: startedAt.toISOString(), durationMs, settings, rows, targets, notes });
   return crashed ? 1 : 0;

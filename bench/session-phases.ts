@@ -36,7 +36,11 @@ function targetOf(desired: Desired, name: string): Target {
 }
 
 /** Observes one target; the connection is opened before the measurement starts. */
-export async function observePhase(desired: Desired, name: string, server?: SnowflakeServer): Promise<{ cost: Measurement; objects: number }> {
+export async function observePhase(
+  desired: Desired,
+  name: string,
+  server?: SnowflakeServer,
+): Promise<{ cost: Measurement; objects: number }> {
   const session = new Session(desired, { logger: silentLogger, command: 'bench' });
   const target = targetOf(desired, name);
   try {
@@ -52,7 +56,11 @@ export async function observePhase(desired: Desired, name: string, server?: Snow
  * Locks, observes and plans one target, then applies the plan with progress on; all steps must
  * succeed. With `budgetMs`, the apply is stopped (as a shutdown stops it) once that time is spent.
  */
-export async function applyPhase(desired: Desired, name: string, options: { server?: SnowflakeServer; concurrency?: number; budgetMs?: number } = {}): Promise<ApplyPhase> {
+export async function applyPhase(
+  desired: Desired,
+  name: string,
+  options: { server?: SnowflakeServer; concurrency?: number; budgetMs?: number } = {},
+): Promise<ApplyPhase> {
   const probe = progressProbe();
   const session = new Session(desired, { logger: probe.logger, command: 'bench', concurrency: options.concurrency });
   const target = targetOf(desired, name);

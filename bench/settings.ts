@@ -37,7 +37,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
   if (!Number.isInteger(baselineSample) || baselineSample < 1) throw new Error(`CKPT_BENCH_BASELINE_SAMPLE must be a positive integer`);
   const applyBudgetS = Number(env.CKPT_BENCH_APPLY_BUDGET_S ?? '60');
   if (!(applyBudgetS > 0)) throw new Error('CKPT_BENCH_APPLY_BUDGET_S must be a positive number of seconds');
-  const only = env.CKPT_BENCH_ONLY?.split(',').map((g) => g.trim()).filter((g) => g !== '');
+  const only = env.CKPT_BENCH_ONLY?.split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
   const unknown = only?.filter((g) => !(GROUPS as readonly string[]).includes(g)) ?? [];
   if (unknown.length > 0) throw new Error(`CKPT_BENCH_ONLY: unknown group ${unknown.join(', ')} (known: ${GROUPS.join(', ')})`);
   return { scale, baselineSample, applyBudgetS, groups: only === undefined || only.length === 0 ? [...GROUPS] : (only as Group[]) };

@@ -67,7 +67,9 @@ async function benchServer(): Promise<{ server: SnowflakeServer; home: string }>
     { mode: 0o600 },
   );
   process.env.SNOWFLAKE_HOME = home;
-  await server.account.execute(`CREATE DATABASE ${DB}; CREATE SCHEMA ${DB}.PIPELINE; CREATE TABLE ${DB}.PIPELINE.SNAPSHOT (CHECKPOINT_ID VARCHAR, OBJECT_NAME VARCHAR, OBJECT_TYPE VARCHAR)`);
+  await server.account.execute(
+    `CREATE DATABASE ${DB}; CREATE SCHEMA ${DB}.PIPELINE; CREATE TABLE ${DB}.PIPELINE.SNAPSHOT (CHECKPOINT_ID VARCHAR, OBJECT_NAME VARCHAR, OBJECT_TYPE VARCHAR)`,
+  );
   return { server, home };
 }
 
@@ -78,8 +80,17 @@ function desiredFor(home: string, target: BenchTarget) {
 
 /** The per-object statements of the pipelines' observe: list, then DESCRIBE each object. */
 function observeBaseline(connection: BaselineConnection, server: SnowflakeServer, schema: string, seeded: Seeded, sample: number) {
-  const all = [...seeded.tables.map((n) => `DESCRIBE TABLE ${DB}.${schema}.${n}`), ...seeded.views.map((n) => `DESCRIBE VIEW ${DB}.${schema}.${n}`)];
-  return runBaseline(connection, [`SHOW TABLES IN SCHEMA ${DB}.${schema}`, `SHOW VIEWS IN SCHEMA ${DB}.${schema}`], (i) => all[i] ?? '', all.length, { sample, server });
+  const all = [
+    ...seeded.tables.map((n) => `DESCRIBE TABLE ${DB}.${schema}.${n}`),
+    ...seeded.views.map((n) => `DESCRIBE VIEW ${DB}.${schema}.${n}`),
+  ];
+  return runBaseline(
+    connection,
+    [`SHOW TABLES IN SCHEMA ${DB}.${schema}`, `SHOW VIEWS IN SCHEMA ${DB}.${schema}`],
+    (i) => all[i] ?? '',
+    all.length,
+    { sample, server },
+  );
 }
 
 function applyRow(name: string, phase: ApplyPhase, baseline: ResultRow['baseline'], extra: ResultRow['extra'] = {}): ResultRow {
@@ -107,7 +118,12 @@ function applyRow(name: string, phase: ApplyPhase, baseline: ResultRow['baseline
 export async function snowflakeScenarios(settings: BenchSettings, note: (text: string) => void): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   const { server, home } = await benchServer();
-  const sizes = { small: scaled(settings, 1000), large: scaled(settings, 10_000), cleanup: scaled(settings, 1000), restore: scaled(settings, 200) };
+  const sizes = {
+    small: scaled(settings, 1000),
+    large: scaled(settings, 10_000),
+    cleanup: scaled(settings, 1000),
+    restore: scaled(settings, 200),
+  };
   try {
     const seedStart = Date.now();
     const small = await seedSchema(server, 'O1K', sizes.small);
@@ -117,11 +133,18 @@ export async function snowflakeScenarios(settings: BenchSettings, note: (text: s
     const restoreTables = objectsSql('RESET', '', sizes.restore, 0, true);
     await seed(server, [`CREATE SCHEMA ${DB}.RESET`, ...restoreTables.sql]);
     const restoreTwin = objectsSql('RESET_B', '', sizes.restore, 0, true);
-    await seed(server, [`CREATE SCHEMA ${DB}.RESET_B`, ...restoreTwin.sql, ...restoreTwin.seeded.tables.map((t) => `DROP TABLE ${DB}.RESET_B.${t}`)]);
-    note(`snowflake: seeded ${sizes.small + sizes.large + sizes.cleanup * 2 + sizes.restore * 2} objects into the server model in ${((Date.now() - seedStart) / 1000).toFixed(1)} s (not measured)`);
+    await seed(server, [
+      `CREATE SCHEMA ${DB}.RESET_B`,
+      ...restoreTwin.sql,
+      ...restoreTwin.seeded.tables.map((t) => `DROP TABLE ${DB}.RESET_B.${t}`),
+    ]);
+    note(
+      `snowflake: seeded ${sizes.small + sizes.large + sizes.cleanup * 2 + sizes.restore * 2} objects into the server model in ${((Date.now() - seedStart) / 1000).toFixed(1)} s (not measured)`,
+    );
 
     // Audit tables and checkpoints the scenarios start from: set up before the cost model, not measured.
-    for (const schema of ['O1K', 'O10K']) await applyPhase(desiredFor(home, { name: schema.toLowerCase(), schema }), schema.toLowerCase(), { server });
+    for (const schema of ['O1K', 'O10K'])
+      await applyPhase(desiredFor(home, { name: schema.toLowerCase(), schema }), schema.toLowerCase(), { server });
     const o10k = { name: 'o10k', schema: 'O10K' };
     const clean = { name: 'clean', schema: 'CLEAN', checkpoints: ['baseline'] };
     await applyPhase(desiredFor(home, clean), 'clean', { server });
@@ -134,7 +157,10 @@ export async function snowflakeScenarios(settings: BenchSettings, note: (text: s
     server.injectLatency(COST_MODEL);
     const baseline = await snowflakeBaseline(CONNECTION);
     try {
-      for (const [schema, seeded, label] of [['O1K', small, sizes.small], ['O10K', large, sizes.large]] as const) {
+      for (const [schema, seeded, label] of [
+        ['O1K', small, sizes.small],
+        ['O10K', large, sizes.large],
+      ] as const) {
         const observed = await observePhase(desiredFor(home, { name: schema.toLowerCase(), schema }), schema.toLowerCase(), server);
         if (observed.objects !== label) throw new Error(`observe of ${schema} saw ${observed.objects} objects, expected ${label}`);
         rows.push({
@@ -148,7 +174,9 @@ export async function snowflakeScenarios(settings: BenchSettings, note: (text: s
 
       const logBefore = server.statementLog.length;
       const checkpoint = await applyPhase(desiredFor(home, { ...o10k, checkpoints: ['baseline'] }), 'o10k', { server });
-      const checkpointStatements = server.statementLog.slice(logBefore).filter((s) => s.queryTag?.includes('"step":"take-checkpoint"') === true).length;
+      const checkpointStatements = server.statementLog
+        .slice(logBefore)
+        .filter((s) => s.queryTag?.includes('"step":"take-checkpoint"') === true).length;
       const everything = [...large.tables.map((n) => [n, 'TABLE']), ...large.views.map((n) => [n, 'VIEW'])];
       rows.push(
         applyRow(
@@ -165,13 +193,36 @@ export async function snowflakeScenarios(settings: BenchSettings, note: (text: s
         ),
       );
 
-      const cleanup = await applyPhase(desiredFor(home, { ...clean, actions: ['{ id: wipe, cleanup: { since: baseline }, allow_large: true }'] }), 'clean', { server });
-      const drops = [...twin.seeded.views.map((v) => `DROP VIEW IF EXISTS ${DB}.CLEAN_B.${v}`), ...twin.seeded.tables.map((t) => `DROP TABLE IF EXISTS ${DB}.CLEAN_B.${t}`)];
-      rows.push(applyRow(`cleanup ${sizes.cleanup} new objects`, cleanup, await runBaseline(baseline, [], (i) => drops[i] ?? '', drops.length, { server })));
+      const cleanup = await applyPhase(
+        desiredFor(home, { ...clean, actions: ['{ id: wipe, cleanup: { since: baseline }, allow_large: true }'] }),
+        'clean',
+        { server },
+      );
+      const drops = [
+        ...twin.seeded.views.map((v) => `DROP VIEW IF EXISTS ${DB}.CLEAN_B.${v}`),
+        ...twin.seeded.tables.map((t) => `DROP TABLE IF EXISTS ${DB}.CLEAN_B.${t}`),
+      ];
+      rows.push(
+        applyRow(
+          `cleanup ${sizes.cleanup} new objects`,
+          cleanup,
+          await runBaseline(baseline, [], (i) => drops[i] ?? '', drops.length, { server }),
+        ),
+      );
 
-      const restore = await applyPhase(desiredFor(home, { ...reset, actions: ['{ id: back, reset: { to: baseline }, allow_large: true }'] }), 'reset', { server });
+      const restore = await applyPhase(
+        desiredFor(home, { ...reset, actions: ['{ id: back, reset: { to: baseline }, allow_large: true }'] }),
+        'reset',
+        { server },
+      );
       const undrops = restoreTwin.seeded.tables.map((t) => `UNDROP TABLE ${DB}.RESET_B.${t}`);
-      rows.push(applyRow(`reset restoring ${sizes.restore} tables`, restore, await runBaseline(baseline, [], (i) => undrops[i] ?? '', undrops.length, { server })));
+      rows.push(
+        applyRow(
+          `reset restoring ${sizes.restore} tables`,
+          restore,
+          await runBaseline(baseline, [], (i) => undrops[i] ?? '', undrops.length, { server }),
+        ),
+      );
     } finally {
       await baseline.close();
     }

@@ -5,7 +5,8 @@
  */
 import type { ResultRow, TargetCheck } from './report.js';
 
-const find = (rows: ResultRow[], group: ResultRow['group'], prefix: string) => rows.filter((r) => r.group === group && r.name.startsWith(prefix));
+const find = (rows: ResultRow[], group: ResultRow['group'], prefix: string) =>
+  rows.filter((r) => r.group === group && r.name.startsWith(prefix));
 const num = (row: ResultRow | undefined, key: string) => Number(row?.extra[key] ?? NaN);
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
 
@@ -18,7 +19,13 @@ export function checkTargets(rows: ResultRow[], scale: number): TargetCheck[] {
     const worst = Math.max(...observes.map((r) => r.ckpt.roundTrips ?? Infinity));
     checks.push({
       target: 'Observe: at most 3 round trips whatever the number of objects',
-      measured: observes.map((r) => `${r.name.replace('observe ', '')}: ${r.ckpt.roundTrips} (${num(r, 'http_requests')} HTTP incl. result fetches), ${ms(r.ckpt.wallMs)}`).join('; ') + at,
+      measured:
+        observes
+          .map(
+            (r) =>
+              `${r.name.replace('observe ', '')}: ${r.ckpt.roundTrips} (${num(r, 'http_requests')} HTTP incl. result fetches), ${ms(r.ckpt.wallMs)}`,
+          )
+          .join('; ') + at,
       scenario: 'snowflake observe',
       met: worst <= 3,
     });
@@ -84,7 +91,12 @@ export function checkTargets(rows: ResultRow[], scale: number): TargetCheck[] {
   if (daemons.length > 0) {
     checks.push({
       target: 'Daemon: idle RSS under 100 MB',
-      measured: daemons.map((r) => `${r.name.replace('daemon ', '')}: ${num(r, 'idle_rss_mb')} MB VmRSS (${num(r, 'idle_rss_anon_mb')} MB private, ${num(r, 'idle_rss_file_mb')} MB file-backed)`).join('; '),
+      measured: daemons
+        .map(
+          (r) =>
+            `${r.name.replace('daemon ', '')}: ${num(r, 'idle_rss_mb')} MB VmRSS (${num(r, 'idle_rss_anon_mb')} MB private, ${num(r, 'idle_rss_file_mb')} MB file-backed)`,
+        )
+        .join('; '),
       scenario: 'daemon',
       met: daemons.every((r) => num(r, 'idle_rss_mb') < 100),
     });
@@ -99,7 +111,12 @@ export function checkTargets(rows: ResultRow[], scale: number): TargetCheck[] {
     }
     checks.push({
       target: 'Daemon: file write to reconcile start under 500 ms',
-      measured: daemons.map((r) => `${r.name.replace('daemon ', '')}: median ${num(r, 'write_to_reconcile_median_ms')} ms, max ${num(r, 'write_to_reconcile_max_ms')} ms`).join('; '),
+      measured: daemons
+        .map(
+          (r) =>
+            `${r.name.replace('daemon ', '')}: median ${num(r, 'write_to_reconcile_median_ms')} ms, max ${num(r, 'write_to_reconcile_max_ms')} ms`,
+        )
+        .join('; '),
       scenario: 'daemon',
       met: daemons.every((r) => num(r, 'write_to_reconcile_max_ms') < 500),
     });

@@ -18,11 +18,14 @@ let found = 0;
 for (const file of files) {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const visit = (node) => {
-    if ((ts.isFunctionLike(node)) && 'body' in node && node.body !== undefined) {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body !== undefined) {
       const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
       const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
       // A function whose JSDoc says why it is long ("Long on purpose") is listed only with --all.
-      const doc = ts.getJSDocCommentsAndTags(node).map((d) => d.getText()).join('\n');
+      const doc = ts
+        .getJSDocCommentsAndTags(node)
+        .map((d) => d.getText())
+        .join('\n');
       if (end - start + 1 > limit && (process.argv.includes('--all') || !/Long on purpose/.test(doc))) {
         const name = node.name?.getText() ?? '(anonymous)';
         console.log(`${file}:${start + 1} ${name} ${end - start + 1} lines`);

@@ -14,7 +14,14 @@ import { summarise } from '../model/plan.js';
 import { stepSubject } from '../model/step-kinds.js';
 import type { ActionSpec } from '../model/desired.js';
 import type { JournalEntry } from '../warehouse/lease-sql.js';
-import { runStep, type ActionRecord, type ExecutableStep, type RunContext, type TargetRef, type Warehouse } from '../warehouse/warehouse.js';
+import {
+  runStep,
+  type ActionRecord,
+  type ExecutableStep,
+  type RunContext,
+  type TargetRef,
+  type Warehouse,
+} from '../warehouse/warehouse.js';
 import { formWaves } from './waves.js';
 
 /** Most steps a warehouse runs as one unit (`executeWave`): bounds the size of one transaction. */
@@ -38,7 +45,13 @@ export interface TargetOutcome {
  * Called when a step starts (`outcome: 'started'`, `index` = steps finished before it) and after
  * each step (`index` = steps finished, minus one), for progress lines.
  */
-export type ProgressListener = (event: { target: string; index: number; total: number; step: Step; outcome: StepOutcome['outcome'] | 'started' }) => void;
+export type ProgressListener = (event: {
+  target: string;
+  index: number;
+  total: number;
+  step: Step;
+  outcome: StepOutcome['outcome'] | 'started';
+}) => void;
 
 /** What apply needs per target: where it lives and which warehouse serves it. */
 export interface ApplyTarget {
@@ -80,7 +93,9 @@ export async function applyPlan(
   const outcomes: TargetOutcome[] = [];
   for (const targetPlan of plan.targets) {
     if (targetPlan.steps.length === 0) continue;
-    outcomes.push(await new TargetRun(targetPlan, resolve(targetPlan), run, logger, options, options.signal ?? new AbortController().signal).apply());
+    outcomes.push(
+      await new TargetRun(targetPlan, resolve(targetPlan), run, logger, options, options.signal ?? new AbortController().signal).apply(),
+    );
   }
   return outcomes;
 }
@@ -107,7 +122,13 @@ class TargetRun {
 
   async apply(): Promise<TargetOutcome> {
     const summary = summarise({ targets: [this.plan] });
-    await this.journal([this.event('run-started', null, JSON.stringify({ command: this.run.command, steps: this.plan.steps.length, commit: this.run.origin.commit, ...summary }))]);
+    await this.journal([
+      this.event(
+        'run-started',
+        null,
+        JSON.stringify({ command: this.run.command, steps: this.plan.steps.length, commit: this.run.origin.commit, ...summary }),
+      ),
+    ]);
     const limit = Math.max(1, Math.min(this.options.concurrency, this.target.warehouse.capabilities.maxConcurrency));
     for (const wave of formWaves(this.plan.steps)) {
       if (this.signal.aborted) {
@@ -117,7 +138,13 @@ class TargetRun {
       if (this.result.failed) break;
       await this.journal(wave.map((i) => this.event('step-started', i)));
       await this.runWave(wave, limit);
-      await this.journal(wave.filter((i) => this.outcomes[i] !== undefined).map((i) => this.event(this.outcomes[i]?.outcome === 'succeeded' ? 'step-succeeded' : 'step-failed', i, this.outcomes[i]?.error ?? null)));
+      await this.journal(
+        wave
+          .filter((i) => this.outcomes[i] !== undefined)
+          .map((i) =>
+            this.event(this.outcomes[i]?.outcome === 'succeeded' ? 'step-succeeded' : 'step-failed', i, this.outcomes[i]?.error ?? null),
+          ),
+      );
       const failed = wave.filter((i) => this.outcomes[i]?.outcome === 'failed').map((i) => this.plan.steps[i] as Step);
       if (failed.length > 0) {
         this.result.failed = true;
@@ -151,7 +178,11 @@ class TargetRun {
         } catch (error) {
           // Nothing of the batch was applied: run it step by step to apply what can be and
           // attribute the failure to its step.
-          this.logger.warn('batch failed; retrying its steps one by one', { target: this.plan.target, steps: batch.length, error: describeError(error) });
+          this.logger.warn('batch failed; retrying its steps one by one', {
+            target: this.plan.target,
+            steps: batch.length,
+            error: describeError(error),
+          });
           for (const index of batch) if (!(await this.runStep(index))) return;
           continue;
         }
@@ -206,7 +237,13 @@ class TargetRun {
   private finish(index: number, outcome: StepOutcome): void {
     this.outcomes[index] = outcome;
     this.done += 1;
-    this.options.onProgress?.({ target: this.plan.target, index: this.done - 1, total: this.plan.steps.length, step: outcome.step, outcome: outcome.outcome });
+    this.options.onProgress?.({
+      target: this.plan.target,
+      index: this.done - 1,
+      total: this.plan.steps.length,
+      step: outcome.step,
+      outcome: outcome.outcome,
+    });
   }
 
   private recordsOf(group: string): StepRecord[] {
@@ -251,13 +288,19 @@ class TargetRun {
     try {
       await this.target.warehouse.leases(this.target.ref).journal(entries);
     } catch (error) {
-      if (!this.result.failed) this.logger.error('cannot write the journal; stopping', { target: this.plan.target, error: describeError(error) });
+      if (!this.result.failed)
+        this.logger.error('cannot write the journal; stopping', { target: this.plan.target, error: describeError(error) });
       this.result.failed = true;
     }
   }
 }
 
-function actionRecord(step: Extract<Step, { kind: 'record-action' }>, status: 'APPLIED' | 'FAILED', records: StepRecord[], error: string | null): ActionRecord {
+function actionRecord(
+  step: Extract<Step, { kind: 'record-action' }>,
+  status: 'APPLIED' | 'FAILED',
+  records: StepRecord[],
+  error: string | null,
+): ActionRecord {
   const type = auditTypeOf(step.spec);
   return {
     actionId: step.actionId,

@@ -49,17 +49,20 @@ export async function holdLease(warehouse: Warehouse, ref: TargetRef, options: L
   const store = warehouse.leases(ref);
   await acquire(store, ref, options, logger);
   const lost = new AbortController();
-  const heartbeat = setInterval(() => {
-    store
-      .renew(options.holder, options.ttlMs)
-      .then((held) => {
-        if (!held && !lost.signal.aborted) {
-          logger.error('lease lost: another writer took the target; stopping after the running step', { target: ref.name });
-          lost.abort();
-        }
-      })
-      .catch((error: unknown) => logger.warn('lease renewal failed; retrying', { target: ref.name, error: String(error) }));
-  }, Math.max(100, Math.floor(options.ttlMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      store
+        .renew(options.holder, options.ttlMs)
+        .then((held) => {
+          if (!held && !lost.signal.aborted) {
+            logger.error('lease lost: another writer took the target; stopping after the running step', { target: ref.name });
+            lost.abort();
+          }
+        })
+        .catch((error: unknown) => logger.warn('lease renewal failed; retrying', { target: ref.name, error: String(error) }));
+    },
+    Math.max(100, Math.floor(options.ttlMs / 3)),
+  );
   return {
     lost: lost.signal,
     release: async () => {

@@ -51,14 +51,26 @@ function addPlanCommands(program: Command, run: Run): void {
     .option('--plan', 'show the plan only (dry run)')
     .option('-y, --yes', 'apply destructive steps without asking')
     .option('--json', 'print the plan (and outcome) as JSON (schemas/plan.schema.json); same as --format json')
-    .addOption(new Option('--format <format>', 'how to print the plan: human, json, or markdown (for a pull request comment)').choices(PLAN_FORMATS))
+    .addOption(
+      new Option('--format <format>', 'how to print the plan: human, json, or markdown (for a pull request comment)').choices(PLAN_FORMATS),
+    )
     .option('--detailed-exitcode', 'with --plan: exit 2 when there are changes')
     .option('--out <file>', 'with --plan: save the plan (with fingerprints of the state it saw) to FILE')
     .option('--from-plan <file>', 'apply a saved plan exactly; refused (exit 3) if anything changed since')
-    .action((o: FileOpts & { target?: string; plan?: boolean; yes?: boolean; json?: boolean; format?: PlanFormat; detailedExitcode?: boolean; out?: string; fromPlan?: string }) =>
-      run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))(),
+    .action(
+      (
+        o: FileOpts & {
+          target?: string;
+          plan?: boolean;
+          yes?: boolean;
+          json?: boolean;
+          format?: PlanFormat;
+          detailedExitcode?: boolean;
+          out?: string;
+          fromPlan?: string;
+        },
+      ) => run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))(),
     );
-
 }
 
 /** What ckpt recorded: checkpoints, checkpoint create, history, status. */
@@ -98,13 +110,14 @@ function addReadCommands(program: Command, run: Run): void {
 
   program
     .command('status')
-    .description("per target: the last reconcile, pending actions and the next scheduled checkpoint (from the daemon's /status when one runs)")
+    .description(
+      "per target: the last reconcile, pending actions and the next scheduled checkpoint (from the daemon's /status when one runs)",
+    )
     .addOption(fileOption())
     .addOption(configAlias())
     .addOption(targetOption())
     .option('--json', 'print as JSON (schemas/status.schema.json)')
     .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => statusCommand(ctx, { ...o, file: fileOf(o) }))());
-
 }
 
 /** sql, unlock, schema, init and daemon. */
@@ -150,11 +163,17 @@ function addToolCommands(program: Command, run: Run): void {
     .addOption(fileOption())
     .addOption(configAlias())
     .option('--plan', 'detect only: plan and report, never apply')
-    .addOption(new Option('--listen <host:port>', 'HTTP address (port 0: any free port; off: none)').default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN).argParser(parseListen))
-    .addOption(new Option('--resync <duration>', 'reconcile every target this often, e.g. 30s, 10m, 1h (0: never)').default(parseDuration(DEFAULT_RESYNC, 1000), DEFAULT_RESYNC).argParser((v) => parseDuration(v, 1000)))
+    .addOption(
+      new Option('--listen <host:port>', 'HTTP address (port 0: any free port; off: none)')
+        .default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN)
+        .argParser(parseListen),
+    )
+    .addOption(
+      new Option('--resync <duration>', 'reconcile every target this often, e.g. 30s, 10m, 1h (0: never)')
+        .default(parseDuration(DEFAULT_RESYNC, 1000), DEFAULT_RESYNC)
+        .argParser((v) => parseDuration(v, 1000)),
+    )
     .action((o: FileOpts & { plan?: boolean; listen: ReturnType<typeof parseListen>; resync: number }) =>
       run((ctx) => daemonCommand(ctx, { file: fileOf(o), plan: o.plan, listen: o.listen, resyncMs: o.resync }))(),
     );
-
-
 }

@@ -24,7 +24,12 @@ export interface CliContext {
 }
 
 /** Runs `body` with a session on `desired`, closing it whatever happens. */
-export async function withSession<T>(ctx: CliContext, desired: Desired, command: string, body: (session: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  ctx: CliContext,
+  desired: Desired,
+  command: string,
+  body: (session: Session) => Promise<T>,
+): Promise<T> {
   const session = new Session(desired, {
     logger: ctx.logger,
     command,

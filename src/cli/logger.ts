@@ -44,7 +44,8 @@ export function createLogger(defaultLevel: Level = 'warn', stream: 'stdout' | 's
 function shownValue(value: unknown): unknown {
   if (typeof value === 'string') return displayText(value);
   if (Array.isArray(value)) return value.map(shownValue);
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return shownFields(value as LogFields);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return shownFields(value as LogFields);
   return value;
 }
 

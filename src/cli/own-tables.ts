@@ -27,7 +27,11 @@ export function guardOwnTables(sql: string, target: Target, force: boolean): voi
   const mentioned = names(sql);
   const own = [target.auditTable, lease, journal, HIDDEN_SCHEMA].find((n) => mentioned.has(n.toUpperCase()));
   if (own === undefined) return;
-  throw new CkptError('CONSENT_REQUIRED', `this SQL may change ${displayIdent(own)}, which is ckpt's own (its record of what was checkpointed and applied); nothing was run`, {
-    hint: 'if you mean it, run it again with --force (ckpt refuses to plan for a target whose audit table is lost, rather than forget what it applied)',
-  });
+  throw new CkptError(
+    'CONSENT_REQUIRED',
+    `this SQL may change ${displayIdent(own)}, which is ckpt's own (its record of what was checkpointed and applied); nothing was run`,
+    {
+      hint: 'if you mean it, run it again with --force (ckpt refuses to plan for a target whose audit table is lost, rather than forget what it applied)',
+    },
+  );
 }

@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Declarative checkpoints, resets and restores for Snowflake schemas')
     .version(version, '-V, --version')
     .option('--no-color', 'no colour in the output (also NO_COLOR=1)')
-    .option('--connection <name>', "use this connection for every target, whatever the file says (with a warning per target it moves)")
+    .option('--connection <name>', 'use this connection for every target, whatever the file says (with a warning per target it moves)')
     .option('--lock-timeout <duration>', "how long a writer waits for another writer's lease, e.g. 30s", (v) => parseDuration(v), 0)
     .option('--concurrency <n>', 'most steps in flight per target', (v) => positiveInt(v), 8)
     .showHelpAfterError('(run ckpt --help for usage)')

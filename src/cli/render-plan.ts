@@ -34,9 +34,14 @@ function renderTarget(tp: TargetPlan, file: string, out: Output): string[] {
   if (tp.steps.length === 0) lines.push('  no changes');
   for (const step of tp.steps) {
     const { symbol, colour } = stepSymbol(step);
-    const group = step.kind !== 'record-action' && !step.group.startsWith('checkpoint:') && step.group !== 'audit' ? ` [${displayText(step.group)}]` : '';
+    const group =
+      step.kind !== 'record-action' && !step.group.startsWith('checkpoint:') && step.group !== 'audit'
+        ? ` [${displayText(step.group)}]`
+        : '';
     const mark = isDestructive(step) ? out.paint('red', ' (destructive)') : '';
-    lines.push(`  ${out.paint(colour, symbol)} ${stepTitle(step, tp.location)}${group}${mark}  ${out.paint('dim', `# ${displayText(step.reason)}`)}`);
+    lines.push(
+      `  ${out.paint(colour, symbol)} ${stepTitle(step, tp.location)}${group}${mark}  ${out.paint('dim', `# ${displayText(step.reason)}`)}`,
+    );
   }
   // Findings grouped: blockers (their action is held back) first, then warnings.
   const blockers = tp.findings.filter((f) => f.severity === 'blocker');
@@ -73,7 +78,9 @@ export function summaryLine(plan: Plan): string {
   const c = summarise(plan);
   const parts = summaryParts(plan);
   const findings = [
-    ...(c.blockers > 0 ? [`${plural(c.blockers, 'blocker holds', 'blockers hold')} ${c.blockers === 1 ? 'its action' : 'their actions'} back`] : []),
+    ...(c.blockers > 0
+      ? [`${plural(c.blockers, 'blocker holds', 'blockers hold')} ${c.blockers === 1 ? 'its action' : 'their actions'} back`]
+      : []),
     ...(c.warnings > 0 ? [plural(c.warnings, 'warning', 'warnings')] : []),
   ];
   const tail = findings.length > 0 ? ` ${findings.join('; ')}.` : '';

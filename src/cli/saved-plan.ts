@@ -43,9 +43,13 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   const validate = new Ajv2020({ allErrors: false }).compile(JSON.parse(await readFile(SCHEMA, 'utf8')) as object);
   const { state_fingerprints: fingerprints, ...rest } = document as { state_fingerprints?: Record<string, string> };
   if (!validate(document) || fingerprints === undefined) {
-    throw new CkptError('CONFIG_INVALID', `${path} is not a saved ckpt plan (${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'no state_fingerprints'})`, {
-      hint: HINTS.savedPlanMissing,
-    });
+    throw new CkptError(
+      'CONFIG_INVALID',
+      `${path} is not a saved ckpt plan (${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'no state_fingerprints'})`,
+      {
+        hint: HINTS.savedPlanMissing,
+      },
+    );
   }
   return { plan: camelKeys(rest) as Plan, fingerprints };
 }

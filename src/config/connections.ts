@@ -25,7 +25,8 @@ export interface ChosenConnections {
 /** The connection a target uses without `--connection`, and where that comes from, in words. */
 function withoutOverride(target: Target, environmentDefault: string | undefined): { connection: string; source: string } {
   if (target.connectionDeclared) return { connection: target.connection, source: `the file says ${target.connection}` };
-  if (environmentDefault !== undefined) return { connection: environmentDefault, source: `$SNOWFLAKE_DEFAULT_CONNECTION_NAME says ${environmentDefault}` };
+  if (environmentDefault !== undefined)
+    return { connection: environmentDefault, source: `$SNOWFLAKE_DEFAULT_CONNECTION_NAME says ${environmentDefault}` };
   return { connection: LOCAL_CONNECTION, source: `the file names none: ${LOCAL_CONNECTION}` };
 }
 

@@ -87,7 +87,9 @@ function render(value: unknown): string {
   if (typeof value === 'string') return /^[A-Za-z0-9_][A-Za-z0-9_ .*-]*$/.test(value) ? value : JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${render(v)}`).join(', ')} }`;
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${render(v)}`)
+      .join(', ')} }`;
   }
   return String(value);
 }
@@ -179,9 +181,7 @@ export function describeSchemaErrors(errors: ErrorObject[], rootSchema: SchemaNo
     const finding = describe(error, schemas, guesses);
     if (finding !== undefined) findings.push(finding);
   }
-  return findings.filter(
-    (f, i) => findings.findIndex((g) => g.pointer === f.pointer && g.message === f.message) === i,
-  );
+  return findings.filter((f, i) => findings.findIndex((g) => g.pointer === f.pointer && g.message === f.message) === i);
 }
 
 function describeRootType(data: unknown): Finding {
@@ -231,13 +231,8 @@ function describe(error: ErrorObject, schemas: SchemaReader, guesses: Map<string
       const key = String(params['additionalProperty']);
       const allowed = Object.keys(schema?.properties ?? {});
       const guess = guessFor(error, schemas);
-      const advice =
-        guess === undefined ? `known keys here: ${allowed.join(', ')}` : `did you mean \`${guess}\`?`;
-      return at(
-        `unknown key \`${key}\` in ${placeOf(segments, schema)}; ${advice}`,
-        `${error.instancePath}${pointer(key)}`,
-        'key',
-      );
+      const advice = guess === undefined ? `known keys here: ${allowed.join(', ')}` : `did you mean \`${guess}\`?`;
+      return at(`unknown key \`${key}\` in ${placeOf(segments, schema)}; ${advice}`, `${error.instancePath}${pointer(key)}`, 'key');
     }
     case 'required': {
       const missing = String(params['missingProperty']);
@@ -253,7 +248,8 @@ function describe(error: ErrorObject, schemas: SchemaReader, guesses: Map<string
     case 'type': {
       const expected = TYPE_WORDS[String(params['type'])] ?? String(params['type']);
       const numericText =
-        typeof error.data === 'string' && (params['type'] === 'integer' || params['type'] === 'number') &&
+        typeof error.data === 'string' &&
+        (params['type'] === 'integer' || params['type'] === 'number') &&
         /^-?\d+(\.\d+)?$/.test(error.data.trim());
       const hint = numericText ? '; remove the quotes around the number' : exampleFor(segments, schema);
       return at(`${what} must be ${expected}, got ${kindOf(error.data)}${hint}`);
@@ -287,11 +283,7 @@ function describe(error: ErrorObject, schemas: SchemaReader, guesses: Map<string
 }
 
 /** One message for a mapping that must hold exactly one of several keys (an action's kind). */
-function describeOneOf(
-  error: ErrorObject,
-  schemas: SchemaReader,
-  guesses: Map<string, Set<string>>,
-): Finding | undefined {
+function describeOneOf(error: ErrorObject, schemas: SchemaReader, guesses: Map<string, Set<string>>): Finding | undefined {
   const segments = pointerSegments(error.instancePath);
   const schema = schemas.at(segments);
   const kinds = oneOfKeys(schema);

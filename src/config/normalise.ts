@@ -179,13 +179,25 @@ function checkPlacement(
 ): void {
   const { database, schema, connection } = where;
   if (schema.toUpperCase().includes(CLONE_SCHEMA_MARK)) {
-    r.error(at('schema'), 'value', `\`schema\`: ${schema} is named like the clone of a \`keep: clone\` checkpoint (<SCHEMA>${CLONE_SCHEMA_MARK}<ID>); ckpt never manages a clone as a target`);
+    r.error(
+      at('schema'),
+      'value',
+      `\`schema\`: ${schema} is named like the clone of a \`keep: clone\` checkpoint (<SCHEMA>${CLONE_SCHEMA_MARK}<ID>); ckpt never manages a clone as a target`,
+    );
   }
   if (schema.toLowerCase() === HIDDEN_SCHEMA) {
-    r.error(at('schema'), 'value', `\`schema\`: ${schema} is ckpt's hidden schema (copies of dropped tables and of keep: clone checkpoints, in any case or quoting); ckpt never manages it as a target`);
+    r.error(
+      at('schema'),
+      'value',
+      `\`schema\`: ${schema} is ckpt's hidden schema (copies of dropped tables and of keep: clone checkpoints, in any case or quoting); ckpt never manages it as a target`,
+    );
   }
   if (database !== null && connection === LOCAL_CONNECTION) {
-    r.error(at('database'), 'key', `\`database\`: the embedded warehouse (connection ${LOCAL_CONNECTION}) has one database, so ${database} cannot be honoured; remove \`database\`, or name a Snowflake connection`);
+    r.error(
+      at('database'),
+      'key',
+      `\`database\`: the embedded warehouse (connection ${LOCAL_CONNECTION}) has one database, so ${database} cannot be honoured; remove \`database\`, or name a Snowflake connection`,
+    );
   }
 }
 

@@ -77,8 +77,7 @@ export function createLocator(doc: Document, lineCounter: LineCounter): Locator 
     return { steps, complete: true };
   };
 
-  const offsetOf = (node: unknown): number | undefined =>
-    isScalar(node) || isMap(node) || isSeq(node) ? node.range?.[0] : undefined;
+  const offsetOf = (node: unknown): number | undefined => (isScalar(node) || isMap(node) || isSeq(node) ? node.range?.[0] : undefined);
 
   const position = (ptr: string, anchor: 'key' | 'value'): SourcePosition => {
     const { steps } = walk(ptr);

@@ -9,8 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 
 /** The bytes of a file, or why they were not read (`message` is one sentence for a person). */
 export type FileRead =
-  | { ok: true; bytes: Buffer }
-  | { ok: false; reason: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; message: string };
+  { ok: true; bytes: Buffer } | { ok: false; reason: 'missing' | 'not-a-file' | 'too-large' | 'unreadable'; message: string };
 
 /** A file's kind in words, for one that is not regular. */
 function kindOf(info: Stats): string {
@@ -47,7 +46,11 @@ export async function readRegularFile(path: string, limit: number, what: string)
     const info = await handle.stat();
     const limits = `ckpt reads ${what} of at most ${sizeWords(limit)}`;
     if (!info.isFile()) return { ok: false, reason: 'not-a-file', message: `${path} is ${kindOf(info)}, not a regular file; ${limits}` };
-    const tooLarge = (size: string): FileRead => ({ ok: false, reason: 'too-large', message: `${path} is ${size}; ${limits}, so check that this is the right file` });
+    const tooLarge = (size: string): FileRead => ({
+      ok: false,
+      reason: 'too-large',
+      message: `${path} is ${size}; ${limits}, so check that this is the right file`,
+    });
     if (info.size > limit) return tooLarge(`${info.size} bytes`);
     const bytes = await readAtMost(handle, limit + 1);
     return bytes.length > limit ? tooLarge(`over ${limit} bytes`) : { ok: true, bytes };

@@ -61,8 +61,18 @@ function checkTargetsApart(desired: Desired, locator: Locator, error: Report): v
 /** Checkpoint, action and schedule ids each once within a target. */
 function checkIdsApart(target: Target, i: number, error: Report): void {
   const lists: Array<[string, Array<{ id: string; position: { line: number } }>, string, string]> = [
-    ['checkpoints', target.checkpoints, 'checkpoint id', 'is already declared at line %d in this target; give each checkpoint a distinct id'],
-    ['actions', target.actions, 'action id', 'is already used at line %d in this target; give each action a distinct id (an applied id is never applied again)'],
+    [
+      'checkpoints',
+      target.checkpoints,
+      'checkpoint id',
+      'is already declared at line %d in this target; give each checkpoint a distinct id',
+    ],
+    [
+      'actions',
+      target.actions,
+      'action id',
+      'is already used at line %d in this target; give each action a distinct id (an applied id is never applied again)',
+    ],
     ['schedules', target.schedules, 'schedule id', 'is already used at line %d in this target; give each schedule a distinct id'],
   ];
   for (const [key, items, what, tail] of lists) {

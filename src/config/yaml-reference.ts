@@ -25,11 +25,20 @@ function resolve(schema: Json, node: Json): Json {
     .split('/')
     .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), schema);
   // The property's own keywords (description, examples, default) win over the definition's.
-  return isObject(target) ? { ...resolve(schema, target), ...Object.fromEntries(Object.entries(node).filter(([k]) => k !== '$ref')) } : node;
+  return isObject(target)
+    ? { ...resolve(schema, target), ...Object.fromEntries(Object.entries(node).filter(([k]) => k !== '$ref')) }
+    : node;
 }
 
 const code = (text: string) => `\`${text}\``;
-const flow = (value: unknown): string => (value === '' ? '""' : typeof value === 'string' ? value : JSON.stringify(value).replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1: ').replace(/,/g, ', '));
+const flow = (value: unknown): string =>
+  value === ''
+    ? '""'
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value)
+          .replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1: ')
+          .replace(/,/g, ', ');
 
 function typeOf(schema: Json, raw: Json): string {
   const ref = raw['$ref'];
@@ -69,7 +78,13 @@ function rows(schema: Json, node: Json, prefix: string, out: string[]): void {
     const fallback = resolved['default'] !== undefined ? code(flow(resolved['default'])) : required.has(key) ? 'required' : '';
     const examples = Array.isArray(resolved['examples']) ? resolved['examples'] : [];
     const scalar = examples.filter((e) => !isObject(e) && !(Array.isArray(e) && e.some(isObject)));
-    const example = scalar.length > 0 ? ` e.g. ${scalar.slice(0, 2).map((e) => code(flow(e))).join(', ')}` : '';
+    const example =
+      scalar.length > 0
+        ? ` e.g. ${scalar
+            .slice(0, 2)
+            .map((e) => code(flow(e)))
+            .join(', ')}`
+        : '';
     const description = typeof resolved['description'] === 'string' ? resolved['description'] : '';
     out.push(`| ${code(path)} | ${typeOf(schema, value)} | ${fallback} | ${cell(description)}${cell(example)} |`);
     if (resolved['type'] === 'object') rows(schema, resolved, `${path}.`, out);

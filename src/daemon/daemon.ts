@@ -79,7 +79,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const loaded = await loadConfig(options);
   if (!loaded.ok) {
     for (const d of loaded.diagnostics) logDiagnostic(options.logger, d);
-    throw new CkptError('CONFIG_INVALID', `${options.file} is not a usable config; the daemon did not start`, { hint: HINTS.fixConfigAndRestart });
+    throw new CkptError('CONFIG_INVALID', `${options.file} is not a usable config; the daemon did not start`, {
+      hint: HINTS.fixConfigAndRestart,
+    });
   }
   for (const d of loaded.warnings) logDiagnostic(options.logger, d);
   const daemon = new Daemon(options, loaded.desired);
@@ -197,9 +199,11 @@ class Daemon implements RunningDaemon {
 
   /** Re-reads the file (one reload at a time); a valid, changed config replaces the last good one. */
   private reload(trigger: string): void {
-    this.reloads = this.reloads.then(() => this.reloadOnce(trigger)).catch((error: unknown) => {
-      this.logger.error('config reload failed', { error: describeError(error) });
-    });
+    this.reloads = this.reloads
+      .then(() => this.reloadOnce(trigger))
+      .catch((error: unknown) => {
+        this.logger.error('config reload failed', { error: describeError(error) });
+      });
   }
 
   private async reloadOnce(trigger: string): Promise<void> {
@@ -252,7 +256,10 @@ class Daemon implements RunningDaemon {
     void this.schedules.source.close();
     const source = scheduleFirings(entries, (target, scheduleId) => this.queue.enqueue(target, `cron:${scheduleId}`), this.logger);
     this.schedules = { key, source };
-    if (entries.length > 0) this.logger.info('schedules armed', { schedules: entries.map((e) => `${e.target}/${e.schedule.id} (${e.schedule.cron} ${e.schedule.timezone})`) });
+    if (entries.length > 0)
+      this.logger.info('schedules armed', {
+        schedules: entries.map((e) => `${e.target}/${e.schedule.id} (${e.schedule.cron} ${e.schedule.timezone})`),
+      });
   }
 
   /** One reconcile of one target, on the config in use when it starts. Throws its error to be retried unless terminal. */
@@ -282,7 +289,12 @@ class Daemon implements RunningDaemon {
     this.tell({ target: name, triggers, outcome, seconds });
     const fields = { target: name, result: outcome.result, reason: outcome.reason, duration_ms: Math.round(seconds * 1000) };
     if (outcome.result === 'failed') {
-      this.logger.error('reconcile finished', { ...fields, error: outcome.message, code: outcome.error?.code, retry: outcome.error?.retry });
+      this.logger.error('reconcile finished', {
+        ...fields,
+        error: outcome.message,
+        code: outcome.error?.code,
+        retry: outcome.error?.retry,
+      });
       throw outcomeError(outcome);
     }
     this.logger.info('reconcile finished', fields);

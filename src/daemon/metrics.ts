@@ -33,7 +33,8 @@ export function checkpointClocks(observed: Observed): CheckpointClocks {
     for (const entry of oldest.objects) {
       const key = nameKey(entry.name, observed.nameMatching);
       const copy = observed.dropped.find((d) => nameKey(d.name, observed.nameMatching) === key && sameInstant(d.created, entry.created));
-      if (copy?.restorableUntil != null && (until === null || Date.parse(copy.restorableUntil) < Date.parse(until))) until = copy.restorableUntil;
+      if (copy?.restorableUntil != null && (until === null || Date.parse(copy.restorableUntil) < Date.parse(until)))
+        until = copy.restorableUntil;
     }
   }
   return { newestAt: newest?.timestamp ?? null, oldestRestorableUntil: until };
@@ -88,7 +89,11 @@ export class DaemonMetrics {
       labelNames: ['target'],
       registers,
     });
-    this.configValid = new Gauge({ name: METRIC_NAMES.configValid, help: '1 when the config file on disk is valid and in use, 0 when the last good one is kept', registers });
+    this.configValid = new Gauge({
+      name: METRIC_NAMES.configValid,
+      help: '1 when the config file on disk is valid and in use, 0 when the last good one is kept',
+      registers,
+    });
     this.configValid.set(1);
     const clocks = this.clocks;
     new Gauge({

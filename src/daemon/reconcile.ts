@@ -37,7 +37,12 @@ export function outcomeError(outcome: ReconcileOutcome): CkptError {
   return new CkptError(outcome.error?.code ?? 'INTERNAL', outcome.message);
 }
 
-async function observeAndApply(session: Session, target: Target, ctx: ReconcileContext, progress: { reachedWarehouse: boolean }): Promise<ReconcileOutcome> {
+async function observeAndApply(
+  session: Session,
+  target: Target,
+  ctx: ReconcileContext,
+  progress: { reachedWarehouse: boolean },
+): Promise<ReconcileOutcome> {
   if (!ctx.planOnly) {
     try {
       await session.lock([target]); // a writer holds the target's lease from observe to apply, as `reconcile` does
@@ -82,7 +87,14 @@ function done(result: 'applied' | 'no-changes', reason: 'Applied' | 'UpToDate', 
 
 function planned(plan: Plan): ReconcileOutcome {
   const steps = plan.targets[0]?.steps.length ?? 0;
-  return { result: 'planned', reason: 'ChangesPending', message: `${steps} step${steps === 1 ? '' : 's'} pending (--plan: not applied)`, reachedWarehouse: true, plan, error: null };
+  return {
+    result: 'planned',
+    reason: 'ChangesPending',
+    message: `${steps} step${steps === 1 ? '' : 's'} pending (--plan: not applied)`,
+    reachedWarehouse: true,
+    plan,
+    error: null,
+  };
 }
 
 /** The outcome of a plan with blockers, or null when it has none. */

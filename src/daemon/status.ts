@@ -13,13 +13,16 @@ import type { KeyState } from './queue.js';
 export type Condition = 'Ready' | 'Reconciling' | 'Stalled';
 
 /** `SOME_CODE` as `SomeCode`. */
-type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Capitalize<Lowercase<Head>>}${PascalCase<Tail>}` : Capitalize<Lowercase<S>>;
+type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Capitalize<Lowercase<Head>>}${PascalCase<Tail>}`
+  : Capitalize<Lowercase<S>>;
 
 /** Why a reconcile failed: its error code, PascalCased (`AUTH_FAILED` is `AuthFailed`). */
 export type FailureReason = PascalCase<ErrorCode>;
 
 /** Why a target is in its condition. */
-export type ConditionReason = 'Pending' | 'Progressing' | 'UpToDate' | 'Applied' | 'ChangesPending' | 'PlanBlocked' | 'Interrupted' | FailureReason;
+export type ConditionReason =
+  'Pending' | 'Progressing' | 'UpToDate' | 'Applied' | 'ChangesPending' | 'PlanBlocked' | 'Interrupted' | FailureReason;
 
 /** The condition reason of a failure with this code. */
 export function failureReason(code: ErrorCode): FailureReason {
@@ -117,7 +120,17 @@ export interface Readiness {
 /** What the board keeps per target: the reported fields it owns, plus what it derives them from. */
 type TargetRecord = Pick<
   TargetStatus,
-  'connection' | 'condition' | 'reason' | 'message' | 'lastTrigger' | 'lastAttemptAt' | 'lastResult' | 'lastDurationSeconds' | 'lastSuccessAt' | 'lastPlan' | 'error'
+  | 'connection'
+  | 'condition'
+  | 'reason'
+  | 'message'
+  | 'lastTrigger'
+  | 'lastAttemptAt'
+  | 'lastResult'
+  | 'lastDurationSeconds'
+  | 'lastSuccessAt'
+  | 'lastPlan'
+  | 'error'
 > & {
   schedules: Schedule[];
   reachedWarehouse: boolean | null;

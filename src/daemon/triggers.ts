@@ -64,7 +64,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * `onFire(target, scheduleId)` and sets the timer for the one after. Firings missed while the
  * process was suspended count once: the next timer is set for the first firing still ahead.
  */
-export function scheduleFirings(entries: TargetSchedule[], onFire: (target: string, scheduleId: string) => void, logger: Logger): TriggerSource {
+export function scheduleFirings(
+  entries: TargetSchedule[],
+  onFire: (target: string, scheduleId: string) => void,
+  logger: Logger,
+): TriggerSource {
   const timers = entries.map((entry) => scheduleTimer(entry, () => onFire(entry.target, entry.schedule.id), logger));
   return {
     close: async () => {
@@ -82,7 +86,10 @@ function scheduleTimer({ target, schedule }: TargetSchedule, fire: () => void, l
       logger.warn('schedule has no next firing; it is not armed', { target, schedule: schedule.id, cron, timezone });
       return;
     }
-    timer = setTimeout(() => (Date.now() < Date.parse(due) ? arm(due) : fired(due)), Math.min(Math.max(0, Date.parse(due) - Date.now()), MAX_TIMER_MS));
+    timer = setTimeout(
+      () => (Date.now() < Date.parse(due) ? arm(due) : fired(due)),
+      Math.min(Math.max(0, Date.parse(due) - Date.now()), MAX_TIMER_MS),
+    );
   };
   const fired = (due: string): void => {
     fire();
@@ -112,4 +119,3 @@ export function onHangup(onHangup: () => void): TriggerSource {
     },
   };
 }
-

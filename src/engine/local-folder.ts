@@ -35,14 +35,22 @@ async function ensureWritable(path: string): Promise<void> {
 
 function cannotCreate(folder: string, error: unknown): CkptError {
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new CkptError('WAREHOUSE_UNREACHABLE', `cannot create ${folder} for the embedded warehouse (${code}): ${dirname(folder)} is not writable by this user`, {
-    hint: `make ${dirname(folder)} writable (even \`--plan\` keeps the embedded warehouse there), or run ckpt on a copy of the config in a writable folder`,
-    cause: error,
-  });
+  return new CkptError(
+    'WAREHOUSE_UNREACHABLE',
+    `cannot create ${folder} for the embedded warehouse (${code}): ${dirname(folder)} is not writable by this user`,
+    {
+      hint: `make ${dirname(folder)} writable (even \`--plan\` keeps the embedded warehouse there), or run ckpt on a copy of the config in a writable folder`,
+      cause: error,
+    },
+  );
 }
 
 function notWritable(path: string): CkptError {
-  return new CkptError('WAREHOUSE_UNREACHABLE', `${path} is not writable by this user: the embedded warehouse writes there even to plan (DuckDB's log, ckpt's registry of objects)`, {
-    hint: `make it writable (chmod u+w ${path}) or run ckpt as its owner`,
-  });
+  return new CkptError(
+    'WAREHOUSE_UNREACHABLE',
+    `${path} is not writable by this user: the embedded warehouse writes there even to plan (DuckDB's log, ckpt's registry of objects)`,
+    {
+      hint: `make it writable (chmod u+w ${path}) or run ckpt as its owner`,
+    },
+  );
 }

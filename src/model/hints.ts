@@ -23,7 +23,8 @@ export const HINTS = {
   /** A saved plan no longer matches the file or the schema. */
   savedPlanStale: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it',
   /** A view definition ckpt refuses to run. */
-  definitionEdited: 'the audit table or the saved plan holding it was edited; re-create the view by hand, or restore from another checkpoint',
+  definitionEdited:
+    'the audit table or the saved plan holding it was edited; re-create the view by hand, or restore from another checkpoint',
   /** A saved plan whose steps are not what ckpt plans. */
   savedPlanEdited: 'make a new plan with `ckpt reconcile --plan --out FILE` and review it; ckpt applies a saved plan only as it made it',
   /** A saved plan that cannot be read. */
@@ -75,9 +76,11 @@ export const HINTS = {
   /** Snowflake rejected the credentials. */
   credentials: 'check the user and the credentials of this connection in connections.toml (password, key pair, token)',
   /** Snowflake says the object does not exist, which also means "not visible to this role". */
-  objectMissingOrHidden: 'the object does not exist, or the role of this connection is not authorised to see it; check the database, schema and role',
+  objectMissingOrHidden:
+    'the object does not exist, or the role of this connection is not authorised to see it; check the database, schema and role',
   /** The role lacks a privilege. */
-  privilege: 'the role lacks a privilege: DROP and UNDROP need OWNERSHIP of the object, restores also CREATE TABLE on the schema (pitfall 16)',
+  privilege:
+    'the role lacks a privilege: DROP and UNDROP need OWNERSHIP of the object, restores also CREATE TABLE on the schema (pitfall 16)',
   /** No running virtual warehouse. */
   noWarehouse: 'no running warehouse: set `warehouse` in the connection, or resume it (ALTER WAREHOUSE ... RESUME)',
   /** Time Travel has nothing at that time. */
@@ -89,7 +92,8 @@ export const HINTS = {
   /** The warehouse refused a statement. */
   statementNotApplied: 'see the message above; the statement was not applied',
   /** A constraint refused a change. */
-  constraint: 'a constraint (foreign key, primary key, NOT NULL) refuses the change, and will again: change the data, the constraint or the file first',
+  constraint:
+    'a constraint (foreign key, primary key, NOT NULL) refuses the change, and will again: change the data, the constraint or the file first',
 
   // The embedded warehouse
   /** Another process has the DuckDB file open. */

@@ -19,9 +19,7 @@ export interface StepObject {
  * (`checkpointId` is the checkpoint that kept it, `location` where: the clone schema on
  * Snowflake, ckpt's hidden schema on the embedded warehouse).
  */
-export type ContentSource =
-  | { kind: 'time-travel'; at: string }
-  | { kind: 'clone'; checkpointId: string; location: string };
+export type ContentSource = { kind: 'time-travel'; at: string } | { kind: 'clone'; checkpointId: string; location: string };
 
 /** Why an object is dropped. */
 export type DropCause = 'created-after-checkpoint' | 'recreated-after-checkpoint' | 'full-cleanup';
@@ -38,7 +36,13 @@ interface StepBase {
 /** One thing apply does, discriminated on `kind`. */
 export type Step =
   | (StepBase & { kind: 'init-audit'; auditTable: string })
-  | (StepBase & { kind: 'take-checkpoint'; checkpointId: string; checkpointType: 'MANUAL' | 'AUTO'; description: string; keep?: CheckpointKeep })
+  | (StepBase & {
+      kind: 'take-checkpoint';
+      checkpointId: string;
+      checkpointType: 'MANUAL' | 'AUTO';
+      description: string;
+      keep?: CheckpointKeep;
+    })
   | (StepBase & { kind: 'expire-checkpoint'; checkpointId: string; scheduleId: string; keep?: CheckpointKeep })
   | (StepBase & { kind: 'drop-object'; object: StepObject; created: string; cause: DropCause })
   | (StepBase & { kind: 'restore-table'; object: StepObject; created: string; checkpointId: string })
@@ -135,7 +139,16 @@ export type PlanSummary = Record<SummaryBucket, number> & {
 /** Summarises a plan for the one-line summary, the daemon's status and the journal. */
 export function summarise(plan: Pick<Plan, 'targets'>): PlanSummary {
   const summary: PlanSummary = {
-    restores: 0, reverts: 0, drops: 0, checkpoints: 0, expiries: 0, audits: 0, actions: 0, other: 0, blockers: 0, warnings: 0,
+    restores: 0,
+    reverts: 0,
+    drops: 0,
+    checkpoints: 0,
+    expiries: 0,
+    audits: 0,
+    actions: 0,
+    other: 0,
+    blockers: 0,
+    warnings: 0,
   };
   for (const target of plan.targets) {
     for (const step of target.steps) {

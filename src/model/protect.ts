@@ -7,19 +7,13 @@ import { nameKey, type NameMatching } from './refs.js';
 
 /** Compiles a `protect` glob into a matcher under the warehouse's name matching. */
 export function globMatcher(glob: string, matching: NameMatching): (name: string) => boolean {
-  const source = [...glob]
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
+  const source = [...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
   const pattern = new RegExp(`^${source}$`, matching === 'exact' ? 'su' : 'siu');
   return (name) => pattern.test(name);
 }
 
 /** A predicate telling whether a name is protected in a target. */
-export function protectedNames(
-  auditTable: string,
-  globs: string[],
-  matching: NameMatching,
-): (name: string) => boolean {
+export function protectedNames(auditTable: string, globs: string[], matching: NameMatching): (name: string) => boolean {
   const { lease, journal } = internalTables(auditTable);
   const internal = new Set([auditTable, lease, journal].map((n) => nameKey(n, matching)));
   const matchers = globs.map((g) => globMatcher(g, matching));

@@ -131,9 +131,10 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     symbol: '~',
     colour: 'yellow',
     title: (s, location) => {
-      const via = s.from.kind === 'time-travel'
-        ? `Time Travel AT ${displayTime(s.from.at)}`
-        : `clone ${s.from.location}${s.from.checkpointId === s.checkpointId ? '' : ` of ${s.from.checkpointId}`}`;
+      const via =
+        s.from.kind === 'time-travel'
+          ? `Time Travel AT ${displayTime(s.from.at)}`
+          : `clone ${s.from.location}${s.from.checkpointId === s.checkpointId ? '' : ` of ${s.from.checkpointId}`}`;
       const what = s.missing ? 're-create table' : 'revert content of table';
       return `${what} ${location}.${displayIdent(s.object.name)} to ${s.checkpointId} (${via})`;
     },

@@ -19,7 +19,13 @@ function initStep(target: Target, observed: Observed): Step[] {
 
 /** The audit table, if missing. */
 export function planInit(target: Target, observed: Observed): TargetPlan {
-  return { target: target.name, connection: target.connection, location: targetLocation(target), steps: initStep(target, observed), findings: [] };
+  return {
+    target: target.name,
+    connection: target.connection,
+    location: targetLocation(target),
+    steps: initStep(target, observed),
+    findings: [],
+  };
 }
 
 /** An ad-hoc checkpoint; the id defaults to `CP_YYYY_MM_DD_HH_MI_SS` on the warehouse clock. */

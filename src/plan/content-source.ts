@@ -19,11 +19,7 @@ export type KeptCopy = Extract<ContentSource, { kind: 'clone' }>;
  * else the clone of any other checkpoint that recorded the same incarnation with the same content
  * version (what ckpt itself kept). Null when there is none.
  */
-export function keptCopy(
-  entry: InventoryEntry,
-  src: CheckpointSource,
-  recorded: ReadonlyMap<string, RecordedCheckpoint>,
-): KeptCopy | null {
+export function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded: ReadonlyMap<string, RecordedCheckpoint>): KeptCopy | null {
   if (src.recorded?.clone != null) return { kind: 'clone', checkpointId: src.id, location: src.recorded.clone };
   const altered = entry.lastAltered;
   if (altered === null) return null;
@@ -33,9 +29,13 @@ export function keptCopy(
   const columns = (entry.columns ?? null)?.join('\u0000');
   for (const { checkpoint, location } of candidates) {
     const same = checkpoint.objects.find(
-      (o) => o.kind === 'TABLE' && o.name === entry.name && sameIncarnation(entry, o) && o.lastAltered !== null
-        && Date.parse(o.lastAltered) === Date.parse(altered)
-        && (o.columns ?? null)?.join('\u0000') === columns,
+      (o) =>
+        o.kind === 'TABLE' &&
+        o.name === entry.name &&
+        sameIncarnation(entry, o) &&
+        o.lastAltered !== null &&
+        Date.parse(o.lastAltered) === Date.parse(altered) &&
+        (o.columns ?? null)?.join('\u0000') === columns,
     );
     if (same !== undefined) return { kind: 'clone', checkpointId: checkpoint.id, location };
   }

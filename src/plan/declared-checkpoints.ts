@@ -36,9 +36,10 @@ export function planDeclaredCheckpoints(
         checkpointType: 'MANUAL',
         description: spec.description,
         keep: spec.keep,
-        reason: spec.keep === 'clone'
-          ? 'declared in the file and not in the audit table; keeps a clone of every table'
-          : 'declared in the file and not in the audit table',
+        reason:
+          spec.keep === 'clone'
+            ? 'declared in the file and not in the audit table; keeps a clone of every table'
+            : 'declared in the file and not in the audit table',
       });
       out.pending.set(spec.id, pendingSource(spec.id, model.objects()));
     } else if (found.status === 'DELETED') {

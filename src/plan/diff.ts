@@ -30,11 +30,7 @@ export interface InventoryDiff {
 }
 
 /** Diffs live objects against a checkpoint inventory. */
-export function diffInventory(
-  inventory: InventoryEntry[],
-  live: Iterable<LiveObject>,
-  matching: NameMatching,
-): InventoryDiff {
+export function diffInventory(inventory: InventoryEntry[], live: Iterable<LiveObject>, matching: NameMatching): InventoryDiff {
   const recordedByKey = new Map(inventory.map((e) => [nameKey(e.name, matching), e]));
   const liveKeys = new Set<string>();
   const diff: InventoryDiff = { created: [], recreated: [], missing: [] };

@@ -41,7 +41,10 @@ export function inCreationOrder<T extends { name: string }>(
   for (const item of sorted) {
     const keys = new Set(dependsOn(item));
     keys.delete(nameKey(item.name, matching));
-    deps.set(item, [...keys].flatMap((k) => byKey.get(k) ?? []));
+    deps.set(
+      item,
+      [...keys].flatMap((k) => byKey.get(k) ?? []),
+    );
   }
   return componentsDependenciesFirst(sorted, deps).flatMap((c) => c.sort((a, b) => compareText(a.name, b.name)));
 }
@@ -83,10 +86,7 @@ function componentsDependenciesFirst<T>(items: readonly T[], deps: ReadonlyMap<T
  * Sorts views so that every view comes after the views it reads (creation order). Views are
  * otherwise kept in name order; a cycle (impossible in a real schema) falls back to name order.
  */
-export function viewsInCreationOrder<T extends Pick<InventoryEntry, 'name' | 'definition'>>(
-  views: T[],
-  matching: NameMatching,
-): T[] {
+export function viewsInCreationOrder<T extends Pick<InventoryEntry, 'name' | 'definition'>>(views: T[], matching: NameMatching): T[] {
   return inCreationOrder(views, matching, (view) => referencedKeys(view.definition ?? '', matching));
 }
 
@@ -175,14 +175,30 @@ export function orderActionSteps(
  * Drops: views first, a view before the views it reads (pitfall 6), then the rest by name, a
  * table before the tables its foreign keys reference (children first).
  */
-export function orderDrops(steps: Step[], matching: NameMatching, definitionOf: DefinitionOf, referencesOf: ReferencesOf = noReferences): Step[] {
+export function orderDrops(
+  steps: Step[],
+  matching: NameMatching,
+  definitionOf: DefinitionOf,
+  referencesOf: ReferencesOf = noReferences,
+): Step[] {
   const isView = (s: Step) => s.kind === 'drop-object' && s.object.kind === 'VIEW';
-  const others = tablesInDropOrder(withReferences(steps.filter((s) => !isView(s)), referencesOf), matching).map((i) => i.step);
+  const others = tablesInDropOrder(
+    withReferences(
+      steps.filter((s) => !isView(s)),
+      referencesOf,
+    ),
+    matching,
+  ).map((i) => i.step);
   return [...orderViews(steps.filter(isView), matching, definitionOf).reverse(), ...others];
 }
 
 /** Table restores (undrops, re-creations, reverts): by name, a table after the tables it references (parents first). */
-export function orderRestores(steps: Step[], matching: NameMatching, _definitionOf: DefinitionOf, referencesOf: ReferencesOf = noReferences): Step[] {
+export function orderRestores(
+  steps: Step[],
+  matching: NameMatching,
+  _definitionOf: DefinitionOf,
+  referencesOf: ReferencesOf = noReferences,
+): Step[] {
   return tablesInCreationOrder(withReferences(steps, referencesOf), matching).map((i) => i.step);
 }
 

@@ -22,7 +22,10 @@ export type { PlanClock } from './schedules.js';
 
 /** `DATABASE.SCHEMA` (or `SCHEMA`) of a target, for display. */
 export function targetLocation(target: Pick<Target, 'database' | 'schema'>): string {
-  return [target.database, target.schema].filter((p): p is string => p !== null).map(displayIdent).join('.');
+  return [target.database, target.schema]
+    .filter((p): p is string => p !== null)
+    .map(displayIdent)
+    .join('.');
 }
 
 /** A clock under which no schedule has ever fired. */
@@ -44,7 +47,8 @@ export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed
 /** Plans one target. */
 export function planTarget(target: Target, observed: Observed, clock: PlanClock = NEVER_FIRED): TargetPlan {
   const lost = auditTableLost(target, observed);
-  if (lost !== null) return { target: target.name, connection: target.connection, location: targetLocation(target), steps: [], findings: [lost] };
+  if (lost !== null)
+    return { target: target.name, connection: target.connection, location: targetLocation(target), steps: [], findings: [lost] };
   const model = new SchemaModel(observed);
   const recorded = new Map(observed.checkpoints.map((c) => [c.id, c]));
   const declared = planDeclaredCheckpoints(target, recorded, model);
@@ -91,11 +95,13 @@ function auditTableLost(target: Target, observed: Observed): Finding | null {
 /** The step creating the audit table, if it does not exist yet. */
 function initAudit(target: Target, observed: Observed): Step[] {
   if (observed.auditTableExists) return [];
-  return [{
-    target: target.name,
-    kind: 'init-audit',
-    auditTable: target.auditTable,
-    group: 'audit',
-    reason: `audit table ${displayIdent(target.auditTable)} does not exist yet`,
-  }];
+  return [
+    {
+      target: target.name,
+      kind: 'init-audit',
+      auditTable: target.auditTable,
+      group: 'audit',
+      reason: `audit table ${displayIdent(target.auditTable)} does not exist yet`,
+    },
+  ];
 }

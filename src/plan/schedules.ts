@@ -43,9 +43,10 @@ export function planSchedule(
       checkpointId: id,
       checkpointType: 'AUTO',
       description: schedule.description || `schedule ${schedule.id} (${schedule.cron} ${schedule.timezone})`,
-      reason: newest === undefined
-        ? `schedule ${schedule.id} fired at ${displayTime(due)} and has no checkpoint yet`
-        : `schedule ${schedule.id} fired at ${displayTime(due)}, after its newest checkpoint ${newest.id}`,
+      reason:
+        newest === undefined
+          ? `schedule ${schedule.id} fired at ${displayTime(due)} and has no checkpoint yet`
+          : `schedule ${schedule.id} fired at ${displayTime(due)}, after its newest checkpoint ${newest.id}`,
     });
     taken.unshift(id);
   }

@@ -36,7 +36,9 @@ export class SchemaModel {
 
   /** The dropped version of a table incarnation, if it can still be brought back. */
   droppedVersion(entry: InventoryEntry): DroppedObject | undefined {
-    return this.dropped.get(nameKey(entry.name, this.matching))?.find((d) => d.kind === entry.kind && sameInstant(d.created, entry.created));
+    return this.dropped
+      .get(nameKey(entry.name, this.matching))
+      ?.find((d) => d.kind === entry.kind && sameInstant(d.created, entry.created));
   }
 
   /** Dropped versions of a name (any incarnation), for explaining why one is not restorable. */

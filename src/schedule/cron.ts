@@ -80,7 +80,10 @@ function dayFieldsProblem(fields: ReadonlyMap<FieldName, string>): string | null
   const dom = fields.get('day-of-month') ?? '*';
   const dow = fields.get('day-of-week') ?? '*';
   if (dom === '*' || dow === '*') return null;
-  for (const [name, text] of [['day-of-month', dom], ['day-of-week', dow]] as const) {
+  for (const [name, text] of [
+    ['day-of-month', dom],
+    ['day-of-week', dow],
+  ] as const) {
     if (text.startsWith('*')) {
       const written = `${DAY_RANGES[name]}${text.slice(1)}`;
       return `${name} \`${text}\` next to a restricted ${name === 'day-of-month' ? 'day-of-week' : 'day-of-month'} is read two ways by cron implementations (a day must match both, or either); write it as \`${written}\` to fire on the days that match either`;
@@ -112,7 +115,11 @@ export function lastFiring(expression: string, timezone: string, at: string): st
 export function nextFiring(expression: string, timezone: string, at: string): string | null {
   try {
     const instant = Date.parse(at);
-    return new Date(parsed(expression, timezone, lastFiringAt(expression, timezone, instant) ?? instant).next().getTime()).toISOString();
+    return new Date(
+      parsed(expression, timezone, lastFiringAt(expression, timezone, instant) ?? instant)
+        .next()
+        .getTime(),
+    ).toISOString();
   } catch {
     return null;
   }
@@ -142,7 +149,9 @@ function isoOrNull(instant: number | null): string | null {
  * forward from before the change. Throws when cron-parser finds no firing.
  */
 function lastFiringAt(expression: string, timezone: string, at: number): number | null {
-  const candidate = parsed(expression, timezone, at + 1).prev().getTime();
+  const candidate = parsed(expression, timezone, at + 1)
+    .prev()
+    .getTime();
   const from = candidate - WALK_BACK_MS;
   if (at - from <= ONE_WEEK_MS && utcOffset(timezone, from) === utcOffset(timezone, at)) return candidate;
   const walk = parsed(expression, timezone, from);

@@ -3,14 +3,7 @@
  * first, then ckpt's), the JSON format of OBJECTS_SNAPSHOT, and reading rows back into
  * recorded checkpoints and actions. Pure.
  */
-import type {
-  AuditStatus,
-  CheckpointType,
-  InventoryEntry,
-  RecordedAction,
-  RecordedCheckpoint,
-  StepRecord,
-} from '../model/observed.js';
+import type { AuditStatus, CheckpointType, InventoryEntry, RecordedAction, RecordedCheckpoint, StepRecord } from '../model/observed.js';
 
 /** Columns of CHECKPOINT_AUDIT in order; the first seven are the old pipelines' columns. */
 export const AUDIT_COLUMNS = [

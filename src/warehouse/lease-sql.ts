@@ -85,7 +85,8 @@ export function journalInsert(d: LeaseDialect, journal: string, entries: Journal
   const text = (v: string | null) => (v === null ? 'NULL' : d.literal(v));
   const num = (v: number | null) => (v === null ? 'NULL' : String(Math.trunc(v)));
   const rows = entries.map(
-    (e) => `(${text(e.runId)}, ${num(e.seq)}, ${d.now}, ${text(e.event)}, ${num(e.stepIndex)}, ${text(e.kind)}, ${text(e.object)}, ${text(e.group)}, ${text(e.detail)})`,
+    (e) =>
+      `(${text(e.runId)}, ${num(e.seq)}, ${d.now}, ${text(e.event)}, ${num(e.stepIndex)}, ${text(e.kind)}, ${text(e.object)}, ${text(e.group)}, ${text(e.detail)})`,
   );
   return `INSERT INTO ${tableOf(d, journal)} (RUN_ID, SEQ, EVENT_AT, EVENT, STEP_INDEX, STEP_KIND, OBJECT, GROUP_ID, DETAIL) VALUES ${rows.join(', ')}`;
 }
@@ -98,7 +99,12 @@ export function journalRead(d: LeaseDialect, journal: string): string {
 /** Lease rows (upper-case keys) → values. */
 export function readLeaseRows(rows: Array<Record<string, unknown>>): LeaseRow[] {
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  return rows.map((r) => ({ holder: str(r.HOLDER), info: str(r.HOLDER_INFO), acquiredAt: str(r.ACQUIRED_AT), expiresAt: str(r.EXPIRES_AT) }));
+  return rows.map((r) => ({
+    holder: str(r.HOLDER),
+    info: str(r.HOLDER_INFO),
+    acquiredAt: str(r.ACQUIRED_AT),
+    expiresAt: str(r.EXPIRES_AT),
+  }));
 }
 
 /** Journal rows (upper-case keys) → entries with their time. */

@@ -47,13 +47,21 @@ export class LeaseStore {
   /** Setup, conditional take and read-back together (pitfall 18: check by reading). */
   async take(holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
     const d = this.io.dialect;
-    const statements = [...this.io.prelude, ...leaseSetup(d, this.lease, this.journalTable), leaseTake(d, this.lease, holder, info, ttlMs), leaseRead(d, this.lease)];
+    const statements = [
+      ...this.io.prelude,
+      ...leaseSetup(d, this.lease, this.journalTable),
+      leaseTake(d, this.lease, holder, info, ttlMs),
+      leaseRead(d, this.lease),
+    ];
     return readLeaseRows(await this.io.run(statements, 'lease'));
   }
 
   /** Extends `holder`'s lease; false when it is not `holder`'s any more. */
   async renew(holder: string, ttlMs: number): Promise<boolean> {
-    const rows = await this.io.run([leaseRenew(this.io.dialect, this.lease, holder, ttlMs), leaseRead(this.io.dialect, this.lease)], 'lease');
+    const rows = await this.io.run(
+      [leaseRenew(this.io.dialect, this.lease, holder, ttlMs), leaseRead(this.io.dialect, this.lease)],
+      'lease',
+    );
     return readLeaseRows(rows).every((r) => r.holder === holder);
   }
 

@@ -40,9 +40,13 @@ function identifier(token: Token | undefined): string | null {
  */
 export function checkedViewDefinition(definition: string, name: string, matching: NameMatching): string {
   const refuse = (why: string) =>
-    new CkptError('DEFINITION_REFUSED', `the captured definition of view ${displayIdent(name)} is not a single CREATE VIEW for it (${why}); ckpt does not run it`, {
-      hint: HINTS.definitionEdited,
-    });
+    new CkptError(
+      'DEFINITION_REFUSED',
+      `the captured definition of view ${displayIdent(name)} is not a single CREATE VIEW for it (${why}); ckpt does not run it`,
+      {
+        hint: HINTS.definitionEdited,
+      },
+    );
   const all = tokens(definition);
   const semicolon = all.findIndex((t) => t.kind === 'symbol' && t.text === ';');
   if (semicolon >= 0 && semicolon < all.length - 1) throw refuse('it holds more than one statement');

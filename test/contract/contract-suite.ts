@@ -49,7 +49,11 @@ export function contractSuite(harness: Harness): void {
       expect(baseline?.type).toBe('MANUAL');
       expect(baseline?.status).toBe('ACTIVE');
       expect(baseline?.description).toBe('before the demo');
-      expect(baseline?.objects.map((o) => `${o.kind}:${o.name.toUpperCase()}`).sort()).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
+      expect(baseline?.objects.map((o) => `${o.kind}:${o.name.toUpperCase()}`).sort()).toEqual([
+        'TABLE:CUSTOMERS',
+        'TABLE:ORDERS',
+        'VIEW:V_ORDERS',
+      ]);
       expect(baseline?.objects.find((o) => o.kind === 'VIEW')?.definition).toMatch(/select/i);
       await expectConverged(fx, t);
     });
@@ -96,7 +100,11 @@ export function contractSuite(harness: Harness): void {
       expectAllSucceeded(outcomes);
       expect(names(await observe(fx, t))).toEqual(['TABLE:ORDERS']);
       const rows = await fx.sql('SELECT id, amount, note FROM orders ORDER BY id');
-      expect(rows.map((r) => r.map((v) => String(v)))).toEqual([['1', '10', 'a'], ['2', '20', 'b'], ['3', '30', 'c']]);
+      expect(rows.map((r) => r.map((v) => String(v)))).toEqual([
+        ['1', '10', 'a'],
+        ['2', '20', 'b'],
+        ['3', '30', 'c'],
+      ]);
       await expectConverged(fx, t);
     });
 
@@ -136,7 +144,13 @@ export function contractSuite(harness: Harness): void {
       await fx.sql(`CREATE VIEW ${quoteIdent(HOSTILE_VIEW)} AS SELECT id FROM ${quoteIdent(HOSTILE_TABLES[0] ?? '')}`);
       const wipe = action('wipe', { kind: 'full-cleanup' });
       await reconcile(fx, withBaseline([wipe]));
-      const expected = [...HOSTILE_TABLES.map((n) => `TABLE:${n}`), `VIEW:${HOSTILE_VIEW}`, 'TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS'];
+      const expected = [
+        ...HOSTILE_TABLES.map((n) => `TABLE:${n}`),
+        `VIEW:${HOSTILE_VIEW}`,
+        'TABLE:CUSTOMERS',
+        'TABLE:ORDERS',
+        'VIEW:V_ORDERS',
+      ];
       const baseline = (await observe(fx, base)).checkpoints.find((c) => c.id === 'baseline');
       expect(baseline?.objects.map((o) => `${o.kind}:${o.name}`).sort()).toEqual(
         expect.arrayContaining(expected.filter((e) => !/ORDERS|CUSTOMERS/.test(e)).sort()),
@@ -148,7 +162,10 @@ export function contractSuite(harness: Harness): void {
       expectAllSucceeded(outcomes);
       const after = await observe(fx, t);
       for (const name of HOSTILE_TABLES) {
-        expect(after.objects.some((o) => o.kind === 'TABLE' && o.name === name), name).toBe(true);
+        expect(
+          after.objects.some((o) => o.kind === 'TABLE' && o.name === name),
+          name,
+        ).toBe(true);
         expect(Number((await fx.sql(`SELECT count(*) FROM ${quoteIdent(name)}`))[0]?.[0]), name).toBe(1);
       }
       expect(after.objects.some((o) => o.name === 'new; DROP TABLE x --')).toBe(false);
@@ -202,7 +219,11 @@ export function contractSuite(harness: Harness): void {
       const table = async (sql: string) => (await fx.sql(sql)).map((r) => r.map((v) => (v === null ? null : String(v))));
       const kinds = (plan: Awaited<ReturnType<typeof planOnly>>) =>
         (plan.targets[0]?.steps ?? []).map((s) => `${s.kind}${'object' in s ? `:${s.object.name.toUpperCase()}` : ''}`);
-      const ORIGINAL = [['1', '10', 'a'], ['2', '20', 'b'], ['3', '30', 'c']];
+      const ORIGINAL = [
+        ['1', '10', 'a'],
+        ['2', '20', 'b'],
+        ['3', '30', 'c'],
+      ];
       const changeOrders = async () => {
         await fx.sql('UPDATE orders SET amount = 99 WHERE id = 1');
         await fx.sql('DELETE FROM orders WHERE id = 2');
@@ -216,16 +237,26 @@ export function contractSuite(harness: Harness): void {
         const t = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' })]);
         const { plan, outcomes } = await reconcile(fx, t);
         expect(kinds(plan)).toEqual(['restore-content:ORDERS', 'record-action']);
-        expect(plan.targets[0]?.steps[0]).toMatchObject({ kind: 'restore-content', from: { kind: 'clone', checkpointId: 'baseline' }, missing: false });
+        expect(plan.targets[0]?.steps[0]).toMatchObject({
+          kind: 'restore-content',
+          from: { kind: 'clone', checkpointId: 'baseline' },
+          missing: false,
+        });
         expectAllSucceeded(outcomes);
         expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
         expect(await table('SELECT * FROM customers')).toEqual([['1', 'Acme']]);
         expect(Number((await fx.sql('SELECT count(*) FROM v_orders'))[0]?.[0])).toBe(3);
         await expectConverged(fx, t);
         // The reverted table is the checkpoint's incarnation with the checkpoint's content version.
-        const again = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' }), action('rewind-2', { kind: 'reset', to: 'baseline' })]);
+        const again = keeping('clone', [
+          action('rewind', { kind: 'reset', to: 'baseline' }),
+          action('rewind-2', { kind: 'reset', to: 'baseline' }),
+        ]);
         expect(kinds(await planOnly(fx, again))).toEqual(['record-action']);
-        const later = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' }), action('tidy', { kind: 'cleanup', since: 'baseline' })]);
+        const later = keeping('clone', [
+          action('rewind', { kind: 'reset', to: 'baseline' }),
+          action('tidy', { kind: 'cleanup', since: 'baseline' }),
+        ]);
         expect(kinds(await planOnly(fx, later))).toEqual(['record-action']);
       });
 
@@ -241,7 +272,9 @@ export function contractSuite(harness: Harness): void {
           await expectConverged(fx, t);
         } else {
           expect(plan.targets[0]?.steps).toEqual([]);
-          expect(plan.targets[0]?.findings).toMatchObject([{ code: 'NOT_RESTORABLE', severity: 'blocker', object: expect.stringMatching(/^orders$/i) }]);
+          expect(plan.targets[0]?.findings).toMatchObject([
+            { code: 'NOT_RESTORABLE', severity: 'blocker', object: expect.stringMatching(/^orders$/i) },
+          ]);
           expect(plan.targets[0]?.findings[0]?.message).toMatch(/keep: clone/);
         }
       });
@@ -259,7 +292,10 @@ export function contractSuite(harness: Harness): void {
         expect(await table('SELECT id, amount, note FROM orders ORDER BY id')).toEqual(ORIGINAL);
         expect(Number((await fx.sql('SELECT count(*) FROM v_orders'))[0]?.[0])).toBe(3);
         await expectConverged(fx, t);
-        const later = keeping('clone', [action('rewind', { kind: 'reset', to: 'baseline' }), action('tidy', { kind: 'cleanup', since: 'baseline' })]);
+        const later = keeping('clone', [
+          action('rewind', { kind: 'reset', to: 'baseline' }),
+          action('tidy', { kind: 'cleanup', since: 'baseline' }),
+        ]);
         expect(kinds(await planOnly(fx, later))).toEqual(['record-action']);
       });
 
@@ -287,7 +323,11 @@ export function contractSuite(harness: Harness): void {
         const { plan, outcomes } = await reconcile(fx, t);
         expect(kinds(plan)).toEqual(['drop-object:V_ORDERS', 'recreate-view:V_ORDERS', 'record-action']);
         expectAllSucceeded(outcomes);
-        expect(await table('SELECT id, amount FROM v_orders ORDER BY id')).toEqual([['1', '10'], ['2', '20'], ['3', '30']]);
+        expect(await table('SELECT id, amount FROM v_orders ORDER BY id')).toEqual([
+          ['1', '10'],
+          ['2', '20'],
+          ['3', '30'],
+        ]);
         await expectConverged(fx, t);
       });
 
@@ -301,14 +341,28 @@ export function contractSuite(harness: Harness): void {
         });
         await reconcile(fx, two());
         const before = await observe(fx, base);
-        expect(before.checkpoints.map((c) => [c.id, c.keep, c.clone !== null])).toEqual([['baseline', 'clone', true], ['second', 'clone', true]]);
+        expect(before.checkpoints.map((c) => [c.id, c.keep, c.clone !== null])).toEqual([
+          ['baseline', 'clone', true],
+          ['second', 'clone', true],
+        ]);
         const ref = { name: base.name, database: base.database, schema: base.schema, auditTable: base.auditTable };
         const run = { runId: 'expire-test', origin: { file: 'x', hash: 'x', commit: null, dirty: null }, command: 'test' };
-        const expire = { target: base.name, group: 'checkpoint:baseline', reason: 'test', kind: 'expire-checkpoint' as const, checkpointId: 'baseline', scheduleId: 'hourly', keep: 'clone' as const };
+        const expire = {
+          target: base.name,
+          group: 'checkpoint:baseline',
+          reason: 'test',
+          kind: 'expire-checkpoint' as const,
+          checkpointId: 'baseline',
+          scheduleId: 'hourly',
+          keep: 'clone' as const,
+        };
         await fx.warehouse.steps['expire-checkpoint'](ref, expire, run);
         await fx.warehouse.steps['expire-checkpoint'](ref, expire, run); // again: progress, not an error
         const after = await observe(fx, base);
-        expect(after.checkpoints.map((c) => [c.id, c.status, c.clone !== null])).toEqual([['baseline', 'DELETED', false], ['second', 'ACTIVE', true]]);
+        expect(after.checkpoints.map((c) => [c.id, c.status, c.clone !== null])).toEqual([
+          ['baseline', 'DELETED', false],
+          ['second', 'ACTIVE', true],
+        ]);
         expect(names(after)).toEqual(names(before));
         expect(await table('SELECT id, amount, note FROM orders ORDER BY id')).toEqual(ORIGINAL);
         // The other checkpoint's clone still restores.

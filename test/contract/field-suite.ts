@@ -9,7 +9,11 @@ import { action } from '../support/desired.js';
 import { expectAllSucceeded, expectConverged, planOnly, reconcile } from './run.js';
 import type { Fixture, Harness } from './harness.js';
 
-const ORIGINAL = [['1', '10', 'a'], ['2', '20', 'b'], ['3', '30', 'c']];
+const ORIGINAL = [
+  ['1', '10', 'a'],
+  ['2', '20', 'b'],
+  ['3', '30', 'c'],
+];
 
 /** Registers the field tests for one adapter. */
 export function fieldSuite(harness: Harness): void {
@@ -118,11 +122,14 @@ export function fieldSuite(harness: Harness): void {
       await fx.sql("INSERT INTO accounts VALUES (1, 'a')");
       await fx.sql('INSERT INTO payments VALUES (1, 1)');
       const cleanup = keeping('inventory', [action('tidy', { kind: 'cleanup', since: 'baseline' })]);
-      const drops = harness.name === 'duckdb' ? ['drop-object:PAYMENTS', 'drop-object:ACCOUNTS'] : ['drop-object:ACCOUNTS', 'drop-object:PAYMENTS'];
+      const drops =
+        harness.name === 'duckdb' ? ['drop-object:PAYMENTS', 'drop-object:ACCOUNTS'] : ['drop-object:ACCOUNTS', 'drop-object:PAYMENTS'];
       expect(kinds(await planOnly(fx, cleanup))).toEqual([...drops, 'record-action']);
       expectAllSucceeded((await reconcile(fx, cleanup)).outcomes);
-      expect(await table(`SELECT count(*) FROM information_schema.tables WHERE lower(table_schema) = lower('${fx.base.schema}')
-        AND lower(table_name) IN ('accounts', 'payments')`)).toEqual([['0']]);
+      expect(
+        await table(`SELECT count(*) FROM information_schema.tables WHERE lower(table_schema) = lower('${fx.base.schema}')
+        AND lower(table_name) IN ('accounts', 'payments')`),
+      ).toEqual([['0']]);
       await expectConverged(fx, cleanup);
     });
 
@@ -138,8 +145,14 @@ export function fieldSuite(harness: Harness): void {
       const restores = kinds(await planOnly(fx, reset)).filter((k) => /ZONES|DEPOTS/.test(k));
       if (harness.name === 'duckdb') expect(restores.map((k) => k.split(':')[1])).toEqual(['ZONES', 'DEPOTS']);
       expectAllSucceeded((await reconcile(fx, reset)).outcomes);
-      expect(await table('SELECT * FROM zones ORDER BY id')).toEqual([['1', 'north'], ['2', 'south']]);
-      expect(await table('SELECT * FROM depots ORDER BY id')).toEqual([['10', '1'], ['20', '2']]);
+      expect(await table('SELECT * FROM zones ORDER BY id')).toEqual([
+        ['1', 'north'],
+        ['2', 'south'],
+      ]);
+      expect(await table('SELECT * FROM depots ORDER BY id')).toEqual([
+        ['10', '1'],
+        ['20', '2'],
+      ]);
       expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
       await expectConverged(fx, reset);
     });

@@ -58,4 +58,3 @@ export function expectAllSucceeded(outcomes: TargetOutcome[]): void {
   const failures = outcomes.flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
   expect(failures).toEqual([]);
 }
-

@@ -54,7 +54,10 @@ describe('Snowflake pitfalls', () => {
       'record-action:',
     ]);
     expectAllSucceeded(outcomes);
-    expect(await rows('SELECT id, note FROM orders ORDER BY id')).toEqual([['1', 'original'], ['2', 'original']]);
+    expect(await rows('SELECT id, note FROM orders ORDER BY id')).toEqual([
+      ['1', 'original'],
+      ['2', 'original'],
+    ]);
     await expectConverged(fx, t);
   });
 
@@ -67,7 +70,10 @@ describe('Snowflake pitfalls', () => {
     await fx.sql('DROP TABLE orders'); // now the newest dropped version is the newcomer
     const t = withBaseline([action('back', { kind: 'restore', from: 'baseline', objects: ['ORDERS'] })]);
     expectAllSucceeded((await reconcile(fx, t)).outcomes);
-    expect(await rows('SELECT id, note FROM orders ORDER BY id')).toEqual([['1', 'original'], ['2', 'original']]);
+    expect(await rows('SELECT id, note FROM orders ORDER BY id')).toEqual([
+      ['1', 'original'],
+      ['2', 'original'],
+    ]);
     await expectConverged(fx, t);
   });
 
@@ -84,7 +90,10 @@ describe('Snowflake pitfalls', () => {
   it('pitfall 3: retention 0 means a drop cannot be undone, and the plan knows it', async () => {
     await fx.sql('CREATE TABLE scratch (id INTEGER) DATA_RETENTION_TIME_IN_DAYS = 0');
     await reconcile(fx, withBaseline());
-    const plan = await planOnly(fx, withBaseline([action('wipe', { kind: 'full-cleanup' }), action('back', { kind: 'restore', from: 'baseline', objects: ['SCRATCH'] })]));
+    const plan = await planOnly(
+      fx,
+      withBaseline([action('wipe', { kind: 'full-cleanup' }), action('back', { kind: 'restore', from: 'baseline', objects: ['SCRATCH'] })]),
+    );
     expect(plan.targets[0]?.findings).toMatchObject([{ code: 'NOT_RESTORABLE', object: 'SCRATCH' }]);
   });
 
@@ -100,7 +109,13 @@ describe('Snowflake pitfalls', () => {
     await fx.sql('CREATE HYBRID TABLE h_orders (id INTEGER PRIMARY KEY)');
     await reconcile(fx, withBaseline());
     expect((await observe(fx, base)).objects.find((o) => o.name === 'H_ORDERS')?.hybrid).toBe(true);
-    const plan = await planOnly(fx, withBaseline([action('wipe', { kind: 'full-cleanup' }), action('back', { kind: 'restore', from: 'baseline', objects: ['H_ORDERS'] })]));
+    const plan = await planOnly(
+      fx,
+      withBaseline([
+        action('wipe', { kind: 'full-cleanup' }),
+        action('back', { kind: 'restore', from: 'baseline', objects: ['H_ORDERS'] }),
+      ]),
+    );
     expect(plan.targets[0]?.findings).toMatchObject([{ code: 'NOT_RESTORABLE', object: 'H_ORDERS' }]);
   });
 
@@ -113,7 +128,12 @@ describe('Snowflake pitfalls', () => {
     await fx.sql('DROP TABLE orders');
     const t = withBaseline([action('back', { kind: 'restore', from: 'baseline', objects: null })]);
     const { plan, outcomes } = await reconcile(fx, t);
-    expect(plan.targets[0]?.steps.map((s) => ('object' in s ? s.object.name : s.kind))).toEqual(['ORDERS', 'Z_MID', 'A_TOP', 'record-action']);
+    expect(plan.targets[0]?.steps.map((s) => ('object' in s ? s.object.name : s.kind))).toEqual([
+      'ORDERS',
+      'Z_MID',
+      'A_TOP',
+      'record-action',
+    ]);
     expectAllSucceeded(outcomes);
     expect(await rows('SELECT count(*) FROM a_top')).toEqual([['2']]);
   });
@@ -137,7 +157,7 @@ describe('Snowflake pitfalls', () => {
     expect((await observe(fx, t)).objects.map((o) => o.name).sort()).toEqual(['ORDERS', 'Orders']);
   });
 
-  it('pitfall 9: SHOW is scoped IN SCHEMA: a sibling schema\'s dropped table of the same name is not restored', async () => {
+  it("pitfall 9: SHOW is scoped IN SCHEMA: a sibling schema's dropped table of the same name is not restored", async () => {
     await fx.server.account.execute(`CREATE SCHEMA ${fx.database}.SIBLING`);
     await fx.server.account.execute(`CREATE TABLE ${fx.database}.SIBLING.CUSTOMERS (id INTEGER)`);
     await fx.server.account.execute(`DROP TABLE ${fx.database}.SIBLING.CUSTOMERS`);
@@ -155,7 +175,13 @@ describe('Snowflake pitfalls', () => {
     await reconcile(fx, withBaseline());
     await fx.sql('CREATE TABLE a_new (id INTEGER)');
     await fx.sql('CREATE TABLE b_new (id INTEGER)');
-    fx.server.injectFault({ pattern: /DROP TABLE IF EXISTS .*"B_NEW"/, times: 1, kind: 'sql-error', code: '003001', message: 'SQL access control error: Insufficient privileges' });
+    fx.server.injectFault({
+      pattern: /DROP TABLE IF EXISTS .*"B_NEW"/,
+      times: 1,
+      kind: 'sql-error',
+      code: '003001',
+      message: 'SQL access control error: Insufficient privileges',
+    });
     const t = withBaseline([action('tidy', { kind: 'cleanup', since: 'baseline' })]);
     const first = await reconcile(fx, t);
     expect(first.outcomes[0]?.failed).toBe(true);
@@ -196,7 +222,9 @@ describe('Snowflake pitfalls', () => {
       expect(tag.tool, entry.sql).toBe('ckpt');
       expect(tag.version).toMatch(/^\d+\.\d+\.\d+/);
     }
-    expect(fx.server.statementLog.some((e) => /"step":"drop-object"/.test(e.queryTag ?? '') && /"group":"wipe"/.test(e.queryTag ?? ''))).toBe(true);
+    expect(
+      fx.server.statementLog.some((e) => /"step":"drop-object"/.test(e.queryTag ?? '') && /"group":"wipe"/.test(e.queryTag ?? '')),
+    ).toBe(true);
   });
 
   it('observes in at most 3 round trips and checkpoints in 1 statement, whatever the size', async () => {
@@ -206,7 +234,10 @@ describe('Snowflake pitfalls', () => {
     await observe(fx, base);
     expect(fx.server.requestCount - before).toBeLessThanOrEqual(3);
     fx.server.statementLog.length = 0;
-    await reconcile(fx, { ...withBaseline(), checkpoints: [{ id: 'second', description: '', keep: 'inventory', position: { line: 1, col: 1 } }] });
+    await reconcile(fx, {
+      ...withBaseline(),
+      checkpoints: [{ id: 'second', description: '', keep: 'inventory', position: { line: 1, col: 1 } }],
+    });
     const inserts = fx.server.statementLog.filter((e) => /"step":"take-checkpoint"/.test(e.queryTag ?? ''));
     expect(inserts.map((e) => e.sql.slice(0, 11))).toEqual(['INSERT INTO']);
   });

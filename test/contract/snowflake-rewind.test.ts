@@ -44,8 +44,13 @@ describe('Snowflake full rewind', () => {
     const log = fx.server.statementLog.map((e) => e.sql);
     const table = `"${fx.database}"."DEMO"."ORDERS"`;
     expect(log).toContain(`ALTER TABLE ${table} DROP COLUMN "EXTRA"`);
-    expect(log).toContain(`INSERT OVERWRITE INTO ${table} ("ID", "NOTE") SELECT "ID", "NOTE" FROM ${table} AT(TIMESTAMP => '${taken?.timestamp}'::TIMESTAMP_LTZ)`);
-    expect(await rows('SELECT * FROM orders ORDER BY id')).toEqual([['1', 'original'], ['2', 'original']]);
+    expect(log).toContain(
+      `INSERT OVERWRITE INTO ${table} ("ID", "NOTE") SELECT "ID", "NOTE" FROM ${table} AT(TIMESTAMP => '${taken?.timestamp}'::TIMESTAMP_LTZ)`,
+    );
+    expect(await rows('SELECT * FROM orders ORDER BY id')).toEqual([
+      ['1', 'original'],
+      ['2', 'original'],
+    ]);
     expect((await observe(fx, fx.base)).objects.find((o) => o.name === 'ORDERS')?.created).toBe(created);
     await expectConverged(fx, keeping('inventory', reset));
   });
@@ -73,10 +78,19 @@ describe('Snowflake full rewind', () => {
     const t = keeping('clone', reset);
     const { plan, outcomes } = await reconcile(fx, t);
     expect(plan.targets[0]?.findings.filter((f) => f.severity === 'blocker')).toEqual([]);
-    expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['drop-object', 'restore-content', 'restore-content', 'recreate-view', 'record-action']);
+    expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual([
+      'drop-object',
+      'restore-content',
+      'restore-content',
+      'recreate-view',
+      'record-action',
+    ]);
     expectAllSucceeded(outcomes);
     expect(names(await observe(fx, t))).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
-    expect(await rows('SELECT * FROM orders ORDER BY id')).toEqual([['1', 'original'], ['2', 'original']]);
+    expect(await rows('SELECT * FROM orders ORDER BY id')).toEqual([
+      ['1', 'original'],
+      ['2', 'original'],
+    ]);
     expect(await rows('SELECT * FROM customers')).toEqual([['7']]);
     expect(await rows('SELECT count(*) FROM v_orders')).toEqual([['2']]);
     await expectConverged(fx, t);

@@ -48,7 +48,9 @@ describe('bad input never reaches the warehouse', () => {
   });
 
   it('validate rejects a cron expression the daemon could not fire (`0 0 H * *`) at file:line:col', async () => {
-    const dir = await workspace('version: 1\ntargets:\n  - schema: RETAIL\n    schedules:\n      - id: monthly\n        cron: "0 0 H * *"\n');
+    const dir = await workspace(
+      'version: 1\ntargets:\n  - schema: RETAIL\n    schedules:\n      - id: monthly\n        cron: "0 0 H * *"\n',
+    );
     const result = await ckpt(dir, ['validate']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('checkpoints.yaml:6:15: error: `cron`: "0 0 H * *": `H` in day-of-month is not standard cron');
@@ -85,8 +87,16 @@ describe('bad input never reaches the warehouse', () => {
     const cases: [Record<string, string>, string[], string][] = [
       [{ CKPT_LOCK_WAIT_MS: 'abc' }, ['validate'], 'CKPT_LOCK_WAIT_MS is "abc"; it takes a whole number of milliseconds from 0'],
       [{ CKPT_LOCK_WAIT_MS: '-5' }, ['validate'], 'CKPT_LOCK_WAIT_MS is "-5"; it takes a whole number of milliseconds from 0'],
-      [{ CKPT_STATEMENT_TIMEOUT_MS: 'soon' }, ['reconcile', '--plan'], 'CKPT_STATEMENT_TIMEOUT_MS is "soon"; it takes a whole number of milliseconds from 1'],
-      [{ CKPT_STATEMENT_TIMEOUT_MS: '0' }, ['reconcile', '--plan'], 'CKPT_STATEMENT_TIMEOUT_MS is "0"; it takes a whole number of milliseconds from 1'],
+      [
+        { CKPT_STATEMENT_TIMEOUT_MS: 'soon' },
+        ['reconcile', '--plan'],
+        'CKPT_STATEMENT_TIMEOUT_MS is "soon"; it takes a whole number of milliseconds from 1',
+      ],
+      [
+        { CKPT_STATEMENT_TIMEOUT_MS: '0' },
+        ['reconcile', '--plan'],
+        'CKPT_STATEMENT_TIMEOUT_MS is "0"; it takes a whole number of milliseconds from 1',
+      ],
       [{ CKPT_LOG_LEVEL: 'loud' }, ['validate'], 'CKPT_LOG_LEVEL is "loud"; it takes one of debug, info, warn, error'],
     ];
     for (const [env, args, message] of cases) {
@@ -99,7 +109,8 @@ describe('bad input never reaches the warehouse', () => {
 });
 
 describe('ordinary conditions are clear errors, never "internal error"', () => {
-  const config = (extra = '') => `version: 1\nconnection: local\ntargets:\n  - name: demo\n    schema: DEMO${extra}\n    checkpoints:\n      - id: baseline\n    actions: []\n`;
+  const config = (extra = '') =>
+    `version: 1\nconnection: local\ntargets:\n  - name: demo\n    schema: DEMO${extra}\n    checkpoints:\n      - id: baseline\n    actions: []\n`;
 
   function expectClear(result: CliResult, message: string | RegExp): void {
     expect(result.code, result.stderr).toBe(1);
@@ -111,8 +122,13 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
 
   /** Runs the CLI as an unprivileged user (nobody, when the tests run as root), for whom file modes hold. */
   function ckptUnprivileged(cwd: string, args: string[]): Promise<CliResult> {
-    const command = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
-    const child = spawn(command[0] as string, [...command.slice(1), CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command =
+      process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const child = spawn(command[0] as string, [...command.slice(1), CLI, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return collect(child);
   }
 
@@ -126,7 +142,10 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     const dir = await workspace(config());
     await chmod(join(dir, 'checkpoints.yaml'), 0o644);
     await chmod(dir, 0o555);
-    expectClear(await ckptUnprivileged(dir, ['reconcile', '--plan']), new RegExp(`cannot create ${join(dir, '.ckpt')} for the embedded warehouse .*not writable`));
+    expectClear(
+      await ckptUnprivileged(dir, ['reconcile', '--plan']),
+      new RegExp(`cannot create ${join(dir, '.ckpt')} for the embedded warehouse .*not writable`),
+    );
     await chmod(dir, 0o755);
     await mkdir(join(dir, '.ckpt'), { mode: 0o555 });
     await chmod(dir, 0o555);
@@ -145,7 +164,10 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     const dir = await workspace(config());
     const other = join(dir, 'other.duckdb');
     expect((await ckpt(dir, ['sql', 'CREATE TABLE t (id INTEGER)'])).code).toBe(0);
-    expectClear(await ckpt(dir, ['sql', `ATTACH '${other}' AS other; USE other`]), /ATTACH is refused: .*target's schema \(DEMO\).*ATTACH, DETACH and USE/);
+    expectClear(
+      await ckpt(dir, ['sql', `ATTACH '${other}' AS other; USE other`]),
+      /ATTACH is refused: .*target's schema \(DEMO\).*ATTACH, DETACH and USE/,
+    );
     expect(existsSync(other)).toBe(false);
     expect((await ckpt(dir, ['reconcile', '--plan'])).code).toBe(0);
   }, 60_000);

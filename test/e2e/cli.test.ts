@@ -29,13 +29,18 @@ describe('ckpt CLI on the embedded warehouse', () => {
     const plan: unknown = JSON.parse(result.stdout);
     expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
     expect(validate(plan)).toBe(true);
-    expect(plan).toMatchObject({ format_version: 1, targets: [{ target: 'demo', steps: [{ kind: 'init-audit' }, { kind: 'take-checkpoint' }, { kind: 'record-action' }] }] });
+    expect(plan).toMatchObject({
+      format_version: 1,
+      targets: [{ target: 'demo', steps: [{ kind: 'init-audit' }, { kind: 'take-checkpoint' }, { kind: 'record-action' }] }],
+    });
   });
 
   it('refuses a full cleanup without DELETE_ALL before reaching the warehouse', async () => {
-    const dir = await workspace(config(`
+    const dir = await workspace(
+      config(`
       - id: wipe
-        full_cleanup: { confirm: delete_all }`));
+        full_cleanup: { confirm: delete_all }`),
+    );
     const result = await ckpt(dir, ['reconcile', '--yes']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/checkpoints\.yaml:\d+:\d+: error: .*DELETE_ALL/);

@@ -30,7 +30,10 @@ export interface E2eConnection {
 }
 
 /** The embedded warehouse's lines of the demo config. */
-export const LOCAL: Pick<E2eConnection, 'header' | 'location'> = { header: 'version: 1\nconnection: local\n', location: '    schema: DEMO\n' };
+export const LOCAL: Pick<E2eConnection, 'header' | 'location'> = {
+  header: 'version: 1\nconnection: local\n',
+  location: '    schema: DEMO\n',
+};
 
 let databases = 0;
 
@@ -57,10 +60,20 @@ export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eCon
     name: 'snowflake',
     header: 'version: 1\nconnection: test\n',
     location: `    database: ${database}\n    schema: DEMO\n`,
-    env: { SNOWFLAKE_HOME: sf.home, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1', NO_PROXY: '127.0.0.1,localhost' },
+    env: {
+      SNOWFLAKE_HOME: sf.home,
+      SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+      SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1',
+      NO_PROXY: '127.0.0.1,localhost',
+    },
     schema: 'DEMO',
     ref: { name: 'demo', database, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' },
-    open: () => SnowflakeWarehouse.open({ connectionName: 'test', logger: silentLogger, environment: { env: { SNOWFLAKE_HOME: sf.home }, home: sf.home } }),
+    open: () =>
+      SnowflakeWarehouse.open({
+        connectionName: 'test',
+        logger: silentLogger,
+        environment: { env: { SNOWFLAKE_HOME: sf.home }, home: sf.home },
+      }),
     server: sf.server,
     close: () => sf.close(),
   };

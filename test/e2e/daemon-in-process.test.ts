@@ -61,7 +61,14 @@ async function workspace(): Promise<string> {
 }
 
 const options = (file: string, logger: Logger) => ({
-  file, planOnly: false, listen: { host: '127.0.0.1', port: 0 }, resyncMs: 0, lockWaitMs: 5000, logger, debounceMs: 50, connections: {},
+  file,
+  planOnly: false,
+  listen: { host: '127.0.0.1', port: 0 },
+  resyncMs: 0,
+  lockWaitMs: 5000,
+  logger,
+  debounceMs: 50,
+  connections: {},
 });
 
 describe('startDaemon', () => {
@@ -103,9 +110,17 @@ describe('startDaemon', () => {
       const event = await failed;
       expect(event.triggers).toEqual(['file']);
       expect(event.outcome).toMatchObject({ result: 'failed', reason: 'StepFailed', error: { code: 'STEP_FAILED', retry: 'terminal' } });
-      expect(event.outcome.message).toMatch(/drop-object failed: .*main key table.*a constraint .*not retried until the config file changes, on SIGHUP$/);
+      expect(event.outcome.message).toMatch(
+        /drop-object failed: .*main key table.*a constraint .*not retried until the config file changes, on SIGHUP$/,
+      );
       expect(await stalled).toMatchObject({ target: 'demo', code: 'STEP_FAILED', failures: 1 });
-      expect(daemon.statusDocument().targets[0]).toMatchObject({ condition: 'Stalled', reason: 'StepFailed', failures: 1, nextRetryAt: null, pendingTriggers: [] });
+      expect(daemon.statusDocument().targets[0]).toMatchObject({
+        condition: 'Stalled',
+        reason: 'StepFailed',
+        failures: 1,
+        nextRetryAt: null,
+        pendingTriggers: [],
+      });
       expect(log.lines.filter((l) => l.msg === 'reconcile will be retried')).toEqual([]);
     } finally {
       await daemon.stop('test over');

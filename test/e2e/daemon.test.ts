@@ -62,7 +62,10 @@ class Daemon {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.logs)) {
       if (Date.now() > deadline) {
-        const tail = this.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n');
+        const tail = this.logs
+          .slice(-15)
+          .map((l) => JSON.stringify(l))
+          .join('\n');
         throw new Error(`timed out waiting for ${what}\nstderr: ${this.stderr}\nlast log lines:\n${tail}`);
       }
       if (this.child.exitCode !== null) throw new Error(`daemon exited (${this.child.exitCode}) while waiting for ${what}: ${this.stderr}`);
@@ -161,7 +164,11 @@ function commitConfig(dir: string, content: string, message: string): string {
 }
 
 async function tables(dir: string): Promise<string[]> {
-  const result = await ckpt(dir, ['sql', '--json', "SELECT table_name FROM information_schema.tables WHERE table_schema = 'DEMO' ORDER BY 1"]);
+  const result = await ckpt(dir, [
+    'sql',
+    '--json',
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'DEMO' ORDER BY 1",
+  ]);
   expect(result.code, result.stderr).toBe(0);
   return (JSON.parse(result.stdout) as { rows: string[][] }).rows.map((r) => String(r[0]));
 }
@@ -210,7 +217,7 @@ describe('ckpt daemon', () => {
     expect(daemon.lines('step succeeded', { step: 'drop-object', object: 'scratch' })).toHaveLength(1);
     expect((await daemon.get('/readyz')).status).toBe(200);
 
-    const audit = await ckpt(dir, ['sql', '--json', "SELECT ACTION_ID, STATUS, ORIGIN FROM CHECKPOINT_AUDIT WHERE ACTION_ID IS NOT NULL"]);
+    const audit = await ckpt(dir, ['sql', '--json', 'SELECT ACTION_ID, STATUS, ORIGIN FROM CHECKPOINT_AUDIT WHERE ACTION_ID IS NOT NULL']);
     const rows = (JSON.parse(audit.stdout) as { rows: string[][] }).rows;
     expect(rows.map((r) => [r[0], r[1]])).toEqual([['after-demo', 'APPLIED']]);
     const text = await readFile(join(dir, 'checkpoints.yaml'), 'utf8');
@@ -240,7 +247,9 @@ describe('ckpt daemon', () => {
     await daemon.waitFor('reconcile finished', 3);
     expect(daemon.lines('reconcile finished')[2]).toMatchObject({ result: 'applied' });
     expect((await daemon.get('/readyz')).status).toBe(200);
-    const history = JSON.parse((await ckpt(dir, ['history', '--json'])).stdout) as { targets: Array<{ actions: Array<{ action_id: string; status: string; commit: string }> }> };
+    const history = JSON.parse((await ckpt(dir, ['history', '--json'])).stdout) as {
+      targets: Array<{ actions: Array<{ action_id: string; status: string; commit: string }> }>;
+    };
     expect(history.targets[0]?.actions.map((a) => [a.action_id, a.status, a.commit])).toEqual([
       ['after-demo', 'APPLIED', commit],
       ['again', 'APPLIED', fixed],
@@ -259,12 +268,22 @@ describe('ckpt daemon', () => {
         retain: 2`),
     );
     const daemon = new Daemon(dir, []);
-    await daemon.until('three cron reconciles', (logs) => logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron:every2s')).length >= 3 && daemon.lines('reconcile finished', { result: 'applied' }).length >= 4, 15_000);
+    await daemon.until(
+      'three cron reconciles',
+      (logs) =>
+        logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron:every2s')).length >= 3 &&
+        daemon.lines('reconcile finished', { result: 'applied' }).length >= 4,
+      15_000,
+    );
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
 
-    const listed = JSON.parse((await ckpt(dir, ['checkpoints', '--json'])).stdout) as { targets: Array<{ checkpoints: Array<{ id: string; type: string; status: string; timestamp: string }> }> };
-    const autos = (listed.targets[0]?.checkpoints ?? []).filter((c) => c.type === 'AUTO').sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    const listed = JSON.parse((await ckpt(dir, ['checkpoints', '--json'])).stdout) as {
+      targets: Array<{ checkpoints: Array<{ id: string; type: string; status: string; timestamp: string }> }>;
+    };
+    const autos = (listed.targets[0]?.checkpoints ?? [])
+      .filter((c) => c.type === 'AUTO')
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
     expect(autos.length).toBeGreaterThanOrEqual(4);
     for (const c of autos) expect(c.id).toMatch(/^AUTO_every2s_\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d$/);
     expect(autos.slice(-2).map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE']);
@@ -293,9 +312,26 @@ describe('ckpt daemon', () => {
     await daemon.waitFor('reconcile finished', 3);
     await new Promise((r) => setTimeout(r, 1000));
     const sequence = daemon.logs.filter((l) => l.msg === 'reconcile started' || l.msg === 'reconcile finished').map((l) => l.msg);
-    expect(sequence).toEqual(['reconcile started', 'reconcile finished', 'reconcile started', 'reconcile finished', 'reconcile started', 'reconcile finished']);
-    expect(daemon.lines('reconcile started').slice(1).map((l) => l.trigger)).toEqual(['file', 'file']);
-    expect(daemon.lines('plan').slice(1).map((l) => l.checkpoints)).toEqual([1, 2]);
+    expect(sequence).toEqual([
+      'reconcile started',
+      'reconcile finished',
+      'reconcile started',
+      'reconcile finished',
+      'reconcile started',
+      'reconcile finished',
+    ]);
+    expect(
+      daemon
+        .lines('reconcile started')
+        .slice(1)
+        .map((l) => l.trigger),
+    ).toEqual(['file', 'file']);
+    expect(
+      daemon
+        .lines('plan')
+        .slice(1)
+        .map((l) => l.checkpoints),
+    ).toEqual([1, 2]);
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
   });
@@ -322,7 +358,11 @@ describe('ckpt daemon', () => {
     expect(metrics.body).toContain('ckpt_reconcile_duration_seconds_count{target="demo"} 1');
     expect(metrics.body).toMatch(/ckpt_newest_checkpoint_age_seconds\{target="demo"\} \d/);
 
-    const status = JSON.parse((await daemon.get('/status')).body) as { mode: string; config: { state: string }; targets: Array<Record<string, unknown>> };
+    const status = JSON.parse((await daemon.get('/status')).body) as {
+      mode: string;
+      config: { state: string };
+      targets: Array<Record<string, unknown>>;
+    };
     expect(status).toMatchObject({ mode: 'apply', config: { state: 'valid' } });
     expect(status.targets[0]).toMatchObject({
       target: 'demo',
@@ -371,7 +411,12 @@ describe('ckpt daemon', () => {
         full_cleanup: { confirm: DELETE_ALL }`,
       ),
     );
-    await daemon.until('two cron reconciles', (logs) => logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron')).length >= 2 && daemon.lines('reconcile finished').length >= 3);
+    await daemon.until(
+      'two cron reconciles',
+      (logs) =>
+        logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron')).length >= 2 &&
+        daemon.lines('reconcile finished').length >= 3,
+    );
     expect(daemon.lines('reconcile finished').every((l) => l.result === 'planned')).toBe(true);
     expect(daemon.lines('step succeeded')).toEqual([]);
     let status = { mode: '', targets: [{ condition: 'Reconciling', reason: '' }] };
@@ -409,7 +454,7 @@ describe('ckpt daemon', () => {
     expect(parseListen(DEFAULT_LISTEN)).toEqual({ host: '127.0.0.1', port: 9477 });
   });
 
-  it('keeps the file\'s `connection: local` whatever $SNOWFLAKE_DEFAULT_CONNECTION_NAME says', async () => {
+  it("keeps the file's `connection: local` whatever $SNOWFLAKE_DEFAULT_CONNECTION_NAME says", async () => {
     const dir = await workspace(config());
     const daemon = new Daemon(dir, [], { SNOWFLAKE_HOME: dir, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'elsewhere' });
     await daemon.waitFor('reconcile finished');
@@ -426,10 +471,13 @@ async function loginCounter(target: string): Promise<{ url: URL; logins: () => n
   let logins = 0;
   const server: Server = createServer((req, res) => {
     if ((req.url ?? '').startsWith('/session/v1/login-request')) logins += 1;
-    const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
@@ -438,10 +486,11 @@ async function loginCounter(target: string): Promise<{ url: URL; logins: () => n
   return {
     url: new URL(`http://127.0.0.1:${port}`),
     logins: () => logins,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -454,13 +503,24 @@ describe('ckpt daemon: errors by kind', () => {
     try {
       const home = await workspace();
       const connections = (password: string) =>
-        writeFile(join(home, 'connections.toml'), `[test]\naccount = "ckpt"\nuser = "TESTER"\npassword = "${password}"\nhost = "127.0.0.1"\nport = ${proxy.url.port}\nprotocol = "http"\nwarehouse = "WH"\n`, { mode: 0o600 });
+        writeFile(
+          join(home, 'connections.toml'),
+          `[test]\naccount = "ckpt"\nuser = "TESTER"\npassword = "${password}"\nhost = "127.0.0.1"\nport = ${proxy.url.port}\nprotocol = "http"\nwarehouse = "WH"\n`,
+          { mode: 0o600 },
+        );
       await connections('not-the-password');
-      const dir = await workspace(config().replace('connection: local', 'connection: test').replace('    schema: DEMO', '    database: E2E_AUTH\n    schema: DEMO'));
+      const dir = await workspace(
+        config().replace('connection: local', 'connection: test').replace('    schema: DEMO', '    database: E2E_AUTH\n    schema: DEMO'),
+      );
       const daemon = new Daemon(dir, ['--resync', '4s'], { SNOWFLAKE_HOME: home, NO_PROXY: '127.0.0.1,localhost' });
 
       await daemon.waitFor('reconcile will not be retried', 1, { target: 'demo', code: 'AUTH_FAILED' });
-      expect(daemon.lines('reconcile finished')[0]).toMatchObject({ result: 'failed', reason: 'AuthFailed', code: 'AUTH_FAILED', retry: 'terminal' });
+      expect(daemon.lines('reconcile finished')[0]).toMatchObject({
+        result: 'failed',
+        reason: 'AuthFailed',
+        code: 'AUTH_FAILED',
+        retry: 'terminal',
+      });
       const status = JSON.parse((await daemon.get('/status')).body) as DaemonStatus;
       expect(status.targets[0]).toMatchObject({
         condition: 'Stalled',
@@ -469,7 +529,9 @@ describe('ckpt daemon: errors by kind', () => {
         failures: 1,
         nextRetryAt: null,
       });
-      expect(status.targets[0]?.message).toMatch(/Incorrect username or password.*not retried until the config file changes, on SIGHUP, or at the next resync \(every 4 s\)/);
+      expect(status.targets[0]?.message).toMatch(
+        /Incorrect username or password.*not retried until the config file changes, on SIGHUP, or at the next resync \(every 4 s\)/,
+      );
       expect((await daemon.get('/readyz')).status).toBe(503);
 
       // The resync is the clock: a backoff retry (1 s after the failure) would come before it.
@@ -499,9 +561,19 @@ describe('ckpt daemon: errors by kind', () => {
     const daemon = new Daemon(dir, [], { CKPT_LOCK_WAIT_MS: '0' });
     try {
       await daemon.waitFor('reconcile will be retried', 1, { target: 'demo', failures: 1, in_ms: 1000 });
-      expect(daemon.lines('reconcile finished')[0]).toMatchObject({ result: 'failed', reason: 'WarehouseLocked', code: 'WAREHOUSE_LOCKED', retry: 'transient' });
+      expect(daemon.lines('reconcile finished')[0]).toMatchObject({
+        result: 'failed',
+        reason: 'WarehouseLocked',
+        code: 'WAREHOUSE_LOCKED',
+        retry: 'transient',
+      });
       const status = JSON.parse((await daemon.get('/status')).body) as DaemonStatus;
-      expect(status.targets[0]).toMatchObject({ condition: 'Stalled', reason: 'WarehouseLocked', error: { code: 'WAREHOUSE_LOCKED', retry: 'transient' }, failures: 1 });
+      expect(status.targets[0]).toMatchObject({
+        condition: 'Stalled',
+        reason: 'WarehouseLocked',
+        error: { code: 'WAREHOUSE_LOCKED', retry: 'transient' },
+        failures: 1,
+      });
       expect(status.targets[0]?.nextRetryAt).not.toBeNull();
     } finally {
       await held.close();

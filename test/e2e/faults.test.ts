@@ -30,7 +30,9 @@ describe('faults on a Snowflake connection', () => {
 
   async function tidyRecords(dir: string): Promise<string[]> {
     const history = await run(dir, ['history', '--json']);
-    const actions = (JSON.parse(history.stdout) as { targets: Array<{ actions: Array<{ action_id: string; status: string }> }> }).targets[0]?.actions ?? [];
+    const actions =
+      (JSON.parse(history.stdout) as { targets: Array<{ actions: Array<{ action_id: string; status: string }> }> }).targets[0]?.actions ??
+      [];
     return actions.filter((a) => a.action_id === 'tidy').map((a) => a.status);
   }
 
@@ -65,11 +67,17 @@ describe('faults on a Snowflake connection', () => {
     try {
       const url = new URL(strict.url);
       const home = await workspace();
-      await writeFile(join(home, 'connections.toml'), `[test]\naccount = "ckpt"\nuser = "TESTER"\npassword = "not-the-password"\nhost = "${url.hostname}"\nport = ${url.port}\nprotocol = "http"\n`, { mode: 0o600 });
+      await writeFile(
+        join(home, 'connections.toml'),
+        `[test]\naccount = "ckpt"\nuser = "TESTER"\npassword = "not-the-password"\nhost = "${url.hostname}"\nport = ${url.port}\nprotocol = "http"\n`,
+        { mode: 0o600 },
+      );
       const dir = await workspace(demoConfig(conn, ' []'));
       const result = await ckpt(dir, ['reconcile', '--yes'], { env: { ...conn.env, SNOWFLAKE_HOME: home } });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^error: connecting to connection test: Incorrect username or password was specified\.\n {2}hint: check the user and the credentials/m);
+      expect(result.stderr).toMatch(
+        /^error: connecting to connection test: Incorrect username or password was specified\.\n {2}hint: check the user and the credentials/m,
+      );
       expect(result.stderr).not.toContain('not-the-password');
     } finally {
       await strict.close();
@@ -79,12 +87,18 @@ describe('faults on a Snowflake connection', () => {
   it('a refused connection fails fast with a hint', async () => {
     const dir = await workspace(demoConfig(conn, ' []'));
     const home = await workspace();
-    await writeFile(join(home, 'connections.toml'), '[test]\naccount = "ckpt"\nuser = "u"\npassword = "p"\nhost = "127.0.0.1"\nport = 9\nprotocol = "http"\n', { mode: 0o600 });
+    await writeFile(
+      join(home, 'connections.toml'),
+      '[test]\naccount = "ckpt"\nuser = "u"\npassword = "p"\nhost = "127.0.0.1"\nport = 9\nprotocol = "http"\n',
+      { mode: 0o600 },
+    );
     const started = Date.now();
     const result = await ckpt(dir, ['reconcile', '--plan'], { env: { ...conn.env, SNOWFLAKE_HOME: home } });
     expect(result.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(result.stderr).toMatch(/^error: connecting to connection test: connect ECONNREFUSED 127\.0\.0\.1:9\n {2}hint: check the account or host in connections\.toml/m);
+    expect(result.stderr).toMatch(
+      /^error: connecting to connection test: connect ECONNREFUSED 127\.0\.0\.1:9\n {2}hint: check the account or host in connections\.toml/m,
+    );
     expect(result.stderr).not.toContain('NodeVersionSupportWarning');
   });
 });

@@ -36,7 +36,10 @@ async function runStep(dir: string, script: string): Promise<{ code: number; std
   const bin = join(dir, '.test-bin');
   await mkdir(bin, { recursive: true });
   const npx = join(bin, 'npx');
-  await writeFile(npx, `#!/bin/sh\nif [ "$1" = ckpt ]; then shift; exec "${process.execPath}" "${CLI}" "$@"; fi\necho "unexpected: npx $*" >&2\nexit 127\n`);
+  await writeFile(
+    npx,
+    `#!/bin/sh\nif [ "$1" = ckpt ]; then shift; exec "${process.execPath}" "${CLI}" "$@"; fi\necho "unexpected: npx $*" >&2\nexit 127\n`,
+  );
   await chmod(npx, 0o755);
   return collect(
     spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
@@ -69,7 +72,17 @@ async function runJob(dir: string, steps: WorkflowStep[]): Promise<Array<{ step:
 const config = (actions: string) => `# yaml-language-server: $schema=./schemas/checkpoints.schema.json\n${demoConfig(LOCAL, actions)}`;
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'ckpt', GIT_AUTHOR_EMAIL: 'ckpt@example.com', GIT_COMMITTER_NAME: 'ckpt', GIT_COMMITTER_EMAIL: 'ckpt@example.com' } }).trim();
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'ckpt',
+      GIT_AUTHOR_EMAIL: 'ckpt@example.com',
+      GIT_COMMITTER_NAME: 'ckpt',
+      GIT_COMMITTER_EMAIL: 'ckpt@example.com',
+    },
+  }).trim();
 }
 
 describe('examples/github-actions/ckpt.yml', () => {
@@ -100,7 +113,10 @@ describe('examples/github-actions/ckpt.yml', () => {
 
     // main: the first apply takes the baseline.
     const first = await runJob(dir, wf.jobs.apply?.steps ?? []);
-    expect(first.map((r) => r.code), JSON.stringify(first)).toEqual(first.map(() => 0));
+    expect(
+      first.map((r) => r.code),
+      JSON.stringify(first),
+    ).toEqual(first.map(() => 0));
     expect(first.some((r) => r.step === 'Apply')).toBe(true);
 
     // A demo leaves tables behind; a pull request declares the cleanup.
@@ -110,7 +126,10 @@ describe('examples/github-actions/ckpt.yml', () => {
     git(dir, 'commit', '-q', '-am', 'clean up after the demo');
 
     const pr = await runJob(dir, wf.jobs.plan?.steps ?? []);
-    expect(pr.map((r) => r.code), JSON.stringify(pr)).toEqual(pr.map(() => 0));
+    expect(
+      pr.map((r) => r.code),
+      JSON.stringify(pr),
+    ).toEqual(pr.map(() => 0));
     expect(pr.map((r) => r.step)).toEqual(expect.arrayContaining(['Validate', 'Plan']));
     expect(await readFile(join(dir, '.github-output'), 'utf8')).toContain('exitcode=2');
     const markdown = await readFile(join(dir, 'ckpt-plan.md'), 'utf8');
@@ -126,11 +145,16 @@ describe('examples/github-actions/ckpt.yml', () => {
     git(dir, 'checkout', '-q', 'main');
     git(dir, 'merge', '-q', '--ff-only', 'after-demo');
     const merged = await runJob(dir, wf.jobs.apply?.steps ?? []);
-    expect(merged.map((r) => r.code), JSON.stringify(merged)).toEqual(merged.map(() => 0));
+    expect(
+      merged.map((r) => r.code),
+      JSON.stringify(merged),
+    ).toEqual(merged.map(() => 0));
     const again = await ckpt(dir, ['reconcile', '--plan', '--format', 'markdown', '--detailed-exitcode']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('**No changes.**');
-    const history = JSON.parse((await ckpt(dir, ['history', '--json'])).stdout) as { targets: Array<{ runs: Array<{ commit: string | null; outcome: string }> }> };
+    const history = JSON.parse((await ckpt(dir, ['history', '--json'])).stdout) as {
+      targets: Array<{ runs: Array<{ commit: string | null; outcome: string }> }>;
+    };
     expect(history.targets[0]?.runs.at(-1)).toMatchObject({ commit: git(dir, 'rev-parse', 'HEAD'), outcome: 'completed' });
     const shown = await ckpt(dir, ['history']);
     expect(shown.stdout).toContain(git(dir, 'rev-parse', 'HEAD').slice(0, 12));
@@ -164,8 +188,11 @@ describe('examples/systemd', () => {
     expect(keys.get('ExecReload')?.[0]).toContain('-HUP');
     // Every variable of the example environment file is one ckpt (or its Snowflake driver) reads.
     const env = await readFile(new URL('../../examples/systemd/ckpt.env', import.meta.url), 'utf8');
-    const names = env.split('\n').flatMap((l) => (/^([A-Z_]+)=/.exec(l.trim())?.[1] ?? []));
+    const names = env.split('\n').flatMap((l) => /^([A-Z_]+)=/.exec(l.trim())?.[1] ?? []);
     expect(names.length).toBeGreaterThan(2);
-    for (const name of names) expect(name).toMatch(/^(SNOWFLAKE_HOME|SNOWFLAKE_DEFAULT_CONNECTION_NAME|SNOWFLAKE_CONNECTIONS_[A-Z0-9_]+|PRIVATE_KEY_PASSPHRASE|CKPT_[A-Z_]+|NO_COLOR)$/);
+    for (const name of names)
+      expect(name).toMatch(
+        /^(SNOWFLAKE_HOME|SNOWFLAKE_DEFAULT_CONNECTION_NAME|SNOWFLAKE_CONNECTIONS_[A-Z0-9_]+|PRIVATE_KEY_PASSPHRASE|CKPT_[A-Z_]+|NO_COLOR)$/,
+      );
   });
 });

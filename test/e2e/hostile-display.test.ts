@@ -46,7 +46,9 @@ describe('control characters in names are shown escaped, never interpreted', () 
 
     const json = await run(['reconcile', '--plan', '--json']);
     expectNoRawControl(json, 'json');
-    const names = (JSON.parse(json.stdout) as { targets: { steps: { object?: { name: string } }[] }[] }).targets[0]?.steps.map((s) => s.object?.name);
+    const names = (JSON.parse(json.stdout) as { targets: { steps: { object?: { name: string } }[] }[] }).targets[0]?.steps.map(
+      (s) => s.object?.name,
+    );
     expect(names).toEqual(expect.arrayContaining(NAMES));
 
     const applied = await run(['reconcile', '--yes'], { CKPT_LOG_LEVEL: 'info' });

@@ -16,7 +16,8 @@ async function validator(name: string) {
 
 describe('JSON outputs match their schemas', () => {
   it('reconcile, checkpoints, history and status', async () => {
-    const config = (actions: string) => `version: 1\ntargets:\n  - name: demo\n    schema: DEMO\n    checkpoints: [{ id: baseline }]\n    actions:${actions}\n`;
+    const config = (actions: string) =>
+      `version: 1\ntargets:\n  - name: demo\n    schema: DEMO\n    checkpoints: [{ id: baseline }]\n    actions:${actions}\n`;
     const dir = await workspace(config(' []'));
     expect((await ckpt(dir, ['sql', 'CREATE TABLE t (a INTEGER)'])).code).toBe(0);
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);

@@ -31,10 +31,17 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
     const wh = await conn.open(dir);
     try {
       for (const sql of [
-        'CREATE TABLE a_t (id INTEGER)', 'INSERT INTO a_t VALUES (1), (2)', 'CREATE TABLE b_t (id INTEGER)', 'INSERT INTO b_t VALUES (3)',
-        'CREATE TABLE c_t (id INTEGER)', 'CREATE VIEW v_one AS SELECT id FROM a_t', 'CREATE VIEW v_two AS SELECT id FROM v_one',
-        'CREATE TABLE ref_keep (id INTEGER)', 'INSERT INTO ref_keep VALUES (42)',
-      ]) await wh.query(conn.ref, sql);
+        'CREATE TABLE a_t (id INTEGER)',
+        'INSERT INTO a_t VALUES (1), (2)',
+        'CREATE TABLE b_t (id INTEGER)',
+        'INSERT INTO b_t VALUES (3)',
+        'CREATE TABLE c_t (id INTEGER)',
+        'CREATE VIEW v_one AS SELECT id FROM a_t',
+        'CREATE VIEW v_two AS SELECT id FROM v_one',
+        'CREATE TABLE ref_keep (id INTEGER)',
+        'INSERT INTO ref_keep VALUES (42)',
+      ])
+        await wh.query(conn.ref, sql);
     } finally {
       await wh.close();
     }
@@ -60,7 +67,10 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
       return {
         objects: observed.objects.map((o) => `${o.kind}:${o.name.toUpperCase()}`).sort(),
         counts,
-        applied: observed.actions.filter((a) => a.status === 'APPLIED').map((a) => a.actionId).sort(),
+        applied: observed.actions
+          .filter((a) => a.status === 'APPLIED')
+          .map((a) => a.actionId)
+          .sort(),
         checkpoints: observed.checkpoints.map((c) => `${c.id}:${c.status}`).sort(),
         runs: (await wh.leases(conn.ref).readJournal()).filter((e) => e.event === 'run-started').length,
       };
@@ -78,7 +88,9 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
 
     const refused = await run(dir, ['reconcile', '--yes']);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/target demo is being changed by ckpt reconcile \(pid 4242 on elsewhere\.example\) since \d{4}-\d\d-\d\d/);
+    expect(refused.stderr).toMatch(
+      /target demo is being changed by ckpt reconcile \(pid 4242 on elsewhere\.example\) since \d{4}-\d\d-\d\d/,
+    );
     expect(refused.stderr).toContain('ckpt unlock demo');
 
     const noConsent = await run(dir, ['unlock', 'demo']);

@@ -28,8 +28,14 @@ async function prepared(): Promise<string> {
 }
 
 async function tables(dir: string): Promise<string[]> {
-  const result = await ckpt(dir, ['sql', '--json', "SELECT table_name FROM information_schema.tables WHERE table_schema = 'DEMO' ORDER BY 1"]);
-  return (JSON.parse(result.stdout) as { rows: string[][] }).rows.map((r) => String(r[0])).filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL)$/.test(n));
+  const result = await ckpt(dir, [
+    'sql',
+    '--json',
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'DEMO' ORDER BY 1",
+  ]);
+  return (JSON.parse(result.stdout) as { rows: string[][] }).rows
+    .map((r) => String(r[0]))
+    .filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL)$/.test(n));
 }
 
 describe('saved plans', () => {
@@ -78,11 +84,22 @@ describe('saved plans', () => {
   });
 
   it('refuses a plan when only table content changed since', async () => {
-    const dir = await workspace(CONFIG.replace(/    actions:[\s\S]*/, '    actions: []\n').replace('      - id: baseline', '      - id: baseline\n        keep: clone'));
+    const dir = await workspace(
+      CONFIG.replace(/    actions:[\s\S]*/, '    actions: []\n').replace(
+        '      - id: baseline',
+        '      - id: baseline\n        keep: clone',
+      ),
+    );
     expect((await ckpt(dir, ['sql', 'CREATE TABLE keep AS SELECT 1 AS id'])).code).toBe(0);
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
     expect((await ckpt(dir, ['sql', 'DELETE FROM keep'])).code).toBe(0);
-    await writeFile(join(dir, 'checkpoints.yaml'), CONFIG.replace('      - id: baseline', '      - id: baseline\n        keep: clone').replace('cleanup: { since: baseline }', 'reset: { to: baseline }'));
+    await writeFile(
+      join(dir, 'checkpoints.yaml'),
+      CONFIG.replace('      - id: baseline', '      - id: baseline\n        keep: clone').replace(
+        'cleanup: { since: baseline }',
+        'reset: { to: baseline }',
+      ),
+    );
     expect((await ckpt(dir, ['reconcile', '--plan', '--out', 'plan.json'])).code).toBe(0);
     expect((await ckpt(dir, ['sql', 'INSERT INTO keep VALUES (7)'])).code).toBe(0);
     const result = await ckpt(dir, ['reconcile', '--from-plan', 'plan.json']);
@@ -94,7 +111,9 @@ describe('saved plans', () => {
     const dir = await prepared();
     await writeFile(join(dir, 'checkpoints.yaml'), CONFIG.replace('    actions:', '    protect: [KEEP]\n    actions:'));
     expect((await ckpt(dir, ['reconcile', '--plan', '--out', 'plan.json'])).code).toBe(0);
-    const document = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as { targets: Array<{ steps: Array<Record<string, unknown>> }> };
+    const document = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as {
+      targets: Array<{ steps: Array<Record<string, unknown>> }>;
+    };
     const steps = document.targets[0]?.steps ?? [];
     const drop = steps.find((s) => s.kind === 'drop-object');
     expect(drop).toBeDefined();

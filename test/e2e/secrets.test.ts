@@ -24,7 +24,9 @@ describe('secrets never leak', () => {
   });
 
   beforeAll(async () => {
-    server = await startSnowflakeServer({ users: { PWUSER: { password: PASSWORD }, KEYUSER: { publicKeyPem: keys.publicKey }, TOKUSER: { tokens: [TOKEN] } } });
+    server = await startSnowflakeServer({
+      users: { PWUSER: { password: PASSWORD }, KEYUSER: { publicKeyPem: keys.publicKey }, TOKUSER: { tokens: [TOKEN] } },
+    });
     await server.account.execute('CREATE DATABASE SECRETS_DB');
     await server.account.execute('CREATE SCHEMA SECRETS_DB.DEMO');
     home = await workspace();
@@ -42,10 +44,17 @@ describe('secrets never leak', () => {
   afterAll(async () => server.close());
 
   it('appears in no output, file, audit row or statement', async () => {
-    const env = { SNOWFLAKE_HOME: home, CKPT_LOG_LEVEL: 'debug', SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1' };
+    const env = {
+      SNOWFLAKE_HOME: home,
+      CKPT_LOG_LEVEL: 'debug',
+      SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+      SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1',
+    };
     const texts: string[] = [];
     for (const connection of ['pw', 'kp', 'tok']) {
-      const dir = await workspace(`version: 1\nconnection: ${connection}\ntargets:\n  - name: demo\n    database: SECRETS_DB\n    schema: DEMO\n    audit_table: AUDIT_${connection.toUpperCase()}\n    checkpoints: [{ id: baseline }]\n    actions:\n      - id: tidy\n        cleanup: { since: baseline }\n`);
+      const dir = await workspace(
+        `version: 1\nconnection: ${connection}\ntargets:\n  - name: demo\n    database: SECRETS_DB\n    schema: DEMO\n    audit_table: AUDIT_${connection.toUpperCase()}\n    checkpoints: [{ id: baseline }]\n    actions:\n      - id: tidy\n        cleanup: { since: baseline }\n`,
+      );
       const commands = [
         ['validate'],
         ['sql', `CREATE TABLE IF NOT EXISTS t_${connection} (id INTEGER)`],
@@ -62,10 +71,16 @@ describe('secrets never leak', () => {
         expect(result.code, `${connection} ${args.join(' ')}: ${result.stderr}`).toBe(0);
         texts.push(result.stdout, result.stderr);
       }
-      const wrong = await ckpt(dir, ['reconcile', '--plan'], { env: { ...env, [`SNOWFLAKE_CONNECTIONS_${connection.toUpperCase()}_PASSWORD`]: `${PASSWORD}-wrong` } });
+      const wrong = await ckpt(dir, ['reconcile', '--plan'], {
+        env: { ...env, [`SNOWFLAKE_CONNECTIONS_${connection.toUpperCase()}_PASSWORD`]: `${PASSWORD}-wrong` },
+      });
       texts.push(wrong.stdout, wrong.stderr);
       texts.push(await readFile(join(dir, 'plan.json'), 'utf8'));
-      for (const table of [`AUDIT_${connection.toUpperCase()}`, `AUDIT_${connection.toUpperCase()}_LEASE`, `AUDIT_${connection.toUpperCase()}_JOURNAL`]) {
+      for (const table of [
+        `AUDIT_${connection.toUpperCase()}`,
+        `AUDIT_${connection.toUpperCase()}_LEASE`,
+        `AUDIT_${connection.toUpperCase()}_JOURNAL`,
+      ]) {
         texts.push(JSON.stringify(await server.account.execute(`SELECT * FROM SECRETS_DB.DEMO.${table}`)));
       }
     }

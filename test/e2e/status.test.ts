@@ -53,7 +53,11 @@ describe('ckpt status', () => {
     expect(fresh.code, fresh.stderr).toBe(0);
     const before = JSON.parse(fresh.stdout) as StatusDoc;
     await validate(before);
-    expect(before).toMatchObject({ source: 'warehouse', daemon: null, targets: [{ target: 'demo', last_reconcile: null, next_checkpoint: { schedule: 'hourly' } }] });
+    expect(before).toMatchObject({
+      source: 'warehouse',
+      daemon: null,
+      targets: [{ target: 'demo', last_reconcile: null, next_checkpoint: { schedule: 'hourly' } }],
+    });
     expect(before.targets[0]?.pending.steps).toBeGreaterThan(0);
 
     expect((await ckpt(dir, ['reconcile', '--yes'])).code).toBe(0);
@@ -74,7 +78,7 @@ describe('ckpt status', () => {
     expect(human.stdout).toMatch(/next checkpoint: +\d{4}-.* UTC \(schedule hourly\)/);
   });
 
-  it("with a daemon running for the file: its /status, and says so; back to the warehouse once it stops", async () => {
+  it('with a daemon running for the file: its /status, and says so; back to the warehouse once it stops', async () => {
     const dir = await workspace(config(' []'));
     const child = spawn(process.execPath, [CLI, 'daemon', '--listen', '127.0.0.1:0', '--plan'], {
       cwd: dir,
@@ -95,7 +99,11 @@ describe('ckpt status', () => {
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout) as StatusDoc;
     await validate(doc);
-    expect(doc).toMatchObject({ source: 'daemon', daemon: { pid: child.pid }, targets: [{ target: 'demo', condition: 'Ready', last_reconcile: { outcome: 'planned', command: 'daemon' } }] });
+    expect(doc).toMatchObject({
+      source: 'daemon',
+      daemon: { pid: child.pid },
+      targets: [{ target: 'demo', condition: 'Ready', last_reconcile: { outcome: 'planned', command: 'daemon' } }],
+    });
     expect(doc.targets[0]?.pending.steps).toBeGreaterThan(0);
     expect(doc.targets[0]?.next_checkpoint?.schedule).toBe('hourly');
     const human = await ckpt(dir, ['status']);
@@ -114,7 +122,10 @@ describe('ckpt status', () => {
     expect((await ckpt(dir, ['reconcile', '--yes'])).code).toBe(0);
     const gone = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => gone.on('exit', resolve));
-    await writeFile(join(dir, '.ckpt', 'daemon.json'), JSON.stringify({ pid: gone.pid, url: 'http://127.0.0.1:9', file: join(dir, 'checkpoints.yaml'), mode: 'apply', startedAt: '' }));
+    await writeFile(
+      join(dir, '.ckpt', 'daemon.json'),
+      JSON.stringify({ pid: gone.pid, url: 'http://127.0.0.1:9', file: join(dir, 'checkpoints.yaml'), mode: 'apply', startedAt: '' }),
+    );
     const result = await ckpt(dir, ['status', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as StatusDoc).source).toBe('warehouse');

@@ -20,15 +20,26 @@ describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
   const config = (actions: string) => demoConfig(conn, actions);
   const run = (dir: string, args: string[]) => ckpt(dir, args, { env: conn.env });
   const tables = async (dir: string) => {
-    const result = await run(dir, ['sql', '--json', `SELECT table_name FROM information_schema.tables WHERE table_schema = '${conn.schema}' ORDER BY 1`]);
+    const result = await run(dir, [
+      'sql',
+      '--json',
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = '${conn.schema}' ORDER BY 1`,
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    return (JSON.parse(result.stdout) as { rows: string[][] }).rows.map((r) => String(r[0]).toUpperCase()).filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL)$/.test(n)).sort();
+    return (JSON.parse(result.stdout) as { rows: string[][] }).rows
+      .map((r) => String(r[0]).toUpperCase())
+      .filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL)$/.test(n))
+      .sort();
   };
 
   it('checkpoint, plan, consent, cleanup, converge', async () => {
     const dir = await workspace(config(' []'));
     expect((await run(dir, ['init'])).code).toBe(0);
-    for (const sql of ['CREATE TABLE orders (id INTEGER, amount INTEGER)', 'INSERT INTO orders VALUES (1, 10), (2, 20)', 'CREATE TABLE ref_codes (code VARCHAR)']) {
+    for (const sql of [
+      'CREATE TABLE orders (id INTEGER, amount INTEGER)',
+      'INSERT INTO orders VALUES (1, 10), (2, 20)',
+      'CREATE TABLE ref_codes (code VARCHAR)',
+    ]) {
       const r = await run(dir, ['sql', sql]);
       expect(r.code, r.stderr).toBe(0);
     }
@@ -38,7 +49,12 @@ describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
     const adhoc = await run(dir, ['checkpoint', 'create', '--description', 'ad hoc']);
     expect(adhoc.code, adhoc.stderr).toBe(0);
 
-    for (const sql of ['CREATE TABLE scratch (id INTEGER)', 'CREATE VIEW v_scratch AS SELECT id FROM scratch', 'CREATE TABLE ref_new (x INTEGER)', 'DROP TABLE ref_new']) {
+    for (const sql of [
+      'CREATE TABLE scratch (id INTEGER)',
+      'CREATE VIEW v_scratch AS SELECT id FROM scratch',
+      'CREATE TABLE ref_new (x INTEGER)',
+      'DROP TABLE ref_new',
+    ]) {
       expect((await run(dir, ['sql', sql])).code).toBe(0);
     }
     await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: after-demo\n        cleanup: { since: baseline }'));
@@ -64,17 +80,24 @@ describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes.');
     const history = await run(dir, ['history', '--json']);
-    const actions = (JSON.parse(history.stdout) as { targets: Array<{ actions: Array<{ action_id: string; status: string }> }> }).targets[0]?.actions;
+    const actions = (JSON.parse(history.stdout) as { targets: Array<{ actions: Array<{ action_id: string; status: string }> }> }).targets[0]
+      ?.actions;
     expect(actions).toMatchObject([{ action_id: 'after-demo', status: 'APPLIED' }]);
     const listed = await run(dir, ['checkpoints', '--json']);
-    const ids = (JSON.parse(listed.stdout) as { targets: Array<{ checkpoints: Array<{ id: string }> }> }).targets[0]?.checkpoints.map((c) => c.id);
+    const ids = (JSON.parse(listed.stdout) as { targets: Array<{ checkpoints: Array<{ id: string }> }> }).targets[0]?.checkpoints.map(
+      (c) => c.id,
+    );
     expect(ids).toHaveLength(2);
     expect(ids).toContain('baseline');
   });
 
   it('reset brings back dropped tables with their rows and re-creates views', async () => {
     const dir = await workspace(config(' []'));
-    for (const sql of ['CREATE TABLE orders (id INTEGER)', 'INSERT INTO orders VALUES (1), (2), (3)', 'CREATE VIEW v_orders AS SELECT id FROM orders']) {
+    for (const sql of [
+      'CREATE TABLE orders (id INTEGER)',
+      'INSERT INTO orders VALUES (1), (2), (3)',
+      'CREATE VIEW v_orders AS SELECT id FROM orders',
+    ]) {
       expect((await run(dir, ['sql', sql])).code).toBe(0);
     }
     expect((await run(dir, ['reconcile'])).code).toBe(0);
@@ -82,7 +105,10 @@ describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
     expect((await run(dir, ['reconcile', '--yes'])).code).toBe(0);
     expect(await tables(dir)).toEqual(['CHECKPOINT_AUDIT']);
     expect((await run(dir, ['sql', 'CREATE TABLE extra (id INTEGER)'])).code).toBe(0);
-    await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }\n      - id: back\n        reset: { to: baseline }'));
+    await writeFile(
+      join(dir, 'checkpoints.yaml'),
+      config('\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }\n      - id: back\n        reset: { to: baseline }'),
+    );
     const reset = await run(dir, ['reconcile', '--yes']);
     expect(reset.code, reset.stderr).toBe(0);
     expect(await tables(dir)).toEqual(['CHECKPOINT_AUDIT', 'ORDERS', 'V_ORDERS']);

@@ -14,7 +14,10 @@ const env = process.env;
 const seed = env.CKPT_FUZZ_SEED ? Number(env.CKPT_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const numRuns = Number(env.CKPT_FUZZ_RUNS ?? 200);
 const maxOps = Number(env.CKPT_FUZZ_MAX_OPS ?? 40);
-const enable = (env.CKPT_FUZZ_ENABLE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const enable = (env.CKPT_FUZZ_ENABLE ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const timeLimitMs = env.CKPT_FUZZ_MINUTES ? Number(env.CKPT_FUZZ_MINUTES) * 60_000 : undefined;
 const connections = (env.CKPT_FUZZ_CONNECTION ?? 'duckdb,snowflake').split(',').map((s) => s.trim()) as ConnectionName[];
 
@@ -27,7 +30,9 @@ for (const name of connections) {
     afterAll(async () => conn?.close());
 
     it(`agrees with the reference model (seed ${seed}, ${numRuns} runs)`, async () => {
-      console.log(`[fuzz] ${name}: seed ${seed}, ${numRuns} runs, up to ${maxOps} ops${enable.length ? `, enabled: ${enable.join(', ')}` : ''}`);
+      console.log(
+        `[fuzz] ${name}: seed ${seed}, ${numRuns} runs, up to ${maxOps} ops${enable.length ? `, enabled: ${enable.join(', ')}` : ''}`,
+      );
       const report = await checkModel(conn, { seed, numRuns, maxOps, path: env.CKPT_FUZZ_PATH, enable, timeLimitMs });
       if (report !== null) console.log(report);
       expect(report).toBeNull();

@@ -75,20 +75,36 @@ export function opArb(options: GeneratorOptions): fc.Arbitrary<Op> {
   const user: Array<fc.WeightedArbitrary<Op>> = [
     { weight: 4, arbitrary: fc.record({ t: fc.constant('createTable' as const), name, w: fc.boolean(), rows }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('dropTable' as const), name }) },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant('createView' as const), name, base: name, min: fc.option(fc.integer({ min: 0, max: 8 }), { nil: null }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        t: fc.constant('createView' as const),
+        name,
+        base: name,
+        min: fc.option(fc.integer({ min: 0, max: 8 }), { nil: null }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('dropView' as const), name }) },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('insert' as const), name, rows: rows.filter((r) => r.length > 0), sp }) },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('update' as const), name, id: fc.integer({ min: 1, max: 4 }), sp }) },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('delete' as const), name, id: fc.integer({ min: 1, max: 4 }), sp }) },
   ];
-  if (options.foreignKeys) user.push({ weight: 1, arbitrary: fc.record({ t: fc.constant('createFkPair' as const), parent: name, child: name }) });
+  if (options.foreignKeys)
+    user.push({ weight: 1, arbitrary: fc.record({ t: fc.constant('createFkPair' as const), parent: name, child: name }) });
   if (options.rename) user.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('renameTable' as const), from: name, to: name }) });
   const ckpt: Array<fc.WeightedArbitrary<Op>> = [
-    { weight: 3, arbitrary: fc.record({ t: fc.constant('checkpoint' as const), keep: fc.constantFrom('inventory' as const, 'clone' as const) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ t: fc.constant('checkpoint' as const), keep: fc.constantFrom('inventory' as const, 'clone' as const) }),
+    },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('cleanup' as const), cp: fc.nat({ max: 5 }) }) },
     {
       weight: 2,
-      arbitrary: fc.record({ t: fc.constant('restore' as const), cp: fc.nat({ max: 5 }), subset: fc.option(fc.uniqueArray(name, { minLength: 1, maxLength: 2 }), { nil: null }) }),
+      arbitrary: fc.record({
+        t: fc.constant('restore' as const),
+        cp: fc.nat({ max: 5 }),
+        subset: fc.option(fc.uniqueArray(name, { minLength: 1, maxLength: 2 }), { nil: null }),
+      }),
     },
     { weight: 5, arbitrary: fc.record({ t: fc.constant('reset' as const), cp: fc.nat({ max: 5 }) }) },
     { weight: 1, arbitrary: fc.constant({ t: 'fullCleanup' as const }) },

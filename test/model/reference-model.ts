@@ -185,10 +185,12 @@ export class ReferenceModel {
 
   /** Objects created after a checkpoint: its name unknown to it, or another incarnation. */
   private createdAfter(c: Checkpoint): string[] {
-    return [...this.objects].filter(([n, o]) => {
-      const was = c.objects.get(n);
-      return was === undefined || !sameIncarnation(was, o);
-    }).map(([n]) => n);
+    return [...this.objects]
+      .filter(([n, o]) => {
+        const was = c.objects.get(n);
+        return was === undefined || !sameIncarnation(was, o);
+      })
+      .map(([n]) => n);
   }
 
   /** The newest version of a table incarnation the warehouse can still bring back under that name. */
@@ -286,7 +288,11 @@ export class ReferenceModel {
           const live = this.objects.get(name);
           if (live === undefined || drops.includes(name)) {
             bringBack(c, name, was, true);
-          } else if (was.kind === 'TABLE' && live.kind === 'TABLE' && (live.version !== was.version || live.cols.join() !== was.cols.join())) {
+          } else if (
+            was.kind === 'TABLE' &&
+            live.kind === 'TABLE' &&
+            (live.version !== was.version || live.cols.join() !== was.cols.join())
+          ) {
             // Content changed since: reverted from a kept copy or Time Travel, else a blocker.
             const kept = this.keptCopy(c, name, was);
             const dropsCols = was.cols.some((col) => !live.cols.includes(col));
@@ -295,7 +301,9 @@ export class ReferenceModel {
               puts.push([name, { ...(cloneObj(was) as TableObj), storageFrom: live.storageFrom }]);
             } else {
               notRestorable.push(name);
-              whyNot.push(`${name}: content changed since, no kept copy${this.caps.timeTravel ? ' and Time Travel cannot read it' : ' and no Time Travel'}`);
+              whyNot.push(
+                `${name}: content changed since, no kept copy${this.caps.timeTravel ? ' and Time Travel cannot read it' : ' and no Time Travel'}`,
+              );
             }
           }
         }

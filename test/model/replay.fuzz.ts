@@ -10,18 +10,25 @@ import { runSequence } from './runner.js';
 
 const opsJson = process.env.CKPT_REPLAY_OPS;
 
-it.skipIf(opsJson === undefined)('replays CKPT_REPLAY_OPS', async () => {
-  const name = (process.env.CKPT_FUZZ_CONNECTION ?? 'duckdb') as ConnectionName;
-  const enable = (process.env.CKPT_FUZZ_ENABLE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const conn = await openConnection(name);
-  let failure: string | null = null;
-  try {
-    await runSequence(conn, JSON.parse(opsJson ?? '[]') as Op[], enable);
-  } catch (error) {
-    failure = (error as Error).message;
-    console.log(failure);
-  } finally {
-    await conn.close();
-  }
-  expect(failure).toBeNull();
-}, 600_000);
+it.skipIf(opsJson === undefined)(
+  'replays CKPT_REPLAY_OPS',
+  async () => {
+    const name = (process.env.CKPT_FUZZ_CONNECTION ?? 'duckdb') as ConnectionName;
+    const enable = (process.env.CKPT_FUZZ_ENABLE ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const conn = await openConnection(name);
+    let failure: string | null = null;
+    try {
+      await runSequence(conn, JSON.parse(opsJson ?? '[]') as Op[], enable);
+    } catch (error) {
+      failure = (error as Error).message;
+      console.log(failure);
+    } finally {
+      await conn.close();
+    }
+    expect(failure).toBeNull();
+  },
+  600_000,
+);

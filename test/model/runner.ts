@@ -47,12 +47,25 @@ const off = (st: RunState, defect: string) => !st.enable.includes(defect) && dis
 /** Runs one sequence on a fresh fixture; throws ModelMismatch (with the trace) on the first disagreement. */
 export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<void> {
   const fx = await conn.fresh();
-  const st: RunState = { fx, conn, model: new ReferenceModel(conn.caps), checkpoints: [], actions: [], nextCp: 1, nextAction: 1, trace: [], enable, fk: new Map() };
+  const st: RunState = {
+    fx,
+    conn,
+    model: new ReferenceModel(conn.caps),
+    checkpoints: [],
+    actions: [],
+    nextCp: 1,
+    nextAction: 1,
+    trace: [],
+    enable,
+    fk: new Map(),
+  };
   try {
     for (const op of ops) await step(st, op);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new ModelMismatch(`${message}\n--- what ran on ${conn.name} (skipped operations omitted):\n${st.trace.map((l) => `  ${l}`).join('\n')}`);
+    throw new ModelMismatch(
+      `${message}\n--- what ran on ${conn.name} (skipped operations omitted):\n${st.trace.map((l) => `  ${l}`).join('\n')}`,
+    );
   } finally {
     if (process.env.CKPT_MODEL_TRACE) console.log(`--- run on ${conn.name} (${ops.length} ops):\n${st.trace.join('\n')}`);
     await fx.close();
@@ -79,7 +92,9 @@ async function step(st: RunState, op: Op): Promise<void> {
   /** Tables free of foreign keys: user DML and renames go there only. */
   const tables = all.filter((x) => m.objects.get(x)?.kind === 'TABLE' && !st.fk.has(incOf(x)));
   /** Tables a user may drop: any but a parent whose child is live (the warehouse may refuse). */
-  const droppable = all.filter((x) => m.objects.get(x)?.kind === 'TABLE' && ![...st.fk].some(([inc, f]) => f.parentOf === incOf(x) && liveIncs.has(inc)));
+  const droppable = all.filter(
+    (x) => m.objects.get(x)?.kind === 'TABLE' && ![...st.fk].some(([inc, f]) => f.parentOf === incOf(x) && liveIncs.has(inc)),
+  );
   const views = all.filter((x) => m.objects.get(x)?.kind === 'VIEW');
   const choose = (list: string[], i: number): string | undefined => list[i % Math.max(list.length, 1)];
   switch (op.t) {
@@ -97,11 +112,20 @@ async function step(st: RunState, op: Op): Promise<void> {
     }
     case 'createFkPair': {
       const parent = choose(free, op.parent);
-      const child = choose(free.filter((x) => x !== parent), op.child);
+      const child = choose(
+        free.filter((x) => x !== parent),
+        op.child,
+      );
       if (parent === undefined || child === undefined) return;
       await userSql(st, `CREATE TABLE ${parent} (ID INTEGER PRIMARY KEY, V INTEGER)`);
       m.createTable(parent, ['ID', 'V']);
-      await userSql(st, INSERTS[0]!.sql(parent, [[1, 1], [2, 2]]));
+      await userSql(
+        st,
+        INSERTS[0]!.sql(parent, [
+          [1, 1],
+          [2, 2],
+        ]),
+      );
       m.write(parent, (tb) => tb.rows.push(row(tb, 1, 1), row(tb, 2, 2)));
       await userSql(st, `CREATE TABLE ${child} (ID INTEGER, V INTEGER REFERENCES ${parent} (ID))`);
       m.createTable(child, ['ID', 'V']);
@@ -112,14 +136,20 @@ async function step(st: RunState, op: Op): Promise<void> {
       return;
     }
     case 'dropTable': {
-      const t = choose(droppable.filter((x) => m.dependents(x).length === 0), op.name);
+      const t = choose(
+        droppable.filter((x) => m.dependents(x).length === 0),
+        op.name,
+      );
       if (t === undefined) return;
       await userSql(st, `DROP TABLE ${t}`);
       m.dropUser(t);
       return;
     }
     case 'renameTable': {
-      const from = choose(tables.filter((x) => m.dependents(x).length === 0), op.from);
+      const from = choose(
+        tables.filter((x) => m.dependents(x).length === 0),
+        op.from,
+      );
       const to = choose(free, op.to);
       if (from === undefined || to === undefined) return;
       await userSql(st, `ALTER TABLE ${from} RENAME TO ${to}`);
@@ -128,7 +158,10 @@ async function step(st: RunState, op: Op): Promise<void> {
     }
     case 'createView': {
       const v = choose(free, op.name);
-      const base = choose(all.filter((x) => m.objects.has(x) && m.viewRows(x) !== 'ERROR'), op.base);
+      const base = choose(
+        all.filter((x) => m.objects.has(x) && m.viewRows(x) !== 'ERROR'),
+        op.base,
+      );
       if (v === undefined || base === undefined) return;
       const def = { base, min: op.min };
       await userSql(st, viewSql(v, def));
@@ -136,7 +169,10 @@ async function step(st: RunState, op: Op): Promise<void> {
       return;
     }
     case 'dropView': {
-      const v = choose(views.filter((x) => m.dependents(x).length === 0), op.name);
+      const v = choose(
+        views.filter((x) => m.dependents(x).length === 0),
+        op.name,
+      );
       if (v === undefined) return;
       await userSql(st, `DROP VIEW ${v}`);
       m.dropUser(v);
@@ -239,7 +275,9 @@ async function ckptAction(st: RunState, spec: ActionSpecM): Promise<void> {
   const expectation = st.model.expect(spec);
   if (expectation === null) return; // outside the promise (a view re-created over a missing base)
   const id = `a${st.nextAction++}`;
-  st.trace.push(`action ${id}: ${describe(spec)}   # model: ${expectation.kind === 'applied' ? 'applies' : `held back (${expectation.why})`}`);
+  st.trace.push(
+    `action ${id}: ${describe(spec)}   # model: ${expectation.kind === 'applied' ? 'applies' : `held back (${expectation.why})`}`,
+  );
   const act = action(id, toSpec(spec), true);
   await ckptRun(st, act, expectation);
   if (expectation.kind === 'applied') {
@@ -251,7 +289,12 @@ async function ckptAction(st: RunState, spec: ActionSpecM): Promise<void> {
 }
 
 function targetWith(st: RunState, extra: Action | null): Target {
-  return { ...st.fx.base, checkpoints: [...st.checkpoints], actions: extra === null ? [...st.actions] : [...st.actions, extra], position: AT };
+  return {
+    ...st.fx.base,
+    checkpoints: [...st.checkpoints],
+    actions: extra === null ? [...st.actions] : [...st.actions, extra],
+    position: AT,
+  };
 }
 
 function sessionOn(warehouse: Warehouse, t: Target): Session {
@@ -261,7 +304,10 @@ function sessionOn(warehouse: Warehouse, t: Target): Session {
 
 const blockersOf = (plan: Plan) => (plan.targets[0]?.findings ?? []).filter((f) => f.severity === 'blocker');
 const stepsOf = (plan: Plan) =>
-  (plan.targets[0]?.steps ?? []).map((s) => `${s.kind}${'object' in s ? ` ${s.object.kind} ${s.object.name}` : ''}${s.kind === 'restore-content' ? ` from ${s.from.kind}` : ''}`);
+  (plan.targets[0]?.steps ?? []).map(
+    (s) =>
+      `${s.kind}${'object' in s ? ` ${s.object.kind} ${s.object.name}` : ''}${s.kind === 'restore-content' ? ` from ${s.from.kind}` : ''}`,
+  );
 
 /** Plans and applies through the engine; checks the plan against the expectation. */
 async function ckptRun(st: RunState, act: Action | null, expectation?: ReturnType<ReferenceModel['expect']>): Promise<void> {
@@ -271,16 +317,22 @@ async function ckptRun(st: RunState, act: Action | null, expectation?: ReturnTyp
     await session.lock([t]);
     const { plan } = await session.plan([t]);
     const blockers = blockersOf(plan);
-    st.trace.push(`    plan: ${stepsOf(plan).join('; ') || '(no steps)'}${blockers.length ? ` | blockers: ${blockers.map((b) => `${b.code} ${b.object ?? ''}`).join(', ')}` : ''}`);
+    st.trace.push(
+      `    plan: ${stepsOf(plan).join('; ') || '(no steps)'}${blockers.length ? ` | blockers: ${blockers.map((b) => `${b.code} ${b.object ?? ''}`).join(', ')}` : ''}`,
+    );
     if (expectation?.kind === 'blocked') {
       if (blockers.length === 0) {
-        throw new Error(`ckpt plans the action, the model says it must be held back: ${expectation.why}\n  plan: ${stepsOf(plan).join('; ')}`);
+        throw new Error(
+          `ckpt plans the action, the model says it must be held back: ${expectation.why}\n  plan: ${stepsOf(plan).join('; ')}`,
+        );
       }
       const wrong = blockers.filter(
         (b) => !expectation.codes.includes(b.code) || (b.object !== null && !expectation.objects.includes(b.object.toUpperCase())),
       );
       if (wrong.length > 0) {
-        throw new Error(`ckpt holds the action back for a reason the model does not accept: ${wrong.map((b) => `${b.code}: ${b.message}`).join(' / ')}\n  model: ${expectation.why}`);
+        throw new Error(
+          `ckpt holds the action back for a reason the model does not accept: ${wrong.map((b) => `${b.code}: ${b.message}`).join(' / ')}\n  model: ${expectation.why}`,
+        );
       }
       return; // the user removes the action from the file
     }
@@ -290,7 +342,9 @@ async function ckptRun(st: RunState, act: Action | null, expectation?: ReturnTyp
     const outcomes = await session.apply(plan);
     const failed = outcomes.flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
     if (failed.length > 0) {
-      throw new Error(`steps failed: ${failed.map((f) => `${f.step.kind}${'object' in f.step ? ` ${f.step.object.name}` : ''}: ${f.outcome}${f.error ? ` (${f.error})` : ''}`).join('; ')}`);
+      throw new Error(
+        `steps failed: ${failed.map((f) => `${f.step.kind}${'object' in f.step ? ` ${f.step.object.name}` : ''}: ${f.outcome}${f.error ? ` (${f.error})` : ''}`).join('; ')}`,
+      );
     }
     if (act !== null) st.actions.push(act);
   } finally {
@@ -326,7 +380,12 @@ async function realState(st: RunState): Promise<string[]> {
       out.push(`VIEW ${name}: ${rows}`);
     } else {
       const r = await st.fx.query(`SELECT * FROM ${q}`);
-      out.push(`TABLE ${name} (${r.columns.map((c) => c.toUpperCase()).sort().join(', ')}): ${rowsKey(r.columns, r.rows).join(' ')}`);
+      out.push(
+        `TABLE ${name} (${r.columns
+          .map((c) => c.toUpperCase())
+          .sort()
+          .join(', ')}): ${rowsKey(r.columns, r.rows).join(' ')}`,
+      );
     }
   }
   return out;
@@ -337,10 +396,20 @@ function modelState(m: ReferenceModel): string[] {
     const o = m.objects.get(name)!;
     if (o.kind === 'VIEW') {
       const rows = m.viewRows(name);
-      return `VIEW ${name}: ${rows === 'ERROR' ? 'ERROR' : rowsKey(['ID', 'V'], rows.map((r) => [r.ID, r.V])).join(' ')}`;
+      return `VIEW ${name}: ${
+        rows === 'ERROR'
+          ? 'ERROR'
+          : rowsKey(
+              ['ID', 'V'],
+              rows.map((r) => [r.ID, r.V]),
+            ).join(' ')
+      }`;
     }
     const cols = [...o.cols];
-    return `TABLE ${name} (${[...cols].sort().join(', ')}): ${rowsKey(cols, o.rows.map((r) => cols.map((c) => r[c] ?? null))).join(' ')}`;
+    return `TABLE ${name} (${[...cols].sort().join(', ')}): ${rowsKey(
+      cols,
+      o.rows.map((r) => cols.map((c) => r[c] ?? null)),
+    ).join(' ')}`;
   });
 }
 
@@ -349,7 +418,10 @@ async function checkAll(st: RunState, appliedAction: string | null): Promise<voi
   const real = await realState(st);
   const want = modelState(st.model);
   if (real.join('\n') !== want.join('\n')) {
-    const diff = [...want.filter((l) => !real.includes(l)).map((l) => `  model only: ${l}`), ...real.filter((l) => !want.includes(l)).map((l) => `  ckpt only:  ${l}`)];
+    const diff = [
+      ...want.filter((l) => !real.includes(l)).map((l) => `  model only: ${l}`),
+      ...real.filter((l) => !want.includes(l)).map((l) => `  ckpt only:  ${l}`),
+    ];
     throw new Error(`schema differs from the model after ${st.trace.filter((l) => !l.startsWith(' ')).at(-1)}:\n${diff.join('\n')}`);
   }
   // (2) convergence: planning the same config again yields nothing
@@ -363,10 +435,16 @@ async function checkAll(st: RunState, appliedAction: string | null): Promise<voi
   }
   const steps = stepsOf(again);
   if (steps.length > 0 || blockersOf(again).length > 0) {
-    throw new Error(`not converged: planning the same config again gives ${steps.join('; ')} ${blockersOf(again).map((b) => b.code).join(', ')}`);
+    throw new Error(
+      `not converged: planning the same config again gives ${steps.join('; ')} ${blockersOf(again)
+        .map((b) => b.code)
+        .join(', ')}`,
+    );
   }
   // (3) the audit table: checkpoints with their status, applied actions
-  const audit = (await st.fx.query('SELECT CHECKPOINT_ID, STATUS, ACTION_ID FROM CHECKPOINT_AUDIT')).rows.map((r) => r.map((v) => (v === null ? null : String(v))));
+  const audit = (await st.fx.query('SELECT CHECKPOINT_ID, STATUS, ACTION_ID FROM CHECKPOINT_AUDIT')).rows.map((r) =>
+    r.map((v) => (v === null ? null : String(v))),
+  );
   for (const c of st.model.checkpoints) {
     const row = audit.find((r) => r[0] === c.id && r[2] === null);
     if (row === undefined || row[1] !== c.status) {

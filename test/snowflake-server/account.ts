@@ -34,7 +34,10 @@ export class SnowflakeAccountModel {
   private readonly queryPrefix = randomBytes(3).toString('hex');
   private internalSession: Session | null = null;
 
-  private constructor(readonly catalog: Catalog, private readonly store: RowStore) {
+  private constructor(
+    readonly catalog: Catalog,
+    private readonly store: RowStore,
+  ) {
     this.executor = new StatementExecutor(catalog, this.queries);
   }
 
@@ -70,7 +73,7 @@ export class SnowflakeAccountModel {
   /** A fresh Snowflake-looking query id. */
   newQueryId(): string {
     const n = ++this.queryCounter;
-    return `01${this.queryPrefix}-0000-${(n >> 16 & 0xffff).toString(16).padStart(4, '0')}-0000-${n.toString(16).padStart(12, '0')}`;
+    return `01${this.queryPrefix}-0000-${((n >> 16) & 0xffff).toString(16).padStart(4, '0')}-0000-${n.toString(16).padStart(12, '0')}`;
   }
 
   /** Runs one statement for a session under the account lock and records it under `queryId`. */
@@ -114,7 +117,10 @@ export class SnowflakeAccountModel {
 
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lock.then(fn);
-    this.lock = run.then(() => undefined, () => undefined);
+    this.lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 }

@@ -123,7 +123,10 @@ export class Catalog {
   private seqCounter = 0;
   private snapshotCounter = 0;
 
-  constructor(readonly store: RowStore, private readonly clock: () => Date) {}
+  constructor(
+    readonly store: RowStore,
+    private readonly clock: () => Date,
+  ) {}
 
   /** The model clock. */
   now(): Date {
@@ -149,8 +152,16 @@ export class Catalog {
   addDatabase(name: string, options: { transient?: boolean; retentionDays?: number | null; comment?: string | null } = {}): Database {
     const now = this.now();
     const db: Database = {
-      id: this.nextId(), name, created: now, retentionDays: options.retentionDays ?? null, transient: options.transient ?? false,
-      comment: options.comment ?? null, schemas: new Map(), droppedSchemas: [], droppedOn: null, droppedRetentionDays: 0,
+      id: this.nextId(),
+      name,
+      created: now,
+      retentionDays: options.retentionDays ?? null,
+      transient: options.transient ?? false,
+      comment: options.comment ?? null,
+      schemas: new Map(),
+      droppedSchemas: [],
+      droppedOn: null,
+      droppedRetentionDays: 0,
     };
     this.databases.set(name, db);
     this.addSchema(db, 'PUBLIC');
@@ -158,12 +169,26 @@ export class Catalog {
   }
 
   /** Creates a schema without any existence check. */
-  addSchema(db: Database, name: string, options: { transient?: boolean; retentionDays?: number | null; comment?: string | null; managedAccess?: boolean } = {}): Schema {
+  addSchema(
+    db: Database,
+    name: string,
+    options: { transient?: boolean; retentionDays?: number | null; comment?: string | null; managedAccess?: boolean } = {},
+  ): Schema {
     const now = this.now();
     const schema: Schema = {
-      id: this.nextId(), name, database: db, created: now, lastAltered: now, retentionDays: options.retentionDays ?? null,
-      transient: options.transient ?? db.transient, comment: options.comment ?? null, managedAccess: options.managedAccess ?? false,
-      objects: new Map(), dropped: [], droppedOn: null, droppedRetentionDays: 0,
+      id: this.nextId(),
+      name,
+      database: db,
+      created: now,
+      lastAltered: now,
+      retentionDays: options.retentionDays ?? null,
+      transient: options.transient ?? db.transient,
+      comment: options.comment ?? null,
+      managedAccess: options.managedAccess ?? false,
+      objects: new Map(),
+      dropped: [],
+      droppedOn: null,
+      droppedRetentionDays: 0,
     };
     db.schemas.set(name, schema);
     return schema;
@@ -285,7 +310,10 @@ export class Catalog {
   undropTable(schema: Schema, name: string): TableVersion {
     this.purgeExpiredSync();
     const candidates = schema.dropped.filter((t) => t.name === name);
-    const newest = candidates.reduce<TableVersion | undefined>((a, b) => (!a || (b.droppedOn as Date) >= (a.droppedOn as Date) ? b : a), undefined);
+    const newest = candidates.reduce<TableVersion | undefined>(
+      (a, b) => (!a || (b.droppedOn as Date) >= (a.droppedOn as Date) ? b : a),
+      undefined,
+    );
     if (!newest) throw didNotExistOrPurged('Table', name);
     schema.dropped.splice(schema.dropped.indexOf(newest), 1);
     const now = this.now();
@@ -312,7 +340,9 @@ export class Catalog {
     const freed: string[] = [];
     const now = this.now().getTime();
     for (const db of this.databases.values()) {
-      db.droppedSchemas = db.droppedSchemas.filter((s) => s.droppedOn !== null && s.droppedRetentionDays > 0 && s.droppedOn.getTime() + s.droppedRetentionDays * DAY_MS > now);
+      db.droppedSchemas = db.droppedSchemas.filter(
+        (s) => s.droppedOn !== null && s.droppedRetentionDays > 0 && s.droppedOn.getTime() + s.droppedRetentionDays * DAY_MS > now,
+      );
       for (const schema of db.schemas.values()) {
         schema.dropped = schema.dropped.filter((t) => {
           if (this.restorable(t)) return true;
@@ -339,24 +369,59 @@ export class Catalog {
   }
 
   /** A new table version's metadata (rows are created by the caller under `internal`). */
-  newTable(schema: Schema, name: string, fields: Pick<TableVersion, 'tableType' | 'columns'> & Partial<Pick<TableVersion, 'retentionDays' | 'comment' | 'sessionId' | 'clusterBy' | 'owner'>>): TableVersion {
+  newTable(
+    schema: Schema,
+    name: string,
+    fields: Pick<TableVersion, 'tableType' | 'columns'> &
+      Partial<Pick<TableVersion, 'retentionDays' | 'comment' | 'sessionId' | 'clusterBy' | 'owner'>>,
+  ): TableVersion {
     const now = this.now();
     const id = this.nextId();
     return {
-      kind: 'table', id, name, schema, created: now, lastAltered: now, lastDdl: now, comment: fields.comment ?? null,
-      owner: fields.owner ?? 'SYSADMIN', tableType: fields.tableType, internal: `t_${id}`, columns: fields.columns,
-      retentionDays: fields.retentionDays ?? null, createdSeq: this.nextSeq(), droppedOn: null, droppedRetentionDays: 0,
-      sessionId: fields.sessionId ?? null, history: [], clusterBy: fields.clusterBy ?? null, stats: null,
+      kind: 'table',
+      id,
+      name,
+      schema,
+      created: now,
+      lastAltered: now,
+      lastDdl: now,
+      comment: fields.comment ?? null,
+      owner: fields.owner ?? 'SYSADMIN',
+      tableType: fields.tableType,
+      internal: `t_${id}`,
+      columns: fields.columns,
+      retentionDays: fields.retentionDays ?? null,
+      createdSeq: this.nextSeq(),
+      droppedOn: null,
+      droppedRetentionDays: 0,
+      sessionId: fields.sessionId ?? null,
+      history: [],
+      clusterBy: fields.clusterBy ?? null,
+      stats: null,
     };
   }
 
   /** A new view's metadata. */
-  newView(schema: Schema, name: string, fields: Pick<ViewVersion, 'text' | 'body' | 'secure' | 'columnNames'> & { comment?: string | null; owner?: string }): ViewVersion {
+  newView(
+    schema: Schema,
+    name: string,
+    fields: Pick<ViewVersion, 'text' | 'body' | 'secure' | 'columnNames'> & { comment?: string | null; owner?: string },
+  ): ViewVersion {
     const now = this.now();
     return {
-      kind: 'view', id: this.nextId(), name, schema, created: now, lastAltered: now, lastDdl: now,
-      comment: fields.comment ?? null, owner: fields.owner ?? 'SYSADMIN', text: fields.text, body: fields.body,
-      secure: fields.secure, columnNames: fields.columnNames,
+      kind: 'view',
+      id: this.nextId(),
+      name,
+      schema,
+      created: now,
+      lastAltered: now,
+      lastDdl: now,
+      comment: fields.comment ?? null,
+      owner: fields.owner ?? 'SYSADMIN',
+      text: fields.text,
+      body: fields.body,
+      secure: fields.secure,
+      columnNames: fields.columnNames,
     };
   }
 }

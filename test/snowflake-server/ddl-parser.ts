@@ -35,13 +35,52 @@ export type ObjectKind = 'TABLE' | 'VIEW' | 'SCHEMA' | 'DATABASE' | 'COLUMN';
 
 /** A parsed command. */
 export type Command =
-  | { kind: 'create-database'; name: string; orReplace: boolean; ifNotExists: boolean; transient: boolean; clone: { source: QualifiedName; at: AtClause | null } | null; retention: number | null; comment: string | null }
-  | { kind: 'create-schema'; name: QualifiedName; orReplace: boolean; ifNotExists: boolean; transient: boolean; managedAccess: boolean;
-      clone: { source: QualifiedName; at: AtClause | null; ignoreHybrid: boolean; ignoreInsufficientRetention: boolean } | null; retention: number | null; comment: string | null }
-  | { kind: 'create-table'; name: QualifiedName; orReplace: boolean; ifNotExists: boolean; tableType: 'permanent' | 'transient' | 'temporary' | 'hybrid';
-      columns: ColumnDef[] | null; asQuery: EmbeddedQuery | null; clone: { source: QualifiedName; at: AtClause | null } | null; like: QualifiedName | null;
-      retention: number | null; comment: string | null; clusterBy: string | null }
-  | { kind: 'create-view'; name: QualifiedName; orReplace: boolean; ifNotExists: boolean; secure: boolean; columnNames: string[] | null; body: string; text: string; comment: string | null }
+  | {
+      kind: 'create-database';
+      name: string;
+      orReplace: boolean;
+      ifNotExists: boolean;
+      transient: boolean;
+      clone: { source: QualifiedName; at: AtClause | null } | null;
+      retention: number | null;
+      comment: string | null;
+    }
+  | {
+      kind: 'create-schema';
+      name: QualifiedName;
+      orReplace: boolean;
+      ifNotExists: boolean;
+      transient: boolean;
+      managedAccess: boolean;
+      clone: { source: QualifiedName; at: AtClause | null; ignoreHybrid: boolean; ignoreInsufficientRetention: boolean } | null;
+      retention: number | null;
+      comment: string | null;
+    }
+  | {
+      kind: 'create-table';
+      name: QualifiedName;
+      orReplace: boolean;
+      ifNotExists: boolean;
+      tableType: 'permanent' | 'transient' | 'temporary' | 'hybrid';
+      columns: ColumnDef[] | null;
+      asQuery: EmbeddedQuery | null;
+      clone: { source: QualifiedName; at: AtClause | null } | null;
+      like: QualifiedName | null;
+      retention: number | null;
+      comment: string | null;
+      clusterBy: string | null;
+    }
+  | {
+      kind: 'create-view';
+      name: QualifiedName;
+      orReplace: boolean;
+      ifNotExists: boolean;
+      secure: boolean;
+      columnNames: string[] | null;
+      body: string;
+      text: string;
+      comment: string | null;
+    }
   | { kind: 'drop'; objectKind: ObjectKind; name: QualifiedName; ifExists: boolean }
   | { kind: 'undrop'; objectKind: ObjectKind; name: QualifiedName | null; id: number | null }
   | { kind: 'alter-table'; name: QualifiedName; ifExists: boolean; action: AlterAction }
@@ -52,7 +91,16 @@ export type Command =
   | { kind: 'comment'; objectKind: ObjectKind; name: QualifiedName; text: string | null }
   | { kind: 'use'; objectKind: 'DATABASE' | 'SCHEMA' | 'WAREHOUSE' | 'ROLE' | 'SECONDARY ROLES'; name: QualifiedName }
   | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback' }
-  | { kind: 'show'; what: string; history: boolean; terse: boolean; like: string | null; in: { kind: 'ACCOUNT' | 'DATABASE' | 'SCHEMA'; name: QualifiedName } | null; startsWith: string | null; limit: number | null }
+  | {
+      kind: 'show';
+      what: string;
+      history: boolean;
+      terse: boolean;
+      like: string | null;
+      in: { kind: 'ACCOUNT' | 'DATABASE' | 'SCHEMA'; name: QualifiedName } | null;
+      startsWith: string | null;
+      limit: number | null;
+    }
   | { kind: 'describe'; objectKind: 'TABLE' | 'VIEW'; name: QualifiedName }
   | { kind: 'truncate'; name: QualifiedName; ifExists: boolean }
   | { kind: 'execute-immediate'; body: string };
@@ -70,7 +118,10 @@ export type AlterAction =
 /** Token cursor with Snowflake-style syntax errors. */
 class Cursor {
   i = 0;
-  constructor(readonly sql: string, readonly tokens: Token[]) {}
+  constructor(
+    readonly sql: string,
+    readonly tokens: Token[],
+  ) {}
 
   peek(offset = 0): Token | undefined {
     return this.tokens[this.i + offset];
@@ -190,17 +241,48 @@ class Cursor {
 /** Parses a statement handled by the model; `text` is its exact source, `tokens` its significant tokens. */
 export function parseCommand(text: string, tokens: Token[]): Command {
   const c = new Cursor(text, tokens);
-  const verb = c.expect('CREATE', 'DROP', 'UNDROP', 'ALTER', 'COMMENT', 'USE', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SHOW', 'DESC', 'DESCRIBE', 'TRUNCATE', 'EXECUTE');
+  const verb = c.expect(
+    'CREATE',
+    'DROP',
+    'UNDROP',
+    'ALTER',
+    'COMMENT',
+    'USE',
+    'BEGIN',
+    'START',
+    'COMMIT',
+    'ROLLBACK',
+    'SHOW',
+    'DESC',
+    'DESCRIBE',
+    'TRUNCATE',
+    'EXECUTE',
+  );
   let command: Command;
   switch (verb) {
-    case 'CREATE': command = parseCreate(c); break;
-    case 'DROP': command = parseDrop(c); break;
-    case 'UNDROP': command = parseUndrop(c); break;
-    case 'ALTER': command = parseAlter(c); break;
-    case 'COMMENT': command = parseComment(c); break;
-    case 'USE': command = parseUse(c); break;
-    case 'SHOW': command = parseShow(c); break;
-    case 'DESC': case 'DESCRIBE': {
+    case 'CREATE':
+      command = parseCreate(c);
+      break;
+    case 'DROP':
+      command = parseDrop(c);
+      break;
+    case 'UNDROP':
+      command = parseUndrop(c);
+      break;
+    case 'ALTER':
+      command = parseAlter(c);
+      break;
+    case 'COMMENT':
+      command = parseComment(c);
+      break;
+    case 'USE':
+      command = parseUse(c);
+      break;
+    case 'SHOW':
+      command = parseShow(c);
+      break;
+    case 'DESC':
+    case 'DESCRIBE': {
       const kind = (c.accept('TABLE', 'VIEW') ?? 'TABLE') as 'TABLE' | 'VIEW';
       command = { kind: 'describe', objectKind: kind, name: c.name() };
       break;
@@ -216,7 +298,8 @@ export function parseCommand(text: string, tokens: Token[]): Command {
       command = { kind: 'execute-immediate', body: c.string() };
       break;
     }
-    case 'BEGIN': case 'START':
+    case 'BEGIN':
+    case 'START':
       if (verb === 'START') c.expect('TRANSACTION');
       else c.accept('TRANSACTION', 'WORK');
       if (c.accept('NAME')) c.identifier();
@@ -246,7 +329,16 @@ function parseCreate(c: Cursor): Command {
     const name = c.identifier();
     const clone = c.accept('CLONE') ? { source: c.name(), at: parseAt(c) } : null;
     const props = parseProperties(c);
-    return { kind: 'create-database', name, orReplace, ifNotExists, transient: modifier === 'TRANSIENT', clone, retention: props.retention, comment: props.comment };
+    return {
+      kind: 'create-database',
+      name,
+      orReplace,
+      ifNotExists,
+      transient: modifier === 'TRANSIENT',
+      clone,
+      retention: props.retention,
+      comment: props.comment,
+    };
   }
   if (what === 'SCHEMA') {
     const name = c.name();
@@ -265,7 +357,17 @@ function parseCreate(c: Cursor): Command {
     }
     const managedAccess = c.acceptSeq('WITH', 'MANAGED', 'ACCESS');
     const props = parseProperties(c);
-    return { kind: 'create-schema', name, orReplace, ifNotExists, transient: modifier === 'TRANSIENT', managedAccess, clone, retention: props.retention, comment: props.comment };
+    return {
+      kind: 'create-schema',
+      name,
+      orReplace,
+      ifNotExists,
+      transient: modifier === 'TRANSIENT',
+      managedAccess,
+      clone,
+      retention: props.retention,
+      comment: props.comment,
+    };
   }
   if (what === 'VIEW') {
     if (modifier && modifier !== 'SECURE') c.fail();
@@ -292,7 +394,17 @@ function parseCreate(c: Cursor): Command {
     }
     c.expect('AS');
     const body = c.rest();
-    return { kind: 'create-view', name, orReplace, ifNotExists, secure: modifier === 'SECURE', columnNames, body: body.text, text: c.sql, comment };
+    return {
+      kind: 'create-view',
+      name,
+      orReplace,
+      ifNotExists,
+      secure: modifier === 'SECURE',
+      columnNames,
+      body: body.text,
+      text: c.sql,
+      comment,
+    };
   }
   // TABLE
   if (modifier === 'SECURE') c.fail();
@@ -303,18 +415,57 @@ function parseCreate(c: Cursor): Command {
     const at = parseAt(c);
     c.acceptSeq('COPY', 'GRANTS');
     const props = parseProperties(c);
-    return { kind: 'create-table', name, orReplace, ifNotExists, tableType, columns: null, asQuery: null, clone: { source, at }, like: null, retention: props.retention, comment: props.comment, clusterBy: null };
+    return {
+      kind: 'create-table',
+      name,
+      orReplace,
+      ifNotExists,
+      tableType,
+      columns: null,
+      asQuery: null,
+      clone: { source, at },
+      like: null,
+      retention: props.retention,
+      comment: props.comment,
+      clusterBy: null,
+    };
   }
   if (c.accept('LIKE')) {
     const like = c.name();
     const props = parseProperties(c);
-    return { kind: 'create-table', name, orReplace, ifNotExists, tableType, columns: null, asQuery: null, clone: null, like, retention: props.retention, comment: props.comment, clusterBy: null };
+    return {
+      kind: 'create-table',
+      name,
+      orReplace,
+      ifNotExists,
+      tableType,
+      columns: null,
+      asQuery: null,
+      clone: null,
+      like,
+      retention: props.retention,
+      comment: props.comment,
+      clusterBy: null,
+    };
   }
   const columns = isOp(c.peek(), '(') ? parseColumns(c) : null;
   const props = parseProperties(c, true);
   const asQuery = c.accept('AS') ? c.rest() : null;
   if (!columns && !asQuery) c.fail();
-  return { kind: 'create-table', name, orReplace, ifNotExists, tableType, columns, asQuery, clone: null, like: null, retention: props.retention, comment: props.comment, clusterBy: props.clusterBy };
+  return {
+    kind: 'create-table',
+    name,
+    orReplace,
+    ifNotExists,
+    tableType,
+    columns,
+    asQuery,
+    clone: null,
+    like: null,
+    retention: props.retention,
+    comment: props.comment,
+    clusterBy: props.clusterBy,
+  };
 }
 
 /** Optional AT|BEFORE (...) after a CLONE source. */
@@ -337,7 +488,16 @@ function parseProperties(c: Cursor, stopAtAs = false): { retention: number | nul
       const start = c.i;
       c.group();
       out.clusterBy = c.textBetween(start, c.i);
-    } else if (c.accept('MAX_DATA_EXTENSION_TIME_IN_DAYS', 'CHANGE_TRACKING', 'ENABLE_SCHEMA_EVOLUTION', 'DEFAULT_DDL_COLLATION', 'LOG_LEVEL', 'TRACE_LEVEL')) {
+    } else if (
+      c.accept(
+        'MAX_DATA_EXTENSION_TIME_IN_DAYS',
+        'CHANGE_TRACKING',
+        'ENABLE_SCHEMA_EVOLUTION',
+        'DEFAULT_DDL_COLLATION',
+        'LOG_LEVEL',
+        'TRACE_LEVEL',
+      )
+    ) {
       c.expectOp('=');
       c.value();
     } else if (c.acceptSeq('COPY', 'GRANTS')) {
@@ -402,7 +562,11 @@ function parseColumn(c: Cursor): ColumnDef {
       column.autoincrement = { start, step };
     } else if (c.accept('DEFAULT')) {
       const from = c.i;
-      while (!c.done() && !isOp(c.peek(), ',') && !c.is('NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'COMMENT', 'CONSTRAINT', 'REFERENCES', 'COLLATE')) {
+      while (
+        !c.done() &&
+        !isOp(c.peek(), ',') &&
+        !c.is('NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'COMMENT', 'CONSTRAINT', 'REFERENCES', 'COLLATE')
+      ) {
         if (isOp(c.peek(), '(')) c.group();
         else c.i++;
       }
@@ -557,7 +721,16 @@ function parseShow(c: Cursor): Command {
     if (t?.kind === 'word') throw unsupported(`SHOW ${t.text.toUpperCase()}`);
     c.fail();
   }
-  const out: Extract<Command, { kind: 'show' }> = { kind: 'show', what, history: false, terse, like: null, in: null, startsWith: null, limit: null };
+  const out: Extract<Command, { kind: 'show' }> = {
+    kind: 'show',
+    what,
+    history: false,
+    terse,
+    like: null,
+    in: null,
+    startsWith: null,
+    limit: null,
+  };
   while (!c.done()) {
     // SHOW VIEWS has no HISTORY (pitfall 9): only TABLES, SCHEMAS and DATABASES accept it.
     if (c.is('HISTORY') && what !== 'TABLES' && what !== 'SCHEMAS' && what !== 'DATABASES') c.fail();

@@ -15,19 +15,33 @@ import type { StoreColumn } from './row-store.js';
 const DAY_MS = 86_400_000;
 
 function wrongKind(found: string, wanted: string): SnowflakeError {
-  return new SnowflakeError('002203', '02000', `SQL compilation error:\nObject found is of type '${found}', not specified type '${wanted}'.`);
+  return new SnowflakeError(
+    '002203',
+    '02000',
+    `SQL compilation error:\nObject found is of type '${found}', not specified type '${wanted}'.`,
+  );
 }
 
 function checkRetention(days: number | null, tableType: TableType | 'schema', transient: boolean): void {
   if (days === null) return;
   const max = transient || tableType === 'transient' || tableType === 'temporary' ? 1 : 90;
   if (!Number.isInteger(days) || days < 0 || days > max) {
-    throw new SnowflakeError('002018', '22023', `SQL compilation error:\ninvalid value [${days}] for parameter 'DATA_RETENTION_TIME_IN_DAYS'`);
+    throw new SnowflakeError(
+      '002018',
+      '22023',
+      `SQL compilation error:\ninvalid value [${days}] for parameter 'DATA_RETENTION_TIME_IN_DAYS'`,
+    );
   }
 }
 
 function toColumn(def: ColumnDef): Column {
-  return { name: def.name, type: def.type.snowflake, nullable: def.nullable, ...(def.defaultSql ? { defaultSql: def.defaultSql } : {}), comment: def.comment };
+  return {
+    name: def.name,
+    type: def.type.snowflake,
+    nullable: def.nullable,
+    ...(def.defaultSql ? { defaultSql: def.defaultSql } : {}),
+    comment: def.comment,
+  };
 }
 
 function storeColumns(columns: Column[]): StoreColumn[] {
@@ -37,17 +51,29 @@ function storeColumns(columns: Column[]): StoreColumn[] {
 /** Applies one command; `ctx` gives access to the catalog, the session and query translation. */
 export async function applyCommand(ctx: ExecContext, cmd: Command): Promise<ResultSet> {
   switch (cmd.kind) {
-    case 'create-database': return createDatabase(ctx, cmd);
-    case 'create-schema': return createSchema(ctx, cmd);
-    case 'create-table': return createTable(ctx, cmd);
-    case 'create-view': return createView(ctx, cmd);
-    case 'drop': return drop(ctx, cmd);
-    case 'undrop': return undrop(ctx, cmd);
-    case 'alter-table': case 'alter-view': return alterObject(ctx, cmd.kind === 'alter-table' ? 'TABLE' : 'VIEW', cmd.name, cmd.ifExists, cmd.action);
-    case 'alter-schema': return alterSchema(ctx, cmd.name, cmd.ifExists, cmd.action);
-    case 'alter-database': return alterDatabase(ctx, cmd.name, cmd.ifExists, cmd.action);
-    case 'comment': return comment(ctx, cmd);
-    default: throw unsupported(cmd.kind);
+    case 'create-database':
+      return createDatabase(ctx, cmd);
+    case 'create-schema':
+      return createSchema(ctx, cmd);
+    case 'create-table':
+      return createTable(ctx, cmd);
+    case 'create-view':
+      return createView(ctx, cmd);
+    case 'drop':
+      return drop(ctx, cmd);
+    case 'undrop':
+      return undrop(ctx, cmd);
+    case 'alter-table':
+    case 'alter-view':
+      return alterObject(ctx, cmd.kind === 'alter-table' ? 'TABLE' : 'VIEW', cmd.name, cmd.ifExists, cmd.action);
+    case 'alter-schema':
+      return alterSchema(ctx, cmd.name, cmd.ifExists, cmd.action);
+    case 'alter-database':
+      return alterDatabase(ctx, cmd.name, cmd.ifExists, cmd.action);
+    case 'comment':
+      return comment(ctx, cmd);
+    default:
+      throw unsupported(cmd.kind);
   }
 }
 
@@ -62,10 +88,15 @@ async function createDatabase(ctx: ExecContext, cmd: Extract<Command, { kind: 'c
   if (cmd.clone) {
     const source = catalog.database(cmd.clone.source[0], session.resolveContext(), 'CREATE DATABASE');
     const point = cmd.clone.at ? await ctx.timePoint(cmd.clone.at) : null;
-    const db = catalog.addDatabase(cmd.name, { transient: source.transient, retentionDays: cmd.retention ?? source.retentionDays, comment: cmd.comment ?? source.comment });
+    const db = catalog.addDatabase(cmd.name, {
+      transient: source.transient,
+      retentionDays: cmd.retention ?? source.retentionDays,
+      comment: cmd.comment ?? source.comment,
+    });
     db.schemas.clear();
     try {
-      for (const s of source.schemas.values()) await cloneSchemaInto(ctx, s, db, s.name, point, { ignoreHybrid: false, ignoreInsufficientRetention: false });
+      for (const s of source.schemas.values())
+        await cloneSchemaInto(ctx, s, db, s.name, point, { ignoreHybrid: false, ignoreInsufficientRetention: false });
     } catch (err) {
       catalog.databases.delete(cmd.name);
       throw err;
@@ -102,12 +133,18 @@ async function createSchema(ctx: ExecContext, cmd: Extract<Command, { kind: 'cre
     const source = catalog.schema(cmd.clone.source, session.resolveContext(), 'CREATE SCHEMA');
     const point = cmd.clone.at ? await ctx.timePoint(cmd.clone.at) : null;
     // Cloning AT a time before the source existed fails with 002003 (object-clone page).
-    if (point && 'time' in point && point.time < source.created.getTime()) throw objectNotFound(displayName([source.database.name, source.name]));
+    if (point && 'time' in point && point.time < source.created.getTime())
+      throw objectNotFound(displayName([source.database.name, source.name]));
     const target = await cloneSchemaInto(ctx, source, db, name, point, cmd.clone);
     if (cmd.comment !== null) target.comment = cmd.comment;
     if (cmd.retention !== null) target.retentionDays = cmd.retention;
   } else {
-    catalog.addSchema(db, name, { transient: cmd.transient, retentionDays: cmd.retention, comment: cmd.comment, managedAccess: cmd.managedAccess });
+    catalog.addSchema(db, name, {
+      transient: cmd.transient,
+      retentionDays: cmd.retention,
+      comment: cmd.comment,
+      managedAccess: cmd.managedAccess,
+    });
   }
   session.database = db.name;
   session.schema = name;
@@ -118,10 +155,21 @@ async function createSchema(ctx: ExecContext, cmd: Extract<Command, { kind: 'cre
  * Recursive schema clone (pitfalls 5, 7, 14): tables that existed at the point (dropped ones included)
  * with their rows then, views copied verbatim (qualified references keep pointing at the source).
  */
-async function cloneSchemaInto(ctx: ExecContext, source: Schema, db: Database, name: string, point: TimePoint | null,
-  options: { ignoreHybrid: boolean; ignoreInsufficientRetention: boolean }): Promise<Schema> {
+async function cloneSchemaInto(
+  ctx: ExecContext,
+  source: Schema,
+  db: Database,
+  name: string,
+  point: TimePoint | null,
+  options: { ignoreHybrid: boolean; ignoreInsufficientRetention: boolean },
+): Promise<Schema> {
   const { catalog } = ctx;
-  const target = catalog.addSchema(db, name, { transient: source.transient, retentionDays: source.retentionDays, comment: source.comment, managedAccess: source.managedAccess });
+  const target = catalog.addSchema(db, name, {
+    transient: source.transient,
+    retentionDays: source.retentionDays,
+    comment: source.comment,
+    managedAccess: source.managedAccess,
+  });
   const existedAt = (o: { created: Date; droppedOn?: Date | null; createdSeq?: number }): boolean => {
     if (!point) return !o.droppedOn;
     if ('time' in point) return o.created.getTime() <= point.time && (!o.droppedOn || o.droppedOn.getTime() > point.time);
@@ -146,7 +194,17 @@ async function cloneSchemaInto(ctx: ExecContext, source: Schema, db: Database, n
     }
     for (const v of source.objects.values()) {
       if (v.kind !== 'view' || !existedAt(v)) continue;
-      target.objects.set(v.name, catalog.newView(target, v.name, { text: v.text, body: v.body, secure: v.secure, columnNames: v.columnNames, comment: v.comment, owner: v.owner }));
+      target.objects.set(
+        v.name,
+        catalog.newView(target, v.name, {
+          text: v.text,
+          body: v.body,
+          secure: v.secure,
+          columnNames: v.columnNames,
+          comment: v.comment,
+          owner: v.owner,
+        }),
+      );
     }
   } catch (err) {
     db.schemas.delete(name);
@@ -156,11 +214,22 @@ async function cloneSchemaInto(ctx: ExecContext, source: Schema, db: Database, n
   return target;
 }
 
-async function cloneTableInto(ctx: ExecContext, source: TableVersion, schema: Schema, name: string, rows: string, tableType: TableType): Promise<TableVersion> {
+async function cloneTableInto(
+  ctx: ExecContext,
+  source: TableVersion,
+  schema: Schema,
+  name: string,
+  rows: string,
+  tableType: TableType,
+): Promise<TableVersion> {
   const { catalog } = ctx;
   const table = catalog.newTable(schema, name, {
-    tableType, columns: source.columns.map((c) => ({ ...c })), retentionDays: source.retentionDays, comment: source.comment,
-    sessionId: tableType === 'temporary' ? ctx.session.id : null, clusterBy: source.clusterBy,
+    tableType,
+    columns: source.columns.map((c) => ({ ...c })),
+    retentionDays: source.retentionDays,
+    comment: source.comment,
+    sessionId: tableType === 'temporary' ? ctx.session.id : null,
+    clusterBy: source.clusterBy,
   });
   await catalog.store.copyTable(rows, table.internal);
   register(ctx, table);
@@ -181,7 +250,8 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
   const { catalog, session } = ctx;
   const resolve = session.resolveContext();
   const { schema, name } = catalog.container(cmd.name, resolve, 'CREATE TABLE');
-  const existing: SchemaObject | undefined = cmd.tableType === 'temporary' ? resolve.temps.get(schema.id)?.get(name) ?? schema.objects.get(name) : schema.objects.get(name);
+  const existing: SchemaObject | undefined =
+    cmd.tableType === 'temporary' ? (resolve.temps.get(schema.id)?.get(name) ?? schema.objects.get(name)) : schema.objects.get(name);
   if (existing) {
     if (cmd.ifNotExists) return statusResult(`${name} already exists, statement succeeded.`);
     if (existing.kind === 'view') throw wrongKind('VIEW', 'TABLE');
@@ -196,40 +266,71 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
     const point = cmd.clone.at ? await ctx.timePoint(cmd.clone.at) : null;
     const rows = point ? catalog.rowsAt(source, point) : source.internal;
     const tableType = cmd.tableType === 'permanent' ? source.tableType : cmd.tableType;
-    table = catalog.newTable(schema, name, { tableType, columns: source.columns.map((c) => ({ ...c })), retentionDays: cmd.retention ?? source.retentionDays,
-      comment: cmd.comment ?? source.comment, sessionId: tableType === 'temporary' ? session.id : null, clusterBy: source.clusterBy });
+    table = catalog.newTable(schema, name, {
+      tableType,
+      columns: source.columns.map((c) => ({ ...c })),
+      retentionDays: cmd.retention ?? source.retentionDays,
+      comment: cmd.comment ?? source.comment,
+      sessionId: tableType === 'temporary' ? session.id : null,
+      clusterBy: source.clusterBy,
+    });
     await catalog.store.copyTable(rows, table.internal);
   } else if (cmd.like) {
     const source = catalog.resolve(cmd.like, resolve, 'CREATE TABLE');
     if (source.kind !== 'table') throw wrongKind('VIEW', 'TABLE');
-    table = catalog.newTable(schema, name, { tableType: cmd.tableType, columns: source.columns.map((c) => ({ ...c })), retentionDays: cmd.retention,
-      comment: cmd.comment, sessionId: cmd.tableType === 'temporary' ? session.id : null });
+    table = catalog.newTable(schema, name, {
+      tableType: cmd.tableType,
+      columns: source.columns.map((c) => ({ ...c })),
+      retentionDays: cmd.retention,
+      comment: cmd.comment,
+      sessionId: cmd.tableType === 'temporary' ? session.id : null,
+    });
     await catalog.store.createTable(table.internal, storeColumns(table.columns));
   } else if (cmd.asQuery) {
     const query = await ctx.translate(cmd.asQuery);
-    table = catalog.newTable(schema, name, { tableType: cmd.tableType, columns: [], retentionDays: cmd.retention, comment: cmd.comment,
-      sessionId: cmd.tableType === 'temporary' ? session.id : null, clusterBy: cmd.clusterBy });
+    table = catalog.newTable(schema, name, {
+      tableType: cmd.tableType,
+      columns: [],
+      retentionDays: cmd.retention,
+      comment: cmd.comment,
+      sessionId: cmd.tableType === 'temporary' ? session.id : null,
+      clusterBy: cmd.clusterBy,
+    });
     const names = cmd.columns?.map((c) => quoteIdent(c.name));
     const body = names ? `SELECT * FROM (${query.sql}) AS q_(${names.join(', ')})` : query.sql;
     await catalog.store.run(`CREATE TABLE ${quoteIdent(table.internal)} AS ${body}`);
     const described = await catalog.store.run(`SELECT * FROM ${quoteIdent(table.internal)} LIMIT 0`);
     const types = described.columnTypes();
-    table.columns = described.columnNames().map((n, i) => ({ name: n, type: cmd.columns?.[i]?.type.snowflake ?? snowflakeTypeOfDuck(types[i]?.toString() ?? 'VARCHAR', types[i]?.alias), nullable: true, comment: null }));
+    table.columns = described.columnNames().map((n, i) => ({
+      name: n,
+      type: cmd.columns?.[i]?.type.snowflake ?? snowflakeTypeOfDuck(types[i]?.toString() ?? 'VARCHAR', types[i]?.alias),
+      nullable: true,
+      comment: null,
+    }));
   } else {
     const defs = cmd.columns ?? [];
-    table = catalog.newTable(schema, name, { tableType: cmd.tableType, columns: defs.map(toColumn), retentionDays: cmd.retention, comment: cmd.comment,
-      sessionId: cmd.tableType === 'temporary' ? session.id : null, clusterBy: cmd.clusterBy });
+    table = catalog.newTable(schema, name, {
+      tableType: cmd.tableType,
+      columns: defs.map(toColumn),
+      retentionDays: cmd.retention,
+      comment: cmd.comment,
+      sessionId: cmd.tableType === 'temporary' ? session.id : null,
+      clusterBy: cmd.clusterBy,
+    });
     const cols = storeColumns(table.columns);
     for (const [i, def] of defs.entries()) {
       if (!def.autoincrement) continue;
       const sequence = `q_${table.id}_${i}`;
-      await catalog.store.run(`CREATE SEQUENCE ${quoteIdent(sequence)} START ${def.autoincrement.start} INCREMENT ${def.autoincrement.step}`);
+      await catalog.store.run(
+        `CREATE SEQUENCE ${quoteIdent(sequence)} START ${def.autoincrement.start} INCREMENT ${def.autoincrement.step}`,
+      );
       (cols[i] as StoreColumn).defaultSql = `nextval('${sequence}')`;
     }
     await catalog.store.createTable(table.internal, cols);
   }
   // CREATE OR REPLACE drops the old version (it stays undroppable and shows in SHOW TABLES HISTORY; pitfall 12).
-  if (existing && existing.kind === 'table' && (existing.tableType === 'temporary') === (table.tableType === 'temporary')) await catalog.dropTable(existing, resolve);
+  if (existing && existing.kind === 'table' && (existing.tableType === 'temporary') === (table.tableType === 'temporary'))
+    await catalog.dropTable(existing, resolve);
   register(ctx, table);
   schema.lastAltered = catalog.now();
   return statusResult(`Table ${displayName([name])} successfully created.`);
@@ -244,7 +345,14 @@ async function createView(ctx: ExecContext, cmd: Extract<Command, { kind: 'creat
     if (existing.kind === 'table') throw wrongKind('TABLE', 'VIEW');
     if (!cmd.orReplace) throw alreadyExists(name);
   }
-  const view = catalog.newView(schema, name, { text: cmd.text, body: cmd.body, secure: cmd.secure, columnNames: cmd.columnNames, comment: cmd.comment, owner: session.role });
+  const view = catalog.newView(schema, name, {
+    text: cmd.text,
+    body: cmd.body,
+    secure: cmd.secure,
+    columnNames: cmd.columnNames,
+    comment: cmd.comment,
+    owner: session.role,
+  });
   // Snowflake compiles the body at CREATE time: a missing base object fails here with 002003.
   await ctx.validateView(view);
   schema.objects.set(name, view);
@@ -257,7 +365,9 @@ async function drop(ctx: ExecContext, cmd: Extract<Command, { kind: 'drop' }>): 
   const resolve = session.resolveContext();
   const gone = (kind: string): ResultSet => {
     if (!cmd.ifExists) throw objectNotFound(displayName(cmd.name), kind);
-    return statusResult(`Drop statement executed successfully (${displayName([cmd.name[cmd.name.length - 1] as string])} already dropped).`);
+    return statusResult(
+      `Drop statement executed successfully (${displayName([cmd.name[cmd.name.length - 1] as string])} already dropped).`,
+    );
   };
   if (cmd.objectKind === 'DATABASE') {
     const db = catalog.databases.get(cmd.name[0] as string);
@@ -322,7 +432,9 @@ async function undrop(ctx: ExecContext, cmd: Extract<Command, { kind: 'undrop' }
   if (cmd.objectKind === 'DATABASE') {
     const name = cmd.name?.[0] as string;
     if (catalog.databases.has(name)) throw alreadyExists(name);
-    const candidates = catalog.droppedDatabases.filter((d) => d.name === name && d.droppedOn && d.droppedRetentionDays > 0 && d.droppedOn.getTime() + d.droppedRetentionDays * DAY_MS > now);
+    const candidates = catalog.droppedDatabases.filter(
+      (d) => d.name === name && d.droppedOn && d.droppedRetentionDays > 0 && d.droppedOn.getTime() + d.droppedRetentionDays * DAY_MS > now,
+    );
     const db = candidates[candidates.length - 1];
     if (!db) throw didNotExistOrPurged('Database', displayName([name]));
     catalog.droppedDatabases.splice(catalog.droppedDatabases.indexOf(db), 1);
@@ -335,7 +447,10 @@ async function undrop(ctx: ExecContext, cmd: Extract<Command, { kind: 'undrop' }
     const db = catalog.database(name.length === 2 ? name[0] : undefined, resolve, 'UNDROP SCHEMA');
     const schemaName = name[name.length - 1] as string;
     if (db.schemas.has(schemaName)) throw alreadyExists(schemaName);
-    const candidates = db.droppedSchemas.filter((s) => s.name === schemaName && s.droppedOn && s.droppedRetentionDays > 0 && s.droppedOn.getTime() + s.droppedRetentionDays * DAY_MS > now);
+    const candidates = db.droppedSchemas.filter(
+      (s) =>
+        s.name === schemaName && s.droppedOn && s.droppedRetentionDays > 0 && s.droppedOn.getTime() + s.droppedRetentionDays * DAY_MS > now,
+    );
     const schema = candidates[candidates.length - 1];
     if (!schema) throw didNotExistOrPurged('Schema', displayName([schemaName]));
     db.droppedSchemas.splice(db.droppedSchemas.indexOf(schema), 1);
@@ -367,7 +482,13 @@ async function undrop(ctx: ExecContext, cmd: Extract<Command, { kind: 'undrop' }
   return statusResult(`Table ${displayName([name])} successfully restored.`);
 }
 
-async function alterObject(ctx: ExecContext, kind: 'TABLE' | 'VIEW', nameParts: QualifiedName, ifExists: boolean, action: AlterAction): Promise<ResultSet> {
+async function alterObject(
+  ctx: ExecContext,
+  kind: 'TABLE' | 'VIEW',
+  nameParts: QualifiedName,
+  ifExists: boolean,
+  action: AlterAction,
+): Promise<ResultSet> {
   const { catalog, session } = ctx;
   const resolve = session.resolveContext();
   let object: SchemaObject;
@@ -431,7 +552,9 @@ async function alterObject(ctx: ExecContext, kind: 'TABLE' | 'VIEW', nameParts: 
         else throw unsupported(`ALTER ${kind} UNSET ${p}`);
       }
       break;
-    case 'add-column': case 'drop-column': case 'rename-column':
+    case 'add-column':
+    case 'drop-column':
+    case 'rename-column':
       if (object.kind !== 'table') throw unsupported(`ALTER VIEW ${action.kind}`);
       if (await alterColumns(ctx, object, action)) return statusResult('Statement executed successfully.');
       break;
@@ -442,7 +565,11 @@ async function alterObject(ctx: ExecContext, kind: 'TABLE' | 'VIEW', nameParts: 
 }
 
 /** Column DDL, applied to the live rows and to every history snapshot (historical reads use the current columns; pitfall 13). */
-async function alterColumns(ctx: ExecContext, table: TableVersion, action: Extract<AlterAction, { kind: 'add-column' | 'drop-column' | 'rename-column' }>): Promise<boolean> {
+async function alterColumns(
+  ctx: ExecContext,
+  table: TableVersion,
+  action: Extract<AlterAction, { kind: 'add-column' | 'drop-column' | 'rename-column' }>,
+): Promise<boolean> {
   const internals = [table.internal, ...table.history.map((h) => h.internal)];
   const run = async (sql: (t: string) => string): Promise<void> => {
     for (const internal of internals) await ctx.catalog.store.run(sql(quoteIdent(internal)));
@@ -456,13 +583,15 @@ async function alterColumns(ctx: ExecContext, table: TableVersion, action: Extra
     table.columns.push(toColumn(action.column));
   } else if (action.kind === 'drop-column') {
     for (const name of action.names) {
-      if (!table.columns.some((c) => c.name === name)) throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${name}'`);
+      if (!table.columns.some((c) => c.name === name))
+        throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${name}'`);
       await run((t) => `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(name)}`);
       table.columns = table.columns.filter((c) => c.name !== name);
     }
   } else {
     const col = table.columns.find((c) => c.name === action.from);
-    if (!col) throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${action.from}'`);
+    if (!col)
+      throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${action.from}'`);
     await run((t) => `ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(action.from)} TO ${quoteIdent(action.to)}`);
     col.name = action.to;
   }

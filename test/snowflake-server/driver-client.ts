@@ -42,13 +42,18 @@ export interface DriverClient {
  */
 export async function connectDriver(options?: Partial<ConnectionOptions>): Promise<DriverClient> {
   const sdk = await loadDriver();
-  const connection = options ? sdk.createConnection({ sfRetryMaxLoginRetries: 0, ...options } as ConnectionOptions) : sdk.createConnection();
+  const connection = options
+    ? sdk.createConnection({ sfRetryMaxLoginRetries: 0, ...options } as ConnectionOptions)
+    : sdk.createConnection();
   await new Promise<void>((resolve, reject) => {
     const done = (err: unknown): void => (err ? reject(err) : resolve());
     if (options?.authenticator && options.authenticator !== 'SNOWFLAKE') connection.connectAsync(done).catch(reject);
     else connection.connect(done);
   });
-  const statement = (sql: string, extra: Omit<StatementOption, 'sqlText' | 'complete'> = {}): Promise<{ rows: Row[]; statement: RowStatement }> =>
+  const statement = (
+    sql: string,
+    extra: Omit<StatementOption, 'sqlText' | 'complete'> = {},
+  ): Promise<{ rows: Row[]; statement: RowStatement }> =>
     new Promise((resolve, reject) => {
       connection.execute({
         ...extra,

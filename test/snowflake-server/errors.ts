@@ -20,14 +20,20 @@ export class SnowflakeError extends Error {
 
 /** 002003: the object is missing (or the role may not see it). */
 export function objectNotFound(name: string, kind = 'Object'): SnowflakeError {
-  return new SnowflakeError('002003', kind === 'Object' ? '42S02' : '02000',
-    `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`);
+  return new SnowflakeError(
+    '002003',
+    kind === 'Object' ? '42S02' : '02000',
+    `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`,
+  );
 }
 
 /** 002003 raised while expanding a view whose base object is gone (pitfall 6). */
 export function viewExpansionFailed(view: string, cause: SnowflakeError): SnowflakeError {
-  return new SnowflakeError(cause.code, cause.sqlState,
-    `SQL compilation error:\nFailure during expansion of view '${view}': ${cause.message}`);
+  return new SnowflakeError(
+    cause.code,
+    cause.sqlState,
+    `SQL compilation error:\nFailure during expansion of view '${view}': ${cause.message}`,
+  );
 }
 
 /** 002002: the name is taken (CREATE, RENAME, UNDROP onto an existing name; pitfall 2). */
@@ -37,9 +43,12 @@ export function alreadyExists(name: string, kind = 'Object'): SnowflakeError {
 
 /** 000707: AT/BEFORE point before creation or outside retention (pitfalls 3 and 13). */
 export function timeTravelUnavailable(table: string): SnowflakeError {
-  return new SnowflakeError('000707', '02000',
+  return new SnowflakeError(
+    '000707',
+    '02000',
     `Time travel data is not available for table ${table}. The requested time is either beyond the allowed time travel period or before the object creation time.`,
-    'EXECUTION');
+    'EXECUTION',
+  );
 }
 
 /** UNDROP with no restorable version (never dropped, purged, retention 0; pitfall 3). */
@@ -52,20 +61,25 @@ export function syntaxError(sql: string, offset: number, unexpected: string): Sn
   const before = sql.slice(0, offset).split('\n');
   const line = before.length;
   const column = (before[before.length - 1] ?? '').length;
-  return new SnowflakeError('001003', '42000',
-    `SQL compilation error:\nsyntax error line ${line} at position ${column} unexpected '${unexpected}'.`);
+  return new SnowflakeError(
+    '001003',
+    '42000',
+    `SQL compilation error:\nsyntax error line ${line} at position ${column} unexpected '${unexpected}'.`,
+  );
 }
 
 /** 000002: a statement kind the test server does not model; the message names it. */
 export function unsupported(what: string, detail?: string): SnowflakeError {
-  return new SnowflakeError('000002', '0A000',
-    `Unsupported feature '${what}'${detail ? `: ${detail}` : ''} (not modelled by the ckpt Snowflake test server).`);
+  return new SnowflakeError(
+    '000002',
+    '0A000',
+    `Unsupported feature '${what}'${detail ? `: ${detail}` : ''} (not modelled by the ckpt Snowflake test server).`,
+  );
 }
 
 /** 000008: the request holds a different number of statements than MULTI_STATEMENT_COUNT. */
 export function statementCountMismatch(actual: number, desired: number): SnowflakeError {
-  return new SnowflakeError('000008', '0A000',
-    `Actual statement count ${actual} did not match the desired statement count ${desired}.`);
+  return new SnowflakeError('000008', '0A000', `Actual statement count ${actual} did not match the desired statement count ${desired}.`);
 }
 
 /** 000904: a column that does not exist. */
@@ -76,8 +90,11 @@ export function invalidIdentifier(name: string): SnowflakeError {
 /** 090105: an unqualified name with no current database/schema in the session. */
 export function noCurrentContainer(kind: 'database' | 'schema', action: string): SnowflakeError {
   const use = kind === 'database' ? 'USE DATABASE' : 'USE SCHEMA';
-  return new SnowflakeError('090105', '22000',
-    `Cannot perform ${action}. This session does not have a current ${kind}. Call '${use}', or use a qualified name.`);
+  return new SnowflakeError(
+    '090105',
+    '22000',
+    `Cannot perform ${action}. This session does not have a current ${kind}. Call '${use}', or use a qualified name.`,
+  );
 }
 
 /** 390100: wrong user name or password. */
@@ -94,12 +111,15 @@ export function invalidJwt(): SnowflakeError {
 export function fromDuckDbError(err: unknown, statementKind: string): SnowflakeError {
   if (err instanceof SnowflakeError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const column = /Referenced column "([^"]+)" not found/.exec(message) ?? /column "([^"]+)" (?:not found|does not exist|referenced that exists in the SELECT clause)/i.exec(message);
+  const column =
+    /Referenced column "([^"]+)" not found/.exec(message) ??
+    /column "([^"]+)" (?:not found|does not exist|referenced that exists in the SELECT clause)/i.exec(message);
   if (column) return invalidIdentifier((column[1] ?? '').toUpperCase());
   if (message.startsWith('Conversion Error') || message.startsWith('Invalid Input Error: Malformed JSON')) {
     return new SnowflakeError('100038', '22018', `${message.split('\n')[0]}`, 'EXECUTION');
   }
-  const fn = /Scalar Function with name (\S+) does not exist/.exec(message) ?? /Aggregate Function with name (\S+) does not exist/.exec(message);
+  const fn =
+    /Scalar Function with name (\S+) does not exist/.exec(message) ?? /Aggregate Function with name (\S+) does not exist/.exec(message);
   if (fn) return new SnowflakeError('002140', '42601', `SQL compilation error:\nUnknown function ${(fn[1] ?? '').toUpperCase()}`);
   if (message.startsWith('Parser Error')) {
     return new SnowflakeError('001003', '42000', `SQL compilation error:\nsyntax error in ${statementKind}: ${message.split('\n')[0]}`);
@@ -107,5 +127,5 @@ export function fromDuckDbError(err: unknown, statementKind: string): SnowflakeE
   if (message.startsWith('Constraint Error')) {
     return new SnowflakeError('100072', '22000', message.split('\n')[0] ?? message, 'EXECUTION');
   }
-  return unsupported(statementKind, (message.split('\n')[0] ?? message));
+  return unsupported(statementKind, message.split('\n')[0] ?? message);
 }

@@ -7,10 +7,29 @@ import { parseCommand, type AtClause, type Command, type EmbeddedQuery } from '.
 import { fromDuckDbError, objectNotFound, SnowflakeError, syntaxError, unsupported } from './errors.js';
 import { infoSchemaRows } from './info-schema.js';
 import { displayName, readName } from './names.js';
-import { column, dmlResult, duckTypeOfWire, fromDuckResult, loadableValue, statusResult, StatementType, type ResultSet } from './results.js';
+import {
+  column,
+  dmlResult,
+  duckTypeOfWire,
+  fromDuckResult,
+  loadableValue,
+  statusResult,
+  StatementType,
+  type ResultSet,
+} from './results.js';
 import { describeColumns, getDdl, show } from './show.js';
 import { snowflakeTypeOfDuck } from './sql-types.js';
-import { isKeyword, isOp, quoteIdent, quoteString, significant, splitStatements, tokenize, type StatementSource, type Token } from './tokenizer.js';
+import {
+  isKeyword,
+  isOp,
+  quoteIdent,
+  quoteString,
+  significant,
+  splitStatements,
+  tokenize,
+  type StatementSource,
+  type Token,
+} from './tokenizer.js';
 import { buildTree, Translator, type TableRead, type TranslateEnv } from './translate.js';
 import type { Catalog, TableVersion, TimePoint, ViewVersion } from './catalog.js';
 import type { Session } from './session.js';
@@ -44,13 +63,32 @@ export interface ExecContext {
 /** The version string CURRENT_VERSION() answers. */
 export const SERVER_VERSION = '9.20.0';
 
-const COMMAND_VERBS = ['CREATE', 'DROP', 'UNDROP', 'ALTER', 'COMMENT', 'USE', 'SHOW', 'DESC', 'DESCRIBE', 'TRUNCATE', 'EXECUTE', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK'];
+const COMMAND_VERBS = [
+  'CREATE',
+  'DROP',
+  'UNDROP',
+  'ALTER',
+  'COMMENT',
+  'USE',
+  'SHOW',
+  'DESC',
+  'DESCRIBE',
+  'TRUNCATE',
+  'EXECUTE',
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'ROLLBACK',
+];
 
 /** Statement dispatcher bound to one account's catalog and query log. */
 export class StatementExecutor {
   private copyCounter = 0;
 
-  constructor(private readonly catalog: Catalog, private readonly queries: Map<string, QueryRecord>) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly queries: Map<string, QueryRecord>,
+  ) {}
 
   /** Runs one statement (array binds run it once per row and add up the counts). */
   async execute(session: Session, source: StatementSource, bindings?: Record<string, Binding>): Promise<ResultSet> {
@@ -62,7 +100,9 @@ export class StatementExecutor {
       last = await this.executeOne(session, substituteBinds(source, row));
       total += Number(last.rows[0]?.[0] ?? 0);
     }
-    return last && last.statementTypeId === StatementType.INSERT ? dmlResult('insert', total) : (last ?? statusResult('Statement executed successfully.'));
+    return last && last.statementTypeId === StatementType.INSERT
+      ? dmlResult('insert', total)
+      : (last ?? statusResult('Statement executed successfully.'));
   }
 
   private async executeOne(session: Session, source: StatementSource): Promise<ResultSet> {
@@ -91,9 +131,19 @@ export class StatementExecutor {
       functions: {
         nowIso: catalog.now().toISOString(),
         values: {
-          CURRENT_DATABASE: session.database, CURRENT_SCHEMA: session.schema, CURRENT_WAREHOUSE: session.warehouse, CURRENT_ROLE: session.role,
-          CURRENT_USER: session.user, CURRENT_ACCOUNT: 'CKPT', CURRENT_ACCOUNT_NAME: 'CKPT', CURRENT_ORGANIZATION_NAME: 'CKPT_LOCAL', CURRENT_REGION: 'LOCAL',
-          CURRENT_VERSION: SERVER_VERSION, CURRENT_SESSION: session.id, CURRENT_CLIENT: 'ckpt-snowflake-test-server', LAST_QUERY_ID: session.lastQueryId(),
+          CURRENT_DATABASE: session.database,
+          CURRENT_SCHEMA: session.schema,
+          CURRENT_WAREHOUSE: session.warehouse,
+          CURRENT_ROLE: session.role,
+          CURRENT_USER: session.user,
+          CURRENT_ACCOUNT: 'CKPT',
+          CURRENT_ACCOUNT_NAME: 'CKPT',
+          CURRENT_ORGANIZATION_NAME: 'CKPT_LOCAL',
+          CURRENT_REGION: 'LOCAL',
+          CURRENT_VERSION: SERVER_VERSION,
+          CURRENT_SESSION: session.id,
+          CURRENT_CLIENT: 'ckpt-snowflake-test-server',
+          LAST_QUERY_ID: session.lastQueryId(),
         },
         getDdl: (kind, name) => getDdl(catalog, session.resolveContext(), kind, name),
       },
@@ -108,7 +158,10 @@ export class StatementExecutor {
         const result = id ? this.queries.get(id)?.result : undefined;
         if (!result) throw new SnowflakeError('000709', '02000', `Statement ${id ?? String(spec)} not found`);
         const columns = result.columns.map((c) => ({ name: c.name, duck: duckTypeOfWire(c) }));
-        const name = await store.loadScratch(columns, result.rows.map((r) => r.map((cell, i) => loadableValue(cell, result.columns[i] as (typeof result.columns)[number]))));
+        const name = await store.loadScratch(
+          columns,
+          result.rows.map((r) => r.map((cell, i) => loadableValue(cell, result.columns[i] as (typeof result.columns)[number]))),
+        );
         scratch.push(name);
         return name;
       },
@@ -163,9 +216,11 @@ export class StatementExecutor {
   private writeTarget(session: Session, source: StatementSource, at: number): TableVersion {
     const name = readName(source.tokens, at);
     if (!name) throw syntaxError(source.text, source.tokens[at]?.pos ?? source.text.length, source.tokens[at]?.text ?? '<EOF>');
-    if (name.name.length >= 2 && name.name[name.name.length - 2] === 'INFORMATION_SCHEMA') throw unsupported(`${statementName(source.tokens)} on INFORMATION_SCHEMA`);
+    if (name.name.length >= 2 && name.name[name.name.length - 2] === 'INFORMATION_SCHEMA')
+      throw unsupported(`${statementName(source.tokens)} on INFORMATION_SCHEMA`);
     const object = this.catalog.resolve(name.name, session.resolveContext(), statementName(source.tokens));
-    if (object.kind !== 'table') throw new SnowflakeError('002203', '02000', `SQL compilation error:\nObject found is of type 'VIEW', not specified type 'TABLE'.`);
+    if (object.kind !== 'table')
+      throw new SnowflakeError('002203', '02000', `SQL compilation error:\nObject found is of type 'VIEW', not specified type 'TABLE'.`);
     return object;
   }
 
@@ -191,7 +246,9 @@ export class StatementExecutor {
       }
       i++;
     }
-    for (const c of columns) if (!table.columns.some((col) => col.name === c)) throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${c}'`);
+    for (const c of columns)
+      if (!table.columns.some((col) => col.name === c))
+        throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${c}'`);
     const translator = this.translator(session, source.text, scratch);
     let sql = await translator.query(buildTree(t.slice(i), source.text));
     const defaults = columns.length === 0 ? [] : table.columns.filter((c) => c.defaultSql && !columns.includes(c.name));
@@ -214,7 +271,9 @@ export class StatementExecutor {
         await this.catalog.store.run(`DELETE FROM ${quoteIdent(table.internal)}`);
         source = `SELECT * FROM ${quoteIdent(staged)}`;
       }
-      return this.catalog.store.run(`INSERT INTO ${quoteIdent(table.internal)}${target.length ? ` (${target.map(quoteIdent).join(', ')})` : ''} ${source}`);
+      return this.catalog.store.run(
+        `INSERT INTO ${quoteIdent(table.internal)}${target.length ? ` (${target.map(quoteIdent).join(', ')})` : ''} ${source}`,
+      );
     });
     return dmlResult('insert', result.rowsChanged);
   }
@@ -222,7 +281,8 @@ export class StatementExecutor {
   private async modify(session: Session, source: StatementSource, verb: string, scratch: string[]): Promise<ResultSet> {
     const t = source.tokens;
     const at = verb === 'UPDATE' ? 1 : 2;
-    if (verb !== 'UPDATE' && !isKeyword(t[1], verb === 'DELETE' ? 'FROM' : 'INTO')) throw syntaxError(source.text, t[1]?.pos ?? 0, t[1]?.text ?? '<EOF>');
+    if (verb !== 'UPDATE' && !isKeyword(t[1], verb === 'DELETE' ? 'FROM' : 'INTO'))
+      throw syntaxError(source.text, t[1]?.pos ?? 0, t[1]?.text ?? '<EOF>');
     const table = this.writeTarget(session, source, at);
     const sql = await this.translator(session, source.text, scratch).statement(t);
     const result = await this.writing(session, table, () => this.catalog.store.run(sql));
@@ -289,14 +349,26 @@ export class StatementExecutor {
         if (object.kind === 'table') return describeColumns(object.columns);
         const described = await this.catalog.store.run(`SELECT * FROM (${await this.viewSql(object, scratch, session)}) AS v_ LIMIT 0`);
         const types = described.columnTypes();
-        return describeColumns(described.columnNames().map((name, i) => ({ name, type: snowflakeTypeOfDuck(types[i]?.toString() ?? 'VARCHAR', types[i]?.alias), nullable: true, comment: null })));
+        return describeColumns(
+          described.columnNames().map((name, i) => ({
+            name,
+            type: snowflakeTypeOfDuck(types[i]?.toString() ?? 'VARCHAR', types[i]?.alias),
+            nullable: true,
+            comment: null,
+          })),
+        );
       }
       case 'truncate': {
         let table: TableVersion;
         try {
-          table = this.writeTarget(session, source, source.tokens.findIndex((tok, k) => k > 0 && !isKeyword(tok, 'TABLE', 'IF', 'EXISTS')));
+          table = this.writeTarget(
+            session,
+            source,
+            source.tokens.findIndex((tok, k) => k > 0 && !isKeyword(tok, 'TABLE', 'IF', 'EXISTS')),
+          );
         } catch (err) {
-          if (cmd.ifExists && err instanceof SnowflakeError && err.code === '002003') return statusResult('Statement executed successfully.');
+          if (cmd.ifExists && err instanceof SnowflakeError && err.code === '002003')
+            return statusResult('Statement executed successfully.');
           throw err;
         }
         await this.beforeWrite(session, table);
@@ -317,12 +389,14 @@ export class StatementExecutor {
   private async executeImmediate(session: Session, body: string): Promise<ResultSet> {
     const block = /^\s*BEGIN\b([\s\S]*)\bEND\s*;?\s*$/i.exec(body);
     if (block && !/^\s*(TRANSACTION|WORK)\b/i.test(block[1] ?? '')) {
-      if (/^\s*(DECLARE|LET)\b/im.test(block[1] ?? '')) throw unsupported('Snowflake Scripting variables', 'only blocks of plain statements are modelled');
+      if (/^\s*(DECLARE|LET)\b/im.test(block[1] ?? ''))
+        throw unsupported('Snowflake Scripting variables', 'only blocks of plain statements are modelled');
       for (const statement of splitStatements(block[1] ?? '')) await this.execute(session, statement);
       return { columns: [column('anonymous block', 'text')], rows: [[null]], statementTypeId: StatementType.SELECT };
     }
     const statements = splitStatements(body);
-    if (statements.length !== 1) throw new SnowflakeError('001003', '42000', 'SQL compilation error:\nEXECUTE IMMEDIATE takes exactly one statement or block.');
+    if (statements.length !== 1)
+      throw new SnowflakeError('001003', '42000', 'SQL compilation error:\nEXECUTE IMMEDIATE takes exactly one statement or block.');
     return this.execute(session, statements[0] as StatementSource);
   }
 
@@ -351,7 +425,8 @@ export function statementName(tokens: Token[]): string {
   for (const t of tokens) {
     if (t.kind !== 'word' || words.length === 3) break;
     words.push(t.text.toUpperCase());
-    if (!['CREATE', 'OR', 'REPLACE', 'ALTER', 'DROP', 'SHOW', 'UNDROP', 'TRANSIENT', 'TEMPORARY', 'SECURE'].includes(t.text.toUpperCase())) break;
+    if (!['CREATE', 'OR', 'REPLACE', 'ALTER', 'DROP', 'SHOW', 'UNDROP', 'TRANSIENT', 'TEMPORARY', 'SECURE'].includes(t.text.toUpperCase()))
+      break;
   }
   return words.join(' ') || (tokens[0]?.text ?? '');
 }
@@ -361,7 +436,9 @@ function arrayBindRows(bindings: Record<string, Binding> | undefined): Array<Rec
   const entries = Object.entries(bindings);
   const length = entries.find(([, b]) => Array.isArray(b.value))?.[1].value?.length;
   if (length === undefined) return null;
-  return Array.from({ length }, (_, row) => Object.fromEntries(entries.map(([k, b]) => [k, { type: b.type, value: Array.isArray(b.value) ? (b.value[row] ?? null) : b.value }])));
+  return Array.from({ length }, (_, row) =>
+    Object.fromEntries(entries.map(([k, b]) => [k, { type: b.type, value: Array.isArray(b.value) ? (b.value[row] ?? null) : b.value }])),
+  );
 }
 
 /** Replaces `?` / `:n` tokens with literals built from the driver's bindings. */
@@ -371,7 +448,12 @@ function substituteBinds(source: StatementSource, bindings: Record<string, Bindi
     if (t.kind !== 'bind') return t;
     const index = t.text === '?' ? ++next : Number(t.text.slice(1));
     const binding = bindings?.[String(index)];
-    if (!binding) throw new SnowflakeError('002049', '22000', `SQL compilation error: error line 1 at position ${t.pos}\nBind variable ${t.text} not set.`);
+    if (!binding)
+      throw new SnowflakeError(
+        '002049',
+        '22000',
+        `SQL compilation error: error line 1 at position ${t.pos}\nBind variable ${t.text} not set.`,
+      );
     const value = binding.value as string | null;
     if (value === null) return { kind: 'word', text: 'NULL', value: 'NULL', pos: t.pos };
     const type = binding.type.toUpperCase();

@@ -26,16 +26,61 @@ export interface FunctionContext {
 }
 
 const DATE_PARTS: Record<string, string> = {
-  YEAR: 'YEAR', Y: 'YEAR', YY: 'YEAR', YYY: 'YEAR', YYYY: 'YEAR', YR: 'YEAR', YEARS: 'YEAR', YRS: 'YEAR',
-  QUARTER: 'QUARTER', Q: 'QUARTER', QTR: 'QUARTER', QTRS: 'QUARTER', QUARTERS: 'QUARTER',
-  MONTH: 'MONTH', MM: 'MONTH', MON: 'MONTH', MONS: 'MONTH', MONTHS: 'MONTH',
-  WEEK: 'WEEK', W: 'WEEK', WK: 'WEEK', WEEKOFYEAR: 'WEEK', WOY: 'WEEK', WY: 'WEEK', WEEKS: 'WEEK',
-  DAY: 'DAY', D: 'DAY', DD: 'DAY', DAYS: 'DAY', DAYOFMONTH: 'DAY',
-  HOUR: 'HOUR', H: 'HOUR', HH: 'HOUR', HR: 'HOUR', HOURS: 'HOUR', HRS: 'HOUR',
-  MINUTE: 'MINUTE', M: 'MINUTE', MI: 'MINUTE', MIN: 'MINUTE', MINUTES: 'MINUTE', MINS: 'MINUTE',
-  SECOND: 'SECOND', S: 'SECOND', SEC: 'SECOND', SECONDS: 'SECOND', SECS: 'SECOND',
-  MILLISECOND: 'MILLISECOND', MS: 'MILLISECOND', MSEC: 'MILLISECOND', MILLISECONDS: 'MILLISECOND',
-  MICROSECOND: 'MICROSECOND', US: 'MICROSECOND', USEC: 'MICROSECOND', MICROSECONDS: 'MICROSECOND',
+  YEAR: 'YEAR',
+  Y: 'YEAR',
+  YY: 'YEAR',
+  YYY: 'YEAR',
+  YYYY: 'YEAR',
+  YR: 'YEAR',
+  YEARS: 'YEAR',
+  YRS: 'YEAR',
+  QUARTER: 'QUARTER',
+  Q: 'QUARTER',
+  QTR: 'QUARTER',
+  QTRS: 'QUARTER',
+  QUARTERS: 'QUARTER',
+  MONTH: 'MONTH',
+  MM: 'MONTH',
+  MON: 'MONTH',
+  MONS: 'MONTH',
+  MONTHS: 'MONTH',
+  WEEK: 'WEEK',
+  W: 'WEEK',
+  WK: 'WEEK',
+  WEEKOFYEAR: 'WEEK',
+  WOY: 'WEEK',
+  WY: 'WEEK',
+  WEEKS: 'WEEK',
+  DAY: 'DAY',
+  D: 'DAY',
+  DD: 'DAY',
+  DAYS: 'DAY',
+  DAYOFMONTH: 'DAY',
+  HOUR: 'HOUR',
+  H: 'HOUR',
+  HH: 'HOUR',
+  HR: 'HOUR',
+  HOURS: 'HOUR',
+  HRS: 'HOUR',
+  MINUTE: 'MINUTE',
+  M: 'MINUTE',
+  MI: 'MINUTE',
+  MIN: 'MINUTE',
+  MINUTES: 'MINUTE',
+  MINS: 'MINUTE',
+  SECOND: 'SECOND',
+  S: 'SECOND',
+  SEC: 'SECOND',
+  SECONDS: 'SECOND',
+  SECS: 'SECOND',
+  MILLISECOND: 'MILLISECOND',
+  MS: 'MILLISECOND',
+  MSEC: 'MILLISECOND',
+  MILLISECONDS: 'MILLISECOND',
+  MICROSECOND: 'MICROSECOND',
+  US: 'MICROSECOND',
+  USEC: 'MICROSECOND',
+  MICROSECONDS: 'MICROSECOND',
 };
 
 function datePart(call: FunctionCall, index: number): string {
@@ -54,10 +99,28 @@ function arg(call: FunctionCall, index: number): string {
 /** Snowflake TO_CHAR/TO_VARCHAR datetime format → strftime format (common elements only). */
 function strftimeFormat(format: string): string {
   const elements: Array<[RegExp, string]> = [
-    [/^"([^"]*)"/, '$1'], [/^YYYY/i, '%Y'], [/^YY/i, '%y'], [/^MMMM/i, '%B'], [/^MON/i, '%b'], [/^MM/i, '%m'],
-    [/^DD/i, '%d'], [/^DY/i, '%a'], [/^HH24/i, '%H'], [/^HH12/i, '%I'], [/^HH/i, '%H'], [/^AM|^PM/i, '%p'],
-    [/^MI/i, '%M'], [/^SS/i, '%S'], [/^FF9/i, '%n'], [/^FF6/i, '%f'], [/^FF3/i, '%g'], [/^FF/i, '%n'],
-    [/^TZH:TZM/i, '+00:00'], [/^TZHTZM/i, '+0000'], [/^TZH/i, '+00'], [/^TZM/i, '00'],
+    [/^"([^"]*)"/, '$1'],
+    [/^YYYY/i, '%Y'],
+    [/^YY/i, '%y'],
+    [/^MMMM/i, '%B'],
+    [/^MON/i, '%b'],
+    [/^MM/i, '%m'],
+    [/^DD/i, '%d'],
+    [/^DY/i, '%a'],
+    [/^HH24/i, '%H'],
+    [/^HH12/i, '%I'],
+    [/^HH/i, '%H'],
+    [/^AM|^PM/i, '%p'],
+    [/^MI/i, '%M'],
+    [/^SS/i, '%S'],
+    [/^FF9/i, '%n'],
+    [/^FF6/i, '%f'],
+    [/^FF3/i, '%g'],
+    [/^FF/i, '%n'],
+    [/^TZH:TZM/i, '+00:00'],
+    [/^TZHTZM/i, '+0000'],
+    [/^TZH/i, '+00'],
+    [/^TZM/i, '00'],
   ];
   let out = '';
   let rest = format;
@@ -99,7 +162,8 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       return a.length === 0 ? `CAST('{}' AS JSON)` : `json_object(${pairs(call)})`;
     case 'OBJECT_INSERT':
       return `json_merge_patch(${arg(call, 0)}, json_object(${arg(call, 1)}, sf_to_variant(${arg(call, 2)})))`;
-    case 'ARRAY_AGG': case 'ARRAYAGG': {
+    case 'ARRAY_AGG':
+    case 'ARRAYAGG': {
       const value = arg(call, 0);
       const order = call.withinGroupOrder ? ` ${call.withinGroupOrder}` : '';
       // Snowflake leaves NULLs out and answers [] for no rows.
@@ -124,7 +188,9 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       return `TRY_CAST(${arg(call, 0)} AS JSON)`;
     case 'TO_JSON':
       return `CAST(sf_to_variant(${arg(call, 0)}) AS VARCHAR)`;
-    case 'TO_VARIANT': case 'TO_OBJECT': case 'TO_ARRAY':
+    case 'TO_VARIANT':
+    case 'TO_OBJECT':
+    case 'TO_ARRAY':
       return `sf_to_variant(${arg(call, 0)})`;
     case 'GET':
       return `json_extract(${arg(call, 0)}, ${call.argStrings[1] !== undefined ? quoteString(`$.${jsonKey(call.argStrings[1])}`) : `'$[' || CAST(${arg(call, 1)} AS VARCHAR) || ']'`})`;
@@ -132,28 +198,37 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       return `json_extract(${arg(call, 0)}, ${quoteString(`$.${call.argStrings[1] ?? ''}`)})`;
     case 'TYPEOF':
       return `upper(json_type(${arg(call, 0)}))`;
-    case 'TO_VARCHAR': case 'TO_CHAR':
-      if (a.length > 1 && call.argStrings[1] !== undefined) return `strftime(${arg(call, 0)}, ${quoteString(strftimeFormat(call.argStrings[1]))})`;
+    case 'TO_VARCHAR':
+    case 'TO_CHAR':
+      if (a.length > 1 && call.argStrings[1] !== undefined)
+        return `strftime(${arg(call, 0)}, ${quoteString(strftimeFormat(call.argStrings[1]))})`;
       return `sf_to_varchar(${arg(call, 0)})`;
-    case 'TO_NUMBER': case 'TO_DECIMAL': case 'TO_NUMERIC': {
+    case 'TO_NUMBER':
+    case 'TO_DECIMAL':
+    case 'TO_NUMERIC': {
       const scale = Number(a[2] ?? 0);
       return scale > 0 ? `CAST(${arg(call, 0)} AS DECIMAL(${a[1] ?? 38},${scale}))` : `CAST(${arg(call, 0)} AS BIGINT)`;
     }
-    case 'TRY_TO_NUMBER': case 'TRY_TO_DECIMAL':
+    case 'TRY_TO_NUMBER':
+    case 'TRY_TO_DECIMAL':
       return `TRY_CAST(${arg(call, 0)} AS BIGINT)`;
     case 'TO_DOUBLE':
       return `CAST(${arg(call, 0)} AS DOUBLE)`;
     case 'TO_BOOLEAN':
       return `CAST(${arg(call, 0)} AS BOOLEAN)`;
-    case 'TO_DATE': case 'DATE':
+    case 'TO_DATE':
+    case 'DATE':
       return `CAST(${arg(call, 0)} AS DATE)`;
-    case 'TO_TIMESTAMP_LTZ': case 'TO_TIMESTAMP_TZ':
+    case 'TO_TIMESTAMP_LTZ':
+    case 'TO_TIMESTAMP_TZ':
       return `sf_to_timestamp_ltz(${arg(call, 0)})`;
-    case 'TO_TIMESTAMP': case 'TO_TIMESTAMP_NTZ':
+    case 'TO_TIMESTAMP':
+    case 'TO_TIMESTAMP_NTZ':
       return `sf_to_timestamp_ntz(${arg(call, 0)})`;
     case 'IFF':
       return `CASE WHEN ${arg(call, 0)} THEN ${arg(call, 1)} ELSE ${arg(call, 2)} END`;
-    case 'NVL': case 'IFNULL':
+    case 'NVL':
+    case 'IFNULL':
       return `coalesce(${a.join(', ')})`;
     case 'NVL2':
       return `CASE WHEN ${arg(call, 0)} IS NOT NULL THEN ${arg(call, 1)} ELSE ${arg(call, 2)} END`;
@@ -170,7 +245,8 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       for (let i = 1; i + 1 < a.length; i += 2) cases.push(`WHEN ${arg(call, 0)} IS NOT DISTINCT FROM ${a[i]} THEN ${a[i + 1]}`);
       return `CASE ${cases.join(' ')}${a.length % 2 === 0 ? ` ELSE ${a[a.length - 1]}` : ''} END`;
     }
-    case 'LEN': case 'LENGTH':
+    case 'LEN':
+    case 'LENGTH':
       return `length(${arg(call, 0)})`;
     case 'STARTSWITH':
       return `starts_with(${arg(call, 0)}, ${arg(call, 1)})`;
@@ -180,7 +256,8 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       return `contains(${arg(call, 0)}, ${arg(call, 1)})`;
     case 'SPLIT':
       return `to_json(string_split(${arg(call, 0)}, ${arg(call, 1)}))`;
-    case 'REGEXP_LIKE': case 'RLIKE':
+    case 'REGEXP_LIKE':
+    case 'RLIKE':
       return `regexp_full_match(${a.join(', ')})`;
     case 'REGEXP_SUBSTR':
       return `nullif(regexp_extract(${arg(call, 0)}, ${arg(call, 1)}), '')`;
@@ -190,13 +267,16 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       return `bool_or(${arg(call, 0)})`;
     case 'UUID_STRING':
       return `CAST(gen_random_uuid() AS VARCHAR)`;
-    case 'DATEADD': case 'TIMESTAMPADD': case 'DATE_ADD': {
+    case 'DATEADD':
+    case 'TIMESTAMPADD':
+    case 'DATE_ADD': {
       const part = datePart(call, 0);
       return part === 'QUARTER'
         ? `(${arg(call, 2)} + CAST(${arg(call, 1)} AS BIGINT) * INTERVAL 3 MONTH)`
         : `(${arg(call, 2)} + CAST(${arg(call, 1)} AS BIGINT) * INTERVAL 1 ${part})`;
     }
-    case 'DATEDIFF': case 'TIMESTAMPDIFF':
+    case 'DATEDIFF':
+    case 'TIMESTAMPDIFF':
       return `date_diff(${quoteString(datePart(call, 0).toLowerCase())}, ${arg(call, 1)}, ${arg(call, 2)})`;
     case 'DATE_TRUNC':
       return `date_trunc(${quoteString(datePart(call, 0).toLowerCase())}, ${arg(call, 1)})`;
@@ -206,17 +286,31 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       if (word === 'EPOCH_SECOND' || word === 'EPOCH' || word === 'EPOCH_SECONDS') return `CAST(floor(epoch(${arg(call, 1)})) AS BIGINT)`;
       return `date_part(${quoteString(datePart(call, 0).toLowerCase())}, ${arg(call, 1)})`;
     }
-    case 'CURRENT_TIMESTAMP': case 'LOCALTIMESTAMP': case 'GETDATE': case 'SYSTIMESTAMP':
+    case 'CURRENT_TIMESTAMP':
+    case 'LOCALTIMESTAMP':
+    case 'GETDATE':
+    case 'SYSTIMESTAMP':
       return clock;
     case 'SYSDATE':
       return `CAST(${clock} AS TIMESTAMP)`;
     case 'CURRENT_DATE':
       return `CAST(${clock} AS DATE)`;
-    case 'CURRENT_TIME': case 'LOCALTIME':
+    case 'CURRENT_TIME':
+    case 'LOCALTIME':
       return `CAST(${clock} AS TIME)`;
-    case 'CURRENT_DATABASE': case 'CURRENT_SCHEMA': case 'CURRENT_WAREHOUSE': case 'CURRENT_ROLE': case 'CURRENT_USER':
-    case 'CURRENT_ACCOUNT': case 'CURRENT_ACCOUNT_NAME': case 'CURRENT_REGION': case 'CURRENT_VERSION': case 'CURRENT_SESSION':
-    case 'CURRENT_CLIENT': case 'CURRENT_ORGANIZATION_NAME': case 'LAST_QUERY_ID': {
+    case 'CURRENT_DATABASE':
+    case 'CURRENT_SCHEMA':
+    case 'CURRENT_WAREHOUSE':
+    case 'CURRENT_ROLE':
+    case 'CURRENT_USER':
+    case 'CURRENT_ACCOUNT':
+    case 'CURRENT_ACCOUNT_NAME':
+    case 'CURRENT_REGION':
+    case 'CURRENT_VERSION':
+    case 'CURRENT_SESSION':
+    case 'CURRENT_CLIENT':
+    case 'CURRENT_ORGANIZATION_NAME':
+    case 'LAST_QUERY_ID': {
       const value = ctx.values[call.name];
       return value === null || value === undefined ? 'CAST(NULL AS VARCHAR)' : quoteString(value);
     }

@@ -39,58 +39,236 @@ export async function infoSchemaRows(catalog: Catalog, db: Database, view: strin
 }
 
 async function tables(catalog: Catalog, db: Database, objects: SchemaObject[]): Promise<InfoSchemaRows> {
-  const names = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_OWNER', 'TABLE_TYPE', 'IS_TRANSIENT', 'CLUSTERING_KEY', 'ROW_COUNT', 'BYTES',
-    'RETENTION_TIME', 'SELF_REFERENCING_COLUMN_NAME', 'REFERENCE_GENERATION', 'USER_DEFINED_TYPE_CATALOG', 'USER_DEFINED_TYPE_SCHEMA',
-    'USER_DEFINED_TYPE_NAME', 'IS_INSERTABLE_INTO', 'IS_TYPED', 'COMMIT_ACTION', 'CREATED', 'LAST_ALTERED', 'LAST_DDL', 'LAST_DDL_BY',
-    'AUTO_CLUSTERING_ON', 'COMMENT', 'IS_TEMPORARY', 'IS_ICEBERG', 'IS_DYNAMIC', 'IS_IMMUTABLE', 'IS_HYBRID'];
+  const names = [
+    'TABLE_CATALOG',
+    'TABLE_SCHEMA',
+    'TABLE_NAME',
+    'TABLE_OWNER',
+    'TABLE_TYPE',
+    'IS_TRANSIENT',
+    'CLUSTERING_KEY',
+    'ROW_COUNT',
+    'BYTES',
+    'RETENTION_TIME',
+    'SELF_REFERENCING_COLUMN_NAME',
+    'REFERENCE_GENERATION',
+    'USER_DEFINED_TYPE_CATALOG',
+    'USER_DEFINED_TYPE_SCHEMA',
+    'USER_DEFINED_TYPE_NAME',
+    'IS_INSERTABLE_INTO',
+    'IS_TYPED',
+    'COMMIT_ACTION',
+    'CREATED',
+    'LAST_ALTERED',
+    'LAST_DDL',
+    'LAST_DDL_BY',
+    'AUTO_CLUSTERING_ON',
+    'COMMENT',
+    'IS_TEMPORARY',
+    'IS_ICEBERG',
+    'IS_DYNAMIC',
+    'IS_IMMUTABLE',
+    'IS_HYBRID',
+  ];
   const types: Record<string, string> = { ROW_COUNT: N, BYTES: N, RETENTION_TIME: N, CREATED: T, LAST_ALTERED: T, LAST_DDL: T };
   const rows: InfoSchemaRows['rows'] = [];
   for (const o of objects) {
     const isTable = o.kind === 'table';
     const stats = isTable ? await catalog.stats(o) : null;
     const tableType = !isTable ? 'VIEW' : o.tableType === 'temporary' ? 'TEMPORARY TABLE' : 'BASE TABLE';
-    rows.push([db.name, o.schema.name, o.name, o.owner, tableType, yes(isTable && (o.tableType === 'transient' || o.schema.transient)),
-      isTable ? o.clusterBy : null, stats?.rows ?? null, stats?.bytes ?? null, isTable ? catalog.retentionOf(o) : null,
-      null, null, null, null, null, yes(isTable), 'YES', isTable && o.tableType === 'temporary' ? 'PRESERVE ROWS' : null,
-      iso(o.created), iso(o.lastAltered), iso(o.lastDdl), o.owner, isTable ? 'NO' : null, o.comment,
-      yes(isTable && o.tableType === 'temporary'), 'NO', 'NO', 'NO', yes(isTable && o.tableType === 'hybrid')]);
+    rows.push([
+      db.name,
+      o.schema.name,
+      o.name,
+      o.owner,
+      tableType,
+      yes(isTable && (o.tableType === 'transient' || o.schema.transient)),
+      isTable ? o.clusterBy : null,
+      stats?.rows ?? null,
+      stats?.bytes ?? null,
+      isTable ? catalog.retentionOf(o) : null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      yes(isTable),
+      'YES',
+      isTable && o.tableType === 'temporary' ? 'PRESERVE ROWS' : null,
+      iso(o.created),
+      iso(o.lastAltered),
+      iso(o.lastDdl),
+      o.owner,
+      isTable ? 'NO' : null,
+      o.comment,
+      yes(isTable && o.tableType === 'temporary'),
+      'NO',
+      'NO',
+      'NO',
+      yes(isTable && o.tableType === 'hybrid'),
+    ]);
   }
   for (const name of OWN_VIEWS) {
-    rows.push([db.name, 'INFORMATION_SCHEMA', name, null, 'VIEW', 'NO', null, null, null, null, null, null, null, null, null, 'NO', 'YES', null,
-      iso(db.created), iso(db.created), null, null, null, 'The system view', 'NO', 'NO', 'NO', 'NO', 'NO']);
+    rows.push([
+      db.name,
+      'INFORMATION_SCHEMA',
+      name,
+      null,
+      'VIEW',
+      'NO',
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      'NO',
+      'YES',
+      null,
+      iso(db.created),
+      iso(db.created),
+      null,
+      null,
+      null,
+      'The system view',
+      'NO',
+      'NO',
+      'NO',
+      'NO',
+      'NO',
+    ]);
   }
   return { columns: names.map((name) => ({ name, duck: types[name] ?? V })), rows };
 }
 
 function views(db: Database, objects: SchemaObject[]): InfoSchemaRows {
-  const names = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_OWNER', 'VIEW_DEFINITION', 'CHECK_OPTION', 'IS_UPDATABLE', 'INSERTABLE_INTO',
-    'IS_SECURE', 'CREATED', 'LAST_ALTERED', 'LAST_DDL', 'LAST_DDL_BY', 'COMMENT'];
+  const names = [
+    'TABLE_CATALOG',
+    'TABLE_SCHEMA',
+    'TABLE_NAME',
+    'TABLE_OWNER',
+    'VIEW_DEFINITION',
+    'CHECK_OPTION',
+    'IS_UPDATABLE',
+    'INSERTABLE_INTO',
+    'IS_SECURE',
+    'CREATED',
+    'LAST_ALTERED',
+    'LAST_DDL',
+    'LAST_DDL_BY',
+    'COMMENT',
+  ];
   const types: Record<string, string> = { CREATED: T, LAST_ALTERED: T, LAST_DDL: T };
   const rows: InfoSchemaRows['rows'] = [];
   for (const o of objects) {
     if (o.kind !== 'view') continue;
     // VIEW_DEFINITION holds the full CREATE statement as written (see pitfall 15 for GET_DDL differences).
-    rows.push([db.name, o.schema.name, o.name, o.owner, o.text, 'NONE', 'NO', 'NO', yes(o.secure), iso(o.created), iso(o.lastAltered), iso(o.lastDdl), o.owner, o.comment]);
+    rows.push([
+      db.name,
+      o.schema.name,
+      o.name,
+      o.owner,
+      o.text,
+      'NONE',
+      'NO',
+      'NO',
+      yes(o.secure),
+      iso(o.created),
+      iso(o.lastAltered),
+      iso(o.lastDdl),
+      o.owner,
+      o.comment,
+    ]);
   }
   for (const name of OWN_VIEWS) {
-    rows.push([db.name, 'INFORMATION_SCHEMA', name, null, null, 'NONE', 'NO', 'NO', 'NO', iso(db.created), iso(db.created), null, null, 'The system view']);
+    rows.push([
+      db.name,
+      'INFORMATION_SCHEMA',
+      name,
+      null,
+      null,
+      'NONE',
+      'NO',
+      'NO',
+      'NO',
+      iso(db.created),
+      iso(db.created),
+      null,
+      null,
+      'The system view',
+    ]);
   }
   return { columns: names.map((name) => ({ name, duck: types[name] ?? V })), rows };
 }
 
 function schemata(catalog: Catalog, db: Database): InfoSchemaRows {
-  const names = ['CATALOG_NAME', 'SCHEMA_NAME', 'SCHEMA_OWNER', 'IS_TRANSIENT', 'IS_MANAGED_ACCESS', 'RETENTION_TIME', 'DEFAULT_CHARACTER_SET_CATALOG',
-    'DEFAULT_CHARACTER_SET_SCHEMA', 'DEFAULT_CHARACTER_SET_NAME', 'SQL_PATH', 'CREATED', 'LAST_ALTERED', 'COMMENT'];
+  const names = [
+    'CATALOG_NAME',
+    'SCHEMA_NAME',
+    'SCHEMA_OWNER',
+    'IS_TRANSIENT',
+    'IS_MANAGED_ACCESS',
+    'RETENTION_TIME',
+    'DEFAULT_CHARACTER_SET_CATALOG',
+    'DEFAULT_CHARACTER_SET_SCHEMA',
+    'DEFAULT_CHARACTER_SET_NAME',
+    'SQL_PATH',
+    'CREATED',
+    'LAST_ALTERED',
+    'COMMENT',
+  ];
   const types: Record<string, string> = { RETENTION_TIME: N, CREATED: T, LAST_ALTERED: T };
-  const rows: InfoSchemaRows['rows'] = [...db.schemas.values()].map((s) => [db.name, s.name, 'SYSADMIN', yes(s.transient), yes(s.managedAccess),
-    s.retentionDays ?? db.retentionDays ?? catalog.defaultRetentionDays, null, null, null, null, iso(s.created), iso(s.lastAltered), s.comment]);
-  rows.push([db.name, 'INFORMATION_SCHEMA', null, 'NO', 'NO', 1, null, null, null, null, iso(db.created), iso(db.created), 'Views describing the contents of schemas in this database']);
+  const rows: InfoSchemaRows['rows'] = [...db.schemas.values()].map((s) => [
+    db.name,
+    s.name,
+    'SYSADMIN',
+    yes(s.transient),
+    yes(s.managedAccess),
+    s.retentionDays ?? db.retentionDays ?? catalog.defaultRetentionDays,
+    null,
+    null,
+    null,
+    null,
+    iso(s.created),
+    iso(s.lastAltered),
+    s.comment,
+  ]);
+  rows.push([
+    db.name,
+    'INFORMATION_SCHEMA',
+    null,
+    'NO',
+    'NO',
+    1,
+    null,
+    null,
+    null,
+    null,
+    iso(db.created),
+    iso(db.created),
+    'Views describing the contents of schemas in this database',
+  ]);
   return { columns: names.map((name) => ({ name, duck: types[name] ?? V })), rows };
 }
 
 function columns(db: Database, objects: SchemaObject[]): InfoSchemaRows {
-  const names = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'ORDINAL_POSITION', 'COLUMN_DEFAULT', 'IS_NULLABLE', 'DATA_TYPE',
-    'CHARACTER_MAXIMUM_LENGTH', 'NUMERIC_PRECISION', 'NUMERIC_SCALE', 'COMMENT'];
+  const names = [
+    'TABLE_CATALOG',
+    'TABLE_SCHEMA',
+    'TABLE_NAME',
+    'COLUMN_NAME',
+    'ORDINAL_POSITION',
+    'COLUMN_DEFAULT',
+    'IS_NULLABLE',
+    'DATA_TYPE',
+    'CHARACTER_MAXIMUM_LENGTH',
+    'NUMERIC_PRECISION',
+    'NUMERIC_SCALE',
+    'COMMENT',
+  ];
   const types: Record<string, string> = { ORDINAL_POSITION: N, CHARACTER_MAXIMUM_LENGTH: N, NUMERIC_PRECISION: N, NUMERIC_SCALE: N };
   const rows: InfoSchemaRows['rows'] = [];
   for (const o of objects) {
@@ -99,9 +277,20 @@ function columns(db: Database, objects: SchemaObject[]): InfoSchemaRows {
       const m = /^([A-Z_]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(c.type);
       const base = m?.[1] ?? c.type;
       const dataType = base === 'VARCHAR' ? 'TEXT' : base;
-      rows.push([db.name, o.schema.name, o.name, c.name, i + 1, c.defaultSql ?? null, yes(c.nullable), dataType,
-        base === 'VARCHAR' ? Number(m?.[2] ?? 16777216) : null, base === 'NUMBER' ? Number(m?.[2] ?? 38) : null,
-        base === 'NUMBER' ? Number(m?.[3] ?? 0) : null, c.comment]);
+      rows.push([
+        db.name,
+        o.schema.name,
+        o.name,
+        c.name,
+        i + 1,
+        c.defaultSql ?? null,
+        yes(c.nullable),
+        dataType,
+        base === 'VARCHAR' ? Number(m?.[2] ?? 16777216) : null,
+        base === 'NUMBER' ? Number(m?.[2] ?? 38) : null,
+        base === 'NUMBER' ? Number(m?.[3] ?? 0) : null,
+        c.comment,
+      ]);
     });
   }
   return { columns: names.map((name) => ({ name, duck: types[name] ?? V })), rows };

@@ -35,7 +35,10 @@ warehouse = "COMPUTE_WH"
 Any user name and password are accepted. State lives in memory until you stop the server (Ctrl+C).
 `);
   const stop = (): void => {
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

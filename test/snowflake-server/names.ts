@@ -13,7 +13,11 @@ const MAX_IDENTIFIER = 255;
 /** Checks the 255-character limit on a stored identifier. */
 export function checkIdentifierLength(name: string): string {
   if (name.length > MAX_IDENTIFIER) {
-    throw new SnowflakeError('001003', '42000', `SQL compilation error:\nIdentifier '${name.slice(0, 40)}...' is too long (maximum ${MAX_IDENTIFIER} characters).`);
+    throw new SnowflakeError(
+      '001003',
+      '42000',
+      `SQL compilation error:\nIdentifier '${name.slice(0, 40)}...' is too long (maximum ${MAX_IDENTIFIER} characters).`,
+    );
   }
   return name;
 }

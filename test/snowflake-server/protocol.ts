@@ -84,13 +84,20 @@ export function createRequestHandler(deps: ProtocolDeps): (req: IncomingMessage,
       return;
     }
     if (path === '/session/v1/login-request') return send(res, login(deps, url, body));
-    if (path === '/session/heartbeat' || path === '/telemetry/send' || path.endsWith('/abort-request')) return send(res, { success: true, data: {}, code: null, message: null });
+    if (path === '/session/heartbeat' || path === '/telemetry/send' || path.endsWith('/abort-request'))
+      return send(res, { success: true, data: {}, code: null, message: null });
     if (path === '/session' && url.searchParams.get('delete') === 'true') {
       if (session) await deps.account.closeSession(session);
       return send(res, { success: true, data: null, code: null, message: null });
     }
     if (path === '/session/token-request') return send(res, renew(deps, body));
-    if (!session) return send(res, { success: false, code: '390111', message: 'Session no longer exists.  New login required to access the service.', data: null });
+    if (!session)
+      return send(res, {
+        success: false,
+        code: '390111',
+        message: 'Session no longer exists.  New login required to access the service.',
+        data: null,
+      });
     if (sqlText !== null) {
       const requestId = url.searchParams.get('requestId');
       const cached = requestId ? responses.get(requestId) : undefined;
@@ -103,14 +110,29 @@ export function createRequestHandler(deps: ProtocolDeps): (req: IncomingMessage,
     if (statusMatch) {
       const record = deps.account.queries.get(statusMatch[1] as string);
       const status = !record ? 'FAILED_WITH_ERROR' : record.error ? 'FAILED_WITH_ERROR' : 'SUCCESS';
-      return send(res, { success: true, code: null, message: null, data: { queries: [{ id: statusMatch[1], status, errorMessage: record?.error?.message ?? (record ? '' : 'Query not found'), errorCode: record?.error?.code ?? '' }] } });
+      return send(res, {
+        success: true,
+        code: null,
+        message: null,
+        data: {
+          queries: [
+            {
+              id: statusMatch[1],
+              status,
+              errorMessage: record?.error?.message ?? (record ? '' : 'Query not found'),
+              errorCode: record?.error?.code ?? '',
+            },
+          ],
+        },
+      });
     }
     send(res, { success: false, code: '390400', message: `Unknown endpoint ${req.method ?? ''} ${path}`, data: null });
   };
 
   return (req, res) => {
     route(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, errorBody(err instanceof SnowflakeError ? err : new SnowflakeError('000603', 'XX000', String(err), 'INTERNAL'), null));
+      if (!res.headersSent)
+        send(res, errorBody(err instanceof SnowflakeError ? err : new SnowflakeError('000603', 'XX000', String(err), 'INTERNAL'), null));
     });
   };
 }
@@ -142,7 +164,10 @@ function identifierParam(value: string | null): string | null {
 
 function errorBody(err: SnowflakeError, queryId: string | null): Json {
   return {
-    success: false, code: err.code, message: err.message, headers: null,
+    success: false,
+    code: err.code,
+    message: err.message,
+    headers: null,
     data: { errorCode: err.code, sqlState: err.sqlState, queryId, type: err.type, internalError: false, age: 0, line: -1, pos: -1 },
   };
 }
@@ -157,17 +182,35 @@ function login(deps: ProtocolDeps, url: URL, body: Json): Json {
   }
   const p = url.searchParams;
   const session = deps.account.openSession(user, {
-    database: identifierParam(p.get('databaseName')), schema: identifierParam(p.get('schemaName')),
-    warehouse: identifierParam(p.get('warehouse')), role: identifierParam(p.get('roleName')),
+    database: identifierParam(p.get('databaseName')),
+    schema: identifierParam(p.get('schemaName')),
+    warehouse: identifierParam(p.get('warehouse')),
+    role: identifierParam(p.get('roleName')),
   });
   return {
-    success: true, code: null, message: null,
+    success: true,
+    code: null,
+    message: null,
     data: {
-      token: session.token, masterToken: session.masterToken, validityInSeconds: 3600, masterValidityInSeconds: 14400,
-      displayUserName: user, serverVersion: SERVER_VERSION, firstLogin: false, remMeToken: null, remMeValidityInSeconds: 0,
-      healthCheckInterval: 45, newClientForUpgrade: null, sessionId: Number(session.id), parameters: SESSION_PARAMETERS,
+      token: session.token,
+      masterToken: session.masterToken,
+      validityInSeconds: 3600,
+      masterValidityInSeconds: 14400,
+      displayUserName: user,
+      serverVersion: SERVER_VERSION,
+      firstLogin: false,
+      remMeToken: null,
+      remMeValidityInSeconds: 0,
+      healthCheckInterval: 45,
+      newClientForUpgrade: null,
+      sessionId: Number(session.id),
+      parameters: SESSION_PARAMETERS,
       sessionInfo: { databaseName: session.database, schemaName: session.schema, warehouseName: session.warehouse, roleName: session.role },
-      idToken: null, idTokenValidityInSeconds: 0, responseData: null, mfaToken: null, mfaTokenValidityInSeconds: 0,
+      idToken: null,
+      idTokenValidityInSeconds: 0,
+      responseData: null,
+      mfaToken: null,
+      mfaTokenValidityInSeconds: 0,
     },
   };
 }
@@ -175,19 +218,40 @@ function login(deps: ProtocolDeps, url: URL, body: Json): Json {
 function renew(deps: ProtocolDeps, body: Json): Json {
   const old = String(body.oldSessionToken ?? '');
   const session = deps.account.sessions.get(old);
-  if (!session) return { success: false, code: '390114', message: 'Authentication token has expired.  The user must authenticate again.', data: null };
+  if (!session)
+    return { success: false, code: '390114', message: 'Authentication token has expired.  The user must authenticate again.', data: null };
   deps.account.sessions.delete(old);
   session.token = `${session.token.slice(0, 16)}${Date.now().toString(16)}`;
   deps.account.sessions.set(session.token, session);
-  return { success: true, code: null, message: null, data: { sessionToken: session.token, validityInSecondsST: 3600, masterToken: session.masterToken, validityInSecondsMT: 14400, sessionId: Number(session.id) } };
+  return {
+    success: true,
+    code: null,
+    message: null,
+    data: {
+      sessionToken: session.token,
+      validityInSecondsST: 3600,
+      masterToken: session.masterToken,
+      validityInSecondsMT: 14400,
+      sessionId: Number(session.id),
+    },
+  };
 }
 
 function resultData(result: ResultSet, queryId: string, session: Session): Json {
   return {
     parameters: SESSION_PARAMETERS,
     rowtype: result.columns.map((c) => ({
-      name: c.name, database: '', schema: '', table: '', byteLength: c.length, length: c.length, type: c.type,
-      scale: c.scale, precision: c.precision, nullable: true, collation: null,
+      name: c.name,
+      database: '',
+      schema: '',
+      table: '',
+      byteLength: c.length,
+      length: c.length,
+      type: c.type,
+      scale: c.scale,
+      precision: c.precision,
+      nullable: true,
+      collation: null,
     })),
     rowset: result.rows,
     total: result.rows.length,
@@ -236,7 +300,13 @@ async function query(deps: ProtocolDeps, session: Session, sqlText: string, body
     await sleep(deps.injections.statementDelay(statement.text));
     try {
       const fault = deps.injections.take(statement.text, ['sql-error']);
-      if (fault) throw new SnowflakeError(fault.code ?? '000603', '57P03', fault.message ?? `Injected fault for statement: ${statement.text.slice(0, 80)}`, 'EXECUTION');
+      if (fault)
+        throw new SnowflakeError(
+          fault.code ?? '000603',
+          '57P03',
+          fault.message ?? `Injected fault for statement: ${statement.text.slice(0, 80)}`,
+          'EXECUTION',
+        );
       last = await deps.account.runStatement(session, statement, queryId, bindings);
       deps.statementLog.push({ sql: statement.text, queryTag, requestId, ok: true });
     } catch (err) {
@@ -247,10 +317,20 @@ async function query(deps: ProtocolDeps, session: Session, sqlText: string, body
     types.push(last.statementTypeId);
   }
   if (body.asyncExec === true) {
-    return { success: true, code: '333334', message: 'Asynchronous execution in progress.', data: { queryId: ids[ids.length - 1], getResultUrl: `/queries/${ids[ids.length - 1]}/result` } };
+    return {
+      success: true,
+      code: '333334',
+      message: 'Asynchronous execution in progress.',
+      data: { queryId: ids[ids.length - 1], getResultUrl: `/queries/${ids[ids.length - 1]}/result` },
+    };
   }
-  if (statements.length === 1) return { success: true, code: null, message: null, data: resultData(last as ResultSet, ids[0] as string, session) };
-  const parent = { columns: [{ name: 'multiple statement execution', type: 'text' as const, scale: null, precision: null, length: 16777216 }], rows: [['Multiple statements executed successfully.']], statementTypeId: StatementType.SELECT };
+  if (statements.length === 1)
+    return { success: true, code: null, message: null, data: resultData(last as ResultSet, ids[0] as string, session) };
+  const parent = {
+    columns: [{ name: 'multiple statement execution', type: 'text' as const, scale: null, precision: null, length: 16777216 }],
+    rows: [['Multiple statements executed successfully.']],
+    statementTypeId: StatementType.SELECT,
+  };
   const data = resultData(parent, deps.account.newQueryId(), session);
   return { success: true, code: null, message: null, data: { ...data, resultIds: ids.join(','), resultTypes: types.join(',') } };
 }

@@ -50,7 +50,9 @@ export class RowStore {
     const connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
     for (const macro of MACROS) await connection.run(macro);
-    const keywords = await connection.run(`SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category IN ('reserved', 'type_function')`);
+    const keywords = await connection.run(
+      `SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category IN ('reserved', 'type_function')`,
+    );
     const reserved = new Set((await keywords.getRows()).map((r) => String(r[0])));
     return new RowStore(instance, connection, reserved);
   }
@@ -62,7 +64,9 @@ export class RowStore {
 
   /** Creates an empty internal table. */
   async createTable(internal: string, columns: StoreColumn[]): Promise<void> {
-    const defs = columns.map((c) => `${quoteIdent(c.name)} ${c.duck}${c.notNull ? ' NOT NULL' : ''}${c.defaultSql ? ` DEFAULT ${c.defaultSql}` : ''}`);
+    const defs = columns.map(
+      (c) => `${quoteIdent(c.name)} ${c.duck}${c.notNull ? ' NOT NULL' : ''}${c.defaultSql ? ` DEFAULT ${c.defaultSql}` : ''}`,
+    );
     await this.run(`CREATE TABLE ${quoteIdent(internal)} (${defs.join(', ')})`);
   }
 
@@ -85,7 +89,8 @@ export class RowStore {
   /** Row count and a byte estimate (JSON length of the rows) of an internal table. */
   async stats(internal: string): Promise<{ rows: number; bytes: number }> {
     const result = await this.run(
-      `SELECT count(*)::BIGINT, coalesce(sum(length(CAST(to_json(x) AS VARCHAR))), 0)::BIGINT FROM ${quoteIdent(internal)} x`);
+      `SELECT count(*)::BIGINT, coalesce(sum(length(CAST(to_json(x) AS VARCHAR))), 0)::BIGINT FROM ${quoteIdent(internal)} x`,
+    );
     const row = (await result.getRows())[0] ?? [];
     return { rows: Number(row[0] ?? 0), bytes: Number(row[1] ?? 0) };
   }
@@ -99,11 +104,14 @@ export class RowStore {
     await this.createTable(name, columns);
     if (rows.length > 0) {
       const structure: Record<string, string> = {};
-      columns.forEach((c, i) => { structure[`c${i}`] = c.duck; });
+      columns.forEach((c, i) => {
+        structure[`c${i}`] = c.duck;
+      });
       const objects = rows.map((r) => Object.fromEntries(r.map((v, i) => [`c${i}`, v])));
       await this.run(
         `INSERT INTO ${quoteIdent(name)} SELECT unnest(from_json(CAST($1 AS JSON), '${JSON.stringify([structure])}'), recursive := true)`,
-        [JSON.stringify(objects)]);
+        [JSON.stringify(objects)],
+      );
     }
     return name;
   }

@@ -67,21 +67,28 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions = {})
     clearInjections: () => injections.clear(),
     statementLog,
     requestCount: 0,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((err) => {
-        account.close();
-        if (err) reject(err);
-        else resolve();
-      });
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => {
+          account.close();
+          if (err) reject(err);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
   };
-  server.on('request', createRequestHandler({
-    account, users: options.users, injections, statementLog,
-    onQueryRequest: () => {
-      handle.requestCount++;
-    },
-  }));
+  server.on(
+    'request',
+    createRequestHandler({
+      account,
+      users: options.users,
+      injections,
+      statementLog,
+      onQueryRequest: () => {
+        handle.requestCount++;
+      },
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -20,7 +20,10 @@ export class Session {
   transaction: Map<TableVersion, string> | null = null;
   readonly queryIds: string[] = [];
 
-  constructor(readonly id: string, readonly user: string) {}
+  constructor(
+    readonly id: string,
+    readonly user: string,
+  ) {}
 
   /** Name-resolution context for this session's statements. */
   resolveContext(): ResolveContext {

@@ -36,7 +36,9 @@ function scope(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContext): { schem
 }
 
 function filterNames<T extends { name: string }>(items: T[], cmd: ShowCommand): T[] {
-  let out = items.filter((o) => (cmd.like === null || likeMatches(cmd.like, o.name)) && (cmd.startsWith === null || o.name.startsWith(cmd.startsWith)));
+  let out = items.filter(
+    (o) => (cmd.like === null || likeMatches(cmd.like, o.name)) && (cmd.startsWith === null || o.name.startsWith(cmd.startsWith)),
+  );
   if (cmd.limit !== null) out = out.slice(0, cmd.limit);
   return out;
 }
@@ -49,17 +51,41 @@ function byName<T extends { name: string }>(a: T, b: T): number {
 export async function show(catalog: Catalog, session: Session, cmd: ShowCommand): Promise<ResultSet> {
   const ctx = session.resolveContext();
   switch (cmd.what) {
-    case 'TABLES': return showTables(catalog, cmd, ctx);
-    case 'VIEWS': return showViews(catalog, cmd, ctx);
-    case 'OBJECTS': return showObjects(catalog, cmd, ctx);
-    case 'SCHEMAS': return showSchemas(catalog, cmd, session);
-    case 'DATABASES': return showDatabases(catalog, cmd, session);
+    case 'TABLES':
+      return showTables(catalog, cmd, ctx);
+    case 'VIEWS':
+      return showViews(catalog, cmd, ctx);
+    case 'OBJECTS':
+      return showObjects(catalog, cmd, ctx);
+    case 'SCHEMAS':
+      return showSchemas(catalog, cmd, session);
+    case 'DATABASES':
+      return showDatabases(catalog, cmd, session);
     case 'PARAMETERS':
-      return table([['key', 'text'], ['value', 'text'], ['default', 'text'], ['level', 'text'], ['description', 'text'], ['type', 'text']],
-        [['TIMEZONE', 'UTC', 'America/Los_Angeles', 'SESSION', 'time zone', 'STRING'],
-          ...[...session.parameters].map(([k, v]): Cell[] => [k, v, '', 'SESSION', '', 'STRING'])]);
+      return table(
+        [
+          ['key', 'text'],
+          ['value', 'text'],
+          ['default', 'text'],
+          ['level', 'text'],
+          ['description', 'text'],
+          ['type', 'text'],
+        ],
+        [
+          ['TIMEZONE', 'UTC', 'America/Los_Angeles', 'SESSION', 'time zone', 'STRING'],
+          ...[...session.parameters].map(([k, v]): Cell[] => [k, v, '', 'SESSION', '', 'STRING']),
+        ],
+      );
     case 'WAREHOUSES':
-      return table([['name', 'text'], ['state', 'text'], ['type', 'text'], ['size', 'text']], [[session.warehouse ?? 'COMPUTE_WH', 'STARTED', 'STANDARD', 'X-Small']]);
+      return table(
+        [
+          ['name', 'text'],
+          ['state', 'text'],
+          ['type', 'text'],
+          ['size', 'text'],
+        ],
+        [[session.warehouse ?? 'COMPUTE_WH', 'STARTED', 'STANDARD', 'X-Small']],
+      );
     default:
       throw unsupported(`SHOW ${cmd.what}`);
   }
@@ -72,7 +98,9 @@ async function showTables(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContex
     const live = catalog.visibleObjects(s, ctx).filter((o): o is TableVersion => o.kind === 'table');
     // HISTORY: one extra row per dropped version still inside retention; purged ones are gone (pitfall 3).
     const dropped = cmd.history ? s.dropped.filter((t) => catalog.restorable(t)) : [];
-    versions.push(...[...live, ...dropped].sort((a, b) => byName(a, b) || (a.droppedOn?.getTime() ?? Infinity) - (b.droppedOn?.getTime() ?? Infinity)));
+    versions.push(
+      ...[...live, ...dropped].sort((a, b) => byName(a, b) || (a.droppedOn?.getTime() ?? Infinity) - (b.droppedOn?.getTime() ?? Infinity)),
+    );
   }
   if (dedupe) {
     const seen = new Set<string>();
@@ -80,21 +108,62 @@ async function showTables(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContex
   }
   versions = filterNames(versions, cmd);
   if (cmd.terse) {
-    return table([['created_on', 'timestamp_ltz'], ['name', 'text'], ['kind', 'text'], ['database_name', 'text'], ['schema_name', 'text']],
-      versions.map((t) => [t.created, t.name, 'TABLE', t.schema.database.name, t.schema.name]));
+    return table(
+      [
+        ['created_on', 'timestamp_ltz'],
+        ['name', 'text'],
+        ['kind', 'text'],
+        ['database_name', 'text'],
+        ['schema_name', 'text'],
+      ],
+      versions.map((t) => [t.created, t.name, 'TABLE', t.schema.database.name, t.schema.name]),
+    );
   }
-  const columns: Array<[string, WireType]> = [['created_on', 'timestamp_ltz'], ['name', 'text'], ['database_name', 'text'], ['schema_name', 'text'],
-    ['kind', 'text'], ['comment', 'text'], ['cluster_by', 'text'], ['rows', 'fixed'], ['bytes', 'fixed'], ['owner', 'text'], ['retention_time', 'text']];
+  const columns: Array<[string, WireType]> = [
+    ['created_on', 'timestamp_ltz'],
+    ['name', 'text'],
+    ['database_name', 'text'],
+    ['schema_name', 'text'],
+    ['kind', 'text'],
+    ['comment', 'text'],
+    ['cluster_by', 'text'],
+    ['rows', 'fixed'],
+    ['bytes', 'fixed'],
+    ['owner', 'text'],
+    ['retention_time', 'text'],
+  ];
   if (cmd.history) columns.push(['dropped_on', 'timestamp_ltz']);
-  columns.push(['change_tracking', 'text'], ['search_optimization', 'text'], ['search_optimization_progress', 'text'], ['search_optimization_bytes', 'fixed'],
-    ['is_external', 'text'], ['enable_schema_evolution', 'text'], ['owner_role_type', 'text'], ['is_event', 'text'], ['is_hybrid', 'text'],
-    ['is_iceberg', 'text'], ['is_immutable', 'text']);
+  columns.push(
+    ['change_tracking', 'text'],
+    ['search_optimization', 'text'],
+    ['search_optimization_progress', 'text'],
+    ['search_optimization_bytes', 'fixed'],
+    ['is_external', 'text'],
+    ['enable_schema_evolution', 'text'],
+    ['owner_role_type', 'text'],
+    ['is_event', 'text'],
+    ['is_hybrid', 'text'],
+    ['is_iceberg', 'text'],
+    ['is_immutable', 'text'],
+  );
   const rows: Cell[][] = [];
   for (const t of versions) {
     const stats = await catalog.stats(t);
     const kind = t.tableType === 'temporary' ? 'TEMPORARY' : t.tableType === 'transient' || t.schema.transient ? 'TRANSIENT' : 'TABLE';
     const retention = t.droppedOn ? t.droppedRetentionDays : catalog.retentionOf(t);
-    const row: Cell[] = [t.created, t.name, t.schema.database.name, t.schema.name, kind, t.comment ?? '', t.clusterBy ?? '', stats.rows, stats.bytes, t.owner, String(retention)];
+    const row: Cell[] = [
+      t.created,
+      t.name,
+      t.schema.database.name,
+      t.schema.name,
+      kind,
+      t.comment ?? '',
+      t.clusterBy ?? '',
+      stats.rows,
+      stats.bytes,
+      t.owner,
+      String(retention),
+    ];
     if (cmd.history) row.push(t.droppedOn);
     row.push('OFF', 'OFF', null, null, 'N', 'N', 'ROLE', 'N', yn(t.tableType === 'hybrid'), 'N', 'N');
     rows.push(row);
@@ -107,45 +176,140 @@ function showViews(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContext): Res
   let views = schemas.flatMap((s) => [...s.objects.values()].filter((o) => o.kind === 'view').sort(byName));
   if (dedupe) views = views.filter((v, i) => views.findIndex((w) => w.name === v.name) === i);
   views = filterNames(views, cmd);
-  return table([['created_on', 'timestamp_ltz'], ['name', 'text'], ['reserved', 'text'], ['kind', 'text'], ['database_name', 'text'], ['schema_name', 'text'],
-    ['owner', 'text'], ['comment', 'text'], ['text', 'text'], ['is_secure', 'text'], ['is_materialized', 'text'], ['owner_role_type', 'text'], ['change_tracking', 'text']],
-  views.map((v) => (v.kind === 'view'
-    ? [v.created, v.name, '', 'VIEW', v.schema.database.name, v.schema.name, v.owner, v.comment ?? '', v.text, String(v.secure), 'false', 'ROLE', 'OFF']
-    : [])));
+  return table(
+    [
+      ['created_on', 'timestamp_ltz'],
+      ['name', 'text'],
+      ['reserved', 'text'],
+      ['kind', 'text'],
+      ['database_name', 'text'],
+      ['schema_name', 'text'],
+      ['owner', 'text'],
+      ['comment', 'text'],
+      ['text', 'text'],
+      ['is_secure', 'text'],
+      ['is_materialized', 'text'],
+      ['owner_role_type', 'text'],
+      ['change_tracking', 'text'],
+    ],
+    views.map((v) =>
+      v.kind === 'view'
+        ? [
+            v.created,
+            v.name,
+            '',
+            'VIEW',
+            v.schema.database.name,
+            v.schema.name,
+            v.owner,
+            v.comment ?? '',
+            v.text,
+            String(v.secure),
+            'false',
+            'ROLE',
+            'OFF',
+          ]
+        : [],
+    ),
+  );
 }
 
 async function showObjects(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContext): Promise<ResultSet> {
   const { schemas } = scope(catalog, cmd, ctx);
-  const objects = filterNames(schemas.flatMap((s) => catalog.visibleObjects(s, ctx).sort(byName)), cmd);
+  const objects = filterNames(
+    schemas.flatMap((s) => catalog.visibleObjects(s, ctx).sort(byName)),
+    cmd,
+  );
   const rows: Cell[][] = [];
   for (const o of objects) {
     const stats = o.kind === 'table' ? await catalog.stats(o) : null;
-    rows.push([o.created, o.name, o.schema.database.name, o.schema.name, o.kind === 'view' ? 'VIEW' : o.tableType === 'temporary' ? 'TEMPORARY' : o.tableType === 'transient' ? 'TRANSIENT' : 'TABLE',
-      o.comment ?? '', '', stats?.rows ?? 0, stats?.bytes ?? 0, o.owner, String(o.kind === 'table' ? catalog.retentionOf(o) : 0), 'ROLE']);
+    rows.push([
+      o.created,
+      o.name,
+      o.schema.database.name,
+      o.schema.name,
+      o.kind === 'view' ? 'VIEW' : o.tableType === 'temporary' ? 'TEMPORARY' : o.tableType === 'transient' ? 'TRANSIENT' : 'TABLE',
+      o.comment ?? '',
+      '',
+      stats?.rows ?? 0,
+      stats?.bytes ?? 0,
+      o.owner,
+      String(o.kind === 'table' ? catalog.retentionOf(o) : 0),
+      'ROLE',
+    ]);
   }
-  return table([['created_on', 'timestamp_ltz'], ['name', 'text'], ['database_name', 'text'], ['schema_name', 'text'], ['kind', 'text'], ['comment', 'text'],
-    ['cluster_by', 'text'], ['rows', 'fixed'], ['bytes', 'fixed'], ['owner', 'text'], ['retention_time', 'text'], ['owner_role_type', 'text']], rows);
+  return table(
+    [
+      ['created_on', 'timestamp_ltz'],
+      ['name', 'text'],
+      ['database_name', 'text'],
+      ['schema_name', 'text'],
+      ['kind', 'text'],
+      ['comment', 'text'],
+      ['cluster_by', 'text'],
+      ['rows', 'fixed'],
+      ['bytes', 'fixed'],
+      ['owner', 'text'],
+      ['retention_time', 'text'],
+      ['owner_role_type', 'text'],
+    ],
+    rows,
+  );
 }
 
 function showSchemas(catalog: Catalog, cmd: ShowCommand, session: Session): ResultSet {
   const ctx = session.resolveContext();
-  const dbs: Database[] = cmd.in?.kind === 'DATABASE' ? [catalog.database(cmd.in.name[0], ctx, 'SHOW')]
-    : cmd.in === null && ctx.database !== null ? [catalog.database(undefined, ctx, 'SHOW')] : [...catalog.databases.values()];
-  const columns: Array<[string, WireType]> = [['created_on', 'timestamp_ltz'], ['name', 'text'], ['is_default', 'text'], ['is_current', 'text'], ['database_name', 'text'],
-    ['owner', 'text'], ['comment', 'text'], ['options', 'text'], ['retention_time', 'text'], ['owner_role_type', 'text']];
+  const dbs: Database[] =
+    cmd.in?.kind === 'DATABASE'
+      ? [catalog.database(cmd.in.name[0], ctx, 'SHOW')]
+      : cmd.in === null && ctx.database !== null
+        ? [catalog.database(undefined, ctx, 'SHOW')]
+        : [...catalog.databases.values()];
+  const columns: Array<[string, WireType]> = [
+    ['created_on', 'timestamp_ltz'],
+    ['name', 'text'],
+    ['is_default', 'text'],
+    ['is_current', 'text'],
+    ['database_name', 'text'],
+    ['owner', 'text'],
+    ['comment', 'text'],
+    ['options', 'text'],
+    ['retention_time', 'text'],
+    ['owner_role_type', 'text'],
+  ];
   if (cmd.history) columns.push(['dropped_on', 'timestamp_ltz']);
   const rows: Cell[][] = [];
   for (const db of dbs) {
     const schemas = [...db.schemas.values(), ...(cmd.history ? db.droppedSchemas : [])].sort(byName);
     for (const s of filterNames(schemas, cmd)) {
-      const row: Cell[] = [s.created, s.name, 'N', yn(session.database === db.name && session.schema === s.name), db.name, 'SYSADMIN', s.comment ?? '',
+      const row: Cell[] = [
+        s.created,
+        s.name,
+        'N',
+        yn(session.database === db.name && session.schema === s.name),
+        db.name,
+        'SYSADMIN',
+        s.comment ?? '',
         [s.transient ? 'TRANSIENT' : '', s.managedAccess ? 'MANAGED ACCESS' : ''].filter(Boolean).join(', '),
-        String(s.retentionDays ?? db.retentionDays ?? catalog.defaultRetentionDays), 'ROLE'];
+        String(s.retentionDays ?? db.retentionDays ?? catalog.defaultRetentionDays),
+        'ROLE',
+      ];
       if (cmd.history) row.push(s.droppedOn);
       rows.push(row);
     }
     if (filterNames([{ name: 'INFORMATION_SCHEMA' }], cmd).length > 0) {
-      const row: Cell[] = [db.created, 'INFORMATION_SCHEMA', 'N', 'N', db.name, '', 'Views describing the contents of schemas in this database', '', '1', ''];
+      const row: Cell[] = [
+        db.created,
+        'INFORMATION_SCHEMA',
+        'N',
+        'N',
+        db.name,
+        '',
+        'Views describing the contents of schemas in this database',
+        '',
+        '1',
+        '',
+      ];
       if (cmd.history) row.push(null);
       rows.push(row);
     }
@@ -155,27 +319,68 @@ function showSchemas(catalog: Catalog, cmd: ShowCommand, session: Session): Resu
 
 function showDatabases(catalog: Catalog, cmd: ShowCommand, session: Session): ResultSet {
   const dbs = filterNames([...catalog.databases.values(), ...(cmd.history ? catalog.droppedDatabases : [])].sort(byName), cmd);
-  const columns: Array<[string, WireType]> = [['created_on', 'timestamp_ltz'], ['name', 'text'], ['is_default', 'text'], ['is_current', 'text'], ['origin', 'text'],
-    ['owner', 'text'], ['comment', 'text'], ['options', 'text'], ['retention_time', 'text'], ['kind', 'text']];
+  const columns: Array<[string, WireType]> = [
+    ['created_on', 'timestamp_ltz'],
+    ['name', 'text'],
+    ['is_default', 'text'],
+    ['is_current', 'text'],
+    ['origin', 'text'],
+    ['owner', 'text'],
+    ['comment', 'text'],
+    ['options', 'text'],
+    ['retention_time', 'text'],
+    ['kind', 'text'],
+  ];
   if (cmd.history) columns.push(['dropped_on', 'timestamp_ltz']);
-  return table(columns, dbs.map((d) => {
-    const row: Cell[] = [d.created, d.name, 'N', yn(session.database === d.name), '', 'SYSADMIN', d.comment ?? '', d.transient ? 'TRANSIENT' : '',
-      String(d.retentionDays ?? catalog.defaultRetentionDays), 'STANDARD'];
-    if (cmd.history) row.push(d.droppedOn);
-    return row;
-  }));
+  return table(
+    columns,
+    dbs.map((d) => {
+      const row: Cell[] = [
+        d.created,
+        d.name,
+        'N',
+        yn(session.database === d.name),
+        '',
+        'SYSADMIN',
+        d.comment ?? '',
+        d.transient ? 'TRANSIENT' : '',
+        String(d.retentionDays ?? catalog.defaultRetentionDays),
+        'STANDARD',
+      ];
+      if (cmd.history) row.push(d.droppedOn);
+      return row;
+    }),
+  );
 }
 
 /** DESCRIBE TABLE/VIEW output for a list of columns. */
 export function describeColumns(columns: Column[]): ResultSet {
-  return table([['name', 'text'], ['type', 'text'], ['kind', 'text'], ['null?', 'text'], ['default', 'text'], ['primary key', 'text'], ['unique key', 'text'],
-    ['check', 'text'], ['expression', 'text'], ['comment', 'text'], ['policy name', 'text'], ['privacy domain', 'text']],
-  columns.map((c) => [c.name, c.type, 'COLUMN', yn(c.nullable), c.defaultSql ?? null, 'N', 'N', null, null, c.comment, null, null]), StatementType.SHOW);
+  return table(
+    [
+      ['name', 'text'],
+      ['type', 'text'],
+      ['kind', 'text'],
+      ['null?', 'text'],
+      ['default', 'text'],
+      ['primary key', 'text'],
+      ['unique key', 'text'],
+      ['check', 'text'],
+      ['expression', 'text'],
+      ['comment', 'text'],
+      ['policy name', 'text'],
+      ['privacy domain', 'text'],
+    ],
+    columns.map((c) => [c.name, c.type, 'COLUMN', yn(c.nullable), c.defaultSql ?? null, 'N', 'N', null, null, c.comment, null, null]),
+    StatementType.SHOW,
+  );
 }
 
 function tableDdl(t: TableVersion): string {
   const kind = t.tableType === 'permanent' ? '' : `${t.tableType === 'temporary' ? 'temporary' : t.tableType} `;
-  const cols = t.columns.map((c) => `\t${displayName([c.name])} ${c.type}${c.nullable ? '' : ' NOT NULL'}${c.defaultSql ? ` DEFAULT ${c.defaultSql}` : ''}${c.comment ? ` COMMENT '${c.comment.replace(/'/g, "''")}'` : ''}`);
+  const cols = t.columns.map(
+    (c) =>
+      `\t${displayName([c.name])} ${c.type}${c.nullable ? '' : ' NOT NULL'}${c.defaultSql ? ` DEFAULT ${c.defaultSql}` : ''}${c.comment ? ` COMMENT '${c.comment.replace(/'/g, "''")}'` : ''}`,
+  );
   return `create or replace ${kind}TABLE ${displayName([t.name])} (\n${cols.join(',\n')}\n)${t.comment ? `COMMENT='${t.comment.replace(/'/g, "''")}'\n` : ''};`;
 }
 

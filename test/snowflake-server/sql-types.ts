@@ -41,7 +41,10 @@ export function readDataType(tokens: Token[], i: number): { type: DataType; next
 
 function mapType(name: string, args: number[]): DataType {
   switch (name) {
-    case 'NUMBER': case 'NUMERIC': case 'DECIMAL': case 'DEC': {
+    case 'NUMBER':
+    case 'NUMERIC':
+    case 'DECIMAL':
+    case 'DEC': {
       const precision = args[0] ?? 38;
       const scale = args[1] ?? 0;
       if (precision < 1 || precision > 38 || scale < 0 || scale > precision) throw unsupported('data type', `${name}(${args.join(',')})`);
@@ -49,11 +52,27 @@ function mapType(name: string, args: number[]): DataType {
         ? { snowflake: `NUMBER(${precision},0)`, duck: 'BIGINT' }
         : { snowflake: `NUMBER(${precision},${scale})`, duck: `DECIMAL(${precision},${scale})` };
     }
-    case 'INT': case 'INTEGER': case 'BIGINT': case 'SMALLINT': case 'TINYINT': case 'BYTEINT':
+    case 'INT':
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'SMALLINT':
+    case 'TINYINT':
+    case 'BYTEINT':
       return { snowflake: 'NUMBER(38,0)', duck: 'BIGINT' };
-    case 'FLOAT': case 'FLOAT4': case 'FLOAT8': case 'DOUBLE': case 'REAL':
+    case 'FLOAT':
+    case 'FLOAT4':
+    case 'FLOAT8':
+    case 'DOUBLE':
+    case 'REAL':
       return { snowflake: 'FLOAT', duck: 'DOUBLE' };
-    case 'VARCHAR': case 'STRING': case 'TEXT': case 'CHAR': case 'CHARACTER': case 'NCHAR': case 'NVARCHAR': case 'NVARCHAR2':
+    case 'VARCHAR':
+    case 'STRING':
+    case 'TEXT':
+    case 'CHAR':
+    case 'CHARACTER':
+    case 'NCHAR':
+    case 'NVARCHAR':
+    case 'NVARCHAR2':
       return { snowflake: `VARCHAR(${args[0] ?? 16777216})`, duck: 'VARCHAR' };
     case 'BOOLEAN':
       return { snowflake: 'BOOLEAN', duck: 'BOOLEAN' };
@@ -65,11 +84,16 @@ function mapType(name: string, args: number[]): DataType {
       return { snowflake: `TIMESTAMP_LTZ(${args[0] ?? 9})`, duck: 'TIMESTAMPTZ' };
     case 'TIMESTAMP_TZ':
       return { snowflake: `TIMESTAMP_TZ(${args[0] ?? 9})`, duck: 'TIMESTAMPTZ' };
-    case 'TIMESTAMP_NTZ': case 'TIMESTAMP': case 'DATETIME':
+    case 'TIMESTAMP_NTZ':
+    case 'TIMESTAMP':
+    case 'DATETIME':
       return { snowflake: `TIMESTAMP_NTZ(${args[0] ?? 9})`, duck: 'TIMESTAMP' };
-    case 'VARIANT': case 'OBJECT': case 'ARRAY':
+    case 'VARIANT':
+    case 'OBJECT':
+    case 'ARRAY':
       return { snowflake: name, duck: 'JSON' };
-    case 'BINARY': case 'VARBINARY':
+    case 'BINARY':
+    case 'VARBINARY':
       return { snowflake: `BINARY(${args[0] ?? 8388608})`, duck: 'BLOB' };
     default:
       throw unsupported('data type', name);

@@ -15,7 +15,41 @@ export interface Token {
   pos: number;
 }
 
-const OPERATORS = ['::', '=>', '<=', '>=', '<>', '!=', '||', '->>', '->', '(', ')', ',', ';', '.', '+', '-', '*', '/', '%', '=', '<', '>', '[', ']', ':', '{', '}', '|', '!', '~', '&', '^', '@'];
+const OPERATORS = [
+  '::',
+  '=>',
+  '<=',
+  '>=',
+  '<>',
+  '!=',
+  '||',
+  '->>',
+  '->',
+  '(',
+  ')',
+  ',',
+  ';',
+  '.',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  '<',
+  '>',
+  '[',
+  ']',
+  ':',
+  '{',
+  '}',
+  '|',
+  '!',
+  '~',
+  '&',
+  '^',
+  '@',
+];
 
 /** Splits SQL text into tokens (whitespace and comments included, so offsets stay exact). */
 export function tokenize(sql: string): Token[] {

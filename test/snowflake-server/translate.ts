@@ -94,19 +94,212 @@ function startsWithQuery(group: Group): boolean {
   return isKeyword(first as Token, 'SELECT', 'WITH') || (isGroup(first) && startsWithQuery(first));
 }
 
-const STOP = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'QUALIFY', 'LIMIT', 'OFFSET', 'FETCH', 'UNION', 'INTERSECT', 'EXCEPT', 'MINUS',
-  'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'ON', 'USING', 'SET', 'WINDOW', 'SELECT', 'INTO']);
-const ALIAS_STOP = new Set([...STOP, 'AT', 'BEFORE', 'CHANGES', 'SAMPLE', 'TABLESAMPLE', 'PIVOT', 'UNPIVOT', 'MATCH_RECOGNIZE', 'WHEN', 'OUTER', 'LATERAL', 'AS', 'THEN', 'VALUES', 'RETURNING']);
-const NOT_FUNCTION = new Set(['IN', 'EXISTS', 'ANY', 'ALL', 'SOME', 'NOT', 'AND', 'OR', 'ON', 'USING', 'AS', 'VALUES', 'INSERT', 'OVER', 'FILTER', 'WITHIN',
-  'THEN', 'ELSE', 'WHEN', 'CASE', 'BY', 'IS', 'LIKE', 'ILIKE', 'BETWEEN', 'FROM', 'WHERE', 'SELECT', 'INTO', 'SET', 'RETURNING']);
-const NON_OPERAND = new Set(['AND', 'OR', 'NOT', 'IS', 'IN', 'LIKE', 'ILIKE', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'AS', 'DISTINCT', 'BY', 'ASC', 'DESC', 'NULLS', 'ESCAPE', 'INTERVAL', 'OVER', 'PARTITION']);
-const NILADIC = new Set(['CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIMESTAMP', 'LOCALTIME', 'SYSTIMESTAMP', 'CURRENT_USER', 'CURRENT_ROLE']);
+const STOP = new Set([
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'QUALIFY',
+  'LIMIT',
+  'OFFSET',
+  'FETCH',
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+  'MINUS',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'ON',
+  'USING',
+  'SET',
+  'WINDOW',
+  'SELECT',
+  'INTO',
+]);
+const ALIAS_STOP = new Set([
+  ...STOP,
+  'AT',
+  'BEFORE',
+  'CHANGES',
+  'SAMPLE',
+  'TABLESAMPLE',
+  'PIVOT',
+  'UNPIVOT',
+  'MATCH_RECOGNIZE',
+  'WHEN',
+  'OUTER',
+  'LATERAL',
+  'AS',
+  'THEN',
+  'VALUES',
+  'RETURNING',
+]);
+const NOT_FUNCTION = new Set([
+  'IN',
+  'EXISTS',
+  'ANY',
+  'ALL',
+  'SOME',
+  'NOT',
+  'AND',
+  'OR',
+  'ON',
+  'USING',
+  'AS',
+  'VALUES',
+  'INSERT',
+  'OVER',
+  'FILTER',
+  'WITHIN',
+  'THEN',
+  'ELSE',
+  'WHEN',
+  'CASE',
+  'BY',
+  'IS',
+  'LIKE',
+  'ILIKE',
+  'BETWEEN',
+  'FROM',
+  'WHERE',
+  'SELECT',
+  'INTO',
+  'SET',
+  'RETURNING',
+]);
+const NON_OPERAND = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'IS',
+  'IN',
+  'LIKE',
+  'ILIKE',
+  'BETWEEN',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'AS',
+  'DISTINCT',
+  'BY',
+  'ASC',
+  'DESC',
+  'NULLS',
+  'ESCAPE',
+  'INTERVAL',
+  'OVER',
+  'PARTITION',
+]);
+const NILADIC = new Set([
+  'CURRENT_TIMESTAMP',
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'LOCALTIMESTAMP',
+  'LOCALTIME',
+  'SYSTIMESTAMP',
+  'CURRENT_USER',
+  'CURRENT_ROLE',
+]);
 // Keywords that play their SQL role inside expressions; any other DuckDB-reserved word in a name position is quoted.
-const STRUCTURAL = new Set(['ALL', 'AND', 'ANY', 'AS', 'ASC', 'BOTH', 'CASE', 'CAST', 'COLLATE', 'DEFAULT', 'DESC', 'DISTINCT', 'DO', 'ELSE', 'END', 'EXCEPT',
-  'FALSE', 'FETCH', 'FOR', 'FROM', 'GROUP', 'HAVING', 'IN', 'INTERSECT', 'INTO', 'LATERAL', 'LEADING', 'LIMIT', 'NOT', 'NULL', 'OFFSET', 'ON', 'ONLY', 'OR',
-  'ORDER', 'QUALIFY', 'SELECT', 'SOME', 'THEN', 'TRAILING', 'TRUE', 'UNION', 'USING', 'WHEN', 'WHERE', 'WINDOW', 'WITH', 'CROSS', 'FULL', 'ILIKE', 'INNER',
-  'IS', 'ISNULL', 'JOIN', 'LEFT', 'LIKE', 'NATURAL', 'NOTNULL', 'OUTER', 'OVERLAPS', 'RIGHT', 'SIMILAR', 'TRY_CAST', 'GLOB', 'SEMI', 'ANTI', 'ASOF', 'POSITIONAL', 'TABLESAMPLE']);
-const EXPRESSION_KEYWORDS = new Set(['NULL', 'TRUE', 'FALSE', 'END', 'AND', 'OR', 'NOT', 'IS', 'IN', 'LIKE', 'ILIKE', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'DISTINCT', 'ESCAPE', 'INTERVAL']);
+const STRUCTURAL = new Set([
+  'ALL',
+  'AND',
+  'ANY',
+  'AS',
+  'ASC',
+  'BOTH',
+  'CASE',
+  'CAST',
+  'COLLATE',
+  'DEFAULT',
+  'DESC',
+  'DISTINCT',
+  'DO',
+  'ELSE',
+  'END',
+  'EXCEPT',
+  'FALSE',
+  'FETCH',
+  'FOR',
+  'FROM',
+  'GROUP',
+  'HAVING',
+  'IN',
+  'INTERSECT',
+  'INTO',
+  'LATERAL',
+  'LEADING',
+  'LIMIT',
+  'NOT',
+  'NULL',
+  'OFFSET',
+  'ON',
+  'ONLY',
+  'OR',
+  'ORDER',
+  'QUALIFY',
+  'SELECT',
+  'SOME',
+  'THEN',
+  'TRAILING',
+  'TRUE',
+  'UNION',
+  'USING',
+  'WHEN',
+  'WHERE',
+  'WINDOW',
+  'WITH',
+  'CROSS',
+  'FULL',
+  'ILIKE',
+  'INNER',
+  'IS',
+  'ISNULL',
+  'JOIN',
+  'LEFT',
+  'LIKE',
+  'NATURAL',
+  'NOTNULL',
+  'OUTER',
+  'OVERLAPS',
+  'RIGHT',
+  'SIMILAR',
+  'TRY_CAST',
+  'GLOB',
+  'SEMI',
+  'ANTI',
+  'ASOF',
+  'POSITIONAL',
+  'TABLESAMPLE',
+]);
+const EXPRESSION_KEYWORDS = new Set([
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'END',
+  'AND',
+  'OR',
+  'NOT',
+  'IS',
+  'IN',
+  'LIKE',
+  'ILIKE',
+  'BETWEEN',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'DISTINCT',
+  'ESCAPE',
+  'INTERVAL',
+]);
 
 /** Translates one statement (and, recursively, the views it reads). */
 export class Translator {
@@ -159,7 +352,12 @@ export class Translator {
       } else if (w === 'SELECT') {
         i = await this.selectList(nodes, i + 1, out);
         inFrom = false;
-      } else if ((w === 'FROM' && !isKeyword(nodes[i - 1] as Token, 'DISTINCT')) || w === 'JOIN' || (w === 'INTO' && i <= 2) || (w === 'UPDATE' && i === 0)) {
+      } else if (
+        (w === 'FROM' && !isKeyword(nodes[i - 1] as Token, 'DISTINCT')) ||
+        w === 'JOIN' ||
+        (w === 'INTO' && i <= 2) ||
+        (w === 'UPDATE' && i === 0)
+      ) {
         out.push(w);
         inFrom = w === 'FROM' || w === 'JOIN';
         expectTable = true;
@@ -203,7 +401,8 @@ export class Translator {
     for (let j = from; j < nodes.length; j++) {
       const w = word(nodes[j]);
       if (w === undefined || !STOP.has(w)) continue;
-      if (isGroup(nodes[j + 1]) && (nodes[j + 1] as Group).bracket === '(' && !['USING', 'ON', 'SELECT', 'FROM', 'WHERE'].includes(w)) continue;
+      if (isGroup(nodes[j + 1]) && (nodes[j + 1] as Group).bracket === '(' && !['USING', 'ON', 'SELECT', 'FROM', 'WHERE'].includes(w))
+        continue;
       if (w === 'FROM' && isKeyword(nodes[j - 1] as Token, 'DISTINCT')) continue;
       if (w === 'GROUP' && isKeyword(nodes[j - 1] as Token, 'WITHIN')) continue;
       if (w === 'ORDER' && isKeyword(nodes[j - 1] as Token, 'WITHIN')) continue;
@@ -226,15 +425,19 @@ export class Translator {
     const ctes: string[] = [];
     for (;;) {
       const name = identifierValue(nodes[i] as Token);
-      if (name === undefined) throw syntaxError(this.sql, nodeStart(nodes[i] ?? (nodes[i - 1] as Node)), (nodes[i] as Token | undefined)?.text ?? '<EOF>');
+      if (name === undefined)
+        throw syntaxError(this.sql, nodeStart(nodes[i] ?? (nodes[i - 1] as Node)), (nodes[i] as Token | undefined)?.text ?? '<EOF>');
       this.ctes.add(name);
       i++;
       let columns = '';
       if (isGroup(nodes[i])) {
-        columns = `(${splitCommas((nodes[i] as Group).children).map((c) => quoteIdent(identifierValue(c[0] as Token) ?? '')).join(', ')})`;
+        columns = `(${splitCommas((nodes[i] as Group).children)
+          .map((c) => quoteIdent(identifierValue(c[0] as Token) ?? ''))
+          .join(', ')})`;
         i++;
       }
-      if (!isKeyword(nodes[i] as Token, 'AS') || !isGroup(nodes[i + 1])) throw syntaxError(this.sql, nodeStart(nodes[i] ?? (nodes[i - 1] as Node)), 'WITH');
+      if (!isKeyword(nodes[i] as Token, 'AS') || !isGroup(nodes[i + 1]))
+        throw syntaxError(this.sql, nodeStart(nodes[i] ?? (nodes[i - 1] as Node)), 'WITH');
       ctes.push(`${quoteIdent(name)}${columns} AS (${await this.query((nodes[i + 1] as Group).children)})`);
       i += 2;
       if (!isGroup(nodes[i]) && isOp(nodes[i] as Token, ',')) i++;
@@ -264,14 +467,19 @@ export class Translator {
     if (n >= 3 && isKeyword(beforeLast as Token, 'AS') && !isGroup(last)) {
       return `${await this.expr(item.slice(0, n - 2))} AS ${quoteIdent(identifierValue(last) ?? last.text)}`;
     }
-    const lastIsName = !isGroup(last) && (last.kind === 'quoted' || (last.kind === 'word' && !EXPRESSION_KEYWORDS.has(last.text.toUpperCase())));
-    const beforeIsOperand = beforeLast !== undefined && (isGroup(beforeLast) || ['word', 'quoted', 'string', 'number'].includes(beforeLast.kind))
-      && !(beforeLast as Token).text?.match(/^(AND|OR|NOT|IS|IN|LIKE|ILIKE|BETWEEN|CASE|WHEN|THEN|ELSE|DISTINCT|INTERVAL|ESCAPE)$/i);
+    const lastIsName =
+      !isGroup(last) && (last.kind === 'quoted' || (last.kind === 'word' && !EXPRESSION_KEYWORDS.has(last.text.toUpperCase())));
+    const beforeIsOperand =
+      beforeLast !== undefined &&
+      (isGroup(beforeLast) || ['word', 'quoted', 'string', 'number'].includes(beforeLast.kind)) &&
+      !(beforeLast as Token).text?.match(/^(AND|OR|NOT|IS|IN|LIKE|ILIKE|BETWEEN|CASE|WHEN|THEN|ELSE|DISTINCT|INTERVAL|ESCAPE)$/i);
     if (n >= 2 && lastIsName && beforeIsOperand) {
       return `${await this.expr(item.slice(0, n - 1))} AS ${quoteIdent(identifierValue(last) as string)}`;
     }
     const sql = await this.expr(item);
-    const isChain = item.every((node, k) => (k % 2 === 0 ? !isGroup(node) && (node.kind === 'word' || node.kind === 'quoted') : !isGroup(node) && isOp(node, '.')));
+    const isChain = item.every((node, k) =>
+      k % 2 === 0 ? !isGroup(node) && (node.kind === 'word' || node.kind === 'quoted') : !isGroup(node) && isOp(node, '.'),
+    );
     if (isChain && !NILADIC.has(word(last) ?? '')) return `${sql} AS ${quoteIdent(identifierValue(last as Token) as string)}`;
     return `${sql} AS ${quoteIdent(this.sql.slice(nodeStart(item[0] as Node), nodeEnd(last)).toUpperCase())}`;
   }
@@ -306,7 +514,11 @@ export class Translator {
           i++;
           continue;
         case 'bind':
-          throw new SnowflakeError('002049', '22000', `SQL compilation error: error line 1 at position ${node.pos}\nBind variable ${node.text} not set.`);
+          throw new SnowflakeError(
+            '002049',
+            '22000',
+            `SQL compilation error: error line 1 at position ${node.pos}\nBind variable ${node.text} not set.`,
+          );
         case 'op': {
           if (node.text === '::') {
             const cast = this.typeAt(nodes, i + 1);
@@ -336,7 +548,9 @@ export class Translator {
             i = call.next;
             operand = true;
           } else if (NILADIC.has(w)) {
-            units.push(translateFunction({ name: w, args: [], argWords: [], argStrings: [], distinct: false }, this.env.functions) as string);
+            units.push(
+              translateFunction({ name: w, args: [], argWords: [], argStrings: [], distinct: false }, this.env.functions) as string,
+            );
             i++;
             operand = true;
           } else if (node.kind === 'word' && EXPRESSION_KEYWORDS.has(w)) {
@@ -394,7 +608,12 @@ export class Translator {
     tokens.push(first);
     let next = i + 1;
     const second = nodes[next];
-    if (second !== undefined && !isGroup(second) && second.kind === 'word' && ['PRECISION', 'VARYING'].includes(second.text.toUpperCase())) {
+    if (
+      second !== undefined &&
+      !isGroup(second) &&
+      second.kind === 'word' &&
+      ['PRECISION', 'VARYING'].includes(second.text.toUpperCase())
+    ) {
       tokens.push(second);
       next++;
     }
@@ -415,7 +634,8 @@ export class Translator {
   private async indexAccess(base: string, group: Group): Promise<string> {
     const only = group.children.length === 1 ? group.children[0] : undefined;
     if (only !== undefined && !isGroup(only) && only.kind === 'number') return `json_extract(${base}, '$[${only.text}]')`;
-    if (only !== undefined && !isGroup(only) && only.kind === 'string') return `json_extract(${base}, ${quoteString(`$.${jsonKey(only.value)}`)})`;
+    if (only !== undefined && !isGroup(only) && only.kind === 'string')
+      return `json_extract(${base}, ${quoteString(`$.${jsonKey(only.value)}`)})`;
     return `json_extract(${base}, '$[' || CAST(${await this.expr(group.children)} AS VARCHAR) || ']')`;
   }
 
@@ -431,7 +651,14 @@ export class Translator {
     for (;;) {
       const n = nodes[j];
       const after = nodes[j + 1];
-      if (n !== undefined && !isGroup(n) && isOp(n, '.') && after !== undefined && !isGroup(after) && (after.kind === 'word' || after.kind === 'quoted')) {
+      if (
+        n !== undefined &&
+        !isGroup(n) &&
+        isOp(n, '.') &&
+        after !== undefined &&
+        !isGroup(after) &&
+        (after.kind === 'word' || after.kind === 'quoted')
+      ) {
         path += `.${jsonKey(after.value)}`;
         j += 2;
       } else if (isGroup(n) && n.bracket === '[') {
@@ -473,7 +700,9 @@ export class Translator {
       name,
       args: [],
       argWords: argNodes.map((a) => word(a[0])),
-      argStrings: argNodes.map((a) => (a.length === 1 && !isGroup(a[0]) && (a[0] as Token).kind === 'string' ? (a[0] as Token).value : undefined)),
+      argStrings: argNodes.map((a) =>
+        a.length === 1 && !isGroup(a[0]) && (a[0] as Token).kind === 'string' ? (a[0] as Token).value : undefined,
+      ),
       distinct,
     };
     for (const a of argNodes) call.args.push(await this.expr(a));
@@ -524,12 +753,18 @@ export class Translator {
     if (isKeyword(nodes[j] as Token, 'AS') && !isGroup(nodes[j + 1])) {
       alias = this.aliasText(nodes[j + 1] as Token);
       j += 2;
-    } else if (!isGroup(nodes[j]) && nodes[j] !== undefined && ((nodes[j] as Token).kind === 'quoted' || ((nodes[j] as Token).kind === 'word' && !ALIAS_STOP.has(word(nodes[j]) as string)))) {
+    } else if (
+      !isGroup(nodes[j]) &&
+      nodes[j] !== undefined &&
+      ((nodes[j] as Token).kind === 'quoted' || ((nodes[j] as Token).kind === 'word' && !ALIAS_STOP.has(word(nodes[j]) as string)))
+    ) {
       alias = this.aliasText(nodes[j] as Token);
       j++;
     }
     if (alias !== null && isGroup(nodes[j]) && (nodes[j] as Group).bracket === '(') {
-      alias += `(${splitCommas((nodes[j] as Group).children).map((c) => quoteIdent(identifierValue(c[0] as Token) ?? '')).join(', ')})`;
+      alias += `(${splitCommas((nodes[j] as Group).children)
+        .map((c) => quoteIdent(identifierValue(c[0] as Token) ?? ''))
+        .join(', ')})`;
       j++;
     }
     const finalAlias = alias ?? (defaultAlias !== null ? quoteIdent(defaultAlias) : null);
@@ -547,7 +782,8 @@ export class Translator {
     const first = nodes[i];
     if (isKeyword(first as Token, 'IDENTIFIER') && isGroup(nodes[i + 1])) {
       const arg = (nodes[i + 1] as Group).children[0];
-      if (arg === undefined || isGroup(arg) || arg.kind !== 'string') throw unsupported('IDENTIFIER()', 'only a string literal or bind is supported');
+      if (arg === undefined || isGroup(arg) || arg.kind !== 'string')
+        throw unsupported('IDENTIFIER()', 'only a string literal or bind is supported');
       return { name: parseNameString(arg.value), next: i + 2 };
     }
     const parts: string[] = [];
@@ -568,7 +804,8 @@ export class Translator {
 
   private async timePoint(before: boolean, children: Node[]): Promise<TimePoint> {
     const kind = word(children[0]);
-    if (!isOp(children[1] as Token, '=>')) throw syntaxError(this.sql, children[1] ? nodeStart(children[1]) : this.sql.length, (children[1] as Token | undefined)?.text ?? ')');
+    if (!isOp(children[1] as Token, '=>'))
+      throw syntaxError(this.sql, children[1] ? nodeStart(children[1]) : this.sql.length, (children[1] as Token | undefined)?.text ?? ')');
     const rest = children.slice(2);
     const now = this.env.functions.nowIso;
     if (kind === 'TIMESTAMP') {
@@ -577,7 +814,9 @@ export class Translator {
       return { time: before ? ms - 1 : ms };
     }
     if (kind === 'OFFSET') {
-      const ms = await this.env.evalTimestamp(`CAST(${quoteString(now)} AS TIMESTAMPTZ) + CAST((${await this.expr(rest)}) * 1000 AS BIGINT) * INTERVAL 1 MILLISECOND`);
+      const ms = await this.env.evalTimestamp(
+        `CAST(${quoteString(now)} AS TIMESTAMPTZ) + CAST((${await this.expr(rest)}) * 1000 AS BIGINT) * INTERVAL 1 MILLISECOND`,
+      );
       return { time: before ? ms - 1 : ms };
     }
     if (kind === 'STATEMENT') {
@@ -604,14 +843,20 @@ export class Translator {
 
   /** Views bind late: their stored text is translated now, unqualified names resolving in the view's own schema (pitfalls 6, 7). */
   private async expandView(view: ViewVersion, point: TimePoint | null): Promise<string> {
-    if (this.depth > 16) throw new SnowflakeError('002049', '42000', `SQL compilation error:\nView definition of '${view.name}' is recursive or nested too deeply.`);
+    if (this.depth > 16)
+      throw new SnowflakeError(
+        '002049',
+        '42000',
+        `SQL compilation error:\nView definition of '${view.name}' is recursive or nested too deeply.`,
+      );
     const ctx: ResolveContext = { database: view.schema.database.name, schema: view.schema.name, sessionId: null, temps: new Map() };
     const inner = new Translator(view.body, ctx, this.env, point, this.depth + 1);
     let body: string;
     try {
       body = await inner.statement(significant(tokenize(view.body)));
     } catch (err) {
-      if (err instanceof SnowflakeError && err.code === '002003') throw viewExpansionFailed(displayName([view.schema.database.name, view.schema.name, view.name]), err);
+      if (err instanceof SnowflakeError && err.code === '002003')
+        throw viewExpansionFailed(displayName([view.schema.database.name, view.schema.name, view.name]), err);
       throw err;
     }
     this.reads.push(...inner.reads);
@@ -626,7 +871,7 @@ export class Translator {
       const only = arg.length === 1 ? arg[0] : undefined;
       if (isKeyword(arg[0] as Token, 'LAST_QUERY_ID') && isGroup(arg[1])) {
         const n = (arg[1] as Group).children;
-        return quoteIdent(await this.env.resultScan(n.length === 0 ? -1 : Number((n.map((t) => (t as Token).text).join('')))));
+        return quoteIdent(await this.env.resultScan(n.length === 0 ? -1 : Number(n.map((t) => (t as Token).text).join(''))));
       }
       if (only !== undefined && !isGroup(only) && only.kind === 'string') return quoteIdent(await this.env.resultScan(only.value));
       if (arg.length >= 1 && arg.every((t) => !isGroup(t) && (t.kind === 'number' || isOp(t, '-')))) {
@@ -653,13 +898,16 @@ export class Translator {
       else if (key === 'PATH') path = (value[0] as Token).value;
       else if (key === 'OUTER' && isKeyword(value[0] as Token, 'FALSE')) continue;
       else if (key === 'MODE' || key === 'RECURSIVE') {
-        if (!isKeyword(value[0] as Token, 'FALSE') && (value[0] as Token).value.toUpperCase() !== 'BOTH') throw unsupported(`FLATTEN ${key}`);
+        if (!isKeyword(value[0] as Token, 'FALSE') && (value[0] as Token).value.toUpperCase() !== 'BOTH')
+          throw unsupported(`FLATTEN ${key}`);
       } else throw unsupported(`FLATTEN ${key ?? '?'} => ...`);
     }
     if (input === null) throw unsupported('FLATTEN', 'INPUT => is required');
     const e = `CAST(${path ? `json_extract(${input}, ${quoteString(`$.${path}`)})` : input} AS JSON)`;
-    return `LATERAL (SELECT CAST(NULL AS BIGINT) AS "SEQ", f_.k AS "KEY", f_.p AS "PATH", f_.ix AS "INDEX", json_extract(${e}, f_.jp) AS "VALUE", ${e} AS "THIS" FROM (`
-      + `SELECT CAST(NULL AS VARCHAR) AS k, '[' || i || ']' AS p, i AS ix, '$[' || i || ']' AS jp FROM range(CAST(CASE WHEN json_type(${e}) = 'ARRAY' THEN json_array_length(${e}) ELSE 0 END AS BIGINT)) r_(i) `
-      + `UNION ALL SELECT k, k, CAST(NULL AS BIGINT), '$."' || replace(k, '"', '\\"') || '"' FROM unnest(CASE WHEN json_type(${e}) = 'OBJECT' THEN json_keys(${e}) ELSE CAST([] AS VARCHAR[]) END) u_(k)) f_)`;
+    return (
+      `LATERAL (SELECT CAST(NULL AS BIGINT) AS "SEQ", f_.k AS "KEY", f_.p AS "PATH", f_.ix AS "INDEX", json_extract(${e}, f_.jp) AS "VALUE", ${e} AS "THIS" FROM (` +
+      `SELECT CAST(NULL AS VARCHAR) AS k, '[' || i || ']' AS p, i AS ix, '$[' || i || ']' AS jp FROM range(CAST(CASE WHEN json_type(${e}) = 'ARRAY' THEN json_array_length(${e}) ELSE 0 END AS BIGINT)) r_(i) ` +
+      `UNION ALL SELECT k, k, CAST(NULL AS BIGINT), '$."' || replace(k, '"', '\\"') || '"' FROM unnest(CASE WHEN json_type(${e}) = 'OBJECT' THEN json_keys(${e}) ELSE CAST([] AS VARCHAR[]) END) u_(k)) f_)`
+    );
   }
 }

@@ -2,14 +2,7 @@
  * Builders of Observed values for planner tests: live objects, dropped versions, checkpoints
  * and action records, with fixed timestamps.
  */
-import type {
-  DroppedObject,
-  InventoryEntry,
-  ObjectKind,
-  Observed,
-  RecordedAction,
-  RecordedCheckpoint,
-} from '../../src/model/observed.js';
+import type { DroppedObject, InventoryEntry, ObjectKind, Observed, RecordedAction, RecordedCheckpoint } from '../../src/model/observed.js';
 
 /** The clock of every built observation. */
 export const NOW = '2026-11-27T12:00:00.000Z';
@@ -39,7 +32,17 @@ export function dropped(entry: InventoryEntry, droppedOn = '2026-11-27T10:00:00.
 
 /** A recorded checkpoint. */
 export function checkpoint(id: string, objects: InventoryEntry[], extra: Partial<RecordedCheckpoint> = {}): RecordedCheckpoint {
-  return { id, timestamp: BASELINE_AT, type: 'MANUAL', description: '', status: 'ACTIVE', objects, keep: 'inventory', clone: null, ...extra };
+  return {
+    id,
+    timestamp: BASELINE_AT,
+    type: 'MANUAL',
+    description: '',
+    status: 'ACTIVE',
+    objects,
+    keep: 'inventory',
+    clone: null,
+    ...extra,
+  };
 }
 
 /** A recorded action. */

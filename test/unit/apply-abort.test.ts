@@ -67,10 +67,15 @@ describe('applyPlan with an abort signal', () => {
     const controller = new AbortController();
     const { warehouse, executed, recorded } = fakeWarehouse(controller, 'A1');
     const steps = [drop('a', 'A1'), drop('a', 'A2'), record('a'), drop('b', 'B1'), record('b')];
-    const [outcome] = await applyPlan(plan(steps), () => ({ ref, warehouse }), run, silentLogger, { concurrency: 1, signal: controller.signal });
+    const [outcome] = await applyPlan(plan(steps), () => ({ ref, warehouse }), run, silentLogger, {
+      concurrency: 1,
+      signal: controller.signal,
+    });
     expect(executed).toEqual(['A1']);
     expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'skipped', 'skipped', 'skipped', 'skipped']);
-    expect(recorded).toMatchObject([{ actionId: 'a', status: 'FAILED', error: 'interrupted before it finished', steps: [{ object: 'A1', outcome: 'succeeded' }] }]);
+    expect(recorded).toMatchObject([
+      { actionId: 'a', status: 'FAILED', error: 'interrupted before it finished', steps: [{ object: 'A1', outcome: 'succeeded' }] },
+    ]);
   });
 
   it('leaves an action that had not started unrecorded', async () => {
@@ -83,7 +88,10 @@ describe('applyPlan with an abort signal', () => {
     const late = new AbortController();
     const second = fakeWarehouse(late, 'none');
     late.abort();
-    const [outcome] = await applyPlan(plan(steps), () => ({ ref, warehouse: second.warehouse }), run, silentLogger, { concurrency: 1, signal: late.signal });
+    const [outcome] = await applyPlan(plan(steps), () => ({ ref, warehouse: second.warehouse }), run, silentLogger, {
+      concurrency: 1,
+      signal: late.signal,
+    });
     expect(second.executed).toEqual([]);
     expect(second.recorded).toEqual([]);
     expect(outcome?.steps.every((s) => s.outcome === 'skipped')).toBe(true);

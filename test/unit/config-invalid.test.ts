@@ -37,7 +37,13 @@ const CASES: [string, number, number, string, string][] = [
   ['unknown-top-key.yaml', 2, 1, 'unknown key `conection` in the file; did you mean `connection`?', '/conection'],
   ['misspelt-targets.yaml', 2, 1, 'unknown key `targts` in the file; did you mean `targets`?', '/targts'],
   ['unknown-target-key.yaml', 4, 5, 'unknown key `databse` in this target; did you mean `database`?', '/targets/0/databse'],
-  ['unknown-action-key.yaml', 9, 9, 'unknown key `allow-large` in this action; did you mean `allow_large`?', '/targets/0/actions/0/allow-large'],
+  [
+    'unknown-action-key.yaml',
+    9,
+    9,
+    'unknown key `allow-large` in this action; did you mean `allow_large`?',
+    '/targets/0/actions/0/allow-large',
+  ],
   ['misspelt-kind.yaml', 6, 9, 'unknown key `clean` in this action; did you mean `cleanup`?', '/targets/0/actions/0/clean'],
   ['unknown-cleanup-key.yaml', 6, 37, 'unknown key `until` in `cleanup`; known keys here: since', '/targets/0/actions/0/cleanup/until'],
   ['version-string.yaml', 1, 10, '`version` must be an integer, got string; remove the quotes', '/version'],
@@ -55,15 +61,39 @@ const CASES: [string, number, number, string, string][] = [
   ['duplicate-checkpoint-ids.yaml', 7, 13, 'checkpoint id `baseline` is already declared at line 5', '/targets/0/checkpoints/2/id'],
   ['duplicate-action-ids.yaml', 9, 13, 'action id `tidy` is already used at line 7', '/targets/0/actions/1/id'],
   ['action-no-kind.yaml', 5, 9, 'an action needs exactly one of cleanup, restore, reset, full_cleanup', '/targets/0/actions/0'],
-  ['action-two-kinds.yaml', 9, 9, 'has both `cleanup` and `reset`: an action needs exactly one of cleanup, restore, reset, full_cleanup', '/targets/0/actions/0/reset'],
+  [
+    'action-two-kinds.yaml',
+    9,
+    9,
+    'has both `cleanup` and `reset`: an action needs exactly one of cleanup, restore, reset, full_cleanup',
+    '/targets/0/actions/0/reset',
+  ],
   ['full-cleanup-no-confirm.yaml', 6, 23, '`full_cleanup` is missing `confirm`', '/targets/0/actions/0/full_cleanup'],
-  ['confirm-wrong-case.yaml', 6, 34, '`confirm` must be exactly DELETE_ALL: full cleanup drops every object in the schema but the audit table', '/targets/0/actions/0/full_cleanup/confirm'],
-  ['bad-checkpoint-id.yaml', 5, 13, '`id` must use only letters, digits, `_`, `.` and `-`, start with a letter, digit or `_`', '/targets/0/checkpoints/0/id'],
+  [
+    'confirm-wrong-case.yaml',
+    6,
+    34,
+    '`confirm` must be exactly DELETE_ALL: full cleanup drops every object in the schema but the audit table',
+    '/targets/0/actions/0/full_cleanup/confirm',
+  ],
+  [
+    'bad-checkpoint-id.yaml',
+    5,
+    13,
+    '`id` must use only letters, digits, `_`, `.` and `-`, start with a letter, digit or `_`',
+    '/targets/0/checkpoints/0/id',
+  ],
   ['bad-identifier.yaml', 5, 13, '"my-schema" is not a valid unquoted identifier', '/targets/0/schema'],
   ['long-identifier.yaml', 3, 13, 'identifier is 256 characters; Snowflake allows 255', '/targets/0/schema'],
   ['bad-protect-glob.yaml', 4, 22, 'item 2 of `protect`: "tmp-*" is not a valid unquoted name glob', '/targets/0/protect/1'],
   ['restore-duplicate-objects.yaml', 10, 40, '`ORDERS` is already listed as item 1 of `objects`', '/targets/0/actions/0/restore/objects/2'],
-  ['restore-empty-objects.yaml', 8, 45, '`objects` is empty: omit `objects` to restore everything missing', '/targets/0/actions/0/restore/objects'],
+  [
+    'restore-empty-objects.yaml',
+    8,
+    45,
+    '`objects` is empty: omit `objects` to restore everything missing',
+    '/targets/0/actions/0/restore/objects',
+  ],
   ['schedule-unknown-key.yaml', 12, 9, 'action', '/targets/0/schedules/0/action'],
   ['schedule-bad-cron.yaml', 6, 15, 'not a valid cron expression', '/targets/0/schedules/0/cron'],
   ['schedule-hashed-cron.yaml', 6, 15, '`cron`: "0 0 H * *": `H` in day-of-month is not standard cron', '/targets/0/schedules/0/cron'],
@@ -80,7 +110,13 @@ const CASES: [string, number, number, string, string][] = [
   ['list-root.yaml', 1, 1, 'the file must be a mapping with `version: 1` and a `targets:` list, got a list', ''],
   ['same-schema.yaml', 9, 13, 'DEMO_DB.RETAIL on connection dev is already declared by target `retail` at line 4', '/targets/1/schema'],
   ['same-schema-folded.yaml', 7, 13, 'demo on connection local is already declared by target `upper` at line 3', '/targets/1/schema'],
-  ['local-database.yaml', 4, 5, 'the embedded warehouse (connection local) has one database, so SCRATCH_DB cannot be honoured', '/targets/0/database'],
+  [
+    'local-database.yaml',
+    4,
+    5,
+    'the embedded warehouse (connection local) has one database, so SCRATCH_DB cannot be honoured',
+    '/targets/0/database',
+  ],
   ['hidden-schema.yaml', 4, 13, "is ckpt's hidden schema", '/targets/0/schema'],
 ];
 
@@ -104,7 +140,9 @@ describe('invalid config files', () => {
   });
 
   it('has a case for every fixture and at least 30 of them', () => {
-    const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+    const fixtures = readdirSync(DIR)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     expect(CASES.map(([name]) => name).sort()).toEqual(fixtures);
     expect(fixtures.length).toBeGreaterThanOrEqual(30);
   });

@@ -13,9 +13,7 @@ function properties(node: unknown, at = '#'): [string, Json][] {
   if (Array.isArray(node)) return node.flatMap((n, i) => properties(n, `${at}/${i}`));
   if (!isObject(node)) return [];
   const own = isObject(node['properties'])
-    ? Object.entries(node['properties']).flatMap(([k, v]): [string, Json][] =>
-        isObject(v) ? [[`${at}/properties/${k}`, v]] : [],
-      )
+    ? Object.entries(node['properties']).flatMap(([k, v]): [string, Json][] => (isObject(v) ? [[`${at}/properties/${k}`, v]] : []))
     : [];
   // A list's item schema counts as a property unless it is a bare reference to a titled definition.
   const item = node['items'];

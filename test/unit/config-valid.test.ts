@@ -45,7 +45,9 @@ describe('the documented example', () => {
           protect: ['REF_*', 'CUSTOMERS'],
           schedules: [],
           maxDrop: 500,
-          checkpoints: [{ id: 'baseline', description: 'Initial state before any demo', keep: 'inventory', position: { line: 13, col: 9 } }],
+          checkpoints: [
+            { id: 'baseline', description: 'Initial state before any demo', keep: 'inventory', position: { line: 13, col: 9 } },
+          ],
           actions: [
             {
               id: 'after-acme-demo',
@@ -87,12 +89,7 @@ describe('the documented example', () => {
       .replace('cleanup: { since: baseline }', 'cleanup:\n          since: baseline   # moved')
       .replace('restore: { from: baseline, objects: [ORDERS] }', 'restore: { objects: [orders], from: baseline }');
     const { desired } = loaded(reworded);
-    expect(desired.targets[0]?.actions.map((a) => a.specHash)).toEqual([
-      HASHES.cleanup,
-      HASHES.restore,
-      HASHES.reset,
-      HASHES.fullCleanup,
-    ]);
+    expect(desired.targets[0]?.actions.map((a) => a.specHash)).toEqual([HASHES.cleanup, HASHES.restore, HASHES.reset, HASHES.fullCleanup]);
     expect(desired.sourceHash).not.toBe(sha256(text));
   });
 
@@ -114,7 +111,11 @@ describe('the documented example', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.desired.file).toBe(resolve(DIR, 'example.yaml'));
-    expect(result.desired.sourceHash).toBe(createHash('sha256').update(readFileSync(`${DIR}/example.yaml`)).digest('hex'));
+    expect(result.desired.sourceHash).toBe(
+      createHash('sha256')
+        .update(readFileSync(`${DIR}/example.yaml`))
+        .digest('hex'),
+    );
   });
 });
 
@@ -166,15 +167,27 @@ describe('names and defaults', () => {
 
   it('accepts an audit table matched by a protect glob, and keep: inventory', () => {
     const { desired } = loaded(
-      ['version: 1', 'targets:', '  - schema: S', '    protect: ["CHECKPOINT_*"]', '    checkpoints: [{ id: a, keep: inventory }]', ''].join('\n'),
+      [
+        'version: 1',
+        'targets:',
+        '  - schema: S',
+        '    protect: ["CHECKPOINT_*"]',
+        '    checkpoints: [{ id: a, keep: inventory }]',
+        '',
+      ].join('\n'),
     );
     expect(desired.targets[0]?.protect).toEqual(['CHECKPOINT_*']);
     expect(desired.targets[0]?.checkpoints.map((c) => c.id)).toEqual(['a']);
   });
 
   it('accepts keep: clone and defaults keep to inventory', () => {
-    const { desired } = loaded(['version: 1', 'targets:', '  - schema: S', '    checkpoints: [{ id: a, keep: clone }, { id: b }]', ''].join('\n'));
-    expect(desired.targets[0]?.checkpoints.map((c) => [c.id, c.keep])).toEqual([['a', 'clone'], ['b', 'inventory']]);
+    const { desired } = loaded(
+      ['version: 1', 'targets:', '  - schema: S', '    checkpoints: [{ id: a, keep: clone }, { id: b }]', ''].join('\n'),
+    );
+    expect(desired.targets[0]?.checkpoints.map((c) => [c.id, c.keep])).toEqual([
+      ['a', 'clone'],
+      ['b', 'inventory'],
+    ]);
   });
 });
 

@@ -17,7 +17,10 @@ const connections = (choice: Parameters<typeof chooseConnections>[1]) => chooseC
 describe('connection choices', () => {
   it('the environment default only fills in where the file names no connection, silently', () => {
     const chosen = connections({ environmentDefault: 'demo' });
-    expect(chosen.desired.targets.map((t) => [t.name, t.connection])).toEqual([['named', 'local'], ['unnamed', 'demo']]);
+    expect(chosen.desired.targets.map((t) => [t.name, t.connection])).toEqual([
+      ['named', 'local'],
+      ['unnamed', 'demo'],
+    ]);
     expect(chosen.warnings).toEqual([]);
   });
 

@@ -51,7 +51,15 @@ function hostilePlan(): Plan {
           },
         ],
         findings: [
-          { target: 'demo', severity: 'warning', code: 'ACTION_FAILED_BEFORE', message: `failed before:\r| fake | row |\u009b2K`, actionId: 'after-demo', object: null, position: null },
+          {
+            target: 'demo',
+            severity: 'warning',
+            code: 'ACTION_FAILED_BEFORE',
+            message: `failed before:\r| fake | row |\u009b2K`,
+            actionId: 'after-demo',
+            object: null,
+            position: null,
+          },
         ],
       },
     ],
@@ -88,7 +96,9 @@ describe('display of untrusted text', () => {
     const markdown = renderPlanMarkdown(hostilePlan());
     expect(RAW_CONTROL.test(markdown)).toBe(false);
     const row = markdown.split('\n').find((line) => line.startsWith('| `-` |'));
-    expect(row).toMatch(/^\| `-` \| \*\*drop table DEMO\."x\\\\u001b\\\[1A\\\\u001b\\\[2K"\*\* .* \| `after-demo` \| created after \\\| baseline .* \|$/);
+    expect(row).toMatch(
+      /^\| `-` \| \*\*drop table DEMO\."x\\\\u001b\\\[1A\\\\u001b\\\[2K"\*\* .* \| `after-demo` \| created after \\\| baseline .* \|$/,
+    );
     expect(markdown).toContain('failed before: \\| fake \\| row \\|\\\\u009b2K');
   });
 

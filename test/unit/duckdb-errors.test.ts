@@ -78,12 +78,20 @@ describe('DuckDB errors', () => {
   it('a write to a database attached read-only is NOT_AUTHORIZED', async () => {
     const other = join(dir, 'other.duckdb');
     await db.run(`ATTACH '${other}' AS w; CREATE TABLE w.t (id INTEGER); DETACH w`);
-    const error = await failure(db.run(`ATTACH '${other}' AS ro (READ_ONLY); CREATE TABLE ro.x (id INTEGER)`), 'NOT_AUTHORIZED', 'terminal');
+    const error = await failure(
+      db.run(`ATTACH '${other}' AS ro (READ_ONLY); CREATE TABLE ro.x (id INTEGER)`),
+      'NOT_AUTHORIZED',
+      'terminal',
+    );
     expect(error.hint).toBe(HINTS.embeddedReadOnly);
   });
 
   it('a file that cannot be read or written is WAREHOUSE_UNREACHABLE, transient', async () => {
-    const error = await failure(db.run(`COPY (SELECT 1) TO '${join(dir, 'no-such-folder', 'x.csv')}'`), 'WAREHOUSE_UNREACHABLE', 'transient');
+    const error = await failure(
+      db.run(`COPY (SELECT 1) TO '${join(dir, 'no-such-folder', 'x.csv')}'`),
+      'WAREHOUSE_UNREACHABLE',
+      'transient',
+    );
     expect(error.hint).toBe(HINTS.embeddedIo);
   });
 
@@ -109,7 +117,12 @@ describe('DuckDB errors', () => {
     const path = join(dir, 'held.duckdb');
     const holder = spawn(
       process.execPath,
-      ['--input-type=module', '-e', "import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(process.argv[1]); console.log('ready'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0));", path],
+      [
+        '--input-type=module',
+        '-e',
+        "import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(process.argv[1]); console.log('ready'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0));",
+        path,
+      ],
       { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'inherit'] },
     );
     try {

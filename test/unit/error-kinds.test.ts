@@ -15,9 +15,26 @@ describe('ERROR_KINDS', () => {
   it('classifies credentials, privileges, config, blocked plans and deterministic SQL as terminal; network and locks as transient', () => {
     const terminal = codes.filter((c) => kindOf(c).retry === 'terminal');
     expect(terminal).toEqual(
-      expect.arrayContaining(['AUTH_FAILED', 'NOT_AUTHORIZED', 'CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'TARGET_UNKNOWN', 'CONNECTION_UNKNOWN', 'PLAN_BLOCKED', 'SQL_FAILED', 'CONSTRAINT_VIOLATED', 'STEP_FAILED']),
+      expect.arrayContaining([
+        'AUTH_FAILED',
+        'NOT_AUTHORIZED',
+        'CONFIG_INVALID',
+        'CONFIG_NOT_FOUND',
+        'TARGET_UNKNOWN',
+        'CONNECTION_UNKNOWN',
+        'PLAN_BLOCKED',
+        'SQL_FAILED',
+        'CONSTRAINT_VIOLATED',
+        'STEP_FAILED',
+      ]),
     );
-    expect(codes.filter((c) => kindOf(c).retry === 'transient').sort()).toEqual(['INTERNAL', 'LEASE_HELD', 'PLAN_STALE', 'WAREHOUSE_LOCKED', 'WAREHOUSE_UNREACHABLE']);
+    expect(codes.filter((c) => kindOf(c).retry === 'transient').sort()).toEqual([
+      'INTERNAL',
+      'LEASE_HELD',
+      'PLAN_STALE',
+      'WAREHOUSE_LOCKED',
+      'WAREHOUSE_UNREACHABLE',
+    ]);
   });
 
   it('gives the exit codes the CLI always had: 3 refused, 130 cancelled, 1 otherwise', () => {
@@ -39,9 +56,13 @@ describe('ERROR_KINDS', () => {
   });
 
   it('maps Snowflake errors onto the same kinds', () => {
-    expect(kindOf(mapSnowflakeError({ code: '390100', message: 'Incorrect username or password was specified.' }, 'connecting').code).retry).toBe('terminal');
+    expect(
+      kindOf(mapSnowflakeError({ code: '390100', message: 'Incorrect username or password was specified.' }, 'connecting').code).retry,
+    ).toBe('terminal');
     expect(kindOf(mapSnowflakeError({ code: '003001', message: 'Insufficient privileges' }, 'drop').code).retry).toBe('terminal');
-    expect(kindOf(mapSnowflakeError({ name: 'NetworkError', message: 'socket hang up', response: { status: 503 } }, 'query').code).retry).toBe('transient');
+    expect(
+      kindOf(mapSnowflakeError({ name: 'NetworkError', message: 'socket hang up', response: { status: 503 } }, 'query').code).retry,
+    ).toBe('transient');
   });
 
   it('names a failure by its code in the daemon condition', () => {

@@ -10,7 +10,15 @@ import type { JournalEntry } from '../../src/warehouse/lease-sql.js';
 
 const at = '2026-12-01T00:00:00.000Z';
 const entry = (seq: number, event: JournalEntry['event'], detail: string | null = null): JournalEntry & { at: string } => ({
-  runId: 'r1', seq, event, stepIndex: event.startsWith('step') ? seq : null, kind: 'drop-object', object: `T${seq}`, group: 'a', detail, at,
+  runId: 'r1',
+  seq,
+  event,
+  stepIndex: event.startsWith('step') ? seq : null,
+  kind: 'drop-object',
+  object: `T${seq}`,
+  group: 'a',
+  detail,
+  at,
 });
 
 describe('history cells', () => {
@@ -23,14 +31,25 @@ describe('history cells', () => {
   });
 
   it('a completed run shows succeeded of planned, and failures', () => {
-    const events = [entry(0, 'run-started', JSON.stringify({ steps: 2 })), entry(1, 'step-started'), entry(1, 'step-succeeded'),
-      entry(2, 'step-started'), entry(2, 'step-failed'), entry(3, 'run-failed')];
+    const events = [
+      entry(0, 'run-started', JSON.stringify({ steps: 2 })),
+      entry(1, 'step-started'),
+      entry(1, 'step-succeeded'),
+      entry(2, 'step-started'),
+      entry(2, 'step-failed'),
+      entry(3, 'run-failed'),
+    ];
     const [run] = summariseRuns(events);
     expect(run === undefined ? '' : runStepsCell(run)).toBe('1/2 (1 failed)');
   });
 
   it("an action's steps cell is bounded: counts per kind, a few objects, failures first", () => {
-    const steps = Array.from({ length: 1000 }, (_, i) => ({ kind: 'drop-object', object: `SCRATCH_${i}`, outcome: 'succeeded' as const, error: null }));
+    const steps = Array.from({ length: 1000 }, (_, i) => ({
+      kind: 'drop-object',
+      object: `SCRATCH_${i}`,
+      outcome: 'succeeded' as const,
+      error: null,
+    }));
     steps.push({ kind: 'drop-object', object: 'BROKEN', outcome: 'failed' as const, error: 'x' } as never);
     steps.push({ kind: 'record-action', object: null, outcome: 'succeeded', error: null } as never);
     const cell = actionStepsCell(steps);

@@ -19,14 +19,46 @@ const BUILD: { [K in StepKind]: (name: string) => StepOf<K> } = {
   'init-audit': (name) => ({ ...base(name), kind: 'init-audit', auditTable: 'CHECKPOINT_AUDIT' }),
   'take-checkpoint': (name) => ({ ...base(name), kind: 'take-checkpoint', checkpointId: name, checkpointType: 'MANUAL', description: '' }),
   'expire-checkpoint': (name) => ({ ...base(name), kind: 'expire-checkpoint', checkpointId: name, scheduleId: 's' }),
-  'drop-object': (name) => ({ ...base(name), kind: 'drop-object', object: name.startsWith('V') ? view(name) : table(name), created: '2026-11-27T08:00:00.000Z', cause: 'created-after-checkpoint' }),
-  'restore-table': (name) => ({ ...base(name), kind: 'restore-table', object: table(name), created: '2026-11-27T08:00:00.000Z', checkpointId: 'baseline' }),
-  'recreate-view': (name) => ({ ...base(name), kind: 'recreate-view', object: view(name), definition: `CREATE VIEW ${name} AS SELECT * FROM V1`, checkpointId: 'baseline' }),
-  'restore-content': (name) => ({
-    ...base(name), kind: 'restore-content', object: table(name), created: '2026-11-27T08:00:00.000Z', lastAltered: null, columns: null,
-    checkpointId: 'baseline', from: { kind: 'time-travel', at: '2026-11-27T09:00:00.000Z' }, missing: false,
+  'drop-object': (name) => ({
+    ...base(name),
+    kind: 'drop-object',
+    object: name.startsWith('V') ? view(name) : table(name),
+    created: '2026-11-27T08:00:00.000Z',
+    cause: 'created-after-checkpoint',
   }),
-  'record-action': (name) => ({ ...base(name), kind: 'record-action', actionId: 'a1', spec: { kind: 'reset', to: 'baseline' }, specHash: 'h', checkpointId: 'baseline' }),
+  'restore-table': (name) => ({
+    ...base(name),
+    kind: 'restore-table',
+    object: table(name),
+    created: '2026-11-27T08:00:00.000Z',
+    checkpointId: 'baseline',
+  }),
+  'recreate-view': (name) => ({
+    ...base(name),
+    kind: 'recreate-view',
+    object: view(name),
+    definition: `CREATE VIEW ${name} AS SELECT * FROM V1`,
+    checkpointId: 'baseline',
+  }),
+  'restore-content': (name) => ({
+    ...base(name),
+    kind: 'restore-content',
+    object: table(name),
+    created: '2026-11-27T08:00:00.000Z',
+    lastAltered: null,
+    columns: null,
+    checkpointId: 'baseline',
+    from: { kind: 'time-travel', at: '2026-11-27T09:00:00.000Z' },
+    missing: false,
+  }),
+  'record-action': (name) => ({
+    ...base(name),
+    kind: 'record-action',
+    actionId: 'a1',
+    spec: { kind: 'reset', to: 'baseline' },
+    specHash: 'h',
+    checkpointId: 'baseline',
+  }),
 };
 const KINDS = Object.keys(BUILD) as StepKind[];
 
@@ -37,7 +69,9 @@ function build(kind: StepKind, name: string): Step {
 
 const definitionOf: DefinitionOf = (step) => (step.kind === 'recreate-view' ? step.definition : null);
 const names = fc.constantFrom('T1', 'T2', 'T3', 'V1', 'V2', 'V3', 'b', 'A');
-const stepsArb = fc.array(fc.tuple(fc.constantFrom(...KINDS), names), { maxLength: 40 }).map((pairs) => pairs.map(([kind, name]) => build(kind, name)));
+const stepsArb = fc
+  .array(fc.tuple(fc.constantFrom(...KINDS), names), { maxLength: 40 })
+  .map((pairs) => pairs.map(([kind, name]) => build(kind, name)));
 
 describe('ordering an action’s steps', () => {
   it('keeps every step, of every kind, exactly once', () => {
@@ -68,17 +102,38 @@ describe('ordering an action’s steps', () => {
     const v2 = { ...BUILD['recreate-view']('V2'), definition: 'CREATE VIEW V2 AS SELECT * FROM V3' };
     const v3 = { ...BUILD['recreate-view']('V3'), definition: 'CREATE VIEW V3 AS SELECT 1' };
     const steps: Step[] = [
-      BUILD['record-action']('R'), BUILD['restore-content']('T2'), v2, BUILD['drop-object']('T2'), BUILD['restore-table']('T9'),
-      BUILD['drop-object']('V1'), BUILD['restore-content']('T1'), v1, BUILD['drop-object']('T1'), v3, BUILD['restore-table']('T3'), BUILD['drop-object']('V2'),
+      BUILD['record-action']('R'),
+      BUILD['restore-content']('T2'),
+      v2,
+      BUILD['drop-object']('T2'),
+      BUILD['restore-table']('T9'),
+      BUILD['drop-object']('V1'),
+      BUILD['restore-content']('T1'),
+      v1,
+      BUILD['drop-object']('T1'),
+      v3,
+      BUILD['restore-table']('T3'),
+      BUILD['drop-object']('V2'),
     ];
-    const definitions = new Map([['V1', 'CREATE VIEW V1 AS SELECT 1'], ['V2', 'CREATE VIEW V2 AS SELECT * FROM V1']]);
-    const live: DefinitionOf = (s) => (s.kind === 'recreate-view' ? s.definition : 'object' in s ? (definitions.get(s.object.name) ?? null) : null);
+    const definitions = new Map([
+      ['V1', 'CREATE VIEW V1 AS SELECT 1'],
+      ['V2', 'CREATE VIEW V2 AS SELECT * FROM V1'],
+    ]);
+    const live: DefinitionOf = (s) =>
+      s.kind === 'recreate-view' ? s.definition : 'object' in s ? (definitions.get(s.object.name) ?? null) : null;
     const out = orderActionSteps(steps, 'exact', live).map((s) => `${s.kind} ${'object' in s ? s.object.name : ''}`.trim());
     expect(out).toEqual([
-      'drop-object V2', 'drop-object V1', 'drop-object T1', 'drop-object T2',
-      'restore-table T3', 'restore-table T9',
-      'restore-content T1', 'restore-content T2',
-      'recreate-view V1', 'recreate-view V3', 'recreate-view V2',
+      'drop-object V2',
+      'drop-object V1',
+      'drop-object T1',
+      'drop-object T2',
+      'restore-table T3',
+      'restore-table T9',
+      'restore-content T1',
+      'restore-content T2',
+      'recreate-view V1',
+      'recreate-view V3',
+      'recreate-view V2',
       'record-action',
     ]);
   });
@@ -86,20 +141,41 @@ describe('ordering an action’s steps', () => {
   describe('tables linked by foreign keys (issue 11 item 8)', () => {
     const label = (s: Step) => `${s.kind} ${'object' in s ? s.object.name : ''}`.trim();
     /** CHILD references PARENT, GRANDCHILD references CHILD; names sort against that order. */
-    const fks = new Map([['A_GRANDCHILD', ['B_CHILD']], ['B_CHILD', ['C_PARENT']], ['Z_LOOSE', []]]);
+    const fks = new Map([
+      ['A_GRANDCHILD', ['B_CHILD']],
+      ['B_CHILD', ['C_PARENT']],
+      ['Z_LOOSE', []],
+    ]);
     const referencesOf: ReferencesOf = (s) => ('object' in s ? (fks.get(s.object.name) ?? []) : []);
     const missing = (name: string): Step => ({ ...BUILD['restore-content'](name), missing: true });
 
     it('drops children before parents, undrops and re-creates parents before children, the rest by name', () => {
       const steps: Step[] = [
-        BUILD['drop-object']('C_PARENT'), BUILD['drop-object']('Z_LOOSE'), BUILD['drop-object']('A_GRANDCHILD'), BUILD['drop-object']('B_CHILD'),
-        BUILD['drop-object']('V1'), BUILD['restore-table']('A_GRANDCHILD'), BUILD['restore-table']('C_PARENT'), BUILD['restore-table']('B_CHILD'),
-        missing('B_CHILD'), missing('A_GRANDCHILD'), missing('C_PARENT'), BUILD['record-action']('R'),
+        BUILD['drop-object']('C_PARENT'),
+        BUILD['drop-object']('Z_LOOSE'),
+        BUILD['drop-object']('A_GRANDCHILD'),
+        BUILD['drop-object']('B_CHILD'),
+        BUILD['drop-object']('V1'),
+        BUILD['restore-table']('A_GRANDCHILD'),
+        BUILD['restore-table']('C_PARENT'),
+        BUILD['restore-table']('B_CHILD'),
+        missing('B_CHILD'),
+        missing('A_GRANDCHILD'),
+        missing('C_PARENT'),
+        BUILD['record-action']('R'),
       ];
       expect(orderActionSteps(steps, 'exact', definitionOf, referencesOf).map(label)).toEqual([
-        'drop-object V1', 'drop-object A_GRANDCHILD', 'drop-object B_CHILD', 'drop-object C_PARENT', 'drop-object Z_LOOSE',
-        'restore-table C_PARENT', 'restore-table B_CHILD', 'restore-table A_GRANDCHILD',
-        'restore-content C_PARENT', 'restore-content B_CHILD', 'restore-content A_GRANDCHILD',
+        'drop-object V1',
+        'drop-object A_GRANDCHILD',
+        'drop-object B_CHILD',
+        'drop-object C_PARENT',
+        'drop-object Z_LOOSE',
+        'restore-table C_PARENT',
+        'restore-table B_CHILD',
+        'restore-table A_GRANDCHILD',
+        'restore-content C_PARENT',
+        'restore-content B_CHILD',
+        'restore-content A_GRANDCHILD',
         'record-action',
       ]);
     });
@@ -113,16 +189,30 @@ describe('ordering an action’s steps', () => {
     });
 
     it('falls back to name order within a cycle (and for a table that references itself), keeping every step', () => {
-      const cycle = new Map([['T1', ['T3']], ['T2', ['T1']], ['T3', ['T2']], ['S', ['S']], ['U', ['T2']]]);
+      const cycle = new Map([
+        ['T1', ['T3']],
+        ['T2', ['T1']],
+        ['T3', ['T2']],
+        ['S', ['S']],
+        ['U', ['T2']],
+      ]);
       const cyclic: ReferencesOf = (s) => ('object' in s ? (cycle.get(s.object.name) ?? []) : []);
       const restores = ['U', 'T3', 'S', 'T1', 'T2'].map((n) => BUILD['restore-table'](n));
       const drops = ['U', 'T3', 'S', 'T1', 'T2'].map((n) => BUILD['drop-object'](n));
-      expect(orderActionSteps(restores, 'exact', definitionOf, cyclic).map(label)).toEqual(
-        ['restore-table S', 'restore-table T1', 'restore-table T2', 'restore-table T3', 'restore-table U'],
-      );
-      expect(orderActionSteps(drops, 'exact', definitionOf, cyclic).map(label)).toEqual(
-        ['drop-object S', 'drop-object U', 'drop-object T1', 'drop-object T2', 'drop-object T3'],
-      );
+      expect(orderActionSteps(restores, 'exact', definitionOf, cyclic).map(label)).toEqual([
+        'restore-table S',
+        'restore-table T1',
+        'restore-table T2',
+        'restore-table T3',
+        'restore-table U',
+      ]);
+      expect(orderActionSteps(drops, 'exact', definitionOf, cyclic).map(label)).toEqual([
+        'drop-object S',
+        'drop-object U',
+        'drop-object T1',
+        'drop-object T2',
+        'drop-object T3',
+      ]);
     });
 
     it('keeps every step and every foreign-key constraint of an acyclic schema, for any steps', () => {

@@ -13,9 +13,25 @@ import { planTarget } from '../../src/plan/plan.js';
 import { action, target } from '../support/desired.js';
 import { BASELINE_AT, checkpoint, obj, observed } from '../support/observed.js';
 
-const names = fc.constantFrom('ORDERS', 'CUSTOMERS', 'REF_CODES', 'REF_X', 'KEEP_ME', 'scratch', 'Mixed', 'V_A', 'V_B', 'TMP_1', 'CHECKPOINT_AUDIT', 'CHECKPOINT_AUDIT_LEASE', 'CHECKPOINT_AUDIT_JOURNAL');
+const names = fc.constantFrom(
+  'ORDERS',
+  'CUSTOMERS',
+  'REF_CODES',
+  'REF_X',
+  'KEEP_ME',
+  'scratch',
+  'Mixed',
+  'V_A',
+  'V_B',
+  'TMP_1',
+  'CHECKPOINT_AUDIT',
+  'CHECKPOINT_AUDIT_LEASE',
+  'CHECKPOINT_AUDIT_JOURNAL',
+);
 const times = fc.constantFrom('2026-11-27T08:00:00.000Z', '2026-11-27T10:00:00.000Z', '2026-11-27T11:00:00.000Z');
-const entry = fc.record({ name: names, kind: fc.constantFrom('TABLE' as const, 'VIEW' as const), created: times }).map((e) => obj(e.name, e.kind, e.created));
+const entry = fc
+  .record({ name: names, kind: fc.constantFrom('TABLE' as const, 'VIEW' as const), created: times })
+  .map((e) => obj(e.name, e.kind, e.created));
 const uniqueEntries = fc.uniqueArray(entry, { selector: (e) => e.name.toUpperCase(), maxLength: 10 });
 const globs = fc.subarray(['REF_*', 'KEEP_ME', '*AUDIT*', 'V_?', 'scratch']);
 const spec: fc.Arbitrary<ActionSpec> = fc.oneof(
@@ -35,14 +51,22 @@ interface World {
   matching: 'exact' | 'case-insensitive';
 }
 
-const worlds = fc.record({ live: uniqueEntries, inventory: uniqueEntries, protect: globs, specs: fc.array(spec, { minLength: 1, maxLength: 3 }), matching });
+const worlds = fc.record({
+  live: uniqueEntries,
+  inventory: uniqueEntries,
+  protect: globs,
+  specs: fc.array(spec, { minLength: 1, maxLength: 3 }),
+  matching,
+});
 
 function build(w: World): { actions: Action[]; obs: Observed } {
   const actions = w.specs.map((s, i) => action(`a${i}`, s, true));
   const obs = observed({
     nameMatching: w.matching,
     objects: w.live,
-    dropped: w.inventory.filter((e) => e.kind === 'TABLE').map((e) => ({ name: e.name, kind: 'TABLE', created: e.created, droppedOn: BASELINE_AT, restorableUntil: null })),
+    dropped: w.inventory
+      .filter((e) => e.kind === 'TABLE')
+      .map((e) => ({ name: e.name, kind: 'TABLE', created: e.created, droppedOn: BASELINE_AT, restorableUntil: null })),
     checkpoints: [checkpoint('baseline', w.inventory)],
   });
   return { actions, obs };
@@ -54,7 +78,9 @@ describe('planner properties', () => {
       fc.property(worlds, (w) => {
         const { actions, obs } = build(w);
         const plan = planTarget(target({ protect: w.protect, actions }), obs);
-        const internal = new Set([...Object.values(internalTables('CHECKPOINT_AUDIT')), 'CHECKPOINT_AUDIT'].map((n) => nameKey(n, w.matching)));
+        const internal = new Set(
+          [...Object.values(internalTables('CHECKPOINT_AUDIT')), 'CHECKPOINT_AUDIT'].map((n) => nameKey(n, w.matching)),
+        );
         const matchers = w.protect.map((g) => globMatcher(g, w.matching));
         for (const step of plan.steps) {
           if (step.kind !== 'drop-object') continue;

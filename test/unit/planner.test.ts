@@ -40,12 +40,23 @@ const ORDERS_AT = { ...ORDERS, lastAltered: ALTERED, columns: ['ID', 'NOTE'] };
 const ORDERS_CHANGED = { ...ORDERS_AT, lastAltered: '2026-11-27T10:00:00.000Z' };
 const NO_TT = { retentionDays: null };
 
-const label = (s: Step) => `${s.kind}${'object' in s ? `:${s.object.name}` : s.kind === 'take-checkpoint' || s.kind === 'expire-checkpoint' ? `:${s.checkpointId}` : s.kind === 'record-action' ? `:${s.actionId}` : ''}`;
+const label = (s: Step) =>
+  `${s.kind}${'object' in s ? `:${s.object.name}` : s.kind === 'take-checkpoint' || s.kind === 'expire-checkpoint' ? `:${s.checkpointId}` : s.kind === 'record-action' ? `:${s.actionId}` : ''}`;
 
 const cases: Case[] = [
   { name: 'creates the audit table when missing', target: {}, observed: { auditTableExists: false }, steps: ['init-audit'] },
-  { name: 'takes a declared checkpoint not in the audit table', target: { checkpoints: BASELINE }, observed: { objects: [ORDERS] }, steps: ['take-checkpoint:baseline'] },
-  { name: 'never retakes a checkpoint', target: { checkpoints: BASELINE }, observed: { checkpoints: [checkpoint('baseline', [])] }, steps: [] },
+  {
+    name: 'takes a declared checkpoint not in the audit table',
+    target: { checkpoints: BASELINE },
+    observed: { objects: [ORDERS] },
+    steps: ['take-checkpoint:baseline'],
+  },
+  {
+    name: 'never retakes a checkpoint',
+    target: { checkpoints: BASELINE },
+    observed: { checkpoints: [checkpoint('baseline', [])] },
+    steps: [],
+  },
   {
     name: 'reports a deleted declared checkpoint instead of retaking it',
     target: { checkpoints: BASELINE },
@@ -169,7 +180,12 @@ const cases: Case[] = [
       objects: [],
       dropped: [dropped(ORDERS), dropped(CUSTOMERS)],
       checkpoints: [
-        checkpoint('baseline', [ORDERS, CUSTOMERS, obj('A_TOP', 'VIEW', '2026-11-27T08:00:00.000Z', 'CREATE VIEW A_TOP AS SELECT * FROM V_ORDERS'), V_ORDERS]),
+        checkpoint('baseline', [
+          ORDERS,
+          CUSTOMERS,
+          obj('A_TOP', 'VIEW', '2026-11-27T08:00:00.000Z', 'CREATE VIEW A_TOP AS SELECT * FROM V_ORDERS'),
+          V_ORDERS,
+        ]),
       ],
     },
     steps: ['restore-table:CUSTOMERS', 'restore-table:ORDERS', 'recreate-view:V_ORDERS', 'recreate-view:A_TOP', 'record-action:s1'],
@@ -317,20 +333,32 @@ const cases: Case[] = [
   {
     name: 'an applied action is not run again',
     target: { actions: [cleanup] },
-    observed: { objects: [obj('EXTRA', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])], actions: [recorded('c1', cleanup.specHash)] },
+    observed: {
+      objects: [obj('EXTRA', 'TABLE', LATE)],
+      checkpoints: [checkpoint('baseline', [])],
+      actions: [recorded('c1', cleanup.specHash)],
+    },
     steps: [],
   },
   {
     name: 'an applied action whose spec changed is reported, not re-run',
     target: { actions: [cleanup] },
-    observed: { objects: [obj('EXTRA', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])], actions: [recorded('c1', 'other-hash')] },
+    observed: {
+      objects: [obj('EXTRA', 'TABLE', LATE)],
+      checkpoints: [checkpoint('baseline', [])],
+      actions: [recorded('c1', 'other-hash')],
+    },
     steps: [],
     findings: ['ACTION_SPEC_CHANGED'],
   },
   {
     name: 'a failed action is planned again with a warning',
     target: { actions: [cleanup] },
-    observed: { objects: [obj('EXTRA', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])], actions: [recorded('c1', cleanup.specHash, 'FAILED')] },
+    observed: {
+      objects: [obj('EXTRA', 'TABLE', LATE)],
+      checkpoints: [checkpoint('baseline', [])],
+      actions: [recorded('c1', cleanup.specHash, 'FAILED')],
+    },
     steps: ['drop-object:EXTRA', 'record-action:c1'],
     findings: ['ACTION_FAILED_BEFORE'],
   },
@@ -338,7 +366,14 @@ const cases: Case[] = [
     name: 'a later action is planned against what earlier actions leave',
     target: { actions: [wipe, restoreAll] },
     observed: { objects: [ORDERS, V_ORDERS], checkpoints: [checkpoint('baseline', [ORDERS, V_ORDERS])] },
-    steps: ['drop-object:V_ORDERS', 'drop-object:ORDERS', 'record-action:w1', 'restore-table:ORDERS', 'recreate-view:V_ORDERS', 'record-action:s1'],
+    steps: [
+      'drop-object:V_ORDERS',
+      'drop-object:ORDERS',
+      'record-action:w1',
+      'restore-table:ORDERS',
+      'recreate-view:V_ORDERS',
+      'record-action:s1',
+    ],
   },
   {
     name: 'a table with zero retention is gone once dropped',
@@ -350,19 +385,34 @@ const cases: Case[] = [
   {
     name: 'names match case-insensitively where the warehouse does',
     target: { actions: [action('s3', { kind: 'restore', from: 'baseline', objects: ['ORDERS'] })], protect: ['REF_*'] },
-    observed: { nameMatching: 'case-insensitive', objects: [obj('ref_x')], dropped: [dropped(obj('orders'))], checkpoints: [checkpoint('baseline', [obj('orders')])] },
+    observed: {
+      nameMatching: 'case-insensitive',
+      objects: [obj('ref_x')],
+      dropped: [dropped(obj('orders'))],
+      checkpoints: [checkpoint('baseline', [obj('orders')])],
+    },
     steps: ['restore-table:orders', 'record-action:s3'],
   },
 ];
 
 describe('planner', () => {
   it('a content revert carries its source, the checkpoint version and the date in a blocker', () => {
-    const plan = planTarget(target({ actions: [reset] }), observed({ objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] }));
+    const plan = planTarget(
+      target({ actions: [reset] }),
+      observed({ objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] }),
+    );
     expect(plan.steps[0]).toMatchObject({
-      kind: 'restore-content', created: ORDERS.created, lastAltered: ALTERED, columns: ['ID', 'NOTE'], missing: false,
+      kind: 'restore-content',
+      created: ORDERS.created,
+      lastAltered: ALTERED,
+      columns: ['ID', 'NOTE'],
+      missing: false,
       from: { kind: 'time-travel', at: '2026-11-27T09:00:00.000Z' },
     });
-    const late = planTarget(target({ actions: [reset] }), observed({ now: '2026-11-29T12:00:00.000Z', objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] }));
+    const late = planTarget(
+      target({ actions: [reset] }),
+      observed({ now: '2026-11-29T12:00:00.000Z', objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] }),
+    );
     expect(late.findings[0]?.message).toContain('stopped being restorable on 2026-11-28 09:00:00 UTC');
     const expiry = planTarget(
       target({ schedules: [{ ...HOURLY, retain: 0 }] }),
@@ -403,10 +453,26 @@ describe('planner', () => {
       plan.steps.forEach((s) => kinds.add(s.kind));
       plan.findings.forEach((f) => codes.add(f.code));
     }
-    expect([...kinds].sort()).toEqual(['drop-object', 'expire-checkpoint', 'init-audit', 'record-action', 'recreate-view', 'restore-content', 'restore-table', 'take-checkpoint']);
+    expect([...kinds].sort()).toEqual([
+      'drop-object',
+      'expire-checkpoint',
+      'init-audit',
+      'record-action',
+      'recreate-view',
+      'restore-content',
+      'restore-table',
+      'take-checkpoint',
+    ]);
     const allCodes: FindingCode[] = [
-      'CHECKPOINT_UNKNOWN', 'CHECKPOINT_DELETED', 'NOT_RESTORABLE', 'OBJECT_NOT_IN_CHECKPOINT', 'RECREATED_NOT_REPLACED',
-      'PROTECTED_KEPT', 'TOO_MANY_DROPS', 'ACTION_SPEC_CHANGED', 'ACTION_FAILED_BEFORE',
+      'CHECKPOINT_UNKNOWN',
+      'CHECKPOINT_DELETED',
+      'NOT_RESTORABLE',
+      'OBJECT_NOT_IN_CHECKPOINT',
+      'RECREATED_NOT_REPLACED',
+      'PROTECTED_KEPT',
+      'TOO_MANY_DROPS',
+      'ACTION_SPEC_CHANGED',
+      'ACTION_FAILED_BEFORE',
     ];
     expect([...codes].sort()).toEqual([...allCodes].sort());
   });

@@ -48,16 +48,23 @@ function golden(name: string, actual: string): void {
     writeFileSync(path, `${actual}\n`);
   }
   expect(existsSync(path), `${path} is missing; create it with UPDATE_GOLDEN=1 npx vitest run test/unit/render-plan.test.ts`).toBe(true);
-  expect(`${actual}\n`, `${name} differs; if the change is intended, run UPDATE_GOLDEN=1 npx vitest run test/unit/render-plan.test.ts`).toBe(
-    readFileSync(path, 'utf8'),
-  );
+  expect(
+    `${actual}\n`,
+    `${name} differs; if the change is intended, run UPDATE_GOLDEN=1 npx vitest run test/unit/render-plan.test.ts`,
+  ).toBe(readFileSync(path, 'utf8'));
 }
 
 const base = { target: 'demo', group: 'after-demo', reason: '' };
 
 /** One example of every step kind (the record is exhaustive: a new kind fails to compile here). */
 const STEPS: Record<StepKind, Step> = {
-  'init-audit': { ...base, group: 'audit', kind: 'init-audit', auditTable: 'CHECKPOINT_AUDIT', reason: 'audit table CHECKPOINT_AUDIT does not exist yet' },
+  'init-audit': {
+    ...base,
+    group: 'audit',
+    kind: 'init-audit',
+    auditTable: 'CHECKPOINT_AUDIT',
+    reason: 'audit table CHECKPOINT_AUDIT does not exist yet',
+  },
   'take-checkpoint': {
     ...base,
     group: 'checkpoint:baseline',
@@ -127,16 +134,34 @@ const STEPS: Record<StepKind, Step> = {
 
 /** One example of every finding code (blockers and warnings as the planner reports them). */
 const FINDINGS: Record<FindingCode, Pick<Finding, 'severity' | 'message'>> = {
-  CHECKPOINT_UNKNOWN: { severity: 'blocker', message: 'action after-demo needs checkpoint nope, which is neither declared in the file nor in the audit table' },
+  CHECKPOINT_UNKNOWN: {
+    severity: 'blocker',
+    message: 'action after-demo needs checkpoint nope, which is neither declared in the file nor in the audit table',
+  },
   CHECKPOINT_DELETED: { severity: 'blocker', message: 'checkpoint AUTO_hourly_2026_11_20_03_00_00 was expired (DELETED)' },
-  AUDIT_TABLE_LOST: { severity: 'blocker', message: 'the audit table CHECKPOINT_AUDIT is missing, but ckpt\'s journal CHECKPOINT_AUDIT_JOURNAL records earlier runs' },
-  NOT_RESTORABLE: { severity: 'blocker', message: 'ORDERS changed after checkpoint baseline, which stopped being restorable on 2026-11-25 09:00:00 UTC' },
+  AUDIT_TABLE_LOST: {
+    severity: 'blocker',
+    message: "the audit table CHECKPOINT_AUDIT is missing, but ckpt's journal CHECKPOINT_AUDIT_JOURNAL records earlier runs",
+  },
+  NOT_RESTORABLE: {
+    severity: 'blocker',
+    message: 'ORDERS changed after checkpoint baseline, which stopped being restorable on 2026-11-25 09:00:00 UTC',
+  },
   OBJECT_NOT_IN_CHECKPOINT: { severity: 'blocker', message: 'NOPE is not held by checkpoint baseline' },
-  RECREATED_NOT_REPLACED: { severity: 'warning', message: 'ORDERS was dropped and re-created after checkpoint baseline; restore keeps the new one' },
+  RECREATED_NOT_REPLACED: {
+    severity: 'warning',
+    message: 'ORDERS was dropped and re-created after checkpoint baseline; restore keeps the new one',
+  },
   PROTECTED_KEPT: { severity: 'warning', message: 'REF_COUNTRIES is protected (REF_*) and is kept' },
-  TOO_MANY_DROPS: { severity: 'blocker', message: 'the cleanup would drop 812 objects, more than max_drop (500); set allow_large: true to allow it' },
+  TOO_MANY_DROPS: {
+    severity: 'blocker',
+    message: 'the cleanup would drop 812 objects, more than max_drop (500); set allow_large: true to allow it',
+  },
   ACTION_SPEC_CHANGED: { severity: 'warning', message: 'action after-demo was applied on 2026-11-20 with a different spec; use a new id' },
-  ACTION_FAILED_BEFORE: { severity: 'warning', message: 'action after-demo failed before (drop-object SCRATCH: insufficient privileges); planned again' },
+  ACTION_FAILED_BEFORE: {
+    severity: 'warning',
+    message: 'action after-demo failed before (drop-object SCRATCH: insufficient privileges); planned again',
+  },
 };
 
 function plan(steps: Step[], findings: Finding[] = []): Plan {
@@ -166,7 +191,14 @@ describe('the human plan (golden files)', () => {
   });
 
   const mixed = plan(
-    [STEPS['take-checkpoint'], STEPS['drop-object'], STEPS['restore-table'], STEPS['recreate-view'], STEPS['restore-content'], STEPS['record-action']],
+    [
+      STEPS['take-checkpoint'],
+      STEPS['drop-object'],
+      STEPS['restore-table'],
+      STEPS['recreate-view'],
+      STEPS['restore-content'],
+      STEPS['record-action'],
+    ],
     [finding('PROTECTED_KEPT', 14), finding('CHECKPOINT_UNKNOWN', 20), finding('RECREATED_NOT_REPLACED', 16)],
   );
 
@@ -195,7 +227,9 @@ describe('the human plan (golden files)', () => {
   it('summary: restores, drops, then checkpoints, as the issue words it', () => {
     const restores = [1, 2].map((i) => ({ ...STEPS['restore-table'], object: { name: `T${i}`, kind: 'TABLE' as const } }));
     const drops = [1, 2, 3, 4, 5].map((i) => ({ ...STEPS['drop-object'], object: { name: `X${i}`, kind: 'TABLE' as const } }));
-    expect(summaryLine(plan([STEPS['take-checkpoint'], ...drops, ...restores]))).toBe('Plan: 2 to restore, 5 to drop, 1 checkpoint to take.');
+    expect(summaryLine(plan([STEPS['take-checkpoint'], ...drops, ...restores]))).toBe(
+      'Plan: 2 to restore, 5 to drop, 1 checkpoint to take.',
+    );
     expect(summaryLine(plan([]))).toBe('No changes.');
   });
 

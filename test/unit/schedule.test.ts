@@ -66,7 +66,9 @@ describe('cron schedules: validated as fired, fired as planned', () => {
   });
 
   it('a firing further away than a timer can wait (about 24.8 days) still fires, once', async () => {
-    expect(await daemonFirings('0 0 1 1 *', 'UTC', '2026-01-02T00:00:00.000Z', '2027-02-01T00:00:00.000Z')).toEqual(['2027-01-01T00:00:00.000Z']);
+    expect(await daemonFirings('0 0 1 1 *', 'UTC', '2026-01-02T00:00:00.000Z', '2027-02-01T00:00:00.000Z')).toEqual([
+      '2027-01-01T00:00:00.000Z',
+    ]);
   });
 
   it('rejects what the daemon would not fire as written: hashed (H), L, W, #, ?, and a */N day field with the other restricted', () => {
@@ -76,7 +78,16 @@ describe('cron schedules: validated as fired, fired as planned', () => {
     }
     expect(cronProblem('0 0 */2 * MON', 'UTC')).toMatch(/day-of-month `\*\/2`.*1-31\/2/);
     expect(cronProblem('0 0 1 * */2', 'UTC')).toMatch(/day-of-week `\*\/2`/);
-    for (const cron of ['0 * * * *', '0 2 * * MON-FRI', '*/2 * * * * *', '0 0 1,15 * 1', '0 0 1-31/2 * MON', '0 0 */2 * *', '0 0 * jan-mar sun', '0 0 * * 7']) {
+    for (const cron of [
+      '0 * * * *',
+      '0 2 * * MON-FRI',
+      '*/2 * * * * *',
+      '0 0 1,15 * 1',
+      '0 0 1-31/2 * MON',
+      '0 0 */2 * *',
+      '0 0 * jan-mar sun',
+      '0 0 * * 7',
+    ]) {
       expect(cronProblem(cron, 'Europe/Paris'), cron).toBeNull();
     }
   });

@@ -34,7 +34,9 @@ const normalize = async () => {
 
 describe('connections.toml', () => {
   it('reads a named [entry] with the sdk normaliser', async () => {
-    const dir = await home('[dev]\naccount = "acme"\nuser = "ann"\npassword = "p"\nwarehouse = "WH"\n[prod]\naccount = "acme"\nuser = "bob"\n');
+    const dir = await home(
+      '[dev]\naccount = "acme"\nuser = "ann"\npassword = "p"\nwarehouse = "WH"\n[prod]\naccount = "acme"\nuser = "bob"\n',
+    );
     const resolved = resolveConnection('dev', await normalize(), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' });
     expect(resolved.options).toMatchObject({ account: 'acme', username: 'ann', password: 'p', warehouse: 'WH' });
     expect(resolved.warnings).toEqual([]);
@@ -61,7 +63,9 @@ describe('connections.toml', () => {
 
   it('maps both key-pair spellings and the passphrase', async () => {
     for (const key of ['private_key_file', 'private_key_path']) {
-      const dir = await home(`[kp]\naccount = "acme"\nuser = "ann"\nauthenticator = "SNOWFLAKE_JWT"\n${key} = "/keys/k.p8"\nprivate_key_passphrase = "pp"\n`);
+      const dir = await home(
+        `[kp]\naccount = "acme"\nuser = "ann"\nauthenticator = "SNOWFLAKE_JWT"\n${key} = "/keys/k.p8"\nprivate_key_passphrase = "pp"\n`,
+      );
       const resolved = resolveConnection('kp', await normalize(), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' });
       expect(resolved.options).toMatchObject({ authenticator: 'SNOWFLAKE_JWT', privateKeyPath: '/keys/k.p8', privateKeyPass: 'pp' });
     }
@@ -85,7 +89,9 @@ describe('connections.toml', () => {
     const resolved = resolveConnection('dev', await normalize(), { env: { SNOWFLAKE_HOME: readable }, home: '/nowhere' });
     expect(resolved.warnings.join()).toContain('chmod 600');
     const writable = await home('[dev]\naccount = "a"\n', 0o666);
-    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: writable }, home: '/nowhere' })).toThrow(/can be changed by other users/);
+    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: writable }, home: '/nowhere' })).toThrow(
+      /can be changed by other users/,
+    );
   });
 });
 
@@ -111,7 +117,12 @@ describe('logging in through snowflake-sdk', () => {
   };
   const open = async (body: string, logger: Logger = silentLogger) => {
     const dir = await home(entry(body));
-    return SnowflakeWarehouse.open({ connectionName: 'c', logger, environment: { env: { SNOWFLAKE_HOME: dir }, home: dir }, limits: { statementTimeoutMs: 5000 } });
+    return SnowflakeWarehouse.open({
+      connectionName: 'c',
+      logger,
+      environment: { env: { SNOWFLAKE_HOME: dir }, home: dir },
+      limits: { statementTimeoutMs: 5000 },
+    });
   };
 
   it('password', async () => {
@@ -143,7 +154,12 @@ describe('logging in through snowflake-sdk', () => {
   it('an unreachable account fails fast with WAREHOUSE_UNREACHABLE', async () => {
     const dir = await home('[c]\naccount = "ckpt"\nhost = "127.0.0.1"\nport = 9\nprotocol = "http"\nuser = "ANN"\npassword = "x"\n');
     const started = Date.now();
-    const error = await SnowflakeWarehouse.open({ connectionName: 'c', logger: silentLogger, environment: { env: { SNOWFLAKE_HOME: dir }, home: dir }, limits: { statementTimeoutMs: 5000 } }).catch((e: unknown) => e);
+    const error = await SnowflakeWarehouse.open({
+      connectionName: 'c',
+      logger: silentLogger,
+      environment: { env: { SNOWFLAKE_HOME: dir }, home: dir },
+      limits: { statementTimeoutMs: 5000 },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'WAREHOUSE_UNREACHABLE' });
     expect(Date.now() - started).toBeLessThan(20_000);
   });

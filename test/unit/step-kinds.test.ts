@@ -21,20 +21,44 @@ const table = { name: 'ORDERS', kind: 'TABLE' as const };
 /** One step of every kind (a Record over StepKind: a new kind must add its sample here). */
 const SAMPLES: { [K in StepKind]: Extract<Step, { kind: K }> } = {
   'init-audit': { ...base, group: 'audit', kind: 'init-audit', auditTable: 'CHECKPOINT_AUDIT' },
-  'take-checkpoint': { ...base, group: 'checkpoint:b', kind: 'take-checkpoint', checkpointId: 'b', checkpointType: 'MANUAL', description: 'd' },
+  'take-checkpoint': {
+    ...base,
+    group: 'checkpoint:b',
+    kind: 'take-checkpoint',
+    checkpointId: 'b',
+    checkpointType: 'MANUAL',
+    description: 'd',
+  },
   'expire-checkpoint': { ...base, group: 'checkpoint:b', kind: 'expire-checkpoint', checkpointId: 'b', scheduleId: 's' },
   'drop-object': { ...base, kind: 'drop-object', object: table, created: '2026-01-01T00:00:00.000Z', cause: 'full-cleanup' },
   'restore-table': { ...base, kind: 'restore-table', object: table, created: '2026-01-01T00:00:00.000Z', checkpointId: 'b' },
-  'recreate-view': { ...base, kind: 'recreate-view', object: { name: 'V', kind: 'VIEW' }, definition: 'CREATE VIEW V AS SELECT 1', checkpointId: 'b' },
+  'recreate-view': {
+    ...base,
+    kind: 'recreate-view',
+    object: { name: 'V', kind: 'VIEW' },
+    definition: 'CREATE VIEW V AS SELECT 1',
+    checkpointId: 'b',
+  },
   'restore-content': {
-    ...base, kind: 'restore-content', object: table, created: '2026-01-01T00:00:00.000Z', lastAltered: null, columns: null,
-    checkpointId: 'b', from: { kind: 'clone', checkpointId: 'b', location: '_ckpt' }, missing: false,
+    ...base,
+    kind: 'restore-content',
+    object: table,
+    created: '2026-01-01T00:00:00.000Z',
+    lastAltered: null,
+    columns: null,
+    checkpointId: 'b',
+    from: { kind: 'clone', checkpointId: 'b', location: '_ckpt' },
+    missing: false,
   },
   'record-action': { ...base, kind: 'record-action', actionId: 'act', spec: { kind: 'full-cleanup' }, specHash: 'h', checkpointId: null },
 };
 
 const plan = (steps: Step[]): Plan => ({
-  formatVersion: 1, generatedAt: '', configFile: 'f', configHash: '', targets: [{ target: 'demo', connection: 'local', location: 'DEMO', steps, findings: [] }],
+  formatVersion: 1,
+  generatedAt: '',
+  configFile: 'f',
+  configHash: '',
+  targets: [{ target: 'demo', connection: 'local', location: 'DEMO', steps, findings: [] }],
 });
 
 describe('step kinds', () => {
@@ -75,7 +99,17 @@ describe('step kinds', () => {
     const drop = SAMPLES['drop-object'];
     const view = { ...drop, object: { name: 'V', kind: 'VIEW' as const } };
     const other = { ...drop, group: 'other' };
-    const steps: Step[] = [view, view, drop, drop, other, SAMPLES['restore-table'], SAMPLES['restore-table'], SAMPLES['recreate-view'], SAMPLES['recreate-view']];
+    const steps: Step[] = [
+      view,
+      view,
+      drop,
+      drop,
+      other,
+      SAMPLES['restore-table'],
+      SAMPLES['restore-table'],
+      SAMPLES['recreate-view'],
+      SAMPLES['recreate-view'],
+    ];
     expect(formWaves(steps)).toEqual([[0, 1], [2, 3], [4], [5, 6], [7], [8]]);
   });
 
@@ -83,7 +117,9 @@ describe('step kinds', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-kinds-'));
     try {
       const wh = await DuckDbWarehouse.open({ path: join(dir, 'w.duckdb') });
-      const kinds = Object.keys(STEP_KINDS).filter((k) => k !== 'record-action').sort();
+      const kinds = Object.keys(STEP_KINDS)
+        .filter((k) => k !== 'record-action')
+        .sort();
       expect(Object.keys(wh.steps).sort()).toEqual(kinds);
       await wh.close();
     } finally {

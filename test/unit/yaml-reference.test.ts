@@ -18,14 +18,20 @@ describe('README.md YAML reference', () => {
     expect(updated, `README.md needs the markers ${REFERENCE_START} and ${REFERENCE_END}`).not.toBeNull();
     if (process.env.UPDATE_README === '1' && updated !== null && updated !== readme) writeFileSync('README.md', updated);
     const block = readme.slice(readme.indexOf(REFERENCE_START), readme.indexOf(REFERENCE_END) + REFERENCE_END.length);
-    expect(block, 'README.md\'s YAML reference is out of date; run: UPDATE_README=1 npx vitest run test/unit/yaml-reference.test.ts').toBe(
+    expect(block, "README.md's YAML reference is out of date; run: UPDATE_README=1 npx vitest run test/unit/yaml-reference.test.ts").toBe(
       process.env.UPDATE_README === '1' ? block : yamlReference(schema),
     );
   });
 
   it('has a row for every property of the schema', () => {
     const text = yamlReference(schema);
-    for (const key of ['`version`', '`targets[].schema`', '`targets[].checkpoints[].keep`', '`targets[].actions[].restore.objects`', '`targets[].schedules[].retain`']) {
+    for (const key of [
+      '`version`',
+      '`targets[].schema`',
+      '`targets[].checkpoints[].keep`',
+      '`targets[].actions[].restore.objects`',
+      '`targets[].schedules[].retain`',
+    ]) {
       expect(text).toContain(`| ${key} |`);
     }
     expect(text).toContain('| `targets[].max_drop` | integer | `500` |');

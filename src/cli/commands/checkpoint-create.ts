@@ -36,7 +36,13 @@ export async function checkpointCreateCommand(ctx: CliContext, options: Checkpoi
     const obs = observed.get(target.name);
     if (obs === undefined) throw new CkptError('INTERNAL', 'target not observed');
     const targetPlan = planAdHocCheckpoint(target, obs, options.id, options.description ?? '');
-    const plan: Plan = { formatVersion: 1, generatedAt: obs.now, configFile: desired.file, configHash: desired.sourceHash, targets: [targetPlan] };
+    const plan: Plan = {
+      formatVersion: 1,
+      generatedAt: obs.now,
+      configFile: desired.file,
+      configHash: desired.sourceHash,
+      targets: [targetPlan],
+    };
     const [outcome] = await session.apply(plan);
     const step = targetPlan.steps.find((s) => s.kind === 'take-checkpoint');
     const id = step?.kind === 'take-checkpoint' ? step.checkpointId : '';

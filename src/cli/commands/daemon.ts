@@ -36,7 +36,8 @@ export function parseListen(text: string): ListenAddress | 'off' {
   if (text === 'off') return 'off';
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
   const port = Number(match?.[3]);
-  if (match === null || port > 65535) throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:9477 (port 0 picks a free one), or off');
+  if (match === null || port > 65535)
+    throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:9477 (port 0 picks a free one), or off');
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
@@ -77,7 +78,8 @@ export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptio
     void starting.then((daemon) => daemon.stop(signal)).then(finish, finish);
   };
   // A stray rejection (a driver's late socket error, say) is logged; it must not kill the daemon.
-  const onRejection = (reason: unknown) => logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
+  const onRejection = (reason: unknown) =>
+    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('unhandledRejection', onRejection);

@@ -12,7 +12,6 @@ import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { packageFile } from '../package-files.js';
 
-
 /** Runs the command and returns its exit code. */
 export async function initCommand(ctx: CliContext, options: { file?: string }): Promise<number> {
   const path = configPath(options.file);
@@ -43,10 +42,17 @@ export async function initCommand(ctx: CliContext, options: { file?: string }): 
     const outcomes = await session.apply(plan);
     const failed = outcomes.find((o) => o.failed);
     if (failed !== undefined) {
-      throw new CkptError('STEP_FAILED', `could not create the audit table of ${failed.target}: ${failed.steps.find((s) => s.error)?.error ?? ''}`);
+      throw new CkptError(
+        'STEP_FAILED',
+        `could not create the audit table of ${failed.target}: ${failed.steps.find((s) => s.error)?.error ?? ''}`,
+      );
     }
     for (const t of targets) {
-      ctx.out.message(t.steps.length > 0 ? `Created the audit table of ${t.target} (${t.location}).` : `The audit table of ${t.target} (${t.location}) exists.`);
+      ctx.out.message(
+        t.steps.length > 0
+          ? `Created the audit table of ${t.target} (${t.location}).`
+          : `The audit table of ${t.target} (${t.location}) exists.`,
+      );
     }
     return ExitCode.ok;
   });

@@ -102,15 +102,21 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
       hint: HINTS.savedPlanStale,
     });
   }
-  const targets = saved.plan.targets.map((tp) => selectTargets(desired, tp.target)[0]).filter((t): t is NonNullable<typeof t> => t !== undefined);
+  const targets = saved.plan.targets
+    .map((tp) => selectTargets(desired, tp.target)[0])
+    .filter((t): t is NonNullable<typeof t> => t !== undefined);
   return withSession(ctx, desired, 'reconcile', async (session) => {
     await session.lock(targets);
     const observed = await session.observe(targets);
     for (const [name, obs] of observed) {
       if (saved.fingerprints[name] !== stateFingerprint(obs)) {
-        throw new CkptError('PLAN_STALE', `target ${name} changed since the plan in ${path} was made (its schema or audit table is not what the plan saw)`, {
-          hint: HINTS.savedPlanStale,
-        });
+        throw new CkptError(
+          'PLAN_STALE',
+          `target ${name} changed since the plan in ${path} was made (its schema or audit table is not what the plan saw)`,
+          {
+            hint: HINTS.savedPlanStale,
+          },
+        );
       }
     }
     // The file is only trusted as far as ckpt would plan the same steps from this state: an
@@ -118,9 +124,13 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
     const expected = session.planAt(targets, observed, saved.plan.generatedAt);
     const edited = saved.plan.targets.find((tp) => !sameSteps(tp.steps, expected.targets.find((e) => e.target === tp.target)?.steps ?? []));
     if (edited !== undefined) {
-      throw new CkptError('PLAN_STALE', `the steps of target ${edited.target} in ${path} are not the plan ckpt makes from this state: the file was edited, or made by another ckpt`, {
-        hint: HINTS.savedPlanEdited,
-      });
+      throw new CkptError(
+        'PLAN_STALE',
+        `the steps of target ${edited.target} in ${path} are not the plan ckpt makes from this state: the file was edited, or made by another ckpt`,
+        {
+          hint: HINTS.savedPlanEdited,
+        },
+      );
     }
     if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
     const outcomes = await session.apply(saved.plan, progressReporter(ctx.out));
@@ -194,7 +204,11 @@ function sameSteps(a: Step[], b: Step[]): boolean {
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
       : v,
   );
 }

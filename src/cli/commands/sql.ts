@@ -44,7 +44,13 @@ export async function sqlCommand(ctx: CliContext, statement: string | undefined,
   return withSession(ctx, desired, 'sql', async (session) => {
     const result = await (await session.warehouse(target)).query(targetRef(target), text);
     if (options.json === true) ctx.out.data(toJsonText({ columns: result.columns, rows: result.rows }));
-    else if (result.columns.length > 0) ctx.out.data(renderTable(result.columns, result.rows.map((r) => r.map(cellText))));
+    else if (result.columns.length > 0)
+      ctx.out.data(
+        renderTable(
+          result.columns,
+          result.rows.map((r) => r.map(cellText)),
+        ),
+      );
     return ExitCode.ok;
   });
 }
@@ -63,9 +69,13 @@ const LEAVING_STATEMENT = /(?:^|;)\s*(ATTACH|DETACH|USE)\b/i;
 function refuseLeavingTarget(sql: string, schema: string): void {
   const keyword = LEAVING_STATEMENT.exec(sql.replace(QUOTED_OR_COMMENT, ' '))?.[1];
   if (keyword === undefined) return;
-  throw new CkptError('SQL_FAILED', `${keyword.toUpperCase()} is refused: \`ckpt sql\` runs in the target's schema (${displayIdent(schema)}) of the embedded warehouse, which ATTACH, DETACH and USE would leave`, {
-    hint: 'name objects of another schema in full (other_schema.t) instead; to work on another DuckDB file, use the duckdb CLI on it',
-  });
+  throw new CkptError(
+    'SQL_FAILED',
+    `${keyword.toUpperCase()} is refused: \`ckpt sql\` runs in the target's schema (${displayIdent(schema)}) of the embedded warehouse, which ATTACH, DETACH and USE would leave`,
+    {
+      hint: 'name objects of another schema in full (other_schema.t) instead; to work on another DuckDB file, use the duckdb CLI on it',
+    },
+  );
 }
 
 /** Largest SQL file `ckpt sql -f` reads. */
@@ -74,6 +84,7 @@ const MAX_SQL_BYTES = 64 * 1024 * 1024;
 /** The text of a SQL file: a regular file of at most 64 MiB. */
 async function readSqlFile(path: string): Promise<string> {
   const read = await readRegularFile(path, MAX_SQL_BYTES, 'SQL files');
-  if (!read.ok) throw new CkptError('CONFIG_NOT_FOUND', `cannot run ${path}: ${read.message}`, { hint: 'give the path of a regular .sql file' });
+  if (!read.ok)
+    throw new CkptError('CONFIG_NOT_FOUND', `cannot run ${path}: ${read.message}`, { hint: 'give the path of a regular .sql file' });
   return read.bytes.toString('utf8');
 }

@@ -61,7 +61,9 @@ export async function statusCommand(ctx: CliContext, options: { file?: string; t
     try {
       view = fromDaemon(desired.file, daemon, await fetchStatus(daemon.url), targets);
     } catch (error) {
-      ctx.out.message(`note: the daemon (pid ${daemon.pid}) did not answer at ${daemon.url}/status (${(error as Error).message}); reading the warehouse instead`);
+      ctx.out.message(
+        `note: the daemon (pid ${daemon.pid}) did not answer at ${daemon.url}/status (${(error as Error).message}); reading the warehouse instead`,
+      );
     }
   } else if (daemon !== null) {
     ctx.out.message(`note: a daemon (pid ${daemon.pid}) runs for this file without HTTP (--listen off); reading the warehouse instead`);
@@ -111,7 +113,9 @@ function daemonTarget(s: TargetStatus, mode: DaemonStatus['mode']): TargetStatus
   // (an applying daemon reports `blocked` after applying what the blockers did not hold back).
   const applied = s.lastResult === 'applied' || s.lastResult === 'no-changes' || (mode === 'apply' && s.lastResult === 'blocked');
   const steps = plan === null || applied ? [] : plan.steps;
-  const blockedActions = (plan?.findings ?? []).filter((f) => f.severity === 'blocker' && f.actionId !== null).map((f) => f.actionId as string);
+  const blockedActions = (plan?.findings ?? [])
+    .filter((f) => f.severity === 'blocker' && f.actionId !== null)
+    .map((f) => f.actionId as string);
   const actions = [...new Set([...steps.filter((st) => st.kind === 'record-action').map((st) => st.group), ...blockedActions])];
   const blockers = (plan?.findings ?? []).filter((f) => f.severity === 'blocker').length;
   return {
@@ -131,7 +135,12 @@ function daemonTarget(s: TargetStatus, mode: DaemonStatus['mode']): TargetStatus
             runId: null,
             trigger: s.lastTrigger,
           },
-    pending: { steps: steps.length, actions, blockers, summary: plan === null ? 'not planned yet' : applied ? pendingWords(null, blockers) : pendingWords(plan.summary, blockers) },
+    pending: {
+      steps: steps.length,
+      actions,
+      blockers,
+      summary: plan === null ? 'not planned yet' : applied ? pendingWords(null, blockers) : pendingWords(plan.summary, blockers),
+    },
     nextCheckpoint: s.nextCheckpoint,
   };
 }
@@ -176,7 +185,15 @@ async function fromWarehouse(ctx: CliContext, file: string, desired: Desired, ta
 function lastReconcile(runs: RunSummary[]): TargetStatusView['lastReconcile'] {
   const last = runs.filter((r) => r.command === 'reconcile' || r.command === 'daemon').at(-1);
   if (last === undefined) return null;
-  return { at: last.startedAt, outcome: last.outcome, durationMs: last.durationMs, command: last.command, commit: last.commit, runId: last.runId, trigger: null };
+  return {
+    at: last.startedAt,
+    outcome: last.outcome,
+    durationMs: last.durationMs,
+    command: last.command,
+    commit: last.commit,
+    runId: last.runId,
+    trigger: null,
+  };
 }
 
 function pendingOf(plan: Plan, tp: TargetPlan): TargetStatusView['pending'] {
@@ -204,13 +221,21 @@ function nextCheckpoint(t: Target, now: string): { schedule: string; at: string 
 export function renderStatus(view: StatusView): string {
   const lines: string[] = [];
   if (view.daemon !== null) {
-    const state = view.daemon.configState !== null && view.daemon.configState !== 'valid' ? `; the file is ${view.daemon.configState}, the last good config is in use` : '';
-    lines.push(`From the daemon (pid ${view.daemon.pid}, ${view.daemon.url ?? 'no HTTP'}, mode ${view.daemon.mode}, running since ${displayTime(view.daemon.startedAt)}${state}).`);
+    const state =
+      view.daemon.configState !== null && view.daemon.configState !== 'valid'
+        ? `; the file is ${view.daemon.configState}, the last good config is in use`
+        : '';
+    lines.push(
+      `From the daemon (pid ${view.daemon.pid}, ${view.daemon.url ?? 'no HTTP'}, mode ${view.daemon.mode}, running since ${displayTime(view.daemon.startedAt)}${state}).`,
+    );
   } else {
     lines.push('From the warehouse (no daemon runs for this file): the last reconcile in the journal and a plan made now.');
   }
   for (const t of view.targets) {
-    lines.push('', `Target ${t.target} (${t.connection})${t.condition === null ? '' : `: ${t.condition}${t.message ? ` (${t.message})` : ''}`}`);
+    lines.push(
+      '',
+      `Target ${t.target} (${t.connection})${t.condition === null ? '' : `: ${t.condition}${t.message ? ` (${t.message})` : ''}`}`,
+    );
     const r = t.lastReconcile;
     const last =
       r === null
@@ -218,9 +243,12 @@ export function renderStatus(view: StatusView): string {
         : `${displayTime(r.at)}, ${r.outcome}${r.durationMs === null ? '' : ` in ${(r.durationMs / 1000).toFixed(1)}s`}` +
           `${r.trigger ? ` (trigger ${r.trigger})` : ''}${r.commit ? ` (commit ${r.commit.slice(0, 12)})` : ''}`;
     lines.push(`  last reconcile:   ${last}`);
-    const acts = t.pending.actions.length === 0 ? '' : ` (action${t.pending.actions.length === 1 ? '' : 's'} ${t.pending.actions.join(', ')})`;
+    const acts =
+      t.pending.actions.length === 0 ? '' : ` (action${t.pending.actions.length === 1 ? '' : 's'} ${t.pending.actions.join(', ')})`;
     lines.push(`  pending:          ${t.pending.summary}${acts}`);
-    lines.push(`  next checkpoint:  ${t.nextCheckpoint === null ? 'none scheduled' : `${displayTime(t.nextCheckpoint.at)} (schedule ${t.nextCheckpoint.schedule})`}`);
+    lines.push(
+      `  next checkpoint:  ${t.nextCheckpoint === null ? 'none scheduled' : `${displayTime(t.nextCheckpoint.at)} (schedule ${t.nextCheckpoint.schedule})`}`,
+    );
   }
   // Each line holds names and messages from the daemon or the warehouse: shown escaped, one line each.
   return lines.map(displayText).join('\n');

@@ -19,9 +19,13 @@ export async function unlockCommand(ctx: CliContext, name: string, options: { fi
   if (target === undefined) return ExitCode.error;
   if (options.yes !== true) {
     if (!canPrompt()) {
-      throw new CkptError('CONSENT_REQUIRED', `breaking the lease of ${target.name} lets another writer in while the holder may still run`, {
-        hint: HINTS.unlockConsent(target.name),
-      });
+      throw new CkptError(
+        'CONSENT_REQUIRED',
+        `breaking the lease of ${target.name} lets another writer in while the holder may still run`,
+        {
+          hint: HINTS.unlockConsent(target.name),
+        },
+      );
     }
     const answer = await ask(`Break the lease of ${target.name}? Only if no ckpt is working on it. Type the target name to confirm: `);
     if (answer !== target.name) throw new CkptError('CANCELLED', 'unlock cancelled; the lease is unchanged');

@@ -15,7 +15,9 @@ export function planReset(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 'r
   const { src, diff } = since;
   dropCreated(plan, src, diff);
   for (const { live, recorded } of diff.recreated) {
-    if (plan.drop(live, 'recreated-after-checkpoint', `re-created ${displayTime(live.created)} after ${src.label}; the original comes back`)) {
+    if (
+      plan.drop(live, 'recreated-after-checkpoint', `re-created ${displayTime(live.created)} after ${src.label}; the original comes back`)
+    ) {
       plan.restore(recorded, src);
     }
   }

@@ -17,7 +17,12 @@ export interface CatalogRow {
 }
 
 export function catalogRow(r: Record<string, unknown>): CatalogRow {
-  return { name: String(r.name), kind: r.kind === 'VIEW' ? 'VIEW' : 'TABLE', sql: String(r.sql), comment: r.comment === null || r.comment === undefined ? null : String(r.comment) };
+  return {
+    name: String(r.name),
+    kind: r.kind === 'VIEW' ? 'VIEW' : 'TABLE',
+    sql: String(r.sql),
+    comment: r.comment === null || r.comment === undefined ? null : String(r.comment),
+  };
 }
 
 /** The cached live objects of each schema. */

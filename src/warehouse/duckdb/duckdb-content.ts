@@ -21,9 +21,9 @@ const SIGNATURE = `count(*)::VARCHAR || ':' || COALESCE(sum(hash(t))::VARCHAR, '
 export async function contentSignatures(db: DuckDbDriver, schema: string, names: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let at = 0; at < names.length; at += CHUNK) {
-    const parts = names.slice(at, at + CHUNK).map(
-      (name) => `SELECT ${duckDbLiteral(name)} AS name, ${SIGNATURE} AS signature FROM ${quoteIdent(schema)}.${quoteIdent(name)} t`,
-    );
+    const parts = names
+      .slice(at, at + CHUNK)
+      .map((name) => `SELECT ${duckDbLiteral(name)} AS name, ${SIGNATURE} AS signature FROM ${quoteIdent(schema)}.${quoteIdent(name)} t`);
     for (const row of await db.query(parts.join('\nUNION ALL\n'))) out.set(String(row.name), String(row.signature));
   }
   return out;
@@ -40,7 +40,11 @@ export async function refreshContentVersions(db: DuckDbDriver, target: TargetRef
     JOIN duckdb_tables() d ON d.database_name = current_database() AND lower(d.schema_name) = lower(r.schema_name) AND lower(d.table_name) = lower(r.name)
     WHERE ${inSchema(target.schema, 'r.schema_name')} AND r.kind = 'TABLE'`);
   if (tables.length === 0) return;
-  const live = await contentSignatures(db, target.schema, tables.map((t) => String(t.name)));
+  const live = await contentSignatures(
+    db,
+    target.schema,
+    tables.map((t) => String(t.name)),
+  );
   const changed: string[] = [];
   const unset: string[] = [];
   for (const t of tables) {

@@ -64,7 +64,9 @@ export class DuckDbSteps {
       await this.db.run(auditDdl(target));
       await ensureSystemInit({
         count: async () => {
-          const [row] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)} WHERE CHECKPOINT_TYPE = ${duckDbLiteral(SYSTEM_INIT.type)}`);
+          const [row] = await this.db.query(
+            `SELECT count(*)::INTEGER AS n FROM ${auditName(target)} WHERE CHECKPOINT_TYPE = ${duckDbLiteral(SYSTEM_INIT.type)}`,
+          );
           return Number(row?.n);
         },
         insert: () =>
@@ -132,7 +134,10 @@ export class DuckDbSteps {
       if (live !== undefined) present.push({ step, live }); // absent: already gone, progress (pitfall 11's local twin)
     }
     if (present.length === 0) return;
-    const versions = await this.contentVersions(target, present.map((p) => p.step.object.name));
+    const versions = await this.contentVersions(
+      target,
+      present.map((p) => p.step.object.name),
+    );
     const trashRows: string[] = [];
     for (const { step, live } of present) {
       const name = step.object.name;
@@ -149,9 +154,14 @@ export class DuckDbSteps {
         ${duckDbLiteral(live.sql)}, ${live.comment === null ? 'NULL' : duckDbLiteral(live.comment)}, ${altered === undefined ? 'NULL' : `${duckDbLiteral(altered)}::TIMESTAMPTZ`})`);
     }
     if (trashRows.length > 0) {
-      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered) VALUES ${trashRows.join(', ')}`);
+      await this.db.run(
+        `INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered) VALUES ${trashRows.join(', ')}`,
+      );
     }
-    await this.forgetRegistered(target, present.map((p) => p.step.object.name));
+    await this.forgetRegistered(
+      target,
+      present.map((p) => p.step.object.name),
+    );
     for (const { step } of present) await this.cache.remember(target, step.object.name, null);
   }
 
@@ -203,10 +213,17 @@ export class DuckDbSteps {
       if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckDbLiteral(String(kept.comment))}`);
       await this.db.run(`DROP TABLE ${trash}`);
       const row: CatalogRow = { name, kind: 'TABLE', sql: String(kept.sql), comment: kept.comment === null ? null : String(kept.comment) };
-      restored.push({ row, created: step.created, altered: kept.altered === null ? null : String(kept.altered), trash: String(kept.trash_table) });
+      restored.push({
+        row,
+        created: step.created,
+        altered: kept.altered === null ? null : String(kept.altered),
+        trash: String(kept.trash_table),
+      });
     }
     if (restored.length === 0) return;
-    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.trash WHERE trash_table IN (${restored.map((r) => duckDbLiteral(r.trash)).join(', ')})`);
+    await this.db.run(
+      `DELETE FROM ${INTERNAL_SCHEMA}.trash WHERE trash_table IN (${restored.map((r) => duckDbLiteral(r.trash)).join(', ')})`,
+    );
     await this.registerTables(target, restored);
   }
 
@@ -214,16 +231,28 @@ export class DuckDbSteps {
    * Registers tables ckpt (re-)created from kept DDL, each as its incarnation `created` with
    * content version `altered`, in the registry (one statement each way) and the cached catalog.
    */
-  private async registerTables(target: TargetRef, tables: Array<{ row: CatalogRow; created: string; altered: string | null }>): Promise<void> {
-    await this.forgetRegistered(target, tables.map((t) => t.row.name));
+  private async registerTables(
+    target: TargetRef,
+    tables: Array<{ row: CatalogRow; created: string; altered: string | null }>,
+  ): Promise<void> {
+    await this.forgetRegistered(
+      target,
+      tables.map((t) => t.row.name),
+    );
     // Their signatures now, so that a change made before the next refresh is still seen.
-    const signatures = await contentSignatures(this.db, target.schema, tables.map((t) => t.row.name));
+    const signatures = await contentSignatures(
+      this.db,
+      target.schema,
+      tables.map((t) => t.row.name),
+    );
     const values = tables.map((t) => {
       const signature = signatures.get(t.row.name);
       return `(${duckDbLiteral(target.schema)}, ${duckDbLiteral(t.row.name)}, 'TABLE', ${duckDbLiteral(t.created)}::TIMESTAMPTZ, ${duckDbLiteral(t.row.sql)},
         ${t.altered === null ? 'NULL' : `${duckDbLiteral(t.altered)}::TIMESTAMPTZ`}, ${signature === undefined ? 'NULL' : duckDbLiteral(signature)})`;
     });
-    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql, altered, content_hash) VALUES ${values.join(', ')}`);
+    await this.db.run(
+      `INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql, altered, content_hash) VALUES ${values.join(', ')}`,
+    );
     for (const t of tables) await this.cache.remember(target, t.row.name, t.row);
   }
 
@@ -238,7 +267,9 @@ export class DuckDbSteps {
       WHERE l.kind = 'TABLE'`);
     for (const t of tables) {
       const copy = trashTableName('kept');
-      await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(copy)} AS SELECT * FROM ${qualifiedName({ database: null, schema: target.schema }, String(t.name))}`);
+      await this.db.run(
+        `CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(copy)} AS SELECT * FROM ${qualifiedName({ database: null, schema: target.schema }, String(t.name))}`,
+      );
       await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.kept (schema_name, checkpoint_id, name, created, copy_table, sql, comment)
         VALUES (${duckDbLiteral(target.schema)}, ${duckDbLiteral(checkpointId)}, ${duckDbLiteral(String(t.name))}, ${duckDbLiteral(String(t.created))}::TIMESTAMPTZ,
         ${duckDbLiteral(copy)}, ${duckDbLiteral(String(t.sql))}, ${t.comment === null ? 'NULL' : duckDbLiteral(String(t.comment))})`);
@@ -250,7 +281,9 @@ export class DuckDbSteps {
     const copies = await this.db.query(`SELECT copy_table FROM ${INTERNAL_SCHEMA}.kept
       WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(checkpointId)}`);
     for (const c of copies) await this.db.run(`DROP TABLE IF EXISTS ${INTERNAL_SCHEMA}.${quoteIdent(String(c.copy_table))}`);
-    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(checkpointId)}`);
+    await this.db.run(
+      `DELETE FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(checkpointId)}`,
+    );
   }
 
   /**
@@ -261,16 +294,23 @@ export class DuckDbSteps {
    */
   private async restoreContent(target: TargetRef, step: StepOf<'restore-content'>): Promise<void> {
     if (step.from.kind !== 'clone') {
-      throw new CkptError('INTERNAL', `the embedded warehouse has no Time Travel; cannot restore ${displayIdent(step.object.name)} AT ${step.from.at}`);
+      throw new CkptError(
+        'INTERNAL',
+        `the embedded warehouse has no Time Travel; cannot restore ${displayIdent(step.object.name)} AT ${step.from.at}`,
+      );
     }
     const name = step.object.name;
     const [kept] = await this.db.query(`SELECT copy_table, sql, comment FROM ${INTERNAL_SCHEMA}.kept
       WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(step.from.checkpointId)} AND lower(name) = lower(${duckDbLiteral(name)})
       AND created = ${duckDbLiteral(step.created)}::TIMESTAMPTZ LIMIT 1`);
     if (kept === undefined) {
-      throw new CkptError('OBJECT_MISSING', `checkpoint ${step.from.checkpointId} kept no copy of ${displayIdent(name)} (created ${step.created})`, {
-        hint: HINTS.checkpointExpiredPlanAgain,
-      });
+      throw new CkptError(
+        'OBJECT_MISSING',
+        `checkpoint ${step.from.checkpointId} kept no copy of ${displayIdent(name)} (created ${step.created})`,
+        {
+          hint: HINTS.checkpointExpiredPlanAgain,
+        },
+      );
     }
     const live = await this.cache.row(target, name);
     if (live?.kind === 'VIEW') {
@@ -280,10 +320,16 @@ export class DuckDbSteps {
     }
     const object = qualifiedName({ database: null, schema: target.schema }, name);
     if (live !== undefined) {
-      const [reg] = await this.db.query(`SELECT strftime(created, ${ISO_FORMAT}) AS created, strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered
+      const [reg] = await this.db
+        .query(`SELECT strftime(created, ${ISO_FORMAT}) AS created, strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered
         FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema)} AND lower(name) = lower(${duckDbLiteral(name)}) AND kind = 'TABLE'`);
-      if (reg !== undefined && step.lastAltered !== null && sameInstant(String(reg.created), step.created) && sameInstant(String(reg.altered), step.lastAltered)
-        && live.sql === String(kept.sql)) {
+      if (
+        reg !== undefined &&
+        step.lastAltered !== null &&
+        sameInstant(String(reg.created), step.created) &&
+        sameInstant(String(reg.altered), step.lastAltered) &&
+        live.sql === String(kept.sql)
+      ) {
         return; // reverted by an earlier, interrupted run: progress
       }
       await this.db.run(`DROP TABLE ${object}`);

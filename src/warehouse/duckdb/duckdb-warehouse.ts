@@ -10,7 +10,17 @@ import { quoteIdent } from '../../model/refs.js';
 import { readAuditRows } from '../audit-rows.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
-import { runStep, type ActionRecord, type Capabilities, type ExecutableStep, type QueryResult, type RunContext, type StepHandlers, type TargetRef, type Warehouse } from '../warehouse.js';
+import {
+  runStep,
+  type ActionRecord,
+  type Capabilities,
+  type ExecutableStep,
+  type QueryResult,
+  type RunContext,
+  type StepHandlers,
+  type TargetRef,
+  type Warehouse,
+} from '../warehouse.js';
 import {
   auditName,
   auditSelect,
@@ -47,8 +57,13 @@ function leaseDialect(target: TargetRef): LeaseDialect {
  * columns (`columns`, keyed by upper-cased name), DuckDB's row count, the tables its foreign
  * keys reference (`references`, keyed by upper-cased name; absent when none).
  */
-function liveObject(row: Record<string, unknown>, known: Map<string, Record<string, unknown>>, columns: Map<string, string[]>, now: string,
-  references: Map<string, string[]>): LiveObject {
+function liveObject(
+  row: Record<string, unknown>,
+  known: Map<string, Record<string, unknown>>,
+  columns: Map<string, string[]>,
+  now: string,
+  references: Map<string, string[]>,
+): LiveObject {
   const kind = row.kind === 'VIEW' ? 'VIEW' : 'TABLE';
   const refs = kind === 'TABLE' ? references.get(String(row.name).toUpperCase()) : undefined;
   const reg = known.get(`${kind}:${String(row.name).toUpperCase()}`);
@@ -77,7 +92,6 @@ export interface DuckDbWarehouseOptions {
   /** How long to wait for another process's lock before failing. */
   lockWaitMs?: number;
 }
-
 
 /** DuckDB behind the Warehouse interface. */
 export class DuckDbWarehouse implements Warehouse {
@@ -149,7 +163,8 @@ export class DuckDbWarehouse implements Warehouse {
   /** The checkpoints whose copies ckpt keeps, and the tables in ckpt's trash (newest first). */
   private async keptAndTrash(target: TargetRef): Promise<{ kept: Set<string>; trash: DroppedObject[] }> {
     const kept = await this.db.query(`SELECT DISTINCT checkpoint_id FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)}`);
-    const trash = await this.db.query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on,
+    const trash = await this.db
+      .query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on,
         strftime(altered, ${ISO_FORMAT}) AS altered
         FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} ORDER BY dropped_on DESC`);
     return {
@@ -170,9 +185,11 @@ export class DuckDbWarehouse implements Warehouse {
    * tables its FOREIGN KEYs reference (tables with none are absent).
    */
   private async tableDetails(target: TargetRef): Promise<{ columns: Map<string, string[]>; references: Map<string, string[]> }> {
-    const columns = await this.db.query(`SELECT upper(table_name) AS name, list(column_name ORDER BY column_index) AS names FROM duckdb_columns()
+    const columns = await this.db
+      .query(`SELECT upper(table_name) AS name, list(column_name ORDER BY column_index) AS names FROM duckdb_columns()
       WHERE database_name = current_database() AND ${inSchema(target.schema)} GROUP BY table_name`);
-    const references = await this.db.query(`SELECT upper(table_name) AS name, list(DISTINCT referenced_table ORDER BY referenced_table) AS names
+    const references = await this.db
+      .query(`SELECT upper(table_name) AS name, list(DISTINCT referenced_table ORDER BY referenced_table) AS names
       FROM duckdb_constraints() WHERE database_name = current_database() AND ${inSchema(target.schema)}
       AND constraint_type = 'FOREIGN KEY' GROUP BY table_name`);
     const byName = (rows: Array<Record<string, unknown>>) => new Map(rows.map((r) => [String(r.name), (r.names as unknown[]).map(String)]));
@@ -282,5 +299,4 @@ export class DuckDbWarehouse implements Warehouse {
       WHERE database_name = current_database() AND ${inSchema(target.schema)}`);
     return new Map(rows.map((r) => [String(r.name), String(r.oid)]));
   }
-
 }

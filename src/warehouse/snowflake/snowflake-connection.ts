@@ -125,12 +125,18 @@ function envOverrides(name: string, env: Record<string, string | undefined>): Co
   for (const [key, value] of Object.entries(env)) {
     if (key.startsWith(prefix) && value !== undefined) raw[key.slice(prefix.length).toLowerCase()] = value;
   }
-  if (env.PRIVATE_KEY_PASSPHRASE !== undefined && raw.private_key_passphrase === undefined) raw.private_key_passphrase = env.PRIVATE_KEY_PASSPHRASE;
+  if (env.PRIVATE_KEY_PASSPHRASE !== undefined && raw.private_key_passphrase === undefined)
+    raw.private_key_passphrase = env.PRIVATE_KEY_PASSPHRASE;
   const mapped = withAliases(raw);
   const out: ConnectionOptions = {};
   for (const [key, value] of Object.entries(mapped)) {
-    out[key === 'user' ? 'username' : key === 'private_key_file' ? 'privateKeyPath' : key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] =
-      value;
+    out[
+      key === 'user'
+        ? 'username'
+        : key === 'private_key_file'
+          ? 'privateKeyPath'
+          : key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+    ] = value;
   }
   return out;
 }

@@ -87,7 +87,8 @@ export class SnowflakeDriver {
       });
     }
     const authenticator = String(options.authenticator ?? 'SNOWFLAKE').toUpperCase();
-    const interactive = authenticator === 'EXTERNALBROWSER' || authenticator.startsWith('HTTPS://') || authenticator.startsWith('OAUTH_AUTHORIZATION');
+    const interactive =
+      authenticator === 'EXTERNALBROWSER' || authenticator.startsWith('HTTPS://') || authenticator.startsWith('OAUTH_AUTHORIZATION');
     await new Promise<void>((resolve, reject) => {
       const done = (err: unknown) => (err ? reject(mapSnowflakeError(err, `connecting to ${label}`)) : resolve());
       if (interactive) connection.connectAsync(done).catch(done);
@@ -137,9 +138,13 @@ export class SnowflakeDriver {
         settled = true;
         statement.cancel(() => undefined);
         reject(
-          new CkptError('WAREHOUSE_UNREACHABLE', `${this.label}: no answer within ${this.limits.statementTimeoutMs} ms to ${summary(sqlText)}`, {
-            hint: HINTS.statementTimeout,
-          }),
+          new CkptError(
+            'WAREHOUSE_UNREACHABLE',
+            `${this.label}: no answer within ${this.limits.statementTimeoutMs} ms to ${summary(sqlText)}`,
+            {
+              hint: HINTS.statementTimeout,
+            },
+          ),
         );
       }, this.limits.statementTimeoutMs);
       const statement = this.connection.execute({

@@ -57,7 +57,11 @@ export function mapSnowflakeError(error: unknown, context: string): CkptError {
       break;
   }
   const network = String(e.cause?.code ?? code);
-  if (e.name === 'NetworkError' || ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', ...TRANSIENT_NETWORK].includes(network) || e.response !== undefined) {
+  if (
+    e.name === 'NetworkError' ||
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', ...TRANSIENT_NETWORK].includes(network) ||
+    e.response !== undefined
+  ) {
     return make('WAREHOUSE_UNREACHABLE', HINTS.snowflakeUnreachable);
   }
   return make('SQL_FAILED', HINTS.statementNotApplied);

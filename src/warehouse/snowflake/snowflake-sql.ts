@@ -179,7 +179,14 @@ export function toIso(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (value instanceof Date) return value.toISOString();
   const text = String(value);
-  const ms = Date.parse(text.includes('T') ? text : text.replace(' ', 'T').replace(/ ([+-]\d{2}):?(\d{2})$/, '$1:$2').replace(/ Z$/, 'Z'));
+  const ms = Date.parse(
+    text.includes('T')
+      ? text
+      : text
+          .replace(' ', 'T')
+          .replace(/ ([+-]\d{2}):?(\d{2})$/, '$1:$2')
+          .replace(/ Z$/, 'Z'),
+  );
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
@@ -187,4 +194,3 @@ export function toIso(value: unknown): string | null {
 export function queryTag(fields: Record<string, string>): string {
   return JSON.stringify({ tool: 'ckpt', version, ...fields });
 }
-

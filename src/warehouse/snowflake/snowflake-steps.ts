@@ -70,7 +70,14 @@ export class SnowflakeSteps {
         this.session.forgetSchema();
         await this.session.driver.execute(cloneSchemaDdl(t, step.checkpointId), { tag });
       }
-      const row = { id: step.checkpointId, type: step.checkpointType, description: step.description, runId: run.runId, origin: JSON.stringify(run.origin), keep: step.keep };
+      const row = {
+        id: step.checkpointId,
+        type: step.checkpointType,
+        description: step.description,
+        runId: run.runId,
+        origin: JSON.stringify(run.origin),
+        keep: step.keep,
+      };
       await this.session.driver.execute(checkpointInsert(t, row), { tag });
     },
     'expire-checkpoint': async (target, step, run) => {
@@ -86,7 +93,8 @@ export class SnowflakeSteps {
       const sql = `DROP ${step.object.kind} IF EXISTS ${objectName(this.session.resolve(target), step.object.name)}`;
       await this.session.driver.execute(sql, { tag: this.tag(target, step, run) });
     },
-    'restore-table': (target, step, run) => this.restoreTable(this.session.resolve(target), step.object.name, step.created, this.tag(target, step, run)),
+    'restore-table': (target, step, run) =>
+      this.restoreTable(this.session.resolve(target), step.object.name, step.created, this.tag(target, step, run)),
     'recreate-view': (target, step, run) =>
       this.recreateView(this.session.resolve(target), step.object.name, step.definition, this.tag(target, step, run)),
   };
@@ -113,7 +121,21 @@ export class SnowflakeSteps {
         return Number(row?.N ?? 0);
       },
       insert: async () => {
-        const binds = [SYSTEM_INIT.id, SYSTEM_INIT.type, SYSTEM_INIT.description, '[]', 0, SYSTEM_INIT.status, null, null, 'null', 'null', null, run.runId, JSON.stringify(run.origin)];
+        const binds = [
+          SYSTEM_INIT.id,
+          SYSTEM_INIT.type,
+          SYSTEM_INIT.description,
+          '[]',
+          0,
+          SYSTEM_INIT.status,
+          null,
+          null,
+          'null',
+          'null',
+          null,
+          run.runId,
+          JSON.stringify(run.origin),
+        ];
         await this.session.driver.execute(auditInsert(t), { tag, binds });
       },
     });
@@ -170,9 +192,10 @@ export class SnowflakeSteps {
   private async restoreContent(t: SnowflakeTarget, step: StepOf<'restore-content'>, run: RunContext, tag: string): Promise<void> {
     const name = step.object.name;
     const liveColumns = (await this.session.driver.rows(columnsQuery(t, t.schema, name), { tag })).map(columnOf);
-    const sourceColumns = step.from.kind === 'clone'
-      ? (await this.session.driver.rows(columnsQuery(t, step.from.location, name), { tag })).map(columnOf)
-      : null;
+    const sourceColumns =
+      step.from.kind === 'clone'
+        ? (await this.session.driver.rows(columnsQuery(t, step.from.location, name), { tag })).map(columnOf)
+        : null;
     if (step.from.kind === 'clone' && (sourceColumns ?? []).length === 0) {
       throw new CkptError('OBJECT_MISSING', `the clone ${displayIdent(step.from.location)} holds no table ${displayIdent(name)}`, {
         hint: HINTS.cloneChanged,
@@ -180,8 +203,11 @@ export class SnowflakeSteps {
     }
     if (step.missing && liveColumns.length > 0) {
       const lineage = await this.session.lineage(t, tag);
-      const [live] = await this.session.driver.rows(`SELECT ${isoText('CREATED')} AS CREATED FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES
-        WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(name)}`, { tag });
+      const [live] = await this.session.driver.rows(
+        `SELECT ${isoText('CREATED')} AS CREATED FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES
+        WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(name)}`,
+        { tag },
+      );
       if (live !== undefined && sameInstant(lineage.incarnation(name, String(toIso(live.CREATED))), step.created)) return; // done before
       throw new CkptError('NAME_TAKEN', `cannot re-create table ${displayIdent(name)}: an object of that name exists`, {
         hint: HINTS.planAgain,
@@ -194,7 +220,14 @@ export class SnowflakeSteps {
     }
     for (const statement of contentSql(t, step, liveColumns, sourceColumns)) await this.session.driver.execute(statement, { tag });
     await this.session.driver.execute(
-      contentRestoreInsert(t, { name, incarnation: step.created, contentAs: step.lastAltered, checkpointId: step.checkpointId, runId: run.runId, origin: JSON.stringify(run.origin) }),
+      contentRestoreInsert(t, {
+        name,
+        incarnation: step.created,
+        contentAs: step.lastAltered,
+        checkpointId: step.checkpointId,
+        runId: run.runId,
+        origin: JSON.stringify(run.origin),
+      }),
       { tag },
     );
     this.session.forgetLineage(t);
@@ -253,13 +286,15 @@ function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: C
   const statements: string[] = [];
   if (wanted !== null) {
     for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
-    for (const c of source ?? []) if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+    for (const c of source ?? [])
+      if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
   }
   const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
   const into = wanted === null ? table : `${table} (${cols})`;
-  const from = step.from.kind === 'time-travel'
-    ? `${table} AT(TIMESTAMP => ${snowflakeLiteral(step.from.at)}::TIMESTAMP_LTZ)`
-    : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
+  const from =
+    step.from.kind === 'time-travel'
+      ? `${table} AT(TIMESTAMP => ${snowflakeLiteral(step.from.at)}::TIMESTAMP_LTZ)`
+      : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
   statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
   return statements;
 }

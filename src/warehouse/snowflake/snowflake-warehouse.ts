@@ -71,7 +71,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const env = options.environment?.env ?? process.env;
     const limits: DriverLimits = {
       ...DEFAULT_LIMITS,
-      statementTimeoutMs: wholeNumberFromEnv('CKPT_STATEMENT_TIMEOUT_MS', env, { fallback: DEFAULT_LIMITS.statementTimeoutMs, min: 1, max: MAX_DELAY_MS, unit: 'milliseconds' }),
+      statementTimeoutMs: wholeNumberFromEnv('CKPT_STATEMENT_TIMEOUT_MS', env, {
+        fallback: DEFAULT_LIMITS.statementTimeoutMs,
+        min: 1,
+        max: MAX_DELAY_MS,
+        unit: 'milliseconds',
+      }),
       ...options.limits,
     };
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
@@ -138,7 +143,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {
     const t = this.resolve(target);
     const tag = queryTag({ command: run.command, target: target.name, step: 'record-action', group: record.actionId, run: run.runId });
-    const [now] = await this.driver.rows(`SELECT ${'TO_VARCHAR(CURRENT_TIMESTAMP(), \'YYYY_MM_DD_HH24_MI_SS\')'} AS ID`, { tag });
+    const [now] = await this.driver.rows(`SELECT ${"TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY_MM_DD_HH24_MI_SS')"} AS ID`, { tag });
     const touched = record.steps.filter((s) => s.object !== null);
     await this.driver.execute(auditInsert(t), {
       tag,
@@ -229,8 +234,13 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     if (known !== undefined) return known;
     let lineage: Lineage;
     try {
-      lineage = readLineage(await this.driver.rows(`SELECT CHECKPOINT_TYPE, OBJECTS_SNAPSHOT FROM ${key}
-        WHERE CHECKPOINT_TYPE = ${snowflakeLiteral(CONTENT_RESTORE_TYPE)} ORDER BY CHECKPOINT_TIMESTAMP`, { tag }));
+      lineage = readLineage(
+        await this.driver.rows(
+          `SELECT CHECKPOINT_TYPE, OBJECTS_SNAPSHOT FROM ${key}
+        WHERE CHECKPOINT_TYPE = ${snowflakeLiteral(CONTENT_RESTORE_TYPE)} ORDER BY CHECKPOINT_TIMESTAMP`,
+          { tag },
+        ),
+      );
     } catch (error) {
       if (!(error instanceof CkptError) || error.code !== 'OBJECT_MISSING') throw error;
       lineage = readLineage([]);
@@ -238,7 +248,6 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     this.lineages.set(key, lineage);
     return lineage;
   }
-
 }
 
 /** Lease and journal SQL in Snowflake's dialect, in the target's schema. */
@@ -291,4 +300,3 @@ function droppedVersions(rows: SnowflakeRow[], now: string): DroppedObject[] {
     .filter((d) => d.restorableUntil > now)
     .sort((a, b) => (a.droppedOn < b.droppedOn ? 1 : a.droppedOn > b.droppedOn ? -1 : 0));
 }
-

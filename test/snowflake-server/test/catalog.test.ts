@@ -44,7 +44,9 @@ describe('identifiers', () => {
     expect(await sql.query('SELECT COUNT(*) AS N FROM "MyTable"')).toEqual([{ N: 2 }]);
     expect(await sql.query('SELECT COUNT(*) AS N FROM "MYTABLE"')).toEqual([{ N: 1 }]);
     await expect(sql.query('SELECT * FROM "mytable"')).rejects.toMatchObject({ code: '002003' });
-    const names = await sql.query(`SELECT TABLE_NAME FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' ORDER BY TABLE_NAME`);
+    const names = await sql.query(
+      `SELECT TABLE_NAME FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' ORDER BY TABLE_NAME`,
+    );
     expect(names.map((r) => r.TABLE_NAME)).toEqual(['MYTABLE', 'MyTable']);
     await expect(sql.query(`CREATE TABLE "${'x'.repeat(256)}" (a INT)`)).rejects.toMatchObject({ code: '001003' });
   });
@@ -113,7 +115,10 @@ describe('DROP and UNDROP', () => {
     await sql.query('CREATE TABLE t (a INT)');
     await sql.query('DROP TABLE t');
     await sql.query('CREATE TABLE t (a INT)');
-    await expect(sql.query('UNDROP TABLE t')).rejects.toMatchObject({ code: '002002', message: "SQL compilation error:\nObject 'T' already exists." });
+    await expect(sql.query('UNDROP TABLE t')).rejects.toMatchObject({
+      code: '002002',
+      message: "SQL compilation error:\nObject 'T' already exists.",
+    });
   });
 
   it('purges dropped versions after retention and with retention 0', async () => {
@@ -132,7 +137,10 @@ describe('DROP and UNDROP', () => {
     await sql.query('CREATE TABLE base (a INT)');
     await sql.query('CREATE VIEW v AS SELECT a FROM base');
     await sql.query('DROP TABLE base');
-    await expect(sql.query('SELECT * FROM v')).rejects.toMatchObject({ code: '002003', message: expect.stringContaining("Object 'BASE' does not exist") });
+    await expect(sql.query('SELECT * FROM v')).rejects.toMatchObject({
+      code: '002003',
+      message: expect.stringContaining("Object 'BASE' does not exist"),
+    });
     await sql.query('UNDROP TABLE base');
     expect(await sql.query('SELECT * FROM v')).toEqual([]);
     await sql.query('DROP VIEW v');
@@ -149,7 +157,9 @@ describe('DROP and UNDROP', () => {
     const other = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'APP', schema });
     try {
       expect(await other.query('SELECT COUNT(*) AS N FROM shared')).toEqual([{ N: 0 }]);
-      const kinds = await other.query(`SELECT TABLE_TYPE, IS_TEMPORARY FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}'`);
+      const kinds = await other.query(
+        `SELECT TABLE_TYPE, IS_TEMPORARY FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}'`,
+      );
       expect(kinds).toEqual([{ TABLE_TYPE: 'BASE TABLE', IS_TEMPORARY: 'NO' }]);
     } finally {
       await other.close();
@@ -195,18 +205,27 @@ describe('Time Travel, clones, SWAP', () => {
     await sql.query(`INSERT INTO APP.${schema}.base VALUES (2)`);
     expect(await sql.query(`SELECT COUNT(*) AS N FROM APP.${schema}_COPY.local_v`)).toEqual([{ N: 1 }]);
     expect(await sql.query(`SELECT COUNT(*) AS N FROM APP.${schema}_COPY.qualified_v`)).toEqual([{ N: 2 }]);
-    const texts = await sql.query(`SELECT TABLE_NAME, VIEW_DEFINITION FROM APP.INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = '${schema}_COPY' ORDER BY 1`);
-    expect(texts.map((r) => r.VIEW_DEFINITION)).toEqual(['CREATE VIEW local_v AS SELECT a FROM base', `CREATE VIEW qualified_v AS SELECT a FROM APP.${schema}.base`]);
+    const texts = await sql.query(
+      `SELECT TABLE_NAME, VIEW_DEFINITION FROM APP.INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = '${schema}_COPY' ORDER BY 1`,
+    );
+    expect(texts.map((r) => r.VIEW_DEFINITION)).toEqual([
+      'CREATE VIEW local_v AS SELECT a FROM base',
+      `CREATE VIEW qualified_v AS SELECT a FROM APP.${schema}.base`,
+    ]);
   });
 
   it('refuses to clone a schema holding a hybrid table unless IGNORE HYBRID TABLES', async () => {
     await sql.query('CREATE HYBRID TABLE h (id INT PRIMARY KEY)');
     await sql.query('CREATE TABLE plain (id INT)');
-    await expect(sql.query(`CREATE SCHEMA APP.${schema}_C1 CLONE APP.${schema}`)).rejects.toMatchObject({ message: expect.stringContaining('hybrid') });
+    await expect(sql.query(`CREATE SCHEMA APP.${schema}_C1 CLONE APP.${schema}`)).rejects.toMatchObject({
+      message: expect.stringContaining('hybrid'),
+    });
     await sql.query(`CREATE SCHEMA APP.${schema}_C2 CLONE APP.${schema} IGNORE HYBRID TABLES`);
     const names = await sql.query(`SELECT TABLE_NAME FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}_C2'`);
     expect(names).toEqual([{ TABLE_NAME: 'PLAIN' }]);
-    const [hybrid] = await sql.query(`SELECT IS_HYBRID FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = 'H'`);
+    const [hybrid] = await sql.query(
+      `SELECT IS_HYBRID FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = 'H'`,
+    );
     expect(hybrid).toEqual({ IS_HYBRID: 'YES' });
     // CREATE SCHEMA made the clone the current schema, as in Snowflake.
     expect(await sql.query('SELECT CURRENT_SCHEMA() AS S')).toEqual([{ S: `${schema}_C2` }]);
@@ -238,7 +257,9 @@ describe('transactions', () => {
     await sql.query('CREATE TABLE other (v INT)');
     await sql.query('ROLLBACK');
     expect(await sql.query('SELECT v FROM t')).toEqual([{ V: 2 }]);
-    expect(await sql.query(`SELECT COUNT(*) AS N FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = 'OTHER'`)).toEqual([{ N: 1 }]);
+    expect(
+      await sql.query(`SELECT COUNT(*) AS N FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = 'OTHER'`),
+    ).toEqual([{ N: 1 }]);
   });
 
   it('updates LAST_ALTERED on DML even when no row changes, and counts affected rows', async () => {
@@ -246,7 +267,9 @@ describe('transactions', () => {
     tick();
     const { statement } = await sql.statement('UPDATE t SET v = 1 WHERE v = 42');
     expect(statement.getNumUpdatedRows()).toBe(0);
-    const [row] = await sql.query(`SELECT CREATED, LAST_ALTERED FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = 'T'`);
+    const [row] = await sql.query(
+      `SELECT CREATED, LAST_ALTERED FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_NAME = 'T'`,
+    );
     expect((row?.LAST_ALTERED as Date).getTime() - (row?.CREATED as Date).getTime()).toBe(MINUTE);
   });
 });
@@ -266,7 +289,9 @@ describe('server-side checkpoint inventory', () => {
       LEFT JOIN APP.INFORMATION_SCHEMA.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
       WHERE t.TABLE_SCHEMA = '${schema}' AND t.IS_TEMPORARY = 'NO' AND t.TABLE_NAME <> 'AUDIT'`);
     expect(insert.statement.getNumUpdatedRows()).toBe(1);
-    const [row] = await sql.query(`SELECT id, inventory, object_count, ARRAY_SIZE(inventory) AS n, inventory[0]:name::STRING AS first_name FROM audit`);
+    const [row] = await sql.query(
+      `SELECT id, inventory, object_count, ARRAY_SIZE(inventory) AS n, inventory[0]:name::STRING AS first_name FROM audit`,
+    );
     expect(row).toMatchObject({ ID: 'cp-1', OBJECT_COUNT: 2, N: 2, FIRST_NAME: 'ORDERS' });
     const inventory = row?.INVENTORY as Array<Record<string, unknown>>;
     expect(inventory[0]).toMatchObject({ name: 'ORDERS', type: 'BASE TABLE', rows: 2, retention: 1, hybrid: false });
@@ -275,6 +300,9 @@ describe('server-side checkpoint inventory', () => {
     expect(typeof inventory[0]?.created).toBe('string');
     const flattened = await sql.query(`SELECT f.index AS i, f.value:name::STRING AS name, IFF(f.value:type::STRING = 'VIEW', 'v', 't') AS k
       FROM audit a, LATERAL FLATTEN(input => a.inventory) f ORDER BY f.index`);
-    expect(flattened).toEqual([{ I: 0, NAME: 'ORDERS', K: 't' }, { I: 1, NAME: 'RECENT', K: 'v' }]);
+    expect(flattened).toEqual([
+      { I: 0, NAME: 'ORDERS', K: 't' },
+      { I: 1, NAME: 'RECENT', K: 'v' },
+    ]);
   });
 });

@@ -43,7 +43,14 @@ describe('dist/main.js', () => {
     expect(banner).toContain('protocol = "http"');
     expect(banner).toContain('database = "CKPT_DEMO"');
 
-    const client = await connectDriver({ accessUrl: url?.[1], account: 'ckpt', username: 'dev', password: 'any', database: 'CKPT_DEMO', schema: 'PUBLIC' });
+    const client = await connectDriver({
+      accessUrl: url?.[1],
+      account: 'ckpt',
+      username: 'dev',
+      password: 'any',
+      database: 'CKPT_DEMO',
+      schema: 'PUBLIC',
+    });
     try {
       expect(await client.query('SELECT CURRENT_DATABASE() AS D, CURRENT_SCHEMA() AS S')).toEqual([{ D: 'CKPT_DEMO', S: 'PUBLIC' }]);
     } finally {

@@ -16,7 +16,14 @@ let client: DriverClient;
 beforeAll(async () => {
   server = await startSnowflakeServer({ users: { DEV: { password: 'secret', tokens: ['pat-123'] } } });
   await server.account.execute('CREATE DATABASE APP; CREATE SCHEMA APP.CORE');
-  client = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'secret', database: 'APP', schema: 'CORE' });
+  client = await connectDriver({
+    accessUrl: server.url,
+    account: 'ckpt',
+    username: 'dev',
+    password: 'secret',
+    database: 'APP',
+    schema: 'CORE',
+  });
 });
 
 afterAll(async () => {
@@ -26,19 +33,42 @@ afterAll(async () => {
 
 describe('login', () => {
   it('rejects a wrong password with 390100', async () => {
-    await expect(connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'nope' })).rejects.toMatchObject({ code: '390100' });
+    await expect(connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'nope' })).rejects.toMatchObject({
+      code: '390100',
+    });
   });
 
   it('accepts a key-pair JWT signed by the configured key and rejects another key', async () => {
-    const good = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const good = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const keyed = await startSnowflakeServer({ users: { SVC: { publicKeyPem: good.publicKey } } });
     try {
-      const ok = await connectDriver({ accessUrl: keyed.url, account: 'ckpt', username: 'svc', authenticator: 'SNOWFLAKE_JWT', privateKey: good.privateKey });
+      const ok = await connectDriver({
+        accessUrl: keyed.url,
+        account: 'ckpt',
+        username: 'svc',
+        authenticator: 'SNOWFLAKE_JWT',
+        privateKey: good.privateKey,
+      });
       expect(await ok.query('SELECT CURRENT_USER() AS U')).toEqual([{ U: 'SVC' }]);
       await ok.close();
-      await expect(connectDriver({ accessUrl: keyed.url, account: 'ckpt', username: 'svc', authenticator: 'SNOWFLAKE_JWT', privateKey: other.privateKey }))
-        .rejects.toMatchObject({ code: '390144' });
+      await expect(
+        connectDriver({
+          accessUrl: keyed.url,
+          account: 'ckpt',
+          username: 'svc',
+          authenticator: 'SNOWFLAKE_JWT',
+          privateKey: other.privateKey,
+        }),
+      ).rejects.toMatchObject({ code: '390144' });
     } finally {
       await keyed.close();
     }
@@ -47,7 +77,10 @@ describe('login', () => {
   it('connects with a programmatic access token from connections.toml (host/port/protocol)', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sf-home-'));
     const file = join(home, 'connections.toml');
-    writeFileSync(file, `[default]\naccount = "ckpt"\nhost = "127.0.0.1"\nport = ${server.port}\nprotocol = "http"\nuser = "dev"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken = "pat-123"\ndatabase = "APP"\nschema = "CORE"\n`);
+    writeFileSync(
+      file,
+      `[default]\naccount = "ckpt"\nhost = "127.0.0.1"\nport = ${server.port}\nprotocol = "http"\nuser = "dev"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken = "pat-123"\ndatabase = "APP"\nschema = "CORE"\n`,
+    );
     chmodSync(file, 0o600);
     const saved = process.env.SNOWFLAKE_HOME;
     process.env.SNOWFLAKE_HOME = home;
@@ -65,8 +98,12 @@ describe('login', () => {
 
 describe('queries', () => {
   it('round-trips typed values (numbers, strings, timestamps, variants, booleans, dates)', async () => {
-    await client.query(`CREATE TABLE typed (id INT, name STRING, price NUMBER(10,2), ratio FLOAT, ok BOOLEAN, d DATE, ts TIMESTAMP_LTZ, ntz TIMESTAMP_NTZ, v VARIANT)`);
-    await client.query(`INSERT INTO typed SELECT 1, 'a''b', 12.5, 0.25, TRUE, '2024-02-03', '2024-01-02 03:04:05.678'::TIMESTAMP_LTZ, '2024-01-02 03:04:05', PARSE_JSON('{"k":[1,2]}')`);
+    await client.query(
+      `CREATE TABLE typed (id INT, name STRING, price NUMBER(10,2), ratio FLOAT, ok BOOLEAN, d DATE, ts TIMESTAMP_LTZ, ntz TIMESTAMP_NTZ, v VARIANT)`,
+    );
+    await client.query(
+      `INSERT INTO typed SELECT 1, 'a''b', 12.5, 0.25, TRUE, '2024-02-03', '2024-01-02 03:04:05.678'::TIMESTAMP_LTZ, '2024-01-02 03:04:05', PARSE_JSON('{"k":[1,2]}')`,
+    );
     const rows = await client.query('SELECT * FROM typed');
     expect(rows).toHaveLength(1);
     const row = rows[0] as Record<string, unknown>;
@@ -95,7 +132,10 @@ describe('queries', () => {
   });
 
   it('runs multi-statement requests and refuses two statements without MULTI_STATEMENT_COUNT', async () => {
-    const results = await client.queryMulti('CREATE TABLE multi (a INT); INSERT INTO multi VALUES (1), (2); SELECT SUM(a) AS S FROM multi', 3);
+    const results = await client.queryMulti(
+      'CREATE TABLE multi (a INT); INSERT INTO multi VALUES (1), (2); SELECT SUM(a) AS S FROM multi',
+      3,
+    );
     expect(results).toHaveLength(3);
     expect(results[2]).toEqual([{ S: 2 + 1 }]);
     await expect(client.query('SELECT 1; SELECT 2')).rejects.toMatchObject({ code: '000008' });
@@ -111,7 +151,9 @@ describe('queries', () => {
   });
 
   it('answers session functions and SHOW output through RESULT_SCAN', async () => {
-    const [row] = await client.query('SELECT CURRENT_DATABASE() AS D, CURRENT_SCHEMA() AS S, CURRENT_VERSION() AS V, CURRENT_TIMESTAMP() AS T');
+    const [row] = await client.query(
+      'SELECT CURRENT_DATABASE() AS D, CURRENT_SCHEMA() AS S, CURRENT_VERSION() AS V, CURRENT_TIMESTAMP() AS T',
+    );
     expect(row).toMatchObject({ D: 'APP', S: 'CORE' });
     expect(Math.abs((row?.T as Date).getTime() - Date.now())).toBeLessThan(5000);
     await client.query('SHOW TABLES IN SCHEMA APP.CORE');
@@ -120,10 +162,19 @@ describe('queries', () => {
   });
 
   it('reports unsupported statements by name and syntax errors with 001003', async () => {
-    await expect(client.query(`CREATE STAGE my_stage`)).rejects.toMatchObject({ code: '000002', message: expect.stringContaining('CREATE STAGE') });
-    await expect(client.query(`GRANT SELECT ON TABLE typed TO ROLE r`)).rejects.toMatchObject({ message: expect.stringContaining('GRANT') });
+    await expect(client.query(`CREATE STAGE my_stage`)).rejects.toMatchObject({
+      code: '000002',
+      message: expect.stringContaining('CREATE STAGE'),
+    });
+    await expect(client.query(`GRANT SELECT ON TABLE typed TO ROLE r`)).rejects.toMatchObject({
+      message: expect.stringContaining('GRANT'),
+    });
     await expect(client.query(`SELEC 1`)).rejects.toMatchObject({ message: expect.stringContaining('SELEC') });
-    await expect(client.query(`SELECT * FROM nope`)).rejects.toMatchObject({ code: '002003', sqlState: '42S02', message: "SQL compilation error:\nObject 'NOPE' does not exist or not authorized." });
+    await expect(client.query(`SELECT * FROM nope`)).rejects.toMatchObject({
+      code: '002003',
+      sqlState: '42S02',
+      message: "SQL compilation error:\nObject 'NOPE' does not exist or not authorized.",
+    });
   });
 });
 
@@ -150,7 +201,12 @@ describe('injection', () => {
   }, 20_000);
 
   it('fails matching statements with an injected SQL error code', async () => {
-    server.injectFault({ pattern: /BOOM/, kind: 'sql-error', code: '000630', message: 'Statement reached its statement or warehouse timeout' });
+    server.injectFault({
+      pattern: /BOOM/,
+      kind: 'sql-error',
+      code: '000630',
+      message: 'Statement reached its statement or warehouse timeout',
+    });
     await expect(client.query(`SELECT 'BOOM'`)).rejects.toMatchObject({ code: '000630' });
     server.clearInjections();
     expect(await client.query(`SELECT 'BOOM' AS B`)).toEqual([{ B: 'BOOM' }]);

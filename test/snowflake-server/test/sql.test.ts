@@ -11,7 +11,8 @@ let sql: DriverClient;
 
 beforeAll(async () => {
   server = await startSnowflakeServer();
-  await server.account.execute(`
+  await server.account.execute(
+    `
     CREATE DATABASE SHOP;
     CREATE SCHEMA SHOP.SALES;
     CREATE TABLE customers (id INT, name VARCHAR, region VARCHAR);
@@ -20,7 +21,9 @@ beforeAll(async () => {
     INSERT INTO orders SELECT 10, 1, 5.50, '2025-01-01 10:00:00'::TIMESTAMP_LTZ, PARSE_JSON('{"tags":["a","b"],"src":{"app":"web"}}');
     INSERT INTO orders SELECT 11, 1, 4.50, '2025-01-02 10:00:00'::TIMESTAMP_LTZ, PARSE_JSON('{"tags":[],"src":{"app":"ios"}}');
     INSERT INTO orders SELECT 12, 2, 10, '2025-01-03 10:00:00'::TIMESTAMP_LTZ, NULL;
-  `, { database: 'SHOP', schema: 'SALES' });
+  `,
+    { database: 'SHOP', schema: 'SALES' },
+  );
   sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'SHOP', schema: 'SALES' });
 });
 
@@ -31,7 +34,8 @@ afterAll(async () => {
 
 describe('queries', () => {
   it('joins, groups, orders and aggregates', async () => {
-    const rows = await sql.query(`SELECT c.region, COUNT(o.id) AS orders, SUM(o.amount) AS total, MAX(o.amount) AS biggest, MIN(c.name) AS first_name
+    const rows =
+      await sql.query(`SELECT c.region, COUNT(o.id) AS orders, SUM(o.amount) AS total, MAX(o.amount) AS biggest, MIN(c.name) AS first_name
       FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.region ORDER BY c.region`);
     expect(rows).toEqual([
       { REGION: 'EU', ORDERS: 2, TOTAL: 10, BIGGEST: 5.5, FIRST_NAME: 'Ada' },
@@ -47,7 +51,8 @@ describe('queries', () => {
   });
 
   it('reads variant paths, indexes and casts', async () => {
-    const rows = await sql.query(`SELECT id, meta:src.app::STRING AS app, meta:tags[0]::VARCHAR AS first_tag, ARRAY_SIZE(meta:tags) AS n_tags,
+    const rows =
+      await sql.query(`SELECT id, meta:src.app::STRING AS app, meta:tags[0]::VARCHAR AS first_tag, ARRAY_SIZE(meta:tags) AS n_tags,
       TO_JSON(meta:src) AS src_json, meta['src']['app'] AS raw FROM orders ORDER BY id`);
     expect(rows).toEqual([
       { ID: 10, APP: 'web', FIRST_TAG: 'a', N_TAGS: 2, SRC_JSON: '{"app":"web"}', RAW: 'web' },
@@ -63,19 +68,45 @@ describe('queries', () => {
       TO_VARCHAR('2025-01-01 10:00:00.5'::TIMESTAMP_LTZ, 'YYYY-MM-DD"T"HH24:MI:SS.FF3') AS formatted,
       OBJECT_CONSTRUCT('a', 1, 'b', NULL) AS obj, OBJECT_CONSTRUCT_KEEP_NULL('a', 1, 'b', NULL) AS obj_null,
       ARRAY_SIZE(PARSE_JSON('[1,2,3]')) AS size, '7'::NUMBER + 1 AS num, 3.7::INT AS rounded, SYSDATE() IS NOT NULL AS has_sysdate`);
-    expect(row).toMatchObject({ IFF: 'yes', NVL: 'd', CO: 3, UP: 'AB', LOW: 'ab', TV: '42', TC: '12.5', FORMATTED: '2025-01-01T10:00:00.500',
-      OBJ: { a: 1 }, OBJ_NULL: { a: 1, b: null }, SIZE: 3, NUM: 8, ROUNDED: 4, HAS_SYSDATE: true });
+    expect(row).toMatchObject({
+      IFF: 'yes',
+      NVL: 'd',
+      CO: 3,
+      UP: 'AB',
+      LOW: 'ab',
+      TV: '42',
+      TC: '12.5',
+      FORMATTED: '2025-01-01T10:00:00.500',
+      OBJ: { a: 1 },
+      OBJ_NULL: { a: 1, b: null },
+      SIZE: 3,
+      NUM: 8,
+      ROUNDED: 4,
+      HAS_SYSDATE: true,
+    });
     expect((row?.LATER as Date).toISOString()).toBe('2025-01-03T00:00:00.000Z');
     expect((row?.EARLIER as Date).toISOString()).toBe('2024-12-31T23:00:00.000Z');
   });
 
   it('aggregates into arrays with ARRAY_AGG and flattens them back', async () => {
-    const [row] = await sql.query(`SELECT ARRAY_AGG(name) WITHIN GROUP (ORDER BY name DESC) AS names, ARRAY_AGG(NULL) AS empty FROM customers`);
+    const [row] = await sql.query(
+      `SELECT ARRAY_AGG(name) WITHIN GROUP (ORDER BY name DESC) AS names, ARRAY_AGG(NULL) AS empty FROM customers`,
+    );
     expect(row).toEqual({ NAMES: ['Cy', 'Bob', 'Ada'], EMPTY: [] });
-    const rows = await sql.query(`SELECT o.id, f.value::STRING AS tag FROM orders o, LATERAL FLATTEN(input => o.meta:tags) f ORDER BY o.id, f.index`);
-    expect(rows).toEqual([{ ID: 10, TAG: 'a' }, { ID: 10, TAG: 'b' }]);
-    const keys = await sql.query(`SELECT f.key AS k, f.value::STRING AS v FROM TABLE(FLATTEN(input => PARSE_JSON('{"x":"1","y":"2"}'))) f ORDER BY 1`);
-    expect(keys).toEqual([{ K: 'x', V: '1' }, { K: 'y', V: '2' }]);
+    const rows = await sql.query(
+      `SELECT o.id, f.value::STRING AS tag FROM orders o, LATERAL FLATTEN(input => o.meta:tags) f ORDER BY o.id, f.index`,
+    );
+    expect(rows).toEqual([
+      { ID: 10, TAG: 'a' },
+      { ID: 10, TAG: 'b' },
+    ]);
+    const keys = await sql.query(
+      `SELECT f.key AS k, f.value::STRING AS v FROM TABLE(FLATTEN(input => PARSE_JSON('{"x":"1","y":"2"}'))) f ORDER BY 1`,
+    );
+    expect(keys).toEqual([
+      { K: 'x', V: '1' },
+      { K: 'y', V: '2' },
+    ]);
   });
 });
 
@@ -85,30 +116,46 @@ describe('DML and DDL', () => {
     await sql.query(`INSERT INTO stock VALUES ('a', 1), ('b', 2), ('c', 3)`);
     await sql.query('CREATE TABLE delta (sku VARCHAR, qty INT)');
     await sql.query(`INSERT INTO delta VALUES ('a', 10), ('d', 4)`);
-    const { statement } = await sql.statement('UPDATE stock SET qty = s.qty + d.qty FROM stock s JOIN delta d ON d.sku = s.sku WHERE stock.sku = s.sku');
+    const { statement } = await sql.statement(
+      'UPDATE stock SET qty = s.qty + d.qty FROM stock s JOIN delta d ON d.sku = s.sku WHERE stock.sku = s.sku',
+    );
     expect(statement.getNumUpdatedRows()).toBe(1);
     await sql.query(`DELETE FROM stock USING delta WHERE stock.sku = 'b' AND delta.sku = 'd'`);
     await sql.query(`MERGE INTO stock t USING delta d ON t.sku = d.sku
       WHEN MATCHED THEN UPDATE SET qty = d.qty WHEN NOT MATCHED THEN INSERT (sku, qty) VALUES (d.sku, d.qty)`);
-    expect(await sql.query('SELECT sku, qty FROM stock ORDER BY sku')).toEqual([{ SKU: 'a', QTY: 10 }, { SKU: 'c', QTY: 3 }, { SKU: 'd', QTY: 4 }]);
+    expect(await sql.query('SELECT sku, qty FROM stock ORDER BY sku')).toEqual([
+      { SKU: 'a', QTY: 10 },
+      { SKU: 'c', QTY: 3 },
+      { SKU: 'd', QTY: 4 },
+    ]);
     await sql.query('TRUNCATE TABLE stock');
     expect(await sql.query('SELECT COUNT(*) AS N FROM stock')).toEqual([{ N: 0 }]);
   });
 
   it('creates tables from queries and applies column defaults and identities at insert time', async () => {
     await sql.query('CREATE TABLE eu AS SELECT id, name FROM customers WHERE region = $$EU$$');
-    expect(await sql.query('SELECT * FROM eu ORDER BY id')).toEqual([{ ID: 1, NAME: 'Ada' }, { ID: 3, NAME: 'Cy' }]);
+    expect(await sql.query('SELECT * FROM eu ORDER BY id')).toEqual([
+      { ID: 1, NAME: 'Ada' },
+      { ID: 3, NAME: 'Cy' },
+    ]);
     await sql.query('INSERT OVERWRITE INTO eu SELECT * FROM eu WHERE id = 3');
     expect(await sql.query('SELECT * FROM eu')).toEqual([{ ID: 3, NAME: 'Cy' }]);
     await sql.query(`CREATE TABLE events (id INT AUTOINCREMENT, kind VARCHAR NOT NULL, at TIMESTAMP_LTZ DEFAULT CURRENT_TIMESTAMP())`);
     await sql.query(`INSERT INTO events (kind) VALUES ('a'), ('b')`);
     const rows = await sql.query('SELECT id, kind, at FROM events ORDER BY id');
-    expect(rows.map((r) => [r.ID, r.KIND])).toEqual([[1, 'a'], [2, 'b']]);
+    expect(rows.map((r) => [r.ID, r.KIND])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
     expect(rows[0]?.AT).toBeInstanceOf(Date);
     const [ddl] = await sql.query(`SELECT GET_DDL('TABLE', 'events') AS D`);
     expect(ddl?.D).toContain('KIND VARCHAR(16777216) NOT NULL');
     const described = await sql.query('DESCRIBE TABLE events');
-    expect(described.map((r) => [r.name, r.type, r['null?']])).toEqual([['ID', 'NUMBER(38,0)', 'Y'], ['KIND', 'VARCHAR(16777216)', 'N'], ['AT', 'TIMESTAMP_LTZ(9)', 'Y']]);
+    expect(described.map((r) => [r.name, r.type, r['null?']])).toEqual([
+      ['ID', 'NUMBER(38,0)', 'Y'],
+      ['KIND', 'VARCHAR(16777216)', 'N'],
+      ['AT', 'TIMESTAMP_LTZ(9)', 'Y'],
+    ]);
   });
 
   it('adds columns (history reads use current columns) and sets comments and retention', async () => {
@@ -119,7 +166,9 @@ describe('DML and DDL', () => {
     await sql.query('ALTER TABLE grow ADD COLUMN b VARCHAR');
     await sql.query(`INSERT INTO grow VALUES (2, 'x')`);
     server.advanceClock(1000);
-    expect(await sql.query(`SELECT * FROM grow AT(TIMESTAMP => '${(before as Date).toISOString()}'::TIMESTAMP_LTZ)`)).toEqual([{ A: 1, B: null }]);
+    expect(await sql.query(`SELECT * FROM grow AT(TIMESTAMP => '${(before as Date).toISOString()}'::TIMESTAMP_LTZ)`)).toEqual([
+      { A: 1, B: null },
+    ]);
     await sql.query(`COMMENT ON TABLE grow IS 'grows'`);
     await sql.query('ALTER TABLE grow SET DATA_RETENTION_TIME_IN_DAYS = 7');
     const [info] = await sql.query(`SELECT COMMENT, RETENTION_TIME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'GROW'`);
