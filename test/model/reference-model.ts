@@ -16,6 +16,12 @@ export interface Capabilities {
   nativeUndrop: boolean;
   /** Past content can be read AT a checkpoint's time (Snowflake Time Travel, within retention). */
   timeTravel: boolean;
+  /**
+   * The content version moves only when a table's rows change (the embedded warehouse compares
+   * what the table holds); otherwise every writing statement moves it, even on 0 rows (Snowflake's
+   * LAST_ALTERED).
+   */
+  versionByRows: boolean;
 }
 
 export type Row = Record<string, number | string | null>;
@@ -145,8 +151,9 @@ export class ReferenceModel {
   write(name: string, change: (t: TableObj) => void): void {
     this.tick();
     const t = this.table(name);
+    const before = rowsKey(t);
     change(t);
-    t.version += 1;
+    if (!this.caps.versionByRows || rowsKey(t) !== before) t.version += 1;
   }
 
   table(name: string): TableObj {
@@ -334,4 +341,9 @@ export class ReferenceModel {
     for (const [n, o] of puts) if (o.kind === 'VIEW' && this.viewRows(n, after) === 'ERROR') return null;
     return { drops, puts };
   }
+}
+
+/** A table's rows as a multiset, for comparing content. */
+function rowsKey(t: TableObj): string {
+  return JSON.stringify([...t.rows].map((r) => JSON.stringify(r)).sort());
 }
