@@ -9,7 +9,7 @@ import { checkpointsCommand } from './commands/checkpoints.js';
 import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseListen } from './commands/daemon.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
-import { PLAN_FORMATS, reconcileCommand, type PlanFormat } from './commands/reconcile.js';
+import { PLAN_FORMATS, reconcileCommand, type ReconcileOptions } from './commands/reconcile.js';
 import { SCHEMAS, schemaCommand } from './commands/schema.js';
 import { sqlCommand } from './commands/sql.js';
 import { statusCommand } from './commands/status.js';
@@ -57,20 +57,7 @@ function addPlanCommands(program: Command, run: Run): void {
     .option('--detailed-exitcode', 'with --plan: exit 2 when there are changes')
     .option('--out <file>', 'with --plan: save the plan (with fingerprints of the state it saw) to FILE')
     .option('--from-plan <file>', 'apply a saved plan exactly; refused (exit 3) if anything changed since')
-    .action(
-      (
-        o: FileOpts & {
-          target?: string;
-          plan?: boolean;
-          yes?: boolean;
-          json?: boolean;
-          format?: PlanFormat;
-          detailedExitcode?: boolean;
-          out?: string;
-          fromPlan?: string;
-        },
-      ) => run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))(),
-    );
+    .action((o: FileOpts & Omit<ReconcileOptions, 'file'>) => run((ctx) => reconcileCommand(ctx, { ...o, file: fileOf(o) }))());
 }
 
 /** What ckpt recorded: checkpoints, checkpoint create, history, status. */

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { LOCAL_CONNECTION } from '../model/desired.js';
+import { CkptError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -24,12 +25,30 @@ export function localWarehousePath(configDir: string): string {
   return join(configDir, '.ckpt', 'local.duckdb');
 }
 
-/** Opens one connection. */
+/** An adapter: which connections it serves, and how to open one (loaded only when used). */
+interface AdapterEntry {
+  name: string;
+  serves(connection: string): boolean;
+  open(options: OpenOptions): Promise<Warehouse>;
+}
+
+/**
+ * Every adapter, first match wins: one line each. The embedded warehouse serves `local`; every
+ * other name is a Snowflake connections.toml entry. Each adapter is loaded with `await import()`,
+ * so that one never loads another's driver.
+ */
+const ADAPTERS: readonly AdapterEntry[] = [
+  {
+    name: 'duckdb',
+    serves: (c) => c === LOCAL_CONNECTION,
+    open: async (o) => (await import('./duckdb/duckdb-warehouse.js')).openDuckDb(o),
+  },
+  { name: 'snowflake', serves: () => true, open: async (o) => (await import('./snowflake/snowflake-warehouse.js')).openSnowflake(o) },
+];
+
+/** Opens one connection with the first adapter that serves it. */
 export async function openWarehouse(options: OpenOptions): Promise<Warehouse> {
-  if (options.connection === LOCAL_CONNECTION) {
-    const { DuckDbWarehouse } = await import('./duckdb/duckdb-warehouse.js');
-    return DuckDbWarehouse.open({ path: localWarehousePath(options.configDir), lockWaitMs: options.lockWaitMs });
-  }
-  const { SnowflakeWarehouse } = await import('./snowflake/snowflake-warehouse.js');
-  return SnowflakeWarehouse.open({ connectionName: options.connection, logger: options.logger });
+  const adapter = ADAPTERS.find((a) => a.serves(options.connection));
+  if (adapter === undefined) throw new CkptError('CONNECTION_UNKNOWN', `no warehouse adapter serves connection ${options.connection}`);
+  return adapter.open(options);
 }

@@ -8,6 +8,7 @@ import { internalTables } from '../../model/desired.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import { quoteIdent } from '../../model/refs.js';
 import { readAuditRows } from '../audit-rows.js';
+import { localWarehousePath, type OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
 import {
@@ -299,4 +300,9 @@ export class DuckDbWarehouse implements Warehouse {
       WHERE database_name = current_database() AND ${inSchema(target.schema)}`);
     return new Map(rows.map((r) => [String(r.name), String(r.oid)]));
   }
+}
+
+/** Opens the embedded warehouse of a config folder (the adapter registry's entry point). */
+export function openDuckDb(options: OpenOptions): Promise<DuckDbWarehouse> {
+  return DuckDbWarehouse.open({ path: localWarehousePath(options.configDir), lockWaitMs: options.lockWaitMs });
 }

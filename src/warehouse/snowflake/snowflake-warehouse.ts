@@ -10,6 +10,7 @@ import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import { readAuditRows } from '../audit-rows.js';
+import type { OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, StepHandlers, TargetRef, Warehouse } from '../warehouse.js';
@@ -299,4 +300,9 @@ function droppedVersions(rows: SnowflakeRow[], now: string): DroppedObject[] {
     })
     .filter((d) => d.restorableUntil > now)
     .sort((a, b) => (a.droppedOn < b.droppedOn ? 1 : a.droppedOn > b.droppedOn ? -1 : 0));
+}
+
+/** Opens a Snowflake connection by its connections.toml name (the adapter registry's entry point). */
+export function openSnowflake(options: OpenOptions): Promise<SnowflakeWarehouse> {
+  return SnowflakeWarehouse.open({ connectionName: options.connection, logger: options.logger });
 }
