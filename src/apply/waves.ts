@@ -2,7 +2,7 @@
  * Which steps may run at the same time: a run of consecutive drops of one kind (views, or
  * tables) or table restores within one action are independent; view re-creations follow their
  * dependency order and every other step stands alone, so the plan's order is kept where it
- * matters (views dropped before tables, tables restored before views: pitfall 6).
+ * matters (views dropped before tables, tables restored before views: docs/snowflake-behaviour.md#pitfall-6).
  */
 import type { Step } from '../model/plan.js';
 import { kindOf } from '../model/step-kinds.js';

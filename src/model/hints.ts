@@ -15,7 +15,7 @@ export const HINTS = {
   /** A restore from a checkpoint that no longer keeps its copy. */
   checkpointExpiredPlanAgain: 'run `ckpt reconcile --plan` again: the checkpoint may have been expired since the plan was made',
   /** A Time Travel version past its retention. */
-  retentionPassed: 'its retention has passed (pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
+  retentionPassed: 'its retention has passed (docs/snowflake-behaviour.md, pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
   /** A clone changed behind ckpt's back. */
   cloneChanged: 'the clone was changed or dropped outside ckpt; run `ckpt reconcile --plan` again',
   /** Another writer changed the target between observing and locking. */
@@ -80,7 +80,7 @@ export const HINTS = {
     'the object does not exist, or the role of this connection is not authorised to see it; check the database, schema and role',
   /** The role lacks a privilege. */
   privilege:
-    'the role lacks a privilege: DROP and UNDROP need OWNERSHIP of the object, restores also CREATE TABLE on the schema (pitfall 16)',
+    'the role lacks a privilege: DROP and UNDROP need OWNERSHIP of the object, restores also CREATE TABLE on the schema (docs/snowflake-behaviour.md, pitfall 16)',
   /** No running virtual warehouse. */
   noWarehouse: 'no running warehouse: set `warehouse` in the connection, or resume it (ALTER WAREHOUSE ... RESUME)',
   /** Time Travel has nothing at that time. */

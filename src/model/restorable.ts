@@ -1,5 +1,5 @@
 /**
- * How long a checkpoint's content stays restorable (pitfall 3): until the shortest Time Travel
+ * How long a checkpoint's content stays restorable (docs/snowflake-behaviour.md#pitfall-3): until the shortest Time Travel
  * retention among its tables has passed since it was taken, or for ever when a `keep: clone`
  * copy of it exists. Pure; shared by the planner's blockers and `ckpt checkpoints`.
  */

@@ -44,9 +44,9 @@ export function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded:
 
 /**
  * Where to read a changed table's checkpoint content from: a kept copy, else Time Travel AT the
- * checkpoint while the shortest of its recorded and current retention lasts (pitfall 3), the
+ * checkpoint while the shortest of its recorded and current retention lasts (docs/snowflake-behaviour.md#pitfall-3), the
  * table's history reaches back that far, and no column was dropped since (historical reads use
- * the current columns: pitfall 13). Otherwise a sentence saying why not, with the date.
+ * the current columns: docs/snowflake-behaviour.md#pitfall-13). Otherwise a sentence saying why not, with the date.
  */
 export function contentSource(
   entry: InventoryEntry,
@@ -67,7 +67,7 @@ export function contentSource(
   const horizon = restorability({ timestamp: at, objects: src.inventory, clone: null });
   const since = horizon.kind === 'until' && horizon.until < end ? horizon.until : end;
   if (!isAfter(end, now)) {
-    return `checkpoint ${src.id} stopped being restorable on ${displayTime(since)} (Time Travel retention of ${Math.min(entry.retentionDays ?? 0, live.retentionDays ?? 0)} day(s) has passed; pitfall 3); declare checkpoints with keep: clone to restore at any age`;
+    return `checkpoint ${src.id} stopped being restorable on ${displayTime(since)} (Time Travel retention of ${Math.min(entry.retentionDays ?? 0, live.retentionDays ?? 0)} day(s) has passed: docs/snowflake-behaviour.md, pitfall 3); declare checkpoints with keep: clone to restore at any age`;
   }
   if (live.timeTravelFrom != null && isAfter(live.timeTravelFrom, at)) {
     return `its Time Travel history starts at ${displayTime(live.timeTravelFrom)}, after checkpoint ${src.id}`;

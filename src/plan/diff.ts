@@ -10,7 +10,7 @@ import { displayTime, sameInstant } from '../model/time.js';
 export function sameIncarnation(recorded: InventoryEntry, live: LiveObject): boolean {
   if (recorded.kind !== live.kind) return false;
   // A view re-created from its captured definition is the same view; its CREATED changes
-  // on Snowflake (pitfall 12) but what it means does not.
+  // on Snowflake (docs/snowflake-behaviour.md#pitfall-12) but what it means does not.
   if (recorded.kind === 'VIEW') return normaliseSql(recorded.definition) === normaliseSql(live.definition);
   return sameInstant(recorded.created, live.created);
 }

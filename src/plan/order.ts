@@ -1,6 +1,6 @@
 /**
  * Ordering: of views by dependency (a view that reads another view must be created after it and
- * dropped before it: pitfall 6; dependencies are read from the captured definitions by name), of
+ * dropped before it: docs/snowflake-behaviour.md#pitfall-6; dependencies are read from the captured definitions by name), of
  * tables by their foreign keys (a table that references another must be created after it and
  * dropped before it: the embedded warehouse enforces foreign keys), and of an action's steps by
  * phase (see `PHASE_ORDER` in model/step-kinds.ts). Ordering only permutes: every step that goes
@@ -172,7 +172,7 @@ export function orderActionSteps(
 }
 
 /**
- * Drops: views first, a view before the views it reads (pitfall 6), then the rest by name, a
+ * Drops: views first, a view before the views it reads (docs/snowflake-behaviour.md#pitfall-6), then the rest by name, a
  * table before the tables its foreign keys reference (children first).
  */
 export function orderDrops(
@@ -207,7 +207,7 @@ function withReferences(steps: Step[], referencesOf: ReferencesOf): Array<{ step
   return steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', references: [...referencesOf(step)] }));
 }
 
-/** Steps on views in creation order: a view after the views it reads (pitfall 6). */
+/** Steps on views in creation order: a view after the views it reads (docs/snowflake-behaviour.md#pitfall-6). */
 export function orderViews(steps: Step[], matching: NameMatching, definitionOf: DefinitionOf): Step[] {
   const items = steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', definition: definitionOf(step) }));
   return viewsInCreationOrder(items, matching).map((i) => i.step);

@@ -57,7 +57,7 @@ export class SchemaModel {
 
   /**
    * Follows a planned drop: the object leaves the schema; a table stays restorable unless its
-   * retention is 0 (pitfall 3) or it is a hybrid table, which cannot be undropped (pitfall 5).
+   * retention is 0 (docs/snowflake-behaviour.md#pitfall-3) or it is a hybrid table, which cannot be undropped (docs/snowflake-behaviour.md#pitfall-5).
    */
   drop(object: LiveObject): void {
     this.sorted = null;

@@ -1,7 +1,7 @@
 /**
  * SQL of the lease (one writer per target) and the journal (every step of every run), shared
  * by both adapters through a small dialect. Snowflake enforces no unique keys and has no
- * advisory locks (pitfall 18): the lease is one row taken by a conditional UPDATE and checked
+ * advisory locks (docs/snowflake-behaviour.md#pitfall-18): the lease is one row taken by a conditional UPDATE and checked
  * by reading it back; it expires unless its holder renews it.
  */
 import { quoteIdent } from '../model/refs.js';

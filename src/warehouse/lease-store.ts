@@ -44,7 +44,7 @@ export class LeaseStore {
     this.journalTable = tables.journal;
   }
 
-  /** Setup, conditional take and read-back together (pitfall 18: check by reading). */
+  /** Setup, conditional take and read-back together (docs/snowflake-behaviour.md#pitfall-18: check by reading). */
   async take(holder: string, info: string, ttlMs: number): Promise<LeaseRow[]> {
     const d = this.io.dialect;
     const statements = [

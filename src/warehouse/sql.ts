@@ -1,6 +1,6 @@
 /**
  * SQL text helpers shared by both dialects: fully qualified, quoted object names. Every name
- * that reaches SQL goes through quoteIdent (pitfall 8: quote exactly as stored).
+ * that reaches SQL goes through quoteIdent (docs/snowflake-behaviour.md#pitfall-8: quote exactly as stored).
  */
 import { quoteIdent } from '../model/refs.js';
 import type { TargetRef } from './warehouse.js';

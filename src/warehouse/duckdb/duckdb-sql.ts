@@ -83,7 +83,7 @@ export function inSchema(schema: string, column = 'schema_name'): string {
 
 /**
  * Live tables and views of a schema: name, kind, sql, row estimate, comment. Excludes the
- * audit table, temporary and internal objects (pitfall 4 has its local twin: temp tables).
+ * audit table, temporary and internal objects (docs/snowflake-behaviour.md#pitfall-4 has its local twin: temp tables).
  */
 export function liveObjectsQuery(schema: string, auditTable: string): string {
   const filter = `database_name = current_database() AND ${inSchema(schema)} AND NOT internal AND NOT temporary`;

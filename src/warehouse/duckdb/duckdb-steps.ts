@@ -131,7 +131,7 @@ export class DuckDbSteps {
     const present: Array<{ step: (typeof steps)[number]; live: CatalogRow }> = [];
     for (const step of steps) {
       const live = await this.cache.row(target, step.object.name);
-      if (live !== undefined) present.push({ step, live }); // absent: already gone, progress (pitfall 11's local twin)
+      if (live !== undefined) present.push({ step, live }); // absent: already gone, progress (docs/snowflake-behaviour.md#pitfall-11's local twin)
     }
     if (present.length === 0) return;
     const versions = await this.contentVersions(

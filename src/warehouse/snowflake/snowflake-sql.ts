@@ -1,7 +1,7 @@
 /**
  * The SQL text the Snowflake adapter emits: introspection of a schema through
  * INFORMATION_SCHEMA and SHOW TABLES HISTORY, the audit table, and the server-side checkpoint
- * insert. Every name is fully qualified and quoted exactly as stored (pitfall 8); literals are
+ * insert. Every name is fully qualified and quoted exactly as stored (docs/snowflake-behaviour.md#pitfall-8); literals are
  * escaped for Snowflake (backslash and quote).
  */
 import { version } from '../../version.js';
@@ -40,8 +40,8 @@ const infoSchema = (t: SnowflakeTarget) => `${quoteIdent(t.database)}.INFORMATIO
 
 /**
  * FROM/WHERE over the live tables and views of the schema, without the audit table, temporary
- * tables (pitfall 4), external and event tables and materialized views (nothing ckpt can undrop
- * or re-create); hybrid and transient tables are kept and marked (pitfall 5).
+ * tables (docs/snowflake-behaviour.md#pitfall-4), external and event tables and materialized views (nothing ckpt can undrop
+ * or re-create); hybrid and transient tables are kept and marked (docs/snowflake-behaviour.md#pitfall-5).
  */
 function liveObjects(t: SnowflakeTarget): string {
   return `FROM ${infoSchema(t)}.TABLES t
@@ -77,7 +77,7 @@ ${liveObjects(t)}
 ORDER BY t.TABLE_NAME`;
 }
 
-/** Dropped table versions still within retention, one row per version (pitfall 9: scoped IN SCHEMA). */
+/** Dropped table versions still within retention, one row per version (docs/snowflake-behaviour.md#pitfall-9: scoped IN SCHEMA). */
 export function historyQuery(t: SnowflakeTarget, like?: string): string {
   const pattern = like === undefined ? '' : ` LIKE ${snowflakeLiteral(like.replace(/[\\%_]/g, (c) => `\\${c}`))}`;
   return `SHOW TABLES HISTORY${pattern} IN SCHEMA ${schemaName(t)}`;
@@ -152,7 +152,7 @@ export const CONTENT_RESTORE_TYPE = 'CONTENT_RESTORE';
  * readers) recording the table's identity and LAST_ALTERED as they are now, built server-side, with
  * the incarnation and content version they stand for: the checkpoint's. Observe maps them back,
  * so that the next plan sees the table unchanged (and a table re-created from a clone as the
- * checkpoint's incarnation, pitfall 12) until the next DML or DDL moves LAST_ALTERED.
+ * checkpoint's incarnation, docs/snowflake-behaviour.md#pitfall-12) until the next DML or DDL moves LAST_ALTERED.
  */
 export function contentRestoreInsert(
   t: SnowflakeTarget,

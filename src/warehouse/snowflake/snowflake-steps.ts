@@ -1,9 +1,9 @@
 /**
  * How the Snowflake adapter runs each kind of step: a checkpoint in one server-side statement
  * (after its clone, for keep: clone), drops with IF EXISTS, UNDROP for tables (with the
- * rename-aside loop when newer versions of the name were dropped since: pitfall 2), views
- * re-created from their captured definition (pitfall 1), content reverted in place. DDL
- * auto-commits (pitfall 11): every step treats what an interrupted run already did as progress.
+ * rename-aside loop when newer versions of the name were dropped since: docs/snowflake-behaviour.md#pitfall-2), views
+ * re-created from their captured definition (docs/snowflake-behaviour.md#pitfall-1), content reverted in place. DDL
+ * auto-commits (docs/snowflake-behaviour.md#pitfall-11): every step treats what an interrupted run already did as progress.
  */
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
@@ -60,7 +60,7 @@ export class SnowflakeSteps {
       const t = this.session.resolve(target);
       const tag = this.tag(target, step, run);
       // The clone first, then the audit row, so that a recorded keep: clone checkpoint always has
-      // its clone (pitfall 11). A retried step whose row exists is done; otherwise the clone is
+      // its clone (docs/snowflake-behaviour.md#pitfall-11). A retried step whose row exists is done; otherwise the clone is
       // made anew (OR REPLACE): one left by a crash, or by a checkpoint whose row was lost since,
       // belongs to no checkpoint, and a copy belongs to exactly one checkpoint row.
       if (step.keep === 'clone') {
@@ -89,7 +89,7 @@ export class SnowflakeSteps {
     },
     'restore-content': (target, step, run) => this.restoreContent(this.session.resolve(target), step, run, this.tag(target, step, run)),
     'drop-object': async (target, step, run) => {
-      // IF EXISTS: a drop that already happened is progress (pitfall 11: DDL auto-commits).
+      // IF EXISTS: a drop that already happened is progress (docs/snowflake-behaviour.md#pitfall-11: DDL auto-commits).
       const sql = `DROP ${step.object.kind} IF EXISTS ${objectName(this.session.resolve(target), step.object.name)}`;
       await this.session.driver.execute(sql, { tag: this.tag(target, step, run) });
     },
@@ -143,7 +143,7 @@ export class SnowflakeSteps {
 
   /**
    * Brings back the dropped version created at `created`. UNDROP restores the newest dropped
-   * version of a name (pitfall 2), so newer dropped versions are undropped and renamed aside
+   * version of a name (docs/snowflake-behaviour.md#pitfall-2), so newer dropped versions are undropped and renamed aside
    * first, then dropped again under their aside names once the original is back.
    */
   private async restoreTable(t: SnowflakeTarget, name: string, created: string, tag: string): Promise<void> {
@@ -184,9 +184,9 @@ export class SnowflakeSteps {
    * Reverts a table's rows and columns to a checkpoint's, in place, so that the table keeps its
    * identity (CREATED) and its own Time Travel history: columns added since are dropped (a kept
    * clone's columns missing now are added back), then one atomic INSERT OVERWRITE reads the rows
-   * AT the checkpoint (explicit TIMESTAMP_LTZ cast: pitfall 13) or from the clone. A missing table
+   * AT the checkpoint (explicit TIMESTAMP_LTZ cast: docs/snowflake-behaviour.md#pitfall-13) or from the clone. A missing table
    * is re-created as a zero-copy clone of the clone's table. Then a CONTENT_RESTORE audit row
-   * records what the table now stands for. Re-running it is progress (pitfall 11): the AT point
+   * records what the table now stands for. Re-running it is progress (docs/snowflake-behaviour.md#pitfall-11): the AT point
    * and the clone are fixed, so the same statements give the same content.
    */
   private async restoreContent(t: SnowflakeTarget, step: StepOf<'restore-content'>, run: RunContext, tag: string): Promise<void> {
@@ -233,7 +233,7 @@ export class SnowflakeSteps {
     this.session.forgetLineage(t);
   }
 
-  /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: pitfall 1). */
+  /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: docs/snowflake-behaviour.md#pitfall-1). */
   private async recreateView(t: SnowflakeTarget, name: string, definition: string, tag: string): Promise<void> {
     await this.session.useSchema(t, tag);
     const [existing] = await this.session.driver.rows(
@@ -252,7 +252,7 @@ export class SnowflakeSteps {
   }
 }
 
-/** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14). */
+/** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14 (docs/snowflake-behaviour.md)). */
 function cloneSchemaDdl(t: SnowflakeTarget, checkpointId: string): string {
   return `CREATE OR REPLACE SCHEMA ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
 }
@@ -275,7 +275,7 @@ function columnOf(row: SnowflakeRow): ColumnInfo {
 
 /**
  * The statements of a content revert. `live`/`source` are the columns now and in the clone
- * (source null when reading AT a timestamp). Names are quoted exactly as stored (pitfall 8).
+ * (source null when reading AT a timestamp). Names are quoted exactly as stored (docs/snowflake-behaviour.md#pitfall-8).
  */
 function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: ColumnInfo[], source: ColumnInfo[] | null): string[] {
   const table = objectName(t, step.object.name);

@@ -215,7 +215,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     await this.driver.close();
   }
 
-  /** UNDROP runs against the session's schema on some accounts: set it and qualify (pitfall 19). */
+  /** UNDROP runs against the session's schema on some accounts: set it and qualify (docs/snowflake-behaviour.md#pitfall-19). */
   async useSchema(t: SnowflakeTarget, tag: string): Promise<void> {
     const schema = schemaName(t);
     if (this.currentSchema?.schema !== schema) {
@@ -288,7 +288,7 @@ function liveObject(row: SnowflakeRow): LiveObject {
 
 /**
  * Dropped versions still restorable: SHOW TABLES HISTORY rows with dropped_on, until dropped_on
- * plus their retention (pitfall 3); hybrid tables cannot be undropped (pitfall 5).
+ * plus their retention (docs/snowflake-behaviour.md#pitfall-3); hybrid tables cannot be undropped (docs/snowflake-behaviour.md#pitfall-5).
  */
 function droppedVersions(rows: SnowflakeRow[], now: string): DroppedObject[] {
   return rows
