@@ -2,8 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // The budget of one test: end-to-end tests run the built CLI many times, which on a busy
+    // 2-core machine takes several times as long as on an idle one. Tests wait on events, never on
+    // fixed sleeps; these limits only catch a hang. The whole suite takes about 5 minutes idle.
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // Most end-to-end time is spent waiting on child processes and sockets: two files at once
     // keep both cores busy.

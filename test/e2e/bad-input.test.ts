@@ -79,7 +79,7 @@ describe('bad input never reaches the warehouse', () => {
     const tooBig = await ckpt(dir, ['sql', '-f', big]);
     expect(tooBig.code).toBe(1);
     expect(tooBig.stderr).toMatch(/big\.sql is 67108865 bytes; ckpt reads SQL files of at most 64 MiB/);
-  }, 120_000);
+  });
 
   it('every numeric (and enumerated) environment variable is checked: a clear error, never a wait forever', async () => {
     const dir = await workspace('version: 1\nconnection: test\ntargets:\n  - schema: DEMO\n');
@@ -105,7 +105,7 @@ describe('bad input never reaches the warehouse', () => {
       expect(result.stderr, JSON.stringify(env)).toContain(`error: ${message}`);
       expect(result.stderr).not.toContain('internal error');
     }
-  }, 120_000);
+  });
 });
 
 describe('ordinary conditions are clear errors, never "internal error"', () => {
@@ -136,7 +136,7 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     const dir = await workspace(config());
     await writeFile(join(dir, '.ckpt'), 'not a folder');
     expectClear(await ckpt(dir, ['reconcile', '--plan']), `${join(dir, '.ckpt')} is a file, not a folder`);
-  }, 60_000);
+  });
 
   it('a read-only folder, even for --plan: the config folder, or its .ckpt folder', async () => {
     const dir = await workspace(config());
@@ -150,7 +150,7 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     await mkdir(join(dir, '.ckpt'), { mode: 0o555 });
     await chmod(dir, 0o555);
     expectClear(await ckptUnprivileged(dir, ['reconcile', '--plan']), `${join(dir, '.ckpt')} is not writable by this user`);
-  }, 60_000);
+  });
 
   it('audit_table naming a table of the user', async () => {
     const dir = await workspace(config('\n    audit_table: ORDERS'));
@@ -158,7 +158,7 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     for (const args of [['reconcile', '--plan'], ['checkpoints']]) {
       expectClear(await ckpt(dir, args), 'audit_table ORDERS of target demo is not a ckpt audit table: it has no CHECKPOINT_ID');
     }
-  }, 60_000);
+  });
 
   it('ckpt sql "ATTACH …; USE …" on the embedded warehouse', async () => {
     const dir = await workspace(config());
@@ -170,7 +170,7 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     );
     expect(existsSync(other)).toBe(false);
     expect((await ckpt(dir, ['reconcile', '--plan'])).code).toBe(0);
-  }, 60_000);
+  });
 });
 
 describe("ckpt sql and ckpt's own tables", () => {

@@ -58,7 +58,7 @@ class Daemon {
   }
 
   /** Waits until `predicate` holds on the logs; fails with the log tail after `timeoutMs`. */
-  async until(what: string, predicate: (logs: LogLine[]) => boolean, timeoutMs = 10_000): Promise<void> {
+  async until(what: string, predicate: (logs: LogLine[]) => boolean, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.logs)) {
       if (Date.now() > deadline) {
@@ -273,7 +273,7 @@ describe('ckpt daemon', () => {
       (logs) =>
         logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron:every2s')).length >= 3 &&
         daemon.lines('reconcile finished', { result: 'applied' }).length >= 4,
-      15_000,
+      120_000,
     );
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);

@@ -38,11 +38,11 @@ describe('faults on a Snowflake connection', () => {
 
   it('a statement that never answers times out with a hint; the action is FAILED, never APPLIED', async () => {
     const dir = await ready();
-    conn.server?.injectLatency({ pattern: /DROP TABLE IF EXISTS .*"B_NEW"/, perStatementMs: 20_000 });
-    const started = Date.now();
+    conn.server?.injectLatency({ pattern: /DROP TABLE IF EXISTS .*"B_NEW"/, perStatementMs: 3_600_000 });
+    // The statement would answer in an hour: only the deadline can end the command (the test's own
+    // timeout catches a hang); no wall-clock assertion.
     const result = await run(dir, ['reconcile', '--yes'], { CKPT_STATEMENT_TIMEOUT_MS: '1500' });
     expect(result.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(result.stderr).toMatch(/no answer within 1500 ms to DROP TABLE IF EXISTS/);
     expect(result.stderr).toContain('CKPT_STATEMENT_TIMEOUT_MS');
     conn.server?.clearInjections();
@@ -92,10 +92,8 @@ describe('faults on a Snowflake connection', () => {
       '[test]\naccount = "ckpt"\nuser = "u"\npassword = "p"\nhost = "127.0.0.1"\nport = 9\nprotocol = "http"\n',
       { mode: 0o600 },
     );
-    const started = Date.now();
     const result = await ckpt(dir, ['reconcile', '--plan'], { env: { ...conn.env, SNOWFLAKE_HOME: home } });
     expect(result.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(20_000);
     expect(result.stderr).toMatch(
       /^error: connecting to connection test: connect ECONNREFUSED 127\.0\.0\.1:9\n {2}hint: check the account or host in connections\.toml/m,
     );

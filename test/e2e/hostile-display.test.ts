@@ -66,5 +66,5 @@ describe('control characters in names are shown escaped, never interpreted', () 
     expect(failed.code).toBe(1);
     expectNoRawControl(failed, 'error');
     expect(failed.stderr).toContain('gone\\u001b[2J\\u009b1;1H');
-  }, 120_000);
+  });
 });

@@ -140,7 +140,7 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
       expect(runs.map((r) => r.outcome)).toContain('interrupted');
       expect((await run(dir, ['reconcile', '--plan', '--detailed-exitcode'])).code).toBe(0);
     }
-  }, 180_000);
+  }, 600_000);
 
   it('concurrent writers: each action is applied exactly once', async () => {
     const dir = await resetReady();
@@ -150,7 +150,7 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
     const after = await state(dir);
     expect(after.applied).toEqual(['back', 'wipe']);
     expect((await run(dir, ['reconcile', '--plan', '--detailed-exitcode'])).code).toBe(0);
-  }, 60_000);
+  });
 
   /** Runs `reconcile --yes` and SIGKILLs it when it starts step `index`; true if it was killed. */
   function killAtStep(dir: string, index: number): Promise<boolean> {

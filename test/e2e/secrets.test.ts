@@ -88,5 +88,5 @@ describe('secrets never leak', () => {
     const all = texts.join('\n');
     expect(all.length).toBeGreaterThan(1000);
     for (const secret of [PASSWORD, PASSPHRASE, TOKEN]) expect(all.includes(secret), secret).toBe(false);
-  }, 120_000);
+  });
 });

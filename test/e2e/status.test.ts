@@ -88,7 +88,7 @@ describe('ckpt status', () => {
     running.add(child);
     let logs = '';
     child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 90_000;
     while (!logs.includes('"reconcile finished"')) {
       if (Date.now() > deadline) throw new Error(`daemon did not reconcile: ${logs}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -24,7 +24,7 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
       it(`agrees with the reference model (seed ${seed})`, async () => {
         const report = await checkModel(conn, { seed, numRuns: RUNS_PER_SEED[name], maxOps: MAX_OPS });
         expect(report).toBeNull();
-      }, 120_000);
+      });
     }
   });
 }

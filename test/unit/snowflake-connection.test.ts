@@ -151,9 +151,8 @@ describe('logging in through snowflake-sdk', () => {
     expect((error as { hint: string }).hint).toContain('credentials');
   });
 
-  it('an unreachable account fails fast with WAREHOUSE_UNREACHABLE', async () => {
+  it('an unreachable account fails with WAREHOUSE_UNREACHABLE (not a hang: the test budget catches one)', async () => {
     const dir = await home('[c]\naccount = "ckpt"\nhost = "127.0.0.1"\nport = 9\nprotocol = "http"\nuser = "ANN"\npassword = "x"\n');
-    const started = Date.now();
     const error = await SnowflakeWarehouse.open({
       connectionName: 'c',
       logger: silentLogger,
@@ -161,7 +160,6 @@ describe('logging in through snowflake-sdk', () => {
       limits: { statementTimeoutMs: 5000 },
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'WAREHOUSE_UNREACHABLE' });
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('a transient 503 is retried and succeeds', async () => {
