@@ -165,7 +165,8 @@ export class ActionPlan {
       );
       return;
     }
-    const from = contentSource(entry, live, src, this.context.recorded, this.context.now);
+    const declaredClone = this.context.target.checkpoints.some((c) => c.id === src.id && c.keep === 'clone');
+    const from = contentSource(entry, live, src, this.context.recorded, this.context.now, declaredClone);
     if (typeof from === 'string') {
       this.notRestorable(
         entry,

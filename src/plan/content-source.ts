@@ -46,7 +46,9 @@ export function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded:
  * Where to read a changed table's checkpoint content from: a kept copy, else Time Travel AT the
  * checkpoint while the shortest of its recorded and current retention lasts (docs/snowflake-behaviour.md#pitfall-3), the
  * table's history reaches back that far, and no column was dropped since (historical reads use
- * the current columns: docs/snowflake-behaviour.md#pitfall-13). Otherwise a sentence saying why not, with the date.
+ * the current columns: pitfall 13). Otherwise a sentence saying why not, with the date, and what
+ * would have helped: `keep: clone`, unless the file already declares it for this checkpoint
+ * (`declaredClone`), which then says the checkpoint was taken without it.
  */
 export function contentSource(
   entry: InventoryEntry,
@@ -54,6 +56,7 @@ export function contentSource(
   src: RecordedSource,
   recorded: ReadonlyMap<string, RecordedCheckpoint>,
   now: string,
+  declaredClone = false,
 ): ContentSource | string {
   const kept = keptCopy(entry, src, recorded);
   if (kept !== null) return kept;
@@ -61,20 +64,32 @@ export function contentSource(
   const mine = timeTravelEnd(at, entry);
   const theirs = timeTravelEnd(at, live);
   if (mine === null || theirs === null) {
-    return `checkpoint ${src.id} keeps an inventory only and this warehouse has no Time Travel; declare checkpoints with keep: clone to restore content`;
+    return `checkpoint ${src.id} keeps an inventory only and this warehouse has no Time Travel; ${cloneAdvice(src, declaredClone, 'to restore content')}`;
   }
   const end = mine < theirs ? mine : theirs;
   const horizon = restorability({ timestamp: at, objects: src.inventory, clone: null });
   const since = horizon.kind === 'until' && horizon.until < end ? horizon.until : end;
   if (!isAfter(end, now)) {
-    return `checkpoint ${src.id} stopped being restorable on ${displayTime(since)} (Time Travel retention of ${Math.min(entry.retentionDays ?? 0, live.retentionDays ?? 0)} day(s) has passed: docs/snowflake-behaviour.md, pitfall 3); declare checkpoints with keep: clone to restore at any age`;
+    return `checkpoint ${src.id} stopped being restorable on ${displayTime(since)} (Time Travel retention of ${Math.min(entry.retentionDays ?? 0, live.retentionDays ?? 0)} day(s) has passed: docs/snowflake-behaviour.md, pitfall 3); ${cloneAdvice(src, declaredClone, 'to restore at any age')}`;
   }
   if (live.timeTravelFrom != null && isAfter(live.timeTravelFrom, at)) {
     return `its Time Travel history starts at ${displayTime(live.timeTravelFrom)}, after checkpoint ${src.id}`;
   }
   const dropped = (entry.columns ?? []).filter((c) => live.columns != null && !live.columns.includes(c));
   if (dropped.length > 0) {
-    return `column(s) ${dropped.join(', ')} were dropped since, and Time Travel reads a table with its current columns; only a keep: clone checkpoint can bring them back`;
+    const only = 'only a keep: clone checkpoint can bring them back';
+    return `column(s) ${dropped.join(', ')} were dropped since, and Time Travel reads a table with its current columns; ${declaredClone ? `${only}, and ${cloneAdvice(src, true, '')}` : only}`;
   }
   return { kind: 'time-travel', at };
+}
+
+/**
+ * What would have kept a checkpoint's content: `keep: clone` (declare checkpoints with it `purpose`);
+ * when the file declares it for this checkpoint already, why it did not help: the checkpoint was
+ * taken without it (a taken checkpoint is never retaken), or its kept copy is gone.
+ */
+function cloneAdvice(src: RecordedSource, declaredClone: boolean, purpose: string): string {
+  if (!declaredClone) return `declare checkpoints with keep: clone ${purpose}`;
+  if (src.recorded.keep === 'clone') return `the copy checkpoint ${src.id} kept (keep: clone) no longer exists`;
+  return `checkpoint ${src.id} was taken without keep: clone (the file's keep: clone came later, and a taken checkpoint is never retaken: declare a new id)`;
 }

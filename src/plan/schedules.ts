@@ -27,9 +27,9 @@ export function planSchedule(
   recorded: ReadonlyMap<string, RecordedCheckpoint>,
 ): Step[] {
   const steps: Step[] = [];
-  const prefix = autoCheckpointPrefix(schedule.id);
+  const isMine = scheduleCheckpointId(schedule.id);
   const taken = observed.checkpoints
-    .filter((c) => c.type === 'AUTO' && c.id.startsWith(prefix) && c.status !== 'DELETED')
+    .filter((c) => c.type === 'AUTO' && isMine(c.id) && c.status !== 'DELETED')
     .sort((a, b) => compareText(b.timestamp, a.timestamp))
     .map((c) => c.id);
   const due = clock.lastFiring(schedule, observed.now);
@@ -54,6 +54,19 @@ export function planSchedule(
     for (const expired of taken.slice(schedule.retain)) steps.push(expiry(target, schedule, expired, recorded));
   }
   return steps;
+}
+
+/** What timestampId appends after a prefix and its `_`. */
+const TIMESTAMP_SUFFIX = /^\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}$/;
+
+/**
+ * Whether an id is one of schedule `scheduleId`'s AUTO checkpoints: its prefix followed by exactly
+ * a timestamp (`_YYYY_MM_DD_HH_MI_SS`, as timestampId writes it), never a longer id, so that
+ * schedule `daily` does not take `daily_eu`'s checkpoints (`AUTO_daily_eu_...`) for its own.
+ */
+export function scheduleCheckpointId(scheduleId: string): (id: string) => boolean {
+  const prefix = autoCheckpointPrefix(scheduleId);
+  return (id) => id.startsWith(prefix) && TIMESTAMP_SUFFIX.test(id.slice(prefix.length));
 }
 
 /** The step expiring one of a schedule's checkpoints (and its clone, if it kept one). */

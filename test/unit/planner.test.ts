@@ -31,6 +31,7 @@ interface Case {
 }
 
 const HOURLY = { id: 'hourly', cron: '0 * * * *', timezone: 'UTC', description: '', retain: 2, position: { line: 5, col: 9 } };
+const DAILY = { ...HOURLY, id: 'daily', cron: '0 0 * * *', retain: null };
 const firedAt = (iso: string): PlanClock => ({ lastFiring: () => iso });
 const auto = (id: string, timestamp: string) => checkpoint(id, [], { type: 'AUTO', timestamp });
 
@@ -54,8 +55,22 @@ const cases: Case[] = [
   {
     name: 'never retakes a checkpoint',
     target: { checkpoints: BASELINE },
-    observed: { checkpoints: [checkpoint('baseline', [])] },
+    observed: { checkpoints: [checkpoint('baseline', [], { description: 'start' })] },
     steps: [],
+  },
+  {
+    name: 'a taken checkpoint whose keep changed in the file is reported, not retaken',
+    target: { checkpoints: [{ ...BASELINE[0]!, keep: 'clone' }] },
+    observed: { checkpoints: [checkpoint('baseline', [], { description: 'start' })] },
+    steps: [],
+    findings: ['CHECKPOINT_SPEC_CHANGED'],
+  },
+  {
+    name: 'a taken checkpoint whose description changed in the file is reported, not retaken',
+    target: { checkpoints: BASELINE },
+    observed: { checkpoints: [checkpoint('baseline', [], { description: 'the start' })] },
+    steps: [],
+    findings: ['CHECKPOINT_SPEC_CHANGED'],
   },
   {
     name: 'reports a deleted declared checkpoint instead of retaking it',
@@ -97,6 +112,44 @@ const cases: Case[] = [
       'expire-checkpoint:AUTO_hourly_2026_11_27_09_00_00',
       'expire-checkpoint:AUTO_hourly_2026_11_27_07_00_00',
     ],
+  },
+  {
+    name: "a schedule's retention never counts another schedule's checkpoints whose id extends its own",
+    target: { schedules: [{ ...DAILY, retain: 1 }] },
+    observed: {
+      checkpoints: [
+        auto('AUTO_daily_2026_11_27_09_00_00', '2026-11-27T09:00:01.000Z'),
+        auto('AUTO_daily_eu_2026_11_27_10_00_00', '2026-11-27T10:00:01.000Z'),
+        auto('AUTO_daily_eu_2026_11_27_08_00_00', '2026-11-27T08:00:01.000Z'),
+        auto('AUTO_daily_2026_11_27_07_00_00_old', '2026-11-27T07:00:01.000Z'),
+      ],
+    },
+    steps: [],
+  },
+  {
+    name: "a schedule never takes another schedule's newer checkpoint for its own",
+    target: { schedules: [DAILY] },
+    observed: { checkpoints: [auto('AUTO_daily_eu_2026_11_27_10_00_00', '2026-11-27T10:00:01.000Z')] },
+    clock: firedAt('2026-11-27T10:00:00.000Z'),
+    steps: ['take-checkpoint:AUTO_daily_2026_11_27_12_00_00'],
+  },
+  {
+    name: 'each of two schedules whose ids share a prefix expires only its own checkpoints',
+    target: {
+      schedules: [
+        { ...DAILY, retain: 1 },
+        { ...DAILY, id: 'daily_eu', retain: 1 },
+      ],
+    },
+    observed: {
+      checkpoints: [
+        auto('AUTO_daily_2026_11_27_09_00_00', '2026-11-27T09:00:01.000Z'),
+        auto('AUTO_daily_2026_11_27_08_00_00', '2026-11-27T08:00:01.000Z'),
+        auto('AUTO_daily_eu_2026_11_27_10_00_00', '2026-11-27T10:00:01.000Z'),
+        auto('AUTO_daily_eu_2026_11_27_07_00_00', '2026-11-27T07:00:01.000Z'),
+      ],
+    },
+    steps: ['expire-checkpoint:AUTO_daily_2026_11_27_08_00_00', 'expire-checkpoint:AUTO_daily_eu_2026_11_27_07_00_00'],
   },
   {
     name: 'cleanup drops objects created after the checkpoint, views first',
@@ -210,6 +263,34 @@ const cases: Case[] = [
     observed: { objects: [obj('ORDERS', 'TABLE', LATE)], dropped: [dropped(ORDERS)], checkpoints: [checkpoint('baseline', [ORDERS])] },
     steps: ['record-action:s1'],
     findings: ['RECREATED_NOT_REPLACED'],
+  },
+  {
+    name: 'restore leaves a view now holding the name of a checkpoint table, and says so',
+    target: { actions: [restoreAll] },
+    observed: {
+      objects: [obj('ORDERS', 'VIEW', LATE, 'CREATE VIEW ORDERS AS SELECT 1')],
+      dropped: [dropped(ORDERS)],
+      checkpoints: [checkpoint('baseline', [ORDERS])],
+    },
+    steps: ['record-action:s1'],
+    findings: ['KIND_CHANGED_NOT_REPLACED'],
+  },
+  {
+    name: 'restore leaves a table now holding the name of a checkpoint view, and says so',
+    target: { actions: [restoreAll] },
+    observed: { objects: [obj('V_ORDERS', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [V_ORDERS])] },
+    steps: ['record-action:s1'],
+    findings: ['KIND_CHANGED_NOT_REPLACED'],
+  },
+  {
+    name: 'reset replaces a view now holding the name of a checkpoint table',
+    target: { actions: [reset] },
+    observed: {
+      objects: [obj('ORDERS', 'VIEW', LATE, 'CREATE VIEW ORDERS AS SELECT 1')],
+      dropped: [dropped(ORDERS)],
+      checkpoints: [checkpoint('baseline', [ORDERS])],
+    },
+    steps: ['drop-object:ORDERS', 'restore-table:ORDERS', 'record-action:r1'],
   },
   {
     name: 'reset drops the newcomer and brings the original back',
@@ -423,6 +504,63 @@ describe('planner', () => {
     expect(take.steps[0]).toMatchObject({ kind: 'take-checkpoint', keep: 'clone' });
   });
 
+  it('a changed checkpoint spec says what was recorded, what the file says and to declare a new id', () => {
+    const plan = planTarget(
+      target({ checkpoints: [{ ...BASELINE[0]!, description: 'the start', keep: 'clone' }] }),
+      observed({ checkpoints: [checkpoint('baseline', [], { description: 'start' })] }),
+    );
+    expect(plan.findings).toHaveLength(1);
+    expect(plan.findings[0]).toMatchObject({ code: 'CHECKPOINT_SPEC_CHANGED', severity: 'warning', position: BASELINE[0]!.position });
+    const message = plan.findings[0]!.message;
+    expect(message).toContain('keep: inventory');
+    expect(message).toContain('keep: clone');
+    expect(message).toContain('"start"');
+    expect(message).toContain('"the start"');
+    expect(message).toContain('never retaken');
+    expect(message).toContain('declare a new id');
+  });
+
+  it('a blocker never advises adding the keep: clone the file already declares', () => {
+    const declared = [{ ...BASELINE[0]!, keep: 'clone' as const }];
+    const recordedBaseline = (objects: Parameters<typeof checkpoint>[1]) => checkpoint('baseline', objects, { description: 'start' });
+    const plans = [
+      planTarget(
+        target({ checkpoints: declared, actions: [reset] }),
+        observed({ objects: [{ ...ORDERS_CHANGED, ...NO_TT }], checkpoints: [recordedBaseline([{ ...ORDERS_AT, ...NO_TT }])] }),
+      ),
+      planTarget(
+        target({ checkpoints: declared, actions: [reset] }),
+        observed({ now: '2026-11-29T12:00:00.000Z', objects: [ORDERS_CHANGED], checkpoints: [recordedBaseline([ORDERS_AT])] }),
+      ),
+      planTarget(
+        target({ checkpoints: declared, actions: [reset] }),
+        observed({ objects: [{ ...ORDERS_CHANGED, columns: ['ID'] }], checkpoints: [recordedBaseline([ORDERS_AT])] }),
+      ),
+    ];
+    for (const plan of plans) {
+      const blocker = plan.findings.find((f) => f.code === 'NOT_RESTORABLE');
+      expect(blocker?.message).toContain('taken without keep: clone');
+      expect(blocker?.message).not.toContain('declare checkpoints with keep: clone');
+    }
+    const undeclared = planTarget(
+      target({ actions: [reset] }),
+      observed({ objects: [{ ...ORDERS_CHANGED, ...NO_TT }], checkpoints: [checkpoint('baseline', [{ ...ORDERS_AT, ...NO_TT }])] }),
+    );
+    expect(undeclared.findings[0]?.message).toContain('declare checkpoints with keep: clone');
+  });
+
+  it('a restore left by an object of another kind names both kinds and that a reset replaces it', () => {
+    const plan = planTarget(
+      target({ actions: [restoreAll] }),
+      observed({
+        objects: [obj('ORDERS', 'VIEW', LATE, 'CREATE VIEW ORDERS AS SELECT 1')],
+        checkpoints: [checkpoint('baseline', [ORDERS])],
+      }),
+    );
+    expect(plan.findings[0]).toMatchObject({ code: 'KIND_CHANGED_NOT_REPLACED', severity: 'warning', object: 'ORDERS', actionId: 's1' });
+    expect(plan.findings[0]?.message).toMatch(/table.*view.*restore leaves.*in place.*reset replaces it/);
+  });
+
   it.each(cases)('$name', (c) => {
     const plan = planTarget(target(c.target), observed(c.observed), c.clock);
     expect(plan.steps.map(label)).toEqual(c.steps);
@@ -473,6 +611,8 @@ describe('planner', () => {
       'TOO_MANY_DROPS',
       'ACTION_SPEC_CHANGED',
       'ACTION_FAILED_BEFORE',
+      'CHECKPOINT_SPEC_CHANGED',
+      'KIND_CHANGED_NOT_REPLACED',
     ];
     expect([...codes].sort()).toEqual([...allCodes].sort());
   });

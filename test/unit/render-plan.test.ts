@@ -139,6 +139,11 @@ const FINDINGS: Record<FindingCode, Pick<Finding, 'severity' | 'message'>> = {
     message: 'action after-demo needs checkpoint nope, which is neither declared in the file nor in the audit table',
   },
   CHECKPOINT_DELETED: { severity: 'blocker', message: 'checkpoint AUTO_hourly_2026_11_20_03_00_00 was expired (DELETED)' },
+  CHECKPOINT_SPEC_CHANGED: {
+    severity: 'warning',
+    message:
+      'checkpoint baseline was taken on 2026-11-20 09:00:00 UTC with keep: inventory, the file now says keep: clone; a taken checkpoint is never retaken, so the change has no effect: declare a new id',
+  },
   AUDIT_TABLE_LOST: {
     severity: 'blocker',
     message: "the audit table CHECKPOINT_AUDIT is missing, but ckpt's journal CHECKPOINT_AUDIT_JOURNAL records earlier runs",
@@ -151,6 +156,11 @@ const FINDINGS: Record<FindingCode, Pick<Finding, 'severity' | 'message'>> = {
   RECREATED_NOT_REPLACED: {
     severity: 'warning',
     message: 'ORDERS was dropped and re-created after checkpoint baseline; restore keeps the new one',
+  },
+  KIND_CHANGED_NOT_REPLACED: {
+    severity: 'warning',
+    message:
+      'ORDERS was a table in checkpoint baseline and is a view now; restore leaves the existing view in place and does not bring the table back (a reset replaces it)',
   },
   PROTECTED_KEPT: { severity: 'warning', message: 'REF_COUNTRIES is protected (REF_*) and is kept' },
   TOO_MANY_DROPS: {

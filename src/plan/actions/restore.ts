@@ -1,10 +1,11 @@
 /**
  * Plans a restore: brings back the checkpoint's objects (all, or the ones named) that are
- * missing now. Leaves alone what exists, and says so for an object re-created since (a reset
- * would replace it); never drops anything.
+ * missing now. Leaves alone what exists, and says so for an object re-created since, or of
+ * another kind now (a view where the checkpoint held a table, or the opposite): a reset would
+ * replace it; never drops anything.
  */
 import type { ActionSpec } from '../../model/desired.js';
-import type { InventoryEntry } from '../../model/observed.js';
+import type { InventoryEntry, ObjectKind } from '../../model/observed.js';
 import { displayIdent, nameKey } from '../../model/refs.js';
 import type { ActionPlan } from '../action-plan.js';
 import type { CheckpointSource } from '../checkpoint-source.js';
@@ -18,7 +19,14 @@ export function planRestore(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 
   for (const entry of wanted(plan, src, spec.objects)) {
     const live = model.get(entry.name);
     if (live === undefined) plan.restore(entry, src);
-    else if (!sameIncarnation(entry, live)) {
+    else if (live.kind !== entry.kind) {
+      plan.report(
+        'warning',
+        'KIND_CHANGED_NOT_REPLACED',
+        `${displayIdent(entry.name)} was a ${kindName(entry.kind)} in ${src.label} and is a ${kindName(live.kind)} now; restore leaves the existing ${kindName(live.kind)} in place and does not bring the ${kindName(entry.kind)} back (a reset replaces it)`,
+        entry.name,
+      );
+    } else if (!sameIncarnation(entry, live)) {
       plan.report(
         'warning',
         'RECREATED_NOT_REPLACED',
@@ -27,6 +35,11 @@ export function planRestore(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 
       );
     }
   }
+}
+
+/** `table` or `view`, for messages. */
+function kindName(kind: ObjectKind): string {
+  return kind.toLowerCase();
 }
 
 /** The checkpoint entries asked for: all when `objects` is null; a blocker for each name the checkpoint lacks. */
