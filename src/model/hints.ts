@@ -15,7 +15,8 @@ export const HINTS = {
   /** A restore from a checkpoint that no longer keeps its copy. */
   checkpointExpiredPlanAgain: 'run `ckpt reconcile --plan` again: the checkpoint may have been expired since the plan was made',
   /** A Time Travel version past its retention. */
-  retentionPassed: 'its retention has passed (docs/snowflake-behaviour.md, pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
+  retentionPassed:
+    'its retention has passed (docs/snowflake-behaviour.md, pitfall 3); run `ckpt reconcile --plan` to see what can still be restored',
   /** A clone changed behind ckpt's back. */
   cloneChanged: 'the clone was changed or dropped outside ckpt; run `ckpt reconcile --plan` again',
   /** Another writer changed the target between observing and locking. */
