@@ -6,7 +6,7 @@
  * succeeded, FAILED otherwise. A failure, a shutdown or a lost lease lets running steps finish
  * and skips the rest; other targets go on.
  */
-import { CkptError } from '../model/errors.js';
+import { CkptError, type ErrorCode } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { CheckpointType, StepRecord } from '../model/observed.js';
 import type { Plan, Step, TargetPlan } from '../model/plan.js';
@@ -32,6 +32,8 @@ export interface StepOutcome {
   step: Step;
   outcome: 'succeeded' | 'failed' | 'skipped';
   error: string | null;
+  /** The code of a failed step's error (INTERNAL for an error ckpt did not classify), so callers can tell transient from terminal. */
+  code?: ErrorCode;
 }
 
 /** The outcome of a target's plan. */
@@ -228,7 +230,7 @@ class TargetRun {
     } catch (error) {
       const message = describeError(error);
       records.push({ kind: step.kind, object: stepSubject(step), outcome: 'failed', error: message });
-      this.finish(index, { step, outcome: 'failed', error: message });
+      this.finish(index, { step, outcome: 'failed', error: message, code: error instanceof CkptError ? error.code : 'INTERNAL' });
       this.logger.error('step failed', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), error: message });
       return false;
     }

@@ -69,7 +69,9 @@ async function observeAndApply(
   const after = await session.plan([target]);
   ctx.record(target.name, after.plan, after.observed.get(target.name));
   if (failedStep !== undefined) {
-    return failure(new CkptError('STEP_FAILED', `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
+    // The step's own code says whether a retry can help (a lock or the network: yes; a constraint: no).
+    const code = failedStep.code === undefined || failedStep.code === 'INTERNAL' ? 'STEP_FAILED' : failedStep.code;
+    return failure(new CkptError(code, `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
   }
   return blocked ?? done('applied', 'Applied', `${steps.length} step${steps.length === 1 ? '' : 's'} applied`, plan);
 }

@@ -109,14 +109,18 @@ describe('startDaemon', () => {
       await writeFile(file, config('\n      - id: tidy\n        cleanup: { since: baseline }'));
       const event = await failed;
       expect(event.triggers).toEqual(['file']);
-      expect(event.outcome).toMatchObject({ result: 'failed', reason: 'StepFailed', error: { code: 'STEP_FAILED', retry: 'terminal' } });
+      expect(event.outcome).toMatchObject({
+        result: 'failed',
+        reason: 'ConstraintViolated',
+        error: { code: 'CONSTRAINT_VIOLATED', retry: 'terminal' },
+      });
       expect(event.outcome.message).toMatch(
         /drop-object failed: .*main key table.*a constraint .*not retried until the config file changes, on SIGHUP$/,
       );
-      expect(await stalled).toMatchObject({ target: 'demo', code: 'STEP_FAILED', failures: 1 });
+      expect(await stalled).toMatchObject({ target: 'demo', code: 'CONSTRAINT_VIOLATED', failures: 1 });
       expect(daemon.statusDocument().targets[0]).toMatchObject({
         condition: 'Stalled',
-        reason: 'StepFailed',
+        reason: 'ConstraintViolated',
         failures: 1,
         nextRetryAt: null,
         pendingTriggers: [],
