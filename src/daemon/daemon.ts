@@ -12,7 +12,7 @@ import { chooseConnections, type ConnectionChoice } from '../config/connections.
 import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile, type LoadResult } from '../config/load.js';
 import { Session } from '../engine/session.js';
-import type { Desired } from '../model/desired.js';
+import type { Desired, Target } from '../model/desired.js';
 import { asCkptError, CkptError, isTerminal, type Diagnostic } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
@@ -23,8 +23,9 @@ import { serveHealth, type HealthServer, type ListenAddress } from './health.js'
 import { checkpointClocks, DaemonMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
 import { outcomeError, reconcileTarget } from './reconcile.js';
+import { committedAtHead, readSnapshot, SettleGuard, type FileSnapshot, type HeldAction } from './settle.js';
 import { StatusBoard, type DaemonStatus, type ReconcileOutcome, type Readiness } from './status.js';
-import { every, onHangup, scheduleFirings, watchFile, type TriggerSource } from './triggers.js';
+import { every, onHangup, scheduleFirings, watchFile, type Stability, type TriggerSource } from './triggers.js';
 
 /** How the daemon runs. */
 export interface DaemonOptions {
@@ -41,9 +42,17 @@ export interface DaemonOptions {
   /** Connection choices made outside the file (`--connection`, $SNOWFLAKE_DEFAULT_CONNECTION_NAME), as for the other commands. */
   connections: ConnectionChoice;
   logger: Logger;
-  /** Quiet time after the last file event before the file is read again. */
-  debounceMs?: number;
+  /** When a changed file counts as stable enough to read (default: 1 s of quiet, then two reads 250 ms apart). */
+  stability?: Stability;
+  /**
+   * How long the file must stay unchanged before a new destructive action in it is applied,
+   * unless its content is what git has committed at HEAD (ms; default 5 s).
+   */
+  settleMs?: number;
 }
+
+/** The default settle period of a new destructive action. */
+export const DEFAULT_SETTLE_MS = 5000;
 
 /** A finished reconcile, as told to listeners. */
 export interface ReconcileEvent {
@@ -76,6 +85,7 @@ export interface RunningDaemon {
  * good config to keep), serves HTTP, starts the triggers and queues a first reconcile per target.
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const snapshot = await readSnapshot(options.file);
   const loaded = await loadConfig(options);
   if (!loaded.ok) {
     for (const d of loaded.diagnostics) logDiagnostic(options.logger, d);
@@ -84,7 +94,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
   }
   for (const d of loaded.warnings) logDiagnostic(options.logger, d);
-  const daemon = new Daemon(options, loaded.desired);
+  // The settle period of a file found at start counts from its mtime (capped at now).
+  const since = snapshot.present ? Math.min(snapshot.mtimeMs, Date.now()) : Date.now();
+  const daemon = new Daemon(options, loaded.desired, await loadedState(options.file, loaded.desired, snapshot, since));
   try {
     await daemon.begin();
   } catch (error) {
@@ -107,12 +119,17 @@ class Daemon implements RunningDaemon {
   private server: HealthServer | null = null;
   private reloads: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
+  private readonly settle: SettleGuard;
+  /** Per target, the timer that reconciles it again when its held actions settle. */
+  private readonly settleTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly options: DaemonOptions,
     private desired: Desired,
+    first: { since: number; committed: boolean | null },
   ) {
     this.logger = options.logger;
+    this.settle = new SettleGuard(options.settleMs ?? DEFAULT_SETTLE_MS, { desired, ...first });
     this.status = new StatusBoard(options.planOnly ? 'plan' : 'apply', desired);
     this.queue = new WorkQueue({
       // One reconcile at a time in all: targets may share the embedded warehouse's file, which
@@ -159,7 +176,9 @@ class Daemon implements RunningDaemon {
       );
       logger.info('listening', { url: this.server.url });
     }
-    this.sources.push(await watchFile(options.file, (event) => this.reload(`file:${event}`), logger, options.debounceMs));
+    this.sources.push(
+      await watchFile(options.file, (event, snapshot, at) => this.reload(`file:${event}`, { snapshot, at }), logger, options.stability),
+    );
     this.sources.push(onHangup(() => this.reload('sighup')));
     if (options.resyncMs > 0) this.sources.push(every(options.resyncMs, () => this.enqueueAll('resync')));
     this.useSchedules(this.desired);
@@ -187,6 +206,7 @@ class Daemon implements RunningDaemon {
     this.shutdown.abort();
     await Promise.allSettled([...this.sources, this.schedules.source].map((s) => s.close()));
     await this.reloads;
+    for (const timer of this.settleTimers.values()) clearTimeout(timer);
     await this.queue.stop();
     await this.server?.close();
     await removeDaemonInfo(this.options.file).catch(() => {});
@@ -197,16 +217,19 @@ class Daemon implements RunningDaemon {
     for (const target of this.desired.targets) this.queue.enqueue(target.name, trigger);
   }
 
-  /** Re-reads the file (one reload at a time); a valid, changed config replaces the last good one. */
-  private reload(trigger: string): void {
+  /**
+   * Re-reads the file (one reload at a time); a valid, changed config replaces the last good one.
+   * `stable` is the file as the watcher saw it stable (and when it last changed); SIGHUP has none.
+   */
+  private reload(trigger: string, stable?: { snapshot: FileSnapshot; at: number }): void {
     this.reloads = this.reloads
-      .then(() => this.reloadOnce(trigger))
+      .then(() => this.reloadOnce(trigger, stable))
       .catch((error: unknown) => {
         this.logger.error('config reload failed', { error: describeError(error) });
       });
   }
 
-  private async reloadOnce(trigger: string): Promise<void> {
+  private async reloadOnce(trigger: string, stable?: { snapshot: FileSnapshot; at: number }): Promise<void> {
     if (this.shutdown.signal.aborted) return;
     const { file } = this.options;
     const present = await access(file).then(
@@ -220,6 +243,12 @@ class Daemon implements RunningDaemon {
       return;
     }
     const loaded = await loadConfig(this.options);
+    const snapshot = stable?.snapshot ?? (await readSnapshot(file));
+    if (loaded.ok && snapshot.present && snapshot.sha256 !== loaded.desired.sourceHash) {
+      // Written again between the stable reads and the load: the watcher waits for that change.
+      this.logger.info('config file changed while it was read; waiting for it to be stable', { file, trigger });
+      return;
+    }
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) logDiagnostic(this.logger, d);
       this.status.configRejected('invalid', loaded.diagnostics.map(formatDiagnostic));
@@ -235,6 +264,7 @@ class Daemon implements RunningDaemon {
     for (const d of loaded.warnings) logDiagnostic(this.logger, d);
     const previous = this.desired;
     const changed = loaded.desired.sourceHash !== previous.sourceHash;
+    if (changed) this.settle.loaded(await loadedState(file, loaded.desired, snapshot, stable?.at ?? Date.now()));
     this.desired = loaded.desired;
     this.status.configLoaded(loaded.desired);
     this.metrics.configState(true);
@@ -278,6 +308,7 @@ class Daemon implements RunningDaemon {
         signal: this.shutdown.signal,
         logger: this.logger,
         record: (t, plan, observed) => this.record(t, plan, observed),
+        hold: (t, plan) => this.hold(t, plan),
       });
     } finally {
       await session.close();
@@ -298,6 +329,24 @@ class Daemon implements RunningDaemon {
       throw outcomeError(outcome);
     }
     this.logger.info('reconcile finished', fields);
+  }
+
+  /** The actions of `target` to hold back on `plan`; arms a reconcile for when they settle. */
+  private hold(target: Target, plan: Plan): HeldAction[] {
+    const held = this.settle.held(target, plan);
+    clearTimeout(this.settleTimers.get(target.name));
+    this.settleTimers.delete(target.name);
+    if (held.length > 0 && !this.shutdown.signal.aborted) {
+      const timer = setTimeout(
+        () => {
+          this.settleTimers.delete(target.name);
+          this.queue.enqueue(target.name, 'settled');
+        },
+        Math.max(0, this.settle.deadline - Date.now()) + 10,
+      );
+      this.settleTimers.set(target.name, timer);
+    }
+    return held;
   }
 
   /** Tells the listeners; one that throws is logged, never failing the reconcile. */
@@ -327,6 +376,18 @@ class Daemon implements RunningDaemon {
     }
     this.metrics.observed(target, pending.size, checkpointClocks(observed));
   }
+}
+
+/** What the settle guard needs of a loaded config: when it was written and whether git has it at HEAD. */
+async function loadedState(
+  file: string,
+  desired: Desired,
+  snapshot: FileSnapshot,
+  since: number,
+): Promise<{ desired: Desired; since: number; committed: boolean | null }> {
+  const same = snapshot.present && snapshot.bytes !== null && snapshot.sha256 === desired.sourceHash;
+  const committed = same ? await committedAtHead(file, snapshot.bytes as Buffer) : null;
+  return { desired, since, committed };
 }
 
 /** Loads the file with the connection choices applied (a warning for each target `--connection` moves). */

@@ -10,6 +10,7 @@ import { asCkptError, CkptError, kindOf } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
 import { hasChanges, summarise, type Plan } from '../model/plan.js';
+import type { HeldAction } from './settle.js';
 import { failureReason, type ReconcileOutcome } from './status.js';
 
 /** What a reconcile needs besides its session and target. */
@@ -20,6 +21,8 @@ export interface ReconcileContext {
   logger: Logger;
   /** Told what each observation showed and the plan made on it (for metrics). */
   record(target: string, plan: Plan, observed: Observed | undefined): void;
+  /** The actions of a plan to hold back for now (new destructive actions of a file not yet settled); not asked under planOnly. */
+  hold?(target: Target, plan: Plan): HeldAction[];
 }
 
 /** Runs one reconcile; never throws (a failure is an outcome carrying its error). */
@@ -51,13 +54,14 @@ async function observeAndApply(
       throw error;
     }
   }
-  const { plan, observed } = await session.plan([target]);
+  const full = await session.plan([target]);
   progress.reachedWarehouse = true;
+  const { plan, observed, held } = withoutHeld(session, target, full, ctx);
   logPlan(ctx.logger, target.name, plan);
   const blocked = blockedOutcome(plan);
   if (!hasChanges(plan) || ctx.planOnly) {
     ctx.record(target.name, plan, observed.get(target.name));
-    return blocked ?? (hasChanges(plan) ? planned(plan) : done('no-changes', 'UpToDate', 'no changes', plan));
+    return settling(held, blocked ?? (hasChanges(plan) ? planned(plan) : done('no-changes', 'UpToDate', 'no changes', plan)));
   }
   if (ctx.signal.aborted) return interrupted(plan, plan.targets.flatMap((t) => t.steps).length);
   const steps = (await session.apply(plan, undefined, ctx.signal)).flatMap((o) => o.steps);
@@ -73,7 +77,34 @@ async function observeAndApply(
     const code = failedStep.code === undefined || failedStep.code === 'INTERNAL' ? 'STEP_FAILED' : failedStep.code;
     return failure(new CkptError(code, `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
   }
-  return blocked ?? done('applied', 'Applied', `${steps.length} step${steps.length === 1 ? '' : 's'} applied`, plan);
+  return settling(held, blocked ?? done('applied', 'Applied', `${steps.length} step${steps.length === 1 ? '' : 's'} applied`, plan));
+}
+
+/**
+ * The plan without the actions `ctx.hold` holds back (planned again, on the same observation,
+ * from the target without them), and those actions; logged with why and until when.
+ */
+function withoutHeld(
+  session: Session,
+  target: Target,
+  full: { plan: Plan; observed: Map<string, Observed> },
+  ctx: ReconcileContext,
+): { plan: Plan; observed: Map<string, Observed>; held: HeldAction[] } {
+  const held = ctx.planOnly || ctx.hold === undefined ? [] : ctx.hold(target, full.plan);
+  const now = full.observed.get(target.name)?.now;
+  if (held.length === 0 || now === undefined) return { ...full, held: [] };
+  for (const h of held) ctx.logger.warn('destructive action waits for the file to settle', { target: target.name, ...h });
+  const ids = new Set(held.map((h) => h.action));
+  const rest = { ...target, actions: target.actions.filter((a) => !ids.has(a.id)) };
+  return { plan: session.planAt([rest], full.observed, now), observed: full.observed, held };
+}
+
+/** The outcome, with the actions held back said in its message and reason. */
+function settling(held: HeldAction[], outcome: ReconcileOutcome): ReconcileOutcome {
+  if (held.length === 0 || outcome.result === 'blocked') return { ...outcome, held };
+  const names = held.map((h) => h.action).join(', ');
+  const message = `${outcome.message}; ${names} wait${held.length === 1 ? 's' : ''} for the file to settle (until ${held[0]?.until ?? ''})`;
+  return { ...outcome, reason: 'Settling', message, held };
 }
 
 function logPlan(logger: Logger, target: string, plan: Plan): void {

@@ -1,13 +1,14 @@
 /**
  * What the daemon tells `/status` and `/readyz`: the config's state and, per target, a
- * condition (Ready / Reconciling / Stalled) with a reason, the last plan and the next scheduled
- * checkpoint. A record of facts the daemon reports; it decides nothing and does no I/O.
+ * condition (Ready / Reconciling / Stalled) with a reason, the last plan, the actions waiting
+ * for the file to settle and the next scheduled checkpoint. A record of facts the daemon reports; it decides nothing and does no I/O.
  */
 import type { Desired, Schedule } from '../model/desired.js';
 import type { ErrorCode, RetryKind } from '../model/errors.js';
 import { summarise, type Plan, type PlanSummary } from '../model/plan.js';
 import { nextFiring } from '../schedule/cron.js';
 import type { KeyState } from './queue.js';
+import type { HeldAction } from './settle.js';
 
 /** A target's condition, as Kubernetes controllers report it. */
 export type Condition = 'Ready' | 'Reconciling' | 'Stalled';
@@ -22,7 +23,7 @@ export type FailureReason = PascalCase<ErrorCode>;
 
 /** Why a target is in its condition. */
 export type ConditionReason =
-  'Pending' | 'Progressing' | 'UpToDate' | 'Applied' | 'ChangesPending' | 'PlanBlocked' | 'Interrupted' | FailureReason;
+  'Pending' | 'Progressing' | 'Settling' | 'UpToDate' | 'Applied' | 'ChangesPending' | 'PlanBlocked' | 'Interrupted' | FailureReason;
 
 /** The condition reason of a failure with this code. */
 export function failureReason(code: ErrorCode): FailureReason {
@@ -57,6 +58,8 @@ export interface ReconcileOutcome {
   plan: Plan | null;
   /** Why it failed (result `failed` only). */
   error: ReconcileError | null;
+  /** New destructive actions left out of this reconcile until the file settles (reason `Settling`). */
+  held?: HeldAction[];
 }
 
 /** The plan of a target's last reconcile, as data. */
@@ -87,6 +90,8 @@ export interface TargetStatus {
   /** Triggers waiting for the next reconcile. */
   pendingTriggers: string[];
   lastPlan: PlanReport | null;
+  /** New destructive actions waiting for the file to settle (see settle.ts), with why and until when. */
+  heldActions: HeldAction[];
   /** The soonest firing of the target's schedules. */
   nextCheckpoint: { schedule: string; at: string } | null;
 }
@@ -131,6 +136,7 @@ type TargetRecord = Pick<
   | 'lastSuccessAt'
   | 'lastPlan'
   | 'error'
+  | 'heldActions'
 > & {
   schedules: Schedule[];
   reachedWarehouse: boolean | null;
@@ -183,6 +189,7 @@ export class StatusBoard {
         reachedWarehouse: null,
         lastPlan: null,
         error: null,
+        heldActions: [],
       });
     }
   }
@@ -208,7 +215,9 @@ export class StatusBoard {
     const record = this.targets.get(target);
     if (record === undefined) return;
     const ready = outcome.reason === 'UpToDate' || outcome.reason === 'Applied' || outcome.reason === 'ChangesPending';
-    record.condition = ready ? 'Ready' : 'Stalled';
+    // Settling: applied what it could; the held actions run by themselves once the file settles.
+    record.condition = ready ? 'Ready' : outcome.reason === 'Settling' ? 'Reconciling' : 'Stalled';
+    record.heldActions = outcome.held ?? [];
     record.reason = outcome.reason;
     record.message = outcome.message;
     record.lastResult = outcome.result;
@@ -252,6 +261,7 @@ export class StatusBoard {
         nextRetryAt: waiting.retryAt === null ? null : new Date(waiting.retryAt).toISOString(),
         pendingTriggers: waiting.pending,
         lastPlan: r.lastPlan,
+        heldActions: r.heldActions,
         nextCheckpoint: nextCheckpoint(r.schedules, now),
       };
     });

@@ -1,5 +1,5 @@
 /**
- * The daemon's trigger sources: the config file (chokidar), checkpoint schedules (timers set for
+ * The daemon's trigger sources: the config file (chokidar, read once stable), checkpoint schedules (timers set for
  * the firings schedule/cron.ts computes, the same the planner reads), a resync interval and
  * SIGHUP. Each only calls back to enqueue work: none loads, plans or applies anything, and none
  * runs long inside its callback.
@@ -9,22 +9,65 @@ import { watch } from 'chokidar';
 import type { Schedule } from '../model/desired.js';
 import type { Logger } from '../model/logger.js';
 import { followingFiring, nextFiring } from '../schedule/cron.js';
+import { readSnapshot, sameSnapshot, type FileSnapshot } from './settle.js';
 
 /** A running trigger source. */
 export interface TriggerSource {
   close(): Promise<void>;
 }
 
+/** How watchFile decides that the file is stable. */
+export interface Stability {
+  /** Quiet time after the last change event before the file is read (ms). */
+  quietMs: number;
+  /** Time between the two reads that must see the same size, mtime and bytes (ms). */
+  recheckMs: number;
+}
+
+/** The default: a second of quiet, then two reads 250 ms apart. */
+export const DEFAULT_STABILITY: Stability = { quietMs: 1000, recheckMs: 250 };
+
 /**
  * Watches one file through its directory, so that editors that save by rename and git
- * checkouts that replace the file are seen; a burst of events becomes one call after
- * `debounceMs` of quiet. Resolves once the watch is in place.
+ * checkouts that replace the file are seen. A burst of events becomes one call once the file is
+ * stable: `quietMs` without an event, then two reads `recheckMs` apart with the same size, mtime
+ * and bytes (else it waits again). The call gets the events and the stable snapshot, and `at`,
+ * the time of the last event. Resolves once the watch is in place.
  */
-export async function watchFile(file: string, onChange: (event: string) => void, logger: Logger, debounceMs = 200): Promise<TriggerSource> {
+export async function watchFile(
+  file: string,
+  onChange: (event: string, snapshot: FileSnapshot, at: number) => void,
+  logger: Logger,
+  stability: Stability = DEFAULT_STABILITY,
+): Promise<TriggerSource> {
   const path = resolve(file);
   const dir = dirname(path);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let generation = 0;
+  let lastEvent = 0;
+  let closed = false;
   const events = new Set<string>();
+  const settle = async (seen: number): Promise<void> => {
+    const first = await readSnapshot(path);
+    await new Promise((r) => setTimeout(r, stability.recheckMs));
+    const second = await readSnapshot(path);
+    if (closed || seen !== generation) return; // another event came: its own wait runs
+    if (!sameSnapshot(first, second)) {
+      logger.info('config file still changing; waiting for it to be stable', { file: path });
+      arm();
+      return;
+    }
+    const names = [...events].join(',');
+    events.clear();
+    onChange(names, second, lastEvent);
+  };
+  const arm = (): void => {
+    clearTimeout(timer);
+    const seen = generation;
+    timer = setTimeout(() => {
+      settle(seen).catch((error: unknown) => logger.warn('file watch error', { file: path, error: (error as Error).message }));
+    }, stability.quietMs);
+  };
   const watcher = watch(dir, {
     depth: 0,
     ignoreInitial: true,
@@ -33,17 +76,15 @@ export async function watchFile(file: string, onChange: (event: string) => void,
   watcher.on('all', (event, changed) => {
     if (resolve(changed) !== path) return;
     events.add(event);
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const seen = [...events].join(',');
-      events.clear();
-      onChange(seen);
-    }, debounceMs);
+    generation += 1;
+    lastEvent = Date.now();
+    arm();
   });
   watcher.on('error', (error) => logger.warn('file watch error', { file: path, error: (error as Error).message }));
   await new Promise<void>((ready) => watcher.once('ready', () => ready()));
   return {
     close: async () => {
+      closed = true;
       clearTimeout(timer);
       await watcher.close();
     },

@@ -2,9 +2,11 @@
  * The daemon started in this process with startDaemon (as `ckpt daemon` starts it), on a temp
  * folder with the embedded warehouse: reconciles are awaited through onReconciled and log events,
  * never sleeps. The first reconcile applies and /status answers at the bound address; a step
- * that fails the same way every time (a foreign key) stalls the target without a backoff retry.
+ * that fails the same way every time (a foreign key) stalls the target without a backoff retry; a
+ * new full_cleanup in a file still being written waits for the file to settle.
  */
-import { access, mkdtemp, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdtemp, open, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,9 +69,23 @@ const options = (file: string, logger: Logger) => ({
   resyncMs: 0,
   lockWaitMs: 5000,
   logger,
-  debounceMs: 50,
+  stability: { quietMs: 50, recheckMs: 20 },
+  settleMs: 0,
   connections: {},
 });
+
+/** The tables in schema DEMO of the embedded warehouse (the daemon releases it between reconciles). */
+async function tables(dir: string, sql?: string): Promise<string[]> {
+  const warehouse = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+  try {
+    const ref = { name: 'demo', database: null, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
+    if (sql !== undefined) await warehouse.query(ref, sql);
+    const result = await warehouse.query(ref, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'DEMO' ORDER BY 1");
+    return result.rows.map((r) => String(r[0]));
+  } finally {
+    await warehouse.close();
+  }
+}
 
 describe('startDaemon', () => {
   it('runs in process: the first reconcile applies, /status shows it at the bound address, stop releases everything', async () => {
@@ -126,6 +142,63 @@ describe('startDaemon', () => {
         pendingTriggers: [],
       });
       expect(log.lines.filter((l) => l.msg === 'reconcile will be retried')).toEqual([]);
+    } finally {
+      await daemon.stop('test over');
+    }
+  });
+
+  it('holds a new full_cleanup of a file still being written until it settles, then applies it with the whole file (protect included)', async () => {
+    const dir = await workspace();
+    const file = join(dir, 'checkpoints.yaml');
+    const log = recordingLogger();
+    const daemon = await startDaemon({ ...options(file, log.logger), stability: { quietMs: 100, recheckMs: 50 }, settleMs: 5000 });
+    try {
+      expect((await nextReconcile(daemon)).outcome.result).toBe('applied');
+      expect(await tables(dir, 'CREATE TABLE keepme (id INTEGER); CREATE TABLE scratch (id INTEGER)')).toEqual(
+        expect.arrayContaining(['keepme', 'scratch']),
+      );
+
+      // A writer that pauses between two writes: the first part is a valid file with a
+      // full_cleanup and no protect for keepme; the second adds the protect.
+      const first = config('\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }').replace('    protect: [child]\n', '');
+      const writer = await open(file, 'w');
+      let partial: ReconcileEvent;
+      try {
+        const reconciled = nextReconcile(daemon);
+        await writer.write(first);
+        // The pause: until the daemon has read and reconciled the first part (well within the settle period).
+        partial = await reconciled;
+        await writer.write('    protect: [keepme]\n');
+      } finally {
+        await writer.close();
+      }
+      const applied = new Promise<ReconcileEvent>((resolve) => {
+        const off = daemon.onReconciled((e) => {
+          if (e.outcome.result !== 'applied' || e.outcome.held?.length) return;
+          off();
+          resolve(e);
+        });
+      });
+      expect(partial).toMatchObject({ triggers: ['file'], outcome: { reason: 'Settling', held: [{ action: 'wipe' }] } });
+      expect(partial.outcome.message).toMatch(/wipe waits for the file to settle/);
+      expect(log.lines.filter((l) => l.msg === 'destructive action waits for the file to settle')[0]).toMatchObject({
+        target: 'demo',
+        action: 'wipe',
+        reason: expect.stringMatching(/not a git repository/) as unknown,
+      });
+      expect(daemon.statusDocument().targets[0]?.heldActions.map((h) => h.action)).toEqual(['wipe']);
+      expect(await tables(dir)).toEqual(expect.arrayContaining(['keepme', 'scratch']));
+
+      expect((await applied).triggers).toEqual(['settled']);
+      const whole = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
+      expect(daemon.statusDocument().config).toMatchObject({ state: 'valid', hash: whole });
+      const left = await tables(dir);
+      expect(left).toContain('keepme');
+      expect(left).not.toContain('scratch');
+      expect(daemon.statusDocument().targets[0]).toMatchObject({ condition: 'Ready', reason: 'Applied', heldActions: [] });
+      expect(log.lines.filter((l) => l.msg === 'step succeeded' && l.object === 'keepme')).toEqual([]);
     } finally {
       await daemon.stop('test over');
     }

@@ -215,6 +215,8 @@ describe('ckpt daemon', () => {
     expect(daemon.lines('reconcile started')[1]).toMatchObject({ trigger: 'file' });
     expect(daemon.lines('reconcile finished')[1]).toMatchObject({ result: 'applied' });
     expect(daemon.lines('step succeeded', { step: 'drop-object', object: 'scratch' })).toHaveLength(1);
+    // The file is what git has at HEAD: the new cleanup does not wait for the settle period.
+    expect(daemon.lines('destructive action waits for the file to settle')).toEqual([]);
     expect((await daemon.get('/readyz')).status).toBe(200);
 
     const audit = await ckpt(dir, ['sql', '--json', 'SELECT ACTION_ID, STATUS, ORIGIN FROM CHECKPOINT_AUDIT WHERE ACTION_ID IS NOT NULL']);
@@ -257,7 +259,8 @@ describe('ckpt daemon', () => {
 
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
-  });
+    // Many CLI runs, and each file change is read only after a second of quiet (the file must be stable).
+  }, 60_000);
 
   it('takes an AUTO checkpoint per firing of a 6-field cron and keeps the newest `retain: 2` ACTIVE', async () => {
     const dir = await workspace(

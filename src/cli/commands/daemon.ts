@@ -17,6 +17,8 @@ export interface DaemonCommandOptions {
   /** Where to serve HTTP, or `off` for nowhere. */
   listen: ListenAddress | 'off';
   resyncMs: number;
+  /** How long the file must stay unchanged before a new destructive action in it is applied (default 5 s). */
+  settleMs?: number;
 }
 
 /** The default `--listen`. */
@@ -51,6 +53,7 @@ export async function daemonCommand(ctx: CliContext, options: DaemonCommandOptio
     planOnly: options.plan === true,
     listen: options.listen === 'off' ? null : options.listen,
     resyncMs: options.resyncMs,
+    settleMs: options.settleMs,
     lockWaitMs: ctx.lockWaitMs,
     connections: ctx.connections,
     logger,
