@@ -160,7 +160,15 @@ function addToolCommands(program: Command, run: Run): void {
         .default(parseDuration(DEFAULT_RESYNC, 1000), DEFAULT_RESYNC)
         .argParser((v) => parseDuration(v, 1000)),
     )
-    .action((o: FileOpts & { plan?: boolean; listen: ReturnType<typeof parseListen>; resync: number }) =>
-      run((ctx) => daemonCommand(ctx, { file: fileOf(o), plan: o.plan, listen: o.listen, resyncMs: o.resync }))(),
+    .addOption(
+      new Option(
+        '--settle <duration>',
+        'how long a newly added destructive action waits for the file to stay unchanged, unless committed in git',
+      )
+        .default(parseDuration('5s'), '5s')
+        .argParser((v) => parseDuration(v)),
+    )
+    .action((o: FileOpts & { plan?: boolean; listen: ReturnType<typeof parseListen>; resync: number; settle: number }) =>
+      run((ctx) => daemonCommand(ctx, { file: fileOf(o), plan: o.plan, listen: o.listen, resyncMs: o.resync, settleMs: o.settle }))(),
     );
 }
