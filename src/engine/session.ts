@@ -36,10 +36,29 @@ export interface SessionOptions {
   open?: (options: OpenOptions) => Promise<Warehouse>;
 }
 
-/** Opens a connection; the embedded warehouse once its folder is known to be usable. */
-async function openChecked(options: OpenOptions): Promise<Warehouse> {
-  if (options.connection === LOCAL_CONNECTION) await prepareLocalFolder(localWarehousePath(options.configDir));
-  return openWarehouse(options);
+/** How a session opens the embedded warehouse: as whom, and as a writer of which target. */
+export interface LocalOpenOptions {
+  command: string;
+  /** Set when a writer opens the file (its lease's wait, `--lock-timeout`). */
+  writer?: { waitMs: number; target: string };
+}
+
+/**
+ * Opens a connection; the embedded warehouse once its folder is known to be usable, saying who
+ * holds it and, for a writer, waiting for another writer as for a lease (duckdb-driver.ts).
+ */
+async function openChecked(options: OpenOptions, local: LocalOpenOptions): Promise<Warehouse> {
+  if (options.connection !== LOCAL_CONNECTION) return openWarehouse(options);
+  const path = localWarehousePath(options.configDir);
+  await prepareLocalFolder(path);
+  const { DuckDbWarehouse } = await import('../warehouse/duckdb/duckdb-warehouse.js');
+  return DuckDbWarehouse.open({
+    path,
+    lockWaitMs: options.lockWaitMs,
+    command: local.command,
+    ...(local.writer === undefined ? {} : { writer: local.writer }),
+    onWait: (message) => options.logger.warn(message),
+  });
 }
 
 /** Schedules fire as their cron expressions say. */
@@ -85,16 +104,24 @@ export class Session {
     private readonly options: SessionOptions,
   ) {}
 
-  /** The warehouse of a target (one per connection, opened on first use). */
-  warehouse(target: Target): Promise<Warehouse> {
+  /**
+   * The warehouse of a target (one per connection, opened on first use); `writer` when a writer
+   * opens it to take the target's lease (the embedded warehouse's file lock is its lease).
+   */
+  warehouse(target: Target, writer = false): Promise<Warehouse> {
     let opened = this.warehouses.get(target.connection);
     if (opened === undefined) {
-      opened = (this.options.open ?? openChecked)({
+      const options: OpenOptions = {
         connection: target.connection,
         configDir: dirname(this.desired.file),
         lockWaitMs: this.options.lockWaitMs,
         logger: this.options.logger,
-      });
+      };
+      const local: LocalOpenOptions = {
+        command: this.options.command,
+        ...(writer ? { writer: { waitMs: this.options.lease?.waitMs ?? 0, target: target.name } } : {}),
+      };
+      opened = this.options.open === undefined ? openChecked(options, local) : this.options.open(options);
       this.warehouses.set(target.connection, opened);
     }
     return opened;
@@ -150,7 +177,7 @@ export class Session {
     };
     for (const target of [...targets].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (this.locked.has(target.name)) continue;
-      this.leases.push(await holdLease(await this.warehouse(target), targetRef(target), lease, this.options.logger));
+      this.leases.push(await holdLease(await this.warehouse(target, true), targetRef(target), lease, this.options.logger));
       this.locked.add(target.name);
     }
   }

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action, Target } from '../../src/model/desired.js';
 import { action } from '../support/desired.js';
-import { expectAllSucceeded, expectConverged, planOnly, reconcile } from './run.js';
+import { expectAllSucceeded, expectConverged, observe, planOnly, reconcile } from './run.js';
 import type { Fixture, Harness } from './harness.js';
 
 const ORIGINAL = [
@@ -173,6 +173,32 @@ export function fieldSuite(harness: Harness): void {
       expectAllSucceeded(outcomes);
       expect(await table('SELECT count(*) FROM v_orders')).toEqual([['3']]);
       await expectConverged(fx, t);
+    });
+
+    const drops: Array<[string, string[]]> = [
+      ['DROP TABLE', ['DROP TABLE orders']],
+      ['after DML in the same call, in another case', ['DELETE FROM Orders WHERE id > 9; DROP TABLE ORDERS']],
+      ['DROP TABLE inside a committed transaction', ['BEGIN; DROP TABLE orders; COMMIT']],
+    ];
+    for (const [label, statements] of drops) {
+      it(`a table dropped by ckpt sql (${label}) comes back with its rows on a reset`, async () => {
+        await reconcile(fx, keeping('inventory'));
+        for (const statement of statements) await fx.sql(statement);
+        const reset = keeping('inventory', [action('rewind', { kind: 'reset', to: 'baseline' })]);
+        const { plan, outcomes } = await reconcile(fx, reset);
+        expect(kinds(plan).filter((k) => k.startsWith('restore-table'))).toEqual(['restore-table:ORDERS']);
+        expectAllSucceeded(outcomes);
+        expect(await table('SELECT * FROM orders ORDER BY id')).toEqual(ORIGINAL);
+        await expectConverged(fx, reset);
+      });
+    }
+
+    it('a table a ckpt sql statement mentions but does not drop leaves nothing in the trash', async () => {
+      await reconcile(fx, keeping('inventory'));
+      await fx.sql('DROP TABLE IF EXISTS not_orders');
+      await fx.sql("DROP VIEW IF EXISTS orders_view; UPDATE orders SET note = 'x' WHERE id = 0");
+      const observed = await observe(fx, keeping('inventory'));
+      expect(observed.dropped).toEqual([]);
     });
   });
 }

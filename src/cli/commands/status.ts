@@ -68,9 +68,10 @@ export async function statusCommand(ctx: CliContext, options: { file?: string; t
   } else if (daemon !== null) {
     ctx.out.message(`note: a daemon (pid ${daemon.pid}) runs for this file without HTTP (--listen off); reading the warehouse instead`);
   }
-  view ??= await fromWarehouse(ctx, desired.file, desired, targets);
+  const trash = new Map<string, TrashUsage>();
+  view ??= await fromWarehouse(ctx, desired.file, desired, targets, trash);
   if (options.json === true) ctx.out.data(toJsonText(view));
-  else ctx.out.data(renderStatus(view));
+  else ctx.out.data(renderStatus(view, trash));
   return ExitCode.ok;
 }
 
@@ -159,14 +160,42 @@ function pendingWords(summary: PlanSummary | null, blockers: number): string {
   return parts.length === 0 ? `No changes.${held}` : `Plan: ${parts.join(', ')}.${held}`;
 }
 
-/** Reads the warehouse: the journal's last reconcile and a plan made now. */
-async function fromWarehouse(ctx: CliContext, file: string, desired: Desired, targets: Target[]): Promise<StatusView> {
+/** The size of an embedded target's trash (the copies of dropped tables ckpt keeps) and its retention. */
+export interface TrashUsage {
+  tables: number;
+  rows: number;
+  bytes: number;
+  retentionDays: number;
+}
+
+/** A warehouse that keeps a trash of its own (the embedded one). */
+interface WithTrash {
+  trashUsage(target: ReturnType<typeof targetRef>): Promise<TrashUsage>;
+}
+
+function hasTrash(warehouse: object): warehouse is WithTrash {
+  return typeof (warehouse as Partial<WithTrash>).trashUsage === 'function';
+}
+
+/**
+ * Reads the warehouse: the journal's last reconcile and a plan made now; and, into `trash`, the
+ * size of each embedded target's trash (shown to people, not part of the JSON document).
+ */
+async function fromWarehouse(
+  ctx: CliContext,
+  file: string,
+  desired: Desired,
+  targets: Target[],
+  trash: Map<string, TrashUsage>,
+): Promise<StatusView> {
   return withSession(ctx, desired, 'status', async (session) => {
     const { plan } = await session.plan(targets);
     const now = plan.generatedAt === '' ? new Date().toISOString() : plan.generatedAt;
     const views: TargetStatusView[] = [];
     for (const t of targets) {
-      const runs = summariseRuns(await (await session.warehouse(t)).leases(targetRef(t)).readJournal());
+      const warehouse = await session.warehouse(t);
+      const runs = summariseRuns(await warehouse.leases(targetRef(t)).readJournal());
+      if (hasTrash(warehouse)) trash.set(t.name, await warehouse.trashUsage(targetRef(t)));
       const tp = plan.targets.find((x) => x.target === t.name);
       views.push({
         target: t.name,
@@ -217,8 +246,15 @@ function nextCheckpoint(t: Target, now: string): { schedule: string; at: string 
   return soonest;
 }
 
+/** `3 tables, 1,200 rows, about 96 KiB; each kept 7 days after its drop`. */
+function trashText(t: TrashUsage): string {
+  const size = t.bytes < 1024 * 1024 ? `${Math.ceil(t.bytes / 1024)} KiB` : `${(t.bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  const tables = `${t.tables} table${t.tables === 1 ? '' : 's'}`;
+  return `${tables}, ${t.rows.toLocaleString('en-US')} rows, about ${size}; each kept ${t.retentionDays} day${t.retentionDays === 1 ? '' : 's'} after its drop`;
+}
+
 /** The status for people: where it comes from, then a few lines per target (control characters shown escaped). */
-export function renderStatus(view: StatusView): string {
+export function renderStatus(view: StatusView, trash: ReadonlyMap<string, TrashUsage> = new Map()): string {
   const lines: string[] = [];
   if (view.daemon !== null) {
     const state =
@@ -249,6 +285,8 @@ export function renderStatus(view: StatusView): string {
     lines.push(
       `  next checkpoint:  ${t.nextCheckpoint === null ? 'none scheduled' : `${displayTime(t.nextCheckpoint.at)} (schedule ${t.nextCheckpoint.schedule})`}`,
     );
+    const kept = trash.get(t.target);
+    if (kept !== undefined) lines.push(`  trash:            ${trashText(kept)}`);
   }
   // Each line holds names and messages from the daemon or the warehouse: shown escaped, one line each.
   return lines.map(displayText).join('\n');

@@ -31,12 +31,15 @@ import {
 import type { CatalogRow, SchemaCache } from './duckdb-cache.js';
 import type { DuckDbDriver } from './duckdb-driver.js';
 import { contentSignatures, refreshContentVersions } from './duckdb-content.js';
+import { purgeExpiredTrash } from './duckdb-trash.js';
 
 /** The embedded warehouse's step implementations over one open file. */
 export class DuckDbSteps {
   constructor(
     private readonly db: DuckDbDriver,
     private readonly cache: SchemaCache,
+    /** Days a dropped table stays in the trash; older copies are purged when ckpt drops. */
+    private readonly trashRetentionDays = 7,
   ) {}
 
   /** The handler of every step kind. */
@@ -134,6 +137,7 @@ export class DuckDbSteps {
       if (live !== undefined) present.push({ step, live }); // absent: already gone, progress (docs/snowflake-behaviour.md#pitfall-11's local twin)
     }
     if (present.length === 0) return;
+    await purgeExpiredTrash(this.db, this.trashRetentionDays);
     const versions = await this.contentVersions(
       target,
       present.map((p) => p.step.object.name),

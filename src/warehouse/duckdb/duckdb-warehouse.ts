@@ -39,6 +39,7 @@ import { DuckDbDriver } from './duckdb-driver.js';
 import { SchemaCache } from './duckdb-cache.js';
 import { DuckDbSteps } from './duckdb-steps.js';
 import { refreshContentVersions } from './duckdb-content.js';
+import { mayDropTables, purgeExpiredTrash, SqlDropGuard, trashRetentionDays, trashSelect, trashUsage } from './duckdb-trash.js';
 
 /** Lease and journal SQL in DuckDB's dialect, in the target's schema. */
 function leaseDialect(target: TargetRef): LeaseDialect {
@@ -92,6 +93,14 @@ export interface DuckDbWarehouseOptions {
   path: string;
   /** How long to wait for another process's lock before failing. */
   lockWaitMs?: number;
+  /** The command opening it, for the holder file another ckpt reads when it meets the lock. */
+  command?: string;
+  /** Set for a writer: it waits for another ckpt writer up to `waitMs`, then LEASE_HELD (duckdb-driver.ts). */
+  writer?: { waitMs: number; target?: string };
+  /** Told once when the file is locked and the opener starts waiting. */
+  onWait?: (message: string) => void;
+  /** Days a dropped table stays in the trash; default CKPT_TRASH_RETENTION_DAYS, else 7. */
+  trashRetentionDays?: number;
 }
 
 /** DuckDB behind the Warehouse interface. */
@@ -104,15 +113,36 @@ export class DuckDbWarehouse implements Warehouse {
   /** How this warehouse runs each kind of step (duckdb-steps.ts). */
   readonly steps: StepHandlers;
 
-  private constructor(private readonly db: DuckDbDriver) {
+  private constructor(
+    private readonly db: DuckDbDriver,
+    /** Days a dropped table stays in the trash. */
+    readonly trashRetentionDays: number,
+  ) {
     this.cache = new SchemaCache(db);
-    this.impl = new DuckDbSteps(db, this.cache);
+    this.impl = new DuckDbSteps(db, this.cache, trashRetentionDays);
     this.steps = this.impl.handlers;
   }
 
-  /** Opens the file; fails with WAREHOUSE_LOCKED (naming the holder) if another process keeps it. */
+  /**
+   * Opens the file; fails with WAREHOUSE_LOCKED (a reader) or LEASE_HELD (a writer), naming the
+   * holder, if another process keeps it past the wait.
+   */
   static async open(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
-    return new DuckDbWarehouse(await DuckDbDriver.open(options.path, options.lockWaitMs ?? 5000));
+    const days = options.trashRetentionDays ?? trashRetentionDays(process.env);
+    const driver = await DuckDbDriver.open(options.path, options.lockWaitMs ?? 5000, {
+      ...(options.command === undefined ? {} : { command: options.command }),
+      ...(options.writer === undefined ? {} : { writer: options.writer }),
+      ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
+    });
+    return new DuckDbWarehouse(driver, days);
+  }
+
+  /** The size of a schema's trash (for `ckpt status`) and its retention. */
+  async trashUsage(target: TargetRef): Promise<{ tables: number; rows: number; bytes: number; retentionDays: number }> {
+    const exists = await this.db.query(`SELECT 1 FROM duckdb_tables() WHERE database_name = current_database()
+      AND schema_name = '${INTERNAL_SCHEMA}' AND table_name = 'trash'`);
+    const usage = exists.length === 0 ? { tables: 0, rows: 0, bytes: 0 } : await trashUsage(this.db, target.schema);
+    return { ...usage, retentionDays: this.trashRetentionDays };
   }
 
   async observe(target: TargetRef): Promise<Observed> {
@@ -164,10 +194,7 @@ export class DuckDbWarehouse implements Warehouse {
   /** The checkpoints whose copies ckpt keeps, and the tables in ckpt's trash (newest first). */
   private async keptAndTrash(target: TargetRef): Promise<{ kept: Set<string>; trash: DroppedObject[] }> {
     const kept = await this.db.query(`SELECT DISTINCT checkpoint_id FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)}`);
-    const trash = await this.db
-      .query(`SELECT name, strftime(created, ${ISO_FORMAT}) AS created, strftime(dropped_on, ${ISO_FORMAT}) AS dropped_on,
-        strftime(altered, ${ISO_FORMAT}) AS altered
-        FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} ORDER BY dropped_on DESC`);
+    const trash = await this.db.query(trashSelect(target.schema, this.trashRetentionDays));
     return {
       kept: new Set(kept.map((r) => String(r.checkpoint_id))),
       trash: trash.map((t) => ({
@@ -175,7 +202,7 @@ export class DuckDbWarehouse implements Warehouse {
         kind: 'TABLE',
         created: String(t.created),
         droppedOn: String(t.dropped_on),
-        restorableUntil: null,
+        restorableUntil: String(t.restorable_until),
         lastAltered: t.altered === null ? null : String(t.altered),
       })),
     };
@@ -254,14 +281,18 @@ export class DuckDbWarehouse implements Warehouse {
     await this.impl.ensureInternal();
     await this.db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.schema)}; USE ${quoteIdent(target.schema)}`);
     const before = await this.tableOids(target);
+    const guard = mayDropTables(sql) ? new SqlDropGuard(this.db, target, sql) : null;
     try {
-      return await this.db.table(sql);
+      return await (guard === null ? this.db.table(sql) : this.db.tableEach(sql, (kind) => guard.before(kind)));
     } catch (error) {
       throw error instanceof CkptError ? error : new CkptError('SQL_FAILED', (error as Error).message, { cause: error });
     } finally {
       await this.db.run('ROLLBACK').catch(() => undefined); // "no transaction is active": nothing was left open
       await this.db.transaction(async () => {
-        await this.followRenames(target, before, await this.tableOids(target));
+        const after = await this.tableOids(target);
+        await guard?.settle(after);
+        await purgeExpiredTrash(this.db, this.trashRetentionDays);
+        await this.followRenames(target, before, after);
         await this.db.run(syncRegistrySql(target.schema, target.auditTable));
         await refreshContentVersions(this.db, target);
       });
