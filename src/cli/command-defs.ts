@@ -107,7 +107,7 @@ function addReadCommands(program: Command, run: Run): void {
     .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => statusCommand(ctx, { ...o, file: fileOf(o) }))());
 }
 
-/** sql, unlock, schema, init and daemon. */
+/** sql, unlock, schema, init, and daemon (addDaemonCommand). */
 function addToolCommands(program: Command, run: Run): void {
   program
     .command('sql')
@@ -143,7 +143,11 @@ function addToolCommands(program: Command, run: Run): void {
     .addOption(fileOption())
     .addOption(configAlias())
     .action((o: FileOpts) => run((ctx) => initCommand(ctx, { file: fileOf(o) }))());
+  addDaemonCommand(program, run);
+}
 
+/** daemon: its options are many. */
+function addDaemonCommand(program: Command, run: Run): void {
   program
     .command('daemon')
     .description('watch the config and reconcile on every change, schedule and interval; serve /healthz, /readyz, /metrics, /status')
