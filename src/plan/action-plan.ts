@@ -183,6 +183,7 @@ export class ActionPlan {
    * order with the step recording it, and the model follows its changes.
    */
   finish(): PlannedAction {
+    this.checkParentsPresent();
     if (this.findings.some((f) => f.severity === 'blocker')) return { steps: [], findings: this.findings };
     const { action, context } = this;
     this.steps.push({
@@ -204,6 +205,28 @@ export class ActionPlan {
       else model.restore(change.entry);
     }
     return { steps, findings: this.findings };
+  }
+
+  /**
+   * A table that comes back references (FOREIGN KEY) tables that must be there when it does: each
+   * must be live after this action's drops, or come back in it too. Otherwise its DDL cannot run
+   * (the embedded warehouse refuses it), so the action is held back naming the missing parent.
+   */
+  private checkParentsPresent(): void {
+    const { model } = this.context;
+    const key = (name: string) => nameKey(name, model.matching);
+    const dropped = new Set(this.changes.filter((c) => c.drop).map((c) => key(c.entry.name)));
+    const restored = new Set(this.changes.filter((c) => !c.drop).map((c) => key(c.entry.name)));
+    const present = (name: string) => restored.has(key(name)) || (model.get(name) !== undefined && !dropped.has(key(name)));
+    for (const change of this.changes) {
+      if (change.drop) continue;
+      const missing = (change.entry.references ?? []).filter((parent) => key(parent) !== key(change.entry.name) && !present(parent));
+      if (missing.length === 0) continue;
+      this.notRestorable(
+        change.entry,
+        `${displayIdent(change.entry.name)} references ${missing.map(displayIdent).join(', ')} (FOREIGN KEY), which will not be there; restore ${missing.length === 1 ? 'it' : 'them'} too`,
+      );
+    }
   }
 
   /**

@@ -22,6 +22,8 @@ export interface Capabilities {
    * LAST_ALTERED).
    */
   versionByRows: boolean;
+  /** FOREIGN KEYs are enforced: a table cannot come back while the table it references is missing. */
+  enforcesForeignKeys: boolean;
 }
 
 export type Row = Record<string, number | string | null>;
@@ -111,6 +113,8 @@ export class ReferenceModel {
   dropped: DroppedTable[] = [];
   checkpoints: Checkpoint[] = [];
   applied: string[] = [];
+  /** Child table incarnation → the incarnation of the table its FOREIGN KEY references. */
+  parents = new Map<number, number>();
   private nextInc = 1;
   private clock = 1;
 
@@ -245,6 +249,22 @@ export class ReferenceModel {
   }
 
   /**
+   * Tables coming back whose FOREIGN KEY parent will not be there (not live after the drops, not
+   * coming back too): the README says such a restore is held back naming the parent.
+   */
+  private orphans(drops: string[], puts: Array<[string, Obj]>, notRestorable: string[], whyNot: string[]): void {
+    const liveIncs = new Set<number>();
+    for (const [name, o] of this.objects) if (o.kind === 'TABLE' && !drops.includes(name)) liveIncs.add(o.inc);
+    for (const [, o] of puts) if (o.kind === 'TABLE') liveIncs.add(o.inc);
+    for (const [name, o] of puts) {
+      const parent = o.kind === 'TABLE' ? this.parents.get(o.inc) : undefined;
+      if (parent === undefined || liveIncs.has(parent)) continue;
+      notRestorable.push(name);
+      whyNot.push(`${name}: its FOREIGN KEY parent will not be there`);
+    }
+  }
+
+  /**
    * The plan the promise implies: drops, then objects put in place; or why it is held back.
    * Null: the action would re-create a view over a base that is missing afterwards (the README
    * does not say what happens; the generator does not ask for it).
@@ -327,6 +347,7 @@ export class ReferenceModel {
         break;
       }
     }
+    if (this.caps.enforcesForeignKeys) this.orphans(drops, puts, notRestorable, whyNot);
     if (notRestorable.length > 0) {
       return {
         drops: [],

@@ -133,6 +133,7 @@ async function step(st: RunState, op: Op): Promise<void> {
       m.write(child, (tb) => tb.rows.push(row(tb, 7, 1)));
       st.fk.set(m.table(parent).inc, { parentOf: null });
       st.fk.set(m.table(child).inc, { parentOf: m.table(parent).inc });
+      m.parents.set(m.table(child).inc, m.table(parent).inc);
       return;
     }
     case 'dropTable': {
