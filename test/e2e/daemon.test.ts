@@ -566,15 +566,15 @@ describe('ckpt daemon: errors by kind', () => {
       await daemon.waitFor('reconcile will be retried', 1, { target: 'demo', failures: 1, in_ms: 1000 });
       expect(daemon.lines('reconcile finished')[0]).toMatchObject({
         result: 'failed',
-        reason: 'WarehouseLocked',
-        code: 'WAREHOUSE_LOCKED',
+        reason: 'LeaseHeld',
+        code: 'LEASE_HELD',
         retry: 'transient',
       });
       const status = JSON.parse((await daemon.get('/status')).body) as DaemonStatus;
       expect(status.targets[0]).toMatchObject({
         condition: 'Stalled',
-        reason: 'WarehouseLocked',
-        error: { code: 'WAREHOUSE_LOCKED', retry: 'transient' },
+        reason: 'LeaseHeld',
+        error: { code: 'LEASE_HELD', retry: 'transient' },
         failures: 1,
       });
       expect(status.targets[0]?.nextRetryAt).not.toBeNull();
