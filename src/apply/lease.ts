@@ -29,7 +29,7 @@ export interface LeaseOptions {
 export function describeHolder(info: string | null): string {
   try {
     const h = JSON.parse(info ?? '') as { command?: string; pid?: number; host?: string };
-    return `ckpt ${h.command ?? '?'} (pid ${h.pid ?? '?'} on ${h.host ?? '?'})`;
+    return `ckpt${h.command === undefined ? '' : ` ${h.command}`} (pid ${h.pid ?? '?'} on ${h.host ?? '?'})`;
   } catch {
     return info ?? 'an unknown holder';
   }

@@ -61,7 +61,7 @@ describe('ckpt CLI on the embedded warehouse', () => {
     try {
       const result = await ckpt(dir, ['checkpoints'], { env: { CKPT_LOCK_WAIT_MS: '300' } });
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`in use by process ${process.pid}`);
+      expect(result.stderr).toContain(`(pid ${process.pid} on `);
     } finally {
       await held.close();
     }
