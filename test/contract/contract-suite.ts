@@ -108,20 +108,16 @@ export function contractSuite(harness: Harness): void {
       await expectConverged(fx, t);
     });
 
-    it('restores a table dropped outside ckpt only where the warehouse kept it', async () => {
+    it('restores a table dropped through ckpt sql (Snowflake keeps it; the embedded warehouse keeps it in its trash)', async () => {
       await reconcile(fx, withBaseline());
       await fx.sql('DROP TABLE customers');
       const t = withBaseline([action('bring-back', { kind: 'restore', from: 'baseline', objects: ['CUSTOMERS'] })]);
       const plan = await planOnly(fx, t);
-      if (harness.nativeUndrop) {
-        expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['restore-table', 'record-action']);
-        expectAllSucceeded((await reconcile(fx, t)).outcomes);
-        expect(names(await observe(fx, t))).toContain('TABLE:CUSTOMERS');
-        await expectConverged(fx, t);
-      } else {
-        expect(plan.targets[0]?.steps).toEqual([]);
-        expect(plan.targets[0]?.findings).toMatchObject([{ code: 'NOT_RESTORABLE', severity: 'blocker', actionId: 'bring-back' }]);
-      }
+      expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['restore-table', 'record-action']);
+      expectAllSucceeded((await reconcile(fx, t)).outcomes);
+      expect(names(await observe(fx, t))).toContain('TABLE:CUSTOMERS');
+      expect((await fx.sql('SELECT count(*) FROM customers')).map((r) => r.map(String))).toEqual([['1']]);
+      await expectConverged(fx, t);
     });
 
     it('re-creates a dropped view from its captured definition', async () => {
