@@ -12,8 +12,6 @@
 
 /** Which connection: the promises differ only where the README says so. */
 export interface Capabilities {
-  /** Dropped tables are kept by the warehouse itself (Snowflake UNDROP), not only those ckpt dropped. */
-  nativeUndrop: boolean;
   /** Past content can be read AT a checkpoint's time (Snowflake Time Travel, within retention). */
   timeTravel: boolean;
   /**
@@ -57,8 +55,6 @@ export type Obj = TableObj | ViewObj;
 export interface DroppedTable {
   name: string;
   table: TableObj;
-  /** Dropped by a ckpt step (kept in ckpt's trash on the embedded warehouse) rather than by user SQL. */
-  byCkpt: boolean;
 }
 
 export interface Checkpoint {
@@ -139,7 +135,7 @@ export class ReferenceModel {
   dropUser(name: string): void {
     this.tick();
     const o = this.objects.get(name);
-    if (o?.kind === 'TABLE') this.dropped.push({ name, table: cloneObj(o) as TableObj, byCkpt: false });
+    if (o?.kind === 'TABLE') this.dropped.push({ name, table: cloneObj(o) as TableObj });
     this.objects.delete(name);
   }
 
@@ -206,7 +202,9 @@ export class ReferenceModel {
 
   /** The newest version of a table incarnation the warehouse can still bring back under that name. */
   private droppedVersion(name: string, inc: number): DroppedTable | undefined {
-    const found = this.dropped.filter((d) => d.name === name && d.table.inc === inc && (this.caps.nativeUndrop || d.byCkpt));
+    // Every drop here went through ckpt or `ckpt sql`: Snowflake keeps it (UNDROP), the embedded
+    // warehouse keeps it in its trash (README, The embedded warehouse).
+    const found = this.dropped.filter((d) => d.name === name && d.table.inc === inc);
     return found[found.length - 1];
   }
 
@@ -237,7 +235,7 @@ export class ReferenceModel {
     this.tick();
     for (const name of plan.drops) {
       const o = this.objects.get(name);
-      if (o?.kind === 'TABLE') this.dropped.push({ name, table: cloneObj(o) as TableObj, byCkpt: true });
+      if (o?.kind === 'TABLE') this.dropped.push({ name, table: cloneObj(o) as TableObj });
       this.objects.delete(name);
     }
     for (const [name, o] of plan.puts) this.objects.set(name, o);
