@@ -142,7 +142,7 @@ export class ReferenceModel {
   rename(from: string, to: string): void {
     this.tick();
     const o = this.table(from);
-    o.version += 1; // DDL moves the content version (README: "A change of a table's DDL bumps it too")
+    o.version = this.tick(); // DDL moves the content version (README: "A change of a table's DDL bumps it too")
     this.objects.delete(from);
     this.objects.set(to, o);
   }
@@ -153,7 +153,9 @@ export class ReferenceModel {
     const t = this.table(name);
     const before = rowsKey(t);
     change(t);
-    if (!this.caps.versionByRows || rowsKey(t) !== before) t.version += 1;
+    // A fresh value from the clock, never a per-table counter: a table reverted to an older version
+    // and written again must not land on a version another checkpoint recorded.
+    if (!this.caps.versionByRows || rowsKey(t) !== before) t.version = this.tick();
   }
 
   table(name: string): TableObj {
