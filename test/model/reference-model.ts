@@ -276,13 +276,14 @@ export class ReferenceModel {
     const whyNot: string[] = [];
     const now = this.clock + 1;
     /** Brings back a checkpoint object that is missing (or replaced). */
-    const bringBack = (c: Checkpoint, name: string, was: Obj, reset: boolean) => {
+    const bringBack = (c: Checkpoint, name: string, was: Obj) => {
       if (was.kind === 'VIEW') {
         puts.push([name, cloneObj(was)]);
         return;
       }
-      // reset to a keep: clone checkpoint: "brings back ... the checkpoint's clone"; its content is the checkpoint's.
-      if (reset && c.keep === 'clone') {
+      // reset or restore from a keep: clone checkpoint brings back the checkpoint's clone: its content is the checkpoint's
+      // (README, Other limits: the dropped version is used instead only when it holds the same content).
+      if (c.keep === 'clone') {
         puts.push([name, { ...(cloneObj(was) as TableObj), storageFrom: now }]);
         return;
       }
@@ -314,7 +315,7 @@ export class ReferenceModel {
         for (const [name, was] of c.objects) {
           const live = this.objects.get(name);
           if (live === undefined || drops.includes(name)) {
-            bringBack(c, name, was, true);
+            bringBack(c, name, was);
           } else if (
             was.kind === 'TABLE' &&
             live.kind === 'TABLE' &&
@@ -342,7 +343,7 @@ export class ReferenceModel {
         for (const name of wanted) {
           const was = c.objects.get(name);
           if (was === undefined) throw new Error(`model: restore of ${name} not in ${c.id}`);
-          if (!this.objects.has(name)) bringBack(c, name, was, false);
+          if (!this.objects.has(name)) bringBack(c, name, was);
         }
         break;
       }
