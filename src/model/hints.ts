@@ -54,6 +54,9 @@ export const HINTS = {
   unlockConsent: (target: string) => `make sure no ckpt is working on it, then run \`ckpt unlock ${target} --yes\``,
   /** Another writer holds a target's lease. */
   leaseHeld: (target: string) => `wait and retry, raise --lock-timeout, or if that process is gone run \`ckpt unlock ${target}\``,
+  /** Another live process holds the embedded warehouse's file lock (the OS frees it when that process ends). */
+  embeddedLeaseHeld:
+    'wait and retry, or raise --lock-timeout; the operating system frees the file when that process ends (stop it if it is stuck): `ckpt unlock` cannot take a file a live process holds',
 
   // Config
   /** Diagnostics were printed above. */

@@ -220,7 +220,7 @@ async function describeLockHolder(path: string, program: string, pid: number): P
 function lockError(path: string, holder: string, target: string | undefined): CkptError {
   if (target !== undefined) {
     return new CkptError('LEASE_HELD', `target ${target} is being changed by ${holder}: it holds the embedded warehouse ${path}`, {
-      hint: HINTS.leaseHeld(target),
+      hint: HINTS.embeddedLeaseHeld,
     });
   }
   return new CkptError('WAREHOUSE_LOCKED', `the embedded warehouse ${path} is in use by ${holder}`, { hint: HINTS.embeddedLocked });
