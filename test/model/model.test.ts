@@ -22,8 +22,9 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
 
     for (const seed of SEEDS) {
       it(`agrees with the reference model (seed ${seed})`, async () => {
-        const report = await checkModel(conn, { seed, numRuns: RUNS_PER_SEED[name], maxOps: MAX_OPS });
-        expect(report).toBeNull();
+        const check = await checkModel(conn, { seed, numRuns: RUNS_PER_SEED[name], maxOps: MAX_OPS });
+        expect(check.failure).toBeNull();
+        expect(check.runs).toBe(RUNS_PER_SEED[name]);
       });
     }
   });

@@ -20,8 +20,16 @@ export interface PropertyOptions {
   timeLimitMs?: number;
 }
 
-/** Checks the property on one connection; resolves with null when it holds, else a report. */
-export async function checkModel(conn: Connection, options: PropertyOptions): Promise<string | null> {
+/** What a check found: `failure` is null when the property held, else a report with the replay command. */
+export interface ModelCheck {
+  failure: string | null;
+  /** Runs played (fewer than asked when the time limit stopped the search). */
+  runs: number;
+  interrupted: boolean;
+}
+
+/** Checks the property on one connection. */
+export async function checkModel(conn: Connection, options: PropertyOptions): Promise<ModelCheck> {
   const on = (defect: string) => options.enable?.includes(defect) === true || !disabled(defect, conn.name);
   const arb = opsArb({ rename: on('renameAwayAndBack'), foreignKeys: on('foreignKeys') }, options.maxOps);
   const details = await fc.check(
@@ -30,12 +38,13 @@ export async function checkModel(conn: Connection, options: PropertyOptions): Pr
     }),
     { seed: options.seed, numRuns: options.numRuns, path: options.path, endOnFailure: false, interruptAfterTimeLimit: options.timeLimitMs },
   );
-  if (!details.failed) return null;
+  if (!details.failed) return { failure: null, runs: details.numRuns, interrupted: details.interrupted };
   const shrunk = details.counterexample?.[0] as Op[] | undefined;
-  return [
+  const failure = [
     `model-based test FAILED on ${conn.name}: seed ${details.seed}, path ${details.counterexamplePath}, after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s)`,
     `replay: CKPT_FUZZ_CONNECTION=${conn.name} CKPT_FUZZ_SEED=${details.seed} CKPT_FUZZ_PATH=${details.counterexamplePath} npm run fuzz`,
     `shrunk ops: ${JSON.stringify(shrunk)}`,
     details.errorInstance instanceof Error ? details.errorInstance.message : String(details.error),
   ].join('\n');
+  return { failure, runs: details.numRuns, interrupted: details.interrupted };
 }
