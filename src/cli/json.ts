@@ -29,5 +29,10 @@ export function camelKeys(value: unknown): unknown {
 
 /** Pretty JSON text of a value, snake_cased, with no raw control character. */
 export function toJsonText(value: unknown): string {
-  return escapeJsonControls(JSON.stringify(snakeKeys(value), null, 2));
+  return jsonText(snakeKeys(value));
+}
+
+/** Pretty JSON text of a value as it is (keys that are data, such as target names, kept), with no raw control character. */
+export function jsonText(value: unknown): string {
+  return escapeJsonControls(JSON.stringify(value, null, 2));
 }

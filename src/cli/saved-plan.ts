@@ -9,7 +9,7 @@ import { readRegularFile } from '../config/read-file.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Plan } from '../model/plan.js';
-import { camelKeys, toJsonText } from './json.js';
+import { camelKeys, jsonText, snakeKeys } from './json.js';
 
 const SCHEMA = new URL('../../../schemas/plan.schema.json', import.meta.url);
 
@@ -22,7 +22,10 @@ export interface SavedPlan {
 
 /** Writes a saved plan. */
 export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<void> {
-  await writeFile(path, `${toJsonText({ ...saved.plan, stateFingerprints: saved.fingerprints })}\n`, { mode: 0o600 });
+  // Target names are data: snake-casing them as keys (`DEMO` → `_d_e_m_o`) made every plan of a
+  // target named in capitals stale.
+  const document = { ...(snakeKeys(saved.plan) as Record<string, unknown>), state_fingerprints: saved.fingerprints };
+  await writeFile(path, `${jsonText(document)}\n`, { mode: 0o600 });
 }
 
 /** Largest saved plan read back (a plan of 100,000 steps is about 50 MB). */

@@ -83,6 +83,27 @@ describe('saved plans', () => {
     expect(await tables(dir)).toEqual(['CHECKPOINT_AUDIT']);
   });
 
+  it('applies a plan whose targets are named in capitals (the name a target without `name:` gets) or mixed case', async () => {
+    const config = `version: 1
+targets:
+  - schema: DEMO
+    checkpoints:
+      - id: baseline
+  - name: Sales_EU
+    schema: SALES
+    checkpoints:
+      - id: baseline
+`;
+    const dir = await workspace(config);
+    expect((await ckpt(dir, ['reconcile', '--plan', '--out', 'plan.json'])).code).toBe(0);
+    const document = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as { state_fingerprints: Record<string, string> };
+    expect(Object.keys(document.state_fingerprints).sort()).toEqual(['DEMO', 'Sales_EU']);
+    const applied = await ckpt(dir, ['reconcile', '--from-plan', 'plan.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const listed = await ckpt(dir, ['checkpoints', '--json']);
+    expect(listed.stdout.match(/"id": "baseline"/g)).toHaveLength(2);
+  });
+
   it('refuses a plan when only table content changed since', async () => {
     const dir = await workspace(
       CONFIG.replace(/    actions:[\s\S]*/, '    actions: []\n').replace(
