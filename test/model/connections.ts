@@ -95,7 +95,9 @@ export async function snowflakeConnection(): Promise<Connection> {
     connectionName: 'model',
     logger: silentLogger,
     environment: { env: { SNOWFLAKE_HOME: home }, home },
-    limits: { statementTimeoutMs: 10_000 },
+    // ckpt's own default: a hang detector. 10 s was too short on a loaded machine (a 30-minute
+    // fuzz run with load average 12 on 2 cores timed out on CREATE TABLE IF NOT EXISTS).
+    limits: { statementTimeoutMs: 60_000 },
   });
   let counter = 0;
   return {
