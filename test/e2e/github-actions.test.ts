@@ -12,6 +12,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -280,7 +281,13 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
     expect(
       paths.filter((p) => /^(test|src|bench|scripts|docs)\//.test(p) || /\.(ts|map|tsbuildinfo)$/.test(p) || p.includes('.build-stamp')),
     ).toEqual([]);
-    expect((packed.files.find((f) => f.path === 'dist/src/cli/main.js')?.mode ?? 0) & 0o111).toBe(0o111);
+    // Every bin of package.json is in the tarball, executable, with a shebang.
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(Object.keys(manifest.bin)).toEqual(['ckpt']);
+    for (const path of Object.values(manifest.bin)) {
+      expect((packed.files.find((f) => f.path === path)?.mode ?? 0) & 0o111, path).toBe(0o111);
+      expect(readFileSync(join(ROOT, path), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    }
   });
 
   it('is hardened: secrets only on the steps that write them, actions pinned by commit, no expression in a script', () => {
