@@ -74,7 +74,10 @@ targets:
     actions:${actions}
 `;
 
-function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+/** This process's environment without the npm_* variables of an enclosing `npm test`. */
+const OWN_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+
+function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = OWN_ENV): Promise<CliResult> {
   return collect(spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
