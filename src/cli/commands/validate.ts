@@ -73,7 +73,7 @@ function diagnosticData(d: Diagnostic) {
  * file; did you mean \`connection\`?`). Splits at the first `; ` outside quotes and backticks;
  * a message without one has no hint.
  */
-export function splitAdvice(text: string): { message: string; hint: string | null } {
+function splitAdvice(text: string): { message: string; hint: string | null } {
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
