@@ -157,7 +157,7 @@ function addToolCommands(program: Command, run: Run): void {
     .addOption(fileOption())
     .addOption(configAlias())
     .option('--database <db>', "the database (Snowflake; default: the connection's)")
-    .option('--schema <schema>', 'the schema to manage (default DEMO); on Snowflake, created if missing')
+    .option('--schema <schema>', 'the schema to manage (default DEMO); on Snowflake a missing one is created (asked first at a terminal)')
     .addHelpText('after', '\nThe connection is the global --connection NAME (default local, the embedded warehouse).')
     .action((o: FileOpts & { database?: string; schema?: string }) =>
       run((ctx) => initCommand(ctx, { file: fileOf(o), database: o.database, schema: o.schema }))(),
