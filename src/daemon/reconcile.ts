@@ -117,7 +117,7 @@ function logPlan(logger: Logger, target: string, plan: Plan): void {
 }
 
 /** Most object names a `would drop` / `would revert content` log line lists; the rest are counted in `more`. */
-export const LOGGED_SUBJECTS = 50;
+const LOGGED_SUBJECTS = 50;
 
 /**
  * Under --plan, what applying the plan would destroy, by name: a `would drop` line with the
