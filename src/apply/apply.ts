@@ -34,6 +34,8 @@ export interface StepOutcome {
   error: string | null;
   /** The code of a failed step's error (INTERNAL for an error ckpt did not classify), so callers can tell transient from terminal. */
   code?: ErrorCode;
+  /** How long the step ran, in milliseconds (a step applied in a batch: the batch's time); null when skipped. */
+  durationMs: number | null;
 }
 
 /** The outcome of a target's plan. */
@@ -41,6 +43,8 @@ export interface TargetOutcome {
   target: string;
   steps: StepOutcome[];
   failed: boolean;
+  /** How long the target's apply took, in milliseconds. */
+  durationMs: number;
 }
 
 /**
@@ -106,6 +110,8 @@ export async function applyPlan(
 class TargetRun {
   private readonly result: TargetOutcome;
   private readonly outcomes: Array<StepOutcome | undefined>;
+  /** When each started step started (performance.now()). */
+  private readonly startedAt = new Map<number, number>();
   private readonly records = new Map<string, StepRecord[]>();
   private seq = 0;
   private done = 0;
@@ -118,11 +124,12 @@ class TargetRun {
     private readonly options: ApplyOptions,
     private readonly signal: AbortSignal,
   ) {
-    this.result = { target: plan.target, steps: [], failed: false };
+    this.result = { target: plan.target, steps: [], failed: false, durationMs: 0 };
     this.outcomes = plan.steps.map(() => undefined);
   }
 
   async apply(): Promise<TargetOutcome> {
+    const start = performance.now();
     const summary = summarise({ targets: [this.plan] });
     await this.journal([
       this.event(
@@ -154,8 +161,9 @@ class TargetRun {
       }
     }
     if (!this.result.failed && this.signal.aborted && this.outcomes.includes(undefined)) await this.interrupt();
-    this.result.steps = this.plan.steps.map((step, i) => this.outcomes[i] ?? { step, outcome: 'skipped', error: null });
+    this.result.steps = this.plan.steps.map((step, i) => this.outcomes[i] ?? { step, outcome: 'skipped', error: null, durationMs: null });
     await this.journal([this.event(this.result.failed ? 'run-failed' : 'run-finished', null)]);
+    this.result.durationMs = Math.round(performance.now() - start);
     return this.result;
   }
 
@@ -205,13 +213,14 @@ class TargetRun {
   }
 
   private started(index: number, step: Step): void {
+    this.startedAt.set(index, performance.now());
     this.logger.info('step started', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), group: step.group });
     this.options.onProgress?.({ target: this.plan.target, index: this.done, total: this.plan.steps.length, step, outcome: 'started' });
   }
 
   private succeeded(index: number, step: Step): void {
     this.recordsOf(step.group).push({ kind: step.kind, object: stepSubject(step), outcome: 'succeeded', error: null });
-    this.finish(index, { step, outcome: 'succeeded', error: null });
+    this.finish(index, { step, outcome: 'succeeded', error: null, durationMs: this.elapsed(index) });
     this.logger.info('step succeeded', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), group: step.group });
   }
 
@@ -230,10 +239,21 @@ class TargetRun {
     } catch (error) {
       const message = describeError(error);
       records.push({ kind: step.kind, object: stepSubject(step), outcome: 'failed', error: message });
-      this.finish(index, { step, outcome: 'failed', error: message, code: error instanceof CkptError ? error.code : 'INTERNAL' });
+      this.finish(index, {
+        step,
+        outcome: 'failed',
+        error: message,
+        code: error instanceof CkptError ? error.code : 'INTERNAL',
+        durationMs: this.elapsed(index),
+      });
       this.logger.error('step failed', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), error: message });
       return false;
     }
+  }
+
+  /** Milliseconds since the step at `index` started. */
+  private elapsed(index: number): number {
+    return Math.round(performance.now() - (this.startedAt.get(index) ?? performance.now()));
   }
 
   private finish(index: number, outcome: StepOutcome): void {

@@ -40,7 +40,8 @@ function addPlanCommands(program: Command, run: Run): void {
     .description('check the config file offline (no connection)')
     .addOption(fileOption())
     .addOption(configAlias())
-    .action((o: FileOpts) => run((ctx) => validateCommand(ctx, { file: fileOf(o) }))());
+    .option('--json', 'print the diagnostics as JSON (schemas/validate.schema.json); the exit code is the same')
+    .action((o: FileOpts & { json?: boolean }) => run((ctx) => validateCommand(ctx, { file: fileOf(o), json: o.json }))());
 
   program
     .command('reconcile')
@@ -68,8 +69,11 @@ function addReadCommands(program: Command, run: Run): void {
     .addOption(fileOption())
     .addOption(configAlias())
     .addOption(targetOption())
+    .option('--active', 'only the active checkpoints: status ACTIVE or RESTORED_TO, those an action can still name (not DELETED: expired)')
     .option('--json', 'print as JSON')
-    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => checkpointsCommand(ctx, { ...o, file: fileOf(o) }))());
+    .action((o: FileOpts & { target?: string; json?: boolean; active?: boolean }) =>
+      run((ctx) => checkpointsCommand(ctx, { ...o, file: fileOf(o) }))(),
+    );
 
   program
     .command('checkpoint')
@@ -81,8 +85,16 @@ function addReadCommands(program: Command, run: Run): void {
     .addOption(targetOption())
     .option('--id <id>', 'checkpoint id')
     .option('-d, --description <text>', 'what the checkpoint is for')
+    .addOption(
+      new Option(
+        '--keep <what>',
+        'inventory: names, definitions, metadata (content revertible through Time Travel while retention lasts); clone: also a copy of every table (revertible at any age; dropped when the checkpoint expires)',
+      )
+        .choices(['inventory', 'clone'])
+        .default('inventory'),
+    )
     .option('--json', 'print the result as JSON')
-    .action((o: FileOpts & { target?: string; id?: string; description?: string; json?: boolean }) =>
+    .action((o: FileOpts & { target?: string; id?: string; description?: string; keep?: 'inventory' | 'clone'; json?: boolean }) =>
       run((ctx) => checkpointCreateCommand(ctx, { ...o, file: fileOf(o) }))(),
     );
 
@@ -139,10 +151,17 @@ function addToolCommands(program: Command, run: Run): void {
 
   program
     .command('init')
-    .description('write a starter checkpoints.yaml if none exists and create the audit table')
+    .description(
+      'write a starter checkpoints.yaml if none exists (asks at a terminal for what no flag gives), add .ckpt/ to .gitignore, create the audit table',
+    )
     .addOption(fileOption())
     .addOption(configAlias())
-    .action((o: FileOpts) => run((ctx) => initCommand(ctx, { file: fileOf(o) }))());
+    .option('--database <db>', "the database (Snowflake; default: the connection's)")
+    .option('--schema <schema>', 'the schema to manage (default DEMO); on Snowflake a missing one is created (asked first at a terminal)')
+    .addHelpText('after', '\nThe connection is the global --connection NAME (default local, the embedded warehouse).')
+    .action((o: FileOpts & { database?: string; schema?: string }) =>
+      run((ctx) => initCommand(ctx, { file: fileOf(o), database: o.database, schema: o.schema }))(),
+    );
   addDaemonCommand(program, run);
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm start`: loads the demo SQL (examples/demo.sql) into the first target of the top-level
  * checkpoints.yaml when its schema is empty (so a second start changes nothing), then runs
- * `ckpt daemon` on that file in the foreground (Ctrl-C stops it).
+ * `ckpt daemon` on that file in the foreground (Ctrl-C stops it), with the arguments given after
+ * `npm start --` (`npm start -- --plan`, `npm start -- --listen 127.0.0.1:0`).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -44,4 +45,4 @@ if (target !== undefined) {
     await session?.close();
   }
 }
-process.exitCode = await main(['daemon', '--file', file]);
+process.exitCode = await main(['daemon', '--file', file, ...process.argv.slice(2)]);

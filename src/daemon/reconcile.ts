@@ -9,7 +9,8 @@ import type { Target } from '../model/desired.js';
 import { asCkptError, CkptError, kindOf } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
-import { hasChanges, summarise, type Plan } from '../model/plan.js';
+import { hasChanges, summarise, type Plan, type Step } from '../model/plan.js';
+import { isDestructive, stepSubject } from '../model/step-kinds.js';
 import type { HeldAction } from './settle.js';
 import { failureReason, type ReconcileOutcome } from './status.js';
 
@@ -58,6 +59,7 @@ async function observeAndApply(
   progress.reachedWarehouse = true;
   const { plan, observed, held } = withoutHeld(session, target, full, ctx);
   logPlan(ctx.logger, target.name, plan);
+  if (ctx.planOnly) logWouldChange(ctx.logger, target.name, plan);
   const blocked = blockedOutcome(plan);
   if (!hasChanges(plan) || ctx.planOnly) {
     ctx.record(target.name, plan, observed.get(target.name));
@@ -111,6 +113,28 @@ function logPlan(logger: Logger, target: string, plan: Plan): void {
   logger.info('plan', { target, ...summarise(plan), steps: plan.targets[0]?.steps.length ?? 0 });
   for (const f of plan.targets.flatMap((t) => t.findings)) {
     logger.warn(f.severity === 'blocker' ? 'blocker' : 'finding', { target, code: f.code, action: f.actionId, message: f.message });
+  }
+}
+
+/** Most object names a `would drop` / `would revert content` log line lists; the rest are counted in `more`. */
+const LOGGED_SUBJECTS = 50;
+
+/**
+ * Under --plan, what applying the plan would destroy, by name: a `would drop` line with the
+ * objects it would drop and a `would revert content` line with the tables whose content it would
+ * overwrite, each listing at most LOGGED_SUBJECTS names (`more`: how many it leaves out).
+ */
+function logWouldChange(logger: Logger, target: string, plan: Plan): void {
+  const steps = plan.targets.flatMap((t) => t.steps).filter(isDestructive);
+  const lines: Array<[string, Step['kind']]> = [
+    ['would drop', 'drop-object'],
+    ['would revert content', 'restore-content'],
+  ];
+  for (const [msg, kind] of lines) {
+    const subjects = steps.filter((s) => s.kind === kind).map((s) => stepSubject(s) ?? '');
+    if (subjects.length === 0) continue;
+    const more = subjects.length - LOGGED_SUBJECTS;
+    logger.info(msg, { target, count: subjects.length, objects: subjects.slice(0, LOGGED_SUBJECTS), ...(more > 0 ? { more } : {}) });
   }
 }
 

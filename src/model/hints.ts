@@ -42,6 +42,10 @@ export const HINTS = {
   sqlUsage: 'e.g. ckpt sql "CREATE TABLE orders (id INTEGER)"',
   /** A checkpoint id with characters ckpt does not accept. */
   checkpointId: 'use letters, digits, _, . and - (not starting with . or -), at most 255 characters',
+  /** `ckpt init` answers that do not make a valid file. */
+  initAnswers: 'give a schema (and database) name as Snowflake writes it: letters, digits, _ and $, or a "Quoted Name"',
+  /** `ckpt init` found no schema of the file's name and was not asked to create it. */
+  initCreateSchema: 'create it (`ckpt init` at a terminal offers to), or name an existing schema in the file',
   /** An ad-hoc checkpoint id already used. */
   checkpointRetaken: 'checkpoints are never retaken: choose another --id',
   /** `--of` names no schema. */

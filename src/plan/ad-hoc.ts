@@ -2,7 +2,7 @@
  * Plans for commands that act outside the file's declarations: an ad-hoc checkpoint
  * (`ckpt checkpoint create`) and the audit table alone (`ckpt init`). Pure.
  */
-import type { Target } from '../model/desired.js';
+import type { CheckpointKeep, Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Observed } from '../model/observed.js';
@@ -28,8 +28,17 @@ export function planInit(target: Target, observed: Observed): TargetPlan {
   };
 }
 
-/** An ad-hoc checkpoint; the id defaults to `CP_YYYY_MM_DD_HH_MI_SS` on the warehouse clock. */
-export function planAdHocCheckpoint(target: Target, observed: Observed, id: string | undefined, description: string): TargetPlan {
+/**
+ * An ad-hoc checkpoint; the id defaults to `CP_YYYY_MM_DD_HH_MI_SS` on the warehouse clock. With
+ * `keep: 'clone'` it also keeps a copy of every table, as a declared `keep: clone` checkpoint does.
+ */
+export function planAdHocCheckpoint(
+  target: Target,
+  observed: Observed,
+  id: string | undefined,
+  description: string,
+  keep: CheckpointKeep = 'inventory',
+): TargetPlan {
   const checkpointId = id ?? timestampId('CP', observed.now);
   if (observed.checkpoints.some((c) => c.id === checkpointId)) {
     throw new CkptError('CHECKPOINT_EXISTS', `checkpoint ${checkpointId} already exists in ${targetLocation(target)}`, {
@@ -47,7 +56,8 @@ export function planAdHocCheckpoint(target: Target, observed: Observed, id: stri
         checkpointId,
         checkpointType: 'MANUAL',
         description,
-        reason: 'requested by ckpt checkpoint create',
+        keep,
+        reason: `requested by ckpt checkpoint create${keep === 'clone' ? '; keeps a clone of every table' : ''}`,
       },
     ],
   };

@@ -101,5 +101,10 @@ export interface Warehouse {
   leases(target: TargetRef): LeaseStore;
   /** Runs a user's SQL in the target's schema (`ckpt sql`). */
   query(target: TargetRef, sql: string): Promise<QueryResult>;
+  /**
+   * Creates the target's schema if it does not exist (`ckpt init`), returning the statement run.
+   * Absent: the warehouse creates a missing schema itself with the audit table (the embedded one).
+   */
+  createSchema?(target: TargetRef): Promise<string>;
   close(): Promise<void>;
 }

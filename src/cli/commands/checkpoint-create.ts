@@ -1,10 +1,13 @@
 /**
  * `ckpt checkpoint create`: an ad-hoc checkpoint of one target, id generated as
- * CP_YYYY_MM_DD_HH_MI_SS (warehouse clock) unless --id is given. Never retakes an id.
+ * CP_YYYY_MM_DD_HH_MI_SS (warehouse clock) unless --id is given. Never retakes an id. `--keep
+ * clone` also keeps a copy of every table (as `keep: clone` in the file), so that a reset can
+ * revert content to it at any age; `--keep inventory` (the default) keeps the inventory only.
  */
 import { selectTargets, singleTarget } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
+import type { CheckpointKeep } from '../../model/desired.js';
 import type { Plan } from '../../model/plan.js';
 import { planAdHocCheckpoint } from '../../plan/ad-hoc.js';
 import { loadDesired } from '../config-file.js';
@@ -18,6 +21,8 @@ export interface CheckpointCreateOptions {
   target?: string;
   id?: string;
   description?: string;
+  /** What the checkpoint keeps: its inventory (default), or also a clone of every table. */
+  keep?: CheckpointKeep;
   json?: boolean;
 }
 
@@ -35,7 +40,7 @@ export async function checkpointCreateCommand(ctx: CliContext, options: Checkpoi
     const observed = await session.observe([target]);
     const obs = observed.get(target.name);
     if (obs === undefined) throw new CkptError('INTERNAL', 'target not observed');
-    const targetPlan = planAdHocCheckpoint(target, obs, options.id, options.description ?? '');
+    const targetPlan = planAdHocCheckpoint(target, obs, options.id, options.description ?? '', options.keep ?? 'inventory');
     const plan: Plan = {
       formatVersion: 1,
       generatedAt: obs.now,
@@ -50,8 +55,12 @@ export async function checkpointCreateCommand(ctx: CliContext, options: Checkpoi
       const error = outcome.steps.find((s) => s.outcome === 'failed')?.error ?? 'unknown error';
       throw new CkptError('STEP_FAILED', `checkpoint ${id} was not taken: ${error}`);
     }
-    if (options.json === true) ctx.out.data(toJsonText({ formatVersion: 1, target: target.name, checkpointId: id }));
-    else ctx.out.message(`Checkpoint ${id} taken of ${targetPlan.location} (${obs.objects.length} objects).`);
+    const keep = options.keep ?? 'inventory';
+    if (options.json === true) ctx.out.data(toJsonText({ formatVersion: 1, target: target.name, checkpointId: id, keep }));
+    else
+      ctx.out.message(
+        `Checkpoint ${id} taken of ${targetPlan.location} (${obs.objects.length} objects${keep === 'clone' ? ', with a clone of every table' : ''}).`,
+      );
     return ExitCode.ok;
   });
 }

@@ -2,9 +2,10 @@
  * `ckpt checkpoints`: the checkpoints recorded in each target's audit table (id, taken, type,
  * description, objects, status, and until when its table content stays restorable: the end of
  * the shortest Time Travel retention among its tables, or "kept" for a keep: clone checkpoint),
- * as a table or --json.
+ * as a table or --json. `--active` lists only the active ones (see `isActive`).
  */
 import { selectTargets } from '../../engine/session.js';
+import type { RecordedCheckpoint } from '../../model/observed.js';
 import { restorability, type Restorability } from '../../model/restorable.js';
 import { displayTime } from '../../model/time.js';
 import { loadDesired } from '../config-file.js';
@@ -13,26 +14,47 @@ import { ExitCode } from '../exit-codes.js';
 import { toJsonText } from '../json.js';
 import { renderTable } from '../render-table.js';
 
+/** Options of `ckpt checkpoints`. */
+export interface CheckpointsOptions {
+  file?: string;
+  target?: string;
+  json?: boolean;
+  /** Only the active checkpoints. */
+  active?: boolean;
+}
+
+/**
+ * Whether a checkpoint is active: an action can still name it, as its status is ACTIVE or
+ * RESTORED_TO (a reset or restore went back to it). Not DELETED, the status of a checkpoint a
+ * schedule's `retain` expired (its clone dropped). How long its content stays restorable is
+ * another matter: the RESTORABLE UNTIL column.
+ */
+export function isActive(checkpoint: RecordedCheckpoint): boolean {
+  return checkpoint.status !== 'DELETED';
+}
+
 /** Runs the command and returns its exit code. */
-export async function checkpointsCommand(ctx: CliContext, options: { file?: string; target?: string; json?: boolean }): Promise<number> {
+export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOptions): Promise<number> {
   const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'checkpoints', async (session) => {
     const observed = await session.observe(targets);
     const listing = targets.map((t) => ({
       target: t.name,
-      checkpoints: (observed.get(t.name)?.checkpoints ?? []).map((c) => ({
-        id: c.id,
-        timestamp: c.timestamp,
-        type: c.type,
-        description: c.description,
-        objectsCount: c.objects.length,
-        status: c.status,
-        keep: c.keep,
-        // schemas/checkpoints-list.schema.json: ISO, or null when kept until expired.
-        restorableUntil: until(restorability(c)),
-        restorable: restorableText(restorability(c)),
-      })),
+      checkpoints: (observed.get(t.name)?.checkpoints ?? [])
+        .filter((c) => options.active !== true || isActive(c))
+        .map((c) => ({
+          id: c.id,
+          timestamp: c.timestamp,
+          type: c.type,
+          description: c.description,
+          objectsCount: c.objects.length,
+          status: c.status,
+          keep: c.keep,
+          // schemas/checkpoints-list.schema.json: ISO, or null when kept until expired.
+          restorableUntil: until(restorability(c)),
+          restorable: restorableText(restorability(c)),
+        })),
     }));
     if (options.json === true) {
       const data = listing.map((t) => ({ ...t, checkpoints: t.checkpoints.map(({ restorable: _shown, ...c }) => c) }));
@@ -43,7 +65,7 @@ export async function checkpointsCommand(ctx: CliContext, options: { file?: stri
       ctx.out.data(`Target ${t.target}`);
       ctx.out.data(
         t.checkpoints.length === 0
-          ? '  no checkpoints yet'
+          ? `  ${options.active === true ? 'no active checkpoints' : 'no checkpoints yet'}`
           : renderTable(
               ['ID', 'TAKEN', 'TYPE', 'DESCRIPTION', 'OBJECTS', 'STATUS', 'RESTORABLE UNTIL'],
               t.checkpoints.map((c) => [

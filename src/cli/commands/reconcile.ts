@@ -9,7 +9,7 @@ import { selectTargets } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import { hasBlockers, hasChanges, type Plan, type Step } from '../../model/plan.js';
-import { isDestructive, kindOf } from '../../model/step-kinds.js';
+import { isDestructive, kindOf, stepSubject } from '../../model/step-kinds.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -76,7 +76,8 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
       ctx.out.message(`Saved the plan to ${options.out}; apply it with \`ckpt reconcile --from-plan ${options.out}\`.`);
     }
     if (options.plan === true || !pending) {
-      if (options.json === true) ctx.out.data(toJsonText(plan));
+      // Without --plan the document says what was applied, here nothing: `outcomes` is empty.
+      if (options.json === true) ctx.out.data(toJsonText(options.plan === true ? plan : { ...plan, outcomes: [] }));
       else ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
       if (hasBlockers(plan)) return ExitCode.error;
       return pending && options.detailedExitcode === true ? ExitCode.changesPending : ExitCode.ok;
@@ -171,11 +172,21 @@ export function consentCounts(plan: Plan): string | null {
   return [...counts.values()].map((c) => `${c.n} ${c.n === 1 ? c.one : c.many}`).join(' and ');
 }
 
+/** What each step of an apply did, for `--json` (`outcomes` in schemas/plan.schema.json). */
 function outcomeSummary(outcomes: TargetOutcome[]) {
   return outcomes.map((o) => ({
     target: o.target,
     failed: o.failed,
-    steps: o.steps.map((s) => ({ kind: s.step.kind, group: s.step.group, outcome: s.outcome, error: s.error })),
+    durationMs: o.durationMs,
+    steps: o.steps.map((s) => ({
+      kind: s.step.kind,
+      group: s.step.group,
+      object: stepSubject(s.step),
+      outcome: s.outcome,
+      durationMs: s.durationMs,
+      error: s.error,
+      errorCode: s.outcome === 'failed' ? (s.code ?? 'INTERNAL') : null,
+    })),
   }));
 }
 

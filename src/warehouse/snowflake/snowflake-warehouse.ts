@@ -203,6 +203,14 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     }
   }
 
+  async createSchema(target: TargetRef): Promise<string> {
+    const statement = `CREATE SCHEMA IF NOT EXISTS ${schemaName(this.resolve(target))}`;
+    // CREATE SCHEMA makes the new schema the session's: set it again before relying on it.
+    this.currentSchema = null;
+    await this.driver.execute(statement, { tag: queryTag({ command: 'init', target: target.name }) });
+    return statement;
+  }
+
   forgetSchema(): void {
     this.currentSchema = null;
   }
