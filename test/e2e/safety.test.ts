@@ -157,7 +157,7 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [CLI, 'reconcile', '--yes'], {
         cwd: dir,
-        env: { ...process.env, ...conn.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info' },
+        env: { ...process.env, ...conn.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info', CKPT_LOG_FORMAT: 'json' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let buffer = '';
