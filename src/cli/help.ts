@@ -22,7 +22,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'CKPT_STATEMENT_TIMEOUT_MS', takes: "each Snowflake statement's deadline (default 60000)" },
   { name: 'CKPT_TRASH_RETENTION_DAYS', takes: 'how long the embedded warehouse keeps the tables it dropped (default 7)' },
   { name: 'NO_COLOR', takes: 'any value but empty: no colour (as --no-color)' },
-  { name: 'FORCE_COLOR', takes: '1, 2, 3 or true: colour even off a terminal; 0 or false: no colour' },
+  { name: 'FORCE_COLOR', takes: '1, 2, 3 or true: colour even off a terminal; any other value (0, false): none' },
   { name: 'SNOWFLAKE_HOME', takes: 'the folder of connections.toml (default ~/.snowflake)' },
   { name: 'SNOWFLAKE_DEFAULT_CONNECTION_NAME', takes: 'the connection of the targets whose file names none' },
   { name: 'SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>', takes: 'KEY of connection NAME, over connections.toml' },
