@@ -11,7 +11,7 @@ import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { PLAN_FORMATS, reconcileCommand, type ReconcileOptions } from './commands/reconcile.js';
 import { SCHEMAS, schemaCommand } from './commands/schema.js';
-import { sqlCommand } from './commands/sql.js';
+import { sqlCommand, type SqlOptions } from './commands/sql.js';
 import { statusCommand } from './commands/status.js';
 import { unlockCommand } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
@@ -20,9 +20,17 @@ import type { CliContext } from './context.js';
 /** Runs a command with the context built from the global options. */
 export type Run = (runner: (ctx: CliContext) => Promise<number>) => () => Promise<void>;
 
-const fileOption = () => new Option('-f, --file <path>', 'the config file (default ./checkpoints.yaml or $CKPT_FILE)');
-const configAlias = () => new Option('-c, --config <path>', 'the config file (same as -f)');
-const targetOption = () => new Option('-t, --target <name>', 'only this target');
+const fileOption = () =>
+  new Option('-f, --file <path>', 'the config file (default: $CKPT_FILE, else checkpoints.yaml here or in the nearest folder above)');
+const configAlias = () => new Option('--config <path>', 'the config file (same as -f)');
+
+/** `-t a -t b` as `a,b`: the selection selectTargets reads (a comma-separated list of names). */
+const addTarget = (name: string, previous: string | undefined) => (previous === undefined ? name : `${previous},${name}`);
+/** --target of a command that acts on every target it selects. */
+const targetOption = () => new Option('-t, --target <name>', 'only this target; repeat for more (-t a -t b)').argParser(addTarget);
+/** --target of a command that acts on one target. */
+const oneTargetOption = () =>
+  new Option('-t, --target <name>', 'the target to act on (needed when the file has several)').argParser(addTarget);
 type FileOpts = { file?: string; config?: string };
 const fileOf = (o: FileOpts) => o.file ?? o.config;
 
@@ -82,7 +90,7 @@ function addReadCommands(program: Command, run: Run): void {
     .description('take an ad-hoc checkpoint (id CP_YYYY_MM_DD_HH_MI_SS unless --id)')
     .addOption(fileOption())
     .addOption(configAlias())
-    .addOption(targetOption())
+    .addOption(oneTargetOption())
     .option('--id <id>', 'checkpoint id')
     .option('-d, --description <text>', 'what the checkpoint is for')
     .addOption(
@@ -123,16 +131,15 @@ function addReadCommands(program: Command, run: Run): void {
 function addToolCommands(program: Command, run: Run): void {
   program
     .command('sql')
-    .description("run SQL in a target's schema on its connection")
-    .argument('[statement]', 'the SQL to run')
-    .option('-f, --file <path>', 'read the SQL from this file')
-    .addOption(configAlias())
-    .addOption(targetOption())
+    .description("run SQL in a target's schema on its connection: a statement, -q SQL or -f FILE.sql (as snow sql)")
+    .argument('[statement]', 'the SQL to run (same as -q)')
+    .option('-q, --query <sql>', 'the SQL to run')
+    .option('-f, --filename <file>', 'read the SQL from this file')
+    .addOption(new Option('--config <path>', 'the config file (--config only: here -f is the SQL file, as in snow sql)'))
+    .addOption(oneTargetOption())
     .option('--json', 'print the result as JSON')
     .option('--force', "run even SQL that may change ckpt's own tables (the audit table, its lease and journal)")
-    .action((statement: string | undefined, o: { file?: string; config?: string; target?: string; json?: boolean; force?: boolean }) =>
-      run((ctx) => sqlCommand(ctx, statement, { config: o.config, target: o.target, sqlFile: o.file, json: o.json, force: o.force }))(),
-    );
+    .action((statement: string | undefined, o: Omit<SqlOptions, 'statement'>) => run((ctx) => sqlCommand(ctx, { ...o, statement }))());
 
   program
     .command('unlock')

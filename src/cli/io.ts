@@ -1,8 +1,9 @@
 /**
- * Terminal output: data to stdout, messages to stderr, colour only on a TTY and never with
- * NO_COLOR or --no-color. The one place that writes to the process streams: whatever a command
- * writes, a control character in it (from a name, a message, a path) is shown escaped; only
- * line feeds, tabs and this module's own colour codes reach the terminal.
+ * Terminal output: data to stdout, messages to stderr. Colour on a TTY, or off one with
+ * FORCE_COLOR=1 (2, 3, true); never with FORCE_COLOR=0 (false), NO_COLOR or --no-color. The one
+ * place that writes to the process streams: whatever a command writes, a control character in it
+ * (from a name, a message, a path) is shown escaped; only line feeds, tabs and this module's own
+ * colour codes reach the terminal.
  */
 import { displayLines, displayText } from '../model/display.js';
 
@@ -14,6 +15,14 @@ const PAINT_CODE = new RegExp(`(\\u001b\\[(?:${[0, ...Object.values(CODES)].join
 /** A colour name. */
 export type Colour = keyof typeof CODES;
 
+/**
+ * What FORCE_COLOR says, read as Node.js reads it: 1, 2, 3, true or empty, colour; any other
+ * value (0, false), none; unset, the terminal decides.
+ */
+function forcedColour(value: string | undefined): boolean | undefined {
+  return value === undefined ? undefined : ['', '1', '2', '3', 'true'].includes(value);
+}
+
 /** Where a command writes. */
 export class Output {
   readonly colour: boolean;
@@ -23,7 +32,7 @@ export class Output {
     options: { colour?: boolean } = {},
   ) {
     const noColour = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-    this.colour = (options.colour ?? true) && !noColour && out.isTTY === true;
+    this.colour = (options.colour ?? true) && !noColour && (forcedColour(process.env.FORCE_COLOR) ?? out.isTTY === true);
   }
 
   /** Whether stdout is a terminal (progress lines, prompts). */

@@ -5,13 +5,12 @@
  * `npm start --` (`npm start -- --plan`, `npm start -- --listen 127.0.0.1:0`).
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, targetRef } from '../engine/session.js';
 import { CkptError } from '../model/errors.js';
-import { connectionChoice, loadDesired } from './config-file.js';
+import { configPath, connectionChoice, loadDesired } from './config-file.js';
 import { Output } from './io.js';
-import { createLogger } from './logger.js';
+import { createCommandLogger } from './logger.js';
 import { main } from './program.js';
 
 // Quiet snowflake-sdk's process-wide side effects, as bin/main does (it loads lazily, after this).
@@ -21,7 +20,7 @@ process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE ??= '1';
 const DEMO_SQL = fileURLToPath(new URL('../../../examples/demo.sql', import.meta.url));
 
 const out = new Output();
-const file = resolve(process.env.CKPT_FILE ?? 'checkpoints.yaml');
+const file = configPath(undefined);
 const desired = await loadDesired(file, out, connectionChoice(undefined)).catch((error: Error) => {
   out.message(`error: ${error.message}`);
   process.exit(1);
@@ -30,7 +29,7 @@ const [target] = desired.targets;
 if (target !== undefined) {
   let session: Session | undefined;
   try {
-    session = new Session(desired, { logger: createLogger(), command: 'start' });
+    session = new Session(desired, { logger: createCommandLogger(out), command: 'start' });
     const warehouse = await session.warehouse(target);
     const observed = await warehouse.observe(targetRef(target));
     if (observed.objects.length === 0) {

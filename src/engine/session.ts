@@ -69,22 +69,38 @@ export function targetRef(target: Target): TargetRef {
   return { name: target.name, database: target.database, schema: target.schema, auditTable: target.auditTable };
 }
 
-/** Selects targets by name (all when no name); an unknown name lists the known ones. */
-export function selectTargets(desired: Desired, name: string | undefined): Target[] {
-  if (name === undefined) return desired.targets;
-  const found = desired.targets.filter((t) => t.name === name);
-  if (found.length === 0) {
-    throw new CkptError('TARGET_UNKNOWN', `no target named ${name} in ${desired.file}`, {
-      hint: HINTS.knownTargets(desired.targets.map((t) => t.name)),
-    });
-  }
+/**
+ * The targets `--target` selects, in the file's order: all of them when it is not given. The
+ * selection is one target's name, or a comma-separated list of names (`-t a -t b` arrives as
+ * `a,b`); a target whose name holds a comma is selected by that name in full. A name no target
+ * has is TARGET_UNKNOWN, listing the known ones.
+ */
+export function selectTargets(desired: Desired, selection: string | undefined): Target[] {
+  if (selection === undefined) return desired.targets;
+  if (desired.targets.some((t) => t.name === selection)) return [targetNamed(desired, selection)];
+  const names = new Set(selection.split(','));
+  const unknown = [...names].filter((name) => !desired.targets.some((t) => t.name === name));
+  if (unknown.length > 0) throw unknownTargets(desired, unknown);
+  return desired.targets.filter((t) => names.has(t.name));
+}
+
+/** The target of this exact name; TARGET_UNKNOWN, listing the known ones, when there is none. */
+export function targetNamed(desired: Desired, name: string): Target {
+  const found = desired.targets.find((t) => t.name === name);
+  if (found === undefined) throw unknownTargets(desired, [name]);
   return found;
 }
 
-/** The one target a single-target command acts on; several need --target. */
+function unknownTargets(desired: Desired, names: string[]): CkptError {
+  return new CkptError('TARGET_UNKNOWN', `no target${names.length === 1 ? '' : 's'} named ${names.join(', ')} in ${desired.file}`, {
+    hint: HINTS.knownTargets(desired.targets.map((t) => t.name)),
+  });
+}
+
+/** The one target a single-target command acts on; several need --target naming one. */
 export function singleTarget(targets: Target[], file: string): Target {
   if (targets.length === 1 && targets[0] !== undefined) return targets[0];
-  throw new CkptError('TARGET_UNKNOWN', `${file} has ${targets.length} targets; say which one`, {
+  throw new CkptError('TARGET_UNKNOWN', `this command acts on one target, and ${targets.length} targets of ${file} are selected`, {
     hint: HINTS.chooseTarget(targets.map((t) => t.name)),
   });
 }

@@ -38,8 +38,10 @@ export const HINTS = {
   outNeedsPlan: 'run `ckpt reconcile --plan --out plan.json`',
   /** `--json` and another `--format`. */
   oneFormat: '--json is short for --format json; give one of them',
+  /** `-C DIR` names no folder ckpt can enter. */
+  directoryMissing: 'give -C the path of a folder you can enter',
   /** `ckpt sql` without exactly one source of SQL. */
-  sqlUsage: 'e.g. ckpt sql "CREATE TABLE orders (id INTEGER)"',
+  sqlUsage: 'e.g. ckpt sql "CREATE TABLE orders (id INTEGER)", or ckpt sql -f setup.sql',
   /** A checkpoint id with characters ckpt does not accept. */
   checkpointId: 'use letters, digits, _, . and - (not starting with . or -), at most 255 characters',
   /** `ckpt init` answers that do not make a valid file. */
@@ -53,7 +55,7 @@ export const HINTS = {
   /** `--target` names no target. */
   knownTargets: (names: readonly string[]) => `known targets: ${list(names)}`,
   /** A single-target command on a file with several. */
-  chooseTarget: (names: readonly string[]) => `add --target with one of: ${list(names)}`,
+  chooseTarget: (names: readonly string[]) => `choose one with --target: ${list(names)}`,
   /** `ckpt unlock` with nobody at a terminal to confirm. */
   unlockConsent: (target: string) => `make sure no ckpt is working on it, then run \`ckpt unlock ${target} --yes\``,
   /** Another writer holds a target's lease. */
@@ -63,6 +65,8 @@ export const HINTS = {
     'wait and retry, or raise --lock-timeout; the operating system frees the file when that process ends (stop it if it is stuck): `ckpt unlock` cannot take a file a live process holds',
 
   // Config
+  /** No config file given, and none found from the current folder up. */
+  configMissing: 'run `ckpt init` to create one here, or give one with -f FILE (or $CKPT_FILE)',
   /** Diagnostics were printed above. */
   fixConfig: 'fix the lines above and run `ckpt validate`',
   /** The daemon's config at start is unusable. */

@@ -98,6 +98,7 @@ describe('bad input never reaches the warehouse', () => {
         'CKPT_STATEMENT_TIMEOUT_MS is "0"; it takes a whole number of milliseconds from 1',
       ],
       [{ CKPT_LOG_LEVEL: 'loud' }, ['validate'], 'CKPT_LOG_LEVEL is "loud"; it takes one of debug, info, warn, error'],
+      [{ CKPT_LOG_FORMAT: 'yaml' }, ['validate'], 'CKPT_LOG_FORMAT is "yaml"; it takes one of text, json'],
     ];
     for (const [env, args, message] of cases) {
       const result = await ckpt(dir, args, { env: { SNOWFLAKE_HOME: dir, ...env } });

@@ -89,7 +89,7 @@ export function killAtStep(conn: E2eConnection, dir: string, index: number): Pro
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'reconcile', '--yes'], {
       cwd: dir,
-      env: { ...process.env, ...conn.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info' },
+      env: { ...process.env, ...conn.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info', CKPT_LOG_FORMAT: 'json' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let buffer = '';

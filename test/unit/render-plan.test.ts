@@ -30,14 +30,15 @@ class Sink extends Writable {
   }
 }
 
-/** An Output as on a terminal (colour) or a pipe (none), whatever NO_COLOR says in this process. */
+/** An Output as on a terminal (colour) or a pipe (none), whatever NO_COLOR and FORCE_COLOR say in this process. */
 function output(colour: boolean): Output {
-  const saved = process.env.NO_COLOR;
+  const saved = { NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR };
   delete process.env.NO_COLOR;
+  delete process.env.FORCE_COLOR;
   try {
     return new Output(new Sink(colour), new Sink(colour), { colour });
   } finally {
-    if (saved !== undefined) process.env.NO_COLOR = saved;
+    for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
   }
 }
 

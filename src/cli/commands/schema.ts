@@ -10,7 +10,16 @@ import { ExitCode } from '../exit-codes.js';
 import { packageFile } from '../package-files.js';
 
 /** The published schemas. */
-export const SCHEMAS = ['checkpoints', 'plan', 'checkpoints-list', 'history', 'status', 'validate', 'checkpoint-create'] as const;
+export const SCHEMAS = [
+  'checkpoints',
+  'plan',
+  'checkpoints-list',
+  'history',
+  'status',
+  'validate',
+  'checkpoint-create',
+  'version',
+] as const;
 
 /** Runs the command and returns its exit code. */
 export async function schemaCommand(ctx: CliContext, options: { of?: string }): Promise<number> {

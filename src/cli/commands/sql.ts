@@ -1,8 +1,10 @@
 /**
- * `ckpt sql "STATEMENT"` / `ckpt sql -f FILE.sql` (the config then comes from -c or $CKPT_FILE): runs SQL on a target's connection, in its
- * schema (so a user of the embedded warehouse can create demo tables), and prints the result.
- * A SQL file is a regular file of at most 64 MiB; on the embedded warehouse, ATTACH, DETACH and
- * USE are refused (they would leave the target's schema).
+ * `ckpt sql "STATEMENT"`, `ckpt sql -q "STATEMENT"` or `ckpt sql -f FILE.sql`, as `snow sql` takes
+ * them (the config file then comes from --config, $CKPT_FILE or the search from the current
+ * folder): runs SQL on a target's connection, in its schema (so a user of the embedded warehouse
+ * can create demo tables), and prints the result. A SQL file is a regular file of at most 64 MiB;
+ * on the embedded warehouse, ATTACH, DETACH and USE are refused (they would leave the target's
+ * schema).
  */
 import { readRegularFile } from '../../config/read-file.js';
 import { selectTargets, singleTarget, targetRef } from '../../engine/session.js';
@@ -17,26 +19,26 @@ import { toJsonText } from '../json.js';
 import { cellText, renderTable } from '../render-table.js';
 import { guardOwnTables } from '../own-tables.js';
 
-/** Options of `ckpt sql`. */
+/** Options of `ckpt sql`: the SQL comes from exactly one of `statement`, `query` and `filename`. */
 export interface SqlOptions {
-  /** The config file (`-c`). */
-  config?: string;
-  target?: string;
+  /** The SQL, as the command's argument. */
+  statement?: string;
+  /** The SQL, as `-q`. */
+  query?: string;
   /** The SQL file (`-f`). */
-  sqlFile?: string;
+  filename?: string;
+  /** The config file (`--config`). */
+  config?: string;
+  /** The target: one name (or several, refused). */
+  target?: string;
   json?: boolean;
   /** Run even SQL that may change ckpt's own tables. */
   force?: boolean;
 }
 
 /** Runs the command and returns its exit code. */
-export async function sqlCommand(ctx: CliContext, statement: string | undefined, options: SqlOptions): Promise<number> {
-  if ((statement === undefined) === (options.sqlFile === undefined)) {
-    throw new CkptError('CONFIG_INVALID', 'give either a statement or -f FILE.sql, not both or neither', {
-      hint: HINTS.sqlUsage,
-    });
-  }
-  const text = statement ?? (await readSqlFile(options.sqlFile as string));
+export async function sqlCommand(ctx: CliContext, options: SqlOptions): Promise<number> {
+  const text = await sqlText(options);
   const desired = await loadDesired(options.config, ctx.out, ctx.connections);
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   guardOwnTables(text, target, options.force === true);
@@ -52,6 +54,18 @@ export async function sqlCommand(ctx: CliContext, statement: string | undefined,
         ),
       );
     return ExitCode.ok;
+  });
+}
+
+/** The SQL to run, from the one source given: the argument, -q, or the file of -f. */
+async function sqlText(options: SqlOptions): Promise<string> {
+  const { statement, query, filename } = options;
+  const given = [statement, query, filename].filter((v) => v !== undefined).length;
+  if (given === 1 && filename !== undefined) return readSqlFile(filename);
+  const inline = statement ?? query;
+  if (given === 1 && inline !== undefined) return inline;
+  throw new CkptError('CONFIG_INVALID', `give the SQL once: a statement, -q SQL or -f FILE.sql (${given} given)`, {
+    hint: HINTS.sqlUsage,
   });
 }
 

@@ -3,7 +3,7 @@
  * confirmation (typing the target's name at a terminal, or --yes).
  */
 import { describeHolder } from '../../apply/lease.js';
-import { selectTargets, targetRef } from '../../engine/session.js';
+import { targetNamed, targetRef } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import { displayTime } from '../../model/time.js';
@@ -15,8 +15,7 @@ import { ask, canPrompt } from '../prompt.js';
 /** Runs the command and returns its exit code. */
 export async function unlockCommand(ctx: CliContext, name: string, options: { file?: string; yes?: boolean }): Promise<number> {
   const desired = await loadDesired(options.file, ctx.out, ctx.connections);
-  const [target] = selectTargets(desired, name);
-  if (target === undefined) return ExitCode.error;
+  const target = targetNamed(desired, name);
   if (options.yes !== true) {
     if (!canPrompt()) {
       throw new CkptError(

@@ -1,0 +1,162 @@
+/**
+ * The text `ckpt --help` adds after commander's: where the config file is found, the
+ * environment variables ckpt reads, the exit codes (from exit-codes.ts), and examples for the
+ * program and for each command. A test checks that every variable read in src/ and every exit
+ * code is listed here, and that every command has examples.
+ */
+import type { Command } from 'commander';
+import { EXIT_CODE_MEANINGS, ExitCode } from './exit-codes.js';
+
+/** An environment variable ckpt reads, and what it takes. */
+export interface EnvironmentVariable {
+  name: string;
+  takes: string;
+}
+
+/** Every environment variable ckpt reads. */
+export const ENVIRONMENT: readonly EnvironmentVariable[] = [
+  { name: 'CKPT_FILE', takes: 'the config file when -f is not given' },
+  { name: 'CKPT_LOG_LEVEL', takes: 'debug, info, warn or error (default warn; info for the daemon)' },
+  { name: 'CKPT_LOG_FORMAT', takes: 'text or json (default text; for the daemon json, but text on a terminal)' },
+  { name: 'CKPT_LOCK_WAIT_MS', takes: "how long to wait for another process's lock on the embedded warehouse (default 5000)" },
+  { name: 'CKPT_STATEMENT_TIMEOUT_MS', takes: "each Snowflake statement's deadline (default 60000)" },
+  { name: 'CKPT_TRASH_RETENTION_DAYS', takes: 'how long the embedded warehouse keeps the tables it dropped (default 7)' },
+  { name: 'NO_COLOR', takes: 'any value but empty: no colour (as --no-color)' },
+  { name: 'FORCE_COLOR', takes: '1, 2, 3 or true: colour even off a terminal; any other value (0, false): none' },
+  { name: 'SNOWFLAKE_HOME', takes: 'the folder of connections.toml (default ~/.snowflake)' },
+  { name: 'SNOWFLAKE_DEFAULT_CONNECTION_NAME', takes: 'the connection of the targets whose file names none' },
+  { name: 'SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>', takes: 'KEY of connection NAME, over connections.toml' },
+  { name: 'PRIVATE_KEY_PASSPHRASE', takes: "the passphrase of a connection's private key, unless connections.toml has one" },
+];
+
+/** Where the config file comes from (config-file.ts). */
+const CONFIG_FILE =
+  "Config file: -f FILE (or --config FILE; ckpt sql takes --config only, as its -f is a SQL file), else $CKPT_FILE, else checkpoints.yaml in the current folder or the nearest folder above it that has one, looking no further up than the git repository's root.";
+
+/** An example command line and what it does. */
+type Example = readonly [command: string, does: string];
+
+/** Examples of the program as a whole. */
+const PROGRAM_EXAMPLES: readonly Example[] = [
+  ['ckpt init', 'write a starter checkpoints.yaml here'],
+  ['ckpt reconcile --plan', 'what would change; changes nothing'],
+  ['ckpt reconcile -c dev -t retail --yes', 'apply target retail on connection dev'],
+  ['ckpt -C ops/db status', 'as if run in ops/db'],
+];
+
+/** Examples per command, by its path (`checkpoint create`). */
+const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
+  validate: [
+    ['ckpt validate', 'check the checkpoints.yaml found from here, offline'],
+    ['ckpt validate -f ops/checkpoints.yaml', 'check that file'],
+  ],
+  reconcile: [
+    ['ckpt reconcile --plan', 'show the plan; change nothing'],
+    ['ckpt reconcile -t retail -t finance --yes', 'apply two targets without asking'],
+    ['ckpt reconcile --plan --format markdown --detailed-exitcode', 'a plan for a pull request; exit 2 on changes'],
+    ['ckpt reconcile --plan --out plan.json', 'save the plan for review'],
+    ['ckpt reconcile --from-plan plan.json', 'apply exactly that plan'],
+  ],
+  checkpoints: [
+    ['ckpt checkpoints', 'every target'],
+    ['ckpt checkpoints -t retail --json', 'one target, as JSON'],
+  ],
+  checkpoint: [['ckpt checkpoint create --id before-demo', 'take a checkpoint now']],
+  'checkpoint create': [
+    ['ckpt checkpoint create', 'take a checkpoint now, id CP_YYYY_MM_DD_HH_MI_SS'],
+    ['ckpt checkpoint create -t retail --id before-demo -d "before the ACME demo"', 'named, with a description'],
+  ],
+  history: [
+    ['ckpt history', 'runs and actions of every target'],
+    ['ckpt history -t retail --json', 'one target, as JSON'],
+  ],
+  status: [
+    ['ckpt status', 'every target, from the daemon when one runs'],
+    ['ckpt status --json', 'as JSON'],
+  ],
+  sql: [
+    ['ckpt sql "SELECT COUNT(*) FROM orders"', "in the target's schema"],
+    ['ckpt sql -q "DROP TABLE scratch" -t retail', 'the statement as -q, on target retail'],
+    ['ckpt sql -f demo.sql --config ops/checkpoints.yaml', 'a SQL file; the config with --config'],
+  ],
+  unlock: [['ckpt unlock retail', "break retail's lease, after typing its name"]],
+  schema: [
+    ['ckpt schema > checkpoints.schema.json', 'the schema of checkpoints.yaml, for an editor'],
+    ['ckpt schema --of plan', 'the schema of reconcile --json'],
+  ],
+  init: [
+    ['ckpt init', 'write ./checkpoints.yaml and create the audit table'],
+    ['ckpt init -f ops/checkpoints.yaml', 'write that file instead'],
+  ],
+  daemon: [
+    ['ckpt daemon', 'watch the checkpoints.yaml found from here'],
+    ['ckpt daemon -f /srv/ckpt/checkpoints.yaml --listen 127.0.0.1:9477 --resync 10m', 'as a service'],
+    ['ckpt daemon --plan --listen off', 'plan and report only; no HTTP'],
+  ],
+};
+
+/** The width help text is wrapped at, as commander's own without a terminal. */
+const WIDTH = 80;
+
+/** Words in lines of at most `width` characters (a longer word has a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && `${lines[last]} ${word}`.length <= width) lines[last] = `${lines[last]} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** Rows of two columns, the first padded to the widest; the second wrapped under itself. */
+function columns(rows: ReadonlyArray<readonly [string, string]>): string[] {
+  const separator = '  ';
+  const width = Math.max(...rows.map(([left]) => left.length));
+  const indent = ' '.repeat(2 + width + separator.length);
+  return rows.flatMap(([left, right]) =>
+    wrap(right, Math.max(WIDTH - indent.length, 20)).map((line, i) =>
+      i === 0 ? `  ${left.padEnd(width)}${separator}${line}` : `${indent}${line}`,
+    ),
+  );
+}
+
+/** Each example as a comment saying what it does, over the command line. */
+function examplesText(examples: readonly Example[]): string {
+  return ['Examples:', ...examples.flatMap(([command, does]) => [`  # ${does}`, `  ${command}`])].join('\n');
+}
+
+/** The text after the program's own help. */
+function programHelp(): string {
+  const codes = Object.entries(ExitCode).map(([name, code]) => [String(code), EXIT_CODE_MEANINGS[name as keyof typeof ExitCode]] as const);
+  return [
+    '',
+    ...wrap(CONFIG_FILE, WIDTH),
+    '',
+    examplesText(PROGRAM_EXAMPLES),
+    '',
+    'Environment:',
+    ...columns(ENVIRONMENT.map((v) => [v.name, v.takes])),
+    '',
+    'Exit codes:',
+    ...columns(codes),
+  ].join('\n');
+}
+
+/** The path of a command under the program, e.g. `checkpoint create`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Adds the program's help text, and each command's examples, to the program and its commands. */
+export function addHelpTexts(program: Command): void {
+  program.addHelpText('after', programHelp());
+  const visit = (command: Command) => {
+    const examples = EXAMPLES[commandPath(command)];
+    if (examples !== undefined) command.addHelpText('after', `\n${examplesText(examples)}`);
+    command.commands.forEach(visit);
+  };
+  program.commands.forEach(visit);
+}
