@@ -24,8 +24,8 @@ const fileOption = () =>
   new Option('-f, --file <path>', 'the config file (default: $CKPT_FILE, else checkpoints.yaml here or in the nearest folder above)');
 const configAlias = () => new Option('--config <path>', 'the config file (same as -f)');
 
-/** `-t a -t b` as `a,b`: the selection selectTargets reads (a comma-separated list of names). */
-const addTarget = (name: string, previous: string | undefined) => (previous === undefined ? name : `${previous},${name}`);
+/** `-t a -t b` as `['a', 'b']`: the selection selectTargets reads. */
+const addTarget = (name: string, previous: string[] | undefined) => [...(previous ?? []), name];
 /** --target of a command that acts on every target it selects. */
 const targetOption = () => new Option('-t, --target <name>', 'only this target; repeat for more (-t a -t b)').argParser(addTarget);
 /** --target of a command that acts on one target. */
@@ -79,7 +79,7 @@ function addReadCommands(program: Command, run: Run): void {
     .addOption(targetOption())
     .option('--active', 'only the active checkpoints: status ACTIVE or RESTORED_TO, those an action can still name (not DELETED: expired)')
     .option('--json', 'print as JSON')
-    .action((o: FileOpts & { target?: string; json?: boolean; active?: boolean }) =>
+    .action((o: FileOpts & { target?: string[]; json?: boolean; active?: boolean }) =>
       run((ctx) => checkpointsCommand(ctx, { ...o, file: fileOf(o) }))(),
     );
 
@@ -102,7 +102,7 @@ function addReadCommands(program: Command, run: Run): void {
         .default('inventory'),
     )
     .option('--json', 'print the result as JSON')
-    .action((o: FileOpts & { target?: string; id?: string; description?: string; keep?: 'inventory' | 'clone'; json?: boolean }) =>
+    .action((o: FileOpts & { target?: string[]; id?: string; description?: string; keep?: 'inventory' | 'clone'; json?: boolean }) =>
       run((ctx) => checkpointCreateCommand(ctx, { ...o, file: fileOf(o) }))(),
     );
 
@@ -113,7 +113,7 @@ function addReadCommands(program: Command, run: Run): void {
     .addOption(configAlias())
     .addOption(targetOption())
     .option('--json', 'print as JSON')
-    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => historyCommand(ctx, { ...o, file: fileOf(o) }))());
+    .action((o: FileOpts & { target?: string[]; json?: boolean }) => run((ctx) => historyCommand(ctx, { ...o, file: fileOf(o) }))());
 
   program
     .command('status')
@@ -124,7 +124,7 @@ function addReadCommands(program: Command, run: Run): void {
     .addOption(configAlias())
     .addOption(targetOption())
     .option('--json', 'print as JSON (schemas/status.schema.json)')
-    .action((o: FileOpts & { target?: string; json?: boolean }) => run((ctx) => statusCommand(ctx, { ...o, file: fileOf(o) }))());
+    .action((o: FileOpts & { target?: string[]; json?: boolean }) => run((ctx) => statusCommand(ctx, { ...o, file: fileOf(o) }))());
 }
 
 /** sql, unlock, schema, init, and daemon (addDaemonCommand). */

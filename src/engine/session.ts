@@ -70,15 +70,15 @@ export function targetRef(target: Target): TargetRef {
 }
 
 /**
- * The targets `--target` selects, in the file's order: all of them when it is not given. The
- * selection is one target's name, or a comma-separated list of names (`-t a -t b` arrives as
- * `a,b`); a target whose name holds a comma is selected by that name in full. A name no target
- * has is TARGET_UNKNOWN, listing the known ones.
+ * The targets `--target` selects, in the file's order: all of them when it is not given. Each
+ * value (one per `-t`) is a target's name, or a comma-separated list of names; a target whose
+ * name holds a comma is selected by that name in full. A name no target has is TARGET_UNKNOWN,
+ * listing the known ones.
  */
-export function selectTargets(desired: Desired, selection: string | undefined): Target[] {
-  if (selection === undefined) return desired.targets;
-  if (desired.targets.some((t) => t.name === selection)) return [targetNamed(desired, selection)];
-  const names = new Set(selection.split(','));
+export function selectTargets(desired: Desired, selection: readonly string[] | undefined): Target[] {
+  if (selection === undefined || selection.length === 0) return desired.targets;
+  // Each `-t` value is a name, or a comma-separated list of names (`-t a,b`) unless a target has that exact name.
+  const names = new Set(selection.flatMap((value) => (desired.targets.some((t) => t.name === value) ? [value] : value.split(','))));
   const unknown = [...names].filter((name) => !desired.targets.some((t) => t.name === name));
   if (unknown.length > 0) throw unknownTargets(desired, unknown);
   return desired.targets.filter((t) => names.has(t.name));

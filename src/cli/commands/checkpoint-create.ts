@@ -18,7 +18,7 @@ import { toJsonText } from '../json.js';
 /** Options of `ckpt checkpoint create`. */
 export interface CheckpointCreateOptions {
   file?: string;
-  target?: string;
+  target?: string[];
   id?: string;
   description?: string;
   /** What the checkpoint keeps: its inventory (default), or also a clone of every table. */

@@ -17,7 +17,7 @@ import { renderTable } from '../render-table.js';
 /** Options of `ckpt checkpoints`. */
 export interface CheckpointsOptions {
   file?: string;
-  target?: string;
+  target?: string[];
   json?: boolean;
   /** Only the active checkpoints. */
   active?: boolean;

@@ -15,7 +15,7 @@ import { toJsonText } from '../json.js';
 import { renderTable } from '../render-table.js';
 
 /** Runs the command and returns its exit code. */
-export async function historyCommand(ctx: CliContext, options: { file?: string; target?: string; json?: boolean }): Promise<number> {
+export async function historyCommand(ctx: CliContext, options: { file?: string; target?: string[]; json?: boolean }): Promise<number> {
   const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'history', async (session) => {

@@ -5,7 +5,7 @@
  */
 import type { TargetOutcome } from '../../apply/apply.js';
 import { stateFingerprint } from '../../engine/fingerprint.js';
-import { selectTargets } from '../../engine/session.js';
+import { selectTargets, targetNamed } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import { hasBlockers, hasChanges, type Plan, type Step } from '../../model/plan.js';
@@ -23,7 +23,7 @@ import { renderPlan, stepTitle } from '../render-plan.js';
 /** Options of `ckpt reconcile`. */
 export interface ReconcileOptions {
   file?: string;
-  target?: string;
+  target?: string[];
   plan?: boolean;
   yes?: boolean;
   /** Same as `format: 'json'`. */
@@ -103,9 +103,7 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
       hint: HINTS.savedPlanStale,
     });
   }
-  const targets = saved.plan.targets
-    .map((tp) => selectTargets(desired, tp.target)[0])
-    .filter((t): t is NonNullable<typeof t> => t !== undefined);
+  const targets = saved.plan.targets.map((tp) => targetNamed(desired, tp.target));
   return withSession(ctx, desired, 'reconcile', async (session) => {
     await session.lock(targets);
     const observed = await session.observe(targets);

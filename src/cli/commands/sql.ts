@@ -30,7 +30,7 @@ export interface SqlOptions {
   /** The config file (`--config`). */
   config?: string;
   /** The target: one name (or several, refused). */
-  target?: string;
+  target?: string[];
   json?: boolean;
   /** Run even SQL that may change ckpt's own tables. */
   force?: boolean;

@@ -52,7 +52,7 @@ export interface StatusView {
 const DAEMON_TIMEOUT_MS = 3000;
 
 /** Runs the command and returns its exit code. */
-export async function statusCommand(ctx: CliContext, options: { file?: string; target?: string; json?: boolean }): Promise<number> {
+export async function statusCommand(ctx: CliContext, options: { file?: string; target?: string[]; json?: boolean }): Promise<number> {
   const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   const daemon = await findDaemon(desired.file);
