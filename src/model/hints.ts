@@ -82,6 +82,9 @@ export const HINTS = {
     known.length > 0 ? `connections there: ${list(known)}` : `the file has no connections; add a [${name}] section`,
   /** snowflake-sdk refused the options of an entry. */
   connectionEntry: 'check the entry in connections.toml: account, user and authenticator are required',
+  /** The login's role does not exist or is not granted to the user. */
+  loginRole:
+    "the connection's role (`role` in its entry, SNOWFLAKE_CONNECTIONS_<NAME>_ROLE or SNOWFLAKE_ROLE) does not exist or is not granted to the user: fix the name, or GRANT ROLE … TO USER …",
   /** Snowflake rejected the credentials. */
   credentials: 'check the user and the credentials of this connection in connections.toml (password, key pair, token)',
   /** Snowflake says the object does not exist, which also means "not visible to this role". */
