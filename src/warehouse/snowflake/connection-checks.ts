@@ -394,7 +394,15 @@ export async function targetChecks(run: RunSql, target: TargetToCheck, facts: Se
 
   checks.push(schemaPrivilegeCheck(place, grants, inSession, facts.role));
   if (grantsNote !== null) checks.push(grantsNote);
-  checks.push(ownerCheck(place, objects, isProtected, inSession, facts.role));
+  checks.push(
+    ownerCheck(
+      place,
+      objects.filter((o) => !own.has(o.name)),
+      isProtected,
+      inSession,
+      facts.role,
+    ),
+  );
   checks.push(
     retentionCheck(
       place,
