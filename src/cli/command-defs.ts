@@ -193,11 +193,11 @@ function addConnectionCommands(program: Command, run: Run): void {
   test(
     program
       .command('connection')
-      .description('Snowflake connections')
+      .description('the connections the config uses: `connection test`')
       .command('test')
       .description(
         'check each connection the config uses (or NAME): where it is found, login, role, warehouse, schema, privileges, retention',
       ),
   );
-  test(program.command('doctor').description('same as `ckpt connection test`'));
+  test(program.command('doctor').description('check the connections the config uses (same as `ckpt connection test`)'));
 }

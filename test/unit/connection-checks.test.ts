@@ -106,6 +106,7 @@ describe('target checks', () => {
     ]);
     expect(checks[2]?.message).toContain('owns');
     expect(checks[3]?.message).toContain('1 protected one owned by other roles');
+    expect(checks[4]?.message).toContain('1 day: ORDERS; 7 days: REF_RATES');
     expect(run.ran.find((s) => s.includes('IS_ROLE_IN_SESSION'))).toBe(
       "SELECT IS_ROLE_IN_SESSION('OWNER') AS R0, IS_ROLE_IN_SESSION('DEV') AS R1, IS_ROLE_IN_SESSION('FINANCE') AS R2, IS_ROLE_IN_SESSION('ADMIN') AS R3",
     );

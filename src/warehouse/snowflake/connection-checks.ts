@@ -304,13 +304,15 @@ export function retentionCheck(place: string, tables: SchemaObjectRow[], schemaR
       `ALTER SCHEMA ${place} SET DATA_RETENTION_TIME_IN_DAYS = 1 (or more)`,
     );
   }
-  const kept = tables.map((t) => t.retention).filter((r): r is number => r !== null);
-  if (kept.length === 0) return ok('retention', `no tables yet in ${place}; new ones keep Time Travel for ${days(schemaRetention ?? 1)}`);
-  const shortest = Math.min(...kept);
-  const longest = Math.max(...kept);
+  const known = tables.filter((t): t is SchemaObjectRow & { retention: number } => t.retention !== null);
+  if (known.length === 0) return ok('retention', `no tables yet in ${place}; new ones keep Time Travel for ${days(schemaRetention ?? 1)}`);
+  const byDays = new Map<number, string[]>();
+  for (const t of known) byDays.set(t.retention, [...(byDays.get(t.retention) ?? []), displayIdent(t.name)]);
+  const groups = [...byDays].sort(([a], [b]) => a - b);
+  const shortest = groups[0]?.[0] ?? 0;
   return ok(
     'retention',
-    `Time Travel retention of its ${kept.length} table${kept.length === 1 ? '' : 's'}: ${shortest === longest ? days(shortest) : `${days(shortest)} to ${days(longest)}`}; a checkpoint's content is restorable for ${days(shortest)} (longer with keep: clone)`,
+    `Time Travel retention in ${place}: ${groups.map(([d, names]) => `${days(d)}: ${some(names)}`).join('; ')}; a checkpoint's content is restorable for ${days(shortest)} (longer with keep: clone)`,
   );
 }
 
