@@ -1,7 +1,9 @@
 /**
  * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in at most
  * three round trips, the audit rows of actions, leases and journal, user SQL. The steps are in
- * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt.
+ * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt. A target whose schema (or
+ * database) does not exist is an error that says so when it is observed or its lease is taken:
+ * ckpt never creates a Snowflake schema.
  */
 import { MAX_DELAY_MS, wholeNumberFromEnv } from '../../model/env.js';
 import { CkptError } from '../../model/errors.js';
