@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { parseDuration } from './duration.js';
 import { checkpointCreateCommand } from './commands/checkpoint-create.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
+import { connectionTestCommand } from './commands/connection-test.js';
 import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseListen } from './commands/daemon.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
@@ -39,6 +40,7 @@ export function addCommands(program: Command, run: Run): void {
   addPlanCommands(program, run);
   addReadCommands(program, run);
   addToolCommands(program, run);
+  addConnectionCommands(program, run);
 }
 
 /** validate and reconcile. */
@@ -201,4 +203,27 @@ function addDaemonCommand(program: Command, run: Run): void {
     .action((o: FileOpts & { plan?: boolean; listen: ReturnType<typeof parseListen>; resync: number; settle: number }) =>
       run((ctx) => daemonCommand(ctx, { file: fileOf(o), plan: o.plan, listen: o.listen, resyncMs: o.resync, settleMs: o.settle }))(),
     );
+}
+
+/** connection test, and doctor (the same checks). */
+function addConnectionCommands(program: Command, run: Run): void {
+  const test = (command: Command) =>
+    command
+      .argument('[name]', 'a connection name (default: every connection the config uses)')
+      .addOption(fileOption())
+      .addOption(configAlias())
+      .option('--json', 'print the checks as JSON')
+      .action((name: string | undefined, o: FileOpts & { json?: boolean }) =>
+        run((ctx) => connectionTestCommand(ctx, name, { file: fileOf(o), json: o.json }))(),
+      );
+  test(
+    program
+      .command('connection')
+      .description('the connections the config uses: `connection test`')
+      .command('test')
+      .description(
+        'check each connection the config uses (or NAME): where it is found, login, role, warehouse, schema, privileges, retention',
+      ),
+  );
+  test(program.command('doctor').description('check the connections the config uses (same as `ckpt connection test`)'));
 }

@@ -4,6 +4,14 @@
  * names no connection (neither its own `connection:` nor the top-level one), which otherwise is
  * the embedded warehouse. Moving a target the file places elsewhere takes an explicit
  * `--connection NAME`, and is loud: a warning per target it moves. Pure.
+ *
+ * The Snowflake CLI's other default, `default_connection_name` in its config.toml, is not
+ * followed: it is a lasting setting of the machine made for `snow` (`snow connection
+ * set-default`), often naming a real account, while a file that names no connection is how a
+ * demo on the embedded warehouse is written. Following it would send such a file's drops to that
+ * account. The variable is set on purpose, for a shell or a CI job, so it alone fills in;
+ * `ckpt connection test` warns when config.toml names a default that a file's unnamed targets
+ * do not follow.
  */
 import { LOCAL_CONNECTION, type Desired, type Target } from '../model/desired.js';
 

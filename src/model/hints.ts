@@ -75,9 +75,17 @@ export const HINTS = {
   databaseMissing: 'add `database:` to the target, or `database` to the connection in connections.toml',
 
   // Snowflake connections
-  /** connections.toml is missing. */
+  /** Neither connections.toml nor config.toml is where the Snowflake CLI looks. */
   connectionsFileMissing: (name: string) =>
-    `create it (mode 600) with a [${name}] section holding account, user and an authenticator, or set SNOWFLAKE_HOME to the folder that has it; use connection: local for the embedded warehouse`,
+    `create connections.toml there (mode 600) with a [${name}] section holding account, user and an authenticator, or set SNOWFLAKE_HOME to the folder that has it (\`ckpt connection test ${name}\` shows where ckpt looks); use connection: local for the embedded warehouse`,
+  /** A connection only in config.toml while connections.toml exists. */
+  connectionShadowed: (name: string, configFile: string, source: string) =>
+    `${configFile} has [connections.${name}], but ${source} replaces config.toml's connections (as the Snowflake CLI does): move it there as [${name}]`,
+  /** A connections.toml or config.toml that is not valid TOML. */
+  tomlSyntax: 'fix the file at that line and column (TOML 1.0: https://toml.io/en/v1.0.0)',
+  /** A Snowflake target whose schema does not exist. */
+  schemaMissing: (connection: string, database: string, schema: string) =>
+    `create it (CREATE SCHEMA ${database}.${schema}), or run \`ckpt init --connection ${connection} --schema ${schema}\`; if it was dropped, UNDROP SCHEMA brings it back within its retention`,
   /** A file holding secrets others may change. */
   chmod: (file: string) => `run: chmod 600 ${file}`,
   /** A connection name not in connections.toml. */
@@ -85,6 +93,9 @@ export const HINTS = {
     known.length > 0 ? `connections there: ${list(known)}` : `the file has no connections; add a [${name}] section`,
   /** snowflake-sdk refused the options of an entry. */
   connectionEntry: 'check the entry in connections.toml: account, user and authenticator are required',
+  /** The login's role does not exist or is not granted to the user. */
+  loginRole:
+    "the connection's role (`role` in its entry, SNOWFLAKE_CONNECTIONS_<NAME>_ROLE or SNOWFLAKE_ROLE) does not exist or is not granted to the user: fix the name, or GRANT ROLE … TO USER …",
   /** Snowflake rejected the credentials. */
   credentials: 'check the user and the credentials of this connection in connections.toml (password, key pair, token)',
   /** Snowflake says the object does not exist, which also means "not visible to this role". */

@@ -99,12 +99,12 @@ describe('ckpt CLI on the embedded warehouse', () => {
     const unnamed = await workspace('version: 1\ntargets:\n  - name: demo\n    schema: DEMO\n');
     const filled = await ckpt(unnamed, ['reconcile', '--plan'], { env: { ...env, SNOWFLAKE_HOME: unnamed } });
     expect(filled.code).toBe(1);
-    expect(filled.stderr).toContain('connection elsewhere: no connections file');
+    expect(filled.stderr).toContain('connection elsewhere: no connections.toml or config.toml in');
     expect(existsSync(join(unnamed, '.ckpt'))).toBe(false);
 
     const overridden = await ckpt(dir, ['--connection', 'flagged', 'reconcile', '--plan'], { env });
     expect(overridden.code).toBe(1);
     expect(overridden.stderr).toMatch(/^warning: --connection flagged overrides the connection of target demo \(the file says local\)/m);
-    expect(overridden.stderr).toContain('connection flagged: no connections file');
+    expect(overridden.stderr).toContain('connection flagged: no connections.toml or config.toml in');
   });
 });

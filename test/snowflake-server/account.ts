@@ -55,6 +55,14 @@ export class SnowflakeAccountModel {
     const schemaName = start.schema ?? (db ? 'PUBLIC' : null);
     session.schema = db && schemaName && db.schemas.has(schemaName) ? schemaName : null;
     session.warehouse = start.warehouse ?? null;
+    if (start.role && !this.catalog.access.roles.has(start.role)) {
+      throw new SnowflakeError(
+        '390189',
+        '08004',
+        `Role '${start.role}' specified in the connect string does not exist or not authorized. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`,
+        'AUTHENTICATION',
+      );
+    }
     session.role = start.role ?? 'SYSADMIN';
     this.sessions.set(session.token, session);
     return session;

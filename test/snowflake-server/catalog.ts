@@ -2,6 +2,7 @@
 // with creation/alteration times from a controllable clock, retention, and per-version history
 // snapshots for Time Travel. It stores metadata only; rows live in the RowStore under internal names.
 
+import { AccessModel } from './access.js';
 import { didNotExistOrPurged, noCurrentContainer, objectNotFound, timeTravelUnavailable } from './errors.js';
 import { displayName, type QualifiedName } from './names.js';
 import type { RowStore } from './row-store.js';
@@ -82,6 +83,8 @@ export interface Schema {
   transient: boolean;
   comment: string | null;
   managedAccess: boolean;
+  /** The owning role (the role that created it, or GRANT OWNERSHIP). */
+  owner: string;
   objects: Map<string, SchemaObject>;
   dropped: TableVersion[];
   droppedOn: Date | null;
@@ -96,6 +99,8 @@ export interface Database {
   retentionDays: number | null;
   transient: boolean;
   comment: string | null;
+  /** The owning role (the role that created it, or GRANT OWNERSHIP). */
+  owner: string;
   schemas: Map<string, Schema>;
   droppedSchemas: Schema[];
   droppedOn: Date | null;
@@ -119,6 +124,8 @@ export class Catalog {
   readonly droppedDatabases: Database[] = [];
   /** Account-level DATA_RETENTION_TIME_IN_DAYS default. */
   defaultRetentionDays = 1;
+  /** Roles, owners' hierarchy and grants (recorded and reported, not enforced). */
+  readonly access = new AccessModel();
   private idCounter = 0;
   private seqCounter = 0;
   private snapshotCounter = 0;
@@ -149,7 +156,10 @@ export class Catalog {
   }
 
   /** Creates a database (with PUBLIC schema) without any existence check. */
-  addDatabase(name: string, options: { transient?: boolean; retentionDays?: number | null; comment?: string | null } = {}): Database {
+  addDatabase(
+    name: string,
+    options: { transient?: boolean; retentionDays?: number | null; comment?: string | null; owner?: string } = {},
+  ): Database {
     const now = this.now();
     const db: Database = {
       id: this.nextId(),
@@ -158,13 +168,14 @@ export class Catalog {
       retentionDays: options.retentionDays ?? null,
       transient: options.transient ?? false,
       comment: options.comment ?? null,
+      owner: options.owner ?? 'SYSADMIN',
       schemas: new Map(),
       droppedSchemas: [],
       droppedOn: null,
       droppedRetentionDays: 0,
     };
     this.databases.set(name, db);
-    this.addSchema(db, 'PUBLIC');
+    this.addSchema(db, 'PUBLIC', { owner: db.owner });
     return db;
   }
 
@@ -172,7 +183,7 @@ export class Catalog {
   addSchema(
     db: Database,
     name: string,
-    options: { transient?: boolean; retentionDays?: number | null; comment?: string | null; managedAccess?: boolean } = {},
+    options: { transient?: boolean; retentionDays?: number | null; comment?: string | null; managedAccess?: boolean; owner?: string } = {},
   ): Schema {
     const now = this.now();
     const schema: Schema = {
@@ -185,6 +196,7 @@ export class Catalog {
       transient: options.transient ?? db.transient,
       comment: options.comment ?? null,
       managedAccess: options.managedAccess ?? false,
+      owner: options.owner ?? 'SYSADMIN',
       objects: new Map(),
       dropped: [],
       droppedOn: null,

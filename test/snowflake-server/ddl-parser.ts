@@ -101,9 +101,28 @@ export type Command =
       startsWith: string | null;
       limit: number | null;
     }
+  | {
+      kind: 'show-parameters';
+      like: string | null;
+      /** No IN clause means IN SESSION. */
+      in: { kind: 'SESSION' | 'ACCOUNT' | 'DATABASE' | 'SCHEMA' | 'TABLE'; name: QualifiedName };
+    }
+  | { kind: 'show-grants'; on: { kind: GrantableKind; name: QualifiedName } }
+  | { kind: 'create-role'; name: string; orReplace: boolean; ifNotExists: boolean }
+  | { kind: 'grant-role'; role: string; to: string }
+  | {
+      kind: 'grant';
+      privileges: string[];
+      on: { kind: GrantableKind; name: QualifiedName };
+      to: string;
+      currentGrants: 'COPY' | 'REVOKE' | null;
+    }
   | { kind: 'describe'; objectKind: 'TABLE' | 'VIEW'; name: QualifiedName }
   | { kind: 'truncate'; name: QualifiedName; ifExists: boolean }
   | { kind: 'execute-immediate'; body: string };
+
+/** Objects GRANT and SHOW GRANTS ON take here. */
+export type GrantableKind = 'DATABASE' | 'SCHEMA' | 'TABLE' | 'VIEW';
 
 /** ALTER actions. */
 export type AlterAction =
@@ -257,6 +276,7 @@ export function parseCommand(text: string, tokens: Token[]): Command {
     'DESCRIBE',
     'TRUNCATE',
     'EXECUTE',
+    'GRANT',
   );
   let command: Command;
   switch (verb) {
@@ -279,7 +299,10 @@ export function parseCommand(text: string, tokens: Token[]): Command {
       command = parseUse(c);
       break;
     case 'SHOW':
-      command = parseShow(c);
+      command = c.accept('PARAMETERS') ? parseShowParameters(c) : c.accept('GRANTS') ? parseShowGrants(c) : parseShow(c);
+      break;
+    case 'GRANT':
+      command = parseGrant(c);
       break;
     case 'DESC':
     case 'DESCRIBE': {
@@ -317,6 +340,15 @@ function parseCreate(c: Cursor): Command {
   const orReplace = c.acceptSeq('OR', 'REPLACE');
   c.accept('LOCAL', 'GLOBAL');
   const modifier = c.accept('TRANSIENT', 'TEMPORARY', 'TEMP', 'VOLATILE', 'HYBRID', 'SECURE');
+  if (modifier === undefined && c.accept('ROLE')) {
+    const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
+    const name = c.identifier();
+    if (c.accept('COMMENT')) {
+      c.expectOp('=');
+      c.string();
+    }
+    return { kind: 'create-role', name, orReplace, ifNotExists };
+  }
   const what = c.accept('DATABASE', 'SCHEMA', 'TABLE', 'VIEW');
   if (!what) {
     const t = c.peek();
@@ -715,7 +747,7 @@ function parseUse(c: Cursor): Command {
 
 function parseShow(c: Cursor): Command {
   const terse = c.accept('TERSE') !== undefined;
-  const what = c.accept('TABLES', 'VIEWS', 'SCHEMAS', 'DATABASES', 'OBJECTS', 'PARAMETERS', 'WAREHOUSES');
+  const what = c.accept('TABLES', 'VIEWS', 'SCHEMAS', 'DATABASES', 'OBJECTS', 'WAREHOUSES');
   if (!what) {
     const t = c.peek();
     if (t?.kind === 'word') throw unsupported(`SHOW ${t.text.toUpperCase()}`);
@@ -751,4 +783,83 @@ function parseShow(c: Cursor): Command {
     } else c.fail();
   }
   return out;
+}
+
+/** `SHOW PARAMETERS [LIKE '…'] [IN SESSION | ACCOUNT | DATABASE [d] | SCHEMA [s] | TABLE t]` (USER, WAREHOUSE, TASK: not modelled). */
+function parseShowParameters(c: Cursor): Command {
+  const like = c.accept('LIKE') ? c.string() : null;
+  let scope: Extract<Command, { kind: 'show-parameters' }>['in'] = { kind: 'SESSION', name: [] };
+  if (c.accept('IN')) {
+    const kind = c.accept('SESSION', 'ACCOUNT', 'DATABASE', 'SCHEMA', 'TABLE');
+    if (kind === undefined) {
+      const t = c.peek();
+      if (isKeyword(t, 'USER', 'WAREHOUSE', 'TASK')) throw unsupported(`SHOW PARAMETERS IN ${t?.text.toUpperCase()}`);
+      c.fail();
+    }
+    const named = kind === 'DATABASE' || kind === 'SCHEMA' || kind === 'TABLE';
+    scope = { kind: kind as typeof scope.kind, name: named && (kind === 'TABLE' || !c.done()) ? c.name() : [] };
+  }
+  return { kind: 'show-parameters', like, in: scope };
+}
+
+/** `SHOW GRANTS ON {DATABASE | SCHEMA | TABLE | VIEW} name` (the TO/OF forms and plain SHOW GRANTS: not modelled). */
+function parseShowGrants(c: Cursor): Command {
+  if (!c.accept('ON')) {
+    const t = c.peek();
+    throw unsupported(t ? `SHOW GRANTS ${t.text.toUpperCase()}` : 'SHOW GRANTS');
+  }
+  const kind = c.accept('DATABASE', 'SCHEMA', 'TABLE', 'VIEW');
+  if (kind === undefined) {
+    const t = c.peek();
+    if (t?.kind === 'word') throw unsupported(`SHOW GRANTS ON ${t.text.toUpperCase()}`);
+    c.fail();
+  }
+  return { kind: 'show-grants', on: { kind: kind as GrantableKind, name: c.name() } };
+}
+
+/**
+ * `GRANT ROLE r TO ROLE s`, `GRANT OWNERSHIP ON <kind> name TO ROLE r [COPY | REVOKE CURRENT GRANTS]`
+ * and `GRANT priv[, priv] ON {DATABASE | SCHEMA} name TO ROLE r` (other forms: not modelled).
+ */
+function parseGrant(c: Cursor): Command {
+  if (c.accept('ROLE')) {
+    const role = c.identifier();
+    c.expect('TO');
+    if (c.is('USER')) throw unsupported('GRANT ROLE TO USER');
+    c.expect('ROLE');
+    return { kind: 'grant-role', role, to: c.identifier() };
+  }
+  const privileges: string[] = [];
+  do {
+    const words: string[] = [];
+    while (!c.done() && !c.is('ON') && !isOp(c.peek(), ',')) words.push(c.value());
+    if (words.length === 0) c.fail();
+    privileges.push(words.join(' ') === 'ALL PRIVILEGES' ? 'ALL' : words.join(' '));
+  } while (c.acceptOp(','));
+  c.expect('ON');
+  if (c.is('ALL', 'FUTURE')) throw unsupported(`GRANT ON ${c.peek()?.text.toUpperCase()}`);
+  const kind = c.accept('DATABASE', 'SCHEMA', 'TABLE', 'VIEW');
+  if (kind === undefined) {
+    const t = c.peek();
+    if (t?.kind === 'word') throw unsupported(`GRANT ON ${t.text.toUpperCase()}`);
+    c.fail();
+  }
+  const name = c.name();
+  c.expect('TO');
+  if (c.is('SHARE', 'USER', 'DATABASE', 'APPLICATION')) throw unsupported(`GRANT TO ${c.peek()?.text.toUpperCase()}`);
+  c.expect('ROLE');
+  const to = c.identifier();
+  let currentGrants: 'COPY' | 'REVOKE' | null = null;
+  if (privileges.includes('OWNERSHIP')) {
+    if (privileges.length > 1) c.fail();
+    const how = c.accept('COPY', 'REVOKE');
+    if (how !== undefined) {
+      c.expect('CURRENT');
+      c.expect('GRANTS');
+      currentGrants = how as 'COPY' | 'REVOKE';
+    }
+  } else if (c.acceptSeq('WITH', 'GRANT', 'OPTION')) {
+    throw unsupported('GRANT … WITH GRANT OPTION');
+  }
+  return { kind: 'grant', privileges, on: { kind: kind as GrantableKind, name }, to, currentGrants };
 }

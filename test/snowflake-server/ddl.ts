@@ -92,6 +92,7 @@ async function createDatabase(ctx: ExecContext, cmd: Extract<Command, { kind: 'c
       transient: source.transient,
       retentionDays: cmd.retention ?? source.retentionDays,
       comment: cmd.comment ?? source.comment,
+      owner: session.role,
     });
     db.schemas.clear();
     try {
@@ -102,7 +103,7 @@ async function createDatabase(ctx: ExecContext, cmd: Extract<Command, { kind: 'c
       throw err;
     }
   } else {
-    catalog.addDatabase(cmd.name, { transient: cmd.transient, retentionDays: cmd.retention, comment: cmd.comment });
+    catalog.addDatabase(cmd.name, { transient: cmd.transient, retentionDays: cmd.retention, comment: cmd.comment, owner: session.role });
   }
   session.database = cmd.name;
   session.schema = 'PUBLIC';
@@ -144,6 +145,7 @@ async function createSchema(ctx: ExecContext, cmd: Extract<Command, { kind: 'cre
       retentionDays: cmd.retention,
       comment: cmd.comment,
       managedAccess: cmd.managedAccess,
+      owner: session.role,
     });
   }
   session.database = db.name;
@@ -169,6 +171,7 @@ async function cloneSchemaInto(
     retentionDays: source.retentionDays,
     comment: source.comment,
     managedAccess: source.managedAccess,
+    owner: ctx.session.role,
   });
   const existedAt = (o: { created: Date; droppedOn?: Date | null; createdSeq?: number }): boolean => {
     if (!point) return !o.droppedOn;
@@ -230,6 +233,7 @@ async function cloneTableInto(
     comment: source.comment,
     sessionId: tableType === 'temporary' ? ctx.session.id : null,
     clusterBy: source.clusterBy,
+    owner: ctx.session.role,
   });
   await catalog.store.copyTable(rows, table.internal);
   register(ctx, table);
@@ -273,6 +277,7 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
       comment: cmd.comment ?? source.comment,
       sessionId: tableType === 'temporary' ? session.id : null,
       clusterBy: source.clusterBy,
+      owner: session.role,
     });
     await catalog.store.copyTable(rows, table.internal);
   } else if (cmd.like) {
@@ -284,6 +289,7 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
       retentionDays: cmd.retention,
       comment: cmd.comment,
       sessionId: cmd.tableType === 'temporary' ? session.id : null,
+      owner: session.role,
     });
     await catalog.store.createTable(table.internal, storeColumns(table.columns));
   } else if (cmd.asQuery) {
@@ -295,6 +301,7 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
       comment: cmd.comment,
       sessionId: cmd.tableType === 'temporary' ? session.id : null,
       clusterBy: cmd.clusterBy,
+      owner: session.role,
     });
     const names = cmd.columns?.map((c) => quoteIdent(c.name));
     const body = names ? `SELECT * FROM (${query.sql}) AS q_(${names.join(', ')})` : query.sql;
@@ -316,6 +323,7 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
       comment: cmd.comment,
       sessionId: cmd.tableType === 'temporary' ? session.id : null,
       clusterBy: cmd.clusterBy,
+      owner: session.role,
     });
     const cols = storeColumns(table.columns);
     for (const [i, def] of defs.entries()) {

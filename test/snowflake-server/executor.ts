@@ -2,6 +2,7 @@
 // translator + DuckDB and everything else to the command parser, keeps transaction snapshots,
 // and records each query (id, change sequence, result) for RESULT_SCAN, AT(STATEMENT) and result fetches.
 
+import { applyAccessCommand, showGrants } from './access.js';
 import { applyCommand } from './ddl.js';
 import { parseCommand, type AtClause, type Command, type EmbeddedQuery } from './ddl-parser.js';
 import { fromDuckDbError, objectNotFound, SnowflakeError, syntaxError, unsupported } from './errors.js';
@@ -17,6 +18,7 @@ import {
   StatementType,
   type ResultSet,
 } from './results.js';
+import { showParameters } from './parameters.js';
 import { describeColumns, getDdl, show } from './show.js';
 import { snowflakeTypeOfDuck } from './sql-types.js';
 import {
@@ -79,6 +81,7 @@ const COMMAND_VERBS = [
   'START',
   'COMMIT',
   'ROLLBACK',
+  'GRANT',
 ];
 
 /** Statement dispatcher bound to one account's catalog and query log. */
@@ -146,6 +149,7 @@ export class StatementExecutor {
           LAST_QUERY_ID: session.lastQueryId(),
         },
         getDdl: (kind, name) => getDdl(catalog, session.resolveContext(), kind, name),
+        roleInSession: (role) => catalog.access.inSession(session, role),
       },
       infoSchema: async (db, view, resolve) => {
         const rows = await infoSchemaRows(catalog, db, view, resolve);
@@ -329,7 +333,9 @@ export class StatementExecutor {
         } else if (cmd.objectKind === 'WAREHOUSE') {
           session.warehouse = cmd.name[0] ?? null;
         } else if (cmd.objectKind === 'ROLE') {
-          session.role = cmd.name[0] ?? session.role;
+          if (cmd.name.length !== 1) throw objectNotFound(displayName(cmd.name), 'Role');
+          this.catalog.access.requireRole(cmd.name[0] as string);
+          session.role = cmd.name[0] as string;
         }
         return ok();
       case 'alter-session':
@@ -344,6 +350,16 @@ export class StatementExecutor {
       case 'show':
         await this.catalog.purgeExpired();
         return show(this.catalog, session, cmd);
+      case 'show-parameters':
+        return showParameters(this.catalog, session, cmd);
+      case 'show-grants':
+        return showGrants(this.catalog, session, cmd);
+      case 'create-role':
+      case 'grant-role':
+      case 'grant':
+        // Access control statements commit an open transaction, as DDL does (pitfall 11).
+        await this.commit(session);
+        return applyAccessCommand(this.catalog, session, cmd);
       case 'describe': {
         const object = this.catalog.resolve(cmd.name, session.resolveContext(), 'DESCRIBE');
         if (object.kind === 'table') return describeColumns(object.columns);

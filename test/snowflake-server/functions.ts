@@ -23,6 +23,8 @@ export interface FunctionContext {
   nowIso: string;
   values: Record<string, string | null>;
   getDdl(kind: string, name: string): string;
+  /** IS_ROLE_IN_SESSION('<role>'): the session's role is the role or inherits it. */
+  roleInSession(role: string): boolean;
 }
 
 const DATE_PARTS: Record<string, string> = {
@@ -313,6 +315,12 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
     case 'LAST_QUERY_ID': {
       const value = ctx.values[call.name];
       return value === null || value === undefined ? 'CAST(NULL AS VARCHAR)' : quoteString(value);
+    }
+    case 'IS_ROLE_IN_SESSION': {
+      // The name as stored (case-sensitive); a column or expression argument is not modelled.
+      const role = call.argStrings[0];
+      if (role === undefined || call.args.length !== 1) throw unsupported('IS_ROLE_IN_SESSION', 'the argument must be one string literal');
+      return ctx.roleInSession(role) ? 'TRUE' : 'FALSE';
     }
     case 'GET_DDL': {
       const kind = call.argStrings[0];

@@ -224,7 +224,7 @@ function schemata(catalog: Catalog, db: Database): InfoSchemaRows {
   const rows: InfoSchemaRows['rows'] = [...db.schemas.values()].map((s) => [
     db.name,
     s.name,
-    'SYSADMIN',
+    s.owner,
     yes(s.transient),
     yes(s.managedAccess),
     s.retentionDays ?? db.retentionDays ?? catalog.defaultRetentionDays,

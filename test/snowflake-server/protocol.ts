@@ -181,12 +181,17 @@ function login(deps: ProtocolDeps, url: URL, body: Json): Json {
     return errorBody(err as SnowflakeError, null);
   }
   const p = url.searchParams;
-  const session = deps.account.openSession(user, {
-    database: identifierParam(p.get('databaseName')),
-    schema: identifierParam(p.get('schemaName')),
-    warehouse: identifierParam(p.get('warehouse')),
-    role: identifierParam(p.get('roleName')),
-  });
+  let session: Session;
+  try {
+    session = deps.account.openSession(user, {
+      database: identifierParam(p.get('databaseName')),
+      schema: identifierParam(p.get('schemaName')),
+      warehouse: identifierParam(p.get('warehouse')),
+      role: identifierParam(p.get('roleName')),
+    });
+  } catch (err) {
+    return errorBody(err as SnowflakeError, null);
+  }
   return {
     success: true,
     code: null,

@@ -1,4 +1,5 @@
-// SHOW TABLES [HISTORY] / VIEWS / SCHEMAS / DATABASES / OBJECTS / PARAMETERS / WAREHOUSES,
+// SHOW TABLES [HISTORY] / VIEWS / SCHEMAS / DATABASES / OBJECTS / WAREHOUSES (PARAMETERS: parameters.ts;
+// GRANTS: access.ts),
 // DESCRIBE TABLE|VIEW and GET_DDL text, built from the catalog with Snowflake's lower-case
 // output column names (pitfall 9), one SHOW TABLES HISTORY row per dropped version.
 
@@ -61,21 +62,6 @@ export async function show(catalog: Catalog, session: Session, cmd: ShowCommand)
       return showSchemas(catalog, cmd, session);
     case 'DATABASES':
       return showDatabases(catalog, cmd, session);
-    case 'PARAMETERS':
-      return table(
-        [
-          ['key', 'text'],
-          ['value', 'text'],
-          ['default', 'text'],
-          ['level', 'text'],
-          ['description', 'text'],
-          ['type', 'text'],
-        ],
-        [
-          ['TIMEZONE', 'UTC', 'America/Los_Angeles', 'SESSION', 'time zone', 'STRING'],
-          ...[...session.parameters].map(([k, v]): Cell[] => [k, v, '', 'SESSION', '', 'STRING']),
-        ],
-      );
     case 'WAREHOUSES':
       return table(
         [
@@ -288,7 +274,7 @@ function showSchemas(catalog: Catalog, cmd: ShowCommand, session: Session): Resu
         'N',
         yn(session.database === db.name && session.schema === s.name),
         db.name,
-        'SYSADMIN',
+        s.owner,
         s.comment ?? '',
         [s.transient ? 'TRANSIENT' : '', s.managedAccess ? 'MANAGED ACCESS' : ''].filter(Boolean).join(', '),
         String(s.retentionDays ?? db.retentionDays ?? catalog.defaultRetentionDays),
@@ -341,7 +327,7 @@ function showDatabases(catalog: Catalog, cmd: ShowCommand, session: Session): Re
         'N',
         yn(session.database === d.name),
         '',
-        'SYSADMIN',
+        d.owner,
         d.comment ?? '',
         d.transient ? 'TRANSIENT' : '',
         String(d.retentionDays ?? catalog.defaultRetentionDays),

@@ -61,6 +61,12 @@ describe('ERROR_KINDS', () => {
     ).toBe('terminal');
     expect(kindOf(mapSnowflakeError({ code: '003001', message: 'Insufficient privileges' }, 'drop').code).retry).toBe('terminal');
     expect(
+      mapSnowflakeError({ code: '390189', message: "Role 'X' specified in the connect string does not exist" }, 'connecting'),
+    ).toMatchObject({
+      code: 'AUTH_FAILED',
+      hint: expect.stringContaining('role'),
+    });
+    expect(
       kindOf(mapSnowflakeError({ name: 'NetworkError', message: 'socket hang up', response: { status: 503 } }, 'query').code).retry,
     ).toBe('transient');
   });

@@ -78,10 +78,79 @@ describe('connections.toml', () => {
     );
   });
 
-  it('a missing file says where it looked', async () => {
-    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: '/no/such/dir' }, home: '/nowhere' })).toThrow(
-      /no connections file at \/no\/such\/dir\/connections\.toml/,
+  it('a missing file says where it looked and why there', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'ckpt-empty-'));
+    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: empty }, home: '/nowhere' })).toThrow(
+      `connection dev: no connections.toml or config.toml in ${empty} ($SNOWFLAKE_HOME)`,
     );
+    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: '/no/such/dir' }, home: '/nowhere' })).toThrow(
+      /in \/nowhere\/\.config\/snowflake \(the platform folder .*\$SNOWFLAKE_HOME \(\/no\/such\/dir\) does not exist\)/,
+    );
+  });
+
+  it("reads config.toml's [connections.name] when there is no connections.toml", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ckpt-cfg-'));
+    await writeFile(join(dir, 'config.toml'), '[connections.dev]\naccount = "acme"\nuser = "ann"\n', { mode: 0o600 });
+    const resolved = resolveConnection('dev', await normalize(), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' });
+    expect(resolved).toMatchObject({
+      file: join(dir, 'config.toml'),
+      section: '[connections.dev]',
+      options: { account: 'acme', username: 'ann' },
+    });
+  });
+
+  it('a connection only in config.toml, while connections.toml exists, says that connections.toml replaces it', async () => {
+    const dir = await home('[other]\naccount = "a"\n');
+    await writeFile(join(dir, 'config.toml'), '[connections.dev]\naccount = "acme"\n', { mode: 0o600 });
+    expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' })).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining("replaces config.toml's connections") }),
+    );
+  });
+
+  it('lets generic SNOWFLAKE_<KEY> variables fill in what the entry lacks, never override it, and names what it applied', async () => {
+    const dir = await home('[dev]\naccount = "acme"\nuser = "ann"\nprivate_key_path = "/keys/k.p8"\n');
+    const resolved = resolveConnection('dev', await normalize(), {
+      env: {
+        SNOWFLAKE_HOME: dir,
+        SNOWFLAKE_USER: 'bob',
+        SNOWFLAKE_PRIVATE_KEY_FILE: '/other.p8',
+        SNOWFLAKE_ROLE: 'ANALYST',
+        SNOWFLAKE_PORT: '8443',
+        SNOWFLAKE_CONNECTIONS_DEV_WAREHOUSE: 'WH',
+        SNOWFLAKE_WAREHOUSE: 'GENERIC_WH',
+        SNOWFLAKE_PASSWORD: 'pw-from-env',
+        SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'dev',
+      },
+      home: '/nowhere',
+    });
+    expect(resolved.options).toMatchObject({
+      account: 'acme',
+      username: 'ann',
+      privateKeyPath: '/keys/k.p8',
+      role: 'ANALYST',
+      port: 8443,
+      warehouse: 'WH',
+      password: 'pw-from-env',
+    });
+    expect(resolved.overrides).toEqual(['SNOWFLAKE_CONNECTIONS_DEV_WAREHOUSE', 'SNOWFLAKE_PASSWORD', 'SNOWFLAKE_PORT', 'SNOWFLAKE_ROLE']);
+    expect(JSON.stringify(resolved.overrides)).not.toContain('pw-from-env');
+  });
+
+  it('lets PRIVATE_KEY_PASSPHRASE win over the passphrase in the file, as the Snowflake CLI does', async () => {
+    const dir = await home('[kp]\naccount = "acme"\nprivate_key_file_pwd = "from-file"\n');
+    const resolved = resolveConnection('kp', await normalize(), {
+      env: { SNOWFLAKE_HOME: dir, PRIVATE_KEY_PASSPHRASE: 'from-env' },
+      home: '/nowhere',
+    });
+    expect(resolved.options.privateKeyPass).toBe('from-env');
+  });
+
+  it('reads a connection from $SNOWFLAKE_CONNECTIONS', async () => {
+    const resolved = resolveConnection('ci', await normalize(), {
+      env: { SNOWFLAKE_HOME: '/no/such/dir', SNOWFLAKE_CONNECTIONS: 'ci = { account = "acme", user = "bot" }' },
+      home: '/nowhere',
+    });
+    expect(resolved).toMatchObject({ file: '$SNOWFLAKE_CONNECTIONS', section: '[ci]', options: { account: 'acme', username: 'bot' } });
   });
 
   it('warns when the file is readable by others, refuses when writable by them', async () => {

@@ -1,16 +1,24 @@
 /**
- * Finds a named connection the way the Snowflake CLI does: `$SNOWFLAKE_HOME/connections.toml`,
- * else `~/.snowflake/connections.toml`, section `[<name>]` (or `[connections.<name>]`). Maps its
- * keys with snowflake-sdk's own normaliser, applies `SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>`
- * environment overrides, and says clearly what is wrong (missing file, missing entry, loose
- * permissions) before the driver's generic error would. Never logs a value.
+ * Finds a named connection the way the Snowflake CLI does (snowflake-config-files.ts: which
+ * folder, which file, which section) and makes driver options of it, with the CLI's precedence:
+ * `SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>` variables override the entry's keys, the entry's keys win
+ * over the generic `SNOWFLAKE_<KEY>` variables (which only fill in keys the entry lacks), and
+ * `PRIVATE_KEY_PASSPHRASE` wins over a passphrase in the file. Keys are mapped with snowflake-sdk's
+ * own normaliser. Says clearly what is wrong (no file, no entry, loose permissions) before the
+ * driver's generic error would, and records which variables it applied, by name. Never logs a value.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import toml from 'toml';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
+import {
+  filePermissions,
+  processEnvironment,
+  readConnections,
+  type ConnectionCatalog,
+  type ConnectionEntry,
+  type ConnectionEnvironment,
+} from './snowflake-config-files.js';
+
+export type { ConnectionEnvironment } from './snowflake-config-files.js';
 
 /** Driver options for one connection (may hold secrets: never log or print). */
 export type ConnectionOptions = Record<string, unknown>;
@@ -18,137 +26,173 @@ export type ConnectionOptions = Record<string, unknown>;
 /** A resolved connection: driver options, where they came from, and warnings for a person. */
 export interface ResolvedConnection {
   name: string;
+  /** The file the entry is in, or `$SNOWFLAKE_CONNECTIONS`. */
   file: string;
+  /** The entry's section as written there, e.g. `[dev]` or `[connections.dev]`. */
+  section: string;
+  /** Why the folder is the one it is (`$SNOWFLAKE_HOME`, `~/.snowflake exists`, the platform folder). */
+  folderReason: string;
+  /** The environment variables that changed or filled in keys, by name (never their values). */
+  overrides: string[];
   options: ConnectionOptions;
   warnings: string[];
-}
-
-/** The environment and home folder used to find connections.toml (injectable for tests). */
-export interface ConnectionEnvironment {
-  env: Record<string, string | undefined>;
-  home: string;
 }
 
 /** Keys whose values are secrets: never shown, logged or stored. */
 export const SECRET_KEYS = ['password', 'token', 'privateKey', 'privateKeyPass', 'passcode', 'oauthClientSecret'] as const;
 
-/** Options whose files hold secrets; their permissions are checked too. */
-const SECRET_FILE_KEYS = ['privateKeyPath', 'tokenFilePath'];
+/**
+ * The generic `SNOWFLAKE_<KEY>` variables the Snowflake CLI reads for the connection it uses
+ * (SUPPORTED_ENV_OVERRIDES in its snow_connector.py) that snowflake-sdk has an option for.
+ */
+export const GENERIC_ENV_KEYS = [
+  'account',
+  'user',
+  'password',
+  'host',
+  'port',
+  'protocol',
+  'authenticator',
+  'workload_identity_provider',
+  'private_key_file',
+  'private_key_path',
+  'private_key_raw',
+  'database',
+  'schema',
+  'role',
+  'warehouse',
+  'token',
+  'token_file_path',
+  'oauth_client_id',
+  'oauth_client_secret',
+  'oauth_authorization_url',
+  'oauth_token_request_url',
+  'oauth_redirect_uri',
+  'oauth_scope',
+  'oauth_enable_single_use_refresh_tokens',
+  'client_store_temporary_credential',
+] as const;
 
-/** Where connections.toml is looked for. */
-export function connectionsFile(environment: ConnectionEnvironment): string {
-  const home = environment.env.SNOWFLAKE_HOME;
-  return join(home !== undefined && home !== '' ? home : join(environment.home, '.snowflake'), 'connections.toml');
+/** Keys whose text from a variable means a boolean, as the CLI coerces them. */
+const BOOLEAN_KEYS = new Set(['oauth_enable_single_use_refresh_tokens', 'client_store_temporary_credential']);
+
+/** The prefix of a connection's own variables, `SNOWFLAKE_CONNECTIONS_<NAME>_` (the name upper-cased, as the CLI builds it). */
+export function connectionEnvPrefix(name: string): string {
+  return `SNOWFLAKE_CONNECTIONS_${name.toUpperCase()}_`;
 }
 
 /** Reads a connection entry, mapped to snowflake-sdk options. */
 export function resolveConnection(
   name: string,
   normalize: (options: Record<string, unknown>) => ConnectionOptions,
-  environment: ConnectionEnvironment = { env: process.env, home: homedir() },
+  environment: ConnectionEnvironment = processEnvironment(),
 ): ResolvedConnection {
-  const file = connectionsFile(environment);
-  const warnings: string[] = [];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new CkptError('CONNECTION_UNKNOWN', `connection ${name}: no connections file at ${file}`, {
-      hint: HINTS.connectionsFileMissing(name),
-    });
-  }
-  const looseness = permissionProblem(file);
-  if (looseness === 'writable') {
-    throw new CkptError('CONNECTION_UNKNOWN', `${file} can be changed by other users; snowflake-sdk refuses it`, {
-      hint: HINTS.chmod(file),
-    });
-  }
-  if (looseness === 'readable') warnings.push(`${file} holds credentials and is readable by other users; run: chmod 600 ${file}`);
-
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = toml.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    const e = error as { line?: number; column?: number; message: string };
-    throw new CkptError('CONNECTION_UNKNOWN', `${file}:${e.line ?? 1}:${e.column ?? 1}: not valid TOML: ${e.message}`, { cause: error });
-  }
-  const sections = entries(parsed);
-  const entry = sections.get(name);
-  if (entry === undefined) {
-    const known = [...sections.keys()];
-    throw new CkptError('CONNECTION_UNKNOWN', `connection ${name} is not in ${file}`, {
-      hint: HINTS.knownConnections(known, name),
-    });
-  }
-
-  const options = normalize(withAliases(entry));
-  for (const [key, value] of Object.entries(envOverrides(name, environment.env))) options[key] = value;
-  for (const key of SECRET_FILE_KEYS) {
+  const catalog = readConnections(environment);
+  const entry = catalog.entries.get(name) ?? missing(name, catalog, environment);
+  const { raw, overrides } = withEnvironment(name, entry.values, environment.env);
+  const options = normalize(coerce(withAliases(raw)));
+  const warnings = [...catalog.warnings];
+  for (const [key, rule] of [
+    ['privateKeyPath', 'key'],
+    ['tokenFilePath', 'driver'],
+  ] as const) {
     const path = options[key];
-    if (typeof path === 'string' && permissionProblem(path) !== null) {
-      warnings.push(`${path} holds a secret and is readable by other users; run: chmod 600 ${path}`);
-    }
+    if (typeof path !== 'string') continue;
+    const verdict = filePermissions(path, rule, environment);
+    if (verdict.refuse !== null)
+      throw new CkptError('CONNECTION_UNKNOWN', `connection ${name}: ${verdict.refuse}`, { hint: HINTS.chmod(path) });
+    if (verdict.warn !== null) warnings.push(verdict.warn);
   }
-  return { name, file, options, warnings };
+  return { name, file: entry.file, section: entry.section, folderReason: catalog.folder.reason, overrides, options, warnings };
 }
 
-/** Sections of connections.toml: top-level tables, and `[connections.<name>]` tables. */
-function entries(parsed: Record<string, unknown>): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const isTable = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  for (const [key, value] of Object.entries(parsed)) {
-    if (key === 'connections' && isTable(value)) {
-      for (const [inner, table] of Object.entries(value)) if (isTable(table)) out.set(inner, table);
-    } else if (isTable(value)) {
-      out.set(key, value);
-    }
+/** Throws the error for a name that is not among the connections, saying where ckpt looked. */
+function missing(name: string, catalog: ConnectionCatalog, environment: ConnectionEnvironment): never {
+  if (catalog.source === null) {
+    throw new CkptError(
+      'CONNECTION_UNKNOWN',
+      `connection ${name}: no connections.toml or config.toml in ${catalog.folder.dir} (${catalog.folder.reason})`,
+      { hint: HINTS.connectionsFileMissing(name) },
+    );
   }
-  return out;
+  let shadowed: ConnectionEntry | undefined;
+  try {
+    shadowed = readConnections(environment, { withConfigToml: true }).shadowed.get(name);
+  } catch {
+    shadowed = undefined;
+  }
+  if (shadowed !== undefined) {
+    throw new CkptError('CONNECTION_UNKNOWN', `connection ${name} is not in ${catalog.source}`, {
+      hint: HINTS.connectionShadowed(name, shadowed.file, catalog.source),
+    });
+  }
+  throw new CkptError('CONNECTION_UNKNOWN', `connection ${name} is not in ${catalog.source}`, {
+    hint: HINTS.knownConnections([...catalog.entries.keys()], name),
+  });
 }
 
-/** Spellings the sdk's normaliser does not know: key-pair passphrase and key path. */
+/**
+ * The entry with the environment applied, as the Snowflake CLI applies it: the connection's own
+ * variables override, the generic ones fill in what is still missing, PRIVATE_KEY_PASSPHRASE
+ * wins. Keys are snake_case here (the file's spelling); `overrides` names the variables used.
+ */
+function withEnvironment(
+  name: string,
+  entry: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): { raw: Record<string, unknown>; overrides: string[] } {
+  const raw = withAliases({ ...entry });
+  const overrides: string[] = [];
+  const prefixes = [...new Set([connectionEnvPrefix(name), connectionEnvPrefix(name.replace(/[^A-Za-z0-9]/g, '_'))])];
+  for (const [variable, value] of Object.entries(env)) {
+    const prefix = prefixes.find((p) => variable.startsWith(p));
+    if (prefix === undefined || value === undefined) continue;
+    Object.assign(raw, withAliases({ [variable.slice(prefix.length).toLowerCase()]: value }));
+    overrides.push(variable);
+  }
+  for (const key of GENERIC_ENV_KEYS) {
+    const variable = `SNOWFLAKE_${key.toUpperCase()}`;
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    const aliased = withAliases({ [key]: value });
+    const [target] = Object.keys(aliased);
+    if (target !== undefined && raw[target] === undefined) {
+      raw[target] = value;
+      overrides.push(variable);
+    }
+  }
+  const passphrase = env.PRIVATE_KEY_PASSPHRASE;
+  if (passphrase !== undefined && passphrase !== '') {
+    raw.private_key_pass = passphrase;
+    overrides.push('PRIVATE_KEY_PASSPHRASE');
+  }
+  return { raw, overrides: overrides.sort() };
+}
+
+/** Spellings the sdk's normaliser does not know: key-pair passphrase, key path, raw key. */
 function withAliases(entry: Record<string, unknown>): Record<string, unknown> {
   const out = { ...entry };
   for (const alias of ['private_key_passphrase', 'private_key_file_pwd', 'private_key_pwd']) {
     if (out[alias] !== undefined && out.private_key_pass === undefined) out.private_key_pass = out[alias];
     delete out[alias];
   }
-  if (out.private_key_path !== undefined && out.private_key_file === undefined) out.private_key_file = out.private_key_path;
-  delete out.private_key_path;
-  return out;
-}
-
-/** `SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>=value` overrides, as the Snowflake CLI reads them; plus PRIVATE_KEY_PASSPHRASE. */
-function envOverrides(name: string, env: Record<string, string | undefined>): ConnectionOptions {
-  const prefix = `SNOWFLAKE_CONNECTIONS_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith(prefix) && value !== undefined) raw[key.slice(prefix.length).toLowerCase()] = value;
-  }
-  if (env.PRIVATE_KEY_PASSPHRASE !== undefined && raw.private_key_passphrase === undefined)
-    raw.private_key_passphrase = env.PRIVATE_KEY_PASSPHRASE;
-  const mapped = withAliases(raw);
-  const out: ConnectionOptions = {};
-  for (const [key, value] of Object.entries(mapped)) {
-    out[
-      key === 'user'
-        ? 'username'
-        : key === 'private_key_file'
-          ? 'privateKeyPath'
-          : key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-    ] = value;
+  for (const [alias, key] of [
+    ['private_key_path', 'private_key_file'],
+    ['private_key_raw', 'private_key'],
+  ] as const) {
+    if (out[alias] !== undefined && out[key] === undefined) out[key] = out[alias];
+    delete out[alias];
   }
   return out;
 }
 
-/** 'writable' when group/others may write or execute, 'readable' when they may read, else null. */
-function permissionProblem(path: string): 'writable' | 'readable' | null {
-  try {
-    const mode = statSync(path).mode;
-    if ((mode & 0o033) !== 0) return 'writable';
-    if ((mode & 0o044) !== 0) return 'readable';
-    return null;
-  } catch {
-    return null;
+/** Text from variables as the driver wants it: a port as a number, boolean keys as booleans. */
+function coerce(raw: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...raw };
+  if (typeof out.port === 'string' && /^\d+$/.test(out.port)) out.port = Number(out.port);
+  for (const key of BOOLEAN_KEYS) {
+    const value = out[key];
+    if (typeof value === 'string' && /^(true|false|1|0)$/i.test(value)) out[key] = /^(true|1)$/i.test(value);
   }
+  return out;
 }

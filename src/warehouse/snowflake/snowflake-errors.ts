@@ -41,6 +41,8 @@ export function mapSnowflakeError(error: unknown, context: string): CkptError {
     case '390318':
     case '390303':
       return make('AUTH_FAILED', HINTS.credentials);
+    case '390189':
+      return make('AUTH_FAILED', HINTS.loginRole);
     case '002003':
       return make('OBJECT_MISSING', HINTS.objectMissingOrHidden);
     case '003001':

@@ -1,7 +1,9 @@
 /**
  * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in at most
  * three round trips, the audit rows of actions, leases and journal, user SQL. The steps are in
- * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt.
+ * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt. A target whose schema (or
+ * database) does not exist is an error that says so when it is observed or its lease is taken:
+ * ckpt never creates a Snowflake schema.
  */
 import { MAX_DELAY_MS, wholeNumberFromEnv } from '../../model/env.js';
 import { CkptError } from '../../model/errors.js';
@@ -14,7 +16,8 @@ import type { OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
 import type { ActionRecord, Capabilities, QueryResult, RunContext, StepHandlers, TargetRef, Warehouse } from '../warehouse.js';
-import { resolveConnection, type ConnectionEnvironment } from './snowflake-connection.js';
+import { displayIdent, quoteIdent } from '../../model/refs.js';
+import { resolveConnection, type ConnectionEnvironment, type ResolvedConnection } from './snowflake-connection.js';
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SnowflakeRow } from './snowflake-driver.js';
 import { readLineage, type Lineage } from './snowflake-lineage.js';
 import {
@@ -40,6 +43,8 @@ export interface SnowflakeOpenOptions {
   connectionName: string;
   logger: Logger;
   environment?: ConnectionEnvironment;
+  /** The connection already resolved (`ckpt connection test` reports where it was found first). */
+  resolved?: ResolvedConnection;
   limits?: Partial<DriverLimits>;
 }
 
@@ -62,13 +67,16 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   private constructor(
     readonly driver: SnowflakeDriver,
     private readonly sessionDatabase: string | null,
+    /** The connection's name, for messages. */
+    readonly connectionName: string,
   ) {}
 
   /** Resolves the connections.toml entry, connects, and sets the session to UTC. */
   static async open(options: SnowflakeOpenOptions): Promise<SnowflakeWarehouse> {
     const lib = await loadSdk();
-    const resolved = resolveConnection(options.connectionName, (o) => lib.normalizeConnectionOptions(o), options.environment);
-    for (const warning of resolved.warnings) options.logger.warn(warning);
+    const resolved =
+      options.resolved ?? resolveConnection(options.connectionName, (o) => lib.normalizeConnectionOptions(o), options.environment);
+    if (options.resolved === undefined) for (const warning of resolved.warnings) options.logger.warn(warning);
     const env = options.environment?.env ?? process.env;
     const limits: DriverLimits = {
       ...DEFAULT_LIMITS,
@@ -87,7 +95,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
         tag: queryTag({ command: 'connect' }),
       });
       const db = current?.[0]?.DB;
-      return new SnowflakeWarehouse(driver, typeof db === 'string' && db !== '' ? db : null);
+      return new SnowflakeWarehouse(driver, typeof db === 'string' && db !== '' ? db : null, options.connectionName);
     } catch (error) {
       await driver.close();
       throw error;
@@ -107,17 +115,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   async observe(target: TargetRef): Promise<Observed> {
     const t = this.resolve(target);
     const tag = queryTag({ command: 'observe', target: target.name });
-    const [state, objects] = await this.driver.execute(`${stateQuery(t)};\n${objectsQuery(t)}`, { statements: 2, tag });
+    const [state, objects] = await this.driver
+      .execute(`${stateQuery(t)};\n${objectsQuery(t)}`, { statements: 2, tag })
+      .catch((error: unknown) => this.explainMissing(target, t, error, tag));
     const now = String(state?.[0]?.NOW);
     const auditTableExists = Number(state?.[0]?.AUDIT_COUNT ?? 0) > 0;
-    let schemaExists = true;
-    let history: SnowflakeRow[] = [];
-    try {
-      history = await this.driver.rows(historyQuery(t), { tag });
-    } catch (error) {
-      if (!(error instanceof CkptError) || error.code !== 'OBJECT_MISSING') throw error;
-      schemaExists = false;
-    }
+    const history = await this.driver.rows(historyQuery(t), { tag }).catch((error: unknown) => this.explainMissing(target, t, error, tag));
     const audit = auditTableExists ? await this.driver.rows(auditQuery(t), { tag }) : [];
     const { checkpoints, actions } = readAuditRows(audit, toIso);
     const lineage = readLineage(audit);
@@ -131,7 +134,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     return {
       now,
       nameMatching: 'exact',
-      schemaExists,
+      schemaExists: true,
       auditTableExists,
       journalHasRuns: Number(state?.[0]?.JOURNAL_ROWS ?? 0) > 0,
       objects: (objects ?? []).map(liveObject).map((o) => lineage.map(o, true)),
@@ -180,10 +183,11 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       auditTable: target.auditTable,
       prelude: [],
       run: async (statements, purpose) => {
-        const results = await this.driver.execute(statements.join(';\n'), {
-          ...(statements.length > 1 ? { statements: statements.length } : {}),
-          tag: queryTag({ command: purpose, target: target.name }),
-        });
+        const tag = queryTag({ command: purpose, target: target.name });
+        const results = await this.driver
+          .execute(statements.join(';\n'), { ...(statements.length > 1 ? { statements: statements.length } : {}), tag })
+          // Taking the lease is a writer's first statement in the schema: say so when the schema is missing.
+          .catch((error: unknown) => (purpose === 'lease' ? this.explainMissing(target, t, error, tag) : Promise.reject(error)));
         return results[results.length - 1] ?? [];
       },
       isMissingTable: (error) => error instanceof CkptError && error.code === 'OBJECT_MISSING',
@@ -209,6 +213,38 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     this.currentSchema = null;
     await this.driver.execute(statement, { tag: queryTag({ command: 'init', target: target.name }) });
     return statement;
+  }
+
+  /**
+   * Rethrows `error`; when it says an object is missing and the target's schema (or database)
+   * is what is missing, says that instead, with what to do: ckpt plans nothing on a schema that
+   * is not there (the embedded warehouse creates its schema, Snowflake's is the user's to create).
+   */
+  private async explainMissing(target: TargetRef, t: SnowflakeTarget, error: unknown, tag: string): Promise<never> {
+    if (!(error instanceof CkptError) || error.code !== 'OBJECT_MISSING') throw error;
+    const where = await this.schemaPresence(t, tag);
+    if (where === 'present') throw error;
+    const place =
+      where === 'no-database' ? `database ${displayIdent(t.database)}` : `schema ${displayIdent(t.database)}.${displayIdent(t.schema)}`;
+    throw new CkptError(
+      'OBJECT_MISSING',
+      `target ${target.name}: ${place} does not exist on connection ${this.connectionName}, or its role cannot see it; nothing was planned`,
+      { hint: HINTS.schemaMissing(this.connectionName, displayIdent(t.database), displayIdent(t.schema)), cause: error },
+    );
+  }
+
+  /** Whether the target's schema exists (as this role sees it), or which container is missing. */
+  private async schemaPresence(t: SnowflakeTarget, tag: string): Promise<'present' | 'no-schema' | 'no-database'> {
+    try {
+      const [row] = await this.driver.rows(
+        `SELECT COUNT(*) AS N FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = ${snowflakeLiteral(t.schema)}`,
+        { tag },
+      );
+      return Number(row?.N ?? 0) > 0 ? 'present' : 'no-schema';
+    } catch (error) {
+      if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return 'no-database';
+      throw error;
+    }
   }
 
   forgetSchema(): void {

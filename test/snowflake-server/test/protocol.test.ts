@@ -166,8 +166,8 @@ describe('queries', () => {
       code: '000002',
       message: expect.stringContaining('CREATE STAGE'),
     });
-    await expect(client.query(`GRANT SELECT ON TABLE typed TO ROLE r`)).rejects.toMatchObject({
-      message: expect.stringContaining('GRANT'),
+    await expect(client.query(`REVOKE SELECT ON TABLE typed FROM ROLE r`)).rejects.toMatchObject({
+      message: expect.stringContaining('REVOKE'),
     });
     await expect(client.query(`SELEC 1`)).rejects.toMatchObject({ message: expect.stringContaining('SELEC') });
     await expect(client.query(`SELECT * FROM nope`)).rejects.toMatchObject({
