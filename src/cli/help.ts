@@ -23,10 +23,25 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'CKPT_TRASH_RETENTION_DAYS', takes: 'how long the embedded warehouse keeps the tables it dropped (default 7)' },
   { name: 'NO_COLOR', takes: 'any value but empty: no colour (as --no-color)' },
   { name: 'FORCE_COLOR', takes: '1, 2, 3 or true: colour even off a terminal; any other value (0, false): none' },
-  { name: 'SNOWFLAKE_HOME', takes: 'the folder of connections.toml (default ~/.snowflake)' },
+  {
+    name: 'SNOWFLAKE_HOME',
+    takes: 'the folder of connections.toml and config.toml (else ~/.snowflake if it exists, else the platform folder)',
+  },
+  { name: 'XDG_CONFIG_HOME', takes: 'Linux (and macOS, when set): the platform folder is $XDG_CONFIG_HOME/snowflake' },
+  { name: 'LOCALAPPDATA', takes: 'Windows: the platform folder is %LOCALAPPDATA%\\snowflake' },
+  { name: 'SNOWFLAKE_CONNECTIONS', takes: 'a whole connections.toml document, used instead of the files' },
   { name: 'SNOWFLAKE_DEFAULT_CONNECTION_NAME', takes: 'the connection of the targets whose file names none' },
   { name: 'SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>', takes: 'KEY of connection NAME, over connections.toml' },
-  { name: 'PRIVATE_KEY_PASSPHRASE', takes: "the passphrase of a connection's private key, unless connections.toml has one" },
+  { name: 'SNOWFLAKE_<KEY>', takes: 'KEY (ACCOUNT, USER, ROLE, WAREHOUSE, ...) of the connection used, where its entry has none' },
+  { name: 'PRIVATE_KEY_PASSPHRASE', takes: "the passphrase of a connection's private key (over connections.toml's)" },
+  {
+    name: 'SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION',
+    takes: "any value: skip snowflake-sdk's permission checks of connections.toml and token files",
+  },
+  {
+    name: 'SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION',
+    takes: 'true: a config.toml readable by others is a warning, not refused (as the Snowflake CLI)',
+  },
 ];
 
 /** Where the config file comes from (config-file.ts). */
@@ -88,6 +103,12 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ['ckpt init', 'write ./checkpoints.yaml and create the audit table'],
     ['ckpt init -f ops/checkpoints.yaml', 'write that file instead'],
   ],
+  connection: [['ckpt connection test', 'check every Snowflake target: login, role, schema, ownership, retention']],
+  'connection test': [
+    ['ckpt connection test', "every target's connection, each check with a fix"],
+    ['ckpt connection test prod --json', 'one connection by name, as JSON'],
+  ],
+  doctor: [['ckpt doctor', 'the same as ckpt connection test']],
   daemon: [
     ['ckpt daemon', 'watch the checkpoints.yaml found from here'],
     ['ckpt daemon -f /srv/ckpt/checkpoints.yaml --listen 127.0.0.1:9477 --resync 10m', 'as a service'],

@@ -1,11 +1,13 @@
 /**
  * The model-based test in the regular suite: fixed seeds, a modest number of runs per connection
  * (generators of KNOWN_DEFECTS switched off; see ops.ts). `npm run fuzz` runs it longer with a
- * random seed.
+ * random seed. The counterexamples earlier runs found (regressions.ts) are replayed first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, type Connection, type ConnectionName } from './connections.js';
 import { checkModel } from './property.js';
+import { REGRESSIONS } from './regressions.js';
+import { runSequence } from './runner.js';
 
 const SEEDS = [1, 2];
 /** Runs per seed: the Snowflake connection costs about twice as much per operation. */
@@ -19,6 +21,12 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
       conn = await openConnection(name);
     });
     afterAll(async () => conn?.close());
+
+    for (const [i, regression] of REGRESSIONS.entries()) {
+      it(`replays counterexample ${i + 1}: ${regression.found.slice(0, 80)}`, async () => {
+        await runSequence(conn, regression.ops, []);
+      });
+    }
 
     for (const seed of SEEDS) {
       it(`agrees with the reference model (seed ${seed})`, async () => {

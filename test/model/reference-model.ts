@@ -241,6 +241,7 @@ export class ReferenceModel {
       this.objects.delete(name);
     }
     for (const [name, o] of plan.puts) this.objects.set(name, o);
+    this.dropped = this.dropped.filter((d) => !plan.undropped.includes(d));
     if (spec.kind === 'reset' || spec.kind === 'restore') {
       const c = this.cp(spec.kind === 'reset' ? spec.to : spec.from);
       c.status = 'RESTORED_TO';
@@ -269,9 +270,13 @@ export class ReferenceModel {
    * Null: the action would re-create a view over a base that is missing afterwards (the README
    * does not say what happens; the generator does not ask for it).
    */
-  private plan(spec: ActionSpecM): { drops: string[]; puts: Array<[string, Obj]>; blocked?: Expectation } | null {
+  private plan(
+    spec: ActionSpecM,
+  ): { drops: string[]; puts: Array<[string, Obj]>; undropped: DroppedTable[]; blocked?: Expectation } | null {
     const drops: string[] = [];
     const puts: Array<[string, Obj]> = [];
+    // Dropped versions brought back: UNDROP (and ckpt's trash) hand a version back once.
+    const undropped: DroppedTable[] = [];
     const notRestorable: string[] = [];
     const whyNot: string[] = [];
     const now = this.clock + 1;
@@ -291,6 +296,7 @@ export class ReferenceModel {
       if (d !== undefined) {
         // UNDROP / ckpt's kept copy: the rows at drop time (README, Other limits).
         puts.push([name, cloneObj(d.table)]);
+        undropped.push(d);
         return;
       }
       const kept = this.keptCopy(c, name, was);
@@ -353,6 +359,7 @@ export class ReferenceModel {
       return {
         drops: [],
         puts: [],
+        undropped: [],
         blocked: { kind: 'blocked', codes: ['NOT_RESTORABLE'], objects: notRestorable, why: whyNot.join('; ') },
       };
     }
@@ -361,7 +368,7 @@ export class ReferenceModel {
     for (const d of drops) after.delete(d);
     for (const [n, o] of puts) after.set(n, o);
     for (const [n, o] of puts) if (o.kind === 'VIEW' && this.viewRows(n, after) === 'ERROR') return null;
-    return { drops, puts };
+    return { drops, puts, undropped };
   }
 }
 

@@ -257,11 +257,8 @@ function cliBoolean(value: string): boolean {
 
 /** Whether the CLI's skip variables relax a readable config file to a warning (public one first, then the SPCS one). */
 function cliSkips(env: Record<string, string | undefined>): boolean {
-  for (const name of ['SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION', 'SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION']) {
-    const value = env[name];
-    if (value !== undefined) return cliBoolean(value);
-  }
-  return false;
+  const value = env.SF_SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION ?? env.SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION;
+  return value !== undefined && cliBoolean(value);
 }
 
 /**
