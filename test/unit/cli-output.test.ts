@@ -3,22 +3,10 @@
  * FORCE_COLOR=0, NO_COLOR or --no-color; and its log lines as `warning: ...` text, or JSON lines
  * with CKPT_LOG_FORMAT=json.
  */
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Output } from '../../src/cli/io.js';
 import { createCommandLogger } from '../../src/cli/logger.js';
-
-/** A stream that keeps what is written, as a terminal or not. */
-class Sink extends Writable {
-  text = '';
-  constructor(readonly isTTY: boolean) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { Sink } from '../support/sink.js';
 
 const VARIABLES = ['NO_COLOR', 'FORCE_COLOR', 'CKPT_LOG_LEVEL', 'CKPT_LOG_FORMAT'] as const;
 const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));

@@ -7,28 +7,16 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Output } from '../../src/cli/io.js';
 import { progressReporter } from '../../src/cli/progress.js';
 import { renderPlanMarkdown } from '../../src/cli/render-markdown.js';
 import { renderPlan, summaryLine } from '../../src/cli/render-plan.js';
 import type { Finding, FindingCode, Plan, Step, StepKind } from '../../src/model/plan.js';
+import { Sink } from '../support/sink.js';
 
 const GOLDEN = join(process.cwd(), 'test/fixtures/golden');
 const update = process.env.UPDATE_GOLDEN === '1';
-
-/** A sink that may claim to be a terminal and keeps what was written. */
-class Sink extends Writable {
-  text = '';
-  constructor(readonly isTTY: boolean) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 /** An Output as on a terminal (colour) or a pipe (none), whatever NO_COLOR and FORCE_COLOR say in this process. */
 function output(colour: boolean): Output {
