@@ -195,7 +195,9 @@ describe('README: the quick start, then the walkthrough', () => {
     const dir = await freshCopy();
     // What `npx ckpt` is in a clone: the repository's own bin (package.json), no download.
     const npx = await collect(spawn('npx', ['--no-install', 'ckpt', '--version'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
-    expect(npx.stdout.trim()).toBe((JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(npx.stdout.split('\n')[0]).toBe(
+      `ckpt ${(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string }).version}`,
+    );
 
     reader = new Reader(dir);
     for (const block of blocksOf(readme, '## Quick start')) await reader.run(block);
