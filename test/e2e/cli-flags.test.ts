@@ -38,7 +38,7 @@ describe('flags as the Snowflake CLI has them', () => {
     ]) {
       const result = await ckpt(dir, args, { env });
       expect(result.stderr, args.join(' ')).toMatch(/^warning: --connection flagged overrides the connection of target demo/m);
-      expectClearError(result, 'connection flagged: no connections file');
+      expectClearError(result, 'connection flagged: no connections.toml or config.toml in');
     }
     await mkdir(join(dir, 'ops'));
     await writeFile(join(dir, 'ops', 'other.yaml'), 'version: 1\ntargets:\n  - name: elsewhere\n    schema: ELSEWHERE\n');

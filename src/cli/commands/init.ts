@@ -128,8 +128,15 @@ async function ensureSchemas(ctx: CliContext, session: Session, targets: Target[
   for (const target of targets) {
     const warehouse = await session.warehouse(target);
     if (warehouse.createSchema === undefined) continue;
-    const observed = await session.observe([target]);
-    if (observed.get(target.name)?.schemaExists !== false) continue;
+    // Observing a Snowflake schema that is not there is OBJECT_MISSING (it says so to every other command).
+    const missing = await session.observe([target]).then(
+      (observed) => observed.get(target.name)?.schemaExists === false,
+      (error: unknown) => {
+        if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return true;
+        throw error;
+      },
+    );
+    if (!missing) continue;
     const where = `${targetLocation(target)} on connection ${target.connection}`;
     if (canPrompt()) {
       const answer = await ask(`Schema ${where} does not exist. Create it? [y/N] `);
