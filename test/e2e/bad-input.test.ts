@@ -121,10 +121,16 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     else expect(result.stderr).toMatch(message);
   }
 
-  /** Runs the CLI as an unprivileged user (nobody, when the tests run as root), for whom file modes hold. */
+  /**
+   * Runs the CLI so that file modes hold: as root (tests in a container), without the capabilities
+   * that let root ignore them. Root keeps its uid, so a clone in a folder only root may read (a
+   * `mktemp -d` folder) is still readable.
+   */
   function ckptUnprivileged(cwd: string, args: string[]): Promise<CliResult> {
     const command =
-      process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+      process.getuid?.() === 0
+        ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search,-fowner', process.execPath]
+        : [process.execPath];
     const child = spawn(command[0] as string, [...command.slice(1), CLI, ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn' },

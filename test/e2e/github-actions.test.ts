@@ -207,6 +207,8 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
     packed = (JSON.parse(pack.stdout) as Array<typeof packed>)[0] as typeof packed;
 
     server = await startSnowflakeServer({ users: { CKPT_CI: { publicKeyPem: keys.publicKey, tokens: [TOKEN] } } });
+    // The workflow signs in with the role vars.SNOWFLAKE_ROLE names: the server refuses a role that does not exist.
+    await server.account.execute('CREATE ROLE DEMO_OWNER');
     await server.account.execute('CREATE DATABASE CFG_DB');
     await server.account.execute('CREATE SCHEMA CFG_DB.DEMO');
     await server.account.execute('CREATE TABLE CFG_DB.DEMO.ORDERS (ID INTEGER)');
