@@ -52,7 +52,7 @@ function fixture(warehouse: Warehouse, base: Target, listSql: string, close: () 
 export async function duckdbConnection(): Promise<Connection> {
   return {
     name: 'duckdb',
-    caps: { timeTravel: false, versionByRows: true, enforcesForeignKeys: true },
+    caps: { timeTravel: false, versionByRows: true, enforcesForeignKeys: true, knowsDroppedVersion: true },
     async fresh() {
       const dir = await mkdtemp(join(tmpdir(), 'ckpt-model-'));
       const warehouse = await DuckDbWarehouse.open({ path: join(dir, 'local.duckdb') });
@@ -102,7 +102,7 @@ export async function snowflakeConnection(): Promise<Connection> {
   let counter = 0;
   return {
     name: 'snowflake',
-    caps: { timeTravel: true, versionByRows: false, enforcesForeignKeys: false },
+    caps: { timeTravel: true, versionByRows: false, enforcesForeignKeys: false, knowsDroppedVersion: false },
     async fresh() {
       counter += 1;
       const database = `MODEL_${process.pid}_${counter}`;

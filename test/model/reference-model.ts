@@ -22,6 +22,11 @@ export interface Capabilities {
   versionByRows: boolean;
   /** FOREIGN KEYs are enforced: a table cannot come back while the table it references is missing. */
   enforcesForeignKeys: boolean;
+  /**
+   * The content version of a dropped table is known (ckpt's trash records it); Snowflake does not
+   * report a dropped version's LAST_ALTERED.
+   */
+  knowsDroppedVersion: boolean;
 }
 
 export type Row = Record<string, number | string | null>;
@@ -286,20 +291,17 @@ export class ReferenceModel {
         puts.push([name, cloneObj(was)]);
         return;
       }
-      // reset or restore from a keep: clone checkpoint brings back the checkpoint's clone: its content is the checkpoint's
-      // (README, Other limits: the dropped version is used instead only when it holds the same content).
-      if (c.keep === 'clone') {
-        puts.push([name, { ...(cloneObj(was) as TableObj), storageFrom: now }]);
-        return;
-      }
+      // README, Other limits: a kept copy of the checkpoint's content (its clone, or another clone
+      // checkpoint's with the same version) unless the dropped version is known to hold that content;
+      // the dropped version (UNDROP, ckpt's trash: the rows at drop time) when no copy was kept.
       const d = this.droppedVersion(name, was.inc);
-      if (d !== undefined) {
-        // UNDROP / ckpt's kept copy: the rows at drop time (README, Other limits).
+      const kept = this.keptCopy(c, name, was);
+      const sameContent = d !== undefined && this.caps.knowsDroppedVersion && d.table.version === was.version;
+      if (d !== undefined && (kept === undefined || sameContent)) {
         puts.push([name, cloneObj(d.table)]);
         undropped.push(d);
         return;
       }
-      const kept = this.keptCopy(c, name, was);
       if (kept !== undefined) {
         puts.push([name, { ...(cloneObj(kept) as TableObj), storageFrom: now }]);
         return;
