@@ -221,6 +221,12 @@ const cases: Case[] = [
     findings: ['TOO_MANY_DROPS'],
   },
   {
+    name: 'exactly max_drop drops are allowed (the limit is inclusive)',
+    target: { actions: [cleanup], maxDrop: 2 },
+    observed: { objects: [obj('A', 'TABLE', LATE), obj('B', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])] },
+    steps: ['drop-object:A', 'drop-object:B', 'record-action:c1'],
+  },
+  {
     name: 'allow_large lifts max_drop',
     target: { actions: [action('c1', { kind: 'cleanup', since: 'baseline' }, true)], maxDrop: 1 },
     observed: { objects: [obj('A', 'TABLE', LATE), obj('B', 'TABLE', LATE)], checkpoints: [checkpoint('baseline', [])] },
