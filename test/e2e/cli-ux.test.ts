@@ -169,6 +169,52 @@ describe('consent at a terminal', () => {
   });
 });
 
+describe('typed consent at a terminal (full cleanup)', () => {
+  const wipe = '\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }';
+  async function wipeReady(): Promise<string> {
+    const dir = await workspace(config(' []'));
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE keep_me (id INTEGER)'])).code).toBe(0);
+    expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
+    await writeFile(join(dir, 'checkpoints.yaml'), config(wipe));
+    return dir;
+  }
+  const tables = async (dir: string) =>
+    (await ckpt(dir, ['sql', '--json', "SELECT table_name FROM information_schema.tables WHERE table_name = 'keep_me'"])).stdout;
+  const TYPE_NAME = /Type DEMO to confirm: $/;
+
+  it('a full cleanup needs the schema typed: another name cancels (exit 130) and nothing is dropped', async () => {
+    const dir = await wipeReady();
+    const run = await ckptAtTerminal(dir, ['reconcile'], [{ prompt: TYPE_NAME, answer: 'demo2' }]);
+    expect(run.code, run.screen).toBe(130);
+    expect(run.screen).toContain('The plan empties DEMO (full cleanup)');
+    expect(await tables(dir)).toContain('keep_me');
+  });
+
+  it("the right name, then anything but 'yes', cancels; the right name and 'yes' apply", async () => {
+    const dir = await wipeReady();
+    const declined = await ckptAtTerminal(
+      dir,
+      ['reconcile'],
+      [
+        { prompt: TYPE_NAME, answer: 'DEMO' },
+        { prompt: /Only 'yes' will be accepted: $/, answer: 'y' },
+      ],
+    );
+    expect(declined.code, declined.screen).toBe(130);
+    expect(await tables(dir)).toContain('keep_me');
+    const applied = await ckptAtTerminal(
+      dir,
+      ['reconcile'],
+      [
+        { prompt: TYPE_NAME, answer: 'DEMO' },
+        { prompt: /Only 'yes' will be accepted: $/, answer: 'yes' },
+      ],
+    );
+    expect(applied.code, applied.screen).toBe(0);
+    expect(await tables(dir)).not.toContain('keep_me');
+  });
+});
+
 describe('ckpt daemon --plan', () => {
   const children: Array<ReturnType<typeof spawn>> = [];
   afterEach(() => {
