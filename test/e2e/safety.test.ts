@@ -25,8 +25,17 @@ describe.each(['local', 'snowflake'] as const)('safety on %s', (kind) => {
     expect((await wh.leases(conn.ref).take('other-run', info, 60_000)).every((r) => r.holder === 'other-run')).toBe(true);
     await wh.close();
 
+    const before = conn.server?.statementLog.length ?? 0;
     const refused = await run(dir, ['reconcile', '--yes']);
     expect(refused.code).toBe(3);
+    if (conn.server !== null) {
+      // The lease comes before observing: the refused writer read nothing of the schema.
+      const sent = conn.server.statementLog.slice(before).map((e) => e.sql);
+      expect(sent.some((sql) => /LEASE/.test(sql))).toBe(true);
+      expect(sent.filter((sql) => /INFORMATION_SCHEMA\.(TABLES|VIEWS|COLUMNS)|SHOW TABLES|FROM "?CHECKPOINT_AUDIT"?\s/i.test(sql))).toEqual(
+        [],
+      );
+    }
     expect(refused.stderr).toMatch(
       /target demo is being changed by ckpt reconcile \(pid 4242 on elsewhere\.example\) since \d{4}-\d\d-\d\d/,
     );
