@@ -66,6 +66,26 @@ export interface ExecOptions {
   rowMode?: 'object' | 'array';
 }
 
+/**
+ * Runs `attempt`, retrying a transient failure (isTransient) up to `limits.retries` times with
+ * doubling backoff; any other failure, or the last one, goes through `fail`. On top of the
+ * driver's own retries, which give up after about 107 s of 5xx answers.
+ */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  limits: Pick<DriverLimits, 'retries' | 'backoffMs'>,
+  fail: (error: unknown) => Error,
+): Promise<T> {
+  for (let tries = 0; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isTransient(error) || tries >= limits.retries) throw fail(error);
+      await new Promise((resolve) => setTimeout(resolve, limits.backoffMs * 2 ** tries));
+    }
+  }
+}
+
 /** A connected session. */
 export class SnowflakeDriver {
   private constructor(
@@ -99,16 +119,11 @@ export class SnowflakeDriver {
 
   /** Runs one statement (or several with `statements`) and returns the rows of each result. */
   async execute(sqlText: string, options: ExecOptions = {}): Promise<SnowflakeRow[][]> {
-    let attempt = 0;
-    for (;;) {
-      try {
-        return await this.once(sqlText, options);
-      } catch (error) {
-        if (!isTransient(error) || attempt >= this.limits.retries) throw mapSnowflakeError(error, `${this.label}: ${summary(sqlText)}`);
-        await new Promise((resolve) => setTimeout(resolve, this.limits.backoffMs * 2 ** attempt));
-        attempt += 1;
-      }
-    }
+    return withRetries(
+      () => this.once(sqlText, options),
+      this.limits,
+      (error) => mapSnowflakeError(error, `${this.label}: ${summary(sqlText)}`),
+    );
   }
 
   /** Rows of a single statement. */

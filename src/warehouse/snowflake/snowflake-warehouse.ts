@@ -48,7 +48,8 @@ export interface SnowflakeOpenOptions {
   limits?: Partial<DriverLimits>;
 }
 
-const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, retries: 3, backoffMs: 250 };
+/** The driver limits a connection gets unless told otherwise (CKPT_STATEMENT_TIMEOUT_MS for the deadline). */
+export const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, retries: 3, backoffMs: 250 };
 
 /** Snowflake behind the Warehouse interface. */
 export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
