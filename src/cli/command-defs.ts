@@ -212,7 +212,7 @@ function addConnectionCommands(program: Command, run: Run): void {
       .argument('[name]', 'a connection name (default: every connection the config uses)')
       .addOption(fileOption())
       .addOption(configAlias())
-      .option('--json', 'print the checks as JSON')
+      .option('--json', 'print the checks as JSON (schemas/connection-test.schema.json)')
       .action((name: string | undefined, o: FileOpts & { json?: boolean }) =>
         run((ctx) => connectionTestCommand(ctx, name, { file: fileOf(o), json: o.json }))(),
       );

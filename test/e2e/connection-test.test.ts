@@ -7,8 +7,9 @@
  * CLI's default_connection_name it does not follow). And `reconcile --plan` on a Snowflake schema
  * that does not exist: an error that says so, while the embedded warehouse still plans a new schema.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ckpt, workspace } from './cli-runner.js';
 import { e2eConnection, LOCAL, type E2eConnection } from './connections.js';
@@ -23,6 +24,16 @@ interface ReportJson {
   ok: boolean;
   counts: { ok: number; warn: number; fail: number };
   connections: Array<{ connection: string; kind: string; checks: CheckJson[]; targets: Array<{ target: string; checks: CheckJson[] }> }>;
+}
+
+/** Parses `connection test --json` output, checked against schemas/connection-test.schema.json. */
+async function reportOf(stdout: string): Promise<ReportJson> {
+  const schema = JSON.parse(await readFile(new URL('../../schemas/connection-test.schema.json', import.meta.url), 'utf8')) as object;
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  const report = JSON.parse(stdout) as unknown;
+  validate(report);
+  expect(validate.errors ?? []).toEqual([]);
+  return report as ReportJson;
 }
 
 const byCheck = (checks: CheckJson[]) => Object.fromEntries(checks.map((c) => [c.check, c.status]));
@@ -65,7 +76,7 @@ targets:
     const env = { ...conn.env, SNOWFLAKE_CONNECTIONS_TEST_PASSWORD: 'secret-pw' };
     const result = await ckpt(dir, ['connection', 'test', '--json'], { env });
     expect(result.code, result.stderr).toBe(1);
-    const report = JSON.parse(result.stdout) as ReportJson;
+    const report = await reportOf(result.stdout);
     expect(report.ok).toBe(false);
     const [sf] = report.connections;
     expect(sf?.kind).toBe('snowflake');
@@ -112,7 +123,7 @@ targets:
     const dir = await workspace(config.replace(/ {2}- name: missing[\s\S]*$/, ''));
     const result = await ckpt(dir, ['connection', 'test', 'test', '--json'], { env: conn.env });
     expect(result.code, result.stdout).toBe(0);
-    expect((JSON.parse(result.stdout) as ReportJson).counts.fail).toBe(0);
+    expect((await reportOf(result.stdout)).counts.fail).toBe(0);
   });
 
   it('says where it looked for a connection it cannot find', async () => {
@@ -129,7 +140,7 @@ targets:
     const dir = await workspace('version: 1\ntargets:\n  - name: demo\n    schema: DEMO\n');
     const result = await ckpt(dir, ['doctor', '--json'], { env: { SNOWFLAKE_HOME: home } });
     expect(result.code, result.stderr).toBe(0);
-    const [local] = (JSON.parse(result.stdout) as ReportJson).connections;
+    const [local] = (await reportOf(result.stdout)).connections;
     expect(local?.kind).toBe('embedded');
     expect(local?.checks[0]?.message).toContain('no login needed');
     expect(local?.checks[1]).toMatchObject({

@@ -19,6 +19,7 @@ export const SCHEMAS = [
   'validate',
   'checkpoint-create',
   'version',
+  'connection-test',
 ] as const;
 
 /** Runs the command and returns its exit code. */
