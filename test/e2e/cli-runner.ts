@@ -42,6 +42,15 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   });
 }
 
+/** The smallest config of the embedded warehouse: target demo (schema DEMO), checkpoint baseline, no actions. */
+export const DEMO_CONFIG = `version: 1
+targets:
+  - name: demo
+    schema: DEMO
+    checkpoints: [{ id: baseline }]
+    actions: []
+`;
+
 /** A fresh temp folder, optionally with a checkpoints.yaml. */
 export async function workspace(config?: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ckpt-e2e-'));

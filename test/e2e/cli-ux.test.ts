@@ -181,6 +181,16 @@ describe('typed consent at a terminal (full cleanup)', () => {
   const tables = async (dir: string) =>
     (await ckpt(dir, ['sql', '--json', "SELECT table_name FROM information_schema.tables WHERE table_name = 'keep_me'"])).stdout;
   const TYPE_NAME = /Type DEMO to confirm: $/;
+  /** `reconcile` at a terminal: the schema's name typed right, then `answer` to the yes prompt. */
+  const typeNameThen = (dir: string, answer: string) =>
+    ckptAtTerminal(
+      dir,
+      ['reconcile'],
+      [
+        { prompt: TYPE_NAME, answer: 'DEMO' },
+        { prompt: /Only 'yes' will be accepted: $/, answer },
+      ],
+    );
 
   it('a full cleanup needs the schema typed: another name cancels (exit 130) and nothing is dropped', async () => {
     const dir = await wipeReady();
@@ -192,24 +202,10 @@ describe('typed consent at a terminal (full cleanup)', () => {
 
   it("the right name, then anything but 'yes', cancels; the right name and 'yes' apply", async () => {
     const dir = await wipeReady();
-    const declined = await ckptAtTerminal(
-      dir,
-      ['reconcile'],
-      [
-        { prompt: TYPE_NAME, answer: 'DEMO' },
-        { prompt: /Only 'yes' will be accepted: $/, answer: 'y' },
-      ],
-    );
+    const declined = await typeNameThen(dir, 'y');
     expect(declined.code, declined.screen).toBe(130);
     expect(await tables(dir)).toContain('keep_me');
-    const applied = await ckptAtTerminal(
-      dir,
-      ['reconcile'],
-      [
-        { prompt: TYPE_NAME, answer: 'DEMO' },
-        { prompt: /Only 'yes' will be accepted: $/, answer: 'yes' },
-      ],
-    );
+    const applied = await typeNameThen(dir, 'yes');
     expect(applied.code, applied.screen).toBe(0);
     expect(await tables(dir)).not.toContain('keep_me');
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, ckpt, collect, workspace } from './cli-runner.js';
+import { CLI, ckpt, collect, workspace, DEMO_CONFIG } from './cli-runner.js';
 
 const WAREHOUSE = fileURLToPath(new URL('../../dist/src/warehouse/duckdb/duckdb-warehouse.js', import.meta.url));
 
@@ -22,13 +22,7 @@ process.stdout.write('held\\n');
 process.stdin.once('data', async () => { await w.close(); process.stdout.write('released\\n'); });
 `;
 
-const config = `version: 1
-targets:
-  - name: demo
-    schema: DEMO
-    checkpoints: [{ id: baseline }]
-    actions: []
-`;
+const config = DEMO_CONFIG;
 
 const running = new Set<ChildProcess>();
 afterEach(() => {

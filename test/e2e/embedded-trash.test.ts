@@ -3,15 +3,9 @@
  * after CKPT_TRASH_RETENTION_DAYS (purged when ckpt writes), and `ckpt status` shows its size.
  */
 import { describe, expect, it } from 'vitest';
-import { ckpt, workspace } from './cli-runner.js';
+import { ckpt, workspace, DEMO_CONFIG } from './cli-runner.js';
 
-const config = `version: 1
-targets:
-  - name: demo
-    schema: DEMO
-    checkpoints: [{ id: baseline }]
-    actions: []
-`;
+const config = DEMO_CONFIG;
 
 describe('embedded warehouse: the trash', () => {
   it('keeps a table ckpt sql drops, shows its size in status, and purges it past retention', async () => {

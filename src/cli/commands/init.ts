@@ -128,9 +128,10 @@ async function ensureSchemas(ctx: CliContext, session: Session, targets: Target[
   for (const target of targets) {
     const warehouse = await session.warehouse(target);
     if (warehouse.createSchema === undefined) continue;
-    // Observing a Snowflake schema that is not there is OBJECT_MISSING (it says so to every other command).
+    // A warehouse that leaves schema creation to its user (Snowflake) refuses to observe a schema
+    // that is not there (OBJECT_MISSING, as it tells every other command): that refusal is the test.
     const missing = await session.observe([target]).then(
-      (observed) => observed.get(target.name)?.schemaExists === false,
+      () => false,
       (error: unknown) => {
         if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return true;
         throw error;
