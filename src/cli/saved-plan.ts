@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readRegularFile } from '../config/read-file.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
-import type { Plan } from '../model/plan.js';
+import type { Plan, Step } from '../model/plan.js';
 import { camelKeys, jsonText, snakeKeys } from './json.js';
 
 const SCHEMA = new URL('../../../schemas/plan.schema.json', import.meta.url);
@@ -55,4 +55,46 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
     );
   }
   return { plan: camelKeys(rest) as Plan, fingerprints };
+}
+
+/**
+ * Why a saved plan may not be applied now, or null when it may: PLAN_STALE when a target's state
+ * fingerprint differs from the saved one, or when the saved steps are not the steps ckpt plans
+ * from this state at the plan's own time (`expected`): the file was edited, or made by another ckpt.
+ */
+export function savedPlanStale(saved: SavedPlan, path: string, fingerprints: Map<string, string>, expected: Plan): CkptError | null {
+  for (const [name, fingerprint] of fingerprints) {
+    if (saved.fingerprints[name] !== fingerprint) {
+      return new CkptError(
+        'PLAN_STALE',
+        `target ${name} changed since the plan in ${path} was made (its schema or audit table is not what the plan saw)`,
+        { hint: HINTS.savedPlanStale },
+      );
+    }
+  }
+  const edited = saved.plan.targets.find((tp) => !sameSteps(tp.steps, expected.targets.find((e) => e.target === tp.target)?.steps ?? []));
+  if (edited === undefined) return null;
+  return new CkptError(
+    'PLAN_STALE',
+    `the steps of target ${edited.target} in ${path} are not the plan ckpt makes from this state: the file was edited, or made by another ckpt`,
+    { hint: HINTS.savedPlanEdited },
+  );
+}
+
+/** Whether two step lists are the same steps, field by field. */
+function sameSteps(a: Step[], b: Step[]): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON with object keys sorted (and undefined fields left out), so that key order in a file does not matter. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
+      : v,
+  );
 }

@@ -9,7 +9,7 @@ import type { Plan, Step, StepKind } from '../../src/model/plan.js';
 import { summarise } from '../../src/model/plan.js';
 import { PHASE_ORDER, STEP_KINDS, isDestructive, stepSubject } from '../../src/model/step-kinds.js';
 import { formWaves } from '../../src/apply/waves.js';
-import { consentCounts } from '../../src/cli/commands/reconcile.js';
+import { consentCounts } from '../../src/cli/consent.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

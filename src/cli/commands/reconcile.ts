@@ -8,14 +8,15 @@ import { stateFingerprint } from '../../engine/fingerprint.js';
 import { selectTargets, targetNamed } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
-import { hasBlockers, hasChanges, type Plan, type Step } from '../../model/plan.js';
-import { isDestructive, kindOf, stepSubject } from '../../model/step-kinds.js';
+import { hasBlockers, hasChanges, type Plan } from '../../model/plan.js';
+import { stepSubject } from '../../model/step-kinds.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { toJsonText } from '../json.js';
 import { progressReporter } from '../progress.js';
-import { readSavedPlan, writeSavedPlan } from '../saved-plan.js';
+import { readSavedPlan, savedPlanStale, writeSavedPlan } from '../saved-plan.js';
+import { confirm } from '../consent.js';
 import { ask, canPrompt } from '../prompt.js';
 import { renderPlanMarkdown } from '../render-markdown.js';
 import { renderPlan, stepTitle } from '../render-plan.js';
@@ -83,7 +84,7 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
       return pending && options.detailedExitcode === true ? ExitCode.changesPending : ExitCode.ok;
     }
     if (options.json !== true) ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
-    await confirm(plan, options);
+    await confirm(plan, options.yes === true, { canPrompt, ask });
     const outcomes = await session.apply(plan, progressReporter(ctx.out));
     if (options.json === true) ctx.out.data(toJsonText({ ...plan, outcomes: outcomeSummary(outcomes) }));
     else reportOutcomes(ctx, plan, outcomes);
@@ -107,67 +108,17 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
   return withSession(ctx, desired, 'reconcile', async (session) => {
     await session.lock(targets);
     const observed = await session.observe(targets);
-    for (const [name, obs] of observed) {
-      if (saved.fingerprints[name] !== stateFingerprint(obs)) {
-        throw new CkptError(
-          'PLAN_STALE',
-          `target ${name} changed since the plan in ${path} was made (its schema or audit table is not what the plan saw)`,
-          {
-            hint: HINTS.savedPlanStale,
-          },
-        );
-      }
-    }
+    const fingerprints = new Map([...observed].map(([name, obs]) => [name, stateFingerprint(obs)]));
     // The file is only trusted as far as ckpt would plan the same steps from this state: an
     // edited step (a drop of a protected table, SQL in a view definition) is refused.
-    const expected = session.planAt(targets, observed, saved.plan.generatedAt);
-    const edited = saved.plan.targets.find((tp) => !sameSteps(tp.steps, expected.targets.find((e) => e.target === tp.target)?.steps ?? []));
-    if (edited !== undefined) {
-      throw new CkptError(
-        'PLAN_STALE',
-        `the steps of target ${edited.target} in ${path} are not the plan ckpt makes from this state: the file was edited, or made by another ckpt`,
-        {
-          hint: HINTS.savedPlanEdited,
-        },
-      );
-    }
+    const stale = savedPlanStale(saved, path, fingerprints, session.planAt(targets, observed, saved.plan.generatedAt));
+    if (stale !== null) throw stale;
     if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
     const outcomes = await session.apply(saved.plan, progressReporter(ctx.out));
     if (options.json === true) ctx.out.data(toJsonText({ ...saved.plan, outcomes: outcomeSummary(outcomes) }));
     else reportOutcomes(ctx, saved.plan, outcomes);
     return outcomes.some((o) => o.failed) ? ExitCode.error : ExitCode.ok;
   });
-}
-
-/** Destructive steps need `--yes`, or a typed `yes` at a terminal. */
-async function confirm(plan: Plan, options: ReconcileOptions): Promise<void> {
-  const what = consentCounts(plan);
-  if (what === null || options.yes === true) return;
-  if (!canPrompt()) {
-    throw new CkptError('CONSENT_REQUIRED', `the plan has ${what} and no one is at a terminal to confirm`, {
-      hint: HINTS.consent,
-    });
-  }
-  // A full cleanup empties a schema: at a terminal, the person types which one (Argo CD-style).
-  for (const target of plan.targets.filter((t) => t.steps.some((s) => s.kind === 'drop-object' && s.cause === 'full-cleanup'))) {
-    const typed = await ask(`\nThe plan empties ${target.location} (full cleanup). Type ${target.location} to confirm: `);
-    if (typed !== target.location) throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
-  }
-  const answer = await ask(`\nThe plan has ${what}. Apply it? Only 'yes' will be accepted: `);
-  if (answer !== 'yes') throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
-}
-
-/** The destructive steps of a plan counted per kind in the kinds' own consent wording, or null when there are none. */
-export function consentCounts(plan: Plan): string | null {
-  const counts = new Map<string, { n: number; one: string; many: string }>();
-  for (const step of plan.targets.flatMap((t) => t.steps).filter(isDestructive)) {
-    const wording = kindOf(step)?.consent ?? { one: `${step.kind} step`, many: `${step.kind} steps` };
-    const entry = counts.get(wording.one) ?? { n: 0, ...wording };
-    entry.n += 1;
-    counts.set(wording.one, entry);
-  }
-  if (counts.size === 0) return null;
-  return [...counts.values()].map((c) => `${c.n} ${c.n === 1 ? c.one : c.many}`).join(' and ');
 }
 
 /** What each step of an apply did, for `--json` (`outcomes` in schemas/plan.schema.json). */
@@ -202,22 +153,4 @@ function reportOutcomes(ctx: CliContext, plan: Plan, outcomes: TargetOutcome[]):
         : `Target ${outcome.target}: ${done} step${done === 1 ? '' : 's'} applied.`,
     );
   }
-}
-
-/** Whether two step lists are the same steps, field by field. */
-function sameSteps(a: Step[], b: Step[]): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-/** JSON with object keys sorted, so that key order in a file does not matter. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, x]) => x !== undefined)
-            .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-        )
-      : v,
-  );
 }
