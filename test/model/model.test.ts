@@ -28,6 +28,22 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
       });
     }
 
+    it('a saved plan applies to the state it was made from, and is refused with nothing changed after a write', async () => {
+      const reset = { t: 'reset', cp: 0 } as const;
+      const trace = await runSequence(conn, [
+        { t: 'createTable', name: 0, w: false, rows: [[1, 0]] },
+        { t: 'checkpoint', keep: 'clone' },
+        { t: 'insert', name: 0, rows: [[2, 5]], sp: 0 },
+        { t: 'createTable', name: 1, w: false, rows: [] },
+        { t: 'savedPlan', action: reset, between: { t: 'delete', name: 0, id: 1, sp: 0 } },
+        { t: 'savedPlan', action: reset, between: null },
+      ]);
+      expect(trace.filter((l) => l.includes('--from-plan'))).toEqual([
+        expect.stringMatching(/--from-plan refused: target \S+ changed since the plan/),
+        '    --from-plan applied',
+      ]);
+    });
+
     for (const seed of SEEDS) {
       it(`agrees with the reference model (seed ${seed})`, async () => {
         const check = await checkModel(conn, { seed, numRuns: RUNS_PER_SEED[name], maxOps: MAX_OPS });

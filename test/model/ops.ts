@@ -58,7 +58,16 @@ export type Op =
   | { t: 'cleanup'; cp: number }
   | { t: 'restore'; cp: number; subset: number[] | null }
   | { t: 'reset'; cp: number }
-  | { t: 'fullCleanup' };
+  | { t: 'fullCleanup' }
+  /**
+   * A ckpt action planned with `reconcile --plan --out`, then applied with `--from-plan` (the
+   * saved file read back), with a user operation or none in between: a saved plan applies only to
+   * the state it was made from, and a refused one changes nothing.
+   */
+  | { t: 'savedPlan'; action: SavedAction; between: Op | null };
+
+/** The ckpt actions a saved plan can carry. */
+export type SavedAction = Extract<Op, { t: 'cleanup' | 'reset' | 'restore' | 'fullCleanup' }>;
 
 /** An index among the names that fit the operation (see the runner). */
 const name = fc.nat({ max: NAMES.length - 1 });
@@ -109,7 +118,16 @@ export function opArb(options: GeneratorOptions): fc.Arbitrary<Op> {
     { weight: 5, arbitrary: fc.record({ t: fc.constant('reset' as const), cp: fc.nat({ max: 5 }) }) },
     { weight: 1, arbitrary: fc.constant({ t: 'fullCleanup' as const }) },
   ];
-  return fc.oneof(...user, ...ckpt);
+  const actions = ckpt.slice(1) as Array<fc.WeightedArbitrary<SavedAction>>;
+  const saved: fc.WeightedArbitrary<Op> = {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('savedPlan' as const),
+      action: fc.oneof(...actions),
+      between: fc.option(fc.oneof(...user), { nil: null, freq: 2 }),
+    }),
+  };
+  return fc.oneof(...user, ...ckpt, saved);
 }
 
 export const opsArb = (options: GeneratorOptions, maxLength: number): fc.Arbitrary<Op[]> =>

@@ -9,14 +9,20 @@
  * so far, every action applied so far, and the new one), planned and applied by the real engine
  * Session under the target's lease.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSavedPlan, savedPlanStale, writeSavedPlan } from '../../src/cli/saved-plan.js';
+import { stateFingerprint } from '../../src/engine/fingerprint.js';
 import { Session } from '../../src/engine/session.js';
 import type { Action, ActionSpec, CheckpointSpec, Target } from '../../src/model/desired.js';
 import { silentLogger } from '../../src/model/logger.js';
+import type { Observed } from '../../src/model/observed.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { action, desired } from '../support/desired.js';
 import type { Connection, RunFixture } from './connections.js';
-import { DELETES, disabled, INSERTS, NAMES, pick, UPDATES, type Op } from './ops.js';
+import { DELETES, disabled, INSERTS, NAMES, pick, UPDATES, type Op, type SavedAction } from './ops.js';
 import { ReferenceModel, viewSql, type ActionSpecM, type Row, type TableObj } from './reference-model.js';
 
 const AT = { line: 1, col: 1 };
@@ -44,8 +50,8 @@ interface RunState {
 /** Whether a known defect's generator is off for this run. */
 const off = (st: RunState, defect: string) => !st.enable.includes(defect) && disabled(defect, st.conn.name);
 
-/** Runs one sequence on a fresh fixture; throws ModelMismatch (with the trace) on the first disagreement. */
-export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<void> {
+/** Runs one sequence on a fresh fixture and returns its trace; throws ModelMismatch (with the trace) on the first disagreement. */
+export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<string[]> {
   const fx = await conn.fresh();
   const st: RunState = {
     fx,
@@ -61,6 +67,7 @@ export async function runSequence(conn: Connection, ops: Op[], enable: string[] 
   };
   try {
     for (const op of ops) await step(st, op);
+    return st.trace;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ModelMismatch(
@@ -214,23 +221,31 @@ async function step(st: RunState, op: Op): Promise<void> {
       return;
     }
     case 'fullCleanup':
-      return ckptAction(st, { kind: 'full-cleanup' });
     case 'cleanup':
     case 'reset':
     case 'restore': {
-      if (m.checkpoints.length === 0) return;
-      const cp = m.checkpoints[op.cp % m.checkpoints.length]!;
-      if (op.t === 'cleanup') return ckptAction(st, { kind: 'cleanup', since: cp.id });
-      if (op.t === 'reset') {
-        if (off(st, 'resetCloneFromTrash') && cloneFromTrash(m, cp.id)) return;
-        return ckptAction(st, { kind: 'reset', to: cp.id });
-      }
-      const held = [...cp.objects.keys()];
-      if (op.subset !== null && held.length === 0) return;
-      const objects = op.subset === null ? null : [...new Set(op.subset.map((i) => held[i % held.length] as string))];
-      return ckptAction(st, { kind: 'restore', from: cp.id, objects });
+      const spec = actionSpec(st, op);
+      return spec === null ? undefined : ckptAction(st, spec);
+    }
+    case 'savedPlan': {
+      const spec = actionSpec(st, op.action);
+      return spec === null ? undefined : savedPlanAction(st, spec, op.between);
     }
   }
+}
+
+/** What a ckpt action operation asks, resolved against the checkpoints so far (null: it cannot be asked yet). */
+function actionSpec(st: RunState, op: SavedAction): ActionSpecM | null {
+  const m = st.model;
+  if (op.t === 'fullCleanup') return { kind: 'full-cleanup' };
+  if (m.checkpoints.length === 0) return null;
+  const cp = m.checkpoints[op.cp % m.checkpoints.length]!;
+  if (op.t === 'cleanup') return { kind: 'cleanup', since: cp.id };
+  if (op.t === 'reset') return off(st, 'resetCloneFromTrash') && cloneFromTrash(m, cp.id) ? null : { kind: 'reset', to: cp.id };
+  const held = [...cp.objects.keys()];
+  if (op.subset !== null && held.length === 0) return null;
+  const objects = op.subset === null ? null : [...new Set(op.subset.map((i) => held[i % held.length] as string))];
+  return { kind: 'restore', from: cp.id, objects };
 }
 
 function row(t: TableObj, id: number, v: number): Row {
@@ -317,29 +332,7 @@ async function ckptRun(st: RunState, act: Action | null, expectation?: ReturnTyp
   try {
     await session.lock([t]);
     const { plan } = await session.plan([t]);
-    const blockers = blockersOf(plan);
-    st.trace.push(
-      `    plan: ${stepsOf(plan).join('; ') || '(no steps)'}${blockers.length ? ` | blockers: ${blockers.map((b) => `${b.code} ${b.object ?? ''}`).join(', ')}` : ''}`,
-    );
-    if (expectation?.kind === 'blocked') {
-      if (blockers.length === 0) {
-        throw new Error(
-          `ckpt plans the action, the model says it must be held back: ${expectation.why}\n  plan: ${stepsOf(plan).join('; ')}`,
-        );
-      }
-      const wrong = blockers.filter(
-        (b) => !expectation.codes.includes(b.code) || (b.object !== null && !expectation.objects.includes(b.object.toUpperCase())),
-      );
-      if (wrong.length > 0) {
-        throw new Error(
-          `ckpt holds the action back for a reason the model does not accept: ${wrong.map((b) => `${b.code}: ${b.message}`).join(' / ')}\n  model: ${expectation.why}`,
-        );
-      }
-      return; // the user removes the action from the file
-    }
-    if (blockers.length > 0) {
-      throw new Error(`ckpt holds back what the model says it can do: ${blockers.map((b) => `${b.code}: ${b.message}`).join(' / ')}`);
-    }
+    if (heldBack(st, plan, expectation)) return; // the user removes the action from the file
     const outcomes = await session.apply(plan);
     const failed = outcomes.flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
     if (failed.length > 0) {
@@ -352,6 +345,109 @@ async function ckptRun(st: RunState, act: Action | null, expectation?: ReturnTyp
     await session.close();
   }
 }
+
+/**
+ * Traces the plan and judges its blockers against the model's expectation: true when the action
+ * is rightly held back, throws when ckpt and the model disagree, false when it is to be applied.
+ */
+function heldBack(st: RunState, plan: Plan, expectation?: ReturnType<ReferenceModel['expect']>): boolean {
+  const blockers = blockersOf(plan);
+  st.trace.push(
+    `    plan: ${stepsOf(plan).join('; ') || '(no steps)'}${blockers.length ? ` | blockers: ${blockers.map((b) => `${b.code} ${b.object ?? ''}`).join(', ')}` : ''}`,
+  );
+  if (expectation?.kind === 'blocked') {
+    if (blockers.length === 0) {
+      throw new Error(
+        `ckpt plans the action, the model says it must be held back: ${expectation.why}\n  plan: ${stepsOf(plan).join('; ')}`,
+      );
+    }
+    const wrong = blockers.filter(
+      (b) => !expectation.codes.includes(b.code) || (b.object !== null && !expectation.objects.includes(b.object.toUpperCase())),
+    );
+    if (wrong.length > 0) {
+      throw new Error(
+        `ckpt holds the action back for a reason the model does not accept: ${wrong.map((b) => `${b.code}: ${b.message}`).join(' / ')}\n  model: ${expectation.why}`,
+      );
+    }
+    return true;
+  }
+  if (blockers.length > 0) {
+    throw new Error(`ckpt holds back what the model says it can do: ${blockers.map((b) => `${b.code}: ${b.message}`).join(' / ')}`);
+  }
+  return false;
+}
+
+/**
+ * The action through a saved plan: planned and written with the state's fingerprints (as
+ * `reconcile --plan --out`), the lease let go, a user operation or none, then read back and
+ * applied only when savedPlanStale finds nothing (as `reconcile --from-plan`). A refusal must
+ * change nothing and needs a change in between; an applied saved plan must do what the model
+ * says the action does in the state at apply time.
+ */
+async function savedPlanAction(st: RunState, spec: ActionSpecM, between: Op | null): Promise<void> {
+  const expectation = st.model.expect(spec);
+  if (expectation === null) return;
+  const id = `a${st.nextAction++}`;
+  st.trace.push(`action ${id} through a saved plan: ${describe(spec)}`);
+  const act = action(id, toSpec(spec), true);
+  const t = targetWith(st, act);
+  const dir = await mkdtemp(join(tmpdir(), 'ckpt-model-plan-'));
+  const file = join(dir, 'plan.json');
+  try {
+    const made = sessionOn(st.fx.warehouse, t);
+    try {
+      await made.lock([t]);
+      const { plan, observed } = await made.plan([t]);
+      if (heldBack(st, plan, expectation)) return;
+      await writeSavedPlan(file, { plan, fingerprints: fingerprintsOf(observed) });
+    } finally {
+      await made.close();
+    }
+    const traced = st.trace.length;
+    if (between !== null) await step(st, between);
+    const changed = st.trace.length > traced;
+    const saved = await readSavedPlan(file);
+    const session = sessionOn(st.fx.warehouse, t);
+    let refused: string | null = null;
+    try {
+      await session.lock([t]);
+      const observed = await session.observe([t]);
+      const stale = savedPlanStale(
+        saved,
+        file,
+        new Map(Object.entries(fingerprintsOf(observed))),
+        session.planAt([t], observed, saved.plan.generatedAt),
+      );
+      if (stale !== null) refused = stale.message;
+      else {
+        const now = st.model.expect(spec);
+        if (now?.kind !== 'applied')
+          throw new Error(`ckpt applied a saved plan the model says is held back now: ${now?.why ?? 'outside the promise'}`);
+        const failed = (await session.apply(saved.plan)).flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
+        if (failed.length > 0)
+          throw new Error(`saved plan steps failed: ${failed.map((f) => `${f.step.kind}: ${f.outcome} ${f.error ?? ''}`).join('; ')}`);
+      }
+    } finally {
+      await session.close();
+    }
+    if (refused !== null) {
+      st.trace.push(`    --from-plan refused: ${refused}`);
+      if (!changed) throw new Error(`a saved plan was refused although nothing happened since it was made: ${refused}`);
+      await checkAll(st, null);
+      return;
+    }
+    st.trace.push('    --from-plan applied');
+    st.actions.push(act);
+    st.model.apply(id, spec);
+    await checkAll(st, id);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The state fingerprints a saved plan carries, per target. */
+const fingerprintsOf = (observed: Map<string, Observed>): Record<string, string> =>
+  Object.fromEntries([...observed].map(([name, obs]) => [name, stateFingerprint(obs)]));
 
 // ---- checks -------------------------------------------------------------------------------------
 
