@@ -11,15 +11,18 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../src/daemon/status.js';
-import { DEMO_CONFIG, workspace } from './cli-runner.js';
+import { DEMO_CONFIG } from './cli-runner.js';
+import { scratchFolders } from './scratch.js';
 import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
 import { DaemonProcess, killDaemons } from './daemon-process.js';
 import { runOn } from './reset-fixture.js';
 
 const open: E2eConnection[] = [];
+const folders = scratchFolders();
 afterEach(async () => {
   killDaemons();
   for (const conn of open.splice(0)) await conn.close();
+  await folders.remove();
 });
 
 /** The statement of the slow step: the drop of table SLOW_ONE. */
@@ -33,7 +36,7 @@ const SLOW_DROP = /DROP TABLE IF EXISTS .*"SLOW_ONE"/;
 async function daemonInSlowStep(latencyMs: number): Promise<{ conn: E2eConnection; daemon: DaemonProcess }> {
   const conn = await e2eConnection('snowflake');
   open.push(conn);
-  const dir = await workspace(demoConfig(conn, ' []'));
+  const dir = await folders.workspace(demoConfig(conn, ' []'));
   const first = await runOn(conn, dir, ['reconcile']);
   expect(first.code, first.stderr).toBe(0);
   const wh = await conn.open(dir);
@@ -66,7 +69,7 @@ async function schemaAndAction(conn: E2eConnection): Promise<{ tables: string[];
 
 describe('ckpt daemon: signals', () => {
   it('SIGHUP re-reads the file (the hash of what is on disk now) and reconciles every target with trigger sighup', async () => {
-    const dir = await workspace(DEMO_CONFIG);
+    const dir = await folders.workspace(DEMO_CONFIG);
     const daemon = new DaemonProcess(dir, ['--resync', '0']);
     await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
     const edited = DEMO_CONFIG.replace('[{ id: baseline }]', '[{ id: baseline }, { id: second }]');

@@ -11,10 +11,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../src/daemon/status.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
-import { ckpt, DEMO_CONFIG, workspace } from './cli-runner.js';
+import { ckpt, DEMO_CONFIG } from './cli-runner.js';
+import { scratchFolders } from './scratch.js';
 import { DaemonProcess, killDaemons, type LogLine } from './daemon-process.js';
 
-afterEach(() => killDaemons());
+const folders = scratchFolders();
+afterEach(async () => {
+  killDaemons();
+  await folders.remove();
+});
 
 /** The trigger of the reconcile that logged the `reconcile finished` line `finished` (the last `reconcile started` before it). */
 function triggerOf(logs: LogLine[], finished: LogLine): string {
@@ -35,7 +40,7 @@ function wallClock(ms: number, timeZone: string): { second: number; minute: numb
 
 describe('ckpt daemon: --resync', () => {
   it('reconciles on the interval with no file change, and puts back a declared checkpoint deleted behind its back', async () => {
-    const dir = await workspace(DEMO_CONFIG);
+    const dir = await folders.workspace(DEMO_CONFIG);
     // Reconciles wait for `ckpt sql` below rather than fail when they meet it on the file.
     const daemon = new DaemonProcess(dir, ['--resync', '2s'], { CKPT_LOCK_WAIT_MS: '60000' });
     await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
@@ -71,7 +76,7 @@ describe('ckpt daemon: --resync', () => {
 describe('ckpt daemon: a schedule in a time zone', () => {
   it('fires at its wall-clock time in Asia/Kathmandu (UTC+05:45), and the planner says it fired then', async () => {
     const zone = 'Asia/Kathmandu';
-    const dir = await workspace(DEMO_CONFIG);
+    const dir = await folders.workspace(DEMO_CONFIG);
     const daemon = new DaemonProcess(dir, ['--resync', '0']);
     await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
 

@@ -9,9 +9,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ckpt, workspace } from './cli-runner.js';
+import { ckpt } from './cli-runner.js';
 import { e2eConnection, type E2eConnection } from './connections.js';
 import { ckptAtTerminal } from './pty.js';
+import { scratchFolders } from './scratch.js';
 import { resetReady, resetState, runOn } from './reset-fixture.js';
 
 /** What the Ctrl+C and Ctrl+D keys send to a terminal. */
@@ -19,15 +20,17 @@ const CTRL_C = '\x03';
 const CTRL_D = '\x04';
 
 const open: E2eConnection[] = [];
+const folders = scratchFolders();
 afterEach(async () => {
   for (const conn of open.splice(0)) await conn.close();
+  await folders.remove();
 });
 
 describe('Ctrl+C at the consent question', () => {
   it('cancels a full cleanup at the schema-name question (Ctrl+D) and at the yes question (Ctrl+C): exit 130, nothing applied', async () => {
     const config = (actions: string) =>
       `version: 1\ntargets:\n  - name: demo\n    schema: DEMO\n    checkpoints: [{ id: baseline }]\n    actions:${actions}\n`;
-    const dir = await workspace(config(' []'));
+    const dir = await folders.workspace(config(' []'));
     expect((await ckpt(dir, ['sql', 'CREATE TABLE keep_me (id INTEGER)'])).code).toBe(0);
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
     await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }'));
@@ -62,7 +65,7 @@ describe('Ctrl+C during an apply', () => {
   it('ends ckpt between two steps (a shell sees 130); the re-run finishes the action as an uninterrupted run would', async () => {
     const conn = await e2eConnection('snowflake');
     open.push(conn);
-    const dir = await resetReady(conn);
+    const dir = folders.keep(await resetReady(conn));
     // The reset's two drops run, then its three restores; their journal line waits 10 s on the
     // server, so Ctrl+C (typed once both drops succeeded) lands before any restore starts.
     conn.server?.injectLatency({ pattern: /'step-started'.*'restore-table'/s, perStatementMs: 10_000 });

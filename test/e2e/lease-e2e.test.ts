@@ -11,13 +11,16 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, collect, workspace } from './cli-runner.js';
+import { CLI, collect } from './cli-runner.js';
+import { scratchFolders } from './scratch.js';
 import { e2eConnection, type E2eConnection } from './connections.js';
 import { runOn } from './reset-fixture.js';
 
 const open: E2eConnection[] = [];
+const folders = scratchFolders();
 afterEach(async () => {
   for (const conn of open.splice(0)) await conn.close();
+  await folders.remove();
 });
 
 /** One lease row as the server holds it. */
@@ -38,7 +41,7 @@ describe('the lease of a long apply', () => {
     const target = (name: string, schema: string, actions: string) =>
       `  - name: ${name}\n    database: ${database}\n    schema: ${schema}\n    checkpoints: [{ id: baseline }]\n    actions:${actions}\n`;
     const config = (actions: string) => `${conn.header}targets:\n${target('demo', 'DEMO', actions)}${target('demo2', 'DEMO2', actions)}`;
-    const dir = await workspace(config(' []'));
+    const dir = await folders.workspace(config(' []'));
     const first = await runOn(conn, dir, ['reconcile', '--yes']);
     expect(first.code, first.stderr).toBe(0);
     await server.account.execute(`CREATE TABLE ${database}.DEMO.SLOW_ONE (id INTEGER)`);
