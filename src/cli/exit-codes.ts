@@ -22,7 +22,7 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<keyof typeof ExitCode, string>>
   changesPending: 'changes pending (reconcile --plan --detailed-exitcode)',
   refused:
     "refused: destructive steps without consent and no terminal to ask (--yes missing), another writer holds the target's lease, or a saved plan is stale",
-  cancelled: 'cancelled at the prompt',
+  cancelled: 'cancelled at the prompt, or interrupted (Ctrl-C, SIGTERM) during an apply',
 };
 
 /** The exit code of a CkptError code. */

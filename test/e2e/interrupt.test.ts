@@ -1,9 +1,8 @@
 /**
  * Ctrl+C, end to end at a pseudo-terminal (test/e2e/pty.ts): at the consent question it cancels
- * (exit 130, "cancelled at the prompt") and nothing is applied; during an apply it ends ckpt
- * (SIGINT: a shell sees 130) between two steps, and what it leaves is consistent: the steps done
- * are whole, the action is not recorded APPLIED, history calls the run interrupted, and a re-run
- * ends as an uninterrupted run. The apply's pause point is an injected latency on the Snowflake
+ * (exit 130, "cancelled at the prompt") and nothing is applied; during an apply the running step
+ * finishes, the rest is skipped and ckpt exits 130: the steps done are whole, the action is
+ * recorded FAILED (interrupted) and planned again, and a re-run ends as an uninterrupted run. The apply's pause point is an injected latency on the Snowflake
  * test server, so the interrupt lands at a known place whatever the machine's load.
  */
 import { writeFile } from 'node:fs/promises';
@@ -62,7 +61,7 @@ describe('Ctrl+C at the consent question', () => {
 });
 
 describe('Ctrl+C during an apply', () => {
-  it('ends ckpt between two steps (a shell sees 130); the re-run finishes the action as an uninterrupted run would', async () => {
+  it('stops between two steps and exits 130; the re-run finishes the action as an uninterrupted run would', async () => {
     const conn = await e2eConnection('snowflake');
     open.push(conn);
     const dir = folders.keep(await resetReady(conn));
@@ -77,17 +76,26 @@ describe('Ctrl+C during an apply', () => {
     });
     conn.server?.clearInjections();
     expect(run.code, run.screen).toBe(130);
-    expect(run.screen).not.toContain('steps applied');
+    // The first Ctrl+C lets the running step finish and skips the rest (a second one would exit at once).
+    expect(run.screen).toContain('Ctrl-C: stopping after the running step');
+    expect(run.screen).toContain('Target demo: 2 of 8 steps applied, 6 not attempted');
+    expect(run.screen).toContain('Interrupted (SIGINT): every step that ran is whole');
 
-    // Whole steps only: both drops done, no restore begun; the reset is not recorded at all.
+    // Whole steps only: both drops done, no restore begun; the reset is recorded FAILED, to be planned again.
     const interrupted = await resetState(conn, dir);
     expect(interrupted.objects).toEqual(['TABLE:REF_KEEP']);
     expect(interrupted.applied).toEqual(['wipe']);
     const history = JSON.parse((await runOn(conn, dir, ['history', '--json'])).stdout) as {
-      targets: Array<{ runs: Array<{ outcome: string }>; actions: Array<{ action_id: string }> }>;
+      targets: Array<{
+        runs: Array<{ outcome: string; steps_planned: number; steps_started: number }>;
+        actions: Array<{ action_id: string; status: string; error: string | null }>;
+      }>;
     };
-    expect(history.targets[0]?.runs.map((r) => r.outcome)).toContain('interrupted');
-    expect(history.targets[0]?.actions.map((a) => a.action_id)).not.toContain('back');
+    const last = history.targets[0]?.runs.at(-1);
+    expect(last).toMatchObject({ outcome: 'failed', steps_planned: 8, steps_started: 2 });
+    expect(history.targets[0]?.actions.filter((a) => a.action_id === 'back')).toMatchObject([
+      { status: 'FAILED', error: 'interrupted before it finished' },
+    ]);
 
     const resumed = await runOn(conn, dir, ['reconcile', '--yes']);
     expect(resumed.code, resumed.stderr).toBe(0);

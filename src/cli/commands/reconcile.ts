@@ -17,6 +17,7 @@ import { toJsonText } from '../json.js';
 import { progressReporter } from '../progress.js';
 import { readSavedPlan, savedPlanStale, writeSavedPlan } from '../saved-plan.js';
 import { confirm } from '../consent.js';
+import { interruptible, type Interruptible } from '../interrupt.js';
 import { ask, canPrompt } from '../prompt.js';
 import { renderPlanMarkdown } from '../render-markdown.js';
 import { renderPlan, stepTitle } from '../render-plan.js';
@@ -85,10 +86,8 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
     }
     if (options.json !== true) ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
     await confirm(plan, options.yes === true, { canPrompt, ask });
-    const outcomes = await session.apply(plan, progressReporter(ctx.out));
-    if (options.json === true) ctx.out.data(toJsonText({ ...plan, outcomes: outcomeSummary(outcomes) }));
-    else reportOutcomes(ctx, plan, outcomes);
-    return outcomes.some((o) => o.failed) || hasBlockers(plan) ? ExitCode.error : ExitCode.ok;
+    const applied = await interruptible(ctx.out, (signal) => session.apply(plan, progressReporter(ctx.out), signal));
+    return applyExit(ctx, plan, applied, options) ?? (hasBlockers(plan) ? ExitCode.error : ExitCode.ok);
   });
 }
 
@@ -114,11 +113,24 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
     const stale = savedPlanStale(saved, path, fingerprints, session.planAt(targets, observed, saved.plan.generatedAt));
     if (stale !== null) throw stale;
     if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
-    const outcomes = await session.apply(saved.plan, progressReporter(ctx.out));
-    if (options.json === true) ctx.out.data(toJsonText({ ...saved.plan, outcomes: outcomeSummary(outcomes) }));
-    else reportOutcomes(ctx, saved.plan, outcomes);
-    return outcomes.some((o) => o.failed) ? ExitCode.error : ExitCode.ok;
+    const applied = await interruptible(ctx.out, (signal) => session.apply(saved.plan, progressReporter(ctx.out), signal));
+    return applyExit(ctx, saved.plan, applied, options) ?? ExitCode.ok;
   });
+}
+
+/**
+ * Reports what an apply did (the JSON document or the outcome lines) and returns its exit code
+ * when it is not a success: 130 when a signal stopped it between two steps, 1 when a step failed.
+ */
+function applyExit(ctx: CliContext, plan: Plan, applied: Interruptible<TargetOutcome[]>, options: ReconcileOptions): number | null {
+  const outcomes = applied.value;
+  if (options.json === true) ctx.out.data(toJsonText({ ...plan, outcomes: outcomeSummary(outcomes) }));
+  else reportOutcomes(ctx, plan, outcomes);
+  if (applied.interrupted !== null) {
+    ctx.out.message(`Interrupted (${applied.interrupted}): every step that ran is whole; \`ckpt reconcile\` again finishes the plan.`);
+    return ExitCode.cancelled;
+  }
+  return outcomes.some((o) => o.failed) ? ExitCode.error : null;
 }
 
 /** What each step of an apply did, for `--json` (`outcomes` in schemas/plan.schema.json). */
