@@ -39,13 +39,18 @@ interface RunState {
   enable: string[];
   /** Incarnations of tables in a foreign-key pair (parent and child): no user DML, rename or drop of a parent with its child. */
   fk: Map<number, { parentOf: number | null }>;
+  /** How many times the state was checked against the model (once per ckpt checkpoint or action run). */
+  checks: number;
 }
 
 /** Whether a known defect's generator is off for this run. */
 const off = (st: RunState, defect: string) => !st.enable.includes(defect) && disabled(defect, st.conn.name);
 
-/** Runs one sequence on a fresh fixture; throws ModelMismatch (with the trace) on the first disagreement. */
-export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<void> {
+/**
+ * Runs one sequence on a fresh fixture; throws ModelMismatch (with the trace) on the first
+ * disagreement. Returns how many ckpt runs (checkpoints and actions) it checked against the model.
+ */
+export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<number> {
   const fx = await conn.fresh();
   const st: RunState = {
     fx,
@@ -58,9 +63,11 @@ export async function runSequence(conn: Connection, ops: Op[], enable: string[] 
     trace: [],
     enable,
     fk: new Map(),
+    checks: 0,
   };
   try {
     for (const op of ops) await step(st, op);
+    return st.checks;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ModelMismatch(
@@ -415,6 +422,7 @@ function modelState(m: ReferenceModel): string[] {
 }
 
 async function checkAll(st: RunState, appliedAction: string | null): Promise<void> {
+  st.checks += 1;
   // (1) the schema equals the model
   const real = await realState(st);
   const want = modelState(st.model);
