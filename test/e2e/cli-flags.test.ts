@@ -125,9 +125,17 @@ describe('which config file', () => {
     const root = await workspace(DEMO);
     await mkdir(join(root, 'sub'));
     const elsewhere = await workspace();
-    expect((await ckpt(elsewhere, ['-C', join(root, 'sub'), 'validate'])).code).toBe(0);
-    expect((await ckpt(elsewhere, ['validate', '-C', root, '-f', 'checkpoints.yaml'])).code).toBe(0);
-    expect((await ckpt(elsewhere, ['--directory', join(root, 'sub'), 'validate', '-f', '../checkpoints.yaml'])).code).toBe(0);
+    // Each form finds the file under root (exit 0 alone would not say which file was read).
+    const valid = `${join(root, 'checkpoints.yaml')} is valid: 1 target`;
+    for (const args of [
+      ['-C', join(root, 'sub'), 'validate'],
+      ['validate', '-C', root, '-f', 'checkpoints.yaml'],
+      ['--directory', join(root, 'sub'), 'validate', '-f', '../checkpoints.yaml'],
+    ]) {
+      const result = await ckpt(elsewhere, args);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr, args.join(' ')).toContain(valid);
+    }
     expectClearError(await ckpt(elsewhere, ['-C', join(root, 'nope'), 'validate']), /cannot run in .*nope \(-C\): no such folder/);
     expectClearError(await ckpt(elsewhere, ['-C', join(root, 'checkpoints.yaml'), 'validate']), /\(-C\): not a folder/);
   });
@@ -156,10 +164,12 @@ describe('what a person reads', () => {
     const dir = await workspace(DEMO);
     const held = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
     try {
-      const env = { CKPT_LOCK_WAIT_MS: '300' };
+      // Long enough that the wait outlasts the first attempt to open the file on a busy machine:
+      // when that attempt alone uses the whole wait, ckpt fails at once, without the warning.
+      const env = { CKPT_LOCK_WAIT_MS: '2000' };
       const text = await ckpt(dir, ['checkpoints'], { env });
       expect(text.code).toBe(1);
-      expect(text.stderr).toMatch(/^warning: the embedded warehouse .*local\.duckdb is in use by .*; waiting up to 1 s$/m);
+      expect(text.stderr).toMatch(/^warning: the embedded warehouse .*local\.duckdb is in use by .*; waiting up to 2 s$/m);
       expect(text.stderr).not.toMatch(/^\{/m);
 
       const coloured = await ckpt(dir, ['checkpoints'], { env: { ...env, NO_COLOR: '', FORCE_COLOR: '1' } });

@@ -1,11 +1,13 @@
 /**
  * Spawns the built `ckpt` CLI in a folder, as a user would, and collects exit code and output.
+ * Folders and processes it makes for a test file are gone after that file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 
 /** The built CLI entry point. */
 export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -17,14 +19,32 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Processes started through `running` that have not exited yet. */
+const live = new Set<ChildProcess>();
+
+// A test that failed or timed out while a process it started still ran leaves none running.
+afterAll(() => {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+});
+
+/** Returns `child`, killed after the test file if it has not exited by then. */
+export function running<T extends ChildProcess>(child: T): T {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
 /** Runs `ckpt ...args` in `cwd` (stdin closed unless `input` is given; never a TTY). */
 export function ckpt(cwd: string, args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = running(
+      spawn(process.execPath, [CLI, ...args], {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...options.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
     collect(child).then(resolve, reject);
     child.stdin.end(options.input ?? '');
   });
@@ -51,9 +71,9 @@ targets:
     actions: []
 `;
 
-/** A fresh temp folder, optionally with a checkpoints.yaml. */
+/** A fresh temp folder, optionally with a checkpoints.yaml; removed after the test file. */
 export async function workspace(config?: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ckpt-e2e-'));
+  const dir = await tempDir('ckpt-e2e-');
   if (config !== undefined) await writeFile(join(dir, 'checkpoints.yaml'), config);
   return dir;
 }

@@ -6,8 +6,7 @@
  * new full_cleanup in a file still being written waits for the file to settle.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdtemp, open, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { daemonInfoPath } from '../../src/daemon/daemon-info.js';
@@ -16,6 +15,7 @@ import type { DaemonStatus } from '../../src/daemon/status.js';
 import type { LogFields, Logger } from '../../src/model/logger.js';
 import { silentLogger } from '../../src/model/logger.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const config = (actions = ' []') => `version: 1
 connection: local
@@ -57,7 +57,7 @@ function recordingLogger(): { logger: Logger; lines: Array<{ msg: string } & Log
 }
 
 async function workspace(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ckpt-daemon-'));
+  const dir = await tempDir('ckpt-daemon-');
   await writeFile(join(dir, 'checkpoints.yaml'), config());
   return dir;
 }

@@ -5,7 +5,7 @@
  * No native module is needed (node-pty builds one at install).
  */
 import { spawn } from 'node:child_process';
-import { CLI } from './cli-runner.js';
+import { CLI, running } from './cli-runner.js';
 
 /** One exchange: wait until the screen matches `prompt`, then type `answer` and Enter. */
 export interface Exchange {
@@ -24,11 +24,13 @@ const shellWord = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 /** Runs `ckpt ...args` in `cwd` at a pty, answering `exchanges` in order. */
 export function ckptAtTerminal(cwd: string, args: string[], exchanges: Exchange[], env: Record<string, string> = {}): Promise<PtyResult> {
   const command = [process.execPath, CLI, ...args].map(shellWord).join(' ');
-  const child = spawn('script', ['-qefc', command, '/dev/null'], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', TERM: 'dumb', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = running(
+    spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', TERM: 'dumb', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  );
   const pending = [...exchanges];
   let screen = '';
   let answeredUpTo = 0;

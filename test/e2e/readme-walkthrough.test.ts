@@ -20,13 +20,13 @@
  * - at the end of the quick start the daemon is stopped with SIGINT (Ctrl-C), as the README says.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSeq, parse, parseDocument } from 'yaml';
 import { collect, type CliResult } from './cli-runner.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -45,9 +45,9 @@ function blocksOf(readme: string, heading: string): Block[] {
   return [...section.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1] ?? '', text: m[2] ?? '' }));
 }
 
-/** A fresh copy of the repository (see the module comment); returns its folder. */
+/** A fresh copy of the repository (see the module comment); returns its folder, removed after the test file. */
 async function freshCopy(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ckpt-readme-'));
+  const dir = await tempDir('ckpt-readme-');
   execFileSync('git', ['checkout-index', '--all', `--prefix=${dir}/`], { cwd: REPO });
   await cp(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
   await symlink(await realpath(join(REPO, 'node_modules')), join(dir, 'node_modules'));

@@ -45,13 +45,21 @@ interface RunState {
   enable: string[];
   /** Incarnations of tables in a foreign-key pair (parent and child): no user DML, rename or drop of a parent with its child. */
   fk: Map<number, { parentOf: number | null }>;
+  /** How many times the state was checked against the model (once per ckpt checkpoint or action run). */
+  checks: number;
 }
 
 /** Whether a known defect's generator is off for this run. */
 const off = (st: RunState, defect: string) => !st.enable.includes(defect) && disabled(defect, st.conn.name);
 
-/** Runs one sequence on a fresh fixture and returns its trace; throws ModelMismatch (with the trace) on the first disagreement. */
-export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<string[]> {
+/** What a sequence did: how many ckpt runs (checkpoints and actions) were checked against the model, and what ran. */
+export interface SequenceRun {
+  checks: number;
+  trace: string[];
+}
+
+/** Runs one sequence on a fresh fixture; throws ModelMismatch (with the trace) on the first disagreement. */
+export async function runSequence(conn: Connection, ops: Op[], enable: string[] = []): Promise<SequenceRun> {
   const fx = await conn.fresh();
   const st: RunState = {
     fx,
@@ -64,10 +72,11 @@ export async function runSequence(conn: Connection, ops: Op[], enable: string[] 
     trace: [],
     enable,
     fk: new Map(),
+    checks: 0,
   };
   try {
     for (const op of ops) await step(st, op);
-    return st.trace;
+    return { checks: st.checks, trace: st.trace };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ModelMismatch(
@@ -511,6 +520,7 @@ function modelState(m: ReferenceModel): string[] {
 }
 
 async function checkAll(st: RunState, appliedAction: string | null): Promise<void> {
+  st.checks += 1;
   // (1) the schema equals the model
   const real = await realState(st);
   const want = modelState(st.model);

@@ -5,13 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CkptError, kindOf, type ErrorCode } from '../../src/model/errors.js';
 import { HINTS } from '../../src/model/hints.js';
 import { DuckDbDriver } from '../../src/warehouse/duckdb/duckdb-driver.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** The CkptError `promise` rejects with, checked for its code and retry kind. */
 async function failure(promise: Promise<unknown>, code: ErrorCode, retry: 'terminal' | 'transient'): Promise<CkptError> {
@@ -31,7 +31,7 @@ describe('DuckDB errors', () => {
   let dir: string;
   let db: DuckDbDriver;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ckpt-duck-errors-'));
+    dir = await tempDir('ckpt-duck-errors-');
     db = await DuckDbDriver.open(join(dir, 'local.duckdb'), 0);
   });
   afterEach(() => db.close());

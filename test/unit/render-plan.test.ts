@@ -1,6 +1,8 @@
 /**
  * Golden files of the human and Markdown plans: one per step kind, one per finding code, and a
- * mixed plan (also in colour), compared byte for byte with test/fixtures/golden/. After an
+ * mixed plan (also in colour), compared byte for byte with test/fixtures/golden/. Every plan
+ * rendered here is the real planner's, from a config text and an observed state
+ * (test/support/plan-scenarios.ts), so the goldens show what ckpt prints. After an
  * intended change of the rendering, regenerate them and review the diff:
  *
  *   UPDATE_GOLDEN=1 npx vitest run test/unit/render-plan.test.ts
@@ -12,7 +14,8 @@ import { Output } from '../../src/cli/io.js';
 import { progressReporter } from '../../src/cli/progress.js';
 import { renderPlanMarkdown } from '../../src/cli/render-markdown.js';
 import { renderPlan, summaryLine } from '../../src/cli/render-plan.js';
-import type { Finding, FindingCode, Plan, Step, StepKind } from '../../src/model/plan.js';
+import type { Plan, Step } from '../../src/model/plan.js';
+import { FINDING_SCENARIOS, FIVE_DROPS_TWO_RESTORES, MIXED, NO_CHANGES, planOf, STEP_SCENARIOS } from '../support/plan-scenarios.js';
 import { Sink } from '../support/sink.js';
 
 const GOLDEN = join(process.cwd(), 'test/fixtures/golden');
@@ -43,173 +46,46 @@ function golden(name: string, actual: string): void {
   ).toBe(readFileSync(path, 'utf8'));
 }
 
-const base = { target: 'demo', group: 'after-demo', reason: '' };
-
-/** One example of every step kind (the record is exhaustive: a new kind fails to compile here). */
-const STEPS: Record<StepKind, Step> = {
-  'init-audit': {
-    ...base,
-    group: 'audit',
-    kind: 'init-audit',
-    auditTable: 'CHECKPOINT_AUDIT',
-    reason: 'audit table CHECKPOINT_AUDIT does not exist yet',
-  },
-  'take-checkpoint': {
-    ...base,
-    group: 'checkpoint:baseline',
-    kind: 'take-checkpoint',
-    checkpointId: 'baseline',
-    checkpointType: 'MANUAL',
-    description: 'before the demo',
-    reason: 'declared in the file and not in the audit table',
-  },
-  'expire-checkpoint': {
-    ...base,
-    group: 'checkpoint:AUTO_hourly_2026_11_26_03_00_00',
-    kind: 'expire-checkpoint',
-    checkpointId: 'AUTO_hourly_2026_11_26_03_00_00',
-    scheduleId: 'hourly',
-    reason: 'schedule hourly keeps its newest 24',
-  },
-  'drop-object': {
-    ...base,
-    kind: 'drop-object',
-    object: { name: 'SCRATCH', kind: 'TABLE' },
-    created: '2026-11-27T10:00:00.000Z',
-    cause: 'created-after-checkpoint',
-    reason: 'created at 2026-11-27 10:00:00 UTC, after checkpoint baseline',
-  },
-  'restore-table': {
-    ...base,
-    group: 'bring-back-orders',
-    kind: 'restore-table',
-    object: { name: 'ORDERS', kind: 'TABLE' },
-    created: '2026-11-20T09:00:00.000Z',
-    checkpointId: 'baseline',
-    reason: 'held by checkpoint baseline and missing now; UNDROP brings it back',
-  },
-  'recreate-view': {
-    ...base,
-    group: 'bring-back-orders',
-    kind: 'recreate-view',
-    object: { name: 'Open Orders', kind: 'VIEW' },
-    definition: 'CREATE VIEW "Open Orders" AS SELECT * FROM ORDERS WHERE open',
-    checkpointId: 'baseline',
-    reason: 'held by checkpoint baseline and missing now; re-created from its captured definition',
-  },
-  'restore-content': {
-    ...base,
-    group: 'reset-friday',
-    kind: 'restore-content',
-    object: { name: 'ORDERS', kind: 'TABLE' },
-    created: '2026-11-20T09:00:00.000Z',
-    lastAltered: '2026-11-27T09:00:00.000Z',
-    columns: ['ID', 'AMOUNT'],
-    checkpointId: 'baseline',
-    from: { kind: 'time-travel', at: '2026-11-27T09:00:00.000Z' },
-    missing: false,
-    reason: 'it was altered at 2026-11-27 10:12:03 UTC after checkpoint baseline; its rows and columns are reverted from Time Travel',
-  },
-  'record-action': {
-    ...base,
-    kind: 'record-action',
-    actionId: 'after-demo',
-    spec: { kind: 'cleanup', since: 'baseline' },
-    specHash: 'f00d',
-    checkpointId: 'baseline',
-    reason: 'records the action as applied once its steps succeed',
-  },
-};
-
-/** One example of every finding code (blockers and warnings as the planner reports them). */
-const FINDINGS: Record<FindingCode, Pick<Finding, 'severity' | 'message'>> = {
-  CHECKPOINT_UNKNOWN: {
-    severity: 'blocker',
-    message: 'action after-demo needs checkpoint nope, which is neither declared in the file nor in the audit table',
-  },
-  CHECKPOINT_DELETED: { severity: 'blocker', message: 'checkpoint AUTO_hourly_2026_11_20_03_00_00 was expired (DELETED)' },
-  CHECKPOINT_SPEC_CHANGED: {
-    severity: 'warning',
-    message:
-      'checkpoint baseline was taken on 2026-11-20 09:00:00 UTC with keep: inventory, the file now says keep: clone; a taken checkpoint is never retaken, so the change has no effect: declare a new id',
-  },
-  AUDIT_TABLE_LOST: {
-    severity: 'blocker',
-    message: "the audit table CHECKPOINT_AUDIT is missing, but ckpt's journal CHECKPOINT_AUDIT_JOURNAL records earlier runs",
-  },
-  NOT_RESTORABLE: {
-    severity: 'blocker',
-    message: 'ORDERS changed after checkpoint baseline, which stopped being restorable on 2026-11-25 09:00:00 UTC',
-  },
-  OBJECT_NOT_IN_CHECKPOINT: { severity: 'blocker', message: 'NOPE is not held by checkpoint baseline' },
-  RECREATED_NOT_REPLACED: {
-    severity: 'warning',
-    message: 'ORDERS was dropped and re-created after checkpoint baseline; restore keeps the new one',
-  },
-  KIND_CHANGED_NOT_REPLACED: {
-    severity: 'warning',
-    message:
-      'ORDERS was a table in checkpoint baseline and is a view now; restore leaves the existing view in place and does not bring the table back (a reset replaces it)',
-  },
-  PROTECTED_KEPT: { severity: 'warning', message: 'REF_COUNTRIES is protected (REF_*) and is kept' },
-  TOO_MANY_DROPS: {
-    severity: 'blocker',
-    message: 'the cleanup would drop 812 objects, more than max_drop (500); set allow_large: true to allow it',
-  },
-  ACTION_SPEC_CHANGED: { severity: 'warning', message: 'action after-demo was applied on 2026-11-20 with a different spec; use a new id' },
-  ACTION_FAILED_BEFORE: {
-    severity: 'warning',
-    message: 'action after-demo failed before (drop-object SCRATCH: insufficient privileges); planned again',
-  },
-};
-
-function plan(steps: Step[], findings: Finding[] = []): Plan {
+/** The kinds of a plan's steps and the codes of its findings. */
+function contents(plan: Plan): { kinds: string[]; codes: string[] } {
   return {
-    formatVersion: 1,
-    generatedAt: '2026-11-27T10:30:00.000Z',
-    configFile: '/work/demo/checkpoints.yaml',
-    configHash: '7244f8ce0123456789abcdef',
-    targets: [{ target: 'demo', connection: 'local', location: 'DEMO', steps, findings }],
+    kinds: plan.targets.flatMap((t) => t.steps.map((s) => s.kind)),
+    codes: plan.targets.flatMap((t) => t.findings.map((f) => f.code)),
   };
 }
 
-function finding(code: FindingCode, line = 12): Finding {
-  const { severity, message } = FINDINGS[code];
-  return { target: 'demo', severity, code, message, actionId: 'after-demo', object: null, position: { line, col: 9 } };
-}
+const mixed = planOf(MIXED);
 
 describe('the human plan (golden files)', () => {
-  it.each(Object.entries(STEPS))('step kind %s', (kind, step) => {
-    golden(`step-${kind}.txt`, renderPlan(plan([step]), output(false)));
-    golden(`step-${kind}.md`, renderPlanMarkdown(plan([step])));
+  it.each(Object.entries(STEP_SCENARIOS))('step kind %s', (kind, scenario) => {
+    const plan = planOf(scenario);
+    expect(contents(plan).kinds).toContain(kind);
+    golden(`step-${kind}.txt`, renderPlan(plan, output(false)));
+    golden(`step-${kind}.md`, renderPlanMarkdown(plan));
   });
 
-  it.each(Object.keys(FINDINGS) as FindingCode[])('finding %s', (code) => {
-    golden(`finding-${code}.txt`, renderPlan(plan([], [finding(code)]), output(false)));
-    golden(`finding-${code}.md`, renderPlanMarkdown(plan([], [finding(code)])));
+  it.each(Object.entries(FINDING_SCENARIOS))('finding %s', (code, scenario) => {
+    const plan = planOf(scenario);
+    expect(contents(plan).codes).toContain(code);
+    golden(`finding-${code}.txt`, renderPlan(plan, output(false)));
+    golden(`finding-${code}.md`, renderPlanMarkdown(plan));
   });
-
-  const mixed = plan(
-    [
-      STEPS['take-checkpoint'],
-      STEPS['drop-object'],
-      STEPS['restore-table'],
-      STEPS['recreate-view'],
-      STEPS['restore-content'],
-      STEPS['record-action'],
-    ],
-    [finding('PROTECTED_KEPT', 14), finding('CHECKPOINT_UNKNOWN', 20), finding('RECREATED_NOT_REPLACED', 16)],
-  );
 
   it('a mixed plan, without and with colour, and as Markdown', () => {
+    expect(new Set(contents(mixed).kinds)).toEqual(
+      new Set(['take-checkpoint', 'drop-object', 'restore-table', 'recreate-view', 'restore-content', 'record-action']),
+    );
+    expect(new Set(contents(mixed).codes)).toEqual(new Set(['PROTECTED_KEPT', 'CHECKPOINT_UNKNOWN', 'RECREATED_NOT_REPLACED']));
     golden('mixed.txt', renderPlan(mixed, output(false)));
     golden('mixed.color.txt', renderPlan(mixed, output(true)));
     golden('mixed.md', renderPlanMarkdown(mixed));
   });
 
   it('no changes', () => {
-    golden('no-changes.txt', renderPlan(plan([]), output(false)));
-    golden('no-changes.md', renderPlanMarkdown(plan([])));
+    const plan = planOf(NO_CHANGES);
+    expect(contents(plan)).toEqual({ kinds: [], codes: [] });
+    golden('no-changes.txt', renderPlan(plan, output(false)));
+    golden('no-changes.md', renderPlanMarkdown(plan));
   });
 
   it('groups findings: blockers before warnings, each under its heading', () => {
@@ -224,12 +100,8 @@ describe('the human plan (golden files)', () => {
   });
 
   it('summary: restores, drops, then checkpoints, as the issue words it', () => {
-    const restores = [1, 2].map((i) => ({ ...STEPS['restore-table'], object: { name: `T${i}`, kind: 'TABLE' as const } }));
-    const drops = [1, 2, 3, 4, 5].map((i) => ({ ...STEPS['drop-object'], object: { name: `X${i}`, kind: 'TABLE' as const } }));
-    expect(summaryLine(plan([STEPS['take-checkpoint'], ...drops, ...restores]))).toBe(
-      'Plan: 2 to restore, 5 to drop, 1 checkpoint to take.',
-    );
-    expect(summaryLine(plan([]))).toBe('No changes.');
+    expect(summaryLine(planOf(FIVE_DROPS_TWO_RESTORES))).toBe('Plan: 2 to restore, 5 to drop, 1 checkpoint to take, 1 action to record.');
+    expect(summaryLine(planOf(NO_CHANGES))).toBe('No changes.');
   });
 
   it('no colour on a terminal with --no-color or NO_COLOR; colour codes only on a terminal', () => {
@@ -246,20 +118,25 @@ describe('the human plan (golden files)', () => {
   });
 
   it('shows a step kind it does not know (a newer saved plan) with ?, without failing', () => {
-    const unknown = { ...base, kind: 'rename-object', reason: 'from a newer ckpt' } as unknown as Step;
-    golden('unknown-kind.txt', renderPlan(plan([unknown]), output(false)));
-    expect(renderPlanMarkdown(plan([unknown]))).toContain('rename-object');
+    // A saved plan from a newer ckpt: this planner cannot make such a step, so it is added by hand.
+    const plan = planOf(STEP_SCENARIOS['record-action']);
+    const unknown = { target: 'demo', group: 'after-demo', kind: 'rename-object', reason: 'from a newer ckpt' } as unknown as Step;
+    const newer = { ...plan, targets: plan.targets.map((t) => ({ ...t, steps: [unknown] })) };
+    golden('unknown-kind.txt', renderPlan(newer, output(false)));
+    expect(renderPlanMarkdown(newer)).toContain('rename-object');
   });
 });
 
 describe('progress of an apply on a terminal', () => {
+  const drops = planOf(FIVE_DROPS_TWO_RESTORES).targets.flatMap((t) => t.steps.filter((s) => s.kind === 'drop-object'));
+
   it('shows step k of N and the object at hand for applies of more than a few steps, then clears', () => {
     const err = new Sink(true);
     const listener = progressReporter(new Output(new Sink(true), err));
-    const steps = [1, 2, 3, 4, 5].map((i) => ({ ...STEPS['drop-object'], object: { name: `X${i}`, kind: 'TABLE' as const } }));
-    steps.forEach((step, i) => {
-      listener({ target: 'demo', index: i, total: steps.length, step, outcome: 'started' });
-      listener({ target: 'demo', index: i, total: steps.length, step, outcome: 'succeeded' });
+    expect(drops).toHaveLength(5);
+    drops.forEach((step, i) => {
+      listener({ target: 'demo', index: i, total: drops.length, step, outcome: 'started' });
+      listener({ target: 'demo', index: i, total: drops.length, step, outcome: 'succeeded' });
     });
     expect(err.text).toContain('[demo] step 1/5: drop-object table X1');
     expect(err.text).toContain('[demo] step 5/5: drop-object table X5');
@@ -267,13 +144,15 @@ describe('progress of an apply on a terminal', () => {
   });
 
   it('stays quiet for a few steps, and off a terminal', () => {
+    const [step] = drops;
+    if (step === undefined) throw new Error('the scenario plans no drop');
     const short = new Sink(true);
     const listener = progressReporter(new Output(new Sink(true), short));
-    listener({ target: 'demo', index: 0, total: 2, step: STEPS['drop-object'], outcome: 'started' });
+    listener({ target: 'demo', index: 0, total: 2, step, outcome: 'started' });
     expect(short.text).toBe('');
     const piped = new Sink(false);
     const quiet = progressReporter(new Output(new Sink(false), piped));
-    for (let i = 0; i < 6; i++) quiet({ target: 'demo', index: i, total: 6, step: STEPS['drop-object'], outcome: 'started' });
+    for (let i = 0; i < 6; i++) quiet({ target: 'demo', index: i, total: 6, step, outcome: 'started' });
     expect(piped.text).toBe('');
   });
 });

@@ -7,9 +7,8 @@
  * connections.toml (checked against the driver's own function on real files), the CLI's for
  * config.toml, none on Windows.
  */
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSdk } from '../../src/warehouse/snowflake/snowflake-driver.js';
@@ -21,9 +20,11 @@ import {
   snowflakeFolder,
   type ConnectionEnvironment,
 } from '../../src/warehouse/snowflake/snowflake-config-files.js';
+import { tempDir } from '../support/temp-dir.js';
 
+/** A folder holding `files`, each readable as `mode` says; removed after the test file. */
 async function folder(files: Record<string, string> = {}, mode = 0o600): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ckpt-sfdir-'));
+  const dir = await tempDir('ckpt-sfdir-');
   for (const [name, text] of Object.entries(files)) {
     await writeFile(join(dir, name), text);
     await chmod(join(dir, name), mode);
@@ -32,7 +33,7 @@ async function folder(files: Record<string, string> = {}, mode = 0o600): Promise
 }
 
 /** A home folder with nothing in it. */
-const emptyHome = () => mkdtemp(join(tmpdir(), 'ckpt-home-'));
+const emptyHome = () => tempDir('ckpt-home-');
 
 describe('the folder the Snowflake CLI reads', () => {
   it('is $SNOWFLAKE_HOME when it exists, with ~ expanded', async () => {

@@ -2,12 +2,12 @@
  * connections.toml, as ckpt reads it: named entries (both section styles), environment
  * overrides, key-pair spellings, clear errors for a missing file or entry, and permission
  * warnings; then real logins through snowflake-sdk against the test server (password, key
- * pair with a key generated here, programmatic access token, OAuth token, wrong password,
- * unreachable). External browser SSO needs a browser and is not exercised here.
+ * pair with a key generated here, programmatic access token, OAuth token: each as its user, and
+ * refused with a wrong credential; what a wrong password says; an unreachable account). External
+ * browser SSO needs a browser and is not exercised here. Every folder made here is removed.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../src/model/logger.js';
@@ -15,13 +15,15 @@ import { resolveConnection } from '../../src/warehouse/snowflake/snowflake-conne
 import { loadSdk } from '../../src/warehouse/snowflake/snowflake-driver.js';
 import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
 import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
 process.env.NO_PROXY = '127.0.0.1,localhost';
 
+/** A SNOWFLAKE_HOME holding connections.toml with `toml`, readable as `mode` says. */
 async function home(toml: string, mode = 0o600): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ckpt-conn-'));
+  const dir = await tempDir('ckpt-conn-');
   await writeFile(join(dir, 'connections.toml'), toml);
   await chmod(join(dir, 'connections.toml'), mode);
   return dir;
@@ -43,7 +45,7 @@ describe('connections.toml', () => {
   });
 
   it('reads [connections.<name>] too, and ~/.snowflake when SNOWFLAKE_HOME is not set', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ckpt-home-'));
+    const dir = await tempDir('ckpt-home-');
     const sfDir = await home('[connections.default]\naccount = "acme"\nuser = "ann"\n');
     await rm(join(dir, '.snowflake'), { force: true, recursive: true });
     const { symlink } = await import('node:fs/promises');
@@ -79,7 +81,7 @@ describe('connections.toml', () => {
   });
 
   it('a missing file says where it looked and why there', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'ckpt-empty-'));
+    const empty = await tempDir('ckpt-empty-');
     expect(() => resolveConnection('dev', () => ({}), { env: { SNOWFLAKE_HOME: empty }, home: '/nowhere' })).toThrow(
       `connection dev: no connections.toml or config.toml in ${empty} ($SNOWFLAKE_HOME)`,
     );
@@ -89,7 +91,7 @@ describe('connections.toml', () => {
   });
 
   it("reads config.toml's [connections.name] when there is no connections.toml", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ckpt-cfg-'));
+    const dir = await tempDir('ckpt-cfg-');
     await writeFile(join(dir, 'config.toml'), '[connections.dev]\naccount = "acme"\nuser = "ann"\n', { mode: 0o600 });
     const resolved = resolveConnection('dev', await normalize(), { env: { SNOWFLAKE_HOME: dir }, home: '/nowhere' });
     expect(resolved).toMatchObject({
@@ -179,6 +181,7 @@ describe('logging in through snowflake-sdk', () => {
     await server.account.execute('CREATE SCHEMA D.S');
   });
   afterAll(async () => server.close());
+  const ref = { name: 'x', database: 'D', schema: 'S', auditTable: 'A' };
 
   const entry = (body: string) => {
     const url = new URL(server.url);
@@ -194,23 +197,54 @@ describe('logging in through snowflake-sdk', () => {
     });
   };
 
-  it('password', async () => {
-    await (await open('user = "ANN"\npassword = "right-pw"\n')).close();
-  });
+  /** A key file holding a private key in PKCS#8 PEM, as `private_key_file` names it. */
+  const keyFile = async (key: KeyObject) => {
+    const dir = await tempDir('ckpt-key-');
+    const file = join(dir, 'rsa_key.p8');
+    await writeFile(file, key.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    return file;
+  };
+  const jwt = (file: string) => `user = "KEYS"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = "${file}"\n`;
+  const token = (authenticator: string, value: string) => `user = "PAT"\nauthenticator = "${authenticator}"\ntoken = "${value}"\n`;
 
-  it('key pair, with a key generated here', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ckpt-key-'));
-    const keyFile = join(dir, 'rsa_key.p8');
-    await writeFile(keyFile, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
-    await (await open(`user = "KEYS"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = "${keyFile}"\n`)).close();
-  });
+  // Each method logs in as its user, and the same entry with a wrong credential is refused: the
+  // server checks only the credential of the authenticator the driver sent, so a refusal shows
+  // that this method, not another, was used.
+  const methods: Array<{ method: string; user: string; right: () => Promise<string>; wrong: () => Promise<string> }> = [
+    {
+      method: 'password',
+      user: 'ANN',
+      right: async () => 'user = "ANN"\npassword = "right-pw"\n',
+      wrong: async () => 'user = "ANN"\npassword = "wrong-pw"\n',
+    },
+    {
+      method: 'key pair, with a key generated here',
+      user: 'KEYS',
+      right: async () => jwt(await keyFile(keys.privateKey)),
+      wrong: async () => jwt(await keyFile(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)),
+    },
+    {
+      method: 'programmatic access token',
+      user: 'PAT',
+      right: async () => token('PROGRAMMATIC_ACCESS_TOKEN', 'pat-token-123'),
+      wrong: async () => token('PROGRAMMATIC_ACCESS_TOKEN', 'another-token'),
+    },
+    {
+      method: 'OAuth token',
+      user: 'PAT',
+      right: async () => token('OAUTH', 'pat-token-123'),
+      wrong: async () => token('OAUTH', 'another-token'),
+    },
+  ];
 
-  it('programmatic access token', async () => {
-    await (await open('user = "PAT"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken = "pat-token-123"\n')).close();
-  });
-
-  it('OAuth token', async () => {
-    await (await open('user = "PAT"\nauthenticator = "OAUTH"\ntoken = "pat-token-123"\n')).close();
+  it.each(methods)('$method: logs in as its user; a wrong credential is AUTH_FAILED', async ({ user, right, wrong }) => {
+    const wh = await open(await right());
+    try {
+      expect((await wh.query(ref, 'SELECT CURRENT_USER()')).rows).toEqual([[user]]);
+    } finally {
+      await wh.close();
+    }
+    await expect(open(await wrong())).rejects.toMatchObject({ code: 'AUTH_FAILED' });
   });
 
   it('a wrong password is AUTH_FAILED with a hint, and the password is not in the message', async () => {
@@ -232,16 +266,22 @@ describe('logging in through snowflake-sdk', () => {
   });
 
   // snowflake-sdk retries a reset connection and 5xx answers itself; ckpt's own bounded retry
-  // (DriverLimits.retries) only comes in after the driver gives up, which this server cannot make
-  // quick. So this checks the outcome, not whose retry it was.
-  const ref = { name: 'x', database: 'D', schema: 'S', auditTable: 'A' };
+  // (DriverLimits.retries, unit-tested in retries.test.ts) only comes in after the driver gives up,
+  // which this server cannot make quick. So this checks the outcome, not whose retry it was.
 
   it('a transient failure (a reset connection) is retried and the statement succeeds, its rows intact', async () => {
     const wh = await open('user = "ANN"\npassword = "right-pw"\n');
     try {
+      await wh.query(ref, 'SELECT 1');
+      const clean = server.requestCount;
+      await wh.query(ref, 'SELECT 42');
+      const perQuery = server.requestCount - clean;
       server.injectFault({ pattern: /^SELECT 42/, times: 1, kind: 'reset' });
+      const before = server.requestCount;
       const result = await wh.query(ref, 'SELECT 42');
       expect(result.rows).toEqual([[42]]);
+      // One request more than without the fault: the reset one, retried.
+      expect(server.requestCount - before).toBe(perQuery + 1);
     } finally {
       await wh.close();
     }

@@ -73,14 +73,16 @@ describe('owners and grants', () => {
   });
 
   it('reports the creating role as owner in SHOW and INFORMATION_SCHEMA; GRANT OWNERSHIP moves it', async () => {
+    // A schema of its own: the other tests read THEIRS as OWNER_ROLE's.
+    await server.account.execute('USE ROLE OWNER_ROLE; CREATE SCHEMA APP.MOVED; CREATE TABLE APP.MOVED.X (a INT); USE ROLE SYSADMIN');
     const owners = async () => ({
-      schema: (await sql.query(`SELECT SCHEMA_OWNER FROM APP.INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'THEIRS'`))[0]?.SCHEMA_OWNER,
-      shown: (await sql.query(`SHOW SCHEMAS LIKE 'THEIRS' IN DATABASE APP`))[0]?.owner,
-      table: (await sql.query(`SELECT TABLE_OWNER FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'THEIRS'`))[0]?.TABLE_OWNER,
+      schema: (await sql.query(`SELECT SCHEMA_OWNER FROM APP.INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'MOVED'`))[0]?.SCHEMA_OWNER,
+      shown: (await sql.query(`SHOW SCHEMAS LIKE 'MOVED' IN DATABASE APP`))[0]?.owner,
+      table: (await sql.query(`SELECT TABLE_OWNER FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'MOVED'`))[0]?.TABLE_OWNER,
     });
     expect(await owners()).toEqual({ schema: 'OWNER_ROLE', shown: 'OWNER_ROLE', table: 'OWNER_ROLE' });
-    await sql.query('GRANT OWNERSHIP ON SCHEMA APP.THEIRS TO ROLE SYSADMIN COPY CURRENT GRANTS');
-    await sql.query('GRANT OWNERSHIP ON TABLE APP.THEIRS.X TO ROLE SYSADMIN');
+    await sql.query('GRANT OWNERSHIP ON SCHEMA APP.MOVED TO ROLE SYSADMIN COPY CURRENT GRANTS');
+    await sql.query('GRANT OWNERSHIP ON TABLE APP.MOVED.X TO ROLE SYSADMIN');
     expect(await owners()).toEqual({ schema: 'SYSADMIN', shown: 'SYSADMIN', table: 'SYSADMIN' });
   });
 

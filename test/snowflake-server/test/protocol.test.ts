@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectDriver, type DriverClient } from '../driver-client.js';
 import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
 
@@ -30,6 +30,9 @@ afterAll(async () => {
   await client?.close();
   await server?.close();
 });
+
+// Each test stands alone, in any order: a failed one leaves no injection behind.
+afterEach(() => server.clearInjections());
 
 describe('login', () => {
   it('rejects a wrong password with 390100', async () => {
@@ -119,7 +122,9 @@ describe('queries', () => {
   });
 
   it('names expression columns like Snowflake and folds unquoted aliases', async () => {
-    const rows = await client.query(`SELECT 1 + 1, COUNT(*), 7 AS seven, 8 AS "Eight" FROM typed`);
+    await client.query('CREATE TABLE counted (a INT)');
+    await client.query('INSERT INTO counted VALUES (1)');
+    const rows = await client.query(`SELECT 1 + 1, COUNT(*), 7 AS seven, 8 AS "Eight" FROM counted`);
     expect(rows).toEqual([{ '1 + 1': 2, 'COUNT(*)': 1, SEVEN: 7, Eight: 8 }]);
   });
 
@@ -156,9 +161,11 @@ describe('queries', () => {
     );
     expect(row).toMatchObject({ D: 'APP', S: 'CORE' });
     expect(Math.abs((row?.T as Date).getTime() - Date.now())).toBeLessThan(5000);
-    await client.query('SHOW TABLES IN SCHEMA APP.CORE');
+    // A schema of its own (seeded outside this session, whose current schema stays CORE).
+    await server.account.execute('CREATE SCHEMA APP.SHOWN; CREATE TABLE APP.SHOWN.B (a INT); CREATE TABLE APP.SHOWN.A (a INT)');
+    await client.query('SHOW TABLES IN SCHEMA APP.SHOWN');
     const names = await client.query(`SELECT "name" AS N FROM TABLE(RESULT_SCAN(LAST_QUERY_ID())) ORDER BY 1`);
-    expect(names.map((r) => r.N)).toEqual(['BOUND', 'MULTI', 'TYPED']);
+    expect(names.map((r) => r.N)).toEqual(['A', 'B']);
   });
 
   it('reports unsupported statements by name and syntax errors with 001003', async () => {
@@ -189,7 +196,6 @@ describe('injection', () => {
     const startMulti = Date.now();
     await client.queryMulti(`SELECT 'PAUSE_ME'; SELECT 'PAUSE_ME'`, 2);
     expect(Date.now() - startMulti).toBeGreaterThanOrEqual(75);
-    server.clearInjections();
   });
 
   it('answers 503 once; the driver retries the same request and succeeds', async () => {
@@ -197,7 +203,6 @@ describe('injection', () => {
     const before = server.requestCount;
     expect(await client.query(`SELECT 'FLAKY' AS F`)).toEqual([{ F: 'FLAKY' }]);
     expect(server.requestCount - before).toBe(2);
-    server.clearInjections();
   }, 20_000);
 
   it('fails matching statements with an injected SQL error code', async () => {

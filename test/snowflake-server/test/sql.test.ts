@@ -2,12 +2,16 @@
 // joins/aggregates/CTEs, DML forms, CTAS, column DDL with Time Travel, SHOW/DESCRIBE/GET_DDL,
 // EXECUTE IMMEDIATE blocks, the translated functions, seeding via account.execute, and startup time.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectDriver, type DriverClient } from '../driver-client.js';
 import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
 
 let server: SnowflakeServer;
 let sql: DriverClient;
+
+/** Another session on the same account, for a test that changes its session's current schema. */
+const session = () =>
+  connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'SHOP', schema: 'SALES' });
 
 beforeAll(async () => {
   server = await startSnowflakeServer();
@@ -31,6 +35,9 @@ afterAll(async () => {
   await sql?.close();
   await server?.close();
 });
+
+// Each test stands alone, in any order: a failed one leaves no injection behind.
+afterEach(() => server.clearInjections());
 
 describe('queries', () => {
   it('joins, groups, orders and aggregates', async () => {
@@ -177,22 +184,28 @@ describe('DML and DDL', () => {
   });
 
   it('runs EXECUTE IMMEDIATE blocks of plain statements and lists schemas', async () => {
-    await sql.query(`EXECUTE IMMEDIATE $$
-      BEGIN
-        CREATE SCHEMA IF NOT EXISTS SHOP.BLOCK;
-        CREATE TABLE SHOP.BLOCK.one (a INT);
-        CREATE TABLE SHOP.BLOCK.two (a INT);
-      END;
-    $$`);
-    // CREATE SCHEMA inside the block made BLOCK the current schema, as in Snowflake.
-    expect(await sql.query('SELECT CURRENT_SCHEMA() AS S')).toEqual([{ S: 'BLOCK' }]);
-    const schemas = await sql.query('SHOW SCHEMAS IN DATABASE SHOP');
-    expect(schemas.map((r) => r.name)).toEqual(['BLOCK', 'PUBLIC', 'SALES', 'INFORMATION_SCHEMA']);
-    expect((await sql.query('SHOW TABLES IN SCHEMA SHOP.BLOCK')).map((r) => r.name)).toEqual(['ONE', 'TWO']);
+    // Its own session: the block moves that session to another schema, and the other tests' stays SALES.
+    const block = await session();
+    try {
+      await block.query(`EXECUTE IMMEDIATE $$
+        BEGIN
+          CREATE SCHEMA IF NOT EXISTS SHOP.BLOCK;
+          CREATE TABLE SHOP.BLOCK.one (a INT);
+          CREATE TABLE SHOP.BLOCK.two (a INT);
+        END;
+      $$`);
+      // CREATE SCHEMA inside the block made BLOCK the current schema, as in Snowflake.
+      expect(await block.query('SELECT CURRENT_SCHEMA() AS S')).toEqual([{ S: 'BLOCK' }]);
+      const schemas = await block.query('SHOW SCHEMAS IN DATABASE SHOP');
+      expect(schemas.map((r) => r.name)).toEqual(['BLOCK', 'PUBLIC', 'SALES', 'INFORMATION_SCHEMA']);
+      expect((await block.query('SHOW TABLES IN SCHEMA SHOP.BLOCK')).map((r) => r.name)).toEqual(['ONE', 'TWO']);
+    } finally {
+      await block.close();
+    }
+    expect(await sql.query('SELECT CURRENT_SCHEMA() AS S')).toEqual([{ S: 'SALES' }]);
   });
 
   it('refuses DDL on missing containers and wrong object kinds', async () => {
-    await sql.query('USE SCHEMA SHOP.SALES');
     await expect(sql.query('CREATE TABLE NOPE.X.T (a INT)')).rejects.toMatchObject({ code: '002003' });
     await expect(sql.query('CREATE TABLE customers (a INT)')).rejects.toMatchObject({ code: '002002' });
     await expect(sql.query('CREATE VIEW broken AS SELECT * FROM missing_table')).rejects.toMatchObject({ code: '002003' });
@@ -216,7 +229,9 @@ describe('server', () => {
 
   it('survives a connection reset: the driver retries the request', async () => {
     server.injectFault({ pattern: /RESET_ME/, kind: 'reset', times: 1 });
+    const before = server.requestCount;
     expect(await sql.query(`SELECT 'RESET_ME' AS R`)).toEqual([{ R: 'RESET_ME' }]);
-    server.clearInjections();
+    // The reset request and its retry: the fault fired, and the answer came from the retry.
+    expect(server.requestCount - before).toBe(2);
   }, 20_000);
 });
