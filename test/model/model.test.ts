@@ -15,7 +15,7 @@ const SEEDS = [1, 2];
 const RUNS_PER_SEED: Record<ConnectionName, number> = { duckdb: 5, snowflake: 3 };
 const MAX_OPS = 20;
 /** The operations that run ckpt (a checkpoint or an action), each checked against the model. */
-const CKPT_OPS = new Set<Op['t']>(['checkpoint', 'cleanup', 'fullCleanup', 'reset', 'restore']);
+const CKPT_OPS = new Set<Op['t']>(['checkpoint', 'cleanup', 'fullCleanup', 'reset', 'restore', 'savedPlan']);
 
 for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
   describe(`model-based: ${name}`, () => {
@@ -36,7 +36,7 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
 
     it('a saved plan applies to the state it was made from, and is refused with nothing changed after a write', async () => {
       const reset = { t: 'reset', cp: 0 } as const;
-      const { trace } = await runSequence(conn, [
+      const { trace, checks } = await runSequence(conn, [
         { t: 'createTable', name: 0, w: false, rows: [[1, 0]] },
         { t: 'checkpoint', keep: 'clone' },
         { t: 'insert', name: 0, rows: [[2, 5]], sp: 0 },
@@ -48,6 +48,7 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
         expect.stringMatching(/--from-plan refused: target \S+ changed since the plan/),
         '    --from-plan applied',
       ]);
+      expect(checks).toBe(3);
     });
 
     for (const seed of SEEDS) {
