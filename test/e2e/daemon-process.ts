@@ -69,11 +69,31 @@ export class DaemonProcess {
     return this.until(`${count} × "${msg}" ${JSON.stringify(fields)}`, () => this.lines(msg, fields).length >= count, timeoutMs);
   }
 
+  /** The bound URL, from the `listening` line. */
+  async url(): Promise<string> {
+    await this.waitFor('listening');
+    return String(this.lines('listening')[0]?.url);
+  }
+
+  /** GET `path` of the daemon's HTTP endpoints: status, body and content type. */
+  async get(path: string): Promise<{ status: number; body: string; type: string }> {
+    const response = await fetch(`${await this.url()}${path}`);
+    return { status: response.status, body: await response.text(), type: response.headers.get('content-type') ?? '' };
+  }
+
   /** GET `path` of the daemon's HTTP endpoints, as JSON. */
   async getJson<T>(path: string): Promise<T> {
-    await this.waitFor('listening');
-    const response = await fetch(`${String(this.lines('listening')[0]?.url)}${path}`);
-    return (await response.json()) as T;
+    return JSON.parse((await this.get(path)).body) as T;
+  }
+
+  /** Whether the process is still running. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The process id. */
+  get pid(): number {
+    return this.child.pid ?? -1;
   }
 
   signal(signal: NodeJS.Signals): void {

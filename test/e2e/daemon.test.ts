@@ -4,7 +4,7 @@
  * and its HTTP endpoints (`--listen 127.0.0.1:0`; the bound URL is read from the `listening`
  * line; the sockets it really binds from /proc/<pid>). Every spawned daemon is killed after each test.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
@@ -15,92 +15,10 @@ import { DEFAULT_LISTEN, parseListen } from '../../src/cli/commands/daemon.js';
 import type { DaemonStatus } from '../../src/daemon/status.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { startSnowflakeServer } from '../snowflake-server/server.js';
-import { CLI, ckpt, workspace } from './cli-runner.js';
+import { ckpt, workspace } from './cli-runner.js';
+import { DaemonProcess, killDaemons } from './daemon-process.js';
 
-/** A parsed log line. */
-type LogLine = Record<string, unknown> & { msg: string };
-
-const running = new Set<ChildProcess>();
-
-afterEach(() => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  running.clear();
-});
-
-/** A spawned daemon: its log lines, its URL, and helpers to wait on them. */
-class Daemon {
-  readonly logs: LogLine[] = [];
-  readonly exited: Promise<number>;
-  stderr = '';
-  private readonly child: ChildProcess;
-
-  constructor(dir: string, args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [CLI, 'daemon', '--listen', '127.0.0.1:0', ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(this.child);
-    let buffer = '';
-    this.child.stdout?.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) if (line.trim() !== '') this.logs.push(JSON.parse(line) as LogLine);
-    });
-    this.child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : -2))));
-  }
-
-  /** Log lines with this message (and these fields). */
-  lines(msg: string, fields: Record<string, unknown> = {}): LogLine[] {
-    return this.logs.filter((l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l[k] === v));
-  }
-
-  /** Waits until `predicate` holds on the logs; fails with the log tail after `timeoutMs`. */
-  async until(what: string, predicate: (logs: LogLine[]) => boolean, timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.logs)) {
-      if (Date.now() > deadline) {
-        const tail = this.logs
-          .slice(-15)
-          .map((l) => JSON.stringify(l))
-          .join('\n');
-        throw new Error(`timed out waiting for ${what}\nstderr: ${this.stderr}\nlast log lines:\n${tail}`);
-      }
-      if (this.child.exitCode !== null) throw new Error(`daemon exited (${this.child.exitCode}) while waiting for ${what}: ${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-
-  /** Waits for `count` log lines with this message (and fields). */
-  waitFor(msg: string, count = 1, fields: Record<string, unknown> = {}, timeoutMs?: number): Promise<void> {
-    return this.until(`${count} × "${msg}" ${JSON.stringify(fields)}`, () => this.lines(msg, fields).length >= count, timeoutMs);
-  }
-
-  /** The bound URL, from the `listening` line. */
-  async url(): Promise<string> {
-    await this.waitFor('listening');
-    return String(this.lines('listening')[0]?.url);
-  }
-
-  async get(path: string): Promise<{ status: number; body: string; type: string }> {
-    const response = await fetch(`${await this.url()}${path}`);
-    return { status: response.status, body: await response.text(), type: response.headers.get('content-type') ?? '' };
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  get pid(): number {
-    return this.child.pid ?? -1;
-  }
-}
+afterEach(killDaemons);
 
 /** A TCP socket in the LISTEN state: its local address (dotted IPv4, or 8 hex groups of IPv6) and port. */
 interface ListeningSocket {
@@ -205,7 +123,7 @@ describe('ckpt daemon', () => {
     git(dir, 'commit', '-q', '-m', 'initial');
     expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER)'])).code).toBe(0);
 
-    const daemon = new Daemon(dir, []);
+    const daemon = new DaemonProcess(dir, []);
     await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
     expect(daemon.lines('reconcile started')[0]).toMatchObject({ target: 'demo', trigger: 'start' });
     expect((await ckpt(dir, ['sql', 'CREATE TABLE scratch (id INTEGER)'])).code).toBe(0);
@@ -258,9 +176,8 @@ describe('ckpt daemon', () => {
     ]);
 
     daemon.signal('SIGTERM');
-    expect(await daemon.exited).toBe(0);
-    // Many CLI runs, and each file change is read only after a second of quiet (the file must be stable).
-  }, 60_000);
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
+  });
 
   it('takes an AUTO checkpoint per firing of a 6-field cron and keeps the newest `retain: 2` ACTIVE', async () => {
     const dir = await workspace(
@@ -270,7 +187,7 @@ describe('ckpt daemon', () => {
         cron: "*/2 * * * * *"
         retain: 2`),
     );
-    const daemon = new Daemon(dir, []);
+    const daemon = new DaemonProcess(dir, []);
     await daemon.until(
       'three cron reconciles',
       (logs) =>
@@ -279,7 +196,7 @@ describe('ckpt daemon', () => {
       120_000,
     );
     daemon.signal('SIGTERM');
-    expect(await daemon.exited).toBe(0);
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
 
     const listed = JSON.parse((await ckpt(dir, ['checkpoints', '--json'])).stdout) as {
       targets: Array<{ checkpoints: Array<{ id: string; type: string; status: string; timestamp: string }> }>;
@@ -295,7 +212,7 @@ describe('ckpt daemon', () => {
 
   it('turns two file changes during a running reconcile into exactly one more reconcile', async () => {
     const dir = await workspace(config());
-    const daemon = new Daemon(dir, [], { CKPT_LOCK_WAIT_MS: '8000' });
+    const daemon = new DaemonProcess(dir, [], { CKPT_LOCK_WAIT_MS: '8000' });
     await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
 
     const held = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
@@ -336,12 +253,12 @@ describe('ckpt daemon', () => {
         .map((l) => l.checkpoints),
     ).toEqual([1, 2]);
     daemon.signal('SIGTERM');
-    expect(await daemon.exited).toBe(0);
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
   });
 
   it('serves /metrics as Prometheus text and /status with the plan, keeps the config when the file disappears, and exits 0 on SIGTERM', async () => {
     const dir = await workspace(config());
-    const daemon = new Daemon(dir, []);
+    const daemon = new DaemonProcess(dir, []);
     await daemon.waitFor('reconcile finished');
 
     const metrics = await daemon.get('/metrics');
@@ -390,7 +307,7 @@ describe('ckpt daemon', () => {
     expect(daemon.lines('reconcile started')).toHaveLength(1);
 
     daemon.signal('SIGTERM');
-    expect(await daemon.exited).toBe(0);
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
     expect(daemon.lines('daemon stopped')).toHaveLength(1);
     expect((await ckpt(dir, ['checkpoints'], { env: { CKPT_LOCK_WAIT_MS: '0' } })).code).toBe(0);
   });
@@ -399,7 +316,7 @@ describe('ckpt daemon', () => {
     const dir = await workspace(config('', cleanup('after-demo')));
     expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER)'])).code).toBe(0);
     const before = await tables(dir);
-    const daemon = new Daemon(dir, ['--plan']);
+    const daemon = new DaemonProcess(dir, ['--plan']);
     await daemon.waitFor('reconcile finished', 1, { result: 'planned' });
     await writeFile(
       join(dir, 'checkpoints.yaml'),
@@ -420,35 +337,41 @@ describe('ckpt daemon', () => {
         logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron')).length >= 2 &&
         daemon.lines('reconcile finished').length >= 3,
     );
+    // The schedule goes (the full cleanup stays): once that file is planned, nothing fires any more.
+    const fileRuns = () => daemon.lines('reconcile started').filter((l) => String(l.trigger).includes('file')).length;
+    const filesBefore = fileRuns();
+    await writeFile(join(dir, 'checkpoints.yaml'), config('', '\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }'));
+    await daemon.until('the file without the schedule planned', (logs) => {
+      const started = logs.map((l, i) => (l.msg === 'reconcile started' && String(l.trigger).includes('file') ? i : -1));
+      const last = Math.max(...started);
+      return fileRuns() > filesBefore && logs.slice(last).some((l) => l.msg === 'reconcile finished');
+    });
     expect(daemon.lines('reconcile finished').every((l) => l.result === 'planned')).toBe(true);
     expect(daemon.lines('step succeeded')).toEqual([]);
-    let status = { mode: '', targets: [{ condition: 'Reconciling', reason: '' }] };
-    for (let i = 0; i < 100 && status.targets[0]?.condition === 'Reconciling'; i += 1) {
-      status = JSON.parse((await daemon.get('/status')).body) as typeof status; // between two firings
-    }
+    const status = await daemon.getJson<{ mode: string; targets: Array<{ condition: string; reason: string }> }>('/status');
     expect(status).toMatchObject({ mode: 'plan', targets: [{ condition: 'Ready', reason: 'ChangesPending' }] });
     expect((await daemon.get('/metrics')).body).toContain('ckpt_pending_actions{target="demo"} 1');
     daemon.signal('SIGTERM');
-    expect(await daemon.exited).toBe(0);
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
     expect(await tables(dir)).toEqual(before);
   });
 
   it('--listen off binds no socket at all; a host left out (`:0`) binds loopback only', async () => {
     const dir = await workspace(config());
-    const off = new Daemon(dir, ['--listen', 'off']);
+    const off = new DaemonProcess(dir, ['--listen', 'off']);
     await off.waitFor('reconcile finished');
     expect(await listeningSockets(off.pid)).toEqual([]);
     expect(off.lines('listening')).toEqual([]);
     expect(JSON.parse(await readFile(join(dir, '.ckpt', 'daemon.json'), 'utf8'))).toMatchObject({ url: null });
     off.signal('SIGTERM');
-    expect(await off.exited).toBe(0);
+    expect(await off.exited).toEqual({ code: 0, signal: null });
 
-    const local = new Daemon(dir, ['--listen', ':0']);
+    const local = new DaemonProcess(dir, ['--listen', ':0']);
     const url = new URL(await local.url());
     expect(url.hostname).toBe('127.0.0.1');
     expect(await listeningSockets(local.pid)).toEqual([{ address: '127.0.0.1', port: Number(url.port) }]);
     local.signal('SIGTERM');
-    expect(await local.exited).toBe(0);
+    expect(await local.exited).toEqual({ code: 0, signal: null });
   });
 
   it('the default --listen is loopback only', async () => {
@@ -459,12 +382,12 @@ describe('ckpt daemon', () => {
 
   it("keeps the file's `connection: local` whatever $SNOWFLAKE_DEFAULT_CONNECTION_NAME says", async () => {
     const dir = await workspace(config());
-    const daemon = new Daemon(dir, [], { SNOWFLAKE_HOME: dir, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'elsewhere' });
+    const daemon = new DaemonProcess(dir, [], { SNOWFLAKE_HOME: dir, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'elsewhere' });
     await daemon.waitFor('reconcile finished');
     expect(daemon.lines('daemon started')[0]).toMatchObject({ targets: ['demo (local)'] });
     expect(daemon.lines('reconcile finished')[0]).toMatchObject({ result: 'applied' });
     daemon.signal('SIGTERM');
-    expect(await daemon.exited).toBe(0);
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
   });
 });
 
@@ -515,7 +438,7 @@ describe('ckpt daemon: errors by kind', () => {
       const dir = await workspace(
         config().replace('connection: local', 'connection: test').replace('    schema: DEMO', '    database: E2E_AUTH\n    schema: DEMO'),
       );
-      const daemon = new Daemon(dir, ['--resync', '4s'], { SNOWFLAKE_HOME: home, NO_PROXY: '127.0.0.1,localhost' });
+      const daemon = new DaemonProcess(dir, ['--resync', '8s'], { SNOWFLAKE_HOME: home, NO_PROXY: '127.0.0.1,localhost' });
 
       await daemon.waitFor('reconcile will not be retried', 1, { target: 'demo', code: 'AUTH_FAILED' });
       expect(daemon.lines('reconcile finished')[0]).toMatchObject({
@@ -533,7 +456,7 @@ describe('ckpt daemon: errors by kind', () => {
         nextRetryAt: null,
       });
       expect(status.targets[0]?.message).toMatch(
-        /Incorrect username or password.*not retried until the config file changes, on SIGHUP, or at the next resync \(every 4 s\)/,
+        /Incorrect username or password.*not retried until the config file changes, on SIGHUP, or at the next resync \(every 8 s\)/,
       );
       expect((await daemon.get('/readyz')).status).toBe(503);
 
@@ -551,7 +474,7 @@ describe('ckpt daemon: errors by kind', () => {
       const recovered = JSON.parse((await daemon.get('/status')).body) as DaemonStatus;
       expect(recovered.targets[0]).toMatchObject({ condition: 'Ready', error: null, failures: 0 });
       daemon.signal('SIGTERM');
-      expect(await daemon.exited).toBe(0);
+      expect(await daemon.exited).toEqual({ code: 0, signal: null });
     } finally {
       await proxy.close();
       await strict.close();
@@ -561,7 +484,7 @@ describe('ckpt daemon: errors by kind', () => {
   it('retries a transient failure (the embedded warehouse held by another process) with backoff until it succeeds', async () => {
     const dir = await workspace(config());
     const held = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
-    const daemon = new Daemon(dir, [], { CKPT_LOCK_WAIT_MS: '0' });
+    const daemon = new DaemonProcess(dir, [], { CKPT_LOCK_WAIT_MS: '0' });
     try {
       await daemon.waitFor('reconcile will be retried', 1, { target: 'demo', failures: 1, in_ms: 1000 });
       expect(daemon.lines('reconcile finished')[0]).toMatchObject({
@@ -587,6 +510,6 @@ describe('ckpt daemon: errors by kind', () => {
     expect(new Set(triggers.slice(1))).toEqual(new Set(['retry']));
     expect(daemon.lines('reconcile will not be retried')).toEqual([]);
     daemon.signal('SIGTERM');
-    expect(await daemon.exited).toBe(0);
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
   });
 });
