@@ -1,7 +1,7 @@
 /**
  * SHOW TABLES HISTORY in pages. SHOW returns at most 10,000 rows (fewer on an account that lowered
  * it) and fails beyond that without LIMIT (error 090153), so every SHOW ckpt sends has `LIMIT n`
- * and pages with `FROM '<last name>'` (docs/snowflake-behaviour.md#show-limits). Rows come in name
+ * and pages with `FROM '<last name>'` (docs/snowflake-behaviour.md#show-tables-history). Rows come in name
  * order, one per version of a name; the docs leave open whether `FROM` repeats the rows of the
  * cursor's own name, so a page that ends on a name is completed by reading that name's versions
  * exactly (`STARTS WITH` plus an exact filter): right under either reading, and at most two round
