@@ -51,9 +51,15 @@ export interface SnowflakeFixture extends Fixture {
   database: string;
 }
 
+/** What a Snowflake fixture may change from the defaults. */
+export interface SnowflakeFixtureOptions {
+  /** The server's SHOW row limit, and the adapter's SHOW page (CKPT_SHOW_PAGE_ROWS): lower than 10,000 to page small schemas. */
+  showRowLimit?: number;
+}
+
 /** A harness whose fixtures expose the server. */
 interface SnowflakeHarness extends Harness {
-  fresh(): Promise<SnowflakeFixture>;
+  fresh(options?: SnowflakeFixtureOptions): Promise<SnowflakeFixture>;
 }
 
 /** Harness over the test server. */
@@ -61,8 +67,13 @@ export const snowflakeHarness: SnowflakeHarness = {
   name: 'snowflake',
   nativeUndrop: true,
   timeTravel: true,
-  async fresh() {
+  async fresh(options: SnowflakeFixtureOptions = {}) {
     const sf = await snowflakeHome();
+    const env: Record<string, string> = { SNOWFLAKE_HOME: sf.home };
+    if (options.showRowLimit !== undefined) {
+      sf.server.account.catalog.showRowLimit = options.showRowLimit;
+      env.CKPT_SHOW_PAGE_ROWS = String(options.showRowLimit);
+    }
     counter += 1;
     const database = `CONTRACT_${process.pid}_${counter}`;
     await sf.server.account.execute(`CREATE DATABASE ${database}`);
@@ -70,7 +81,7 @@ export const snowflakeHarness: SnowflakeHarness = {
     const warehouse = await SnowflakeWarehouse.open({
       connectionName: 'test',
       logger: silentLogger,
-      environment: { env: { SNOWFLAKE_HOME: sf.home }, home: sf.home },
+      environment: { env, home: sf.home },
       limits: { statementTimeoutMs: 10_000 },
     });
     const base = target({ connection: 'test', database, schema: 'DEMO' });

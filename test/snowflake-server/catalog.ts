@@ -124,6 +124,8 @@ export class Catalog {
   readonly droppedDatabases: Database[] = [];
   /** Account-level DATA_RETENTION_TIME_IN_DAYS default. */
   defaultRetentionDays = 1;
+  /** Most rows a SHOW command returns (Snowflake: 10,000; tests lower it rather than create 10,000 objects). */
+  showRowLimit = 10_000;
   /** Roles, owners' hierarchy and grants (recorded and reported, not enforced). */
   readonly access = new AccessModel();
   private idCounter = 0;

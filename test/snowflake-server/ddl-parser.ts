@@ -100,6 +100,8 @@ export type Command =
       in: { kind: 'ACCOUNT' | 'DATABASE' | 'SCHEMA'; name: QualifiedName } | null;
       startsWith: string | null;
       limit: number | null;
+      /** `LIMIT n FROM '<name>'`: the case-sensitive cursor (rows whose name sorts after it). */
+      from: string | null;
     }
   | {
       kind: 'show-parameters';
@@ -762,6 +764,7 @@ function parseShow(c: Cursor): Command {
     in: null,
     startsWith: null,
     limit: null,
+    from: null,
   };
   while (!c.done()) {
     // SHOW VIEWS has no HISTORY (pitfall 9): only TABLES, SCHEMAS and DATABASES accept it.
@@ -779,7 +782,7 @@ function parseShow(c: Cursor): Command {
     } else if (c.acceptSeq('STARTS', 'WITH')) out.startsWith = c.string();
     else if (c.accept('LIMIT')) {
       out.limit = c.number();
-      if (c.accept('FROM')) c.string();
+      if (c.accept('FROM')) out.from = c.string();
     } else c.fail();
   }
   return out;

@@ -51,6 +51,20 @@ export function timeTravelUnavailable(table: string): SnowflakeError {
   );
 }
 
+/**
+ * 090153: a SHOW result over the row limit (10,000 unless the account lowered it) without LIMIT,
+ * or a LIMIT over it (pitfall 9). The text is the one Snowflake's drivers report.
+ */
+export function showLimitExceeded(maxRows: number, limit?: string): SnowflakeError {
+  const what = limit === undefined ? 'The result set size exceeded' : `${limit} exceeds`;
+  return new SnowflakeError(
+    '090153',
+    '22000',
+    `${what} the max number of rows(${maxRows}) supported for SHOW statements. Use LIMIT option to limit result set to a smaller number.`,
+    'EXECUTION',
+  );
+}
+
 /** UNDROP with no restorable version (never dropped, purged, retention 0; pitfall 3). */
 export function didNotExistOrPurged(kind: string, name: string): SnowflakeError {
   return new SnowflakeError('002003', '02000', `${kind} ${name} did not exist or was purged.`);

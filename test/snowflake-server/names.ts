@@ -77,17 +77,17 @@ export function displayName(name: QualifiedName): string {
   return name.map(displayPart).join('.');
 }
 
-/** SQL LIKE with % and _ (and backslash escapes), case-insensitive as SHOW ... LIKE is (pitfall 8). */
+/**
+ * The LIKE of SHOW commands: `%` and `_` are wildcards, matched case-insensitively (pitfall 8).
+ * Snowflake documents no escape character for SHOW's LIKE, so none is assumed: a backslash is
+ * an ordinary character (the stricter reading; see README, "SHOW").
+ */
 export function likeMatches(pattern: string, value: string): boolean {
   let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '\\' && i + 1 < pattern.length) {
-      re += (pattern[i + 1] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      i++;
-    } else if (c === '%') re += '.*';
+  for (const c of pattern) {
+    if (c === '%') re += '.*';
     else if (c === '_') re += '.';
     else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 'is').test(value);
+  return new RegExp(`^${re}$`, 'isu').test(value);
 }

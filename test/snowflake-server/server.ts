@@ -24,6 +24,8 @@ export interface SnowflakeServerOptions {
   users?: Record<string, UserSpec>;
   /** Base clock of the model (default: the real clock); advanceClock adds to it. */
   clock?: () => Date;
+  /** Most rows a SHOW command returns, 090153 beyond it (default 10,000, as Snowflake). */
+  showRowLimit?: number;
 }
 
 /** A running server. */
@@ -51,6 +53,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions = {})
   let offset = 0;
   const base = options.clock ?? ((): Date => new Date());
   const account = await SnowflakeAccountModel.create(() => new Date(base().getTime() + offset));
+  if (options.showRowLimit !== undefined) account.catalog.showRowLimit = options.showRowLimit;
   const injections = new Injections();
   const statementLog: StatementLogEntry[] = [];
   const host = options.host ?? '127.0.0.1';

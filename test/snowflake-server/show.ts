@@ -3,7 +3,7 @@
 // DESCRIBE TABLE|VIEW and GET_DDL text, built from the catalog with Snowflake's lower-case
 // output column names (pitfall 9), one SHOW TABLES HISTORY row per dropped version.
 
-import { objectNotFound, unsupported } from './errors.js';
+import { objectNotFound, showLimitExceeded, unsupported } from './errors.js';
 import { displayName, likeMatches, parseNameString } from './names.js';
 import { column, StatementType, wireValue, type ResultColumn, type ResultSet, type WireType } from './results.js';
 import type { Catalog, Column, Database, ResolveContext, Schema, SchemaObject, TableVersion } from './catalog.js';
@@ -36,12 +36,24 @@ function scope(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContext): { schem
   return { schemas: [...catalog.database(undefined, ctx, 'SHOW').schemas.values()], dedupe: true };
 }
 
-function filterNames<T extends { name: string }>(items: T[], cmd: ShowCommand): T[] {
-  let out = items.filter(
-    (o) => (cmd.like === null || likeMatches(cmd.like, o.name)) && (cmd.startsWith === null || o.name.startsWith(cmd.startsWith)),
+/**
+ * The rows a SHOW command returns from `items` (in name order): LIKE, STARTS WITH, then the
+ * `LIMIT n FROM '<name>'` cursor, which keeps only rows whose name sorts strictly after it (the
+ * docs' "rows following the first row whose object name matches"; case-sensitive, and a partial
+ * name is a position in the order). A result over `maxRows` without LIMIT, or a LIMIT over it,
+ * fails with 090153, as Snowflake does.
+ */
+function filterNames<T extends { name: string }>(items: T[], cmd: ShowCommand, maxRows: number): T[] {
+  const { from } = cmd;
+  const out = items.filter(
+    (o) =>
+      (cmd.like === null || likeMatches(cmd.like, o.name)) &&
+      (cmd.startsWith === null || o.name.startsWith(cmd.startsWith)) &&
+      (from === null || o.name > from),
   );
-  if (cmd.limit !== null) out = out.slice(0, cmd.limit);
-  return out;
+  if (cmd.limit !== null && cmd.limit > maxRows) throw showLimitExceeded(maxRows, `LIMIT ${cmd.limit}`);
+  if (cmd.limit === null && out.length > maxRows) throw showLimitExceeded(maxRows);
+  return cmd.limit === null ? out : out.slice(0, cmd.limit);
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {
@@ -92,7 +104,7 @@ async function showTables(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContex
     const seen = new Set<string>();
     versions = versions.filter((t) => (t.droppedOn !== null || !seen.has(t.name)) && (t.droppedOn !== null || (seen.add(t.name), true)));
   }
-  versions = filterNames(versions, cmd);
+  versions = filterNames(versions, cmd, catalog.showRowLimit);
   if (cmd.terse) {
     return table(
       [
@@ -161,7 +173,7 @@ function showViews(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContext): Res
   const { schemas, dedupe } = scope(catalog, cmd, ctx);
   let views = schemas.flatMap((s) => [...s.objects.values()].filter((o) => o.kind === 'view').sort(byName));
   if (dedupe) views = views.filter((v, i) => views.findIndex((w) => w.name === v.name) === i);
-  views = filterNames(views, cmd);
+  views = filterNames(views, cmd, catalog.showRowLimit);
   return table(
     [
       ['created_on', 'timestamp_ltz'],
@@ -205,6 +217,7 @@ async function showObjects(catalog: Catalog, cmd: ShowCommand, ctx: ResolveConte
   const objects = filterNames(
     schemas.flatMap((s) => catalog.visibleObjects(s, ctx).sort(byName)),
     cmd,
+    catalog.showRowLimit,
   );
   const rows: Cell[][] = [];
   for (const o of objects) {
@@ -267,7 +280,7 @@ function showSchemas(catalog: Catalog, cmd: ShowCommand, session: Session): Resu
   const rows: Cell[][] = [];
   for (const db of dbs) {
     const schemas = [...db.schemas.values(), ...(cmd.history ? db.droppedSchemas : [])].sort(byName);
-    for (const s of filterNames(schemas, cmd)) {
+    for (const s of filterNames(schemas, cmd, catalog.showRowLimit)) {
       const row: Cell[] = [
         s.created,
         s.name,
@@ -283,7 +296,7 @@ function showSchemas(catalog: Catalog, cmd: ShowCommand, session: Session): Resu
       if (cmd.history) row.push(s.droppedOn);
       rows.push(row);
     }
-    if (filterNames([{ name: 'INFORMATION_SCHEMA' }], cmd).length > 0) {
+    if (filterNames([{ name: 'INFORMATION_SCHEMA' }], cmd, catalog.showRowLimit).length > 0) {
       const row: Cell[] = [
         db.created,
         'INFORMATION_SCHEMA',
@@ -304,7 +317,11 @@ function showSchemas(catalog: Catalog, cmd: ShowCommand, session: Session): Resu
 }
 
 function showDatabases(catalog: Catalog, cmd: ShowCommand, session: Session): ResultSet {
-  const dbs = filterNames([...catalog.databases.values(), ...(cmd.history ? catalog.droppedDatabases : [])].sort(byName), cmd);
+  const dbs = filterNames(
+    [...catalog.databases.values(), ...(cmd.history ? catalog.droppedDatabases : [])].sort(byName),
+    cmd,
+    catalog.showRowLimit,
+  );
   const columns: Array<[string, WireType]> = [
     ['created_on', 'timestamp_ltz'],
     ['name', 'text'],

@@ -1,6 +1,6 @@
 /**
  * The SQL text the Snowflake adapter emits: introspection of a schema through
- * INFORMATION_SCHEMA and SHOW TABLES HISTORY, the audit table, and the server-side checkpoint
+ * INFORMATION_SCHEMA (SHOW TABLES HISTORY: snowflake-show.ts), the audit table, and the server-side checkpoint
  * insert. Every name is fully qualified and quoted exactly as stored (docs/snowflake-behaviour.md#pitfall-8); literals are
  * escaped for Snowflake (backslash and quote).
  */
@@ -75,12 +75,6 @@ export function objectsQuery(t: SnowflakeTarget): string {
   ${isoText('t.CREATED')} AS CREATED, ${isoText('t.LAST_ALTERED')} AS LAST_ALTERED, v.VIEW_DEFINITION AS VIEW_DEFINITION, c.COLS AS COLS
 ${liveObjects(t)}
 ORDER BY t.TABLE_NAME`;
-}
-
-/** Dropped table versions still within retention, one row per version (docs/snowflake-behaviour.md#pitfall-9: scoped IN SCHEMA). */
-export function historyQuery(t: SnowflakeTarget, like?: string): string {
-  const pattern = like === undefined ? '' : ` LIKE ${snowflakeLiteral(like.replace(/[\\%_]/g, (c) => `\\${c}`))}`;
-  return `SHOW TABLES HISTORY${pattern} IN SCHEMA ${schemaName(t)}`;
 }
 
 /** Every audit row, timestamps as ISO text. */

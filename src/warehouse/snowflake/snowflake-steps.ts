@@ -17,13 +17,14 @@ import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
 import { checkedViewDefinition } from '../view-definition.js';
 import type { SnowflakeRow, SnowflakeDriver } from './snowflake-driver.js';
 import type { Lineage } from './snowflake-lineage.js';
+import { tableVersions } from './snowflake-show.js';
+import type { TableVersionLedger } from './snowflake-versions.js';
 import {
   auditDdl,
   auditInsert,
   checkpointInsert,
   columnsQuery,
   contentRestoreInsert,
-  historyQuery,
   isoText,
   objectName,
   queryTag,
@@ -47,6 +48,10 @@ export interface SnowflakeSession {
   forgetLineage(t: SnowflakeTarget): void;
   /** Forgets which schema the session is in (after a statement that changed it). */
   forgetSchema(): void;
+  /** The schema's table versions as observed (and changed by this writer's steps since). */
+  versions(t: SnowflakeTarget): TableVersionLedger;
+  /** The rows of one SHOW page. */
+  readonly showPageRows: number;
 }
 
 /** The Snowflake adapter's step implementations over one connection. */
@@ -90,8 +95,10 @@ export class SnowflakeSteps {
     'restore-content': (target, step, run) => this.restoreContent(this.session.resolve(target), step, run, this.tag(target, step, run)),
     'drop-object': async (target, step, run) => {
       // IF EXISTS: a drop that already happened is progress (docs/snowflake-behaviour.md#pitfall-11: DDL auto-commits).
-      const sql = `DROP ${step.object.kind} IF EXISTS ${objectName(this.session.resolve(target), step.object.name)}`;
+      const t = this.session.resolve(target);
+      const sql = `DROP ${step.object.kind} IF EXISTS ${objectName(t, step.object.name)}`;
       await this.session.driver.execute(sql, { tag: this.tag(target, step, run) });
+      if (step.object.kind === 'TABLE') this.session.versions(t).dropped(step.object.name);
     },
     'restore-table': (target, step, run) =>
       this.restoreTable(this.session.resolve(target), step.object.name, step.created, this.tag(target, step, run)),
@@ -144,30 +151,35 @@ export class SnowflakeSteps {
   /**
    * Brings back the dropped version created at `created`. UNDROP restores the newest dropped
    * version of a name (docs/snowflake-behaviour.md#pitfall-2), so newer dropped versions are undropped and renamed aside
-   * first, then dropped again under their aside names once the original is back.
+   * first, then dropped again under their aside names once the original is back. The versions
+   * are those observe read (no look-up), else read exactly (STARTS WITH the name, filtered to it).
    */
   private async restoreTable(t: SnowflakeTarget, name: string, created: string, tag: string): Promise<void> {
     await this.session.useSchema(t, tag);
     const lineage = await this.session.lineage(t, tag);
-    const versions = (await this.session.driver.rows(historyQuery(t, name), { tag }))
-      .filter((r) => r.name === name)
-      .map((r): SnowflakeRow => ({ ...r, created_on: lineage.incarnation(name, String(toIso(r.created_on))) }));
-    const live = versions.find((r) => r.dropped_on === null || r.dropped_on === undefined);
+    const ledger = this.session.versions(t);
+    const raw =
+      ledger.versionsOf(name) ?? (await tableVersions((sql) => this.session.driver.rows(sql, { tag }), t, this.session.showPageRows, name));
+    const versions = raw.map((row) => ({ row, created: lineage.incarnation(name, String(toIso(row.created_on))) }));
+    const isDropped = (row: SnowflakeRow) => row.dropped_on !== null && row.dropped_on !== undefined;
+    const live = versions.find((v) => !isDropped(v.row));
     if (live !== undefined) {
-      if (sameInstant(String(toIso(live.created_on)), created)) return; // restored by an earlier, interrupted run
+      if (sameInstant(live.created, created)) return; // restored by an earlier, interrupted run
       throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: a table of that name exists`, {
         hint: HINTS.planAgain,
       });
     }
     const dropped = versions
-      .filter((r) => r.dropped_on !== null && r.dropped_on !== undefined)
-      .sort((a, b) => Date.parse(String(toIso(b.dropped_on))) - Date.parse(String(toIso(a.dropped_on))));
-    const index = dropped.findIndex((r) => sameInstant(String(toIso(r.created_on)), created));
-    if (index < 0) {
+      .filter((v) => isDropped(v.row))
+      .sort((a, b) => Date.parse(String(toIso(b.row.dropped_on))) - Date.parse(String(toIso(a.row.dropped_on))));
+    const index = dropped.findIndex((v) => sameInstant(v.created, created));
+    const version = dropped[index];
+    if (version === undefined) {
       throw new CkptError('OBJECT_MISSING', `the version of ${displayIdent(name)} created ${created} is no longer in Time Travel`, {
         hint: HINTS.retentionPassed,
       });
     }
+    ledger.forget(name); // until it is back: an interrupted restore leaves the versions unknown
     const table = objectName(t, name);
     const asides: string[] = [];
     for (let i = 0; i < index; i += 1) {
@@ -178,6 +190,7 @@ export class SnowflakeSteps {
     }
     await this.session.driver.execute(`UNDROP TABLE ${table}`, { tag });
     for (const aside of asides) await this.session.driver.execute(`DROP TABLE IF EXISTS ${objectName(t, aside)}`, { tag });
+    ledger.replace(name, [{ ...version.row, dropped_on: null }, ...dropped.slice(index + 1).map((v) => v.row)]);
   }
 
   /**
@@ -218,6 +231,8 @@ export class SnowflakeSteps {
         hint: HINTS.planAgain,
       });
     }
+    // A table re-created from a copy is a new version of its name: read its versions again when needed.
+    if (step.missing) this.session.versions(t).forget(name);
     for (const statement of contentSql(t, step, liveColumns, sourceColumns)) await this.session.driver.execute(statement, { tag });
     await this.session.driver.execute(
       contentRestoreInsert(t, {

@@ -1,7 +1,8 @@
 /**
- * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in at most
- * three round trips, the audit rows of actions, leases and journal, user SQL. The steps are in
- * snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt. A target whose schema (or
+ * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in three
+ * round trips plus two per further page of SHOW TABLES HISTORY (snowflake-show.ts), keeping the
+ * table versions it read for restores (snowflake-versions.ts), the audit rows of actions, leases
+ * and journal, user SQL. The steps are in snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt. A target whose schema (or
  * database) does not exist is an error that says so when it is observed or its lease is taken:
  * ckpt never creates a Snowflake schema.
  */
@@ -24,7 +25,6 @@ import {
   auditInsert,
   auditQuery,
   CONTENT_RESTORE_TYPE,
-  historyQuery,
   isoText,
   objectName,
   objectsQuery,
@@ -36,7 +36,9 @@ import {
   toIso,
   type SnowflakeTarget,
 } from './snowflake-sql.js';
+import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
+import { TableVersionLedger } from './snowflake-versions.js';
 
 /** Options to open a Snowflake connection. */
 export interface SnowflakeOpenOptions {
@@ -61,6 +63,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
    * this writer, holding the lease, adds to it: `restoreContent` drops the entry it changes.
    */
   private readonly lineages = new Map<string, Lineage>();
+  /** Each schema's table versions, as read by `observe` and changed by this writer's steps since. */
+  private readonly versionLedgers = new Map<string, TableVersionLedger>();
 
   /** How this warehouse runs each kind of step (snowflake-steps.ts). */
   readonly steps: StepHandlers = new SnowflakeSteps(this).handlers;
@@ -70,6 +74,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     private readonly sessionDatabase: string | null,
     /** The connection's name, for messages. */
     readonly connectionName: string,
+    /** The rows of one SHOW page (CKPT_SHOW_PAGE_ROWS; Snowflake's limit, 10,000, unless the account has a lower one). */
+    readonly showPageRows: number,
   ) {}
 
   /** Resolves the connections.toml entry, connects, and sets the session to UTC. */
@@ -89,6 +95,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       }),
       ...options.limits,
     };
+    const showPageRows = wholeNumberFromEnv('CKPT_SHOW_PAGE_ROWS', env, {
+      fallback: MAX_SHOW_ROWS,
+      min: 1,
+      max: MAX_SHOW_ROWS,
+      unit: 'rows',
+    });
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
     try {
       const [, current] = await driver.execute(`ALTER SESSION SET TIMEZONE = 'UTC'; SELECT CURRENT_DATABASE() AS DB`, {
@@ -96,7 +108,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
         tag: queryTag({ command: 'connect' }),
       });
       const db = current?.[0]?.DB;
-      return new SnowflakeWarehouse(driver, typeof db === 'string' && db !== '' ? db : null, options.connectionName);
+      return new SnowflakeWarehouse(driver, typeof db === 'string' && db !== '' ? db : null, options.connectionName, showPageRows);
     } catch (error) {
       await driver.close();
       throw error;
@@ -121,7 +133,10 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       .catch((error: unknown) => this.explainMissing(target, t, error, tag));
     const now = String(state?.[0]?.NOW);
     const auditTableExists = Number(state?.[0]?.AUDIT_COUNT ?? 0) > 0;
-    const history = await this.driver.rows(historyQuery(t), { tag }).catch((error: unknown) => this.explainMissing(target, t, error, tag));
+    const history = await historyRows((sql) => this.driver.rows(sql, { tag }), t, this.showPageRows).catch((error: unknown) =>
+      this.explainMissing(target, t, error, tag),
+    );
+    this.versionLedgers.set(schemaName(t), new TableVersionLedger(history));
     const audit = auditTableExists ? await this.driver.rows(auditQuery(t), { tag }) : [];
     const { checkpoints, actions } = readAuditRows(audit, toIso);
     const lineage = readLineage(audit);
@@ -202,9 +217,10 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     try {
       return await this.driver.table(sql);
     } finally {
-      // The user's SQL may have changed the session's schema, or the audit table.
+      // The user's SQL may have changed the session's schema, the audit table, or any table.
       this.currentSchema = null;
       this.lineages.clear();
+      this.versionLedgers.clear();
     }
   }
 
@@ -250,6 +266,16 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
 
   forgetSchema(): void {
     this.currentSchema = null;
+  }
+
+  versions(t: SnowflakeTarget): TableVersionLedger {
+    const key = schemaName(t);
+    let ledger = this.versionLedgers.get(key);
+    if (ledger === undefined) {
+      ledger = new TableVersionLedger(null);
+      this.versionLedgers.set(key, ledger);
+    }
+    return ledger;
   }
 
   forgetLineage(t: SnowflakeTarget): void {
