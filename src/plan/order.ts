@@ -212,9 +212,3 @@ export function orderViews(steps: Step[], matching: NameMatching, definitionOf: 
   const items = steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', definition: definitionOf(step) }));
   return viewsInCreationOrder(items, matching).map((i) => i.step);
 }
-
-/** Steps by the name of the object they act on (steps on no object first); stable. */
-export function sortByName(steps: Step[]): Step[] {
-  const nameOf = (s: Step) => ('object' in s ? s.object.name : '');
-  return [...steps].sort((a, b) => compareText(nameOf(a), nameOf(b)));
-}
