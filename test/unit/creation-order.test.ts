@@ -9,7 +9,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../../src/model/plan.js';
 import { nameKey, type NameMatching } from '../../src/model/refs.js';
-import { inCreationOrder, orderActionSteps, tablesInDropOrder, type DefinitionOf } from '../../src/plan/order.js';
+import {
+  inCreationOrder,
+  orderActionSteps,
+  orderRestores,
+  orderViews,
+  tablesInDropOrder,
+  viewsInCreationOrder,
+  type DefinitionOf,
+} from '../../src/plan/order.js';
 
 const recreate = (name: string, definition: string): Step => ({
   target: 'demo',
@@ -26,6 +34,7 @@ const viewOrder = (views: Array<[string, string]>, matching: NameMatching = 'exa
     views.map(([name, definition]) => recreate(name, definition)),
     matching,
     definitionOf,
+    () => [],
   ).map((s) => ('object' in s ? s.object.name : ''));
 
 describe('what a view definition reads', () => {
@@ -85,6 +94,15 @@ describe('what a view definition reads', () => {
         ['ZETA', 'SELECT 1'],
       ]),
     ).toEqual(['A', 'ZETA']);
+  });
+
+  it('a view whose definition was not captured reads nothing, whatever it is named', () => {
+    const views = [
+      { name: 'A', definition: null },
+      { name: 'B', definition: 'CREATE VIEW B AS SELECT 1' },
+      { name: 'NULL', definition: 'CREATE VIEW "NULL" AS SELECT 1' },
+    ];
+    expect(viewsInCreationOrder(views, 'exact').map((v) => v.name)).toEqual(['A', 'B', 'NULL']);
   });
 
   it('views that read each other come out together, in name order', () => {
@@ -178,6 +196,15 @@ describe('inCreationOrder', () => {
     expect(inCreationOrder(nodes, 'exact', (n) => n.deps).map((n) => n.name)).toEqual(['D', 'A', 'B', 'C']);
   });
 
+  it('an item’s own name key is ignored: items whose names fold together on a case-blind warehouse do not depend on each other', () => {
+    const nodes: Node[] = [
+      { name: 'a', deps: ['A', 'B'] },
+      { name: 'A', deps: ['A'] },
+      { name: 'B', deps: [] },
+    ];
+    expect(inCreationOrder(nodes, 'case-insensitive', (n) => n.deps).map((n) => n.name)).toEqual(['A', 'B', 'a']);
+  });
+
   it('a cycle comes after what any of its members depends on, and before what depends on any of them', () => {
     const nodes: Node[] = [
       { name: 'A', deps: ['Z'] },
@@ -208,5 +235,35 @@ describe('tablesInDropOrder', () => {
         }
       }),
     );
+  });
+});
+
+describe('a step on no object, within one phase', () => {
+  const take: Step = {
+    target: 'demo',
+    group: 'checkpoint:Z',
+    reason: 'take Z',
+    kind: 'take-checkpoint',
+    checkpointId: 'Z',
+    checkpointType: 'MANUAL',
+    description: '',
+  };
+  const restore = (name: string): Step => ({
+    target: 'demo',
+    group: 'a1',
+    reason: `restore ${name}`,
+    kind: 'restore-table',
+    object: { name, kind: 'TABLE' },
+    created: '2026-11-27T08:00:00.000Z',
+    checkpointId: 'baseline',
+  });
+
+  it('sorts before the steps on objects, as an empty name would', () => {
+    expect(orderViews([recreate('B', 'SELECT 1'), take, recreate('A', 'SELECT 1')], 'exact', definitionOf)).toEqual([
+      take,
+      recreate('A', 'SELECT 1'),
+      recreate('B', 'SELECT 1'),
+    ]);
+    expect(orderRestores([restore('B'), take, restore('A')], 'exact', definitionOf, () => [])).toEqual([take, restore('A'), restore('B')]);
   });
 });

@@ -26,7 +26,12 @@ const record: Step = { ...base, kind: 'record-action', actionId: 'a1', spec: { k
 describe('a phase PHASE_ORDER does not list', () => {
   it('keeps its steps, after the listed phases, each phase ordered as usual', () => {
     const steps = [view('A', 'CREATE VIEW A AS SELECT * FROM B'), drop('T2'), record, view('B', 'CREATE VIEW B AS SELECT 1'), drop('T1')];
-    const out = orderActionSteps(steps, 'exact', (s) => (s.kind === 'recreate-view' ? s.definition : null));
+    const out = orderActionSteps(
+      steps,
+      'exact',
+      (s) => (s.kind === 'recreate-view' ? s.definition : null),
+      () => [],
+    );
     expect(out.map((s) => `${s.kind} ${'object' in s ? s.object.name : ''}`.trim())).toEqual([
       'record-action',
       'recreate-view B',
