@@ -11,13 +11,17 @@ import type { Step } from '../model/plan.js';
 import { compareText, nameKey, type NameMatching } from '../model/refs.js';
 import { PHASE_ORDER, stepPhase, type ActionPhase } from '../model/step-kinds.js';
 
-/** Tokens that could name an object in a view definition: bare words and quoted names. */
-function referencedKeys(definition: string, matching: NameMatching): Set<string> {
+/**
+ * Tokens that could name an object in a view definition: bare words (upper-cased, as Snowflake
+ * reads them) and quoted names (as written); none for a view whose definition was not captured.
+ */
+function referencedKeys(definition: string | null, matching: NameMatching): Set<string> {
   const keys = new Set<string>();
+  if (definition === null) return keys;
   const token = /"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)/g;
   for (const match of definition.matchAll(token)) {
-    const name = match[1] !== undefined ? match[1].replaceAll('""', '"') : (match[2] ?? '').toUpperCase();
-    keys.add(nameKey(name, matching));
+    const name = match[1]?.replaceAll('""', '"') ?? match[2]?.toUpperCase();
+    if (name !== undefined) keys.add(nameKey(name, matching));
   }
   return keys;
 }
@@ -87,25 +91,28 @@ function componentsDependenciesFirst<T>(items: readonly T[], deps: ReadonlyMap<T
  * otherwise kept in name order; a cycle (impossible in a real schema) falls back to name order.
  */
 export function viewsInCreationOrder<T extends Pick<InventoryEntry, 'name' | 'definition'>>(views: T[], matching: NameMatching): T[] {
-  return inCreationOrder(views, matching, (view) => referencedKeys(view.definition ?? '', matching));
+  return inCreationOrder(views, matching, (view) => referencedKeys(view.definition, matching));
 }
+
+/** A table and the tables its foreign keys reference (names as stored). */
+type TableLinks = { name: string; references: readonly string[] };
 
 /**
  * Sorts tables so that every table comes after the tables its foreign keys reference (creation
  * order: parents first). Tables are otherwise kept in name order; a cycle falls back to name order.
  */
-export function tablesInCreationOrder<T extends Pick<InventoryEntry, 'name' | 'references'>>(tables: T[], matching: NameMatching): T[] {
-  return inCreationOrder(tables, matching, (table) => (table.references ?? []).map((r) => nameKey(r, matching)));
+export function tablesInCreationOrder<T extends TableLinks>(tables: T[], matching: NameMatching): T[] {
+  return inCreationOrder(tables, matching, (table) => table.references.map((r) => nameKey(r, matching)));
 }
 
 /**
  * Sorts tables so that every table comes after the tables whose foreign keys reference it (drop
  * order: children first). Tables are otherwise kept in name order; a cycle falls back to name order.
  */
-export function tablesInDropOrder<T extends Pick<InventoryEntry, 'name' | 'references'>>(tables: T[], matching: NameMatching): T[] {
+export function tablesInDropOrder<T extends TableLinks>(tables: T[], matching: NameMatching): T[] {
   const children = new Map<string, string[]>();
   for (const table of tables) {
-    for (const parent of table.references ?? []) {
+    for (const parent of table.references) {
       const key = nameKey(parent, matching);
       children.set(key, [...(children.get(key) ?? []), nameKey(table.name, matching)]);
     }
@@ -121,9 +128,6 @@ export type DefinitionOf = (step: Step) => string | null;
  * for a view, a step on no object, or a table whose warehouse does not enforce foreign keys).
  */
 export type ReferencesOf = (step: Step) => readonly string[];
-
-/** No step's table references another (the default: no foreign-key ordering). */
-const noReferences: ReferencesOf = () => [];
 
 /** How the steps of one phase are ordered among themselves; each returns a permutation of `steps`. */
 type PhaseOrder = (steps: Step[], matching: NameMatching, definitionOf: DefinitionOf, referencesOf: ReferencesOf) => Step[];
@@ -152,7 +156,7 @@ export function orderActionSteps(
   steps: readonly Step[],
   matching: NameMatching,
   definitionOf: DefinitionOf,
-  referencesOf: ReferencesOf = noReferences,
+  referencesOf: ReferencesOf,
 ): Step[] {
   const byPhase = new Map<ActionPhase, Step[]>();
   for (const step of steps) {
@@ -175,12 +179,7 @@ export function orderActionSteps(
  * Drops: views first, a view before the views it reads (docs/snowflake-behaviour.md#pitfall-6), then the rest by name, a
  * table before the tables its foreign keys reference (children first).
  */
-export function orderDrops(
-  steps: Step[],
-  matching: NameMatching,
-  definitionOf: DefinitionOf,
-  referencesOf: ReferencesOf = noReferences,
-): Step[] {
+export function orderDrops(steps: Step[], matching: NameMatching, definitionOf: DefinitionOf, referencesOf: ReferencesOf): Step[] {
   const isView = (s: Step) => s.kind === 'drop-object' && s.object.kind === 'VIEW';
   const others = tablesInDropOrder(
     withReferences(
@@ -193,28 +192,17 @@ export function orderDrops(
 }
 
 /** Table restores (undrops, re-creations, reverts): by name, a table after the tables it references (parents first). */
-export function orderRestores(
-  steps: Step[],
-  matching: NameMatching,
-  _definitionOf: DefinitionOf,
-  referencesOf: ReferencesOf = noReferences,
-): Step[] {
+export function orderRestores(steps: Step[], matching: NameMatching, _definitionOf: DefinitionOf, referencesOf: ReferencesOf): Step[] {
   return tablesInCreationOrder(withReferences(steps, referencesOf), matching).map((i) => i.step);
 }
 
 /** Steps paired with the name of the object they act on ('' for none) and its table's references. */
-function withReferences(steps: Step[], referencesOf: ReferencesOf): Array<{ step: Step; name: string; references: string[] }> {
-  return steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', references: [...referencesOf(step)] }));
+function withReferences(steps: Step[], referencesOf: ReferencesOf): Array<{ step: Step } & TableLinks> {
+  return steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', references: referencesOf(step) }));
 }
 
 /** Steps on views in creation order: a view after the views it reads (docs/snowflake-behaviour.md#pitfall-6). */
 export function orderViews(steps: Step[], matching: NameMatching, definitionOf: DefinitionOf): Step[] {
   const items = steps.map((step) => ({ step, name: 'object' in step ? step.object.name : '', definition: definitionOf(step) }));
   return viewsInCreationOrder(items, matching).map((i) => i.step);
-}
-
-/** Steps by the name of the object they act on (steps on no object first); stable. */
-export function sortByName(steps: Step[]): Step[] {
-  const nameOf = (s: Step) => ('object' in s ? s.object.name : '');
-  return [...steps].sort((a, b) => compareText(nameOf(a), nameOf(b)));
 }

@@ -68,6 +68,8 @@ function build(kind: StepKind, name: string): Step {
 }
 
 const definitionOf: DefinitionOf = (step) => (step.kind === 'recreate-view' ? step.definition : null);
+/** No step's table references another: no foreign-key ordering. */
+const noReferences: ReferencesOf = () => [];
 const names = fc.constantFrom('T1', 'T2', 'T3', 'V1', 'V2', 'V3', 'b', 'A');
 const stepsArb = fc
   .array(fc.tuple(fc.constantFrom(...KINDS), names), { maxLength: 40 })
@@ -78,7 +80,7 @@ describe('ordering an action’s steps', () => {
     const every = KINDS.flatMap((kind) => ['V2', 'T1', 'V1', 'T2'].map((name) => build(kind, name)));
     const unknown = { ...base('X'), kind: 'rename-object' } as unknown as Step; // a kind this ckpt does not know
     const input = [...every, unknown];
-    const out = orderActionSteps(input, 'exact', definitionOf);
+    const out = orderActionSteps(input, 'exact', definitionOf, noReferences);
     expect(out).toHaveLength(input.length);
     expect(new Set(out)).toEqual(new Set(input));
   });
@@ -86,7 +88,7 @@ describe('ordering an action’s steps', () => {
   it('is a permutation of its input and puts phases in PHASE_ORDER order, for any steps', () => {
     fc.assert(
       fc.property(stepsArb, fc.constantFrom('exact' as const, 'case-insensitive' as const), (steps, matching) => {
-        const out = orderActionSteps(steps, matching, definitionOf);
+        const out = orderActionSteps(steps, matching, definitionOf, noReferences);
         expect(out).toHaveLength(steps.length);
         const count = (list: Step[]) => list.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<Step, number>());
         expect(count(out)).toEqual(count(steps));
@@ -121,7 +123,7 @@ describe('ordering an action’s steps', () => {
     ]);
     const live: DefinitionOf = (s) =>
       s.kind === 'recreate-view' ? s.definition : 'object' in s ? (definitions.get(s.object.name) ?? null) : null;
-    const out = orderActionSteps(steps, 'exact', live).map((s) => `${s.kind} ${'object' in s ? s.object.name : ''}`.trim());
+    const out = orderActionSteps(steps, 'exact', live, noReferences).map((s) => `${s.kind} ${'object' in s ? s.object.name : ''}`.trim());
     expect(out).toEqual([
       'drop-object V2',
       'drop-object V1',
