@@ -140,11 +140,11 @@ class TargetRun {
     ]);
     const limit = Math.max(1, Math.min(this.options.concurrency, this.target.warehouse.capabilities.maxConcurrency));
     for (const wave of formWaves(this.plan.steps)) {
+      if (this.result.failed) break;
       if (this.signal.aborted) {
         await this.interrupt();
         break;
       }
-      if (this.result.failed) break;
       await this.journal(wave.map((i) => this.event('step-started', i)));
       await this.runWave(wave, limit);
       await this.journal(
