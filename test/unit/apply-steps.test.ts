@@ -132,6 +132,16 @@ describe('applying a plan', () => {
     ]);
   });
 
+  it('an action applied before a failed one stays APPLIED; only the failed action is recorded FAILED', async () => {
+    const fake = fakeWarehouse({ failOn: { U1: new Error('boom') } });
+    const [outcome] = await apply(planOf([drop('a', 'T1'), record('a'), drop('b', 'U1'), record('b')]), fake);
+    expect(outcomes(outcome?.steps ?? [])).toEqual(['succeeded', 'succeeded', 'failed', 'skipped']);
+    expect(fake.recorded.map((r) => [r.actionId, r.status, r.error, r.steps.map((s) => s.object)])).toEqual([
+      ['a', 'APPLIED', null, ['T1']],
+      ['b', 'FAILED', 'boom', ['U1']],
+    ]);
+  });
+
   it('an error ckpt did not classify is INTERNAL, described by its message', async () => {
     const fake = fakeWarehouse({ failOn: { T1: new Error('socket hang up') } });
     const [outcome] = await apply(planOf([drop('a', 'T1'), record('a')]), fake);
@@ -252,6 +262,7 @@ describe('waves and concurrency', () => {
     const failing = fakeWarehouse({ failOn: { T1: new Error('boom') }, onStep: () => vi.advanceTimersByTime(20) });
     const [failed] = await apply(planOf([drop('a', 'T1'), record('a')]), failing);
     expect(failed?.steps.map((s) => s.durationMs)).toEqual([20, null]);
+    expect(failed?.durationMs).toBe(20);
   });
 });
 

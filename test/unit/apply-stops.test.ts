@@ -46,6 +46,20 @@ describe('a lost lease or a shutdown', () => {
     expect(fake.journal.map((e) => e.event).at(-1)).toBe('run-failed');
   });
 
+  it('stops before the next wave: nothing of it is started or journalled', async () => {
+    const lost = lostDuring('T1');
+    const fake = fakeWarehouse({ onStep: lost.onStep });
+    const [outcome] = await apply(planOf([drop('a', 'T1'), recreateView('a', 'V1'), record('a')]), fake, { signal: lost.signal });
+    expect(fake.executed).toEqual(['T1']);
+    expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'skipped', 'skipped']);
+    expect(fake.journal.map((e) => [e.event, e.stepIndex])).toEqual([
+      ['run-started', null],
+      ['step-started', 0],
+      ['step-succeeded', 0],
+      ['run-failed', null],
+    ]);
+  });
+
   it('an abort after the last step has started changes nothing: the run finished', async () => {
     const lost = lostDuring('T2');
     const fake = fakeWarehouse({ onStep: lost.onStep });
