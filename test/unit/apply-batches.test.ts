@@ -56,6 +56,9 @@ describe('a warehouse that runs a wave as one unit', () => {
     const fake = fakeWarehouse({ batches: true });
     const [outcome] = await apply(planOf(names(1001).map((n) => drop('a', n))), fake);
     expect(fake.batches.map((b) => b.length)).toEqual([500, 500, 1]);
+    const exact = fakeWarehouse({ batches: true });
+    await apply(planOf(names(500).map((n) => drop('a', n))), exact);
+    expect(exact.batches.map((b) => b.length)).toEqual([500]);
     expect(fake.batches.flat()).toEqual(names(1001));
     expect(outcome?.steps.every((s) => s.outcome === 'succeeded')).toBe(true);
   });

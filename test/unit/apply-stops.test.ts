@@ -93,6 +93,15 @@ describe('a journal that cannot be written', () => {
     ]);
   });
 
+  it('is not blamed for stopping a run that a failed step already stopped', async () => {
+    // Writes: run-started, the wave started, its outcome; the run's end fails.
+    const fake = fakeWarehouse({ journalFailsFrom: 4, failOn: { T1: new Error('boom') } });
+    const logger = recordingLogger();
+    const [outcome] = await apply(planOf([drop('a', 'T1'), record('a')]), fake, {}, logger);
+    expect(outcome?.failed).toBe(true);
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(['step failed']);
+  });
+
   it('stops the run before the next wave when it fails mid-run', async () => {
     // Writes: run-started, the first wave started, its outcome (fails from here on).
     const fake = fakeWarehouse({ journalFailsFrom: 3 });
