@@ -140,11 +140,11 @@ class TargetRun {
     ]);
     const limit = Math.max(1, Math.min(this.options.concurrency, this.target.warehouse.capabilities.maxConcurrency));
     for (const wave of formWaves(this.plan.steps)) {
+      if (this.result.failed) break;
       if (this.signal.aborted) {
         await this.interrupt();
         break;
       }
-      if (this.result.failed) break;
       await this.journal(wave.map((i) => this.event('step-started', i)));
       await this.runWave(wave, limit);
       await this.journal(
@@ -154,10 +154,15 @@ class TargetRun {
             this.event(this.outcomes[i]?.outcome === 'succeeded' ? 'step-succeeded' : 'step-failed', i, this.outcomes[i]?.error ?? null),
           ),
       );
-      const failed = wave.filter((i) => this.outcomes[i]?.outcome === 'failed').map((i) => this.plan.steps[i] as Step);
+      const failed = wave.filter((i) => this.outcomes[i]?.outcome === 'failed');
       if (failed.length > 0) {
         this.result.failed = true;
-        await this.recordFailures(failed, this.outcomes[this.plan.steps.indexOf(failed[0] as Step)]?.error ?? 'failed');
+        // The action is recorded FAILED with the error of the wave's first failed step.
+        const first = this.outcomes[failed[0] as number] as StepOutcome;
+        await this.recordFailures(
+          failed.map((i) => this.plan.steps[i] as Step),
+          first.error,
+        );
       }
     }
     if (!this.result.failed && this.signal.aborted && this.outcomes.includes(undefined)) await this.interrupt();
@@ -278,7 +283,7 @@ class TargetRun {
   }
 
   /** Records each interrupted action FAILED (once), so history shows it; never masks the failure. */
-  private async recordFailures(steps: Step[], message: string): Promise<void> {
+  private async recordFailures(steps: Step[], message: string | null): Promise<void> {
     const groups = new Set(steps.map((s) => s.group));
     for (const group of groups) {
       const record = this.plan.steps.find((s) => s.kind === 'record-action' && s.group === group);

@@ -1,0 +1,92 @@
+/**
+ * On a warehouse that runs a wave as one unit (`executeWave`, all or nothing): a wave of
+ * several independent steps goes in batches of at most 500, a step alone runs by itself; a
+ * batch that fails is retried step by step so that what can be applied is and the failure is
+ * attributed to its step (later steps skipped); a lost lease stops before the next batch.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyPlan, type ApplyOptions } from '../../src/apply/apply.js';
+import { silentLogger, type Logger } from '../../src/model/logger.js';
+import type { Plan } from '../../src/model/plan.js';
+import {
+  fakeWarehouse,
+  recordingLogger,
+  drop,
+  record,
+  recreateView,
+  planOf,
+  REF,
+  RUN,
+  type FakeWarehouse,
+} from './support/fake-warehouse.js';
+
+const apply = (plan: Plan, fake: FakeWarehouse, options: Partial<ApplyOptions> = {}, logger: Logger = silentLogger) =>
+  applyPlan(plan, () => ({ ref: REF, warehouse: fake.warehouse }), RUN, logger, { concurrency: 1, ...options });
+
+const names = (count: number) => Array.from({ length: count }, (_, i) => `T${i + 1}`);
+
+describe('a warehouse that runs a wave as one unit', () => {
+  it('runs a wave of drops as one batch and a step alone by itself, each reported', async () => {
+    const fake = fakeWarehouse({ batches: true });
+    const events: string[] = [];
+    const [outcome] = await apply(planOf([drop('a', 'T1'), drop('a', 'T2'), drop('a', 'T3'), recreateView('a', 'V1'), record('a')]), fake, {
+      onProgress: (e) => void events.push(`${e.index} ${e.outcome}`),
+    });
+    expect(fake.batches).toEqual([['T1', 'T2', 'T3']]);
+    expect(fake.executed).toEqual(['V1']);
+    expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(events).toEqual([
+      '0 started',
+      '0 started',
+      '0 started',
+      '0 succeeded',
+      '1 succeeded',
+      '2 succeeded',
+      '3 started',
+      '3 succeeded',
+      '4 started',
+      '4 succeeded',
+    ]);
+    expect(fake.recorded).toMatchObject([
+      { actionId: 'a', status: 'APPLIED', steps: [{ object: 'T1' }, { object: 'T2' }, { object: 'T3' }, { object: 'V1' }] },
+    ]);
+  });
+
+  it('splits a wave into batches of at most 500 steps', async () => {
+    const fake = fakeWarehouse({ batches: true });
+    const [outcome] = await apply(planOf(names(1001).map((n) => drop('a', n))), fake);
+    expect(fake.batches.map((b) => b.length)).toEqual([500, 500, 1]);
+    const exact = fakeWarehouse({ batches: true });
+    await apply(planOf(names(500).map((n) => drop('a', n))), exact);
+    expect(exact.batches.map((b) => b.length)).toEqual([500]);
+    expect(fake.batches.flat()).toEqual(names(1001));
+    expect(outcome?.steps.every((s) => s.outcome === 'succeeded')).toBe(true);
+  });
+
+  it('retries a failed batch step by step: what can be applied is, the failure is its step’s, the rest skipped', async () => {
+    const fake = fakeWarehouse({ batches: true, failOn: { T2: new Error('T2 is referenced by a foreign key') } });
+    const logger = recordingLogger();
+    const [outcome] = await apply(planOf([drop('a', 'T1'), drop('a', 'T2'), drop('a', 'T3'), record('a')]), fake, {}, logger);
+    expect(fake.batches).toEqual([['T1', 'T2', 'T3']]);
+    expect(fake.executed).toEqual(['T1', 'T2']);
+    expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'failed', 'skipped', 'skipped']);
+    expect(outcome?.steps[1]?.error).toBe('T2 is referenced by a foreign key');
+    expect(fake.recorded).toMatchObject([{ actionId: 'a', status: 'FAILED', error: 'T2 is referenced by a foreign key' }]);
+    expect(logger.lines).toContainEqual({
+      level: 'warn',
+      message: 'batch failed; retrying its steps one by one',
+      fields: { target: 'demo', steps: 3, error: 'T2 is referenced by a foreign key' },
+    });
+  });
+
+  it('a lost lease stops before the next batch', async () => {
+    const lease = new AbortController();
+    const fake = fakeWarehouse({ batches: true, onStep: (s) => (s === 'T1' ? lease.abort() : undefined) });
+    const [outcome] = await apply(planOf([...names(501).map((n) => drop('a', n)), record('a')]), fake, { signal: lease.signal });
+    expect(fake.batches.map((b) => b.length)).toEqual([500]);
+    expect(outcome?.failed).toBe(true);
+    expect(outcome?.steps.filter((s) => s.outcome === 'succeeded')).toHaveLength(500);
+    expect(outcome?.steps.slice(500).map((s) => s.outcome)).toEqual(['skipped', 'skipped']);
+    expect(fake.recorded).toMatchObject([{ actionId: 'a', status: 'FAILED', error: 'interrupted before it finished' }]);
+  });
+});
