@@ -3,15 +3,14 @@
  * with the fingerprints of the state it was computed from; reading one back validates it
  * against schemas/plan.schema.json and refuses it when stale.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { readRegularFile } from '../config/read-file.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Plan, Step } from '../model/plan.js';
 import { camelKeys, jsonText, snakeKeys } from './json.js';
-
-const SCHEMA = new URL('../../../schemas/plan.schema.json', import.meta.url);
 
 /** A plan and the state it was computed from. */
 export interface SavedPlan {
@@ -43,16 +42,14 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
       hint: HINTS.savedPlanMissing,
     });
   }
-  const validate = new Ajv2020({ allErrors: false }).compile(JSON.parse(await readFile(SCHEMA, 'utf8')) as object);
+  // The schema is imported (as config/load.ts imports the config's), not read from a path relative
+  // to this module: that path held only in dist/, so reading a plan failed from the sources.
+  const validate = new Ajv2020({ allErrors: false }).compile(planSchema);
   const { state_fingerprints: fingerprints, ...rest } = document as { state_fingerprints?: Record<string, string> };
   if (!validate(document) || fingerprints === undefined) {
-    throw new CkptError(
-      'CONFIG_INVALID',
-      `${path} is not a saved ckpt plan (${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'no state_fingerprints'})`,
-      {
-        hint: HINTS.savedPlanMissing,
-      },
-    );
+    const problem = validate.errors?.[0];
+    const what = problem === undefined ? 'no state_fingerprints' : [problem.instancePath, problem.message].join(' ').trim();
+    throw new CkptError('CONFIG_INVALID', `${path} is not a saved ckpt plan (${what})`, { hint: HINTS.savedPlanMissing });
   }
   return { plan: camelKeys(rest) as Plan, fingerprints };
 }
