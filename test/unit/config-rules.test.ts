@@ -105,8 +105,11 @@ describe('each schema once, each target name once', () => {
       '    schema: B',
       '  - name: x',
       '    schema: C',
+      '  - name: y',
+      '    schema: D',
     ]);
-    // Target 1 repeats a schema (one error for it, not two); its name still counts as taken.
+    // Target 1 repeats a schema (one error for it, not two); its name still counts as taken, and the
+    // first target of a name stays the one repeats are compared with.
     expect(found).toEqual([
       [
         'error',
@@ -117,6 +120,7 @@ describe('each schema once, each target name once', () => {
       ],
       ['error', 7, 11, '/targets/2/name', 'target name `y` is already used by the target at line 5; give each target a distinct `name`'],
       ['error', 9, 11, '/targets/3/name', 'target name `x` is already used by the target at line 3; give each target a distinct `name`'],
+      ['error', 11, 11, '/targets/4/name', 'target name `y` is already used by the target at line 5; give each target a distinct `name`'],
     ]);
   });
 });
