@@ -43,8 +43,9 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
     });
   }
   // The schema is imported (as config/load.ts imports the config's), not read from a path relative
-  // to this module: that path held only in dist/, so reading a plan failed from the sources.
-  const validate = new Ajv2020({ allErrors: false }).compile(planSchema);
+  // to this module: that path held only in dist/, so reading a plan failed from the sources. The
+  // first error found is the one reported.
+  const validate = new Ajv2020().compile(planSchema);
   const { state_fingerprints: fingerprints, ...rest } = document as { state_fingerprints?: Record<string, string> };
   if (!validate(document) || fingerprints === undefined) {
     const problem = validate.errors?.[0];
@@ -83,15 +84,16 @@ function sameSteps(a: Step[], b: Step[]): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-/** JSON with object keys sorted (and undefined fields left out), so that key order in a file does not matter. */
+/** JSON with object keys sorted (JSON leaves undefined fields out), so that key order in a file does not matter. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, x]) => x !== undefined)
-            .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-        )
-      : v,
-  );
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const fields = v as Record<string, unknown>;
+    // Sorted by code unit, the same on every machine and locale.
+    return Object.fromEntries(
+      Object.keys(fields)
+        .sort()
+        .map((k) => [k, fields[k]]),
+    );
+  });
 }

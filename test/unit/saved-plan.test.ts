@@ -214,6 +214,13 @@ describe('savedPlanStale', () => {
       plan(targetPlan('other')),
     );
     expect(elsewhere?.message).toContain('the steps of target one');
+    const nothing = savedPlanStale(
+      { plan: plan(targetPlan('one', [])), fingerprints: { one: 'f' } },
+      PATH,
+      new Map([['one', 'f']]),
+      plan(targetPlan('other')),
+    );
+    expect(nothing).toBeNull();
   });
 
   it('a plan read back from its file is the plan ckpt makes: key order and absent fields do not matter', async () => {
