@@ -5,11 +5,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { readRegularFile } from '../config/read-file.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Plan, Step } from '../model/plan.js';
-import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { camelKeys, jsonText, snakeKeys } from './json.js';
 
 /** A plan and the state it was computed from. */
@@ -42,16 +42,15 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
       hint: HINTS.savedPlanMissing,
     });
   }
-  const validate = new Ajv2020({ allErrors: false }).compile(planSchema as object);
+  // The schema is imported (as config/load.ts imports the config's), not read from a path relative
+  // to this module: that path held only in dist/, so reading a plan failed from the sources. The
+  // first error found is the one reported.
+  const validate = new Ajv2020().compile(planSchema);
   const { state_fingerprints: fingerprints, ...rest } = document as { state_fingerprints?: Record<string, string> };
   if (!validate(document) || fingerprints === undefined) {
-    throw new CkptError(
-      'CONFIG_INVALID',
-      `${path} is not a saved ckpt plan (${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'no state_fingerprints'})`,
-      {
-        hint: HINTS.savedPlanMissing,
-      },
-    );
+    const problem = validate.errors?.[0];
+    const what = problem === undefined ? 'no state_fingerprints' : [problem.instancePath, problem.message].join(' ').trim();
+    throw new CkptError('CONFIG_INVALID', `${path} is not a saved ckpt plan (${what})`, { hint: HINTS.savedPlanMissing });
   }
   return { plan: camelKeys(rest) as Plan, fingerprints };
 }
@@ -85,15 +84,16 @@ function sameSteps(a: Step[], b: Step[]): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-/** JSON with object keys sorted (and undefined fields left out), so that key order in a file does not matter. */
+/** JSON with object keys sorted (JSON leaves undefined fields out), so that key order in a file does not matter. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, x]) => x !== undefined)
-            .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-        )
-      : v,
-  );
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const fields = v as Record<string, unknown>;
+    // Sorted by code unit, the same on every machine and locale.
+    return Object.fromEntries(
+      Object.keys(fields)
+        .sort()
+        .map((k) => [k, fields[k]]),
+    );
+  });
 }

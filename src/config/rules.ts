@@ -4,6 +4,7 @@
  * to checkpoints the file does not declare (a warning: the audit table may hold them).
  */
 import { actionCheckpoint, LOCAL_CONNECTION, type Action, type Desired, type Target } from '../model/desired.js';
+import { nameKey } from '../model/refs.js';
 import { pointer, type Finding, type Locator } from './positions.js';
 
 /** The key and field under which each action kind names its checkpoint. */
@@ -31,30 +32,30 @@ export function checkRules(desired: Desired, locator: Locator): Finding[] {
 
 /** Each schema once (compared as its warehouse compares names), each target name once. */
 function checkTargetsApart(desired: Desired, locator: Locator, error: Report): void {
-  const bySchema = new Map<string, number>();
-  const byName = new Map<string, number>();
+  const bySchema = new Map<string, Target>();
+  const byName = new Map<string, Target>();
   desired.targets.forEach((target, i) => {
     // Names compare as the warehouse compares them: the embedded one folds case (DEMO is "demo").
-    const fold = (name: string | null) => (target.connection === LOCAL_CONNECTION && name !== null ? name.toUpperCase() : name);
+    const matching = target.connection === LOCAL_CONNECTION ? 'case-insensitive' : 'exact';
+    const fold = (name: string | null) => (name === null ? null : nameKey(name, matching));
     const schemaKey = JSON.stringify([target.connection, fold(target.database), fold(target.schema)]);
     const sameSchema = bySchema.get(schemaKey);
     const sameName = byName.get(target.name);
     if (sameSchema !== undefined) {
-      const first = desired.targets[sameSchema];
       const where = `${target.database === null ? '' : `${target.database}.`}${target.schema} on connection ${target.connection}`;
       error(
         pointer('targets', i, 'schema'),
-        `${where} is already declared by target \`${first?.name ?? ''}\` at line ${first?.position.line ?? 0}; declare each schema once and merge the two targets`,
+        `${where} is already declared by target \`${sameSchema.name}\` at line ${sameSchema.position.line}; declare each schema once and merge the two targets`,
       );
     } else if (sameName !== undefined) {
       const namePointer = pointer('targets', i, 'name');
       error(
         locator.has(namePointer) ? namePointer : pointer('targets', i),
-        `target name \`${target.name}\` is already used by the target at line ${desired.targets[sameName]?.position.line ?? 0}; give each target a distinct \`name\``,
+        `target name \`${target.name}\` is already used by the target at line ${sameName.position.line}; give each target a distinct \`name\``,
       );
     }
-    if (sameSchema === undefined) bySchema.set(schemaKey, i);
-    if (sameName === undefined) byName.set(target.name, i);
+    if (sameSchema === undefined) bySchema.set(schemaKey, target);
+    if (sameName === undefined) byName.set(target.name, target);
   });
 }
 
@@ -76,9 +77,8 @@ function checkIdsApart(target: Target, i: number, error: Report): void {
     ['schedules', target.schedules, 'schedule id', 'is already used at line %d in this target; give each schedule a distinct id'],
   ];
   for (const [key, items, what, tail] of lists) {
-    findDuplicates(items.map((x) => x.id)).forEach(([first, second]) => {
-      const line = String(items[first]?.position.line ?? 0);
-      error(pointer('targets', i, key, second, 'id'), `${what} \`${items[second]?.id ?? ''}\` ${tail.replace('%d', line)}`);
+    findRepeats(items, (x) => x.id).forEach(({ first, item, index }) => {
+      error(pointer('targets', i, key, index, 'id'), `${what} \`${item.id}\` ${tail.replace('%d', String(first.position.line))}`);
     });
   }
 }
@@ -89,10 +89,10 @@ function checkActionReferences(target: Target, i: number, error: Report, warn: R
   target.actions.forEach((action, j) => {
     const spec = action.spec;
     if (spec.kind === 'restore' && spec.objects !== null) {
-      findDuplicates(spec.objects).forEach(([first, second]) => {
+      findRepeats(spec.objects, (name) => name).forEach(({ firstIndex, item, index }) => {
         error(
-          pointer('targets', i, 'actions', j, 'restore', 'objects', second),
-          `\`${spec.objects?.[second] ?? ''}\` is already listed as item ${first + 1} of \`objects\`; list each object once`,
+          pointer('targets', i, 'actions', j, 'restore', 'objects', index),
+          `\`${item}\` is already listed as item ${firstIndex + 1} of \`objects\`; list each object once`,
         );
       });
     }
@@ -107,14 +107,22 @@ function checkActionReferences(target: Target, i: number, error: Report, warn: R
   });
 }
 
-/** Pairs `[first index, later index]` for every repeat of a value in the list. */
-function findDuplicates(values: string[]): [number, number][] {
-  const seen = new Map<string, number>();
-  const pairs: [number, number][] = [];
-  values.forEach((value, index) => {
-    const first = seen.get(value);
-    if (first === undefined) seen.set(value, index);
-    else pairs.push([first, index]);
+/** A repeat in a list: the item at `index` has the same key as the earlier `first` (at `firstIndex`). */
+interface Repeat<T> {
+  first: T;
+  firstIndex: number;
+  item: T;
+  index: number;
+}
+
+/** Every repeat of a key in the list, each with the first item of that key. */
+function findRepeats<T>(items: T[], key: (item: T) => string): Repeat<T>[] {
+  const seen = new Map<string, { first: T; firstIndex: number }>();
+  const repeats: Repeat<T>[] = [];
+  items.forEach((item, index) => {
+    const earlier = seen.get(key(item));
+    if (earlier === undefined) seen.set(key(item), { first: item, firstIndex: index });
+    else repeats.push({ ...earlier, item, index });
   });
-  return pairs;
+  return repeats;
 }
