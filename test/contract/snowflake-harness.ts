@@ -61,6 +61,11 @@ export const snowflakeHarness: SnowflakeHarness = {
   name: 'snowflake',
   nativeUndrop: true,
   timeTravel: true,
+  pipeline: {
+    timestamp: 'TIMESTAMP_NTZ',
+    json: 'VARIANT',
+    jsonValue: (text) => `PARSE_JSON('${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}')`,
+  },
   async fresh() {
     const sf = await snowflakeHome();
     counter += 1;

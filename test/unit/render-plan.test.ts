@@ -54,6 +54,16 @@ const STEPS: Record<StepKind, Step> = {
     auditTable: 'CHECKPOINT_AUDIT',
     reason: 'audit table CHECKPOINT_AUDIT does not exist yet',
   },
+  'migrate-audit': {
+    ...base,
+    group: 'audit',
+    kind: 'migrate-audit',
+    auditTable: 'CHECKPOINT_AUDIT',
+    fromLayout: 0,
+    toLayout: 1,
+    columns: ['ACTION_ID', 'SPEC_HASH', 'SPEC', 'STEPS', 'ERROR', 'RUN_ID', 'ORIGIN'],
+    reason: "CHECKPOINT_AUDIT has the old pipelines' columns only (layout 0); ckpt's layout is 1",
+  },
   'take-checkpoint': {
     ...base,
     group: 'checkpoint:baseline',
@@ -132,6 +142,20 @@ const FINDINGS: Record<FindingCode, Pick<Finding, 'severity' | 'message'>> = {
     severity: 'warning',
     message:
       'checkpoint baseline was taken on 2026-11-20 09:00:00 UTC with keep: inventory, the file now says keep: clone; a taken checkpoint is never retaken, so the change has no effect: declare a new id',
+  },
+  AUDIT_LAYOUT_NEWER: {
+    severity: 'blocker',
+    message: 'the audit table CHECKPOINT_AUDIT has layout 2, newer than this ckpt knows (1): it was used by a newer ckpt; upgrade ckpt',
+  },
+  VIEW_NOT_RECORDED: {
+    severity: 'warning',
+    message:
+      'view V_ORDERS is in checkpoint CP_2024_01_15_14_30, taken by the old pipelines, which recorded no view definitions: ckpt cannot bring it back; action after-demo goes ahead without it',
+  },
+  CONTENT_NOT_RECORDED: {
+    severity: 'warning',
+    message:
+      'checkpoint CP_2024_01_15_14_30 was taken by the old pipelines, which recorded no content versions: action after-demo drops and brings back objects but leaves the content of tables as it is (row count of ORDERS changed: 3 → 4)',
   },
   AUDIT_TABLE_LOST: {
     severity: 'blocker',
