@@ -7,6 +7,7 @@
  */
 import { benchDesired } from './bench-config.js';
 import { planTarget } from '../src/plan/plan.js';
+import { AUDIT_LAYOUT } from '../src/model/audit-layout.js';
 import type { InventoryEntry, Observed } from '../src/model/observed.js';
 import { collectGarbage, measure } from './measure.js';
 import type { ResultRow } from './report.js';
@@ -54,6 +55,7 @@ export function syntheticObserved(objects: number): Observed {
     schemaExists: true,
     journalHasRuns: true,
     auditTableExists: true,
+    auditLayout: AUDIT_LAYOUT,
     objects: [...live, ...created],
     dropped: missingTables.map((e) => ({
       name: e.name,
@@ -72,6 +74,7 @@ export function syntheticObserved(objects: number): Observed {
         objects: inventory,
         keep: 'inventory',
         clone: null,
+        origin: 'ckpt',
       },
     ],
     actions: [],

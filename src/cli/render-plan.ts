@@ -65,6 +65,7 @@ export function summaryParts(plan: Plan): string[] {
   if (c.checkpoints > 0) parts.push(plural(c.checkpoints, 'checkpoint to take', 'checkpoints to take'));
   if (c.expiries > 0) parts.push(plural(c.expiries, 'checkpoint to expire', 'checkpoints to expire'));
   if (c.audits > 0) parts.push(plural(c.audits, 'audit table to create', 'audit tables to create'));
+  if (c.migrations > 0) parts.push(plural(c.migrations, 'audit table to migrate', 'audit tables to migrate'));
   if (c.actions > 0) parts.push(plural(c.actions, 'action to record', 'actions to record'));
   if (c.other > 0) parts.push(plural(c.other, 'other step', 'other steps'));
   return parts;

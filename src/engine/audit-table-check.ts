@@ -1,13 +1,13 @@
 /**
- * Why observing a target failed, when its `audit_table:` names a table that is not ckpt's (a
- * table of the user's, say ORDERS): every read of it fails on a missing column, which is said as
+ * Why observing a target failed, when its `audit_table:` names a table that is neither ckpt's
+ * nor the old pipelines' (a table of the user's, say ORDERS): every read of it fails on a missing column, which is said as
  * a configuration error naming the table, the columns it lacks and what to do. Asked only after a
  * failure, so observing stays within its round trips.
  */
 import { DEFAULT_AUDIT_TABLE } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
 import { displayIdent, quoteIdent } from '../model/refs.js';
-import { AUDIT_COLUMNS } from '../warehouse/audit-rows.js';
+import { PIPELINE_COLUMNS } from '../model/audit-layout.js';
 import type { TargetRef, Warehouse } from '../warehouse/warehouse.js';
 
 /** Rethrows `error`, or a CONFIG_INVALID error when the target's audit table lacks ckpt's columns. */
@@ -25,9 +25,12 @@ export async function explainObserveFailure(warehouse: Warehouse, target: Target
   );
 }
 
-/** The audit columns the target's audit table lacks (none when it is ckpt's, or cannot be read). */
+/**
+ * The audit columns the target's audit table lacks that ckpt does not add itself: the old
+ * pipelines' (a table with those is adopted and migrated); none when it has them, or cannot be read.
+ */
 async function missingAuditColumns(warehouse: Warehouse, target: TargetRef): Promise<string[]> {
   const { columns } = await warehouse.query(target, `SELECT * FROM ${quoteIdent(target.auditTable)} WHERE 1 = 0`);
   const present = new Set(columns.map((c) => c.toUpperCase()));
-  return AUDIT_COLUMNS.filter((c) => !present.has(c));
+  return PIPELINE_COLUMNS.filter((c) => !present.has(c));
 }

@@ -18,6 +18,7 @@ export function stateFingerprint(observed: Observed): string {
   // taking the lease creates it.
   const shape = {
     auditTableExists: observed.auditTableExists,
+    auditLayout: observed.auditLayout,
     // An object first seen at this very observation has no stable creation time yet.
     objects: sorted(observed.objects, (o) => `${o.kind}:${o.name}`).map((o) => [
       o.kind,

@@ -76,7 +76,16 @@ export interface RecordedCheckpoint {
   keep: 'inventory' | 'clone';
   /** Where its kept copy is now (Snowflake: the clone schema), or null when none exists (any more). */
   clone: string | null;
+  /**
+   * Who took it: ckpt, or the old Matillion pipelines (`pipeline`: a row ckpt adopted with their
+   * audit table; its inventory has no view definitions and no content versions, and ckpt never
+   * changes its row).
+   */
+  origin: CheckpointOrigin;
 }
+
+/** Who took a checkpoint (see RecordedCheckpoint.origin). */
+export type CheckpointOrigin = 'ckpt' | 'pipeline';
 
 /** What one step of an action did, as recorded in the audit table. */
 export interface StepRecord {
@@ -108,6 +117,11 @@ export interface Observed {
   /** Whether the schema itself exists. */
   schemaExists: boolean;
   auditTableExists: boolean;
+  /**
+   * The audit table's layout version (model/audit-layout.ts): ckpt's newest when it created or
+   * migrated the table, 0 for the old pipelines' table; null when there is no audit table.
+   */
+  auditLayout: number | null;
   /**
    * Whether ckpt's journal next to the audit table holds runs: with no audit table, it was lost
    * (dropped or renamed) after ckpt used it, not never created.

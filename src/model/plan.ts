@@ -37,6 +37,17 @@ interface StepBase {
 export type Step =
   | (StepBase & { kind: 'init-audit'; auditTable: string })
   | (StepBase & {
+      /**
+       * Brings an audit table of an older layout (the old pipelines', layout 0) up to ckpt's:
+       * adds `columns` (model/audit-layout.ts), then stamps `toLayout`; never touches a row.
+       */
+      kind: 'migrate-audit';
+      auditTable: string;
+      fromLayout: number;
+      toLayout: number;
+      columns: string[];
+    })
+  | (StepBase & {
       kind: 'take-checkpoint';
       checkpointId: string;
       checkpointType: 'MANUAL' | 'AUTO';
@@ -87,7 +98,10 @@ export type FindingCode =
   | 'TOO_MANY_DROPS'
   | 'ACTION_SPEC_CHANGED'
   | 'ACTION_FAILED_BEFORE'
-  | 'AUDIT_TABLE_LOST';
+  | 'AUDIT_TABLE_LOST'
+  | 'AUDIT_LAYOUT_NEWER'
+  | 'VIEW_NOT_RECORDED'
+  | 'CONTENT_NOT_RECORDED';
 
 /** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
 export interface Finding {
@@ -147,6 +161,7 @@ export function summarise(plan: Pick<Plan, 'targets'>): PlanSummary {
     checkpoints: 0,
     expiries: 0,
     audits: 0,
+    migrations: 0,
     actions: 0,
     other: 0,
     blockers: 0,

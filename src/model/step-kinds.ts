@@ -16,7 +16,7 @@ export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
 export type StepColour = 'green' | 'yellow' | 'red' | 'cyan' | 'dim';
 
 /** Where a step counts in the summary line (`Plan: 2 to restore, 1 to revert, ...`). */
-export type SummaryBucket = 'restores' | 'reverts' | 'drops' | 'checkpoints' | 'expiries' | 'audits' | 'actions';
+export type SummaryBucket = 'restores' | 'reverts' | 'drops' | 'checkpoints' | 'expiries' | 'audits' | 'migrations' | 'actions';
 
 /**
  * Where a step goes among the steps of one action, in this order: drops (views before the views
@@ -68,6 +68,17 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     destructive: never,
     consent: null,
     bucket: () => 'audits',
+    phase: 'state',
+    wave: alone,
+    subject: () => null,
+  },
+  'migrate-audit': {
+    symbol: '+',
+    colour: 'green',
+    title: (s, location) => `migrate audit table ${location}.${displayIdent(s.auditTable)}: add columns ${s.columns.join(', ')}`,
+    destructive: never,
+    consent: null,
+    bucket: () => 'migrations',
     phase: 'state',
     wave: alone,
     subject: () => null,

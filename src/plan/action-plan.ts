@@ -110,6 +110,7 @@ export class ActionPlan {
    * by undropping its version, else from a kept copy; a blocker when none of these is possible.
    */
   restore(entry: InventoryEntry, src: CheckpointSource): void {
+    if (this.unrecordedView(entry, src)) return;
     if (entry.kind === 'VIEW') {
       this.recreateView(entry, src);
       return;
@@ -176,6 +177,40 @@ export class ActionPlan {
     }
     const via = from.kind === 'time-travel' ? `Time Travel AT ${from.at}` : `the copy kept by checkpoint ${from.checkpointId}`;
     this.restoreContent(entry, src, from, false, `${change} after ${src.label}; its rows and columns are reverted from ${via}`);
+  }
+
+  /**
+   * Whether `entry` is a view the checkpoint cannot bring back because the old pipelines, who
+   * took it, recorded no definition: then says so (a warning: the action goes ahead without it,
+   * as the old pipelines' own restores did).
+   */
+  unrecordedView(entry: InventoryEntry, src: CheckpointSource): boolean {
+    if (entry.kind !== 'VIEW' || entry.definition !== null || src.recorded?.origin !== 'pipeline') return false;
+    this.report(
+      'warning',
+      'VIEW_NOT_RECORDED',
+      `view ${displayIdent(entry.name)} is in ${src.label}, taken by the old pipelines, which recorded no view definitions: ckpt cannot bring it back; action ${this.action.id} goes ahead without it`,
+      entry.name,
+    );
+    return true;
+  }
+
+  /**
+   * For a checkpoint the old pipelines took, which recorded no content versions, in place of
+   * content reverts: one warning that table content is left as it is, naming the tables whose
+   * recorded row count or size differs from now.
+   */
+  contentNotRecorded(src: CheckpointSource): void {
+    const changed = src.inventory.flatMap((entry) => {
+      const live = this.context.model.get(entry.name);
+      const change = live === undefined || !sameIncarnation(entry, live) ? null : contentChange(entry, live);
+      return change === null ? [] : [`${displayIdent(entry.name)}: ${change}`];
+    });
+    this.report(
+      'warning',
+      'CONTENT_NOT_RECORDED',
+      `${src.label} was taken by the old pipelines, which recorded no content versions: action ${this.action.id} drops and brings back objects but leaves the content of tables as it is${changed.length > 0 ? ` (${changed.join('; ')})` : ''}`,
+    );
   }
 
   /**

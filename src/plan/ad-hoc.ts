@@ -1,29 +1,22 @@
 /**
  * Plans for commands that act outside the file's declarations: an ad-hoc checkpoint
- * (`ckpt checkpoint create`) and the audit table alone (`ckpt init`). Pure.
+ * (`ckpt checkpoint create`) and the audit table alone (`ckpt init`: created, or migrated). Pure.
  */
 import type { CheckpointKeep, Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Observed } from '../model/observed.js';
-import type { Step, TargetPlan } from '../model/plan.js';
-import { displayIdent } from '../model/refs.js';
+import type { TargetPlan } from '../model/plan.js';
 import { timestampId } from '../model/time.js';
-import { targetLocation } from './plan.js';
+import { auditSteps, targetLocation } from './plan.js';
 
-function initStep(target: Target, observed: Observed): Step[] {
-  if (observed.auditTableExists) return [];
-  const reason = `audit table ${displayIdent(target.auditTable)} does not exist yet`;
-  return [{ target: target.name, group: 'audit', kind: 'init-audit', auditTable: target.auditTable, reason }];
-}
-
-/** The audit table, if missing. */
+/** The audit table, if missing, or its migration to ckpt's layout (the old pipelines' table). */
 export function planInit(target: Target, observed: Observed): TargetPlan {
   return {
     target: target.name,
     connection: target.connection,
     location: targetLocation(target),
-    steps: initStep(target, observed),
+    steps: auditSteps(target, observed),
     findings: [],
   };
 }
@@ -48,7 +41,7 @@ export function planAdHocCheckpoint(
   return {
     ...planInit(target, observed),
     steps: [
-      ...initStep(target, observed),
+      ...auditSteps(target, observed),
       {
         target: target.name,
         group: `checkpoint:${checkpointId}`,

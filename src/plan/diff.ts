@@ -4,15 +4,21 @@
  */
 import type { InventoryEntry, LiveObject } from '../model/observed.js';
 import { nameKey, type NameMatching } from '../model/refs.js';
-import { displayTime, sameInstant } from '../model/time.js';
+import { displayTime, sameInstant, UNKNOWN_TIME } from '../model/time.js';
 
 /** Whether a live object is the same incarnation as the one a checkpoint recorded. */
 export function sameIncarnation(recorded: InventoryEntry, live: LiveObject): boolean {
   if (recorded.kind !== live.kind) return false;
   // A view re-created from its captured definition is the same view; its CREATED changes
-  // on Snowflake (docs/snowflake-behaviour.md#pitfall-12) but what it means does not.
-  if (recorded.kind === 'VIEW') return normaliseSql(recorded.definition) === normaliseSql(live.definition);
-  return sameInstant(recorded.created, live.created);
+  // on Snowflake (docs/snowflake-behaviour.md#pitfall-12) but what it means does not. A view
+  // recorded without a definition (the old pipelines recorded none) is the same while its
+  // CREATED is.
+  if (recorded.kind === 'VIEW' && (recorded.definition !== null || live.definition === null)) {
+    return normaliseSql(recorded.definition) === normaliseSql(live.definition);
+  }
+  // An entry recorded without a creation time (an old pipeline's) is taken for whatever holds
+  // its name: nothing is dropped as re-created without evidence.
+  return recorded.created === UNKNOWN_TIME || sameInstant(recorded.created, live.created);
 }
 
 function normaliseSql(sql: string | null): string {

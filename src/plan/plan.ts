@@ -1,10 +1,11 @@
 /**
  * The planner: a pure function of (desired, observed) to a plan. Per target it adds the audit
- * table if missing, takes declared checkpoints the audit table lacks, plans schedules, then plans
+ * table if missing (or migrates one of an older layout: model/audit-layout.ts), takes declared checkpoints the audit table lacks, plans schedules, then plans
  * each action not yet applied against the schema as earlier steps leave it. No I/O, no clock, no
  * randomness. The parts live in their own modules: declared-checkpoints, schedules,
  * action-history, and per action kind actions/*.ts over an ActionPlan (action-plan.ts).
  */
+import { AUDIT_LAYOUT, columnsAddedSince } from '../model/audit-layout.js';
 import { internalTables, type Desired, type Target } from '../model/desired.js';
 import type { Observed } from '../model/observed.js';
 import type { Finding, Plan, Step, TargetPlan } from '../model/plan.js';
@@ -46,13 +47,13 @@ export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed
 
 /** Plans one target. */
 export function planTarget(target: Target, observed: Observed, clock: PlanClock = NEVER_FIRED): TargetPlan {
-  const lost = auditTableLost(target, observed);
+  const lost = auditTableLost(target, observed) ?? auditLayoutNewer(target, observed);
   if (lost !== null)
     return { target: target.name, connection: target.connection, location: targetLocation(target), steps: [], findings: [lost] };
   const model = new SchemaModel(observed);
   const recorded = new Map(observed.checkpoints.map((c) => [c.id, c]));
   const declared = planDeclaredCheckpoints(target, recorded, model);
-  const steps: Step[] = [...initAudit(target, observed), ...declared.steps];
+  const steps: Step[] = [...auditSteps(target, observed), ...declared.steps];
   const findings: Finding[] = [...declared.findings];
   for (const schedule of target.schedules) steps.push(...planSchedule(target, schedule, observed, clock, recorded));
 
@@ -90,6 +91,44 @@ function auditTableLost(target: Target, observed: Observed): Finding | null {
   return finding(target, 'blocker', 'AUDIT_TABLE_LOST', target.position, {
     message: `the audit table ${displayIdent(target.auditTable)} is missing, but ckpt's journal ${displayIdent(journal)} records earlier runs: it was dropped or renamed; ckpt plans nothing for this target rather than forget what was applied. Bring it back (Snowflake: UNDROP TABLE, or a restore from another copy), or to start over on purpose drop ${displayIdent(journal)} too`,
   });
+}
+
+/**
+ * A blocker when the audit table's layout is newer than this ckpt knows (a newer ckpt migrated
+ * it): writing rows without its columns could lose what they record, so nothing is planned.
+ */
+function auditLayoutNewer(target: Target, observed: Observed): Finding | null {
+  if (observed.auditLayout === null || observed.auditLayout <= AUDIT_LAYOUT) return null;
+  return finding(target, 'blocker', 'AUDIT_LAYOUT_NEWER', target.position, {
+    message: `the audit table ${displayIdent(target.auditTable)} has layout ${observed.auditLayout}, newer than this ckpt knows (${AUDIT_LAYOUT}): a newer ckpt used it; upgrade ckpt to plan for this target`,
+  });
+}
+
+/**
+ * The step bringing an audit table of an older layout (the old pipelines', layout 0) up to
+ * ckpt's: first in the plan, so that every later step writes rows with ckpt's columns.
+ */
+function migrateAudit(target: Target, observed: Observed): Step[] {
+  const from = observed.auditLayout;
+  if (from === null || from >= AUDIT_LAYOUT) return [];
+  const whose = from === 0 ? "the old pipelines' columns only" : `ckpt's columns of layout ${from}`;
+  return [
+    {
+      target: target.name,
+      kind: 'migrate-audit',
+      auditTable: target.auditTable,
+      fromLayout: from,
+      toLayout: AUDIT_LAYOUT,
+      columns: columnsAddedSince(from).map((c) => c.name),
+      group: 'audit',
+      reason: `${displayIdent(target.auditTable)} has ${whose} (layout ${from}); ckpt's layout is ${AUDIT_LAYOUT}, and no row changes`,
+    },
+  ];
+}
+
+/** The steps that make the audit table ckpt's: created if missing, migrated if of an older layout. */
+export function auditSteps(target: Target, observed: Observed): Step[] {
+  return [...initAudit(target, observed), ...migrateAudit(target, observed)];
 }
 
 /** The step creating the audit table, if it does not exist yet. */

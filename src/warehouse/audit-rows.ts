@@ -1,52 +1,71 @@
 /**
- * The audit table's shape, shared by every adapter: its columns (the old pipelines' columns
- * first, then ckpt's), the JSON format of OBJECTS_SNAPSHOT, and reading rows back into
- * recorded checkpoints and actions. Pure.
+ * The audit table's rows, shared by every adapter: its columns at ckpt's layout (the old
+ * pipelines' columns first, then ckpt's: model/audit-layout.ts), the JSON format of
+ * OBJECTS_SNAPSHOT, and reading rows back into recorded checkpoints and actions, the old
+ * pipelines' rows among them. Pure.
  */
+import { AUDIT_LAYOUT, layoutColumns } from '../model/audit-layout.js';
+import { internalTables } from '../model/desired.js';
+import { UNKNOWN_TIME } from '../model/time.js';
 import type { AuditStatus, CheckpointType, InventoryEntry, RecordedAction, RecordedCheckpoint, StepRecord } from '../model/observed.js';
 
-/** Columns of CHECKPOINT_AUDIT in order; the first seven are the old pipelines' columns. */
-export const AUDIT_COLUMNS = [
-  'CHECKPOINT_ID',
-  'CHECKPOINT_TIMESTAMP',
-  'CHECKPOINT_TYPE',
-  'DESCRIPTION',
-  'OBJECTS_SNAPSHOT',
-  'OBJECTS_COUNT',
-  'STATUS',
-  'ACTION_ID',
-  'SPEC_HASH',
-  'SPEC',
-  'STEPS',
-  'ERROR',
-  'RUN_ID',
-  'ORIGIN',
-] as const;
+/** Columns of CHECKPOINT_AUDIT in order, at ckpt's layout; the first seven are the old pipelines' columns (model/audit-layout.ts). */
+export const AUDIT_COLUMNS: readonly string[] = layoutColumns(AUDIT_LAYOUT);
+
+/**
+ * Where an old pipeline's inventory is read: the target's schema (an entry naming another
+ * schema in TABLE_SCHEMA is left out) and its audit table, whose own tables (audit, lease,
+ * journal) are never part of an inventory.
+ */
+export interface SnapshotScope {
+  schema: string;
+  auditTable: string;
+}
+
+/** Kinds of object an inventory entry may be (INFORMATION_SCHEMA's TABLE_TYPE, or ckpt's type); other kinds are not ckpt's to manage. */
+const MANAGED_TYPES = new Set(['TABLE', 'BASE TABLE', 'VIEW']);
+
+/**
+ * One inventory element's fields: by ckpt's key, its upper-case form, or (`anyCase`: an old
+ * pipeline's element, keys in whatever case it wrote) any case.
+ */
+function fieldsOf(raw: Record<string, unknown>, anyCase: boolean): (key: string) => unknown {
+  const folded = anyCase ? new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v])) : null;
+  return (key) => raw[key] ?? raw[key.toUpperCase()] ?? folded?.get(key);
+}
 
 /**
  * OBJECTS_SNAPSHOT (JSON text or parsed) → inventory entries. Each element has the keys name,
  * type (TABLE | VIEW), created, last_altered, row_count, bytes, retention_time, is_transient,
  * is_hybrid, definition, (since full rewind) columns and (since foreign-key ordering) references,
- * the tables a table's foreign keys reference, absent when none; upper-case keys (the old
- * pipelines') are read too.
+ * the tables a table's foreign keys reference, absent when none. With a `scope`, the elements
+ * are an old pipeline's INFORMATION_SCHEMA.TABLES rows: keys in any case, the name under
+ * TABLE_NAME and the kind under TABLE_TYPE (BASE TABLE or VIEW; other kinds, other schemas and
+ * ckpt's own tables are left out), no definitions.
  */
-export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | null): InventoryEntry[] {
-  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | null, scope?: SnapshotScope): InventoryEntry[] {
+  const parsed: unknown = typeof value === 'string' ? parseJson<unknown>(value, null) : value;
   if (!Array.isArray(parsed)) return [];
+  const own =
+    scope === undefined
+      ? null
+      : new Set([scope.auditTable, ...Object.values(internalTables(scope.auditTable))].map((n) => n.toUpperCase()));
   return parsed.flatMap((raw): InventoryEntry[] => {
     if (raw === null || typeof raw !== 'object') return [];
-    const get = (key: string): unknown => {
-      const r = raw as Record<string, unknown>;
-      return r[key] ?? r[key.toUpperCase()];
-    };
-    const name = get('name');
+    const get = fieldsOf(raw as Record<string, unknown>, scope !== undefined);
+    const name = get('name') ?? get('table_name');
     if (typeof name !== 'string') return [];
-    const type = String(get('type') ?? get('kind') ?? 'TABLE').toUpperCase();
+    const type = String(get('type') ?? get('kind') ?? get('table_type') ?? 'TABLE').toUpperCase();
+    if (scope !== undefined && own !== null) {
+      const schema = get('table_schema');
+      if (!MANAGED_TYPES.has(type) || own.has(name.toUpperCase())) return [];
+      if (typeof schema === 'string' && schema.toUpperCase() !== scope.schema.toUpperCase()) return [];
+    }
     return [
       {
         name,
         kind: type.includes('VIEW') ? 'VIEW' : 'TABLE',
-        created: toIso(get('created')) ?? '1970-01-01T00:00:00.000Z',
+        created: toIso(get('created')) ?? UNKNOWN_TIME,
         lastAltered: toIso(get('last_altered')),
         rowCount: numberOrNull(get('row_count')),
         bytes: numberOrNull(get('bytes')),
@@ -63,41 +82,62 @@ export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | nu
 
 const CHECKPOINT_TYPES = new Set<CheckpointType>(['MANUAL', 'AUTO']);
 
-/** Audit rows (upper-case column keys) → recorded checkpoints and actions. */
+/**
+ * A checkpoint row's status. ckpt's are ACTIVE, RESTORED_TO or DELETED; an old pipeline's row
+ * may say anything (or nothing): DELETED and RESTORED_TO are read as such, any other value as
+ * ACTIVE.
+ */
+function checkpointStatus(value: unknown): AuditStatus {
+  const status = String(value ?? '')
+    .trim()
+    .toUpperCase();
+  return status === 'DELETED' || status === 'RESTORED_TO' ? status : 'ACTIVE';
+}
+
+/**
+ * Audit rows (upper-case column keys) → recorded checkpoints and actions. A checkpoint row
+ * without a RUN_ID is the old pipelines' (origin `pipeline`: every row ckpt writes has one); its
+ * inventory is read within `scope` (see parseSnapshot). Columns a table does not have yet (an
+ * old pipeline's, before its migration) read as absent.
+ */
 export function readAuditRows(
   rows: Array<Record<string, unknown>>,
   toIso: (t: unknown) => string | null,
+  scope: SnapshotScope,
 ): { checkpoints: RecordedCheckpoint[]; actions: RecordedAction[] } {
   const checkpoints: RecordedCheckpoint[] = [];
   const actions: RecordedAction[] = [];
   for (const row of rows) {
-    const type = String(row.CHECKPOINT_TYPE ?? '') as CheckpointType;
-    const timestamp = toIso(row.CHECKPOINT_TIMESTAMP) ?? '1970-01-01T00:00:00.000Z';
-    const status = String(row.STATUS ?? 'ACTIVE') as AuditStatus;
+    const type = String(row.CHECKPOINT_TYPE ?? '')
+      .trim()
+      .toUpperCase() as CheckpointType;
+    const timestamp = toIso(row.CHECKPOINT_TIMESTAMP) ?? UNKNOWN_TIME;
     if (typeof row.ACTION_ID === 'string' && row.ACTION_ID !== '') {
       actions.push({
         actionId: row.ACTION_ID,
         specHash: String(row.SPEC_HASH ?? ''),
         timestamp,
         type,
-        status: status === 'APPLIED' ? 'APPLIED' : 'FAILED',
+        status: row.STATUS === 'APPLIED' ? 'APPLIED' : 'FAILED',
         error: typeof row.ERROR === 'string' ? row.ERROR : null,
         steps: parseJson<StepRecord[]>(row.STEPS, []),
         runId: typeof row.RUN_ID === 'string' ? row.RUN_ID : null,
         commit: parseJson<{ commit?: string | null }>(row.ORIGIN, {}).commit ?? null,
       });
     } else if (CHECKPOINT_TYPES.has(type)) {
+      const pipeline = typeof row.RUN_ID !== 'string' || row.RUN_ID === '';
       checkpoints.push({
         id: String(row.CHECKPOINT_ID),
         timestamp,
         type,
         description: String(row.DESCRIPTION ?? ''),
-        status,
-        objects: parseSnapshot(row.OBJECTS_SNAPSHOT, toIso),
+        status: checkpointStatus(row.STATUS),
+        objects: parseSnapshot(row.OBJECTS_SNAPSHOT, toIso, pipeline ? scope : undefined),
         // A checkpoint row's SPEC holds `{"keep":"clone"}` for a keep: clone checkpoint (additive:
         // older rows have none and keep an inventory). Where the clone is now, the adapter says.
         keep: parseJson<{ keep?: string } | null>(row.SPEC, null)?.keep === 'clone' ? 'clone' : 'inventory',
         clone: null,
+        origin: pipeline ? 'pipeline' : 'ckpt',
       });
     }
   }

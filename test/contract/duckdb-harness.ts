@@ -13,6 +13,7 @@ export const duckdbHarness: Harness = {
   name: 'duckdb',
   nativeUndrop: false,
   timeTravel: false,
+  pipeline: { timestamp: 'TIMESTAMP', json: 'VARCHAR', jsonValue: (text) => `'${text.replaceAll("'", "''")}'` },
   async fresh() {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-contract-'));
     const warehouse = await DuckDbWarehouse.open({ path: join(dir, 'local.duckdb') });

@@ -22,5 +22,17 @@ export interface Harness {
   nativeUndrop: boolean;
   /** Past table content can be read AT a timestamp (Snowflake Time Travel). */
   timeTravel: boolean;
+  /** How the old pipelines' audit table is written in this dialect (the adoption tests make one). */
+  pipeline: PipelineDialect;
   fresh(): Promise<Fixture>;
+}
+
+/** Column types and a JSON value of the old pipelines' audit table, in one dialect. */
+export interface PipelineDialect {
+  /** A timestamp without zone (Snowflake: TIMESTAMP_NTZ). */
+  timestamp: string;
+  /** A JSON value (Snowflake: VARIANT). */
+  json: string;
+  /** A SELECT expression of `json` type holding the JSON text `text`. */
+  jsonValue(text: string): string;
 }

@@ -67,6 +67,11 @@ export const snowflakeHarness: SnowflakeHarness = {
   name: 'snowflake',
   nativeUndrop: true,
   timeTravel: true,
+  pipeline: {
+    timestamp: 'TIMESTAMP_NTZ',
+    json: 'VARIANT',
+    jsonValue: (text) => `PARSE_JSON('${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}')`,
+  },
   async fresh(options: SnowflakeFixtureOptions = {}) {
     const sf = await snowflakeHome();
     const env: Record<string, string> = { SNOWFLAKE_HOME: sf.home };

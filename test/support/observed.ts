@@ -2,6 +2,7 @@
  * Builders of Observed values for planner tests: live objects, dropped versions, checkpoints
  * and action records, with fixed timestamps.
  */
+import { AUDIT_LAYOUT } from '../../src/model/audit-layout.js';
 import type { DroppedObject, InventoryEntry, ObjectKind, Observed, RecordedAction, RecordedCheckpoint } from '../../src/model/observed.js';
 
 /** The clock of every built observation. */
@@ -41,6 +42,7 @@ export function checkpoint(id: string, objects: InventoryEntry[], extra: Partial
     objects,
     keep: 'inventory',
     clone: null,
+    origin: 'ckpt',
     ...extra,
   };
 }
@@ -68,6 +70,7 @@ export function observed(overrides: Partial<Observed> = {}): Observed {
     schemaExists: true,
     journalHasRuns: false,
     auditTableExists: true,
+    auditLayout: AUDIT_LAYOUT,
     objects: [],
     dropped: [],
     checkpoints: [],

@@ -4,6 +4,7 @@
  * engine's cron clock. Also the scenarios whose plans show each step kind and each finding code.
  */
 import { loadConfigText } from '../../src/config/load.js';
+import { AUDIT_LAYOUT } from '../../src/model/audit-layout.js';
 import type { Target } from '../../src/model/desired.js';
 import type { InventoryEntry, Observed } from '../../src/model/observed.js';
 import type { FindingCode, Plan, StepKind } from '../../src/model/plan.js';
@@ -63,6 +64,7 @@ const restore = (objects: string) =>
 /** A scenario whose plan holds a step of each kind. */
 export const STEP_SCENARIOS: Record<StepKind, Scenario> = {
   'init-audit': { target: '    checkpoints: []\n', observed: { auditTableExists: false } },
+  'migrate-audit': { target: '    checkpoints: []\n', observed: { auditLayout: 0 } },
   'take-checkpoint': {
     target: '    checkpoints:\n      - id: baseline\n        description: before the demo\n',
     observed: { objects: [ORDERS] },
@@ -89,6 +91,15 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
   CHECKPOINT_UNKNOWN: {
     target: '    actions:\n      - id: after-demo\n        cleanup: { since: nope }\n',
     observed: { objects: [ORDERS] },
+  },
+  AUDIT_LAYOUT_NEWER: { target: CLEANUP, observed: { auditLayout: AUDIT_LAYOUT + 1, objects: [ORDERS] } },
+  VIEW_NOT_RECORDED: {
+    target: RESET,
+    observed: { objects: [ORDERS], checkpoints: [{ ...baseline([ORDERS, { ...OPEN_ORDERS, definition: null }]), origin: 'pipeline' }] },
+  },
+  CONTENT_NOT_RECORDED: {
+    target: RESET,
+    observed: { objects: [ORDERS_CHANGED], checkpoints: [{ ...baseline([ORDERS_AT]), origin: 'pipeline' }] },
   },
   CHECKPOINT_DELETED: { target: RESET, observed: { objects: [ORDERS], checkpoints: [{ ...baseline([ORDERS]), status: 'DELETED' }] } },
   CHECKPOINT_SPEC_CHANGED: {

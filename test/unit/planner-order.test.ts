@@ -17,6 +17,7 @@ const view = (name: string) => ({ name, kind: 'VIEW' as const });
 /** A step of each kind, on an object named after `name`. */
 const BUILD: { [K in StepKind]: (name: string) => StepOf<K> } = {
   'init-audit': (name) => ({ ...base(name), kind: 'init-audit', auditTable: 'CHECKPOINT_AUDIT' }),
+  'migrate-audit': (name) => ({ ...base(name), kind: 'migrate-audit', auditTable: name, fromLayout: 0, toLayout: 1, columns: ['RUN_ID'] }),
   'take-checkpoint': (name) => ({ ...base(name), kind: 'take-checkpoint', checkpointId: name, checkpointType: 'MANUAL', description: '' }),
   'expire-checkpoint': (name) => ({ ...base(name), kind: 'expire-checkpoint', checkpointId: name, scheduleId: 's' }),
   'drop-object': (name) => ({

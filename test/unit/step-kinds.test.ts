@@ -21,6 +21,15 @@ const table = { name: 'ORDERS', kind: 'TABLE' as const };
 /** One step of every kind (a Record over StepKind: a new kind must add its sample here). */
 const SAMPLES: { [K in StepKind]: Extract<Step, { kind: K }> } = {
   'init-audit': { ...base, group: 'audit', kind: 'init-audit', auditTable: 'CHECKPOINT_AUDIT' },
+  'migrate-audit': {
+    ...base,
+    group: 'audit',
+    kind: 'migrate-audit',
+    auditTable: 'CHECKPOINT_AUDIT',
+    fromLayout: 0,
+    toLayout: 1,
+    columns: ['ACTION_ID', 'RUN_ID'],
+  },
   'take-checkpoint': {
     ...base,
     group: 'checkpoint:b',
@@ -92,7 +101,17 @@ describe('step kinds', () => {
 
   it('the summary counts every kind once, reverts apart from restores', () => {
     const s = summarise(plan([...Object.values(SAMPLES), { ...SAMPLES['restore-content'], missing: true }]));
-    expect(s).toMatchObject({ audits: 1, checkpoints: 1, expiries: 1, drops: 1, restores: 3, reverts: 1, actions: 1, other: 0 });
+    expect(s).toMatchObject({
+      audits: 1,
+      migrations: 1,
+      checkpoints: 1,
+      expiries: 1,
+      drops: 1,
+      restores: 3,
+      reverts: 1,
+      actions: 1,
+      other: 0,
+    });
   });
 
   it('only drops of one object kind, or table restores, of one action share a wave', () => {

@@ -1,6 +1,6 @@
 /**
  * `ckpt checkpoints`: the checkpoints recorded in each target's audit table (id, taken, type,
- * description, objects, status, and until when its table content stays restorable: the end of
+ * origin: `ckpt`, or `pipeline` for one the old pipelines took, description, objects, status, and until when its table content stays restorable: the end of
  * the shortest Time Travel retention among its tables, or "kept" for a keep: clone checkpoint),
  * as a table or --json. `--active` lists only the active ones (see `isActive`).
  */
@@ -51,9 +51,10 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
           objectsCount: c.objects.length,
           status: c.status,
           keep: c.keep,
+          origin: c.origin,
           // schemas/checkpoints-list.schema.json: ISO, or null when kept until expired.
-          restorableUntil: until(restorability(c)),
-          restorable: restorableText(restorability(c)),
+          restorableUntil: until(contentRestorability(c)),
+          restorable: restorableText(contentRestorability(c)),
         })),
     }));
     if (options.json === true) {
@@ -67,11 +68,12 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
         t.checkpoints.length === 0
           ? `  ${options.active === true ? 'no active checkpoints' : 'no checkpoints yet'}`
           : renderTable(
-              ['ID', 'TAKEN', 'TYPE', 'DESCRIPTION', 'OBJECTS', 'STATUS', 'RESTORABLE UNTIL'],
+              ['ID', 'TAKEN', 'TYPE', 'ORIGIN', 'DESCRIPTION', 'OBJECTS', 'STATUS', 'RESTORABLE UNTIL'],
               t.checkpoints.map((c) => [
                 c.id,
                 displayTime(c.timestamp),
                 c.type,
+                c.origin,
                 c.description,
                 String(c.objectsCount),
                 c.status,
@@ -82,6 +84,11 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
     }
     return ExitCode.ok;
   });
+}
+
+/** How long a checkpoint's content stays restorable: never for the old pipelines' (no content version was recorded). */
+function contentRestorability(c: RecordedCheckpoint): Restorability {
+  return c.origin === 'pipeline' ? { kind: 'inventory-only' } : restorability(c);
 }
 
 /** `kept` (a clone, or nothing to restore but definitions), `inventory only`, or when it ends. */

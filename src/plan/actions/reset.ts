@@ -1,7 +1,9 @@
 /**
  * Plans a reset: the schema back to the checkpoint. Drops what was created after it (as a
  * cleanup does), replaces what was re-created with the original, brings back what is missing and
- * reverts the content of tables changed since; within the target's max_drop.
+ * reverts the content of tables changed since; within the target's max_drop. A checkpoint of
+ * the old pipelines recorded neither view definitions nor content versions: what needs them is a
+ * warning, and the rest goes ahead.
  */
 import type { ActionSpec } from '../../model/desired.js';
 import { displayTime } from '../../model/time.js';
@@ -15,6 +17,8 @@ export function planReset(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 'r
   const { src, diff } = since;
   dropCreated(plan, src, diff);
   for (const { live, recorded } of diff.recreated) {
+    // A view that cannot come back (the old pipelines recorded no definition) is left in place.
+    if (plan.unrecordedView(recorded, src)) continue;
     if (
       plan.drop(live, 'recreated-after-checkpoint', `re-created ${displayTime(live.created)} after ${src.label}; the original comes back`)
     ) {
@@ -22,6 +26,7 @@ export function planReset(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 'r
     }
   }
   for (const entry of diff.missing) plan.restore(entry, src);
-  for (const entry of src.inventory) plan.revertContent(entry, src);
+  if (src.recorded?.origin === 'pipeline') plan.contentNotRecorded(src);
+  else for (const entry of src.inventory) plan.revertContent(entry, src);
   limitDrops(plan);
 }

@@ -2,11 +2,14 @@
  * The embedded warehouse's SQL, in DuckDB's dialect, for one target schema: over DuckDB's catalog
  * (live tables and views, as stored, without the audit, lease and journal tables), over ckpt's
  * hidden schema `_ckpt` (registry of first-seen times and content versions, trash of tables ckpt
- * dropped, copies kept by checkpoints), and the audit table (its DDL with the old pipelines'
- * columns then ckpt's, the server-side checkpoint insert, reading it back); DuckDB timestamps
+ * dropped, copies kept by checkpoints), and the audit table (its DDL and migrations from
+ * audit-ddl.ts, the server-side checkpoint insert, reading it back at its layout); DuckDB timestamps
  * converted to ISO-8601.
  */
 import { HIDDEN_SCHEMA, internalTables } from '../../model/desired.js';
+import { isoFromText } from '../../model/time.js';
+import { layoutColumns } from '../../model/audit-layout.js';
+import { auditStamp, auditTableDdl, type AuditDialect } from '../audit-ddl.js';
 import { qualifiedName } from '../sql.js';
 import type { TargetRef } from '../warehouse.js';
 
@@ -16,13 +19,10 @@ export const INTERNAL_SCHEMA = HIDDEN_SCHEMA;
 /** ISO format for DuckDB strftime (millisecond precision, UTC session). */
 export const ISO_FORMAT = "'%Y-%m-%dT%H:%M:%S.%gZ'";
 
-/** A DuckDB timestamp rendered by getRowObjectsJson (`2026-11-27 02:31:25.27+00`) → ISO. */
+/** A DuckDB timestamp rendered by getRowObjectsJson (`2026-11-27 02:31:25.27+00`) → ISO; zone-less text is UTC (isoFromText). */
 export function duckDbTimeToIso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const text = String(value);
-  const normalised = text.includes('T') ? text : text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
-  const ms = Date.parse(normalised);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  return isoFromText(String(value));
 }
 
 /** A SQL string literal for DuckDB (no backslash escapes in DuckDB strings). */
@@ -124,30 +124,25 @@ export function auditName(target: TargetRef): string {
   return qualifiedName({ database: null, schema: target.schema }, target.auditTable);
 }
 
-/** CREATE TABLE for the audit table. */
+/** The audit table's DDL in DuckDB's dialect (audit-ddl.ts): JSON is kept as text. */
+export const DUCKDB_AUDIT: AuditDialect = {
+  types: { text: 'VARCHAR', json: 'VARCHAR', timestamp: 'TIMESTAMPTZ', number: 'INTEGER' },
+  setComment: (name, text) => `COMMENT ON TABLE ${name} IS ${duckDbLiteral(text)}`,
+};
+
+/** CREATE TABLE for the audit table, then its layout stamp. */
 export function auditDdl(target: TargetRef): string {
-  return `CREATE TABLE IF NOT EXISTS ${auditName(target)} (
-  CHECKPOINT_ID VARCHAR NOT NULL,
-  CHECKPOINT_TIMESTAMP TIMESTAMPTZ NOT NULL,
-  CHECKPOINT_TYPE VARCHAR NOT NULL,
-  DESCRIPTION VARCHAR,
-  OBJECTS_SNAPSHOT VARCHAR,
-  OBJECTS_COUNT INTEGER,
-  STATUS VARCHAR NOT NULL,
-  ACTION_ID VARCHAR,
-  SPEC_HASH VARCHAR,
-  SPEC VARCHAR,
-  STEPS VARCHAR,
-  ERROR VARCHAR,
-  RUN_ID VARCHAR,
-  ORIGIN VARCHAR)`;
+  return `${auditTableDdl(auditName(target), DUCKDB_AUDIT)};\n${auditStamp(auditName(target), DUCKDB_AUDIT)}`;
 }
 
-/** Reads every audit row, timestamps as ISO text. */
-export function auditSelect(target: TargetRef): string {
-  return `SELECT CHECKPOINT_ID, strftime(CHECKPOINT_TIMESTAMP, ${ISO_FORMAT}) AS CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE,
-  DESCRIPTION, OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, ACTION_ID, SPEC_HASH, SPEC, STEPS, ERROR, RUN_ID, ORIGIN
-  FROM ${auditName(target)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
+/**
+ * Reads every audit row of a table at `layout`, timestamps as ISO text (a TIMESTAMP without
+ * zone, as the old pipelines' may be, is printed as it is and read in UTC); columns the layout
+ * does not have yet are not selected.
+ */
+export function auditSelect(target: TargetRef, layout: number): string {
+  const columns = layoutColumns(layout).map((c) => (c === 'CHECKPOINT_TIMESTAMP' ? `strftime(${c}, ${ISO_FORMAT}) AS ${c}` : c));
+  return `SELECT ${columns.join(', ')} FROM ${auditName(target)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
 }
 
 /**
@@ -176,14 +171,17 @@ FROM (${live}) l LEFT JOIN ${INTERNAL_SCHEMA}.objects r
   ON ${inSchema(target.schema, 'r.schema_name')} AND lower(r.name) = lower(l.name) AND r.kind = l.kind`;
 }
 
+/** Rows ckpt wrote (they have a RUN_ID): the only ones it ever updates; the old pipelines' rows are left as they are. */
+const CKPT_ROW = `COALESCE(RUN_ID, '') <> ''`;
+
 /** Expires a checkpoint: it stays in the audit table, with status DELETED. */
 export function expireCheckpoint(target: TargetRef, checkpointId: string): string {
   return `UPDATE ${auditName(target)} SET STATUS = 'DELETED' WHERE CHECKPOINT_ID = ${duckDbLiteral(checkpointId)}
-  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND ${CKPT_ROW}`;
 }
 
 /** Marks a checkpoint as the one a reset or restore went back to. */
 export function markRestoredTo(target: TargetRef, checkpointId: string): string {
   return `UPDATE ${auditName(target)} SET STATUS = 'RESTORED_TO' WHERE CHECKPOINT_ID = ${duckDbLiteral(checkpointId)}
-  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND STATUS = 'ACTIVE'`;
+  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND STATUS = 'ACTIVE' AND ${CKPT_ROW}`;
 }

@@ -9,6 +9,7 @@ import { HINTS } from '../../model/hints.js';
 import type { StepOf } from '../../model/step-kinds.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
+import { auditMigration } from '../audit-ddl.js';
 import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import { qualifiedName } from '../sql.js';
 import { checkedViewDefinition } from '../view-definition.js';
@@ -16,6 +17,7 @@ import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
 import {
   auditDdl,
   auditName,
+  DUCKDB_AUDIT,
   checkpointInsert,
   contentVersion,
   duckDbLiteral,
@@ -45,6 +47,11 @@ export class DuckDbSteps {
   /** The handler of every step kind. */
   readonly handlers: StepHandlers = {
     'init-audit': (target, _step, run) => this.initAudit(target, run),
+    // In one transaction: the columns (ADD COLUMN IF NOT EXISTS), then the layout stamp.
+    'migrate-audit': (target, step) =>
+      this.db.transaction(async () => {
+        for (const statement of auditMigration(auditName(target), step.fromLayout, DUCKDB_AUDIT)) await this.db.run(statement);
+      }),
     'take-checkpoint': (target, step, run) => this.takeCheckpoint(target, step, run),
     'expire-checkpoint': async (target, step) => {
       await this.ensureInternal();

@@ -7,6 +7,7 @@ import { CkptError } from '../../model/errors.js';
 import { internalTables } from '../../model/desired.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import { quoteIdent } from '../../model/refs.js';
+import { readLayout } from '../../model/audit-layout.js';
 import { readAuditRows } from '../audit-rows.js';
 import { localWarehousePath, type OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
@@ -87,6 +88,10 @@ function liveObject(
   };
 }
 
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
 /** Options for opening the embedded warehouse. */
 export interface DuckDbWarehouseOptions {
   /** Path of the DuckDB file (created with its folder if missing). */
@@ -151,12 +156,19 @@ export class DuckDbWarehouse implements Warehouse {
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = '${INTERNAL_SCHEMA}') AS internal_exists,
       EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
         AND lower(table_name) = lower(${duckDbLiteral(target.auditTable)})) AS audit_exists,
+      (SELECT first(comment) FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
+        AND lower(table_name) = lower(${duckDbLiteral(target.auditTable)})) AS audit_comment,
+      (SELECT list(upper(column_name)) FROM duckdb_columns() WHERE database_name = current_database() AND ${inSchema(target.schema)}
+        AND lower(table_name) = lower(${duckDbLiteral(target.auditTable)})) AS audit_columns,
       EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND ${inSchema(target.schema)}
         AND lower(table_name) = lower(${duckDbLiteral(internalTables(target.auditTable).journal)})) AS journal_exists`);
     const now = String(state?.now);
     const schemaExists = state?.schema_exists === true;
     const internalExists = state?.internal_exists === true;
     const auditTableExists = state?.audit_exists === true;
+    const auditLayout = auditTableExists
+      ? readLayout(textOrNull(state?.audit_comment), ((state?.audit_columns ?? []) as unknown[]).map(String))
+      : null;
     const journalHasRuns = state?.journal_exists === true && (await this.leases(target).readJournal()).length > 0;
 
     if (internalExists) {
@@ -172,17 +184,18 @@ export class DuckDbWarehouse implements Warehouse {
       : [];
     const { columns, references } = schemaExists ? await this.tableDetails(target) : { columns: new Map(), references: new Map() };
     const { kept, trash } = internalExists ? await this.keptAndTrash(target) : { kept: new Set<string>(), trash: [] };
-    const audit = auditTableExists ? await this.db.query(auditSelect(target)) : [];
+    const audit = auditLayout !== null ? await this.db.query(auditSelect(target, auditLayout)) : [];
 
     const known = new Map(registry.map((r) => [`${String(r.kind)}:${String(r.name).toUpperCase()}`, r]));
     const objects = live.map((row) => liveObject(row, known, columns, now, references));
-    const { checkpoints, actions } = readAuditRows(audit, duckDbTimeToIso);
+    const { checkpoints, actions } = readAuditRows(audit, duckDbTimeToIso, target);
     for (const c of checkpoints) c.clone = c.keep === 'clone' && kept.has(c.id) ? INTERNAL_SCHEMA : null;
     return {
       now,
       nameMatching: this.capabilities.nameMatching,
       schemaExists,
       auditTableExists,
+      auditLayout,
       journalHasRuns,
       objects,
       dropped: trash,

@@ -7,7 +7,10 @@
 import { version } from '../../version.js';
 import { CLONE_SCHEMA_MARK, internalTables } from '../../model/desired.js';
 import { quoteIdent } from '../../model/refs.js';
+import { isoFromText } from '../../model/time.js';
+import { layoutColumns } from '../../model/audit-layout.js';
 import { AUDIT_COLUMNS } from '../audit-rows.js';
+import { auditMigration, auditStamp, auditTableDdl, type AuditDialect } from '../audit-ddl.js';
 
 /** A resolved target: database known, names as stored. */
 export interface SnowflakeTarget {
@@ -59,13 +62,18 @@ function ownTables(t: SnowflakeTarget): string {
   return [t.auditTable, lease, journal].map(snowflakeLiteral).join(', ');
 }
 
-/** The clock and whether the audit table exists (first statement of the observe request). */
+/**
+ * The clock, whether the audit table exists and what its layout is (its COMMENT and columns: see
+ * model/audit-layout.ts), first statement of the observe request.
+ */
 export function stateQuery(t: SnowflakeTarget): string {
   return `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW,
   (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(t.auditTable)}) AS AUDIT_COUNT,
   (SELECT COALESCE(SUM(ROW_COUNT), 0) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)}
     AND TABLE_NAME = ${snowflakeLiteral(internalTables(t.auditTable).journal)}) AS JOURNAL_ROWS,
-  (SELECT ARRAY_AGG(SCHEMA_NAME) FROM ${infoSchema(t)}.SCHEMATA WHERE STARTSWITH(SCHEMA_NAME, ${snowflakeLiteral(t.schema + CLONE_SCHEMA_MARK)})) AS CLONES`;
+  (SELECT ARRAY_AGG(SCHEMA_NAME) FROM ${infoSchema(t)}.SCHEMATA WHERE STARTSWITH(SCHEMA_NAME, ${snowflakeLiteral(t.schema + CLONE_SCHEMA_MARK)})) AS CLONES,
+  (SELECT MAX(COMMENT) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(t.auditTable)}) AS AUDIT_COMMENT,
+  (SELECT ARRAY_AGG(COLUMN_NAME) FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(t.auditTable)}) AS AUDIT_COLUMNS`;
 }
 
 /** Live objects with their metadata and view definitions (second statement of the observe request). */
@@ -77,29 +85,35 @@ ${liveObjects(t)}
 ORDER BY t.TABLE_NAME`;
 }
 
-/** Every audit row, timestamps as ISO text. */
-export function auditQuery(t: SnowflakeTarget): string {
-  const cols = AUDIT_COLUMNS.map((c) => (c === 'CHECKPOINT_TIMESTAMP' ? `${isoText(c)} AS ${c}` : c)).join(', ');
-  return `SELECT ${cols} FROM ${objectName(t, t.auditTable)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
+/**
+ * Every audit row of a table at `layout`, timestamps as ISO text; columns the layout does not
+ * have yet are not selected. CHECKPOINT_TIMESTAMP is read as TIMESTAMP_LTZ: an old pipeline's
+ * TIMESTAMP_NTZ holds no zone and is read in the session's, which ckpt pins to UTC (Snowflake
+ * converts NTZ to LTZ in the session time zone: https://docs.snowflake.com/en/sql-reference/data-types-datetime).
+ */
+export function auditQuery(t: SnowflakeTarget, layout: number): string {
+  const cols = layoutColumns(layout).map((c) => (c === 'CHECKPOINT_TIMESTAMP' ? `${isoText(`${c}::TIMESTAMP_LTZ`)} AS ${c}` : c));
+  return `SELECT ${cols.join(', ')} FROM ${objectName(t, t.auditTable)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
 }
 
-/** The audit table with the old pipelines' columns first. */
-export function auditDdl(t: SnowflakeTarget): string {
-  return `CREATE TABLE IF NOT EXISTS ${objectName(t, t.auditTable)} (
-  CHECKPOINT_ID VARCHAR NOT NULL,
-  CHECKPOINT_TIMESTAMP TIMESTAMP_LTZ NOT NULL,
-  CHECKPOINT_TYPE VARCHAR NOT NULL,
-  DESCRIPTION VARCHAR,
-  OBJECTS_SNAPSHOT VARIANT,
-  OBJECTS_COUNT NUMBER,
-  STATUS VARCHAR NOT NULL,
-  ACTION_ID VARCHAR,
-  SPEC_HASH VARCHAR,
-  SPEC VARIANT,
-  STEPS VARIANT,
-  ERROR VARCHAR,
-  RUN_ID VARCHAR,
-  ORIGIN VARIANT)`;
+/**
+ * The audit table's DDL in Snowflake's dialect (audit-ddl.ts): the layout stamp is the table's
+ * COMMENT, set with `ALTER TABLE … SET COMMENT` (https://docs.snowflake.com/en/sql-reference/sql/alter-table).
+ */
+export const SNOWFLAKE_AUDIT: AuditDialect = {
+  types: { text: 'VARCHAR', json: 'VARIANT', timestamp: 'TIMESTAMP_LTZ', number: 'NUMBER' },
+  setComment: (name, text) => `ALTER TABLE ${name} SET COMMENT = ${snowflakeLiteral(text)}`,
+};
+
+/** The audit table at ckpt's layout, the old pipelines' columns first, then its layout stamp (two statements). */
+export function auditDdl(t: SnowflakeTarget): string[] {
+  const name = objectName(t, t.auditTable);
+  return [auditTableDdl(name, SNOWFLAKE_AUDIT), auditStamp(name, SNOWFLAKE_AUDIT)];
+}
+
+/** The statements migrating the audit table from layout `from` (audit-ddl.ts). */
+export function auditMigrationSql(t: SnowflakeTarget, from: number): string[] {
+  return auditMigration(objectName(t, t.auditTable), from, SNOWFLAKE_AUDIT);
 }
 
 /** An audit row from bound values (statement with binds; VARIANT columns parsed from JSON text). */
@@ -132,10 +146,13 @@ ${liveObjects(t)}
 HAVING NOT EXISTS (SELECT 1 FROM ${objectName(t, t.auditTable)} a WHERE a.CHECKPOINT_ID = ${snowflakeLiteral(row.id)} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO'))`;
 }
 
-/** Sets a checkpoint's status (DELETED on expiry, RESTORED_TO after a reset or restore). */
+/**
+ * Sets a checkpoint's status (DELETED on expiry, RESTORED_TO after a reset or restore), on a row
+ * ckpt wrote (it has a RUN_ID): the old pipelines' rows are never changed.
+ */
 export function setCheckpointStatus(t: SnowflakeTarget, id: string, status: 'DELETED' | 'RESTORED_TO', onlyFrom?: 'ACTIVE'): string {
   return `UPDATE ${objectName(t, t.auditTable)} SET STATUS = ${snowflakeLiteral(status)}
-WHERE CHECKPOINT_ID = ${snowflakeLiteral(id)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')${onlyFrom ? ` AND STATUS = ${snowflakeLiteral(onlyFrom)}` : ''}`;
+WHERE CHECKPOINT_ID = ${snowflakeLiteral(id)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND COALESCE(RUN_ID, '') <> ''${onlyFrom ? ` AND STATUS = ${snowflakeLiteral(onlyFrom)}` : ''}`;
 }
 
 /** The audit type of a content-restore row: which table ckpt reverted, as what (see contentRestoreInsert). */
@@ -168,20 +185,11 @@ export function columnsQuery(t: SnowflakeTarget, schema: string, name: string): 
 FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(schema)} AND TABLE_NAME = ${snowflakeLiteral(name)} ORDER BY ORDINAL_POSITION`;
 }
 
-/** A timestamp from the driver (Date, ISO or Snowflake text) → ISO, or null. */
+/** A timestamp from the driver (Date, ISO or Snowflake text; zone-less text is UTC: see isoFromText) → ISO, or null. */
 export function toIso(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (value instanceof Date) return value.toISOString();
-  const text = String(value);
-  const ms = Date.parse(
-    text.includes('T')
-      ? text
-      : text
-          .replace(' ', 'T')
-          .replace(/ ([+-]\d{2}):?(\d{2})$/, '$1:$2')
-          .replace(/ Z$/, 'Z'),
-  );
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  return isoFromText(String(value));
 }
 
 /** The QUERY_TAG of a statement: ckpt, its version and what it is doing (never a secret). */

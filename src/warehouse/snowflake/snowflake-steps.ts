@@ -22,6 +22,7 @@ import type { TableVersionLedger } from './snowflake-versions.js';
 import {
   auditDdl,
   auditInsert,
+  auditMigrationSql,
   checkpointInsert,
   columnsQuery,
   contentRestoreInsert,
@@ -61,6 +62,11 @@ export class SnowflakeSteps {
   /** The handler of every step kind. */
   readonly handlers: StepHandlers = {
     'init-audit': (target, step, run) => this.initAudit(this.session.resolve(target), this.tag(target, step, run), run),
+    // Each statement is idempotent (ADD COLUMN IF NOT EXISTS, then the stamp): a retried step resumes.
+    'migrate-audit': async (target, step, run) => {
+      const statements = auditMigrationSql(this.session.resolve(target), step.fromLayout);
+      await this.session.driver.execute(statements.join(';\n'), { tag: this.tag(target, step, run), statements: statements.length });
+    },
     'take-checkpoint': async (target, step, run) => {
       const t = this.session.resolve(target);
       const tag = this.tag(target, step, run);
@@ -120,7 +126,8 @@ export class SnowflakeSteps {
 
   /** Creates the audit table, with its one SYSTEM_INIT row. */
   private async initAudit(t: SnowflakeTarget, tag: string, run: RunContext): Promise<void> {
-    await this.session.driver.execute(auditDdl(t), { tag });
+    const ddl = auditDdl(t);
+    await this.session.driver.execute(ddl.join(';\n'), { tag, statements: ddl.length });
     await ensureSystemInit({
       count: async () => {
         const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${snowflakeLiteral(SYSTEM_INIT.type)}`;

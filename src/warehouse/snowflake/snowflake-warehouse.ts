@@ -1,8 +1,9 @@
 /**
  * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in three
  * round trips plus two per further page of SHOW TABLES HISTORY (snowflake-show.ts), keeping the
- * table versions it read for restores (snowflake-versions.ts), the audit rows of actions, leases
- * and journal, user SQL. The steps are in snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt. A target whose schema (or
+ * table versions it read for restores (snowflake-versions.ts); the audit table is read at its
+ * layout (model/audit-layout.ts); the audit rows of actions, leases and journal, user SQL. The
+ * steps are in snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt. A target whose schema (or
  * database) does not exist is an error that says so when it is observed or its lease is taken:
  * ckpt never creates a Snowflake schema.
  */
@@ -12,6 +13,8 @@ import { HINTS } from '../../model/hints.js';
 import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import { cloneSchemaName } from '../../model/desired.js';
+import { readLayout } from '../../model/audit-layout.js';
+import { UNKNOWN_TIME } from '../../model/time.js';
 import { readAuditRows } from '../audit-rows.js';
 import type { OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
@@ -133,12 +136,16 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       .catch((error: unknown) => this.explainMissing(target, t, error, tag));
     const now = String(state?.[0]?.NOW);
     const auditTableExists = Number(state?.[0]?.AUDIT_COUNT ?? 0) > 0;
+    const comment = state?.[0]?.AUDIT_COMMENT;
+    const auditLayout = auditTableExists
+      ? readLayout(typeof comment === 'string' ? comment : null, parseList(state?.[0]?.AUDIT_COLUMNS))
+      : null;
     const history = await historyRows((sql) => this.driver.rows(sql, { tag }), t, this.showPageRows).catch((error: unknown) =>
       this.explainMissing(target, t, error, tag),
     );
     this.versionLedgers.set(schemaName(t), new TableVersionLedger(history));
-    const audit = auditTableExists ? await this.driver.rows(auditQuery(t), { tag }) : [];
-    const { checkpoints, actions } = readAuditRows(audit, toIso);
+    const audit = auditLayout !== null ? await this.driver.rows(auditQuery(t, auditLayout), { tag }) : [];
+    const { checkpoints, actions } = readAuditRows(audit, toIso, t);
     const lineage = readLineage(audit);
     this.lineages.set(objectName(t, t.auditTable), lineage);
     const clones = new Set(parseList(state?.[0]?.CLONES));
@@ -152,6 +159,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       nameMatching: 'exact',
       schemaExists: true,
       auditTableExists,
+      auditLayout,
       journalHasRuns: Number(state?.[0]?.JOURNAL_ROWS ?? 0) > 0,
       objects: (objects ?? []).map(liveObject).map((o) => lineage.map(o, true)),
       dropped: droppedVersions(history, now).map((d) => ({ ...d, created: lineage.incarnation(d.name, d.created) })),
@@ -345,7 +353,7 @@ function liveObject(row: SnowflakeRow): LiveObject {
   return {
     name: String(row.NAME),
     kind,
-    created: toIso(row.CREATED) ?? '1970-01-01T00:00:00.000Z',
+    created: toIso(row.CREATED) ?? UNKNOWN_TIME,
     lastAltered: toIso(row.LAST_ALTERED),
     rowCount: kind === 'TABLE' ? num(row.ROW_COUNT) : null,
     bytes: kind === 'TABLE' ? num(row.BYTES) : null,

@@ -183,6 +183,21 @@ describe('DML and DDL', () => {
     await expect(sql.query('CREATE TRANSIENT TABLE tr (a INT) DATA_RETENTION_TIME_IN_DAYS = 5')).rejects.toMatchObject({ code: '002018' });
   });
 
+  it('adopting a table: ADD COLUMN IF NOT EXISTS is a no-op on an existing column (an error without it), SET COMMENT shows in INFORMATION_SCHEMA, NTZ reads as UTC', async () => {
+    await sql.query('CREATE TABLE old_audit (id VARCHAR, taken TIMESTAMP_NTZ)');
+    await sql.query(`INSERT INTO old_audit SELECT 'CP_1', '2024-01-15 14:30:00'::TIMESTAMP_NTZ`);
+    await expect(sql.query('ALTER TABLE old_audit ADD COLUMN id VARCHAR')).rejects.toThrow(/already exists/);
+    await sql.query('ALTER TABLE old_audit ADD COLUMN IF NOT EXISTS id VARCHAR');
+    await sql.query('ALTER TABLE old_audit ADD COLUMN IF NOT EXISTS run_id VARCHAR');
+    await sql.query(`ALTER TABLE old_audit SET COMMENT = 'ckpt audit table, layout 1'`);
+    const [info] = await sql.query(`SELECT COMMENT FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'OLD_AUDIT'`);
+    expect(info).toEqual({ COMMENT: 'ckpt audit table, layout 1' });
+    const rows = await sql.query(
+      `SELECT ID, TO_VARCHAR(TAKEN::TIMESTAMP_LTZ, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"') AS TAKEN, RUN_ID FROM old_audit`,
+    );
+    expect(rows).toEqual([{ ID: 'CP_1', TAKEN: '2024-01-15T14:30:00.000Z', RUN_ID: null }]);
+  });
+
   it('runs EXECUTE IMMEDIATE blocks of plain statements and lists schemas', async () => {
     // Its own session: the block moves that session to another schema, and the other tests' stays SALES.
     const block = await session();

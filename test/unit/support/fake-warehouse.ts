@@ -66,6 +66,7 @@ export function fakeWarehouse(options: FakeOptions = {}): FakeWarehouse {
   };
   const steps: StepHandlers = {
     'init-audit': handler,
+    'migrate-audit': handler,
     'take-checkpoint': handler,
     'expire-checkpoint': handler,
     'drop-object': handler,
