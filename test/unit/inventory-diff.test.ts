@@ -53,10 +53,13 @@ describe('sameIncarnation', () => {
     }
   });
 
-  it('views with no captured definition are the same as each other and as an empty one, and differ from a real one', () => {
+  it('views with no captured definition are the same as each other and as an empty one; a live view is the same as one recorded without a definition (the old pipelines) while its CREATED is', () => {
     expect(sameIncarnation(view('V', null), view('V', null))).toBe(true);
     expect(sameIncarnation(view('V', null), view('V', ''))).toBe(true);
-    expect(sameIncarnation(view('V', null), view('V', 'CREATE VIEW V AS SELECT 1'))).toBe(false);
+    expect(sameIncarnation(view('V', null), view('V', 'CREATE VIEW V AS SELECT 1'))).toBe(true);
+    const recreated = { ...view('V', 'CREATE VIEW V AS SELECT 1'), created: '2026-12-01T00:00:00.000Z' };
+    expect(sameIncarnation(view('V', null), recreated)).toBe(false);
+    expect(sameIncarnation(view('V', 'CREATE VIEW V AS SELECT 1'), view('V', null))).toBe(false);
   });
 });
 
