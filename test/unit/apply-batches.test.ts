@@ -5,23 +5,7 @@
  * attributed to its step (later steps skipped); a lost lease stops before the next batch.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPlan, type ApplyOptions } from '../../src/apply/apply.js';
-import { silentLogger, type Logger } from '../../src/model/logger.js';
-import type { Plan } from '../../src/model/plan.js';
-import {
-  fakeWarehouse,
-  recordingLogger,
-  drop,
-  record,
-  recreateView,
-  planOf,
-  REF,
-  RUN,
-  type FakeWarehouse,
-} from './support/fake-warehouse.js';
-
-const apply = (plan: Plan, fake: FakeWarehouse, options: Partial<ApplyOptions> = {}, logger: Logger = silentLogger) =>
-  applyPlan(plan, () => ({ ref: REF, warehouse: fake.warehouse }), RUN, logger, { concurrency: 1, ...options });
+import { applyOn as apply, fakeWarehouse, recordingLogger, drop, record, recreateView, planOf } from './support/fake-warehouse.js';
 
 const names = (count: number) => Array.from({ length: count }, (_, i) => `T${i + 1}`);
 

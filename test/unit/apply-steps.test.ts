@@ -6,21 +6,10 @@
  * durations are measured on a fake clock (performance.now), so they are exact.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { applyPlan, auditTypeOf, describeError, restoredTo, type ApplyOptions, type StepOutcome } from '../../src/apply/apply.js';
+import { auditTypeOf, describeError, restoredTo, type StepOutcome } from '../../src/apply/apply.js';
 import { CkptError } from '../../src/model/errors.js';
-import { silentLogger, type Logger } from '../../src/model/logger.js';
-import type { Plan } from '../../src/model/plan.js';
-import {
-  fakeWarehouse,
-  recordingLogger,
-  drop,
-  record,
-  recreateView,
-  planOf,
-  REF,
-  RUN,
-  type FakeWarehouse,
-} from './support/fake-warehouse.js';
+import { silentLogger } from '../../src/model/logger.js';
+import { applyOn as apply, fakeWarehouse, recordingLogger, drop, record, recreateView, planOf } from './support/fake-warehouse.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['performance'] });
@@ -28,9 +17,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-const apply = (plan: Plan, fake: FakeWarehouse, options: Partial<ApplyOptions> = {}, logger: Logger = silentLogger) =>
-  applyPlan(plan, () => ({ ref: REF, warehouse: fake.warehouse }), RUN, logger, { concurrency: 1, ...options });
 
 const outcomes = (steps: StepOutcome[]) => steps.map((s) => s.outcome);
 

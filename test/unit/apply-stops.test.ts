@@ -5,23 +5,7 @@
  * action that failed and was then interrupted has one FAILED audit row, with its step's error.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPlan, type ApplyOptions } from '../../src/apply/apply.js';
-import { silentLogger, type Logger } from '../../src/model/logger.js';
-import type { Plan } from '../../src/model/plan.js';
-import {
-  fakeWarehouse,
-  recordingLogger,
-  drop,
-  record,
-  recreateView,
-  planOf,
-  REF,
-  RUN,
-  type FakeWarehouse,
-} from './support/fake-warehouse.js';
-
-const apply = (plan: Plan, fake: FakeWarehouse, options: Partial<ApplyOptions> = {}, logger: Logger = silentLogger) =>
-  applyPlan(plan, () => ({ ref: REF, warehouse: fake.warehouse }), RUN, logger, { concurrency: 1, ...options });
+import { applyOn as apply, fakeWarehouse, recordingLogger, drop, record, recreateView, planOf } from './support/fake-warehouse.js';
 
 /** A signal that a lost lease (or a shutdown) aborts while the step on `subject` runs. */
 function lostDuring(subject: string) {

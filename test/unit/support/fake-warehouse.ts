@@ -4,7 +4,8 @@
  * arrays. Optionally it runs waves as one unit (`executeWave`, all or nothing, as DuckDB does).
  * Plus a recording Logger and small builders of plan steps.
  */
-import type { LogFields, Logger } from '../../../src/model/logger.js';
+import { applyPlan, type ApplyOptions } from '../../../src/apply/apply.js';
+import { silentLogger, type LogFields, type Logger } from '../../../src/model/logger.js';
 import type { Plan, Step } from '../../../src/model/plan.js';
 import { stepSubject } from '../../../src/model/step-kinds.js';
 import type { JournalEntry } from '../../../src/warehouse/lease-sql.js';
@@ -186,3 +187,7 @@ export function planOf(...targets: Step[][]): Plan {
     })),
   };
 }
+
+/** Applies `plan` on the fake warehouse, one step at a time unless `options` say otherwise. */
+export const applyOn = (plan: Plan, fake: FakeWarehouse, options: Partial<ApplyOptions> = {}, logger: Logger = silentLogger) =>
+  applyPlan(plan, () => ({ ref: REF, warehouse: fake.warehouse }), RUN, logger, { concurrency: 1, ...options });
