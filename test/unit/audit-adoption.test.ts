@@ -68,6 +68,18 @@ describe('timestamp text', () => {
   ])('%s → %s', (text, iso) => {
     expect(isoFromText(text)).toBe(iso);
   });
+
+  it('reads zone-less text in UTC whatever this machine’s zone is', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      expect(isoFromText('2024-01-15 14:30:00')).toBe('2024-01-15T14:30:00.000Z');
+      expect(isoFromText('2024-01-15T14:30:00.25')).toBe('2024-01-15T14:30:00.250Z');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
 });
 
 const SCOPE = { schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
