@@ -21,8 +21,6 @@ export interface AuditColumn {
 /** One step of the layout: the version it brings the table to, and the columns it adds. */
 export interface LayoutMigration {
   version: number;
-  /** What the layout is for, in a few words (shown in plans). */
-  purpose: string;
   adds: readonly AuditColumn[];
 }
 
@@ -40,8 +38,8 @@ export const PIPELINE_COLUMNS = [
 /** Every layout after the old pipelines', oldest first; a new layout goes at the end. */
 export const AUDIT_MIGRATIONS: readonly LayoutMigration[] = [
   {
+    // ckpt's actions and runs.
     version: 1,
-    purpose: "ckpt's actions and runs",
     adds: [
       { name: 'ACTION_ID', type: 'text' },
       { name: 'SPEC_HASH', type: 'text' },

@@ -56,7 +56,7 @@ export function contentSource(
   src: RecordedSource,
   recorded: ReadonlyMap<string, RecordedCheckpoint>,
   now: string,
-  declaredClone = false,
+  declaredClone: boolean,
 ): ContentSource | string {
   const kept = keptCopy(entry, src, recorded);
   if (kept !== null) return kept;

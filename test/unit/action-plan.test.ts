@@ -301,6 +301,16 @@ describe('the model follows an action only when it goes ahead', () => {
     const p = plan({ actions: [reset, restoreAll] }, { dropped: [dropped(ORDERS)], checkpoints: [checkpoint('baseline', [ORDERS])] });
     expect(p.steps.map(label)).toEqual(['restore-table:ORDERS', 'record-action:r1', 'record-action:s1']);
   });
+
+  it('a restore after a reset sees the views it re-created and the tables whose content it reverted', () => {
+    const view = obj('V_ORDERS', 'VIEW', ORDERS.created, 'CREATE VIEW V_ORDERS AS SELECT * FROM ORDERS');
+    const p = plan(
+      { actions: [reset, restoreAll] },
+      { objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT, view], { keep: 'clone', clone: '_ckpt' })] },
+    );
+    expect(p.steps.map(label)).toEqual(['restore-content:ORDERS', 'recreate-view:V_ORDERS', 'record-action:r1', 'record-action:s1']);
+    expect(p.findings).toEqual([]);
+  });
 });
 
 describe('foreign keys', () => {

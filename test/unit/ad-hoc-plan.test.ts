@@ -69,6 +69,13 @@ describe('ckpt checkpoint create', () => {
     });
   });
 
+  it('is planned alongside checkpoints of other ids', () => {
+    const obs = observed({ checkpoints: [checkpoint('baseline', []), checkpoint('CP_2026_11_27_11_00_00', [])] });
+    expect(planAdHocCheckpoint(DEMO, obs, undefined, '').steps).toMatchObject([
+      { kind: 'take-checkpoint', checkpointId: 'CP_2026_11_27_12_00_00' },
+    ]);
+  });
+
   it('creates the audit table first when it is missing', () => {
     const plan = planAdHocCheckpoint(DEMO, observed({ auditTableExists: false }), 'golden', '');
     expect(plan.steps.map((s) => s.kind)).toEqual(['init-audit', 'take-checkpoint']);

@@ -36,7 +36,7 @@ describe('audit table layout', () => {
     ).toBe(1); // a ckpt table older than the stamp
     expect(readLayout('ckpt audit table, layout 1', PIPELINE)).toBe(1);
     expect(readLayout('checkpoints of the ETL team', PIPELINE)).toBe(0);
-    expect(readLayout(layoutComment(7), [...PIPELINE, ...CKPT])).toBe(7);
+    expect(readLayout(layoutComment(12), [...PIPELINE, ...CKPT])).toBe(12);
   });
 
   it('migrates on Snowflake one column at a time, IF NOT EXISTS, then stamps the table', () => {
@@ -67,6 +67,18 @@ describe('timestamp text', () => {
     ['not a time', null],
   ])('%s → %s', (text, iso) => {
     expect(isoFromText(text)).toBe(iso);
+  });
+
+  it('reads zone-less text in UTC whatever this machine’s zone is', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      expect(isoFromText('2024-01-15 14:30:00')).toBe('2024-01-15T14:30:00.000Z');
+      expect(isoFromText('2024-01-15T14:30:00.25')).toBe('2024-01-15T14:30:00.250Z');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });
 

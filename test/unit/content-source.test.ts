@@ -61,6 +61,13 @@ describe('keptCopy', () => {
     expect(keptCopy(ORDERS_AT, recordedSource(baseline), byId(baseline, later))).toBeNull();
   });
 
+  it('a view is never read from a kept copy: copies hold tables', () => {
+    const view = { ...obj('V_ORDERS', 'VIEW'), lastAltered: ALTERED };
+    const baseline = checkpoint('baseline', [view]);
+    const later = cloned('later', [view], '2026-11-27T09:30:00.000Z');
+    expect(keptCopy(view, recordedSource(baseline), byId(baseline, later))).toBeNull();
+  });
+
   it('a table recorded without a content version is never matched to a clone', () => {
     const unversioned = { ...ORDERS_AT, lastAltered: null };
     const baseline = checkpoint('baseline', [unversioned]);

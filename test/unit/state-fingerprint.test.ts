@@ -37,12 +37,13 @@ function changed<K extends 'objects' | 'dropped' | 'checkpoints' | 'actions'>(li
   return o;
 }
 
-const SAME = stateFingerprint(rich());
+/** The fingerprint of `rich()` (computed in each test, so a failure is that test's). */
+const same = (): string => stateFingerprint(rich());
 
 describe('stateFingerprint', () => {
   it('is a SHA-256 in hex, the same for the same state', () => {
-    expect(SAME).toMatch(/^[0-9a-f]{64}$/);
-    expect(stateFingerprint(rich())).toBe(SAME);
+    expect(same()).toMatch(/^[0-9a-f]{64}$/);
+    expect(stateFingerprint(rich())).toBe(same());
   });
 
   it.each<[string, () => Observed]>([
@@ -80,14 +81,14 @@ describe('stateFingerprint', () => {
     ['an action row has another spec hash', () => changed('actions', { specHash: 'hash-3' })],
     ['an action row has another time', () => changed('actions', { timestamp: '2026-11-27T10:00:00.001Z' })],
   ])('changes when %s', (_what, state) => {
-    expect(stateFingerprint(state())).not.toBe(SAME);
+    expect(stateFingerprint(state())).not.toBe(same());
   });
 
   it('does not change with row counts, sizes, whether the schema exists, or the clock alone', () => {
     const o = rich();
-    expect(stateFingerprint({ ...o, objects: o.objects.map((x) => ({ ...x, rowCount: 999, bytes: 4096 })) })).toBe(SAME);
-    expect(stateFingerprint({ ...o, schemaExists: false })).toBe(SAME);
-    expect(stateFingerprint({ ...o, now: '2026-11-27T12:00:05.000Z' })).toBe(SAME);
+    expect(stateFingerprint({ ...o, objects: o.objects.map((x) => ({ ...x, rowCount: 999, bytes: 4096 })) })).toBe(same());
+    expect(stateFingerprint({ ...o, schemaExists: false })).toBe(same());
+    expect(stateFingerprint({ ...o, now: '2026-11-27T12:00:05.000Z' })).toBe(same());
   });
 
   it('ignores the creation and change times of an object seen at the very instant of the observation', () => {
@@ -114,7 +115,7 @@ describe('stateFingerprint', () => {
         shuffled(o.checkpoints),
         shuffled(o.actions),
         (objects, d, checkpoints, actions) => {
-          expect(stateFingerprint({ ...o, objects, dropped: d, checkpoints, actions })).toBe(SAME);
+          expect(stateFingerprint({ ...o, objects, dropped: d, checkpoints, actions })).toBe(same());
         },
       ),
     );
