@@ -65,9 +65,10 @@ describe('Ctrl+C during an apply', () => {
     const conn = await e2eConnection('snowflake');
     open.push(conn);
     const dir = folders.keep(await resetReady(conn));
-    // The reset's two drops run, then its three restores; their journal line waits 10 s on the
-    // server, so Ctrl+C (typed once both drops succeeded) lands before any restore starts.
-    conn.server?.injectLatency({ pattern: /'step-started'.*'restore-table'/s, perStatementMs: 10_000 });
+    // The reset's two drops run, then its restores. The journal line recording that both drops
+    // succeeded waits 10 s on the server, and Ctrl+C is typed as soon as both succeeded: it lands
+    // while ckpt waits on that line, before the next wave starts, however busy the machine is.
+    conn.server?.injectLatency({ pattern: /'step-succeeded'.*'drop-object'/s, perStatementMs: 10_000 });
     const bothDropsDone = /(?=[\s\S]*"index":0,[^\n]*"msg":"step succeeded")(?=[\s\S]*"index":1,[^\n]*"msg":"step succeeded")/;
     const run = await ckptAtTerminal(dir, ['reconcile', '--yes'], [{ prompt: bothDropsDone, answer: CTRL_C }], {
       ...conn.env,
