@@ -15,6 +15,8 @@ export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.me
 /** What a CLI run produced. */
 export interface CliResult {
   code: number;
+  /** The signal that ended the process, if one did (then `code` is -1). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -58,7 +60,7 @@ export function collect(child: ChildProcess): Promise<CliResult> {
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
   });
 }
 

@@ -3,11 +3,10 @@
  * re-creations and the audit row), on either connection, and the state compared after a crash
  * and resume: shared by the lease, concurrency and crash tests.
  */
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { CLI, ckpt, workspace, type CliResult } from './cli-runner.js';
+import { ckpt, workspace, type CliResult } from './cli-runner.js';
 import { demoConfig, type E2eConnection } from './connections.js';
 
 /** Steps in the plan of `reset: back`: 2 drops, 3 table restores, 2 view re-creations, 1 audit row. */
@@ -84,24 +83,12 @@ export async function resetState(conn: E2eConnection, dir: string): Promise<Rese
   }
 }
 
-/** Runs `reconcile --yes` and SIGKILLs it when it starts step `index`; true if it was killed. */
-export function killAtStep(conn: E2eConnection, dir: string, index: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'reconcile', '--yes'], {
-      cwd: dir,
-      env: { ...process.env, ...conn.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info', CKPT_LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let buffer = '';
-    child.stderr.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.includes('"msg":"step started"') && line.includes(`"index":${index},`)) child.kill('SIGKILL');
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (_code, signal) => resolve(signal === 'SIGKILL'));
-  });
+/**
+ * Runs `reconcile --yes` killed by SIGKILL at step `index`: when it starts (`started`), or after it
+ * ran and before its outcome is journaled (`ran`), by the CLI's fault point (src/cli/fault-point.ts),
+ * so the kill lands there however busy the machine is. True if it was killed.
+ */
+export async function killAtStep(conn: E2eConnection, dir: string, index: number, phase: 'started' | 'ran'): Promise<boolean> {
+  const run = await ckpt(dir, ['reconcile', '--yes'], { env: { ...conn.env, CKPT_FAULT_KILL_AT: `${index}:${phase}` } });
+  return run.signal === 'SIGKILL';
 }

@@ -14,6 +14,7 @@ import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { toJsonText } from '../json.js';
+import { withFaultPoint } from '../fault-point.js';
 import { progressReporter } from '../progress.js';
 import { readSavedPlan, savedPlanStale, writeSavedPlan } from '../saved-plan.js';
 import { confirm } from '../consent.js';
@@ -86,7 +87,7 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
     }
     if (options.json !== true) ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
     await confirm(plan, options.yes === true, { canPrompt, ask });
-    const applied = await interruptible(ctx.out, (signal) => session.apply(plan, progressReporter(ctx.out), signal));
+    const applied = await interruptible(ctx.out, (signal) => session.apply(plan, withFaultPoint(progressReporter(ctx.out), plan), signal));
     return applyExit(ctx, plan, applied, options) ?? (hasBlockers(plan) ? ExitCode.error : ExitCode.ok);
   });
 }
@@ -113,7 +114,9 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
     const stale = savedPlanStale(saved, path, fingerprints, session.planAt(targets, observed, saved.plan.generatedAt));
     if (stale !== null) throw stale;
     if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
-    const applied = await interruptible(ctx.out, (signal) => session.apply(saved.plan, progressReporter(ctx.out), signal));
+    const applied = await interruptible(ctx.out, (signal) =>
+      session.apply(saved.plan, withFaultPoint(progressReporter(ctx.out), saved.plan), signal),
+    );
     return applyExit(ctx, saved.plan, applied, options) ?? ExitCode.ok;
   });
 }
