@@ -53,6 +53,7 @@ export function syntheticObserved(objects: number): Observed {
     now: NOW,
     nameMatching: 'exact',
     schemaExists: true,
+    rowCountsEstimated: false,
     journalHasRuns: true,
     auditTableExists: true,
     auditLayout: AUDIT_LAYOUT,

@@ -116,6 +116,8 @@ export interface Observed {
   nameMatching: NameMatching;
   /** Whether the schema itself exists. */
   schemaExists: boolean;
+  /** Whether `rowCount`s are the warehouse's estimates (the embedded warehouse's) rather than counts. */
+  rowCountsEstimated: boolean;
   auditTableExists: boolean;
   /**
    * The audit table's layout version (model/audit-layout.ts): ckpt's newest when it created or

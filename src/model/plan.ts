@@ -21,6 +21,27 @@ export interface StepObject {
  */
 export type ContentSource = { kind: 'time-travel'; at: string } | { kind: 'clone'; checkpointId: string; location: string };
 
+/**
+ * How much a table holds, as observed: rows and bytes, each null where the warehouse does not
+ * report it (the embedded warehouse reports no bytes); `estimated` where the row count is the
+ * warehouse's estimate rather than a count (the embedded warehouse's).
+ */
+export interface Weight {
+  rows: number | null;
+  bytes: number | null;
+  estimated: boolean;
+}
+
+/**
+ * The dropped version a table restore brings back: dropped at `droppedOn` (this plan's time when
+ * an earlier action of the same plan drops it), restorable until `restorableUntil` (null: kept
+ * until ckpt releases it).
+ */
+export interface DroppedSource {
+  droppedOn: string;
+  restorableUntil: string | null;
+}
+
 /** Why an object is dropped. */
 export type DropCause = 'created-after-checkpoint' | 'recreated-after-checkpoint' | 'full-cleanup';
 
@@ -55,8 +76,22 @@ export type Step =
       keep?: CheckpointKeep;
     })
   | (StepBase & { kind: 'expire-checkpoint'; checkpointId: string; scheduleId: string; keep?: CheckpointKeep })
-  | (StepBase & { kind: 'drop-object'; object: StepObject; created: string; cause: DropCause })
-  | (StepBase & { kind: 'restore-table'; object: StepObject; created: string; checkpointId: string })
+  | (StepBase & {
+      kind: 'drop-object';
+      object: StepObject;
+      created: string;
+      cause: DropCause;
+      /** What the table holds now; absent for views (and in plans saved before weights). */
+      weight?: Weight;
+    })
+  | (StepBase & {
+      kind: 'restore-table';
+      object: StepObject;
+      created: string;
+      checkpointId: string;
+      /** The dropped version it undrops (absent in plans saved before sources). */
+      source?: DroppedSource;
+    })
   | (StepBase & { kind: 'recreate-view'; object: StepObject; definition: string; checkpointId: string })
   | (StepBase & {
       /**
@@ -73,6 +108,10 @@ export type Step =
       from: ContentSource;
       /** Whether the table is missing now (re-created from the copy) rather than changed. */
       missing: boolean;
+      /** What the table holds now, overwritten by the revert; absent when missing (and in plans saved before weights). */
+      weight?: Weight;
+      /** What the checkpoint's inventory says the table held: the rows the revert writes, where known. */
+      writes?: Weight;
     })
   | (StepBase & {
       kind: 'record-action';

@@ -6,7 +6,7 @@
  */
 import type { Action, Target } from '../model/desired.js';
 import type { InventoryEntry, RecordedCheckpoint } from '../model/observed.js';
-import type { ContentSource, DropCause, Finding, FindingCode, Step } from '../model/plan.js';
+import type { ContentSource, DropCause, Finding, FindingCode, Step, Weight } from '../model/plan.js';
 import { actionCheckpoint } from '../model/desired.js';
 import { displayIdent, nameKey } from '../model/refs.js';
 import { displayTime, sameInstant } from '../model/time.js';
@@ -30,6 +30,8 @@ export interface PlanContext {
   pending: ReadonlyMap<string, PendingSource>;
   /** The warehouse clock. */
   now: string;
+  /** Whether the observed row counts are estimates (see Observed). */
+  rowCountsEstimated: boolean;
 }
 
 /** An action's steps, in order, and its findings (no steps when a finding is a blocker). */
@@ -99,6 +101,7 @@ export class ActionPlan {
       created: object.created,
       cause,
       reason,
+      weight: object.kind === 'TABLE' ? this.weight(object) : undefined,
     });
     this.changes.push({ drop: true, entry: object });
     this.dropCount += 1;
@@ -130,6 +133,7 @@ export class ActionPlan {
         created: entry.created,
         checkpointId: src.id,
         reason: `in ${src.label} and missing now`,
+        source: { droppedOn: dropped.droppedOn, restorableUntil: dropped.restorableUntil },
       });
       this.changes.push({ drop: false, entry });
       return;
@@ -295,8 +299,14 @@ export class ActionPlan {
     this.changes.push({ drop: false, entry });
   }
 
+  /** What a table holds by `entry` (live, or in a checkpoint's inventory), in this target's terms. */
+  private weight(entry: InventoryEntry): Weight {
+    return { rows: entry.rowCount, bytes: entry.bytes, estimated: entry.rowCount !== null && this.context.rowCountsEstimated };
+  }
+
   /** Plans a content restore (a revert, or a missing table brought back from a kept copy). */
   private restoreContent(entry: InventoryEntry, src: CheckpointSource, from: ContentSource, missing: boolean, reason: string): void {
+    const live = missing ? undefined : this.context.model.get(entry.name);
     this.steps.push({
       target: this.context.target.name,
       group: this.action.id,
@@ -309,6 +319,8 @@ export class ActionPlan {
       from,
       missing,
       reason,
+      weight: live === undefined ? undefined : this.weight(live),
+      writes: this.weight(entry),
     });
     this.changes.push({ drop: false, entry });
   }

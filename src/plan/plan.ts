@@ -65,6 +65,7 @@ export function planTarget(target: Target, observed: Observed, clock: PlanClock 
     recorded,
     pending: declared.pending,
     now: observed.now,
+    rowCountsEstimated: observed.rowCountsEstimated,
   };
   const history = latestRecords(observed.actions);
   for (const action of target.actions) {

@@ -68,6 +68,7 @@ export function observed(overrides: Partial<Observed> = {}): Observed {
     now: NOW,
     nameMatching: 'exact',
     schemaExists: true,
+    rowCountsEstimated: false,
     journalHasRuns: false,
     auditTableExists: true,
     auditLayout: AUDIT_LAYOUT,

@@ -41,7 +41,30 @@ describe('steps an action records', () => {
       created: LATE,
       cause: 'created-after-checkpoint',
       reason: `created 2026-11-27 10:30:00 UTC, not in ${BASELINE_LABEL}`,
+      weight: { rows: 10, bytes: null, estimated: false },
     });
+  });
+
+  it('a dropped table carries its observed weight (rows and bytes; estimated where the warehouse only estimates), a view none', () => {
+    const heavy = { ...obj('HEAVY', 'TABLE', LATE), rowCount: 41_203_113, bytes: 12_300_000_000 };
+    const snow = plan({ actions: [cleanup] }, { objects: [heavy, obj('V', 'VIEW', LATE)], checkpoints: [checkpoint('baseline', [])] });
+    const weights = Object.fromEntries(snow.steps.filter((s) => s.kind === 'drop-object').map((s) => [s.object.name, s.weight]));
+    expect(weights).toEqual({ HEAVY: { rows: 41_203_113, bytes: 12_300_000_000, estimated: false }, V: undefined });
+    const local = plan(
+      { actions: [cleanup] },
+      {
+        rowCountsEstimated: true,
+        objects: [
+          { ...heavy, bytes: null },
+          { ...obj('EMPTY_UNKNOWN', 'TABLE', LATE), rowCount: null },
+        ],
+        checkpoints: [checkpoint('baseline', [])],
+      },
+    );
+    expect(local.steps.filter((s) => s.kind === 'drop-object').map((s) => s.weight)).toEqual([
+      { rows: null, bytes: null, estimated: false },
+      { rows: 41_203_113, bytes: null, estimated: true },
+    ]);
   });
 
   it('the record step carries the spec, its hash and checkpoint, and says whether the action changes anything', () => {
@@ -102,6 +125,7 @@ describe('a missing table comes back', () => {
       created: ORDERS.created,
       checkpointId: 'baseline',
       reason: `in ${BASELINE_LABEL} and missing now`,
+      source: { droppedOn: '2026-11-27T10:00:00.000Z', restorableUntil: null },
     });
   });
 
@@ -122,6 +146,7 @@ describe('a missing table comes back', () => {
       from: { kind: 'clone', checkpointId: 'baseline', location: '_ckpt_baseline' },
       missing: true,
       reason: `in ${BASELINE_LABEL} and missing now; re-created from the copy kept by checkpoint baseline`,
+      writes: { rows: 10, bytes: null, estimated: false },
     });
   });
 
@@ -187,6 +212,17 @@ describe('a missing table comes back', () => {
 });
 
 describe('content reverts', () => {
+  it('carry what they overwrite (the live table) and what they write (the checkpoint inventory)', () => {
+    const now = { ...ORDERS_CHANGED, rowCount: 500, bytes: 9_000 };
+    const then = { ...ORDERS_AT, rowCount: 40, bytes: 1_024 };
+    const p = plan({ actions: [reset] }, { objects: [now], checkpoints: [checkpoint('baseline', [then])] });
+    expect(p.steps[0]).toMatchObject({
+      kind: 'restore-content',
+      weight: { rows: 500, bytes: 9_000, estimated: false },
+      writes: { rows: 40, bytes: 1_024, estimated: false },
+    });
+  });
+
   it('say what changed and where the rows come from: Time Travel', () => {
     const p = plan({ actions: [reset] }, { objects: [ORDERS_CHANGED], checkpoints: [checkpoint('baseline', [ORDERS_AT])] });
     expect(p.steps[0]).toMatchObject({

@@ -194,6 +194,7 @@ export class DuckDbWarehouse implements Warehouse {
       now,
       nameMatching: this.capabilities.nameMatching,
       schemaExists,
+      rowCountsEstimated: true,
       auditTableExists,
       auditLayout,
       journalHasRuns,

@@ -158,6 +158,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       now,
       nameMatching: 'exact',
       schemaExists: true,
+      rowCountsEstimated: false,
       auditTableExists,
       auditLayout,
       journalHasRuns: Number(state?.[0]?.JOURNAL_ROWS ?? 0) > 0,
