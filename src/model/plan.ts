@@ -140,7 +140,8 @@ export type FindingCode =
   | 'AUDIT_TABLE_LOST'
   | 'AUDIT_LAYOUT_NEWER'
   | 'VIEW_NOT_RECORDED'
-  | 'CONTENT_NOT_RECORDED';
+  | 'CONTENT_NOT_RECORDED'
+  | 'CHECKPOINT_NOT_TAKEN';
 
 /** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
 export interface Finding {

@@ -158,9 +158,20 @@ export class ActionPlan {
   /** A table the checkpoint holds, same incarnation, whose content changed since: plans putting it back (item 4). */
   revertContent(entry: InventoryEntry, src: CheckpointSource): void {
     const live = this.context.model.get(entry.name);
-    if (entry.kind !== 'TABLE' || live === undefined || !sameIncarnation(entry, live) || src.timestamp === null) return;
+    if (entry.kind !== 'TABLE' || live === undefined || !sameIncarnation(entry, live)) return;
     const change = contentChange(entry, live);
     if (change === null) return;
+    if (src.timestamp === null) {
+      // Taken by this plan before an earlier action changed the table: nothing yet to read its
+      // content back from. Held back, not skipped: the next reconcile reads it AT the checkpoint.
+      this.report(
+        'blocker',
+        'CHECKPOINT_NOT_TAKEN',
+        `${displayIdent(entry.name)} must go back to ${src.label}, which this plan takes before an earlier action changes the table (${change}); action ${this.action.id} waits until the checkpoint is recorded: reconcile again after this run`,
+        entry.name,
+      );
+      return;
+    }
     if (this.context.isProtected(entry.name)) {
       this.report(
         'warning',

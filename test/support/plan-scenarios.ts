@@ -101,6 +101,10 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
     target: RESET,
     observed: { objects: [ORDERS_CHANGED], checkpoints: [{ ...baseline([ORDERS_AT]), origin: 'pipeline' }] },
   },
+  CHECKPOINT_NOT_TAKEN: {
+    target: `    checkpoints:\n      - id: baseline\n    actions:\n      - id: back-to-old\n        reset: { to: old }\n      - id: reset-friday\n        reset: { to: baseline }\n`,
+    observed: { objects: [ORDERS_CHANGED], checkpoints: [{ ...baseline([ORDERS_AT]), id: 'old' }] },
+  },
   CHECKPOINT_DELETED: { target: RESET, observed: { objects: [ORDERS], checkpoints: [{ ...baseline([ORDERS]), status: 'DELETED' }] } },
   CHECKPOINT_SPEC_CHANGED: {
     target: '    checkpoints:\n      - id: baseline\n        description: before the demo\n        keep: clone\n',

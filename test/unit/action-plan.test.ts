@@ -303,14 +303,24 @@ describe('content reverts', () => {
     expect(p.findings.map((f) => f.code)).toEqual(['PROTECTED_KEPT']);
   });
 
-  it('a reset to a checkpoint this plan takes reverts no content: the checkpoint has no time to read it AT yet', () => {
+  it('a reset to a checkpoint this plan takes, after an earlier action changed a table, is held back until the checkpoint is recorded', () => {
     const spec = { id: 'baseline', description: '', keep: 'inventory' as const, position: { line: 2, col: 3 } };
     const toOld = action('r0', { kind: 'reset', to: 'old' });
     const p = plan(
       { actions: [toOld, reset], checkpoints: [spec] },
       { objects: [ORDERS_CHANGED], checkpoints: [checkpoint('old', [ORDERS_AT])] },
     );
-    expect(p.steps.map(label)).toEqual(['take-checkpoint', 'restore-content:ORDERS', 'record-action:r0', 'record-action:r1']);
+    expect(p.steps.map(label)).toEqual(['take-checkpoint', 'restore-content:ORDERS', 'record-action:r0']);
+    expect(p.findings.map((f) => [f.severity, f.code, f.actionId, f.object])).toEqual([
+      ['blocker', 'CHECKPOINT_NOT_TAKEN', 'r1', 'ORDERS'],
+    ]);
+    expect(p.findings[0]?.message).toContain('reconcile again after this run');
+  });
+
+  it('a reset to a checkpoint this plan takes reverts nothing when no earlier action changed the table', () => {
+    const spec = { id: 'baseline', description: '', keep: 'inventory' as const, position: { line: 2, col: 3 } };
+    const p = plan({ actions: [reset], checkpoints: [spec] }, { objects: [ORDERS_CHANGED], checkpoints: [] });
+    expect(p.steps.map(label)).toEqual(['take-checkpoint', 'record-action:r1']);
     expect(p.findings).toEqual([]);
   });
 });
