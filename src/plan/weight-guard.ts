@@ -61,14 +61,19 @@ function tallyOf(stakes: AtStake[], measure: Measure): Tally {
   return tally;
 }
 
-/** `reset r1 would drop or overwrite about 1,200 rows (2 tables dropped, 1 reverted), more than max_drop_rows (1,000 rows); …` */
+/**
+ * `reset r1 would drop or overwrite about 1,200 rows in 3 tables (2 dropped, 1 reverted), more
+ * than the 1,000 rows max_drop_rows allows; …`
+ */
 function overMessage(plan: ActionPlan, measure: Measure, limit: number, tally: Tally): string {
   const { key, unknown } = MEASURES[measure];
   const dropped = tally.counted.filter((s) => s.dropped).length;
-  const parts = [tables(dropped, 'dropped'), tables(tally.counted.length - dropped, 'reverted')].filter((p) => p !== '');
-  if (tally.unknown.length > 0) parts.push(`not counting ${tables(tally.unknown.length, `the warehouse reports ${unknown} for`)}`);
+  const reverted = tally.counted.length - dropped;
+  const which = reverted === 0 ? '' : dropped === 0 ? ' it reverts' : ` (${dropped} dropped, ${reverted} reverted)`;
+  const uncounted =
+    tally.unknown.length === 0 ? '' : ` (not counting ${tables(tally.unknown.length)} the warehouse reports ${unknown} for)`;
   const amount = `${tally.estimated ? 'about ' : ''}${quantity(measure, tally.total)}`;
-  return `${actionName(plan)} would ${verb(tally.counted)} ${amount} (${parts.join(', ')}), more than ${key} (${quantity(measure, limit)}); set allow_large: true on the action to allow it`;
+  return `${actionName(plan)} would ${verb(tally.counted)} ${amount} in ${tables(tally.counted.length)}${which}, more than the ${quantity(measure, limit)} ${key} allows${uncounted}; set allow_large: true on the action to allow it`;
 }
 
 /** The blocker for tables the warehouse reports no measure for, within a known total; null when there are none. */
@@ -78,7 +83,7 @@ function unknownMessage(plan: ActionPlan, measure: Measure, limit: number, tally
   const names = tally.unknown.slice(0, NAMED).map((s) => displayIdent(s.name));
   const more = tally.unknown.length > NAMED ? ` and ${tally.unknown.length - NAMED} more` : '';
   const known = tally.counted.length > 0 ? `; the others hold ${tally.estimated ? 'about ' : ''}${quantity(measure, tally.total)}` : '';
-  return `${actionName(plan)} would ${verb(tally.unknown)} ${tables(tally.unknown.length, '')} the warehouse reports ${unknown} for (${names.join(', ')}${more})${known}, so it cannot be shown to stay within ${key} (${quantity(measure, limit)}); set allow_large: true on the action to allow it, or use ${other} instead of ${key}`;
+  return `${actionName(plan)} would ${verb(tally.unknown)} ${tables(tally.unknown.length)} the warehouse reports ${unknown} for (${names.join(', ')}${more})${known}, so it cannot be shown to stay within the ${quantity(measure, limit)} ${key} allows; set allow_large: true on the action to allow it, or use ${other} instead of ${key}`;
 }
 
 /** `reset r1`, `full cleanup w1`. */
@@ -99,10 +104,9 @@ function verb(stakes: AtStake[]): string {
   return drops && reverts ? 'drop or overwrite' : reverts ? 'overwrite' : 'drop';
 }
 
-/** `3 tables dropped`, `1 table reverted`; empty for none. */
-function tables(count: number, what: string): string {
-  if (count === 0) return '';
-  return `${count} table${count === 1 ? '' : 's'}${what === '' ? '' : ` ${what}`}`;
+/** `1 table`, `3 tables`. */
+function tables(count: number): string {
+  return `${count} table${count === 1 ? '' : 's'}`;
 }
 
 /** `1,000,000 rows`, `512 bytes`, `12,345,678,901 bytes (12.3 GB)`. */
