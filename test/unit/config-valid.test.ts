@@ -47,8 +47,6 @@ describe('the documented example', () => {
           maxDrop: 500,
           maxDropRows: null,
           maxDropBytes: null,
-          maxDropRows: null,
-          maxDropBytes: null,
           checkpoints: [
             { id: 'baseline', description: 'Initial state before any demo', keep: 'inventory', position: { line: 13, col: 9 } },
           ],
