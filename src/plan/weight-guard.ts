@@ -46,6 +46,7 @@ export function limitWeight(plan: ActionPlan): void {
   }
 }
 
+/** Adds up one measure of the tables at stake, setting apart those the warehouse reports no figure for. */
 function tallyOf(stakes: AtStake[], measure: Measure): Tally {
   const tally: Tally = { total: 0, estimated: false, counted: [], unknown: [] };
   for (const stake of stakes) {
@@ -120,12 +121,12 @@ function grouped(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** A size in decimal units, one decimal: `12.3 GB`, `10 GB`. */
+/** A size in decimal units, one decimal: `12.3 GB`, `10 GB`, `1 MB` for 999,999 bytes (rounded up to the next unit). */
 function decimalSize(n: number): string {
   const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB'];
   let value = n;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
+  while (Number(value.toFixed(1)) >= 1000 && unit < units.length - 1) {
     value /= 1000;
     unit += 1;
   }

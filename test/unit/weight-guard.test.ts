@@ -114,6 +114,9 @@ describe('max_drop_bytes', () => {
     expect(cleanupOf({ maxDropBytes: 12_345_678_901 }, tables).findings).toEqual([]);
     expect(cleanupOf({ maxDropBytes: 12_345_678_900 }, tables).findings.map((f) => f.code)).toEqual(['TOO_MUCH_DATA']);
     expect(cleanupOf({ maxDropBytes: 1 }, tables, true).findings).toEqual([]);
+    expect(cleanupOf({ maxDropBytes: 0 }, [newTable('A', 1, 999_999)]).findings[0]?.message).toMatch(
+      /^cleanup c1 would drop 999,999 bytes \(1 MB\) in 1 table, more than the 0 bytes max_drop_bytes allows;/,
+    );
   });
 
   it('refuses on a warehouse that reports no bytes (the embedded one), and says what to do', () => {
