@@ -37,6 +37,8 @@ interface RawTarget {
   audit_table?: string;
   protect?: string[];
   max_drop?: number;
+  max_drop_rows?: number;
+  max_drop_bytes?: number;
   checkpoints?: RawCheckpoint[];
   actions?: RawAction[];
   schedules?: RawSchedule[];
@@ -159,6 +161,8 @@ function normaliseTarget(r: Reader, raw: RawConfig, t: RawTarget, i: number): Ta
     auditTable: r.read(t.audit_table ?? DEFAULT_AUDIT_TABLE, at('audit_table'), parseIdentifier),
     protect: (t.protect ?? []).map((glob, g) => r.read(glob, at('protect', g), parseGlob)),
     maxDrop: t.max_drop ?? DEFAULT_MAX_DROP,
+    maxDropRows: t.max_drop_rows ?? null,
+    maxDropBytes: t.max_drop_bytes ?? null,
     checkpoints: (t.checkpoints ?? []).map((c, j): CheckpointSpec => ({
       id: c.id,
       description: c.description ?? '',

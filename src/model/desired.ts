@@ -49,6 +49,14 @@ export interface Target {
   protect: string[];
   /** Cleanup or reset refuses to drop more than this many objects without `allow_large`. */
   maxDrop: number;
+  /**
+   * Cleanup, reset or full cleanup refuses, without `allow_large`, to drop or overwrite (a content
+   * revert) tables holding more than this many rows in all, or any table whose row count the
+   * warehouse does not report; null: no limit.
+   */
+  maxDropRows: number | null;
+  /** As `maxDropRows`, in bytes (the embedded warehouse reports none); null: no limit. */
+  maxDropBytes: number | null;
   checkpoints: CheckpointSpec[];
   actions: Action[];
   schedules: Schedule[];
@@ -114,7 +122,7 @@ export interface Action {
   spec: ActionSpec;
   /** sha256 of the canonical JSON of `spec` (plus allowLarge); detects edits to an applied action. */
   specHash: string;
-  /** Lets a cleanup or reset exceed the target's max_drop. */
+  /** Lets a cleanup or reset exceed the target's max_drop, and a cleanup, reset or full cleanup its max_drop_rows and max_drop_bytes. */
   allowLarge: boolean;
   position: SourcePosition;
 }

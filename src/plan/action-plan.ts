@@ -40,6 +40,13 @@ export interface PlannedAction {
   findings: Finding[];
 }
 
+/** A table an action drops (`dropped`) or whose rows it overwrites, and what it holds now. */
+export interface AtStake {
+  name: string;
+  dropped: boolean;
+  weight: Weight;
+}
+
 /** A schema change the action makes, applied to the model only if the action goes ahead. */
 interface ModelChange {
   drop: boolean;
@@ -62,6 +69,18 @@ export class ActionPlan {
   /** How many objects the action drops so far. */
   get drops(): number {
     return this.dropCount;
+  }
+
+  /**
+   * The tables the action drops, and those whose content it reverts (their rows are overwritten),
+   * planned so far, each with what it holds now.
+   */
+  get atStake(): AtStake[] {
+    return this.steps.flatMap((step) =>
+      (step.kind === 'drop-object' || (step.kind === 'restore-content' && !step.missing)) && step.weight !== undefined
+        ? [{ name: step.object.name, dropped: step.kind === 'drop-object', weight: step.weight }]
+        : [],
+    );
   }
 
   /** Adds a finding about this action. */

@@ -23,6 +23,8 @@ export function target(overrides: Partial<Target> = {}): Target {
     auditTable: 'CHECKPOINT_AUDIT',
     protect: [],
     maxDrop: 500,
+    maxDropRows: null,
+    maxDropBytes: null,
     checkpoints: [],
     actions: [],
     schedules: [],

@@ -139,6 +139,10 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
       checkpoints: [baseline([ORDERS])],
     },
   },
+  TOO_MUCH_DATA: {
+    target: `    max_drop_rows: 15\n${CLEANUP}`,
+    observed: { objects: [ORDERS, SCRATCH, obj('SCRATCH_2', 'TABLE', LATE)], checkpoints: [baseline([ORDERS])] },
+  },
   ACTION_SPEC_CHANGED: {
     target: CLEANUP,
     observed: { objects: [ORDERS, SCRATCH], checkpoints: [baseline([ORDERS])], actions: [recorded('after-demo', 'an older spec')] },

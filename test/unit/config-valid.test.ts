@@ -45,6 +45,8 @@ describe('the documented example', () => {
           protect: ['REF_*', 'CUSTOMERS'],
           schedules: [],
           maxDrop: 500,
+          maxDropRows: null,
+          maxDropBytes: null,
           checkpoints: [
             { id: 'baseline', description: 'Initial state before any demo', keep: 'inventory', position: { line: 13, col: 9 } },
           ],
@@ -132,6 +134,8 @@ describe('names and defaults', () => {
       auditTable: 'Audit',
       protect: ['REF_*', 'KEEP_*', 'Raw?'],
       maxDrop: 500,
+      maxDropRows: null,
+      maxDropBytes: null,
       checkpoints: [{ id: 'start', description: '', position: { line: 9, col: 9 } }],
     });
     expect(mixed?.actions[0]).toMatchObject({
@@ -149,10 +153,30 @@ describe('names and defaults', () => {
       protect: [],
       schedules: [],
       maxDrop: 500,
+      maxDropRows: null,
+      maxDropBytes: null,
       checkpoints: [],
       actions: [],
       position: { line: 15, col: 5 },
     });
+  });
+
+  it('reads max_drop_rows and max_drop_bytes (0 is a limit), and leaves them unlimited when unset', () => {
+    const { desired } = loaded(
+      [
+        'version: 1',
+        'targets:',
+        '  - { schema: a, max_drop_rows: 1000000, max_drop_bytes: 10000000000 }',
+        '  - { schema: b, max_drop_rows: 0, max_drop_bytes: 0 }',
+        '  - schema: c',
+        '',
+      ].join('\n'),
+    );
+    expect(desired.targets.map((t) => [t.name, t.maxDropRows, t.maxDropBytes])).toEqual([
+      ['A', 1_000_000, 10_000_000_000],
+      ['B', 0, 0],
+      ['C', null, null],
+    ]);
   });
 
   it('defaults connection to local and name to DATABASE.SCHEMA or SCHEMA', () => {

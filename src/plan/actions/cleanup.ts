@@ -1,13 +1,14 @@
 /**
  * Plans a cleanup: drops every object created or re-created after the checkpoint, within the
- * target's max_drop. Its parts (`sinceCheckpoint`, `dropCreated`, `limitDrops`) are the first and
- * last parts of a reset too.
+ * target's max_drop and weight limits (max_drop_rows, max_drop_bytes: see weight-guard.ts). Its
+ * parts (`sinceCheckpoint`, `dropCreated`, `limitDrops`) are the first and last parts of a reset too.
  */
 import type { ActionSpec } from '../../model/desired.js';
 import { displayTime } from '../../model/time.js';
 import type { ActionPlan } from '../action-plan.js';
 import type { CheckpointSource } from '../checkpoint-source.js';
 import { diffInventory, type InventoryDiff } from '../diff.js';
+import { limitWeight } from '../weight-guard.js';
 
 /** The checkpoint an action reads and how the schema differs from it; null (blocker reported) when it cannot be read. */
 export function sinceCheckpoint(plan: ActionPlan, id: string): { src: CheckpointSource; diff: InventoryDiff } | null {
@@ -24,7 +25,10 @@ export function dropCreated(plan: ActionPlan, src: CheckpointSource, diff: Inven
   }
 }
 
-/** A blocker when the action drops more than the target's max_drop and is not allowed to. */
+/**
+ * A blocker when the action drops more objects than the target's max_drop, or more rows or bytes
+ * than its weight limits, and is not allowed to.
+ */
 export function limitDrops(plan: ActionPlan): void {
   const { action, context } = plan;
   const max = context.target.maxDrop;
@@ -35,6 +39,7 @@ export function limitDrops(plan: ActionPlan): void {
       `action ${action.id} would drop ${plan.drops} objects, more than max_drop (${max}); check the checkpoint, or add allow_large: true to the action`,
     );
   }
+  limitWeight(plan);
 }
 
 /** Plans a cleanup (see the header). */

@@ -1,7 +1,8 @@
 /**
  * Plans a reset: the schema back to the checkpoint. Drops what was created after it (as a
  * cleanup does), replaces what was re-created with the original, brings back what is missing and
- * reverts the content of tables changed since; within the target's max_drop. A checkpoint of
+ * reverts the content of tables changed since; within the target's max_drop and weight limits
+ * (the rows a revert overwrites count, see weight-guard.ts). A checkpoint of
  * the old pipelines recorded neither view definitions nor content versions: what needs them is a
  * warning, and the rest goes ahead.
  */
