@@ -11,7 +11,7 @@ import { planTarget } from '../../src/plan/plan.js';
 import { readAuditRows } from '../../src/warehouse/audit-rows.js';
 import { auditMigrationSql } from '../../src/warehouse/snowflake/snowflake-sql.js';
 import { action, target } from '../support/desired.js';
-import { checkpoint, obj, observed } from '../support/observed.js';
+import { checkpoint, dropped, obj, observed } from '../support/observed.js';
 
 const PIPELINE = ['CHECKPOINT_ID', 'CHECKPOINT_TIMESTAMP', 'CHECKPOINT_TYPE', 'DESCRIPTION', 'OBJECTS_SNAPSHOT', 'OBJECTS_COUNT', 'STATUS'];
 const CKPT = ['ACTION_ID', 'SPEC_HASH', 'SPEC', 'STEPS', 'ERROR', 'RUN_ID', 'ORIGIN'];
@@ -191,11 +191,47 @@ describe('planning with the old pipelines’ checkpoints', () => {
     expect(plan.findings[1]?.message).toContain('ORDERS: its row count changed (3 → 4)');
   });
 
+  it('the content warning names every table whose recorded figures differ, one after the other', () => {
+    const items: InventoryEntry = { ...orders, name: 'ITEMS', rowCount: 5 };
+    const both = { ...old, objects: [orders, items] };
+    const reset = action('r1', { kind: 'reset', to: old.id });
+    const plan = planTarget(
+      target({ actions: [reset] }),
+      observed({
+        checkpoints: [both],
+        objects: [
+          { ...orders, rowCount: 4 },
+          { ...items, rowCount: 6 },
+        ],
+      }),
+    );
+    expect(plan.findings.map((f) => f.code)).toEqual(['CONTENT_NOT_RECORDED']);
+    expect(plan.findings[0]?.message).toMatch(
+      / \((ITEMS|ORDERS): its row count changed \(\d → \d\); (ITEMS|ORDERS): its row count changed \(\d → \d\)\)$/,
+    );
+  });
+
   it('a cleanup drops what is new since, never a table of unknown creation nor a view whose CREATED it recorded', () => {
     const cleanup = action('c1', { kind: 'cleanup', since: old.id });
     const same = [live[0] as InventoryEntry, view, live[2] as InventoryEntry, obj('EXTRA', 'TABLE', '2026-11-27T09:00:00.000Z')];
     const plan = planTarget(target({ actions: [cleanup] }), observed({ checkpoints: [old], objects: same }));
     expect(plan.steps.map((s) => `${s.kind}:${'object' in s ? s.object.name : ''}`)).toEqual(['drop-object:EXTRA', 'record-action:']);
+  });
+
+  it('a restore brings back a missing table by its dropped version, and a view whose definition was recorded', () => {
+    const defined: InventoryEntry = { ...view, name: 'V_DEFINED', definition: 'CREATE VIEW V_DEFINED AS SELECT 1 AS ID' };
+    const withDefinition = { ...old, objects: [orders, defined] };
+    const restore = action('s1', { kind: 'restore', from: old.id, objects: null });
+    const plan = planTarget(
+      target({ actions: [restore] }),
+      observed({ checkpoints: [withDefinition], objects: [], dropped: [dropped(orders)] }),
+    );
+    expect(plan.steps.map((s) => `${s.kind}:${'object' in s ? s.object.name : ''}`)).toEqual([
+      'restore-table:ORDERS',
+      'recreate-view:V_DEFINED',
+      'record-action:',
+    ]);
+    expect(plan.findings).toEqual([]);
   });
 
   it('a restore of a missing view says it cannot, and goes ahead with the rest', () => {
