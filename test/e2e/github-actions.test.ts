@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -317,6 +317,8 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
     const first = await runner.job(workflow, 'apply', context);
     allPassed(first);
     expect(codes(first)).toEqual(['Install the pinned ckpt: 0', 'Snowflake connection: 0', 'Validate: 0', 'Apply: 0']);
+    // `npx --no-install ckpt` runs a package's only bin whatever its name: the bin must be `ckpt` itself.
+    expect(existsSync(join(repo, 'node_modules', '.bin', 'ckpt')), 'npm ci installs the `ckpt` command').toBe(true);
     expect(first.find((r) => r.step === 'Apply')?.stdout).toContain('baseline');
     // The key landed outside the checkout, readable by its owner only.
     expect(runner.jobEnv.SNOWFLAKE_HOME).not.toContain(repo);
@@ -395,7 +397,11 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
     );
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // A bin that cannot be spawned emits 'error', never 'exit': it fails the test at once.
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.on('exit', (code) => resolve(code));
+      child.on('error', (error) => reject(new Error(`could not start node_modules/.bin/ckpt: ${error.message}`)));
+    });
     try {
       let url = '';
       const finished = new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -405,7 +411,7 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
           if (entry.msg === 'listening') url = String(entry.url);
           if (entry.msg === 'reconcile finished') resolve(entry);
         });
-        void exited.then((code) => reject(new Error(`ckpt daemon exited (${code}) before its first reconcile: ${stderr}`)));
+        void exited.then((code) => reject(new Error(`ckpt daemon exited (${code}) before its first reconcile: ${stderr}`)), reject);
       });
       expect(await finished).toMatchObject({ target: 'demo' });
       const ready = await fetch(`${url}/readyz`);
