@@ -169,6 +169,28 @@ describe('consent at a terminal', () => {
   });
 });
 
+describe('the statements at the consent prompt', () => {
+  it('`sql` prints each step with its statements, then asks again; `yes` applies', async () => {
+    const dir = await workspace(config(' []'));
+    expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE s1 (a INTEGER)'])).code).toBe(0);
+    await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: tidy\n        cleanup: { since: baseline }'));
+    const run = await ckptAtTerminal(
+      dir,
+      ['reconcile'],
+      [
+        { prompt: /Apply it \(type 'sql' to see its statements first\)\? Only 'yes' will be accepted: $/, answer: 'sql' },
+        { prompt: /\nApply it\? Only 'yes' will be accepted: $/, answer: 'yes' },
+      ],
+    );
+    expect(run.code, run.screen).toBe(0);
+    expect(run.screen).toMatch(
+      /- drop table DEMO\."s1".*\r?\n {6}-- its rows, DDL and comment are first copied to ckpt's trash\r?\n {6}DROP TABLE "DEMO"\."s1";/,
+    );
+    expect((await ckpt(dir, ['reconcile', '--plan'])).stdout).toContain('No changes.');
+  });
+});
+
 describe('typed consent at a terminal (full cleanup)', () => {
   const wipe = '\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }';
   async function wipeReady(): Promise<string> {
