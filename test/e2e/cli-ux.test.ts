@@ -1,7 +1,8 @@
 /**
  * End to end, on the embedded warehouse: the outputs scripts and people rely on. `validate
  * --json` and `reconcile --json` (what was applied, step by step) against their schemas; the
- * consent question at a terminal counts drops and content reverts apart; `checkpoint create
+ * consent question at a terminal counts drops and content reverts apart, and answers `sql` with
+ * the statements of each step before asking again; `checkpoint create
  * --keep clone` keeps the rows a reset reverts to; `checkpoints --active` leaves out expired
  * checkpoints; `daemon --plan` logs the names of what it would drop, at most 50.
  */

@@ -1,5 +1,6 @@
 /**
- * `ckpt reconcile --sql` on the Snowflake test server: the statements shown for each step of a
+ * `ckpt reconcile --sql` on the Snowflake test server: the statements shown (`--json`: each step's
+ * `statements`, the document valid against schemas/plan.schema.json) for each step of a
  * reset (drops, table restores, one of them past a newer dropped version of its name, view
  * re-creations, the audit row) and then of a content revert are the statements the server
  * receives when that plan is applied: per step, in order, whitespace aside. ckpt's own
@@ -7,8 +8,9 @@
  * left out by that; reads a step makes (SELECT, SHOW: columns, versions, lineage) are not shown
  * and are left out by pattern.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STEP_KINDS } from '../../src/model/step-kinds.js';
 import type { StatementLogEntry } from '../snowflake-server/server.js';
@@ -57,6 +59,10 @@ async function applyShown(conn: E2eConnection, dir: string): Promise<{ steps: Sh
   const run = await runOn(conn, dir, ['reconcile', '--sql', '--json', '--yes']);
   expect(run.code, run.stderr).toBe(0);
   const doc = JSON.parse(run.stdout) as { targets: Array<{ steps: ShownStep[] }>; outcomes: Array<{ failed: boolean }> };
+  const schema = JSON.parse(await readFile(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object;
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  validate(doc);
+  expect(validate.errors ?? []).toEqual([]);
   expect(doc.outcomes.map((o) => o.failed)).toEqual([false]);
   return { steps: doc.targets.flatMap((t) => t.steps), executed: executedByStep(server.statementLog.slice(from)) };
 }
