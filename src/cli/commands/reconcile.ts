@@ -1,6 +1,7 @@
 /**
- * `ckpt reconcile`: observe, plan, show the plan, then (unless --plan) ask for consent before
- * any destructive step and apply. Exit 2 with --detailed-exitcode when changes are pending,
+ * `ckpt reconcile`: observe, plan, show the plan (with --sql, each step's statements), then
+ * (unless --plan) ask for consent before any destructive step (the answer `sql` shows the
+ * statements first) and apply. Exit 2 with --detailed-exitcode when changes are pending,
  * 3 when consent is missing off a TTY, 1 when a step failed or a blocker holds an action back.
  */
 import type { TargetOutcome } from '../../apply/apply.js';
@@ -63,14 +64,14 @@ function shown(ctx: CliContext, plan: Plan, format: PlanFormat, sql?: PlanStatem
 }
 
 /** The plan (with its outcomes) as a JSON document; with `sql`, each step's statements. */
-function json(doc: Plan | (Plan & { outcomes: unknown[] }), sql: PlanStatements | undefined): string {
+function json(doc: Plan & { outcomes?: unknown[] }, sql: PlanStatements | undefined): string {
   return toJsonText(sql === undefined ? doc : withStatements(doc, sql));
 }
 
-/** The consent prompt's `sql` answer: prints each step's statements under it, for the plan about to be applied. */
-function sqlOnRequest(ctx: CliContext, session: Session, plan: Plan): () => Promise<void> {
+/** The consent prompt's `sql` answer: the plan about to be applied, each step's statements under it (those `--sql` showed, if it did). */
+function sqlOnRequest(ctx: CliContext, session: Session, plan: Plan, shownSql: PlanStatements | undefined): () => Promise<void> {
   return async () => {
-    ctx.out.message(renderPlan(plan, ctx.out, await session.statements(plan)));
+    ctx.out.message(renderPlan(plan, ctx.out, shownSql ?? (await session.statements(plan))));
   };
 }
 
@@ -102,7 +103,7 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
       return pending && options.detailedExitcode === true ? ExitCode.changesPending : ExitCode.ok;
     }
     if (options.json !== true) ctx.out.data(shown(ctx, plan, options.format ?? 'human', sql));
-    await confirm(plan, options.yes === true, { canPrompt, ask }, sqlOnRequest(ctx, session, plan));
+    await confirm(plan, options.yes === true, { canPrompt, ask }, sqlOnRequest(ctx, session, plan, sql));
     const applied = await interruptible(ctx.out, (signal) => session.apply(plan, withFaultPoint(progressReporter(ctx.out), plan), signal));
     return applyExit(ctx, plan, applied, options, sql) ?? (hasBlockers(plan) ? ExitCode.error : ExitCode.ok);
   });
