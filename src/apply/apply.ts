@@ -8,11 +8,11 @@
  */
 import { CkptError, type ErrorCode } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
-import type { CheckpointType, StepRecord } from '../model/observed.js';
+import type { StepRecord } from '../model/observed.js';
 import type { Plan, Step, TargetPlan } from '../model/plan.js';
 import { summarise } from '../model/plan.js';
 import { stepSubject } from '../model/step-kinds.js';
-import type { ActionSpec } from '../model/desired.js';
+import { auditTypeOf, restoredTo } from '../model/action-audit.js';
 import type { JournalEntry } from '../warehouse/lease-sql.js';
 import {
   runStep,
@@ -72,20 +72,6 @@ export interface ApplyOptions {
   onProgress?: ProgressListener;
   /** Aborting lets the running steps finish and skips the rest (shutdown, lost lease). */
   signal?: AbortSignal;
-}
-
-/** The audit type recorded for an action kind. */
-export function auditTypeOf(spec: ActionSpec): CheckpointType {
-  switch (spec.kind) {
-    case 'cleanup':
-      return 'CLEANUP';
-    case 'restore':
-      return 'RESTORE';
-    case 'reset':
-      return 'RESET';
-    case 'full-cleanup':
-      return 'FULL_CLEANUP';
-  }
 }
 
 /** Applies every target plan in order. */
@@ -340,11 +326,6 @@ function actionRecord(
     steps: records,
     error,
   };
-}
-
-/** The checkpoint an action's audit row marks RESTORED_TO: the one an applied reset or restore went back to. */
-export function restoredTo(type: CheckpointType, status: ActionRecord['status'], checkpointId: string | null): string | null {
-  return status === 'APPLIED' && (type === 'RESET' || type === 'RESTORE') ? checkpointId : null;
 }
 
 /** A one-line description of an error for audit rows and messages. */

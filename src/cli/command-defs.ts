@@ -65,6 +65,7 @@ function addPlanCommands(program: Command, run: Run): void {
     .addOption(
       new Option('--format <format>', 'how to print the plan: human, json, or markdown (for a pull request comment)').choices(PLAN_FORMATS),
     )
+    .option('--sql', "show each step's statements, as the warehouse will send them, under it (in JSON: each step's statements)")
     .option('--detailed-exitcode', 'with --plan: exit 2 when there are changes')
     .option('--out <file>', 'with --plan: save the plan (with fingerprints of the state it saw) to FILE')
     .option('--from-plan <file>', 'apply a saved plan exactly; refused (exit 3) if anything changed since')

@@ -18,9 +18,10 @@ export interface Terminal {
 
 /**
  * Returns when the plan may be applied; throws CONSENT_REQUIRED (no terminal, no `--yes`) or
- * CANCELLED (a wrong answer). A plan with nothing destructive needs no consent.
+ * CANCELLED (a wrong answer). A plan with nothing destructive needs no consent. With `showSql`,
+ * the answer `sql` shows each step's statements and asks again.
  */
-export async function confirm(plan: Plan, yes: boolean, terminal: Terminal): Promise<void> {
+export async function confirm(plan: Plan, yes: boolean, terminal: Terminal, showSql?: () => Promise<void>): Promise<void> {
   const what = consentCounts(plan);
   if (what === null || yes) return;
   if (!terminal.canPrompt()) {
@@ -32,7 +33,12 @@ export async function confirm(plan: Plan, yes: boolean, terminal: Terminal): Pro
     const typed = await terminal.ask(`\nThe plan empties ${target.location} (full cleanup). Type ${target.location} to confirm: `);
     if (typed !== target.location) throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
   }
-  const answer = await terminal.ask(`\nThe plan has ${what}. Apply it? Only 'yes' will be accepted: `);
+  const offer = showSql === undefined ? '' : " (type 'sql' to see its statements first)";
+  let answer = await terminal.ask(`\nThe plan has ${what}. Apply it${offer}? Only 'yes' will be accepted: `);
+  while (answer === 'sql' && showSql !== undefined) {
+    await showSql();
+    answer = await terminal.ask(`\nApply it? Only 'yes' will be accepted: `);
+  }
   if (answer !== 'yes') throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
 }
 

@@ -71,6 +71,7 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ['ckpt reconcile --plan', 'show the plan; change nothing'],
     ['ckpt reconcile -t retail -t finance --yes', 'apply two targets without asking'],
     ['ckpt reconcile --plan --format markdown --detailed-exitcode', 'a plan for a pull request; exit 2 on changes'],
+    ['ckpt reconcile --plan --sql', 'the plan with the statements of every step'],
     ['ckpt reconcile --plan --out plan.json', 'save the plan for review'],
     ['ckpt reconcile --from-plan plan.json', 'apply exactly that plan'],
   ],

@@ -10,6 +10,7 @@ import { displayText } from '../model/display.js';
 import type { Finding, Plan, TargetPlan } from '../model/plan.js';
 import { isDestructive } from '../model/step-kinds.js';
 import { stepSymbol, stepTitle, summaryLine } from './render-plan.js';
+import { markdownSql, type PlanStatements } from './render-sql.js';
 
 /**
  * Plain text safe in Markdown (and in a table cell): one line (line breaks become spaces, other
@@ -33,7 +34,7 @@ function findingItem(f: Finding, file: string): string {
   return `- **${f.code}**${where}: ${cell(f.message)}`;
 }
 
-function renderTarget(tp: TargetPlan, file: string): string[] {
+function renderTarget(tp: TargetPlan, file: string, sql?: readonly (readonly string[])[]): string[] {
   const lines = [`#### Target ${code(tp.target)} (${cell(tp.connection)}: ${code(tp.location)})`, ''];
   if (tp.steps.length === 0) lines.push('No changes.', '');
   else {
@@ -44,7 +45,7 @@ function renderTarget(tp: TargetPlan, file: string): string[] {
       const what = isDestructive(step) ? `**${title}** :warning: destructive` : title;
       lines.push(`| ${code(stepSymbol(step).symbol)} | ${what} | ${group} | ${cell(step.reason)} |`);
     }
-    lines.push('');
+    lines.push('', ...markdownSql(tp, sql));
   }
   const blockers = tp.findings.filter((f) => f.severity === 'blocker');
   const warnings = tp.findings.filter((f) => f.severity !== 'blocker');
@@ -53,8 +54,8 @@ function renderTarget(tp: TargetPlan, file: string): string[] {
   return lines;
 }
 
-/** The whole plan as Markdown. */
-export function renderPlanMarkdown(plan: Plan): string {
+/** The whole plan as Markdown; with `sql` (`--sql`), each target's statements after its steps. */
+export function renderPlanMarkdown(plan: Plan, sql?: PlanStatements): string {
   const file = basename(plan.configFile);
   const destructive = plan.targets.flatMap((t) => t.steps.filter(isDestructive).map((s) => ({ target: t, step: s })));
   const lines = ['### ckpt plan', '', `**${summaryLine(plan)}**`, ''];
@@ -66,7 +67,7 @@ export function renderPlanMarkdown(plan: Plan): string {
       '',
     );
   }
-  for (const tp of plan.targets) lines.push(...renderTarget(tp, file));
+  for (const tp of plan.targets) lines.push(...renderTarget(tp, file, sql?.get(tp.target)));
   const hash = plan.configHash === '' ? '' : ` (sha256 ${plan.configHash.slice(0, 12)})`;
   const at = plan.generatedAt === '' ? '' : `, planned at ${plan.generatedAt}`;
   lines.push(`<sub>${cell(file)}${hash}${at}. Symbols: + take or create, - drop, < restore, ~ revert content, = record.</sub>`);

@@ -11,6 +11,7 @@ import type { Finding, Plan, Step, TargetPlan } from '../model/plan.js';
 import { summarise } from '../model/plan.js';
 import { isDestructive, kindOf } from '../model/step-kinds.js';
 import type { Colour, Output } from './io.js';
+import { stepSqlLines, type PlanStatements } from './render-sql.js';
 
 /** What a step does, in words (one line), with the object's full name; a kind this ckpt does not know says so. */
 export function stepTitle(step: Step, location: string): string {
@@ -29,10 +30,10 @@ function findingLine(f: Finding, file: string, out: Output): string {
   return `    ${mark} ${displayText(`${where}${f.message} [${f.code}]`)}`;
 }
 
-function renderTarget(tp: TargetPlan, file: string, out: Output): string[] {
+function renderTarget(tp: TargetPlan, file: string, out: Output, sql?: readonly (readonly string[])[]): string[] {
   const lines = [out.paint('bold', displayText(`Target ${tp.target} (${tp.connection}: ${tp.location})`))];
   if (tp.steps.length === 0) lines.push('  no changes');
-  for (const step of tp.steps) {
+  for (const [i, step] of tp.steps.entries()) {
     const { symbol, colour } = stepSymbol(step);
     const group =
       step.kind !== 'record-action' && !step.group.startsWith('checkpoint:') && step.group !== 'audit'
@@ -41,6 +42,7 @@ function renderTarget(tp: TargetPlan, file: string, out: Output): string[] {
     const mark = isDestructive(step) ? out.paint('red', ' (destructive)') : '';
     lines.push(
       `  ${out.paint(colour, symbol)} ${stepTitle(step, tp.location)}${group}${mark}  ${out.paint('dim', `# ${displayText(step.reason)}`)}`,
+      ...stepSqlLines(sql?.[i], out),
     );
   }
   // Findings grouped: blockers (their action is held back) first, then warnings.
@@ -89,10 +91,10 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${parts.join(', ')}.${tail}`;
 }
 
-/** The whole human plan. */
-export function renderPlan(plan: Plan, out: Output): string {
+/** The whole human plan; with `sql` (`--sql`), each step's statements under it. */
+export function renderPlan(plan: Plan, out: Output, sql?: PlanStatements): string {
   const lines: string[] = [];
-  for (const tp of plan.targets) lines.push(...renderTarget(tp, plan.configFile, out), '');
+  for (const tp of plan.targets) lines.push(...renderTarget(tp, plan.configFile, out, sql?.get(tp.target)), '');
   lines.push(out.paint('bold', summaryLine(plan)));
   return lines.join('\n');
 }

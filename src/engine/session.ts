@@ -171,6 +171,22 @@ export class Session {
     return planAll({ ...this.desired, targets }, then, cronClock);
   }
 
+  /**
+   * The statements each step of a plan will send (`--sql`), per target name, in step order:
+   * built by each target's warehouse from what it observed for this plan, changing nothing.
+   */
+  async statements(plan: Plan): Promise<Map<string, string[][]>> {
+    const run = await this.runContext();
+    const byName = new Map(this.desired.targets.map((t) => [t.name, t]));
+    const out = new Map<string, string[][]>();
+    for (const tp of plan.targets) {
+      const target = byName.get(tp.target);
+      if (target === undefined || tp.steps.length === 0) continue;
+      out.set(tp.target, await (await this.warehouse(target)).statements(targetRef(target), tp.steps, run));
+    }
+    return out;
+  }
+
   /** The run context for audit rows and the journal: this session's run id and the config's origin. */
   async runContext(): Promise<RunContext> {
     this.origin ??= await configOrigin(this.desired);

@@ -95,6 +95,14 @@ export interface Warehouse {
    * write). All or nothing: on failure nothing of the wave is applied. Absent: step by step.
    */
   executeWave?(target: TargetRef, steps: ExecutableStep[], run: RunContext): Promise<void>;
+  /**
+   * The statements each step will send, in plan order (`record-action`: its audit row as
+   * applied), built by the functions the step handlers run, from what this connection observed
+   * and the steps before it will change. A line starting with `--` is a comment saying what is
+   * conditional (a retried step's check) or why nothing can be said; read-only probes are left
+   * out. Runs no statement that changes anything.
+   */
+  statements(target: TargetRef, steps: readonly Step[], run: RunContext): Promise<string[][]>;
   /** Writes an action's audit row (APPLIED only when every step succeeded). */
   recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void>;
   /** The target's lease and journal (one store per target for the life of the connection). */

@@ -1,7 +1,8 @@
 /**
  * End to end, on the embedded warehouse: the outputs scripts and people rely on. `validate
  * --json` and `reconcile --json` (what was applied, step by step) against their schemas; the
- * consent question at a terminal counts drops and content reverts apart; `checkpoint create
+ * consent question at a terminal counts drops and content reverts apart, and answers `sql` with
+ * the statements of each step before asking again; `checkpoint create
  * --keep clone` keeps the rows a reset reverts to; `checkpoints --active` leaves out expired
  * checkpoints; `daemon --plan` logs the names of what it would drop, at most 50.
  */
@@ -166,6 +167,28 @@ describe('consent at a terminal', () => {
     const run = await ckptAtTerminal(dir, ['reconcile'], [{ prompt: /Only 'yes' will be accepted: $/, answer: 'no' }]);
     expect(run.code).toBe(130);
     expect(run.screen).toContain('The plan has 2 objects to drop and 1 table whose content is overwritten. Apply it?');
+  });
+});
+
+describe('the statements at the consent prompt', () => {
+  it('`sql` prints each step with its statements, then asks again; `yes` applies', async () => {
+    const dir = await workspace(config(' []'));
+    expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
+    expect((await ckpt(dir, ['sql', 'CREATE TABLE s1 (a INTEGER)'])).code).toBe(0);
+    await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: tidy\n        cleanup: { since: baseline }'));
+    const run = await ckptAtTerminal(
+      dir,
+      ['reconcile'],
+      [
+        { prompt: /Apply it \(type 'sql' to see its statements first\)\? Only 'yes' will be accepted: $/, answer: 'sql' },
+        { prompt: /\nApply it\? Only 'yes' will be accepted: $/, answer: 'yes' },
+      ],
+    );
+    expect(run.code, run.screen).toBe(0);
+    expect(run.screen).toMatch(
+      /- drop table DEMO\."s1".*\r?\n {6}-- its rows, DDL and comment are first copied to ckpt's trash\r?\n {6}DROP TABLE "DEMO"\."s1";/,
+    );
+    expect((await ckpt(dir, ['reconcile', '--plan'])).stdout).toContain('No changes.');
   });
 });
 

@@ -6,7 +6,8 @@
  * durations are measured on a fake clock (performance.now), so they are exact.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { auditTypeOf, describeError, restoredTo, type StepOutcome } from '../../src/apply/apply.js';
+import { describeError, type StepOutcome } from '../../src/apply/apply.js';
+import { auditTypeOf, restoredTo } from '../../src/model/action-audit.js';
 import { CkptError } from '../../src/model/errors.js';
 import { silentLogger } from '../../src/model/logger.js';
 import { applyOn as apply, fakeWarehouse, recordingLogger, drop, record, recreateView, planOf } from './support/fake-warehouse.js';

@@ -104,6 +104,30 @@ describe('confirm', () => {
     expect(terminal.asked).toEqual(["\nThe plan has 2 objects to drop. Apply it? Only 'yes' will be accepted: "]);
   });
 
+  it('shows the statements on `sql`, then asks again: `yes` applies, anything else cancels', async () => {
+    const p = plan(targetPlan('demo', 'DEMO', [drop('demo', 'A')]));
+    let shown = 0;
+    const showSql = async () => {
+      shown += 1;
+    };
+    const terminal = scripted(['sql', 'sql', 'yes']);
+    await expect(confirm(p, false, terminal, showSql)).resolves.toBeUndefined();
+    expect(shown).toBe(2);
+    expect(terminal.asked).toEqual([
+      "\nThe plan has 1 object to drop. Apply it (type 'sql' to see its statements first)? Only 'yes' will be accepted: ",
+      "\nApply it? Only 'yes' will be accepted: ",
+      "\nApply it? Only 'yes' will be accepted: ",
+    ]);
+    await expect(confirm(p, false, scripted(['sql', 'no']), showSql)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(shown).toBe(3);
+  });
+
+  it('cancels on `sql` when there are no statements to show (no offer made)', async () => {
+    const terminal = scripted(['sql']);
+    const error = await refusal(plan(targetPlan('demo', 'DEMO', [drop('demo', 'A')])), terminal);
+    expect(error.code).toBe('CANCELLED');
+  });
+
   it.each(['y', 'YES', 'Yes', '', 'no', 'yes please'])('cancels on the answer %j', async (answer) => {
     const terminal = scripted([answer]);
     const error = await refusal(plan(targetPlan('demo', 'DEMO', [revert('demo', 'A')])), terminal);

@@ -1,11 +1,12 @@
 /**
- * `ckpt reconcile`: observe, plan, show the plan, then (unless --plan) ask for consent before
- * any destructive step and apply. Exit 2 with --detailed-exitcode when changes are pending,
+ * `ckpt reconcile`: observe, plan, show the plan (with --sql, each step's statements), then
+ * (unless --plan) ask for consent before any destructive step (the answer `sql` shows the
+ * statements first) and apply. Exit 2 with --detailed-exitcode when changes are pending,
  * 3 when consent is missing off a TTY, 1 when a step failed or a blocker holds an action back.
  */
 import type { TargetOutcome } from '../../apply/apply.js';
 import { stateFingerprint } from '../../engine/fingerprint.js';
-import { selectTargets, targetNamed } from '../../engine/session.js';
+import { selectTargets, targetNamed, type Session } from '../../engine/session.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import { hasBlockers, hasChanges, type Plan } from '../../model/plan.js';
@@ -22,6 +23,7 @@ import { interruptible, type Interruptible } from '../interrupt.js';
 import { ask, canPrompt } from '../prompt.js';
 import { renderPlanMarkdown } from '../render-markdown.js';
 import { renderPlan, stepTitle } from '../render-plan.js';
+import { withStatements, type PlanStatements } from '../render-sql.js';
 
 /** Options of `ckpt reconcile`. */
 export interface ReconcileOptions {
@@ -38,6 +40,8 @@ export interface ReconcileOptions {
   out?: string;
   /** Apply this saved plan exactly, if nothing changed since it was made. */
   fromPlan?: string;
+  /** Show each step's statements (human and Markdown under the step, JSON as its `statements`). */
+  sql?: boolean;
 }
 
 /** The ways a plan can be printed. */
@@ -54,9 +58,21 @@ function formatOf(options: ReconcileOptions): PlanFormat {
   return options.json === true ? 'json' : (options.format ?? 'human');
 }
 
-/** The plan as text in a format that is not JSON. */
-function shown(ctx: CliContext, plan: Plan, format: PlanFormat): string {
-  return format === 'markdown' ? renderPlanMarkdown(plan) : renderPlan(plan, ctx.out);
+/** The plan as text in a format that is not JSON; with `sql`, each step's statements. */
+function shown(ctx: CliContext, plan: Plan, format: PlanFormat, sql?: PlanStatements): string {
+  return format === 'markdown' ? renderPlanMarkdown(plan, sql) : renderPlan(plan, ctx.out, sql);
+}
+
+/** The plan (with its outcomes) as a JSON document; with `sql`, each step's statements. */
+function json(doc: Plan & { outcomes?: unknown[] }, sql: PlanStatements | undefined): string {
+  return toJsonText(sql === undefined ? doc : withStatements(doc, sql));
+}
+
+/** The consent prompt's `sql` answer: the plan about to be applied, each step's statements under it (those `--sql` showed, if it did). */
+function sqlOnRequest(ctx: CliContext, session: Session, plan: Plan, shownSql: PlanStatements | undefined): () => Promise<void> {
+  return async () => {
+    ctx.out.message(renderPlan(plan, ctx.out, shownSql ?? (await session.statements(plan))));
+  };
 }
 
 /** Runs the command and returns its exit code. */
@@ -73,6 +89,7 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
     if (options.plan !== true) await session.lock(targets);
     const { plan, observed } = await session.plan(targets);
     const pending = hasChanges(plan);
+    const sql = options.sql === true ? await session.statements(plan) : undefined;
     if (options.out !== undefined) {
       const fingerprints = Object.fromEntries([...observed].map(([name, obs]) => [name, stateFingerprint(obs)]));
       await writeSavedPlan(options.out, { plan, fingerprints });
@@ -80,15 +97,15 @@ export async function reconcileCommand(ctx: CliContext, options: ReconcileOption
     }
     if (options.plan === true || !pending) {
       // Without --plan the document says what was applied, here nothing: `outcomes` is empty.
-      if (options.json === true) ctx.out.data(toJsonText(options.plan === true ? plan : { ...plan, outcomes: [] }));
-      else ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
+      if (options.json === true) ctx.out.data(json(options.plan === true ? plan : { ...plan, outcomes: [] }, sql));
+      else ctx.out.data(shown(ctx, plan, options.format ?? 'human', sql));
       if (hasBlockers(plan)) return ExitCode.error;
       return pending && options.detailedExitcode === true ? ExitCode.changesPending : ExitCode.ok;
     }
-    if (options.json !== true) ctx.out.data(shown(ctx, plan, options.format ?? 'human'));
-    await confirm(plan, options.yes === true, { canPrompt, ask });
+    if (options.json !== true) ctx.out.data(shown(ctx, plan, options.format ?? 'human', sql));
+    await confirm(plan, options.yes === true, { canPrompt, ask }, sqlOnRequest(ctx, session, plan, sql));
     const applied = await interruptible(ctx.out, (signal) => session.apply(plan, withFaultPoint(progressReporter(ctx.out), plan), signal));
-    return applyExit(ctx, plan, applied, options) ?? (hasBlockers(plan) ? ExitCode.error : ExitCode.ok);
+    return applyExit(ctx, plan, applied, options, sql) ?? (hasBlockers(plan) ? ExitCode.error : ExitCode.ok);
   });
 }
 
@@ -113,11 +130,12 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
     // edited step (a drop of a protected table, SQL in a view definition) is refused.
     const stale = savedPlanStale(saved, path, fingerprints, session.planAt(targets, observed, saved.plan.generatedAt));
     if (stale !== null) throw stale;
-    if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human'));
+    const sql = options.sql === true ? await session.statements(saved.plan) : undefined;
+    if (options.json !== true) ctx.out.data(shown(ctx, saved.plan, options.format ?? 'human', sql));
     const applied = await interruptible(ctx.out, (signal) =>
       session.apply(saved.plan, withFaultPoint(progressReporter(ctx.out), saved.plan), signal),
     );
-    return applyExit(ctx, saved.plan, applied, options) ?? ExitCode.ok;
+    return applyExit(ctx, saved.plan, applied, options, sql) ?? ExitCode.ok;
   });
 }
 
@@ -125,9 +143,15 @@ async function applySavedPlan(ctx: CliContext, path: string, options: ReconcileO
  * Reports what an apply did (the JSON document or the outcome lines) and returns its exit code
  * when it is not a success: 130 when a signal stopped it between two steps, 1 when a step failed.
  */
-function applyExit(ctx: CliContext, plan: Plan, applied: Interruptible<TargetOutcome[]>, options: ReconcileOptions): number | null {
+function applyExit(
+  ctx: CliContext,
+  plan: Plan,
+  applied: Interruptible<TargetOutcome[]>,
+  options: ReconcileOptions,
+  sql?: PlanStatements,
+): number | null {
   const outcomes = applied.value;
-  if (options.json === true) ctx.out.data(toJsonText({ ...plan, outcomes: outcomeSummary(outcomes) }));
+  if (options.json === true) ctx.out.data(json({ ...plan, outcomes: outcomeSummary(outcomes) }, sql));
   else reportOutcomes(ctx, plan, outcomes);
   if (applied.interrupted !== null) {
     ctx.out.message(`Interrupted (${applied.interrupted}): every step that ran is whole; \`ckpt reconcile\` again finishes the plan.`);

@@ -12,13 +12,11 @@ import { sameInstant } from '../../model/time.js';
 import { auditMigration } from '../audit-ddl.js';
 import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
 import { qualifiedName } from '../sql.js';
-import { checkedViewDefinition } from '../view-definition.js';
 import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
 import {
   auditDdl,
   auditName,
   DUCKDB_AUDIT,
-  checkpointInsert,
   contentVersion,
   duckDbLiteral,
   expireCheckpoint,
@@ -34,6 +32,16 @@ import type { CatalogRow, SchemaCache } from './duckdb-cache.js';
 import type { DuckDbDriver } from './duckdb-driver.js';
 import { contentSignatures, refreshContentVersions } from './duckdb-content.js';
 import { purgeExpiredTrash } from './duckdb-trash.js';
+import {
+  checkpointSql,
+  dropStatement,
+  fromKeptSql,
+  fromTrashSql,
+  keptCopy,
+  systemInitInsert,
+  trashRows,
+  viewSql,
+} from './duckdb-step-sql.js';
 
 /** The embedded warehouse's step implementations over one open file. */
 export class DuckDbSteps {
@@ -79,10 +87,7 @@ export class DuckDbSteps {
           );
           return Number(row?.n);
         },
-        insert: () =>
-          this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-            OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN) VALUES (${duckDbLiteral(SYSTEM_INIT.id)}, now(), ${duckDbLiteral(SYSTEM_INIT.type)},
-            ${duckDbLiteral(SYSTEM_INIT.description)}, 0, ${duckDbLiteral(SYSTEM_INIT.status)}, ${duckDbLiteral(run.runId)}, ${duckDbLiteral(JSON.stringify(run.origin))})`),
+        insert: () => this.db.run(systemInitInsert(target, run)),
       });
     });
   }
@@ -99,16 +104,7 @@ export class DuckDbSteps {
       // Copies left under this id by an audit row since lost belong to no checkpoint: a copy
       // belongs to exactly one checkpoint row, the one written next to it here.
       await this.dropCopies(target, step.checkpointId);
-      await this.db.run(
-        checkpointInsert(target, {
-          id: step.checkpointId,
-          type: step.checkpointType,
-          description: step.description,
-          runId: run.runId,
-          origin: JSON.stringify(run.origin),
-          ...(step.keep === undefined ? {} : { keep: step.keep }),
-        }),
-      );
+      await this.db.run(checkpointSql(target, step, run));
       if (step.keep === 'clone') await this.keepCopies(target, step.checkpointId);
     });
   }
@@ -154,12 +150,12 @@ export class DuckDbSteps {
       const name = step.object.name;
       const object = qualifiedName({ database: null, schema: target.schema }, name);
       if (step.object.kind === 'VIEW' || live.kind === 'VIEW') {
-        await this.db.run(`DROP VIEW IF EXISTS ${object}`);
+        await this.db.run(dropStatement(target, name, 'VIEW'));
         continue;
       }
       const trash = trashTableName();
       await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(trash)} AS SELECT * FROM ${object}`);
-      await this.db.run(`DROP TABLE ${object}`);
+      await this.db.run(dropStatement(target, name, 'TABLE'));
       const altered = versions.get(name.toUpperCase());
       trashRows.push(`(${duckDbLiteral(trash)}, ${duckDbLiteral(target.schema)}, ${duckDbLiteral(name)}, ${duckDbLiteral(step.created)}::TIMESTAMPTZ, now(),
         ${duckDbLiteral(live.sql)}, ${live.comment === null ? 'NULL' : duckDbLiteral(live.comment)}, ${altered === undefined ? 'NULL' : `${duckDbLiteral(altered)}::TIMESTAMPTZ`})`);
@@ -196,14 +192,15 @@ export class DuckDbSteps {
    * trash and the registry are updated with one statement each for the whole batch.
    */
   async restoreMany(target: TargetRef, steps: Array<StepOf<'restore-table'>>): Promise<void> {
-    const keys = steps.map((s) => duckDbLiteral(s.object.name.toUpperCase())).join(', ');
-    const keptRows = await this.db.query(`SELECT upper(name) AS key, strftime(created, ${ISO_FORMAT}) AS created, trash_table, sql, comment,
-        strftime(altered, ${ISO_FORMAT}) AS altered
-      FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} AND upper(name) IN (${keys}) ORDER BY dropped_on DESC`);
+    const keptRows = await trashRows(
+      this.db,
+      target,
+      steps.map((s) => s.object.name),
+    );
     const restored: Array<{ row: CatalogRow; created: string; altered: string | null; trash: string }> = [];
     for (const step of steps) {
       const name = step.object.name;
-      const kept = keptRows.find((k) => k.key === name.toUpperCase() && sameInstant(String(k.created), step.created));
+      const kept = keptRows.find((k) => k.key === name.toUpperCase() && sameInstant(k.created, step.created));
       const live = await this.cache.row(target, name);
       if (kept === undefined) {
         if (live?.kind === 'TABLE') continue; // restored by an earlier, interrupted run: progress
@@ -216,20 +213,9 @@ export class DuckDbSteps {
           hint: HINTS.planAgain,
         });
       }
-      const object = qualifiedName({ database: null, schema: target.schema }, name);
-      const trash = `${INTERNAL_SCHEMA}.${quoteIdent(String(kept.trash_table))}`;
-      await this.db.run(`USE ${quoteIdent(target.schema)}`);
-      await this.db.run(String(kept.sql));
-      await this.db.run(`INSERT INTO ${object} SELECT * FROM ${trash}`);
-      if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckDbLiteral(String(kept.comment))}`);
-      await this.db.run(`DROP TABLE ${trash}`);
-      const row: CatalogRow = { name, kind: 'TABLE', sql: String(kept.sql), comment: kept.comment === null ? null : String(kept.comment) };
-      restored.push({
-        row,
-        created: step.created,
-        altered: kept.altered === null ? null : String(kept.altered),
-        trash: String(kept.trash_table),
-      });
+      for (const statement of fromTrashSql(target, name, kept)) await this.db.run(statement);
+      const row: CatalogRow = { name, kind: 'TABLE', sql: kept.sql, comment: kept.comment };
+      restored.push({ row, created: step.created, altered: kept.altered, trash: kept.trashTable });
     }
     if (restored.length === 0) return;
     await this.db.run(
@@ -311,9 +297,7 @@ export class DuckDbSteps {
       );
     }
     const name = step.object.name;
-    const [kept] = await this.db.query(`SELECT copy_table, sql, comment FROM ${INTERNAL_SCHEMA}.kept
-      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(step.from.checkpointId)} AND lower(name) = lower(${duckDbLiteral(name)})
-      AND created = ${duckDbLiteral(step.created)}::TIMESTAMPTZ LIMIT 1`);
+    const kept = await keptCopy(this.db, target, { checkpointId: step.from.checkpointId, name, created: step.created });
     if (kept === undefined) {
       throw new CkptError(
         'OBJECT_MISSING',
@@ -329,7 +313,6 @@ export class DuckDbSteps {
         hint: HINTS.planAgain,
       });
     }
-    const object = qualifiedName({ database: null, schema: target.schema }, name);
     if (live !== undefined) {
       const [reg] = await this.db
         .query(`SELECT strftime(created, ${ISO_FORMAT}) AS created, strftime(${contentVersion('o')}, ${ISO_FORMAT}) AS altered
@@ -339,17 +322,14 @@ export class DuckDbSteps {
         step.lastAltered !== null &&
         sameInstant(String(reg.created), step.created) &&
         sameInstant(String(reg.altered), step.lastAltered) &&
-        live.sql === String(kept.sql)
+        live.sql === kept.sql
       ) {
         return; // reverted by an earlier, interrupted run: progress
       }
-      await this.db.run(`DROP TABLE ${object}`);
+      await this.db.run(dropStatement(target, name, 'TABLE'));
     }
-    await this.db.run(`USE ${quoteIdent(target.schema)}`);
-    await this.db.run(String(kept.sql));
-    await this.db.run(`INSERT INTO ${object} SELECT * FROM ${INTERNAL_SCHEMA}.${quoteIdent(String(kept.copy_table))}`);
-    if (kept.comment !== null) await this.db.run(`COMMENT ON TABLE ${object} IS ${duckDbLiteral(String(kept.comment))}`);
-    const row: CatalogRow = { name, kind: 'TABLE', sql: String(kept.sql), comment: kept.comment === null ? null : String(kept.comment) };
+    for (const statement of fromKeptSql(target, name, kept)) await this.db.run(statement);
+    const row: CatalogRow = { name, kind: 'TABLE', sql: kept.sql, comment: kept.comment };
     await this.registerTables(target, [{ row, created: step.created, altered: step.lastAltered }]);
   }
 
@@ -362,8 +342,7 @@ export class DuckDbSteps {
         hint: HINTS.planAgain,
       });
     }
-    await this.db.run(`USE ${quoteIdent(target.schema)}`);
-    await this.db.run(checkedViewDefinition(definition, name, 'case-insensitive'));
+    for (const statement of viewSql(target, name, definition)) await this.db.run(statement);
     await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql)
       VALUES (${duckDbLiteral(target.schema)}, ${duckDbLiteral(name)}, 'VIEW', now(), ${duckDbLiteral(definition)})`);
     await this.cache.remember(target, name, { name, kind: 'VIEW', sql: definition, comment: null });

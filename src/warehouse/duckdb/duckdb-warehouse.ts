@@ -6,6 +6,7 @@
 import { CkptError } from '../../model/errors.js';
 import { internalTables } from '../../model/desired.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
+import type { Step } from '../../model/plan.js';
 import { quoteIdent } from '../../model/refs.js';
 import { readLayout } from '../../model/audit-layout.js';
 import { readAuditRows } from '../audit-rows.js';
@@ -39,6 +40,7 @@ import {
 import { DuckDbDriver } from './duckdb-driver.js';
 import { SchemaCache } from './duckdb-cache.js';
 import { DuckDbSteps } from './duckdb-steps.js';
+import { previewStatements } from './duckdb-preview.js';
 import { refreshContentVersions } from './duckdb-content.js';
 import { mayDropTables, purgeExpiredTrash, SqlDropGuard, trashRetentionDays, trashSelect, trashUsage } from './duckdb-trash.js';
 
@@ -246,6 +248,10 @@ export class DuckDbWarehouse implements Warehouse {
       return;
     }
     await this.impl.inStep(() => (drops.length > 0 ? this.impl.dropMany(target, drops) : this.impl.restoreMany(target, restores)));
+  }
+
+  statements(target: TargetRef, steps: readonly Step[], run: RunContext): Promise<string[][]> {
+    return previewStatements({ db: this.db, cache: this.cache }, target, steps, run);
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {

@@ -28,6 +28,14 @@ export class TableVersionLedger {
     }
   }
 
+  /** A copy to change without changing this one (a plan's SQL preview plays its steps on it). */
+  copy(): TableVersionLedger {
+    const copy = new TableVersionLedger(this.complete ? [] : null);
+    for (const [name, rows] of this.byName) copy.byName.set(name, [...rows]);
+    for (const name of this.forgotten) copy.forgotten.add(name);
+    return copy;
+  }
+
   /** The versions of `name` (none when observe saw none), or undefined when they are not known any more. */
   versionsOf(name: string): SnowflakeRow[] | undefined {
     const known = !this.forgotten.has(name) && (this.complete || this.byName.has(name));

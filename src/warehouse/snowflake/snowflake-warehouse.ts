@@ -12,6 +12,7 @@ import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
+import type { Step } from '../../model/plan.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import { readLayout } from '../../model/audit-layout.js';
 import { UNKNOWN_TIME } from '../../model/time.js';
@@ -25,7 +26,6 @@ import { resolveConnection, type ConnectionEnvironment, type ResolvedConnection 
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SnowflakeRow } from './snowflake-driver.js';
 import { readLineage, type Lineage } from './snowflake-lineage.js';
 import {
-  auditInsert,
   auditQuery,
   CONTENT_RESTORE_TYPE,
   isoText,
@@ -33,7 +33,6 @@ import {
   objectsQuery,
   queryTag,
   schemaName,
-  setCheckpointStatus,
   snowflakeLiteral,
   stateQuery,
   toIso,
@@ -41,6 +40,8 @@ import {
 } from './snowflake-sql.js';
 import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
+import { recordActionSql } from './snowflake-step-sql.js';
+import { previewStatements } from './snowflake-preview.js';
 import { TableVersionLedger } from './snowflake-versions.js';
 
 /** Options to open a Snowflake connection. */
@@ -69,8 +70,9 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   /** Each schema's table versions, as read by `observe` and changed by this writer's steps since. */
   private readonly versionLedgers = new Map<string, TableVersionLedger>();
 
+  private readonly stepsOf = new SnowflakeSteps(this);
   /** How this warehouse runs each kind of step (snowflake-steps.ts). */
-  readonly steps: StepHandlers = new SnowflakeSteps(this).handlers;
+  readonly steps: StepHandlers = this.stepsOf.handlers;
 
   private constructor(
     readonly driver: SnowflakeDriver,
@@ -174,7 +176,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const tag = queryTag({ command: run.command, target: target.name, step: 'record-action', group: record.actionId, run: run.runId });
     const [now] = await this.driver.rows(`SELECT ${"TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY_MM_DD_HH24_MI_SS')"} AS ID`, { tag });
     const touched = record.steps.filter((s) => s.object !== null);
-    await this.driver.execute(auditInsert(t), {
+    const [insert, marked] = recordActionSql(t, record.restoredTo);
+    await this.driver.execute(insert, {
       tag,
       binds: [
         `${record.type}_${String(now?.ID ?? '')}`,
@@ -192,7 +195,11 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
         JSON.stringify(run.origin),
       ],
     });
-    if (record.restoredTo !== null) await this.driver.execute(setCheckpointStatus(t, record.restoredTo, 'RESTORED_TO', 'ACTIVE'), { tag });
+    if (marked !== undefined) await this.driver.execute(marked, { tag });
+  }
+
+  statements(target: TargetRef, steps: readonly Step[], run: RunContext): Promise<string[][]> {
+    return previewStatements(this, this.stepsOf, target, steps, run);
   }
 
   private readonly leaseStores = new Map<string, LeaseStore>();

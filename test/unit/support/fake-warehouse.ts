@@ -92,6 +92,7 @@ export function fakeWarehouse(options: FakeOptions = {}): FakeWarehouse {
       recorded.push(structuredClone(record));
     },
     leases: () => store,
+    statements: () => Promise.reject(new Error('not used')),
     query: () => Promise.reject(new Error('not used')),
     close: async () => {},
   };

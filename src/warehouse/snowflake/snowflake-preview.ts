@@ -1,0 +1,120 @@
+/**
+ * The SQL preview of a plan on Snowflake (`ckpt reconcile --sql`): each step's statements, built
+ * by the functions its handler runs (snowflake-step-sql.ts) from what this connection observed,
+ * with the steps before it played on a copy of the table versions (a drop makes the newest
+ * dropped version that a later restore sets aside). Reads (columns, versions not observed) are
+ * made as the handler would make them; nothing is changed. A `--` line says what is conditional.
+ */
+import { auditTypeOf, restoredTo } from '../../model/action-audit.js';
+import { CkptError } from '../../model/errors.js';
+import type { Step } from '../../model/plan.js';
+import type { StepOf } from '../../model/step-kinds.js';
+import type { RunContext, TargetRef } from '../warehouse.js';
+import { auditDdl, auditInsert, auditMigrationSql, queryTag, schemaName, type SnowflakeTarget } from './snowflake-sql.js';
+import {
+  checkpointSql,
+  contentRevertRefused,
+  contentRevertSql,
+  dropSql,
+  expireSql,
+  recordActionSql,
+  tableRestoreSql,
+  viewSql,
+} from './snowflake-step-sql.js';
+import type { SnowflakeSession, SnowflakeSteps } from './snowflake-steps.js';
+import type { TableVersionLedger } from './snowflake-versions.js';
+
+/** What the preview carries from step to step: the versions as the steps leave them, and whether the session's schema is set. */
+interface Played {
+  t: SnowflakeTarget;
+  tag: string;
+  run: RunContext;
+  ledger: TableVersionLedger;
+  schemaSet: boolean;
+}
+
+/** The statements of each step of a target's plan, in order. */
+export async function previewStatements(
+  session: SnowflakeSession,
+  handlers: SnowflakeSteps,
+  target: TargetRef,
+  steps: readonly Step[],
+  run: RunContext,
+): Promise<string[][]> {
+  const t = session.resolve(target);
+  const tag = queryTag({ command: run.command, target: target.name, step: 'sql-preview', run: run.runId });
+  const played: Played = { t, tag, run, ledger: session.versions(t).copy(), schemaSet: false };
+  const out: string[][] = [];
+  for (const step of steps) {
+    try {
+      out.push(await statementsOf(session, handlers, step, played));
+    } catch (error) {
+      if (!(error instanceof CkptError)) throw error;
+      out.push([`-- cannot run as planned: ${error.message}`]);
+    }
+  }
+  return out;
+}
+
+/** One step's statements; `played` moves on as the step would move it. */
+async function statementsOf(session: SnowflakeSession, handlers: SnowflakeSteps, step: Step, p: Played): Promise<string[]> {
+  switch (step.kind) {
+    case 'init-audit':
+      return [...auditDdl(p.t), '-- if the audit table holds no SYSTEM_INIT row:', auditInsert(p.t)];
+    case 'migrate-audit':
+      return auditMigrationSql(p.t, step.fromLayout);
+    case 'take-checkpoint':
+      if (step.keep !== 'clone') return checkpointSql(p.t, step, p.run);
+      p.schemaSet = false; // the clone becomes the session's schema
+      return [`-- unless checkpoint ${step.checkpointId} is already recorded (a retried run):`, ...checkpointSql(p.t, step, p.run)];
+    case 'expire-checkpoint':
+      return expireSql(p.t, step);
+    case 'drop-object':
+      if (step.object.kind === 'TABLE') p.ledger.dropped(step.object.name);
+      return dropSql(p.t, step);
+    case 'restore-table':
+      return [...useSchema(p), ...(await tableRestore(session, handlers, step, p))];
+    case 'recreate-view':
+      return [...useSchema(p), ...viewSql(step)];
+    case 'restore-content':
+      return contentRevert(handlers, step, p);
+    case 'record-action':
+      return [
+        "-- the action's audit row; each ? is a value bound to it",
+        ...recordActionSql(p.t, restoredTo(auditTypeOf(step.spec), 'APPLIED', step.checkpointId)),
+      ];
+  }
+}
+
+/** `USE SCHEMA` before the first statement that needs it (docs/snowflake-behaviour.md#pitfall-19), once per session. */
+function useSchema(p: Played): string[] {
+  if (p.schemaSet) return [];
+  p.schemaSet = true;
+  return [`USE SCHEMA ${schemaName(p.t)}`];
+}
+
+async function tableRestore(
+  session: SnowflakeSession,
+  handlers: SnowflakeSteps,
+  step: StepOf<'restore-table'>,
+  p: Played,
+): Promise<string[]> {
+  const name = step.object.name;
+  const versions = await handlers.versionsOf(p.t, name, p.ledger, p.tag);
+  const restore = tableRestoreSql(p.t, name, step.created, versions, await session.lineage(p.t, p.tag));
+  p.ledger.replace(name, restore.after);
+  return restore.done ? ['-- already restored (by an earlier, interrupted run): nothing to run'] : restore.statements;
+}
+
+async function contentRevert(handlers: SnowflakeSteps, step: StepOf<'restore-content'>, p: Played): Promise<string[]> {
+  const columns = await handlers.contentColumns(p.t, step, p.tag);
+  const refused = contentRevertRefused(step, columns);
+  if (refused !== null) throw refused;
+  if (step.missing) p.ledger.forget(step.object.name);
+  const statements = contentRevertSql(p.t, step, columns, p.run);
+  if (!step.missing || columns.live.length === 0) return statements;
+  return [
+    `-- a table of that name exists now: nothing runs if it is this revert's own (an earlier run), else the step fails`,
+    ...statements,
+  ];
+}

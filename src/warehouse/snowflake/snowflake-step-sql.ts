@@ -1,0 +1,193 @@
+/**
+ * The statements of each Snowflake step, built from the step and what the adapter knows: the
+ * step handlers (snowflake-steps.ts) run exactly these, and the plan's SQL preview
+ * (snowflake-preview.ts) shows exactly these, so that what is shown cannot drift from what runs.
+ */
+import { CkptError } from '../../model/errors.js';
+import { HINTS } from '../../model/hints.js';
+import type { StepOf } from '../../model/step-kinds.js';
+import { displayIdent, quoteIdent } from '../../model/refs.js';
+import { sameInstant } from '../../model/time.js';
+import { cloneSchemaName } from '../../model/desired.js';
+import type { RunContext } from '../warehouse.js';
+import { checkedViewDefinition } from '../view-definition.js';
+import type { SnowflakeRow } from './snowflake-driver.js';
+import type { Lineage } from './snowflake-lineage.js';
+import {
+  auditInsert,
+  checkpointInsert,
+  contentRestoreInsert,
+  objectName,
+  schemaName,
+  setCheckpointStatus,
+  snowflakeLiteral,
+  toIso,
+  type SnowflakeTarget,
+} from './snowflake-sql.js';
+
+/** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14 (docs/snowflake-behaviour.md)). */
+function cloneSchemaDdl(t: SnowflakeTarget, checkpointId: string): string {
+  return `CREATE OR REPLACE SCHEMA ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
+}
+
+/** A take-checkpoint step: the clone first (keep: clone), then the audit row (docs/snowflake-behaviour.md#pitfall-11). */
+export function checkpointSql(t: SnowflakeTarget, step: StepOf<'take-checkpoint'>, run: RunContext): string[] {
+  const insert = checkpointInsert(t, {
+    id: step.checkpointId,
+    type: step.checkpointType,
+    description: step.description,
+    runId: run.runId,
+    origin: JSON.stringify(run.origin),
+    keep: step.keep,
+  });
+  return step.keep === 'clone' ? [cloneSchemaDdl(t, step.checkpointId), insert] : [insert];
+}
+
+/** An expire-checkpoint step: the row marked DELETED, then only the clone this checkpoint made, by its conventional name. */
+export function expireSql(t: SnowflakeTarget, step: StepOf<'expire-checkpoint'>): string[] {
+  const update = setCheckpointStatus(t, step.checkpointId, 'DELETED');
+  if (step.keep !== 'clone') return [update];
+  return [update, `DROP SCHEMA IF EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, step.checkpointId))}`];
+}
+
+/** A drop-object step; IF EXISTS: a drop that already happened is progress (docs/snowflake-behaviour.md#pitfall-11). */
+export function dropSql(t: SnowflakeTarget, step: StepOf<'drop-object'>): string[] {
+  return [`DROP ${step.object.kind} IF EXISTS ${objectName(t, step.object.name)}`];
+}
+
+/** A recreate-view step: its captured CREATE statement, checked (there is no UNDROP VIEW: docs/snowflake-behaviour.md#pitfall-1). */
+export function viewSql(step: StepOf<'recreate-view'>): string[] {
+  return [checkedViewDefinition(step.definition, step.object.name, 'exact')];
+}
+
+/** An action's audit row (its values bound at `?`), then the checkpoint it marks RESTORED_TO, if any. */
+export function recordActionSql(t: SnowflakeTarget, restoredTo: string | null): [insert: string] | [insert: string, marked: string] {
+  return restoredTo === null ? [auditInsert(t)] : [auditInsert(t), setCheckpointStatus(t, restoredTo, 'RESTORED_TO', 'ACTIVE')];
+}
+
+/** A table restore: its statements, and the name's versions once they ran (`done`: nothing to run). */
+export interface TableRestore {
+  done: boolean;
+  statements: string[];
+  after: SnowflakeRow[];
+}
+
+const isDropped = (row: SnowflakeRow) => row.dropped_on !== null && row.dropped_on !== undefined;
+
+/**
+ * Brings back the dropped version created at `created`, from the name's versions (SHOW TABLES
+ * HISTORY rows). UNDROP restores the newest dropped version of a name
+ * (docs/snowflake-behaviour.md#pitfall-2), so newer dropped versions are undropped and renamed
+ * aside first, then dropped again under their aside names once the original is back. An aside
+ * name is made of the version's own CREATED, so the same versions give the same statements.
+ */
+export function tableRestoreSql(t: SnowflakeTarget, name: string, created: string, raw: SnowflakeRow[], lineage: Lineage): TableRestore {
+  const versions = raw.map((row) => ({ row, created: lineage.incarnation(name, String(toIso(row.created_on))) }));
+  const live = versions.find((v) => !isDropped(v.row));
+  if (live !== undefined) {
+    if (sameInstant(live.created, created)) return { done: true, statements: [], after: raw }; // restored by an earlier, interrupted run
+    throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: a table of that name exists`, { hint: HINTS.planAgain });
+  }
+  const dropped = versions
+    .filter((v) => isDropped(v.row))
+    .sort((a, b) => Date.parse(String(toIso(b.row.dropped_on))) - Date.parse(String(toIso(a.row.dropped_on))));
+  const index = dropped.findIndex((v) => sameInstant(v.created, created));
+  const version = dropped[index];
+  if (version === undefined) {
+    throw new CkptError('OBJECT_MISSING', `the version of ${displayIdent(name)} created ${created} is no longer in Time Travel`, {
+      hint: HINTS.retentionPassed,
+    });
+  }
+  const table = objectName(t, name);
+  const asides = dropped.slice(0, index).map((v, i) => {
+    const at = Date.parse(String(toIso(v.row.created_on)));
+    return objectName(t, `${name.slice(0, 200)}__CKPT_ASIDE_${Number.isNaN(at) ? 'x' : at.toString(36)}_${i}`);
+  });
+  const statements = [
+    ...asides.flatMap((aside) => [`UNDROP TABLE ${table}`, `ALTER TABLE ${table} RENAME TO ${aside}`]),
+    `UNDROP TABLE ${table}`,
+    ...asides.map((aside) => `DROP TABLE IF EXISTS ${aside}`),
+  ];
+  return { done: false, statements, after: [{ ...version.row, dropped_on: null }, ...dropped.slice(index + 1).map((v) => v.row)] };
+}
+
+/** A column of a table, with a type usable in ALTER TABLE ADD COLUMN. */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+/** A column from an INFORMATION_SCHEMA.COLUMNS row (columnsQuery). */
+export function columnOf(row: SnowflakeRow): ColumnInfo {
+  const base = String(row.DATA_TYPE ?? 'TEXT');
+  const p = row.NUMERIC_PRECISION;
+  const type = base === 'NUMBER' && p !== null && p !== undefined ? `NUMBER(${Number(p)},${Number(row.NUMERIC_SCALE ?? 0)})` : base;
+  return { name: String(row.COLUMN_NAME), type };
+}
+
+/**
+ * The statements of a content revert, then its CONTENT_RESTORE audit row. `live`/`source` are
+ * the columns now and in the clone (source null when reading AT a timestamp). Names are quoted
+ * exactly as stored (docs/snowflake-behaviour.md#pitfall-8).
+ */
+export function contentRevertSql(
+  t: SnowflakeTarget,
+  step: StepOf<'restore-content'>,
+  columns: { live: ColumnInfo[]; source: ColumnInfo[] | null },
+  run: RunContext,
+): string[] {
+  const audit = contentRestoreInsert(t, {
+    name: step.object.name,
+    incarnation: step.created,
+    contentAs: step.lastAltered,
+    checkpointId: step.checkpointId,
+    runId: run.runId,
+    origin: JSON.stringify(run.origin),
+  });
+  return [...contentSql(t, step, columns.live, columns.source), audit];
+}
+
+function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: ColumnInfo[], source: ColumnInfo[] | null): string[] {
+  const table = objectName(t, step.object.name);
+  if (step.from.kind === 'clone' && step.missing) {
+    return [`CREATE TABLE ${table} CLONE ${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`];
+  }
+  const wanted = source?.map((c) => c.name) ?? step.columns;
+  const statements: string[] = [];
+  if (wanted !== null) {
+    for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
+    for (const c of source ?? [])
+      if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+  }
+  const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
+  const into = wanted === null ? table : `${table} (${cols})`;
+  const from =
+    step.from.kind === 'time-travel'
+      ? `${table} AT(TIMESTAMP => ${snowflakeLiteral(step.from.at)}::TIMESTAMP_LTZ)`
+      : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
+  statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
+  return statements;
+}
+
+/**
+ * What makes a content revert impossible from its columns alone (the clone has no such table; the
+ * table to revert is gone), or null. A missing table found live is checked by the handler.
+ */
+export function contentRevertRefused(
+  step: StepOf<'restore-content'>,
+  columns: { live: ColumnInfo[]; source: ColumnInfo[] | null },
+): CkptError | null {
+  if (step.from.kind === 'clone' && (columns.source ?? []).length === 0) {
+    return new CkptError(
+      'OBJECT_MISSING',
+      `the clone ${displayIdent(step.from.location)} holds no table ${displayIdent(step.object.name)}`,
+      {
+        hint: HINTS.cloneChanged,
+      },
+    );
+  }
+  if (!step.missing && columns.live.length === 0) {
+    return new CkptError('OBJECT_MISSING', `table ${displayIdent(step.object.name)} does not exist any more`, { hint: HINTS.planAgain });
+  }
+  return null;
+}

@@ -1,0 +1,52 @@
+/**
+ * What the Snowflake preview relies on to show what will run (src/warehouse/snowflake/
+ * snowflake-step-sql.ts, snowflake-versions.ts): a table restore builds the same statements from
+ * the same versions (its aside names come from each version's CREATED, not the clock), and a
+ * copy of the table versions takes a plan's drops and restores without changing the original.
+ */
+import { describe, expect, it } from 'vitest';
+import { readLineage } from '../../src/warehouse/snowflake/snowflake-lineage.js';
+import { tableRestoreSql } from '../../src/warehouse/snowflake/snowflake-step-sql.js';
+import { TableVersionLedger } from '../../src/warehouse/snowflake/snowflake-versions.js';
+
+const T = { database: 'DB', schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
+const OLD = '2026-11-27T08:00:00.000Z';
+const NEW = '2026-11-27T09:00:00.000Z';
+const versions = () => [
+  { name: 'C_T', created_on: NEW, dropped_on: '2026-11-27T10:00:00.000Z' },
+  { name: 'C_T', created_on: OLD, dropped_on: '2026-11-27T08:30:00.000Z' },
+];
+
+describe('tableRestoreSql', () => {
+  it('sets a newer dropped version aside under a name made of its CREATED, the same on every call', () => {
+    const first = tableRestoreSql(T, 'C_T', OLD, versions(), readLineage([]));
+    const aside = `"DB"."DEMO"."C_T__CKPT_ASIDE_${Date.parse(NEW).toString(36)}_0"`;
+    expect(first.statements).toEqual([
+      'UNDROP TABLE "DB"."DEMO"."C_T"',
+      `ALTER TABLE "DB"."DEMO"."C_T" RENAME TO ${aside}`,
+      'UNDROP TABLE "DB"."DEMO"."C_T"',
+      `DROP TABLE IF EXISTS ${aside}`,
+    ]);
+    expect(tableRestoreSql(T, 'C_T', OLD, versions(), readLineage([]))).toEqual(first);
+    expect(first.after).toEqual([{ name: 'C_T', created_on: OLD, dropped_on: null }]);
+  });
+
+  it('has nothing to run when the version is live, and refuses another live table of the name', () => {
+    const live = [{ name: 'C_T', created_on: OLD, dropped_on: null }];
+    expect(tableRestoreSql(T, 'C_T', OLD, live, readLineage([]))).toMatchObject({ done: true, statements: [] });
+    expect(() => tableRestoreSql(T, 'C_T', NEW, live, readLineage([]))).toThrow(/a table of that name exists/);
+  });
+});
+
+describe('TableVersionLedger.copy', () => {
+  it('takes drops and restores without changing the ledger it was copied from', () => {
+    const ledger = new TableVersionLedger([{ name: 'C_T', created_on: NEW, dropped_on: null, retention_time: 1 }]);
+    const copy = ledger.copy();
+    copy.dropped('C_T');
+    copy.forget('X');
+    expect(copy.versionsOf('C_T')?.[0]?.dropped_on).not.toBeNull();
+    expect(ledger.versionsOf('C_T')).toEqual([{ name: 'C_T', created_on: NEW, dropped_on: null, retention_time: 1 }]);
+    expect(copy.versionsOf('X')).toBeUndefined();
+    expect(ledger.versionsOf('X')).toEqual([]);
+  });
+});
