@@ -114,7 +114,7 @@ export const STEP_SCENARIOS: Record<StepKind, Scenario> = {
  * no bytes), with a table of unknown size among known ones, and a missing table brought back
  * from a kept copy (it writes rows and overwrites none).
  */
-export const WEIGHT_SCENARIOS: Record<string, Scenario> = {
+export const WEIGHT_SCENARIOS: Record<'embedded' | 'partly-unknown' | 'from-clone', Scenario> = {
   embedded: {
     target: RESET,
     observed: {
