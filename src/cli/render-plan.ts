@@ -100,8 +100,8 @@ export function summaryLine(plan: Pick<Plan, 'targets'>): string {
   return summaryText(summarise(plan));
 }
 
-/** The summary line of a plan summary (a daemon's plan is reported as its summary). */
-export function summaryText(c: PlanSummary): string {
+/** The summary line of a plan summary. */
+function summaryText(c: PlanSummary): string {
   const parts = summaryParts(c);
   const findings = [
     ...(c.blockers > 0

@@ -4,8 +4,9 @@
  * weight when it was taken (rows and bytes its inventory recorded, estimated on the embedded
  * warehouse), status, and until when its table content stays restorable: the end of
  * the shortest Time Travel retention among its tables, or "kept" for a keep: clone checkpoint),
- * as a table or --json. What a kept clone costs to keep is not shown: neither warehouse reports
- * it cheaply (a Snowflake clone shares its storage until either side changes). `--active` lists only the active ones (see `isActive`).
+ * as a table or --json. `--active` lists only the active ones (see `isActive`). What a kept
+ * clone costs to keep is not shown: neither warehouse reports it cheaply (a Snowflake clone
+ * shares its storage with its source until either side changes).
  */
 import { selectTargets } from '../../engine/session.js';
 import type { RecordedCheckpoint } from '../../model/observed.js';
