@@ -42,7 +42,7 @@ describe('control characters in names are shown escaped, never interpreted', () 
     expectNoRawControl(markdown, 'markdown');
     const rows = markdown.stdout.split('\n').filter((line) => line.startsWith('| `-` |'));
     expect(rows).toHaveLength(NAMES.length);
-    for (const row of rows) expect(row).toMatch(/\| `clean` \| created .* \|$/);
+    for (const row of rows) expect(row).toMatch(/\| `clean` \| about 0 rows \| created .* \|$/);
 
     const json = await run(['reconcile', '--plan', '--json']);
     expectNoRawControl(json, 'json');
