@@ -1,15 +1,18 @@
 /**
  * The plan as Markdown, for a pull request comment (`ckpt reconcile --plan --format markdown`):
- * a heading with the summary line, destructive steps called out, then per target a table of its
- * steps (symbol, what, action, reason) and its findings grouped as blockers and warnings.
+ * a heading with the summary line (with the totals at stake), destructive steps called out with
+ * their weight, then per target a table of its steps (symbol, what, action, weight, reason; a
+ * restore's source or a revert's rows written under its title) and its findings grouped as
+ * blockers and warnings.
  * Rendered from the Plan value only; no colour, no terminal codes: a control character in a
  * name or message (a lone CR would end a table row) is shown escaped.
  */
 import { basename } from 'node:path';
 import { displayText } from '../model/display.js';
 import type { Finding, Plan, TargetPlan } from '../model/plan.js';
-import { isDestructive } from '../model/step-kinds.js';
-import { stepSymbol, stepTitle, summaryLine } from './render-plan.js';
+import { isDestructive, stepSource, stepStake } from '../model/step-kinds.js';
+import { weightText } from '../model/weight.js';
+import { stakeSuffix, stepSymbol, stepTitle, summaryLine } from './render-plan.js';
 import { markdownSql, type PlanStatements } from './render-sql.js';
 
 /**
@@ -38,12 +41,15 @@ function renderTarget(tp: TargetPlan, file: string, sql?: readonly (readonly str
   const lines = [`#### Target ${code(tp.target)} (${cell(tp.connection)}: ${code(tp.location)})`, ''];
   if (tp.steps.length === 0) lines.push('No changes.', '');
   else {
-    lines.push('| | step | action | reason |', '|---|---|---|---|');
+    lines.push('| | step | action | weight | reason |', '|---|---|---|---|---|');
     for (const step of tp.steps) {
       const group = step.group.startsWith('checkpoint:') || step.group === 'audit' ? '' : code(step.group);
       const title = cell(stepTitle(step, tp.location));
-      const what = isDestructive(step) ? `**${title}** :warning: destructive` : title;
-      lines.push(`| ${code(stepSymbol(step).symbol)} | ${what} | ${group} | ${cell(step.reason)} |`);
+      const source = stepSource(step);
+      const what = `${isDestructive(step) ? `**${title}** :warning: destructive` : title}${source === null ? '' : `<br>${cell(source)}`}`;
+      const stake = stepStake(step);
+      const weight = stake === null ? '' : cell(weightText(stake));
+      lines.push(`| ${code(stepSymbol(step).symbol)} | ${what} | ${group} | ${weight} | ${cell(step.reason)} |`);
     }
     lines.push('', ...markdownSql(tp, sql));
   }
@@ -63,7 +69,7 @@ export function renderPlanMarkdown(plan: Plan, sql?: PlanStatements): string {
     lines.push(
       '> [!WARNING]',
       `> **${destructive.length} destructive step${destructive.length === 1 ? '' : 's'}**: applying this plan drops objects or overwrites table content.`,
-      ...destructive.map(({ target, step }) => `> - ${code(stepTitle(step, target.location))}`),
+      ...destructive.map(({ target, step }) => `> - ${code(stepTitle(step, target.location))}${cell(stakeSuffix(step))}`),
       '',
     );
   }

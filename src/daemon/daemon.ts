@@ -17,12 +17,12 @@ import { asCkptError, CkptError, isTerminal, type Diagnostic } from '../model/er
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
-import type { Plan } from '../model/plan.js';
+import { summarise, type Plan } from '../model/plan.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
 import { checkpointClocks, DaemonMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
-import { outcomeError, reconcileTarget } from './reconcile.js';
+import { outcomeError, reconcileTarget, totalsFields } from './reconcile.js';
 import { committedAtHead, readSnapshot, SettleGuard, type FileSnapshot, type HeldAction } from './settle.js';
 import { StatusBoard, type DaemonStatus, type ReconcileOutcome, type Readiness } from './status.js';
 import { every, onHangup, scheduleFirings, watchFile, type Stability, type TriggerSource } from './triggers.js';
@@ -318,7 +318,13 @@ class Daemon implements RunningDaemon {
     this.status.finished(name, outcome, seconds);
     this.metrics.reconciled(name, outcome.result, seconds);
     this.tell({ target: name, triggers, outcome, seconds });
-    const fields = { target: name, result: outcome.result, reason: outcome.reason, duration_ms: Math.round(seconds * 1000) };
+    const fields = {
+      target: name,
+      result: outcome.result,
+      reason: outcome.reason,
+      duration_ms: Math.round(seconds * 1000),
+      ...(outcome.plan === null ? {} : totalsFields(summarise(outcome.plan))),
+    };
     if (outcome.result === 'failed') {
       this.logger.error('reconcile finished', {
         ...fields,

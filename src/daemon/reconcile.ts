@@ -9,7 +9,7 @@ import type { Target } from '../model/desired.js';
 import { asCkptError, CkptError, kindOf } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
-import { hasChanges, summarise, type Plan, type Step } from '../model/plan.js';
+import { hasChanges, summarise, type Plan, type PlanSummary, type Step } from '../model/plan.js';
 import { isDestructive, stepSubject } from '../model/step-kinds.js';
 import type { HeldAction } from './settle.js';
 import { failureReason, type ReconcileOutcome } from './status.js';
@@ -109,8 +109,30 @@ function settling(held: HeldAction[], outcome: ReconcileOutcome): ReconcileOutco
   return { ...outcome, reason: 'Settling', message, held };
 }
 
+/**
+ * A plan's totals at stake as log fields: the rows and bytes its drops drop and its reverts
+ * overwrite (sums of what is known; absent when nothing is), whether the row counts are
+ * estimates and whether some tables' size is not known (the sums are then lower bounds).
+ */
+export function totalsFields(summary: PlanSummary): Record<string, number | boolean> {
+  const { drops, reverts } = summary.weights;
+  const fields: Record<string, number | boolean> = {};
+  for (const [name, value] of Object.entries({
+    drop_rows: drops.rows,
+    drop_bytes: drops.bytes,
+    revert_rows: reverts.rows,
+    revert_bytes: reverts.bytes,
+  }))
+    if (value !== null) fields[name] = value;
+  if (drops.estimated || reverts.estimated) fields.rows_estimated = true;
+  if (drops.rowsUnknown + drops.bytesUnknown + reverts.rowsUnknown + reverts.bytesUnknown > 0) fields.sizes_partly_unknown = true;
+  return fields;
+}
+
 function logPlan(logger: Logger, target: string, plan: Plan): void {
-  logger.info('plan', { target, ...summarise(plan), steps: plan.targets[0]?.steps.length ?? 0 });
+  const summary = summarise(plan);
+  const { weights: _inFields, ...counts } = summary;
+  logger.info('plan', { target, ...counts, ...totalsFields(summary), steps: plan.targets[0]?.steps.length ?? 0 });
   for (const f of plan.targets.flatMap((t) => t.findings)) {
     logger.warn(f.severity === 'blocker' ? 'blocker' : 'finding', { target, code: f.code, action: f.actionId, message: f.message });
   }

@@ -5,7 +5,8 @@
  */
 import type { Desired, Schedule } from '../model/desired.js';
 import type { ErrorCode, RetryKind } from '../model/errors.js';
-import { summarise, type Plan, type PlanSummary } from '../model/plan.js';
+import { summarise, type Plan, type PlanSummary, type Weight } from '../model/plan.js';
+import { stepStake } from '../model/step-kinds.js';
 import { nextFiring } from '../schedule/cron.js';
 import type { KeyState } from './queue.js';
 import type { HeldAction } from './settle.js';
@@ -66,7 +67,8 @@ export interface ReconcileOutcome {
 export interface PlanReport {
   generatedAt: string;
   summary: PlanSummary;
-  steps: Array<{ kind: string; group: string; object: string | null; reason: string }>;
+  /** Its steps; `weight`: what the table a drop drops or a revert overwrites holds (see Weight). */
+  steps: Array<{ kind: string; group: string; object: string | null; reason: string; weight?: Weight }>;
   findings: Array<{ severity: string; code: string; message: string; actionId: string | null }>;
 }
 
@@ -278,12 +280,16 @@ function planReport(plan: Plan): PlanReport {
   return {
     generatedAt: plan.generatedAt,
     summary: summarise(plan),
-    steps: steps.map((s) => ({
-      kind: s.kind,
-      group: s.group,
-      object: 'object' in s ? s.object.name : 'checkpointId' in s ? s.checkpointId : null,
-      reason: s.reason,
-    })),
+    steps: steps.map((s) => {
+      const weight = stepStake(s);
+      return {
+        kind: s.kind,
+        group: s.group,
+        object: 'object' in s ? s.object.name : 'checkpointId' in s ? s.checkpointId : null,
+        reason: s.reason,
+        ...(weight === null ? {} : { weight }),
+      };
+    }),
     findings: plan.targets
       .flatMap((t) => t.findings)
       .map((f) => ({ severity: f.severity, code: f.code, message: f.message, actionId: f.actionId })),

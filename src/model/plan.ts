@@ -6,6 +6,7 @@ import type { SourcePosition } from './errors.js';
 import type { ObjectKind } from './observed.js';
 import type { ActionSpec, CheckpointKeep } from './desired.js';
 import { kindOf, type SummaryBucket } from './step-kinds.js';
+import { addWeight, emptyTotal, type WeightTotal } from './weight.js';
 
 /** The object a step acts on, named exactly as stored. */
 export interface StepObject {
@@ -191,6 +192,8 @@ export type PlanSummary = Record<SummaryBucket, number> & {
   other: number;
   blockers: number;
   warnings: number;
+  /** What is at stake: the weights of the tables the drops drop and the reverts overwrite, added up. */
+  weights: { drops: WeightTotal; reverts: WeightTotal };
 };
 
 /** Summarises a plan for the one-line summary, the daemon's status and the journal. */
@@ -207,11 +210,16 @@ export function summarise(plan: Pick<Plan, 'targets'>): PlanSummary {
     other: 0,
     blockers: 0,
     warnings: 0,
+    weights: { drops: emptyTotal(), reverts: emptyTotal() },
   };
   for (const target of plan.targets) {
     for (const step of target.steps) {
       const kind = kindOf(step);
-      summary[kind === undefined ? 'other' : kind.bucket(step)] += 1;
+      const bucket = kind === undefined ? 'other' : kind.bucket(step);
+      summary[bucket] += 1;
+      const stake = kind?.stake(step) ?? null;
+      if (stake !== null && (bucket === 'drops' || bucket === 'reverts'))
+        summary.weights[bucket] = addWeight(summary.weights[bucket], stake);
     }
     for (const finding of target.findings) {
       if (finding.severity === 'blocker') summary.blockers += 1;

@@ -1,13 +1,15 @@
 /**
  * Every step kind, defined once: its plan symbol, its title, whether it is destructive and how
- * consent words it, its summary bucket, where it goes in an action's order, and which steps of
+ * consent words it, what is at stake (the weight it drops or overwrites) and where it restores
+ * from, its summary bucket, where it goes in an action's order, and which steps of
  * it may run together (its wave). `STEP_KINDS` is typed as a total map over `StepKind`, so a new
  * member of the `Step` union does not compile until each of these is decided; each adapter's
  * handler table (`StepHandlers` in warehouse/warehouse.ts) is total in the same way.
  */
-import type { Step, StepKind } from './plan.js';
+import type { DroppedSource, Step, StepKind, Weight } from './plan.js';
 import { displayIdent } from './refs.js';
 import { displayTime } from './time.js';
+import { weightText } from './weight.js';
 
 /** The step of one kind. */
 export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
@@ -43,6 +45,13 @@ export interface StepKindSpec<K extends StepKind> {
   title(step: StepOf<K>, location: string): string;
   /** Whether the step removes or overwrites something (needs consent). */
   destructive(step: StepOf<K>): boolean;
+  /** What the table the step drops or overwrites holds (its weight), or null: nothing, a view, or not known. */
+  stake(step: StepOf<K>): Weight | null;
+  /**
+   * Where a restore comes from, or what a revert writes, in words, where its title does not say
+   * it already (a table's dropped version; `writes 10 rows`), or null.
+   */
+  source(step: StepOf<K>): string | null;
   /** How consent counts this kind's destructive steps; null for a kind that is never destructive. */
   consent: ConsentWording | null;
   bucket(step: StepOf<K>): SummaryBucket;
@@ -58,6 +67,13 @@ export interface StepKindSpec<K extends StepKind> {
 
 const never = () => false;
 const alone = () => null;
+const none = () => null;
+
+/** `dropped 2026-11-27 10:00:00 UTC, restorable until ...` (or `kept until ckpt releases it`). */
+function droppedText(source: DroppedSource): string {
+  const until = source.restorableUntil === null ? 'kept until ckpt releases it' : `restorable until ${displayTime(source.restorableUntil)}`;
+  return `undrops the version dropped ${displayTime(source.droppedOn)}, ${until}`;
+}
 
 /** The one definition of every step kind. */
 export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
@@ -66,6 +82,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'green',
     title: (s, location) => `create audit table ${location}.${displayIdent(s.auditTable)}`,
     destructive: never,
+    stake: none,
+    source: none,
     consent: null,
     bucket: () => 'audits',
     phase: 'state',
@@ -77,6 +95,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'green',
     title: (s, location) => `migrate audit table ${location}.${displayIdent(s.auditTable)}: add columns ${s.columns.join(', ')}`,
     destructive: never,
+    stake: none,
+    source: none,
     consent: null,
     bucket: () => 'migrations',
     phase: 'state',
@@ -88,6 +108,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'green',
     title: (s) => `take checkpoint ${s.checkpointId}${s.description ? ` ("${s.description}")` : ''}`,
     destructive: never,
+    stake: none,
+    source: none,
     consent: null,
     bucket: () => 'checkpoints',
     phase: 'state',
@@ -99,6 +121,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'yellow',
     title: (s) => `expire checkpoint ${s.checkpointId}`,
     destructive: never,
+    stake: none,
+    source: none,
     consent: null,
     bucket: () => 'expiries',
     phase: 'state',
@@ -110,6 +134,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'red',
     title: (s, location) => `drop ${s.object.kind.toLowerCase()} ${location}.${displayIdent(s.object.name)}`,
     destructive: () => true,
+    stake: (s) => s.weight ?? null,
+    source: none,
     consent: { one: 'object to drop', many: 'objects to drop' },
     bucket: () => 'drops',
     phase: 'drop',
@@ -121,6 +147,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'cyan',
     title: (s, location) => `restore table ${location}.${displayIdent(s.object.name)} from ${s.checkpointId}`,
     destructive: never,
+    stake: none,
+    source: (s) => (s.source === undefined ? null : droppedText(s.source)),
     consent: null,
     bucket: () => 'restores',
     phase: 'undrop',
@@ -132,6 +160,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'cyan',
     title: (s, location) => `re-create view ${location}.${displayIdent(s.object.name)} from ${s.checkpointId}`,
     destructive: never,
+    stake: none,
+    source: none,
     consent: null,
     bucket: () => 'restores',
     phase: 'view',
@@ -150,6 +180,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
       return `${what} ${location}.${displayIdent(s.object.name)} to ${s.checkpointId} (${via})`;
     },
     destructive: (s) => !s.missing,
+    stake: (s) => (s.missing ? null : (s.weight ?? null)),
+    source: (s) => (s.writes === undefined || s.writes.rows === null ? null : `writes ${weightText({ ...s.writes, bytes: null })}`),
     consent: { one: 'table whose content is overwritten', many: 'tables whose content is overwritten' },
     bucket: (s) => (s.missing ? 'restores' : 'reverts'),
     phase: 'content',
@@ -161,6 +193,8 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     colour: 'dim',
     title: (s) => `record action ${s.actionId} as applied`,
     destructive: never,
+    stake: none,
+    source: none,
     consent: null,
     bucket: () => 'actions',
     phase: 'record',
@@ -181,6 +215,16 @@ export function kindOf<K extends StepKind>(step: StepOf<K>): StepKindSpec<K> | u
  */
 export function isDestructive(step: Step): boolean {
   return kindOf(step)?.destructive(step) ?? false;
+}
+
+/** What a step drops or overwrites (its weight), or null; null for a kind this ckpt does not know. */
+export function stepStake(step: Step): Weight | null {
+  return kindOf(step)?.stake(step) ?? null;
+}
+
+/** Where a step restores from or what it writes, in words, or null (see StepKindSpec.source). */
+export function stepSource(step: Step): string | null {
+  return kindOf(step)?.source(step) ?? null;
 }
 
 /** What a step acts on (object or checkpoint), or null. */

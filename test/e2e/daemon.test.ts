@@ -314,9 +314,10 @@ describe('ckpt daemon', () => {
     expect((await ckpt(dir, ['checkpoints'], { env: { CKPT_LOCK_WAIT_MS: '0' } })).code).toBe(0);
   });
 
-  it('--plan plans and reports but never changes the warehouse, whatever the file asks', async () => {
+  it('--plan plans and reports but never changes the warehouse, whatever the file asks; its log and /status carry the totals at stake', async () => {
     const dir = await workspace(config('', cleanup('after-demo')));
     expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER)'])).code).toBe(0);
+    expect((await ckpt(dir, ['sql', 'INSERT INTO orders VALUES (1), (2), (3)'])).code).toBe(0);
     const before = await tables(dir);
     const daemon = new DaemonProcess(dir, ['--plan']);
     await daemon.waitFor('reconcile finished', 1, { result: 'planned' });
@@ -352,6 +353,23 @@ describe('ckpt daemon', () => {
     expect(daemon.lines('step succeeded')).toEqual([]);
     const status = await daemon.getJson<{ mode: string; targets: Array<{ condition: string; reason: string }> }>('/status');
     expect(status).toMatchObject({ mode: 'plan', targets: [{ condition: 'Ready', reason: 'ChangesPending' }] });
+    // The full cleanup would drop orders: its estimated rows (the embedded warehouse reports no bytes).
+    expect(daemon.lines('reconcile finished').at(-1)).toMatchObject({ drop_rows: 3, rows_estimated: true });
+    expect(daemon.lines('reconcile finished').at(-1)).not.toHaveProperty('drop_bytes');
+    expect(status.targets[0]).toMatchObject({
+      lastPlan: {
+        summary: { drops: 1, weights: { drops: { tables: 1, rows: 3, bytes: null, estimated: true }, reverts: { tables: 0 } } },
+        steps: expect.arrayContaining([
+          {
+            kind: 'drop-object',
+            group: 'wipe',
+            object: 'orders',
+            reason: expect.any(String),
+            weight: { rows: 3, bytes: null, estimated: true },
+          },
+        ]),
+      },
+    });
     expect((await daemon.get('/metrics')).body).toContain('ckpt_pending_actions{target="demo"} 1');
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toEqual({ code: 0, signal: null });

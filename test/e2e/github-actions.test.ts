@@ -337,9 +337,10 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
     expect(runner.outputs.get('plan')).toEqual({ exitcode: '2' });
     const comment = await readFile(join(scratch, 'gh-body.md'), 'utf8');
     expect(comment).toContain('### ckpt plan');
-    expect(comment).toContain('**Plan: 2 to drop, 1 action to record.**');
-    expect(comment).toContain('| | step | action | reason |');
-    expect(comment).toContain('| `-` | **drop table CFG\\_DB.DEMO.SCRATCH\\_1** :warning: destructive | `after-demo` |');
+    // The tables are empty: Snowflake counts their rows and bytes.
+    expect(comment).toContain('**Plan: 2 to drop (0 rows, 0 B), 1 action to record.**');
+    expect(comment).toContain('| | step | action | weight | reason |');
+    expect(comment).toContain('| `-` | **drop table CFG\\_DB.DEMO.SCRATCH\\_1** :warning: destructive | `after-demo` | 0 rows, 0 B |');
     expect(comment).toContain('> **2 destructive steps**');
     expect(await readFile(join(scratch, 'gh.log'), 'utf8')).toBe(
       `pr comment ${PR_NUMBER} --repo acme/demo-config --edit-last --create-if-none --body-file ckpt-plan.md|token=set\n`,

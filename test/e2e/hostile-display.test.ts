@@ -32,17 +32,17 @@ describe('control characters in names are shown escaped, never interpreted', () 
 
     const plan = await run(['reconcile', '--plan']);
     expectNoRawControl(plan, 'plan');
-    expect(plan.stdout).toContain('drop table DEMO."erase\\u001b[1A\\u001b[2Kx" [clean] (destructive)');
-    expect(plan.stdout).toContain('drop table DEMO."cr\\rx|y" [clean] (destructive)');
-    expect(plan.stdout).toContain('drop table DEMO."nl\\nfake" [clean] (destructive)');
-    expect(plan.stdout).toContain('drop table DEMO."del\\u007fz" [clean] (destructive)');
-    expect(plan.stdout).toContain('drop table DEMO."csi\\u009b2Kz" [clean] (destructive)');
+    expect(plan.stdout).toContain('drop table DEMO."erase\\u001b[1A\\u001b[2Kx" (about 0 rows) [clean] (destructive)');
+    expect(plan.stdout).toContain('drop table DEMO."cr\\rx|y" (about 0 rows) [clean] (destructive)');
+    expect(plan.stdout).toContain('drop table DEMO."nl\\nfake" (about 0 rows) [clean] (destructive)');
+    expect(plan.stdout).toContain('drop table DEMO."del\\u007fz" (about 0 rows) [clean] (destructive)');
+    expect(plan.stdout).toContain('drop table DEMO."csi\\u009b2Kz" (about 0 rows) [clean] (destructive)');
 
     const markdown = await run(['reconcile', '--plan', '--format', 'markdown']);
     expectNoRawControl(markdown, 'markdown');
     const rows = markdown.stdout.split('\n').filter((line) => line.startsWith('| `-` |'));
     expect(rows).toHaveLength(NAMES.length);
-    for (const row of rows) expect(row).toMatch(/\| `clean` \| created .* \|$/);
+    for (const row of rows) expect(row).toMatch(/\| `clean` \| about 0 rows \| created .* \|$/);
 
     const json = await run(['reconcile', '--plan', '--json']);
     expectNoRawControl(json, 'json');

@@ -67,14 +67,19 @@ describe('ckpt status', () => {
     await validate(after);
     const t = after.targets[0];
     expect(t?.last_reconcile).toMatchObject({ outcome: 'completed', command: 'reconcile' });
-    expect(t?.pending).toMatchObject({ steps: 2, actions: ['tidy'], blockers: 0, summary: 'Plan: 1 to drop, 1 action to record.' });
+    expect(t?.pending).toMatchObject({
+      steps: 2,
+      actions: ['tidy'],
+      blockers: 0,
+      summary: 'Plan: 1 to drop (about 0 rows), 1 action to record.',
+    });
     expect(Date.parse(t?.next_checkpoint?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
 
     const human = await ckpt(dir, ['status']);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('From the warehouse');
     expect(human.stdout).toMatch(/last reconcile: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, completed/);
-    expect(human.stdout).toMatch(/pending: +Plan: 1 to drop, 1 action to record\. \(action tidy\)/);
+    expect(human.stdout).toMatch(/pending: +Plan: 1 to drop \(about 0 rows\), 1 action to record\. \(action tidy\)/);
     expect(human.stdout).toMatch(/next checkpoint: +\d{4}-.* UTC \(schedule hourly\)/);
   });
 

@@ -45,6 +45,8 @@ function specHash(target: Target, id: string): string {
 }
 
 const LATE = '2026-11-27T10:30:00.000Z';
+/** A table as Snowflake weighs it: counted rows and bytes. */
+const weighed = (entry: InventoryEntry, rowCount: number | null, bytes: number | null): InventoryEntry => ({ ...entry, rowCount, bytes });
 const ORDERS = obj('ORDERS');
 /** ORDERS as checkpoint baseline recorded it: its content version and columns. */
 const ORDERS_AT = { ...ORDERS, lastAltered: '2026-11-27T08:30:00.000Z', columns: ['ID', 'AMOUNT'] };
@@ -73,17 +75,68 @@ export const STEP_SCENARIOS: Record<StepKind, Scenario> = {
     target: '    schedules:\n      - id: hourly\n        cron: "0 * * * *"\n        retain: 2\n',
     observed: { now: '2026-11-27T12:30:00.000Z', checkpoints: [auto('10'), auto('11'), auto('12')] },
   },
-  'drop-object': { target: CLEANUP, observed: { objects: [ORDERS, SCRATCH], checkpoints: [baseline([ORDERS])] } },
+  'drop-object': {
+    target: CLEANUP,
+    observed: {
+      objects: [
+        ORDERS,
+        weighed(SCRATCH, 41_203_113, 12_312_345_678),
+        weighed(obj('EVENTS', 'TABLE', LATE), 1, 2_048),
+        obj('RECENT', 'VIEW', LATE, 'CREATE VIEW RECENT AS SELECT * FROM SCRATCH'),
+      ],
+      checkpoints: [baseline([ORDERS])],
+    },
+  },
   'restore-table': {
-    target: restore('[ORDERS]'),
-    observed: { objects: [], dropped: [dropped(ORDERS)], checkpoints: [baseline([ORDERS])] },
+    target: restore('[ORDERS, CUSTOMERS]'),
+    observed: {
+      objects: [],
+      dropped: [{ ...dropped(ORDERS), restorableUntil: '2026-11-28T10:00:00.000Z' }, dropped(obj('CUSTOMERS'))],
+      checkpoints: [baseline([ORDERS, obj('CUSTOMERS')])],
+    },
   },
   'recreate-view': {
     target: restore(`['"Open Orders"']`),
     observed: { objects: [ORDERS], checkpoints: [baseline([ORDERS, OPEN_ORDERS])] },
   },
-  'restore-content': { target: RESET, observed: { objects: [ORDERS_CHANGED], checkpoints: [baseline([ORDERS_AT])] } },
+  'restore-content': {
+    target: RESET,
+    observed: {
+      objects: [weighed(ORDERS_CHANGED, 1_250_000, 48_213_000)],
+      checkpoints: [baseline([weighed(ORDERS_AT, 1_200_000, 46_100_000)])],
+    },
+  },
   'record-action': { target: CLEANUP, observed: { objects: [ORDERS], checkpoints: [baseline([ORDERS])] } },
+};
+
+/**
+ * Scenarios whose plans show how weights read: on the embedded warehouse (estimated row counts,
+ * no bytes), with a table of unknown size among known ones, and a missing table brought back
+ * from a kept copy (it writes rows and overwrites none).
+ */
+export const WEIGHT_SCENARIOS: Record<'embedded' | 'partly-unknown' | 'from-clone', Scenario> = {
+  embedded: {
+    target: RESET,
+    observed: {
+      rowCountsEstimated: true,
+      objects: [ORDERS_CHANGED, obj('SCRATCH', 'TABLE', LATE), weighed(obj('EVENTS', 'TABLE', LATE), 1_024, null)],
+      checkpoints: [baseline([ORDERS_AT])],
+    },
+  },
+  'partly-unknown': {
+    target: CLEANUP,
+    observed: {
+      objects: [ORDERS, weighed(SCRATCH, 5_000, 1_500_000), weighed(obj('EXTERNAL_EVENTS', 'TABLE', LATE), null, null)],
+      checkpoints: [baseline([ORDERS])],
+    },
+  },
+  'from-clone': {
+    target: RESET,
+    observed: {
+      objects: [],
+      checkpoints: [{ ...baseline([weighed(ORDERS_AT, 1_200_000, 46_100_000)]), keep: 'clone', clone: 'DEMO_CKPT_BASELINE' }],
+    },
+  },
 };
 
 /** A scenario whose plan reports each finding code. */

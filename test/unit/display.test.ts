@@ -97,7 +97,7 @@ describe('display of untrusted text', () => {
     expect(RAW_CONTROL.test(markdown)).toBe(false);
     const row = markdown.split('\n').find((line) => line.startsWith('| `-` |'));
     expect(row).toMatch(
-      /^\| `-` \| \*\*drop table DEMO\."x\\\\u001b\\\[1A\\\\u001b\\\[2K"\*\* .* \| `after-demo` \| created after \\\| baseline .* \|$/,
+      /^\| `-` \| \*\*drop table DEMO\."x\\\\u001b\\\[1A\\\\u001b\\\[2K"\*\* .* \| `after-demo` \| +\| created after \\\| baseline .* \|$/,
     );
     expect(markdown).toContain('failed before: \\| fake \\| row \\|\\\\u009b2K');
   });

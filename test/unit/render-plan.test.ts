@@ -15,7 +15,15 @@ import { progressReporter } from '../../src/cli/progress.js';
 import { renderPlanMarkdown } from '../../src/cli/render-markdown.js';
 import { renderPlan, summaryLine } from '../../src/cli/render-plan.js';
 import type { Plan, Step } from '../../src/model/plan.js';
-import { FINDING_SCENARIOS, FIVE_DROPS_TWO_RESTORES, MIXED, NO_CHANGES, planOf, STEP_SCENARIOS } from '../support/plan-scenarios.js';
+import {
+  FINDING_SCENARIOS,
+  FIVE_DROPS_TWO_RESTORES,
+  MIXED,
+  NO_CHANGES,
+  planOf,
+  STEP_SCENARIOS,
+  WEIGHT_SCENARIOS,
+} from '../support/plan-scenarios.js';
 import { Sink } from '../support/sink.js';
 
 const GOLDEN = join(process.cwd(), 'test/fixtures/golden');
@@ -64,6 +72,12 @@ describe('the human plan (golden files)', () => {
     golden(`step-${kind}.md`, renderPlanMarkdown(plan));
   });
 
+  it.each(Object.entries(WEIGHT_SCENARIOS))('weights: %s', (name, scenario) => {
+    const plan = planOf(scenario);
+    golden(`weight-${name}.txt`, renderPlan(plan, output(false)));
+    golden(`weight-${name}.md`, renderPlanMarkdown(plan));
+  });
+
   it.each(Object.entries(FINDING_SCENARIOS))('finding %s', (code, scenario) => {
     const plan = planOf(scenario);
     expect(contents(plan).codes).toContain(code);
@@ -100,7 +114,9 @@ describe('the human plan (golden files)', () => {
   });
 
   it('summary: restores, drops, then checkpoints, as the issue words it', () => {
-    expect(summaryLine(planOf(FIVE_DROPS_TWO_RESTORES))).toBe('Plan: 2 to restore, 5 to drop, 1 checkpoint to take, 1 action to record.');
+    expect(summaryLine(planOf(FIVE_DROPS_TWO_RESTORES))).toBe(
+      'Plan: 2 to restore, 5 to drop (50 rows), 1 checkpoint to take, 1 action to record.',
+    );
     expect(summaryLine(planOf(NO_CHANGES))).toBe('No changes.');
   });
 

@@ -1,13 +1,18 @@
 /**
  * `ckpt checkpoints`: the checkpoints recorded in each target's audit table (id, taken, type,
- * origin: `ckpt`, or `pipeline` for one the old pipelines took, description, objects, status, and until when its table content stays restorable: the end of
+ * origin: `ckpt`, or `pipeline` for one the old pipelines took, description, objects, their
+ * weight when it was taken (rows and bytes its inventory recorded, estimated on the embedded
+ * warehouse), status, and until when its table content stays restorable: the end of
  * the shortest Time Travel retention among its tables, or "kept" for a keep: clone checkpoint),
- * as a table or --json. `--active` lists only the active ones (see `isActive`).
+ * as a table or --json. `--active` lists only the active ones (see `isActive`). What a kept
+ * clone costs to keep is not shown: neither warehouse reports it cheaply (a Snowflake clone
+ * shares its storage with its source until either side changes).
  */
 import { selectTargets } from '../../engine/session.js';
 import type { RecordedCheckpoint } from '../../model/observed.js';
 import { restorability, type Restorability } from '../../model/restorable.js';
 import { displayTime } from '../../model/time.js';
+import { addWeight, emptyTotal, totalText, type WeightTotal } from '../../model/weight.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -49,6 +54,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
           type: c.type,
           description: c.description,
           objectsCount: c.objects.length,
+          weight: inventoryWeight(c, observed.get(t.name)?.rowCountsEstimated ?? false),
           status: c.status,
           keep: c.keep,
           origin: c.origin,
@@ -68,7 +74,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
         t.checkpoints.length === 0
           ? `  ${options.active === true ? 'no active checkpoints' : 'no checkpoints yet'}`
           : renderTable(
-              ['ID', 'TAKEN', 'TYPE', 'ORIGIN', 'DESCRIPTION', 'OBJECTS', 'STATUS', 'RESTORABLE UNTIL'],
+              ['ID', 'TAKEN', 'TYPE', 'ORIGIN', 'DESCRIPTION', 'OBJECTS', 'WEIGHT', 'STATUS', 'RESTORABLE UNTIL'],
               t.checkpoints.map((c) => [
                 c.id,
                 displayTime(c.timestamp),
@@ -76,6 +82,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
                 c.origin,
                 c.description,
                 String(c.objectsCount),
+                totalText(c.weight) ?? '-',
                 c.status,
                 c.restorable,
               ]),
@@ -84,6 +91,13 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
     }
     return ExitCode.ok;
   });
+}
+
+/** What a checkpoint's tables held when it was taken, as its inventory recorded it (`estimated`: the warehouse's row counts are). */
+function inventoryWeight(c: RecordedCheckpoint, estimated: boolean): WeightTotal {
+  return c.objects
+    .filter((o) => o.kind === 'TABLE')
+    .reduce((total, o) => addWeight(total, { rows: o.rowCount, bytes: o.bytes, estimated }), emptyTotal());
 }
 
 /** How long a checkpoint's content stays restorable: never for the old pipelines' (no content version was recorded). */

@@ -17,7 +17,7 @@ import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { toJsonText } from '../json.js';
-import { summaryLine } from '../render-plan.js';
+import { summaryLine, summaryParts } from '../render-plan.js';
 
 /** One target in `ckpt status --json` (schemas/status.schema.json, snake_cased). */
 export interface TargetStatusView {
@@ -146,16 +146,9 @@ function daemonTarget(s: TargetStatus, mode: DaemonStatus['mode']): TargetStatus
   };
 }
 
-/** A daemon plan summary in words, as the summary line says it. */
+/** A daemon plan summary in words, as the summary line says it (with the totals at stake). */
 function pendingWords(summary: PlanSummary | null, blockers: number): string {
-  const parts: string[] = [];
-  if (summary !== null) {
-    if (summary.restores > 0) parts.push(`${summary.restores} to restore`);
-    if (summary.drops > 0) parts.push(`${summary.drops} to drop`);
-    if (summary.checkpoints > 0) parts.push(`${summary.checkpoints} checkpoint${summary.checkpoints === 1 ? '' : 's'} to take`);
-    if (summary.expiries > 0) parts.push(`${summary.expiries} checkpoint${summary.expiries === 1 ? '' : 's'} to expire`);
-    if (summary.actions > 0) parts.push(`${summary.actions} action${summary.actions === 1 ? '' : 's'} to record`);
-  }
+  const parts = summary === null ? [] : summaryParts(summary);
   const held = blockers > 0 ? ` ${blockers} blocker${blockers === 1 ? ' holds its action' : 's hold their actions'} back.` : '';
   return parts.length === 0 ? `No changes.${held}` : `Plan: ${parts.join(', ')}.${held}`;
 }
