@@ -9,6 +9,7 @@
  */
 import type { ActionSpec } from '../model/desired.js';
 import { displayIdent } from '../model/refs.js';
+import { formatBytes, formatCount } from '../model/weight.js';
 import type { ActionPlan, AtStake } from './action-plan.js';
 
 /** What a limit counts. */
@@ -112,23 +113,6 @@ function tables(count: number): string {
 
 /** `1,000,000 rows`, `512 bytes`, `12,345,678,901 bytes (12.3 GB)`. */
 function quantity(measure: Measure, n: number): string {
-  const text = `${grouped(n)} ${measure === 'rows' ? (n === 1 ? 'row' : 'rows') : n === 1 ? 'byte' : 'bytes'}`;
-  return measure === 'bytes' && n >= 1000 ? `${text} (${decimalSize(n)})` : text;
-}
-
-/** Digits in groups of three, the same on every machine and locale. */
-function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** A size in decimal units, one decimal: `12.3 GB`, `10 GB`, `1 MB` for 999,999 bytes (rounded up to the next unit). */
-function decimalSize(n: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = n;
-  let unit = 0;
-  while (Number(value.toFixed(1)) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
+  const text = `${formatCount(n)} ${measure === 'rows' ? (n === 1 ? 'row' : 'rows') : n === 1 ? 'byte' : 'bytes'}`;
+  return measure === 'bytes' && n >= 1000 ? `${text} (${formatBytes(n)})` : text;
 }

@@ -74,7 +74,7 @@ describe.each(['local', 'snowflake'] as const)('the weight guard on %s', (kind) 
     expect(message).toMatch(
       kind === 'local'
         ? /^cleanup tidy would drop 1 table the warehouse reports no size in bytes for \("big"\), so it cannot be shown to stay within the 1 byte max_drop_bytes allows; set allow_large: true on the action to allow it, or use max_drop_rows instead of max_drop_bytes$/
-        : /^cleanup tidy would drop [\d,]+ bytes( \([\d.]+ [kMGTP]B\))? in 1 table, more than the 1 byte max_drop_bytes allows; set allow_large: true/,
+        : /^cleanup tidy would drop [\d,]+ bytes( \(\d+\.\d [KMGTP]B\))? in 1 table, more than the 1 byte max_drop_bytes allows; set allow_large: true/,
     );
   });
 });

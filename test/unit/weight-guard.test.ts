@@ -109,20 +109,20 @@ describe('max_drop_bytes', () => {
   it('refuses more bytes than the limit, in bytes and decimal units, and allows exactly the limit', () => {
     const tables = [newTable('A', 1, 7_000_000_000), newTable('B', 1, 5_345_678_901)];
     expect(cleanupOf({ maxDropBytes: 10_000_000_000 }, tables).findings.map((f) => f.message)).toEqual([
-      'cleanup c1 would drop 12,345,678,901 bytes (12.3 GB) in 2 tables, more than the 10,000,000,000 bytes (10 GB) max_drop_bytes allows; set allow_large: true on the action to allow it',
+      'cleanup c1 would drop 12,345,678,901 bytes (12.3 GB) in 2 tables, more than the 10,000,000,000 bytes (10.0 GB) max_drop_bytes allows; set allow_large: true on the action to allow it',
     ]);
     expect(cleanupOf({ maxDropBytes: 12_345_678_901 }, tables).findings).toEqual([]);
     expect(cleanupOf({ maxDropBytes: 12_345_678_900 }, tables).findings.map((f) => f.code)).toEqual(['TOO_MUCH_DATA']);
     expect(cleanupOf({ maxDropBytes: 1 }, tables, true).findings).toEqual([]);
     expect(cleanupOf({ maxDropBytes: 0 }, [newTable('A', 1, 999_999)]).findings[0]?.message).toMatch(
-      /^cleanup c1 would drop 999,999 bytes \(1 MB\) in 1 table, more than the 0 bytes max_drop_bytes allows;/,
+      /^cleanup c1 would drop 999,999 bytes \(1.0 MB\) in 1 table, more than the 0 bytes max_drop_bytes allows;/,
     );
   });
 
   it('refuses on a warehouse that reports no bytes (the embedded one), and says what to do', () => {
     const p = cleanupOf({ maxDropBytes: 10_000_000_000 }, [newTable('A', 5, null)], false, { rowCountsEstimated: true });
     expect(p.findings.map((f) => f.message)).toEqual([
-      'cleanup c1 would drop 1 table the warehouse reports no size in bytes for (A), so it cannot be shown to stay within the 10,000,000,000 bytes (10 GB) max_drop_bytes allows; set allow_large: true on the action to allow it, or use max_drop_rows instead of max_drop_bytes',
+      'cleanup c1 would drop 1 table the warehouse reports no size in bytes for (A), so it cannot be shown to stay within the 10,000,000,000 bytes (10.0 GB) max_drop_bytes allows; set allow_large: true on the action to allow it, or use max_drop_rows instead of max_drop_bytes',
     ]);
   });
 
@@ -130,7 +130,7 @@ describe('max_drop_bytes', () => {
     const p = cleanupOf({ maxDrop: 1, maxDropRows: 1, maxDropBytes: 999 }, [newTable('A', 2, 1_000), newTable('B', 0, 0)]);
     expect(p.findings.map((f) => f.code)).toEqual(['TOO_MANY_DROPS', 'TOO_MUCH_DATA', 'TOO_MUCH_DATA']);
     expect(p.findings[2]?.message).toBe(
-      'cleanup c1 would drop 1,000 bytes (1 kB) in 2 tables, more than the 999 bytes max_drop_bytes allows; set allow_large: true on the action to allow it',
+      'cleanup c1 would drop 1,000 bytes (1.0 KB) in 2 tables, more than the 999 bytes max_drop_bytes allows; set allow_large: true on the action to allow it',
     );
   });
 });
