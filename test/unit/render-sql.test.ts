@@ -21,7 +21,7 @@ import type { SnowflakeDriver, SnowflakeRow } from '../../src/warehouse/snowflak
 import { SnowflakeSteps, type SnowflakeSession } from '../../src/warehouse/snowflake/snowflake-steps.js';
 import { TableVersionLedger } from '../../src/warehouse/snowflake/snowflake-versions.js';
 import type { RunContext } from '../../src/warehouse/warehouse.js';
-import { MIXED, planOf } from '../support/plan-scenarios.js';
+import { MIXED, planOf, STEP_SCENARIOS, type Scenario } from '../support/plan-scenarios.js';
 import { observed } from '../support/observed.js';
 import { Sink } from '../support/sink.js';
 
@@ -43,9 +43,9 @@ const RUN: RunContext = {
   command: 'reconcile',
 };
 
-/** A Snowflake session that answers reads as observe saw MIXED's schema: its table versions, and ORDERS' columns now. */
-function mixedSession(): SnowflakeSession {
-  const state = observed(typeof MIXED.observed === 'function' ? {} : MIXED.observed);
+/** A Snowflake session that answers reads as observe saw a scenario's schema: its table versions, and ORDERS' columns now. */
+function sessionOf(scenario: Scenario): SnowflakeSession {
+  const state = observed(typeof scenario.observed === 'function' ? {} : scenario.observed);
   const versions: SnowflakeRow[] = [
     ...state.objects.map((o) => ({ name: o.name, created_on: o.created, dropped_on: null, retention_time: 1 })),
     ...state.dropped.map((d) => ({ name: d.name, created_on: d.created, dropped_on: d.droppedOn, retention_time: 1 })),
@@ -69,14 +69,16 @@ function mixedSession(): SnowflakeSession {
   };
 }
 
-async function mixedWithSql(): Promise<{ plan: Plan; sql: Map<string, string[][]> }> {
-  const plan = planOf(MIXED);
-  const session = mixedSession();
+async function withSql(scenario: Scenario): Promise<{ plan: Plan; sql: Map<string, string[][]> }> {
+  const plan = planOf(scenario);
+  const session = sessionOf(scenario);
   const tp = plan.targets[0];
-  if (tp === undefined) throw new Error('MIXED plans target demo');
+  if (tp === undefined) throw new Error('the scenario plans target demo');
   const ref = { name: tp.target, database: 'ANALYTICS', schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
   return { plan, sql: new Map([[tp.target, await previewStatements(session, new SnowflakeSteps(session), ref, tp.steps, RUN)]]) };
 }
+
+const mixedWithSql = () => withSql(MIXED);
 
 describe('--sql (golden files)', () => {
   it('the mixed plan with the Snowflake statements of each step, human and Markdown', async () => {
@@ -87,6 +89,18 @@ describe('--sql (golden files)', () => {
     );
     golden('sql-mixed.snowflake.txt', renderPlan(plan, plain(), sql));
     golden('sql-mixed.snowflake.md', renderPlanMarkdown(plan, sql));
+  });
+
+  it.each(Object.entries(STEP_SCENARIOS))('step kind %s with its Snowflake statements', async (kind, scenario) => {
+    const { plan, sql } = await withSql(scenario);
+    const steps = plan.targets[0]?.steps ?? [];
+    expect(steps.map((s) => s.kind)).toContain(kind);
+    // Every step of the kind shows at least one statement that is not a comment.
+    const shown = sql.get('demo') ?? [];
+    steps.forEach((s, i) => {
+      if (s.kind === kind) expect(shown[i]?.some((line) => !line.startsWith('--'))).toBe(true);
+    });
+    golden(`sql-step-${kind}.snowflake.txt`, renderPlan(plan, plain(), sql));
   });
 
   it('leaves the plan as it was without --sql', async () => {
