@@ -166,7 +166,9 @@ describe('consent at a terminal', () => {
     );
     const run = await ckptAtTerminal(dir, ['reconcile'], [{ prompt: /Only 'yes' will be accepted: $/, answer: 'no' }]);
     expect(run.code).toBe(130);
-    expect(run.screen).toContain('The plan has 2 objects to drop and 1 table whose content is overwritten. Apply it?');
+    expect(run.screen).toContain(
+      "The plan has 2 objects to drop and 1 table whose content is overwritten. Apply it (type 'sql' to see its statements first)?",
+    );
   });
 });
 
