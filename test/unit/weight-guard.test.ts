@@ -93,6 +93,13 @@ describe('max_drop_rows', () => {
     ]);
   });
 
+  it('names all of exactly three unreported tables, with nothing more to count', () => {
+    const unknown = ['U1', 'U2', 'U3'].map((n) => newTable(n, null));
+    expect(cleanupOf({ maxDropRows: 0 }, unknown).findings.map((f) => f.message)).toEqual([
+      'cleanup c1 would drop 3 tables the warehouse reports no row count for (U1, U2, U3), so it cannot be shown to stay within the 0 rows max_drop_rows allows; set allow_large: true on the action to allow it, or use max_drop_bytes instead of max_drop_rows',
+    ]);
+  });
+
   it('counts neither views nor protected tables, and allows empty tables under a limit of 0', () => {
     const view = obj('V', 'VIEW', LATE);
     const p = cleanupOf({ maxDropRows: 0, protect: ['KEEP_*'] }, [view, newTable('EMPTY', 0), newTable('KEEP_ME', 1_000)]);
