@@ -93,6 +93,13 @@ describe('max_drop_rows', () => {
     ]);
   });
 
+  it('says "about" for the estimated rows of the tables it could count, next to those it could not', () => {
+    const p = cleanupOf({ maxDropRows: 1_000 }, [newTable('A', 5), newTable('U', null)], false, { rowCountsEstimated: true });
+    expect(p.findings.map((f) => f.message)).toEqual([
+      'cleanup c1 would drop 1 table the warehouse reports no row count for (U); the others hold about 5 rows, so it cannot be shown to stay within the 1,000 rows max_drop_rows allows; set allow_large: true on the action to allow it, or use max_drop_bytes instead of max_drop_rows',
+    ]);
+  });
+
   it('names all of exactly three unreported tables, with nothing more to count', () => {
     const unknown = ['U1', 'U2', 'U3'].map((n) => newTable(n, null));
     expect(cleanupOf({ maxDropRows: 0 }, unknown).findings.map((f) => f.message)).toEqual([
@@ -113,6 +120,12 @@ describe('max_drop_rows', () => {
 });
 
 describe('max_drop_bytes', () => {
+  it('says 1 byte and 2 bytes', () => {
+    expect(cleanupOf({ maxDropBytes: 1 }, [newTable('A', 1, 2)]).findings.map((f) => f.message)).toEqual([
+      'cleanup c1 would drop 2 bytes in 1 table, more than the 1 byte max_drop_bytes allows; set allow_large: true on the action to allow it',
+    ]);
+  });
+
   it('refuses more bytes than the limit, in bytes and decimal units, and allows exactly the limit', () => {
     const tables = [newTable('A', 1, 7_000_000_000), newTable('B', 1, 5_345_678_901)];
     expect(cleanupOf({ maxDropBytes: 10_000_000_000 }, tables).findings.map((f) => f.message)).toEqual([
