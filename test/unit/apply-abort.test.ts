@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { silentLogger } from '../../src/model/logger.js';
-import type { Plan, Step } from '../../src/model/plan.js';
+import type { Step } from '../../src/model/plan.js';
+import { planOf } from './support/fake-warehouse.js';
 import type { ActionRecord, RunContext, Warehouse } from '../../src/warehouse/warehouse.js';
 
 const base = { target: 'demo' };
@@ -28,14 +29,6 @@ const record = (actionId: string): Step => ({
   specHash: 'h',
   checkpointId: 'baseline',
   reason: 'test',
-});
-
-const plan = (steps: Step[]): Plan => ({
-  formatVersion: 1,
-  generatedAt: '2026-01-01T00:00:00.000Z',
-  configFile: '/tmp/checkpoints.yaml',
-  configHash: 'x',
-  targets: [{ target: 'demo', connection: 'local', location: 'DEMO', steps, findings: [] }],
 });
 
 const run: RunContext = { runId: 'r', command: 'daemon', origin: { file: '/tmp/checkpoints.yaml', hash: 'x', commit: null, dirty: null } };
@@ -67,7 +60,7 @@ describe('applyPlan with an abort signal', () => {
     const controller = new AbortController();
     const { warehouse, executed, recorded } = fakeWarehouse(controller, 'A1');
     const steps = [drop('a', 'A1'), drop('a', 'A2'), record('a'), drop('b', 'B1'), record('b')];
-    const [outcome] = await applyPlan(plan(steps), () => ({ ref, warehouse }), run, silentLogger, {
+    const [outcome] = await applyPlan(planOf(steps), () => ({ ref, warehouse }), run, silentLogger, {
       concurrency: 1,
       signal: controller.signal,
     });
@@ -82,13 +75,13 @@ describe('applyPlan with an abort signal', () => {
     const controller = new AbortController();
     const { warehouse, recorded } = fakeWarehouse(controller, 'A1');
     const steps = [drop('a', 'A1'), record('a'), drop('b', 'B1'), record('b')];
-    await applyPlan(plan(steps), () => ({ ref, warehouse }), run, silentLogger, { concurrency: 1, signal: controller.signal });
+    await applyPlan(planOf(steps), () => ({ ref, warehouse }), run, silentLogger, { concurrency: 1, signal: controller.signal });
     expect(recorded.map((r) => [r.actionId, r.status, r.error])).toEqual([['a', 'FAILED', 'interrupted before it finished']]);
 
     const late = new AbortController();
     const second = fakeWarehouse(late, 'none');
     late.abort();
-    const [outcome] = await applyPlan(plan(steps), () => ({ ref, warehouse: second.warehouse }), run, silentLogger, {
+    const [outcome] = await applyPlan(planOf(steps), () => ({ ref, warehouse: second.warehouse }), run, silentLogger, {
       concurrency: 1,
       signal: late.signal,
     });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { confirm, consentCounts } from '../../src/cli/consent.js';
-import type { Plan, Step } from '../../src/model/plan.js';
+import { planOf } from './support/fake-warehouse.js';
+import type { Step } from '../../src/model/plan.js';
 
 vi.mock('../../src/model/step-kinds.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/model/step-kinds.js')>();
@@ -18,23 +19,16 @@ vi.mock('../../src/model/step-kinds.js', async (importOriginal) => {
 });
 
 const purge = { target: 'demo', group: 'act', reason: 'test', kind: 'purge' } as unknown as Step;
-const plan = (steps: Step[]): Plan => ({
-  formatVersion: 1,
-  generatedAt: '',
-  configFile: 'f',
-  configHash: '',
-  targets: [{ target: 'demo', connection: 'local', location: 'DEMO', steps, findings: [] }],
-});
 
 describe('a destructive kind without consent wording', () => {
   it('is counted by its kind, singular and plural', () => {
-    expect(consentCounts(plan([purge]))).toBe('1 purge step');
-    expect(consentCounts(plan([purge, purge]))).toBe('2 purge steps');
+    expect(consentCounts(planOf([purge]))).toBe('1 purge step');
+    expect(consentCounts(planOf([purge, purge]))).toBe('2 purge steps');
   });
 
   it('still needs consent', async () => {
     const terminal = { canPrompt: () => false, ask: () => Promise.reject(new Error('not asked')) };
-    await expect(confirm(plan([purge]), false, terminal)).rejects.toMatchObject({
+    await expect(confirm(planOf([purge]), false, terminal)).rejects.toMatchObject({
       code: 'CONSENT_REQUIRED',
       message: 'the plan has 1 purge step and no one is at a terminal to confirm',
     });

@@ -5,7 +5,7 @@
  * STEP_KINDS or from an adapter's handler table; these tests catch what a cast could hide.)
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan, Step, StepKind } from '../../src/model/plan.js';
+import type { Step, StepKind } from '../../src/model/plan.js';
 import { summarise } from '../../src/model/plan.js';
 import { PHASE_ORDER, STEP_KINDS, isDestructive, stepSubject } from '../../src/model/step-kinds.js';
 import { formWaves } from '../../src/apply/waves.js';
@@ -13,6 +13,7 @@ import { consentCounts } from '../../src/cli/consent.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { planOf } from './support/fake-warehouse.js';
 import { join } from 'node:path';
 
 const base = { target: 'demo', group: 'act', reason: 'test' };
@@ -62,14 +63,6 @@ const SAMPLES: { [K in StepKind]: Extract<Step, { kind: K }> } = {
   'record-action': { ...base, kind: 'record-action', actionId: 'act', spec: { kind: 'full-cleanup' }, specHash: 'h', checkpointId: null },
 };
 
-const plan = (steps: Step[]): Plan => ({
-  formatVersion: 1,
-  generatedAt: '',
-  configFile: 'f',
-  configHash: '',
-  targets: [{ target: 'demo', connection: 'local', location: 'DEMO', steps, findings: [] }],
-});
-
 describe('step kinds', () => {
   it('every kind is defined, with a title that names what it acts on', () => {
     expect(Object.keys(STEP_KINDS).sort()).toEqual(Object.keys(SAMPLES).sort());
@@ -88,19 +81,19 @@ describe('step kinds', () => {
     for (const step of Object.values(SAMPLES)) {
       if (isDestructive(step)) expect(STEP_KINDS[step.kind].consent, step.kind).not.toBeNull();
     }
-    expect(consentCounts(plan(Object.values(SAMPLES)))).toBe('1 object to drop and 1 table whose content is overwritten');
-    expect(consentCounts(plan([SAMPLES['take-checkpoint'], SAMPLES['restore-table']]))).toBeNull();
-    expect(consentCounts(plan([{ ...SAMPLES['restore-content'], missing: true }]))).toBeNull();
+    expect(consentCounts(planOf(Object.values(SAMPLES)))).toBe('1 object to drop and 1 table whose content is overwritten');
+    expect(consentCounts(planOf([SAMPLES['take-checkpoint'], SAMPLES['restore-table']]))).toBeNull();
+    expect(consentCounts(planOf([{ ...SAMPLES['restore-content'], missing: true }]))).toBeNull();
   });
 
   it('a step of a kind this ckpt does not know is counted as other and runs alone', () => {
     const unknown = { ...base, kind: 'grant-role' } as unknown as Step;
-    expect(summarise(plan([unknown])).other).toBe(1);
+    expect(summarise(planOf([unknown])).other).toBe(1);
     expect(formWaves([unknown, unknown])).toEqual([[0], [1]]);
   });
 
   it('the summary counts every kind once, reverts apart from restores', () => {
-    const s = summarise(plan([...Object.values(SAMPLES), { ...SAMPLES['restore-content'], missing: true }]));
+    const s = summarise(planOf([...Object.values(SAMPLES), { ...SAMPLES['restore-content'], missing: true }]));
     expect(s).toMatchObject({
       audits: 1,
       migrations: 1,

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { summaryLine } from '../../src/cli/render-plan.js';
-import { summarise, type Plan, type Step, type Weight } from '../../src/model/plan.js';
+import { summarise, type Step, type Weight } from '../../src/model/plan.js';
+import { planOf } from './support/fake-warehouse.js';
 import { addWeight, emptyTotal, formatBytes, formatCount, totalText, weightText } from '../../src/model/weight.js';
 
 const w = (rows: number | null, bytes: number | null, estimated = false): Weight => ({ rows, bytes, estimated });
@@ -41,14 +42,6 @@ function revert(name: string, weight: Weight): Step {
     writes: w(3, null),
   };
 }
-
-const plan = (steps: Step[]): Plan => ({
-  formatVersion: 1,
-  generatedAt: '',
-  configFile: 'f',
-  configHash: '',
-  targets: [{ target: 'demo', connection: 'local', location: 'DEMO', steps, findings: [] }],
-});
 
 describe('formatting a weight', () => {
   it('writes counts with thousands separators', () => {
@@ -116,7 +109,7 @@ describe('totals', () => {
 describe('the summary of a plan', () => {
   it('totals the drops and the reverts apart; views weigh nothing', () => {
     const steps = [drop('A', w(41_203_000, 12_000_000_000)), drop('B', w(113, 312_345_678)), drop('V'), revert('C', w(7, 70))];
-    const s = summarise(plan(steps));
+    const s = summarise(planOf(steps));
     expect(s.weights.drops).toEqual({
       tables: 2,
       rows: 41_203_113,
@@ -126,20 +119,20 @@ describe('the summary of a plan', () => {
       bytesUnknown: 0,
     });
     expect(s.weights.reverts).toMatchObject({ tables: 1, rows: 7, bytes: 70 });
-    expect(summaryLine(plan(steps))).toBe('Plan: 1 to revert (7 rows, 70 B), 3 to drop (41,203,113 rows, 12.3 GB).');
+    expect(summaryLine(planOf(steps))).toBe('Plan: 1 to revert (7 rows, 70 B), 3 to drop (41,203,113 rows, 12.3 GB).');
   });
 
   it('says a total is estimated or partly unknown', () => {
-    expect(summaryLine(plan([drop('A', w(10, null, true)), drop('B', w(5, null, true))]))).toBe('Plan: 2 to drop (about 15 rows).');
-    expect(summaryLine(plan([drop('A', w(10, 100)), drop('B', w(null, null))]))).toBe(
+    expect(summaryLine(planOf([drop('A', w(10, null, true)), drop('B', w(5, null, true))]))).toBe('Plan: 2 to drop (about 15 rows).');
+    expect(summaryLine(planOf([drop('A', w(10, 100)), drop('B', w(null, null))]))).toBe(
       'Plan: 2 to drop (at least 10 rows, at least 100 B).',
     );
-    expect(summaryLine(plan([drop('V')]))).toBe('Plan: 1 to drop.');
+    expect(summaryLine(planOf([drop('V')]))).toBe('Plan: 1 to drop.');
   });
 
   it('reads a plan saved before weights: its drops and reverts weigh nothing known', () => {
     const { weight: _none, ...old } = drop('A', w(1, 1)) as Extract<Step, { kind: 'drop-object' }>;
-    expect(summarise(plan([old])).weights.drops).toEqual(emptyTotal());
-    expect(summaryLine(plan([old]))).toBe('Plan: 1 to drop.');
+    expect(summarise(planOf([old])).weights.drops).toEqual(emptyTotal());
+    expect(summaryLine(planOf([old]))).toBe('Plan: 1 to drop.');
   });
 });
