@@ -13,10 +13,15 @@ import { stepTitle } from './render-plan.js';
 /** Each step's statements per target name, in step order (Session.statements). */
 export type PlanStatements = ReadonlyMap<string, ReadonlyArray<readonly string[]>>;
 
-/** A statement as printed: its lines, with `;` after the last one unless it is a comment. */
+/**
+ * A statement as printed: its lines without blank lines around it, with `;` after the last one
+ * unless it is a comment or already ends with one (DuckDB's stored DDL, several statements sent
+ * together).
+ */
 function statementLines(statement: string): string[] {
-  const lines = statement.split('\n').map((line) => displayText(line.replace(/\s+$/, '')));
-  if (!statement.startsWith('--')) lines[lines.length - 1] += ';';
+  const text = statement.replace(/^\s*\n/, '').trimEnd();
+  const lines = text.split('\n').map((line) => displayText(line.replace(/\s+$/, '')));
+  if (!text.startsWith('--') && !text.endsWith(';')) lines[lines.length - 1] += ';';
   return lines;
 }
 

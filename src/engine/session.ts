@@ -11,8 +11,8 @@ import { LOCAL_CONNECTION, type Desired, type Target } from '../model/desired.js
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
-import type { Observed } from '../model/observed.js';
-import type { Plan } from '../model/plan.js';
+import type { Observed, RecordedCheckpoint } from '../model/observed.js';
+import type { Plan, Weight } from '../model/plan.js';
 import { planAll, type PlanClock } from '../plan/plan.js';
 import { lastFiring } from '../schedule/cron.js';
 import { localWarehousePath, openWarehouse, type OpenOptions } from '../warehouse/open.js';
@@ -185,6 +185,11 @@ export class Session {
       out.set(tp.target, await (await this.warehouse(target)).statements(targetRef(target), tp.steps, run));
     }
     return out;
+  }
+
+  /** What each of a target's `keep: clone` checkpoints costs to keep, where its warehouse reports it (Warehouse.keptCosts). */
+  async keptCosts(target: Target, checkpoints: readonly RecordedCheckpoint[]): Promise<ReadonlyMap<string, Weight>> {
+    return (await this.warehouse(target)).keptCosts(targetRef(target), checkpoints);
   }
 
   /** The run context for audit rows and the journal: this session's run id and the config's origin. */

@@ -4,8 +4,8 @@
  * `if (dialect === ...)` in the core.
  */
 import type { NameMatching } from '../model/refs.js';
-import type { Observed, CheckpointType, AuditStatus, StepRecord } from '../model/observed.js';
-import type { Step } from '../model/plan.js';
+import type { Observed, CheckpointType, AuditStatus, RecordedCheckpoint, StepRecord } from '../model/observed.js';
+import type { Step, Weight } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
 import type { StepOf } from '../model/step-kinds.js';
 import type { LeaseStore } from './lease-store.js';
@@ -103,6 +103,13 @@ export interface Warehouse {
    * out. Runs no statement that changes anything.
    */
   statements(target: TargetRef, steps: readonly Step[], run: RunContext): Promise<string[][]>;
+  /**
+   * What each `keep: clone` checkpoint's kept copy costs to keep, by checkpoint id, where the
+   * warehouse reports it (absent: not reported). Embedded: its copies' rows (DuckDB's estimate)
+   * and bytes (blocks in use); Snowflake: the bytes the clone's tables own, from
+   * TABLE_STORAGE_METRICS, which answers the ACCOUNTADMIN role only.
+   */
+  keptCosts(target: TargetRef, checkpoints: readonly RecordedCheckpoint[]): Promise<ReadonlyMap<string, Weight>>;
   /** Writes an action's audit row (APPLIED only when every step succeeded). */
   recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void>;
   /** The target's lease and journal (one store per target for the life of the connection). */

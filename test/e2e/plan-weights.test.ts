@@ -3,11 +3,14 @@
  * of each table it drops and of the table whose content it reverts (the embedded warehouse's
  * row counts said to be estimates, Snowflake's counted rows and bytes), the rows the revert
  * writes and the dropped version a restore undrops; the summary line totals them; the Markdown
- * plan has a weight column; `ckpt checkpoints` shows each checkpoint's weight when taken.
+ * plan has a weight column; `ckpt checkpoints` shows each checkpoint's weight when taken, and
+ * what a keep: clone checkpoint's copy costs to keep where the warehouse reports it.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cloneSchemaName } from '../../src/model/desired.js';
+import { quoteIdent } from '../../src/model/refs.js';
 import { ckpt, workspace } from './cli-runner.js';
 import { e2eConnection, type E2eConnection } from './connections.js';
 
@@ -48,7 +51,9 @@ describe.each(['local', 'snowflake'] as const)('plan weights on %s', (kind) => {
     expect((await run(dir, ['reconcile'])).code).toBe(0);
 
     const listed = await run(dir, ['checkpoints']);
-    expect(listed.stdout).toMatch(new RegExp(`baseline .* 2 +${about}3 rows${size} +ACTIVE`));
+    // KEPT COPY: the embedded checkpoint keeps a copy (its cost), the Snowflake one does not (-).
+    const kept = kind === 'local' ? `${about}3 rows, \\d[\\d.]* (B|KB|MB)` : '-';
+    expect(listed.stdout).toMatch(new RegExp(`baseline .* 2 +${about}3 rows${size} +${kept} +ACTIVE`));
     const json = JSON.parse((await run(dir, ['checkpoints', '--json'])).stdout) as {
       targets: Array<{ checkpoints: Array<{ weight: Record<string, unknown> }> }>;
     };
@@ -93,5 +98,46 @@ describe.each(['local', 'snowflake'] as const)('plan weights on %s', (kind) => {
     const revert = steps.find((s) => s.kind === 'restore-content');
     expect(revert).toMatchObject({ weight: { rows: 5, estimated: kind === 'local' }, writes: { rows: 2 } });
     expect(steps.find((s) => s.kind === 'restore-table')).toHaveProperty('source.dropped_on');
+  });
+
+  it('a keep: clone checkpoint shows what its copy costs to keep, where the warehouse reports it', async () => {
+    const dir = await workspace(`${conn.header}targets:
+  - name: demo
+${conn.location}    checkpoints:
+      - id: baseline
+        keep: clone
+    actions: []
+`);
+    await run(dir, ['sql', 'CREATE TABLE orders (id INTEGER, amount INTEGER)']);
+    await run(dir, ['sql', 'INSERT INTO orders VALUES (1, 10), (2, 20)']);
+    expect((await run(dir, ['reconcile'])).code).toBe(0);
+    const cost = async (env: Record<string, string> = {}) => {
+      const result = await ckpt(dir, ['checkpoints', '--json'], { env: { ...conn.env, ...env } });
+      expect(result.code, result.stderr).toBe(0);
+      const listed = JSON.parse(result.stdout) as { targets: Array<{ checkpoints: Array<{ kept_cost: unknown }> }> };
+      const text = (await ckpt(dir, ['checkpoints'], { env: { ...conn.env, ...env } })).stdout;
+      return { json: listed.targets[0]?.checkpoints[0]?.kept_cost, text };
+    };
+    if (kind === 'local') {
+      // The copy's rows (DuckDB's estimate) and the blocks it holds in the file.
+      const kept = await cost();
+      expect(kept.json).toMatchObject({ rows: 2, estimated: true });
+      expect((kept.json as { bytes: number }).bytes).toBeGreaterThan(0);
+      expect(kept.text).toMatch(/baseline .* about 2 rows +about 2 rows, \d[\d.]* (B|KB|MB) +ACTIVE/);
+      return;
+    }
+    // Snowflake answers TABLE_STORAGE_METRICS to ACCOUNTADMIN only: not reported for ckpt's usual role.
+    const unreported = await cost();
+    expect(unreported.json).toBeNull();
+    expect(unreported.text).toMatch(/baseline .* not reported +ACTIVE/);
+    // As ACCOUNTADMIN: a fresh clone owns no bytes (its rows are the schema's storage) …
+    const admin = { SNOWFLAKE_CONNECTIONS_TEST_ROLE: 'ACCOUNTADMIN' };
+    expect((await cost(admin)).json).toEqual({ rows: null, bytes: 0, estimated: false });
+    // … and owns what is written to it.
+    const clone = `${conn.ref.database}.${quoteIdent(cloneSchemaName('DEMO', 'baseline'))}.ORDERS`;
+    await conn.server?.account.execute(`INSERT INTO ${clone} VALUES (3, 30)`);
+    const owned = await cost(admin);
+    expect((owned.json as { bytes: number }).bytes).toBeGreaterThan(0);
+    expect(owned.text).toMatch(/baseline .* \d[\d.]* (B|KB|MB) +ACTIVE/);
   });
 });

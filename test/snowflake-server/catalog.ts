@@ -58,6 +58,11 @@ export interface TableVersion extends ObjectBase {
   history: Snapshot[];
   clusterBy: string | null;
   stats: { rows: number; bytes: number } | null;
+  /**
+   * A clone not written since: its rows are its source's storage, billed to the source, so it owns
+   * no bytes (TABLE_STORAGE_METRICS.ACTIVE_BYTES 0) until a change gives it storage of its own.
+   */
+  sharesStorage: boolean;
 }
 
 /** A view: its full CREATE text verbatim and its query body, bound late (pitfalls 1, 6, 7). */
@@ -279,6 +284,7 @@ export class Catalog {
     }
     table.lastAltered = now;
     table.stats = null;
+    table.sharesStorage = false;
   }
 
   /**
@@ -412,6 +418,7 @@ export class Catalog {
       history: [],
       clusterBy: fields.clusterBy ?? null,
       stats: null,
+      sharesStorage: false,
     };
   }
 

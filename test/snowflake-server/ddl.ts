@@ -236,6 +236,7 @@ async function cloneTableInto(
     owner: ctx.session.role,
   });
   await catalog.store.copyTable(rows, table.internal);
+  table.sharesStorage = true;
   register(ctx, table);
   return table;
 }
@@ -280,6 +281,7 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
       owner: session.role,
     });
     await catalog.store.copyTable(rows, table.internal);
+    table.sharesStorage = true;
   } else if (cmd.like) {
     const source = catalog.resolve(cmd.like, resolve, 'CREATE TABLE');
     if (source.kind !== 'table') throw wrongKind('VIEW', 'TABLE');

@@ -152,7 +152,7 @@ export class StatementExecutor {
         roleInSession: (role) => catalog.access.inSession(session, role),
       },
       infoSchema: async (db, view, resolve) => {
-        const rows = await infoSchemaRows(catalog, db, view, resolve);
+        const rows = await infoSchemaRows(catalog, db, view, resolve, session.role);
         const name = await store.loadScratch(rows.columns, rows.rows);
         scratch.push(name);
         return name;

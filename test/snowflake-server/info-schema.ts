@@ -3,7 +3,7 @@
 // as typed columns the translator loads into a scratch table.
 
 import { unsupported } from './errors.js';
-import type { Catalog, Database, ResolveContext, SchemaObject } from './catalog.js';
+import type { Catalog, Database, ResolveContext, SchemaObject, TableVersion } from './catalog.js';
 import type { StoreColumn } from './row-store.js';
 
 /** Columns and rows of one INFORMATION_SCHEMA view. */
@@ -18,10 +18,16 @@ const T = 'TIMESTAMPTZ';
 const yes = (b: boolean): string => (b ? 'YES' : 'NO');
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-const OWN_VIEWS = ['COLUMNS', 'SCHEMATA', 'TABLES', 'VIEWS'];
+const OWN_VIEWS = ['COLUMNS', 'SCHEMATA', 'TABLES', 'TABLE_STORAGE_METRICS', 'VIEWS'];
 
-/** Rows of `db.INFORMATION_SCHEMA.<view>` as seen by a session. */
-export async function infoSchemaRows(catalog: Catalog, db: Database, view: string, ctx: ResolveContext): Promise<InfoSchemaRows> {
+/** Rows of `db.INFORMATION_SCHEMA.<view>` as seen by a session whose current role is `role`. */
+export async function infoSchemaRows(
+  catalog: Catalog,
+  db: Database,
+  view: string,
+  ctx: ResolveContext,
+  role: string,
+): Promise<InfoSchemaRows> {
   const objects: SchemaObject[] = [];
   for (const schema of db.schemas.values()) objects.push(...catalog.visibleObjects(schema, ctx));
   switch (view) {
@@ -33,6 +39,8 @@ export async function infoSchemaRows(catalog: Catalog, db: Database, view: strin
       return schemata(catalog, db);
     case 'COLUMNS':
       return columns(db, objects);
+    case 'TABLE_STORAGE_METRICS':
+      return storageMetrics(catalog, db, role);
     default:
       throw unsupported(`INFORMATION_SCHEMA.${view}`);
   }
@@ -294,4 +302,44 @@ function columns(db: Database, objects: SchemaObject[]): InfoSchemaRows {
     });
   }
   return { columns: names.map((name) => ({ name, duck: types[name] ?? V })), rows };
+}
+
+/**
+ * TABLE_STORAGE_METRICS: the bytes each table of the database owns (is billed for), live or
+ * dropped. Only the ACCOUNTADMIN role sees rows; for any other current role the view answers
+ * none (its documented note; the stricter reading: the current role itself, not one it inherits).
+ * A clone not written since owns nothing (its rows are its source's storage); the server keeps
+ * no Time Travel, Fail-safe or retained-for-clone bytes apart, so those columns are 0.
+ */
+async function storageMetrics(catalog: Catalog, db: Database, role: string): Promise<InfoSchemaRows> {
+  const names = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'ID', 'CLONE_GROUP_ID', 'IS_TRANSIENT', 'ACTIVE_BYTES'];
+  const zeros = ['TIME_TRAVEL_BYTES', 'FAILSAFE_BYTES', 'RETAINED_FOR_CLONE_BYTES'];
+  const columns = [...names, ...zeros, 'TABLE_CREATED', 'TABLE_DROPPED'].map((name) => ({
+    name,
+    duck: name.endsWith('BYTES') || name.endsWith('ID') ? N : name === 'TABLE_CREATED' || name === 'TABLE_DROPPED' ? T : V,
+  }));
+  if (role !== 'ACCOUNTADMIN') return { columns, rows: [] };
+  const rows: InfoSchemaRows['rows'] = [];
+  for (const schema of db.schemas.values()) {
+    const tables = [...schema.objects.values(), ...schema.dropped].filter((o): o is TableVersion => o.kind === 'table');
+    for (const t of tables) {
+      if (t.tableType === 'temporary') continue;
+      const owned = t.sharesStorage ? 0 : (await catalog.stats(t)).bytes;
+      rows.push([
+        db.name,
+        schema.name,
+        t.name,
+        t.id,
+        t.id,
+        yes(t.tableType === 'transient' || schema.transient),
+        owned,
+        0,
+        0,
+        0,
+        iso(t.created),
+        iso(t.droppedOn),
+      ]);
+    }
+  }
+  return { columns, rows };
 }

@@ -115,6 +115,12 @@ describe('--sql rendering rules', () => {
     const lines = stepSqlLines(['-- if not recorded:', 'DROP TABLE "A\u001b[2J"', 'SELECT 1\nFROM x'], plain());
     expect(lines).toEqual(['      -- if not recorded:', '      DROP TABLE "A\\u001b[2J";', '      SELECT 1', '      FROM x;']);
     expect(stepSqlLines([], plain())).toEqual(['      -- no statement']);
+    // A statement that ends with ; (DuckDB's stored DDL, several sent together) gets no second one; blank lines around it go.
+    expect(stepSqlLines(['\nCREATE TABLE t(a INTEGER);', 'DELETE FROM a;\nDROP TABLE b;\n'], plain())).toEqual([
+      '      CREATE TABLE t(a INTEGER);',
+      '      DELETE FROM a;',
+      '      DROP TABLE b;',
+    ]);
     expect(stepSqlLines(undefined, plain())).toEqual([]);
   });
 

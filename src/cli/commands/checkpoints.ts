@@ -4,15 +4,17 @@
  * weight when it was taken (rows and bytes its inventory recorded, estimated on the embedded
  * warehouse), status, and until when its table content stays restorable: the end of
  * the shortest Time Travel retention among its tables, or "kept" for a keep: clone checkpoint),
- * as a table or --json. `--active` lists only the active ones (see `isActive`). What a kept
- * clone costs to keep is not shown: neither warehouse reports it cheaply (a Snowflake clone
- * shares its storage with its source until either side changes).
+ * and what a keep: clone checkpoint's copy costs to keep where the warehouse reports it (the
+ * embedded warehouse: its copies' rows and bytes; Snowflake: the bytes the clone owns, for the
+ * ACCOUNTADMIN role only), as a table or --json. `--active` lists only the active ones (see
+ * `isActive`).
  */
 import { selectTargets } from '../../engine/session.js';
 import type { RecordedCheckpoint } from '../../model/observed.js';
 import { restorability, type Restorability } from '../../model/restorable.js';
 import { displayTime } from '../../model/time.js';
-import { addWeight, emptyTotal, totalText, type WeightTotal } from '../../model/weight.js';
+import type { Weight } from '../../model/plan.js';
+import { addWeight, emptyTotal, totalText, weightText, type WeightTotal } from '../../model/weight.js';
 import { loadDesired } from '../config-file.js';
 import { withSession, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -44,6 +46,8 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'checkpoints', async (session) => {
     const observed = await session.observe(targets);
+    const costs = new Map<string, ReadonlyMap<string, Weight>>();
+    for (const t of targets) costs.set(t.name, await session.keptCosts(t, observed.get(t.name)?.checkpoints ?? []));
     const listing = targets.map((t) => ({
       target: t.name,
       checkpoints: (observed.get(t.name)?.checkpoints ?? [])
@@ -57,6 +61,8 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
           weight: inventoryWeight(c, observed.get(t.name)?.rowCountsEstimated ?? false),
           status: c.status,
           keep: c.keep,
+          // schemas/checkpoints-list.schema.json: null when it keeps no copy, or the warehouse does not report its cost.
+          keptCost: costs.get(t.name)?.get(c.id) ?? null,
           origin: c.origin,
           // schemas/checkpoints-list.schema.json: ISO, or null when kept until expired.
           restorableUntil: until(contentRestorability(c)),
@@ -74,7 +80,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
         t.checkpoints.length === 0
           ? `  ${options.active === true ? 'no active checkpoints' : 'no checkpoints yet'}`
           : renderTable(
-              ['ID', 'TAKEN', 'TYPE', 'ORIGIN', 'DESCRIPTION', 'OBJECTS', 'WEIGHT', 'STATUS', 'RESTORABLE UNTIL'],
+              ['ID', 'TAKEN', 'TYPE', 'ORIGIN', 'DESCRIPTION', 'OBJECTS', 'WEIGHT', 'KEPT COPY', 'STATUS', 'RESTORABLE UNTIL'],
               t.checkpoints.map((c) => [
                 c.id,
                 displayTime(c.timestamp),
@@ -83,6 +89,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
                 c.description,
                 String(c.objectsCount),
                 totalText(c.weight) ?? '-',
+                keptText(c.keep, c.keptCost),
                 c.status,
                 c.restorable,
               ]),
@@ -98,6 +105,12 @@ function inventoryWeight(c: RecordedCheckpoint, estimated: boolean): WeightTotal
   return c.objects
     .filter((o) => o.kind === 'TABLE')
     .reduce((total, o) => addWeight(total, { rows: o.rowCount, bytes: o.bytes, estimated }), emptyTotal());
+}
+
+/** A kept copy's cost (`not reported` where the warehouse does not say), or `-` for a checkpoint that keeps none. */
+function keptText(keep: RecordedCheckpoint['keep'], cost: Weight | null): string {
+  if (keep !== 'clone') return '-';
+  return cost === null ? 'not reported' : weightText(cost);
 }
 
 /** How long a checkpoint's content stays restorable: never for the old pipelines' (no content version was recorded). */

@@ -8,9 +8,31 @@ import type { StepOf } from '../../model/step-kinds.js';
 import { SYSTEM_INIT } from '../audit-rules.js';
 import { qualifiedName } from '../sql.js';
 import { checkedViewDefinition } from '../view-definition.js';
-import type { RunContext, TargetRef } from '../warehouse.js';
+import type { ActionRecord, RunContext, TargetRef } from '../warehouse.js';
+import type { ActionSpec } from '../../model/desired.js';
 import type { DuckDbDriver } from './duckdb-driver.js';
-import { auditName, checkpointInsert, duckDbLiteral, inSchema, INTERNAL_SCHEMA, ISO_FORMAT } from './duckdb-sql.js';
+import {
+  actionInsertSql,
+  AT_RUN,
+  copyRowsSql,
+  type ActionRowValues,
+  keptInsertSql,
+  literalOrNull,
+  timeOrNull,
+  type RegistryRowValues,
+  type TrashRowValues,
+} from './duckdb-bookkeeping-sql.js';
+import {
+  auditName,
+  checkpointInsert,
+  contentVersion,
+  duckDbLiteral,
+  inSchema,
+  INTERNAL_SCHEMA,
+  ISO_FORMAT,
+  markRestoredTo,
+  syncRegistrySql,
+} from './duckdb-sql.js';
 
 /** A table as ckpt keeps it: the copy of its rows (qualified), its CREATE statement and comment. */
 export interface KeptTable {
@@ -109,4 +131,126 @@ export async function trashRows(db: DuckDbDriver, target: TargetRef, names: stri
     comment: r.comment === null ? null : String(r.comment),
     altered: r.altered === null ? null : String(r.altered),
   }));
+}
+
+/** A copy's fresh name in the hidden schema as an identifier and as a value: chosen as the step runs (AT_RUN in a preview). */
+export interface ChosenCopy {
+  ident: string;
+  literal: string;
+}
+
+/** The copy named `name`. */
+export function chosenCopy(name: string): ChosenCopy {
+  return { ident: quoteIdent(name), literal: duckDbLiteral(name) };
+}
+
+/** A copy whose name is chosen as the step runs, in a preview. */
+export const COPY_AT_RUN: ChosenCopy = { ident: AT_RUN, literal: AT_RUN };
+
+/** A table as the catalog holds it: name, CREATE statement, comment. */
+export interface TableDdl {
+  name: string;
+  sql: string;
+  comment: string | null;
+}
+
+/** A `keep: clone` copy of a table: its rows into the hidden schema, its row under the checkpoint (`created`: a SQL expression). */
+export function keepCopySql(target: TargetRef, checkpointId: string, table: TableDdl, copy: ChosenCopy, created: string): string[] {
+  return [
+    copyRowsSql(copy.ident, objectIn(target, table.name)),
+    keptInsertSql(target, {
+      checkpointId,
+      name: duckDbLiteral(table.name),
+      created,
+      copy: copy.literal,
+      sql: duckDbLiteral(table.sql),
+      comment: literalOrNull(table.comment),
+    }),
+  ];
+}
+
+/** A dropped table's trash row: the step's incarnation, the live table's DDL and comment; the copy's name and content version as given. */
+export function trashRowOf(
+  target: TargetRef,
+  step: StepOf<'drop-object'>,
+  live: { sql: string; comment: string | null },
+  chosen: { trashTable: string; altered: string },
+): TrashRowValues {
+  return {
+    trashTable: chosen.trashTable,
+    schema: duckDbLiteral(target.schema),
+    name: duckDbLiteral(step.object.name),
+    created: timeOrNull(step.created),
+    sql: duckDbLiteral(live.sql),
+    comment: literalOrNull(live.comment),
+    altered: chosen.altered,
+  };
+}
+
+/** The registry row of a table ckpt (re-)created as incarnation `created` with content version `altered`. */
+export function registryRowOf(
+  t: { row: { name: string; sql: string }; created: string; altered: string | null },
+  signature: string,
+): RegistryRowValues {
+  return {
+    name: duckDbLiteral(t.row.name),
+    created: timeOrNull(t.created),
+    sql: duckDbLiteral(t.row.sql),
+    altered: timeOrNull(t.altered),
+    signature,
+  };
+}
+
+/** The registry's content version of each named table, keyed by upper-cased name (one read). */
+export async function registeredVersions(db: DuckDbDriver, target: TargetRef, names: string[]): Promise<Map<string, string>> {
+  const rows = await db.query(`SELECT upper(o.name) AS key, strftime(max(${contentVersion('o')}), ${ISO_FORMAT}) AS altered
+      FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE'
+      AND upper(o.name) IN (${names.map((n) => duckDbLiteral(n.toUpperCase())).join(', ')}) GROUP BY upper(o.name)`);
+  return new Map(rows.filter((r) => r.altered !== null).map((r) => [String(r.key), String(r.altered)]));
+}
+
+/** An action's audit row as written once its steps ran (`id`: its type and the warehouse clock's second). */
+export function actionRowOf(record: ActionRecord, run: RunContext, id: string): ActionRowValues {
+  const objects = record.steps.filter((s) => s.object !== null);
+  return {
+    ...actionRowKnownBefore(record, run),
+    id: duckDbLiteral(id),
+    snapshot: duckDbLiteral(JSON.stringify(objects.map((s) => ({ name: s.object, step: s.kind })))),
+    count: String(objects.length),
+    status: duckDbLiteral(record.status),
+    steps: duckDbLiteral(JSON.stringify(record.steps)),
+    error: literalOrNull(record.error),
+  };
+}
+
+/** An action's audit row as a preview shows it: what its steps' outcomes decide (and the id, stamped by the clock) is AT_RUN. */
+export function actionRowPreview(
+  spec: { actionId: string; type: string; spec: ActionSpec; specHash: string },
+  run: RunContext,
+): ActionRowValues {
+  return { ...actionRowKnownBefore(spec, run), id: AT_RUN, snapshot: AT_RUN, count: AT_RUN, status: AT_RUN, steps: AT_RUN, error: AT_RUN };
+}
+
+function actionRowKnownBefore(
+  r: { actionId: string; type: string; spec: ActionSpec; specHash: string },
+  run: RunContext,
+): Pick<ActionRowValues, 'type' | 'description' | 'actionId' | 'specHash' | 'spec' | 'runId' | 'origin'> {
+  return {
+    type: duckDbLiteral(r.type),
+    description: duckDbLiteral(`action ${r.actionId}`),
+    actionId: duckDbLiteral(r.actionId),
+    specHash: duckDbLiteral(r.specHash),
+    spec: duckDbLiteral(JSON.stringify(r.spec)),
+    runId: duckDbLiteral(run.runId),
+    origin: duckDbLiteral(JSON.stringify(run.origin)),
+  };
+}
+
+/** An action's audit row, the checkpoint it went back to marked, and the registry synced with what its steps left. */
+export function recordActionSql(target: TargetRef, row: ActionRowValues, restoredTo: string | null): string[] {
+  return [
+    actionInsertSql(target, row),
+    ...(restoredTo === null ? [] : [markRestoredTo(target, restoredTo)]),
+    syncRegistrySql(target.schema, target.auditTable),
+  ];
 }

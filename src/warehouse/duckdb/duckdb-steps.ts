@@ -11,7 +11,6 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { auditMigration } from '../audit-ddl.js';
 import { ensureSystemInit, SYSTEM_INIT } from '../audit-rules.js';
-import { qualifiedName } from '../sql.js';
 import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
 import {
   auditDdl,
@@ -34,14 +33,33 @@ import { contentSignatures, refreshContentVersions } from './duckdb-content.js';
 import { purgeExpiredTrash } from './duckdb-trash.js';
 import {
   checkpointSql,
+  chosenCopy,
   dropStatement,
   fromKeptSql,
   fromTrashSql,
+  keepCopySql,
   keptCopy,
+  objectIn,
+  registeredVersions,
+  registryRowOf,
   systemInitInsert,
+  trashRowOf,
   trashRows,
   viewSql,
 } from './duckdb-step-sql.js';
+import {
+  copyRowsSql,
+  dropCopiesSql,
+  forgetRegisteredSql,
+  keptCopiesOf,
+  literalOrNull,
+  registerTablesSql,
+  registerViewSql,
+  timeOrNull,
+  trashDeleteSql,
+  trashInsertSql,
+  type TrashRowValues,
+} from './duckdb-bookkeeping-sql.js';
 
 /** The embedded warehouse's step implementations over one open file. */
 export class DuckDbSteps {
@@ -145,26 +163,20 @@ export class DuckDbSteps {
       target,
       present.map((p) => p.step.object.name),
     );
-    const trashRows: string[] = [];
+    const trashed: TrashRowValues[] = [];
     for (const { step, live } of present) {
       const name = step.object.name;
-      const object = qualifiedName({ database: null, schema: target.schema }, name);
       if (step.object.kind === 'VIEW' || live.kind === 'VIEW') {
         await this.db.run(dropStatement(target, name, 'VIEW'));
         continue;
       }
       const trash = trashTableName();
-      await this.db.run(`CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(trash)} AS SELECT * FROM ${object}`);
+      await this.db.run(copyRowsSql(quoteIdent(trash), objectIn(target, name)));
       await this.db.run(dropStatement(target, name, 'TABLE'));
-      const altered = versions.get(name.toUpperCase());
-      trashRows.push(`(${duckDbLiteral(trash)}, ${duckDbLiteral(target.schema)}, ${duckDbLiteral(name)}, ${duckDbLiteral(step.created)}::TIMESTAMPTZ, now(),
-        ${duckDbLiteral(live.sql)}, ${live.comment === null ? 'NULL' : duckDbLiteral(live.comment)}, ${altered === undefined ? 'NULL' : `${duckDbLiteral(altered)}::TIMESTAMPTZ`})`);
+      const altered = timeOrNull(versions.get(name.toUpperCase()) ?? null);
+      trashed.push(trashRowOf(target, step, live, { trashTable: duckDbLiteral(trash), altered }));
     }
-    if (trashRows.length > 0) {
-      await this.db.run(
-        `INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered) VALUES ${trashRows.join(', ')}`,
-      );
-    }
+    if (trashed.length > 0) await this.db.run(trashInsertSql(trashed));
     await this.forgetRegistered(
       target,
       present.map((p) => p.step.object.name),
@@ -173,18 +185,14 @@ export class DuckDbSteps {
   }
 
   /** The registry's content version of each named table (one read). */
-  private async contentVersions(target: TargetRef, names: string[]): Promise<Map<string, string>> {
-    const rows = await this.db.query(`SELECT upper(o.name) AS key, strftime(max(${contentVersion('o')}), ${ISO_FORMAT}) AS altered
-      FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE'
-      AND upper(o.name) IN (${names.map((n) => duckDbLiteral(n.toUpperCase())).join(', ')}) GROUP BY upper(o.name)`);
-    return new Map(rows.filter((r) => r.altered !== null).map((r) => [String(r.key), String(r.altered)]));
+  private contentVersions(target: TargetRef, names: string[]): Promise<Map<string, string>> {
+    return registeredVersions(this.db, target, names);
   }
 
   /** Removes names from the registry (one statement). */
   private async forgetRegistered(target: TargetRef, names: string[]): Promise<void> {
     if (names.length === 0) return;
-    await this.db.run(`DELETE FROM ${INTERNAL_SCHEMA}.objects WHERE ${inSchema(target.schema)}
-      AND upper(name) IN (${names.map((n) => duckDbLiteral(n.toUpperCase())).join(', ')})`);
+    await this.db.run(forgetRegisteredSql(target, names));
   }
 
   /**
@@ -218,9 +226,7 @@ export class DuckDbSteps {
       restored.push({ row, created: step.created, altered: kept.altered, trash: kept.trashTable });
     }
     if (restored.length === 0) return;
-    await this.db.run(
-      `DELETE FROM ${INTERNAL_SCHEMA}.trash WHERE trash_table IN (${restored.map((r) => duckDbLiteral(r.trash)).join(', ')})`,
-    );
+    await this.db.run(trashDeleteSql(restored.map((r) => duckDbLiteral(r.trash))));
     await this.registerTables(target, restored);
   }
 
@@ -242,14 +248,8 @@ export class DuckDbSteps {
       target.schema,
       tables.map((t) => t.row.name),
     );
-    const values = tables.map((t) => {
-      const signature = signatures.get(t.row.name);
-      return `(${duckDbLiteral(target.schema)}, ${duckDbLiteral(t.row.name)}, 'TABLE', ${duckDbLiteral(t.created)}::TIMESTAMPTZ, ${duckDbLiteral(t.row.sql)},
-        ${t.altered === null ? 'NULL' : `${duckDbLiteral(t.altered)}::TIMESTAMPTZ`}, ${signature === undefined ? 'NULL' : duckDbLiteral(signature)})`;
-    });
-    await this.db.run(
-      `INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql, altered, content_hash) VALUES ${values.join(', ')}`,
-    );
+    const rows = tables.map((t) => registryRowOf(t, literalOrNull(signatures.get(t.row.name) ?? null)));
+    await this.db.run(registerTablesSql(target, rows));
     for (const t of tables) await this.cache.remember(target, t.row.name, t.row);
   }
 
@@ -261,26 +261,19 @@ export class DuckDbSteps {
     const tables = await this.db.query(`SELECT l.name, l.sql, l.comment, strftime(r.created, ${ISO_FORMAT}) AS created
       FROM (${liveObjectsQuery(target.schema, target.auditTable)}) l JOIN ${INTERNAL_SCHEMA}.objects r
         ON ${inSchema(target.schema, 'r.schema_name')} AND lower(r.name) = lower(l.name) AND r.kind = 'TABLE'
-      WHERE l.kind = 'TABLE'`);
+      WHERE l.kind = 'TABLE' ORDER BY l.name`);
     for (const t of tables) {
       const copy = trashTableName('kept');
-      await this.db.run(
-        `CREATE TABLE ${INTERNAL_SCHEMA}.${quoteIdent(copy)} AS SELECT * FROM ${qualifiedName({ database: null, schema: target.schema }, String(t.name))}`,
-      );
-      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.kept (schema_name, checkpoint_id, name, created, copy_table, sql, comment)
-        VALUES (${duckDbLiteral(target.schema)}, ${duckDbLiteral(checkpointId)}, ${duckDbLiteral(String(t.name))}, ${duckDbLiteral(String(t.created))}::TIMESTAMPTZ,
-        ${duckDbLiteral(copy)}, ${duckDbLiteral(String(t.sql))}, ${t.comment === null ? 'NULL' : duckDbLiteral(String(t.comment))})`);
+      const table = { name: String(t.name), sql: String(t.sql), comment: t.comment === null ? null : String(t.comment) };
+      for (const statement of keepCopySql(target, checkpointId, table, chosenCopy(copy), timeOrNull(String(t.created))))
+        await this.db.run(statement);
     }
   }
 
   /** Drops the copies a checkpoint kept, and nothing else (expiry). */
   private async dropCopies(target: TargetRef, checkpointId: string): Promise<void> {
-    const copies = await this.db.query(`SELECT copy_table FROM ${INTERNAL_SCHEMA}.kept
-      WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(checkpointId)}`);
-    for (const c of copies) await this.db.run(`DROP TABLE IF EXISTS ${INTERNAL_SCHEMA}.${quoteIdent(String(c.copy_table))}`);
-    await this.db.run(
-      `DELETE FROM ${INTERNAL_SCHEMA}.kept WHERE ${inSchema(target.schema)} AND checkpoint_id = ${duckDbLiteral(checkpointId)}`,
-    );
+    const copies = await keptCopiesOf(this.db, target, checkpointId);
+    for (const statement of dropCopiesSql(target, checkpointId, copies)) await this.db.run(statement);
   }
 
   /**
@@ -343,8 +336,7 @@ export class DuckDbSteps {
       });
     }
     for (const statement of viewSql(target, name, definition)) await this.db.run(statement);
-    await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.objects (schema_name, name, kind, created, sql)
-      VALUES (${duckDbLiteral(target.schema)}, ${duckDbLiteral(name)}, 'VIEW', now(), ${duckDbLiteral(definition)})`);
+    await this.db.run(registerViewSql(target, name, definition));
     await this.cache.remember(target, name, { name, kind: 'VIEW', sql: definition, comment: null });
   }
 }

@@ -33,14 +33,23 @@ export async function purgeExpiredTrash(db: DuckDbDriver, days: number): Promise
 
 /** The trash of a schema: how many tables, their rows, and an estimate of their bytes (DuckDB blocks in use). */
 export async function trashUsage(db: DuckDbDriver, schema: string): Promise<{ tables: number; rows: number; bytes: number }> {
-  const tables = await db.query(`SELECT t.trash_table, d.estimated_size::DOUBLE AS rows FROM ${INTERNAL_SCHEMA}.trash t
-    JOIN duckdb_tables() d ON d.database_name = current_database() AND d.schema_name = '${INTERNAL_SCHEMA}' AND d.table_name = t.trash_table
-    WHERE ${inSchema(schema, 't.schema_name')}`);
+  const tables = await db.query(`SELECT t.trash_table FROM ${INTERNAL_SCHEMA}.trash t WHERE ${inSchema(schema, 't.schema_name')}`);
+  return copiesUsage(
+    db,
+    tables.map((t) => String(t.trash_table)),
+  );
+}
+
+/** Tables of the hidden schema (unquoted names): how many there are, their rows (DuckDB's estimate) and bytes (blocks in use). */
+export async function copiesUsage(db: DuckDbDriver, copies: readonly string[]): Promise<{ tables: number; rows: number; bytes: number }> {
+  if (copies.length === 0) return { tables: 0, rows: 0, bytes: 0 };
+  const tables = await db.query(`SELECT table_name, estimated_size::DOUBLE AS rows FROM duckdb_tables()
+    WHERE database_name = current_database() AND schema_name = '${INTERNAL_SCHEMA}' AND table_name IN (${copies.map(duckDbLiteral).join(', ')})`);
   let bytes = 0;
   const [block] = await db.query(`SELECT block_size::BIGINT AS size FROM pragma_database_size()`);
   for (const t of tables) {
     const [row] = await db.query(`SELECT count(DISTINCT block_id)::BIGINT AS blocks FROM pragma_storage_info(
-      ${duckDbLiteral(`${INTERNAL_SCHEMA}.${quoteIdent(String(t.trash_table))}`)}) WHERE block_id >= 0`);
+      ${duckDbLiteral(`${INTERNAL_SCHEMA}.${quoteIdent(String(t.table_name))}`)}) WHERE block_id >= 0`);
     bytes += Number(row?.blocks ?? 0) * Number(block?.size ?? 0);
   }
   return { tables: tables.length, rows: tables.reduce((n, t) => n + Number(t.rows ?? 0), 0), bytes };

@@ -5,8 +5,8 @@
  */
 import { CkptError } from '../../model/errors.js';
 import { internalTables } from '../../model/desired.js';
-import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
-import type { Step } from '../../model/plan.js';
+import type { DroppedObject, LiveObject, Observed, RecordedCheckpoint } from '../../model/observed.js';
+import type { Step, Weight } from '../../model/plan.js';
 import { quoteIdent } from '../../model/refs.js';
 import { readLayout } from '../../model/audit-layout.js';
 import { readAuditRows } from '../audit-rows.js';
@@ -25,7 +25,6 @@ import {
   type Warehouse,
 } from '../warehouse.js';
 import {
-  auditName,
   auditSelect,
   contentVersion,
   duckDbLiteral,
@@ -34,15 +33,23 @@ import {
   INTERNAL_SCHEMA,
   ISO_FORMAT,
   liveObjectsQuery,
-  markRestoredTo,
   syncRegistrySql,
 } from './duckdb-sql.js';
 import { DuckDbDriver } from './duckdb-driver.js';
 import { SchemaCache } from './duckdb-cache.js';
 import { DuckDbSteps } from './duckdb-steps.js';
 import { previewStatements } from './duckdb-preview.js';
+import { actionRowOf, recordActionSql } from './duckdb-step-sql.js';
 import { refreshContentVersions } from './duckdb-content.js';
-import { mayDropTables, purgeExpiredTrash, SqlDropGuard, trashRetentionDays, trashSelect, trashUsage } from './duckdb-trash.js';
+import {
+  copiesUsage,
+  mayDropTables,
+  purgeExpiredTrash,
+  SqlDropGuard,
+  trashRetentionDays,
+  trashSelect,
+  trashUsage,
+} from './duckdb-trash.js';
 
 /** Lease and journal SQL in DuckDB's dialect, in the target's schema. */
 function leaseDialect(target: TargetRef): LeaseDialect {
@@ -152,6 +159,19 @@ export class DuckDbWarehouse implements Warehouse {
     return { ...usage, retentionDays: this.trashRetentionDays };
   }
 
+  async keptCosts(target: TargetRef, checkpoints: readonly RecordedCheckpoint[]): Promise<ReadonlyMap<string, Weight>> {
+    const costs = new Map<string, Weight>();
+    const kept = checkpoints.filter((c) => c.keep === 'clone' && c.clone !== null);
+    if (kept.length === 0) return costs;
+    const rows = await this.db.query(`SELECT checkpoint_id, list(copy_table) AS copies FROM ${INTERNAL_SCHEMA}.kept
+      WHERE ${inSchema(target.schema)} AND checkpoint_id IN (${kept.map((c) => duckDbLiteral(c.id)).join(', ')}) GROUP BY checkpoint_id`);
+    for (const row of rows) {
+      const usage = await copiesUsage(this.db, (row.copies as unknown[]).map(String));
+      costs.set(String(row.checkpoint_id), { rows: usage.rows, bytes: usage.bytes, estimated: true });
+    }
+    return costs;
+  }
+
   async observe(target: TargetRef): Promise<Observed> {
     const [state] = await this.db.query(`SELECT strftime(now(), ${ISO_FORMAT}) AS now,
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND ${inSchema(target.schema)}) AS schema_exists,
@@ -258,15 +278,7 @@ export class DuckDbWarehouse implements Warehouse {
     await this.db.transaction(async () => {
       const [now] = await this.db.query(`SELECT strftime(now(), ${ISO_FORMAT}) AS now`);
       const id = `${record.type}_${String(now?.now).slice(0, 19).replace(/[-T:]/g, '_')}`;
-      await this.db.run(`INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-        OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, ACTION_ID, SPEC_HASH, SPEC, STEPS, ERROR, RUN_ID, ORIGIN)
-        VALUES (${duckDbLiteral(id)}, now(), ${duckDbLiteral(record.type)}, ${duckDbLiteral(`action ${record.actionId}`)},
-        ${duckDbLiteral(JSON.stringify(record.steps.filter((s) => s.object !== null).map((s) => ({ name: s.object, step: s.kind }))))},
-        ${record.steps.filter((s) => s.object !== null).length}, ${duckDbLiteral(record.status)}, ${duckDbLiteral(record.actionId)},
-        ${duckDbLiteral(record.specHash)}, ${duckDbLiteral(JSON.stringify(record.spec))}, ${duckDbLiteral(JSON.stringify(record.steps))},
-        ${record.error === null ? 'NULL' : duckDbLiteral(record.error)}, ${duckDbLiteral(run.runId)}, ${duckDbLiteral(JSON.stringify(run.origin))})`);
-      if (record.restoredTo !== null) await this.db.run(markRestoredTo(target, record.restoredTo));
-      await this.db.run(syncRegistrySql(target.schema, target.auditTable));
+      for (const statement of recordActionSql(target, actionRowOf(record, run, id), record.restoredTo)) await this.db.run(statement);
     });
   }
 

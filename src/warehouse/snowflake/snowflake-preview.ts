@@ -6,9 +6,9 @@
  * made as the handler would make them; nothing is changed. A `--` line says what is conditional.
  */
 import { auditTypeOf, restoredTo } from '../../model/action-audit.js';
-import { CkptError } from '../../model/errors.js';
 import type { Step } from '../../model/plan.js';
 import type { StepOf } from '../../model/step-kinds.js';
+import { previewEach } from '../sql-preview.js';
 import type { RunContext, TargetRef } from '../warehouse.js';
 import { auditDdl, auditInsert, auditMigrationSql, queryTag, schemaName, type SnowflakeTarget } from './snowflake-sql.js';
 import {
@@ -44,16 +44,7 @@ export async function previewStatements(
   const t = session.resolve(target);
   const tag = queryTag({ command: run.command, target: target.name, step: 'sql-preview', run: run.runId });
   const played: Played = { t, tag, run, ledger: session.versions(t).copy(), schemaSet: false };
-  const out: string[][] = [];
-  for (const step of steps) {
-    try {
-      out.push(await statementsOf(session, handlers, step, played));
-    } catch (error) {
-      if (!(error instanceof CkptError)) throw error;
-      out.push([`-- cannot run as planned: ${error.message}`]);
-    }
-  }
-  return out;
+  return previewEach(steps, (step) => statementsOf(session, handlers, step, played));
 }
 
 /** One step's statements; `played` moves on as the step would move it. */

@@ -196,3 +196,12 @@ export function toIso(value: unknown): string | null {
 export function queryTag(fields: Record<string, string>): string {
   return JSON.stringify({ tool: 'ckpt', version, ...fields });
 }
+
+/**
+ * The bytes the tables of each named schema own (live or dropped, still billed), from
+ * TABLE_STORAGE_METRICS: it answers no rows unless the current role is ACCOUNTADMIN.
+ */
+export function ownedBytesQuery(t: SnowflakeTarget, schemas: readonly string[]): string {
+  return `SELECT TABLE_SCHEMA, SUM(ACTIVE_BYTES + TIME_TRAVEL_BYTES + FAILSAFE_BYTES + RETAINED_FOR_CLONE_BYTES) AS BYTES
+FROM ${infoSchema(t)}.TABLE_STORAGE_METRICS WHERE TABLE_SCHEMA IN (${schemas.map(snowflakeLiteral).join(', ')}) GROUP BY TABLE_SCHEMA`;
+}

@@ -11,8 +11,8 @@ import { MAX_DELAY_MS, wholeNumberFromEnv } from '../../model/env.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import type { Logger } from '../../model/logger.js';
-import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
-import type { Step } from '../../model/plan.js';
+import type { DroppedObject, LiveObject, Observed, RecordedCheckpoint } from '../../model/observed.js';
+import type { Step, Weight } from '../../model/plan.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import { readLayout } from '../../model/audit-layout.js';
 import { UNKNOWN_TIME } from '../../model/time.js';
@@ -31,6 +31,7 @@ import {
   isoText,
   objectName,
   objectsQuery,
+  ownedBytesQuery,
   queryTag,
   schemaName,
   snowflakeLiteral,
@@ -196,6 +197,30 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       ],
     });
     if (marked !== undefined) await this.driver.execute(marked, { tag });
+  }
+
+  /**
+   * A clone's cost to keep: the bytes its tables own. A clone not written since owns none (its
+   * rows are its source's storage; what the source changes since stays billed to the source as
+   * retained for clones): a lower bound, shared storage not attributed. Unreported unless the
+   * role is ACCOUNTADMIN.
+   */
+  async keptCosts(target: TargetRef, checkpoints: readonly RecordedCheckpoint[]): Promise<ReadonlyMap<string, Weight>> {
+    const t = this.resolve(target);
+    const kept = checkpoints.flatMap((c) => (c.keep === 'clone' && c.clone !== null ? [{ id: c.id, clone: c.clone }] : []));
+    if (kept.length === 0) return new Map();
+    const tag = queryTag({ command: 'checkpoints', target: target.name });
+    const rows = await this.driver.rows(
+      ownedBytesQuery(
+        t,
+        kept.map((k) => k.clone),
+      ),
+      { tag },
+    );
+    const owned = new Map(rows.map((r) => [String(r.TABLE_SCHEMA), Number(r.BYTES)]));
+    return new Map(
+      kept.flatMap((k) => (owned.has(k.clone) ? [[k.id, { rows: null, bytes: owned.get(k.clone) ?? 0, estimated: false }]] : [])),
+    );
   }
 
   statements(target: TargetRef, steps: readonly Step[], run: RunContext): Promise<string[][]> {

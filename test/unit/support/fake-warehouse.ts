@@ -93,6 +93,7 @@ export function fakeWarehouse(options: FakeOptions = {}): FakeWarehouse {
     },
     leases: () => store,
     statements: () => Promise.reject(new Error('not used')),
+    keptCosts: () => Promise.reject(new Error('not used')),
     query: () => Promise.reject(new Error('not used')),
     close: async () => {},
   };
