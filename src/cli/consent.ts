@@ -1,12 +1,14 @@
 /**
  * Consent before destructive steps: `--yes`, or a typed answer at a terminal — `yes` for any
  * destructive plan, and the schema's own name first for a full cleanup (Argo CD-style). The
- * terminal is passed in, so the rule is tested without one.
+ * terminal is passed in, so the rule is tested without one. The question says what is at stake:
+ * each kind's count and its tables' total weight.
  */
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Plan } from '../model/plan.js';
 import { isDestructive, kindOf } from '../model/step-kinds.js';
+import { addWeight, emptyTotal, totalText, type WeightTotal } from '../model/weight.js';
 
 /** Where answers come from: the real terminal (src/cli/prompt.ts) or a test's script. */
 export interface Terminal {
@@ -42,15 +44,26 @@ export async function confirm(plan: Plan, yes: boolean, terminal: Terminal, show
   if (answer !== 'yes') throw new CkptError('CANCELLED', 'apply cancelled; nothing was changed');
 }
 
-/** The destructive steps of a plan counted per kind in the kinds' own consent wording, or null when there are none. */
+/**
+ * The destructive steps of a plan counted per kind in the kinds' own consent wording, each with
+ * the total weight of its tables where they carry one (`2 objects to drop (41,203,113 rows, 12.3
+ * GB)`), or null when there are none.
+ */
 export function consentCounts(plan: Plan): string | null {
-  const counts = new Map<string, { n: number; one: string; many: string }>();
+  const counts = new Map<string, { n: number; one: string; many: string; weight: WeightTotal }>();
   for (const step of plan.targets.flatMap((t) => t.steps).filter(isDestructive)) {
     const wording = kindOf(step)?.consent ?? { one: `${step.kind} step`, many: `${step.kind} steps` };
-    const entry = counts.get(wording.one) ?? { n: 0, ...wording };
+    const entry = counts.get(wording.one) ?? { n: 0, ...wording, weight: emptyTotal() };
     entry.n += 1;
+    const weight = 'weight' in step ? step.weight : undefined;
+    if (weight !== undefined) entry.weight = addWeight(entry.weight, weight);
     counts.set(wording.one, entry);
   }
   if (counts.size === 0) return null;
-  return [...counts.values()].map((c) => `${c.n} ${c.n === 1 ? c.one : c.many}`).join(' and ');
+  return [...counts.values()]
+    .map((c) => {
+      const total = totalText(c.weight);
+      return `${c.n} ${c.n === 1 ? c.one : c.many}${total === null ? '' : ` (${total})`}`;
+    })
+    .join(' and ');
 }

@@ -200,6 +200,29 @@ describe('consentCounts', () => {
     expect(consentCounts(p)).toBe('1 table whose content is overwritten and 2 objects to drop');
   });
 
+  it('says the total weight of each kind’s tables, where its steps carry one', () => {
+    const weighed = (step: Step, rows: number | null, bytes: number | null, estimated = false): Step =>
+      ({ ...step, weight: { rows, bytes, estimated } }) as Step;
+    const p = plan(
+      targetPlan('one', 'ONE', [
+        weighed(drop('one', 'A'), 41_203_000, 12_300_000_000),
+        weighed(drop('one', 'B'), 113, null),
+        weighed(revert('one', 'C'), 10, null, true),
+        {
+          ...base,
+          target: 'one',
+          kind: 'drop-object',
+          object: { name: 'V', kind: 'VIEW' },
+          created: CREATED,
+          cause: 'created-after-checkpoint',
+        },
+      ]),
+    );
+    expect(consentCounts(p)).toBe(
+      '3 objects to drop (41,203,113 rows, at least 12.3 GB) and 1 table whose content is overwritten (about 10 rows)',
+    );
+  });
+
   it('says, for any plan, how many objects it drops and how many tables it overwrites', () => {
     const step = fc.oneof(
       fc.constant<'drop' | 'revert' | 'recreate' | 'checkpoint'>('drop'),
