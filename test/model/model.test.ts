@@ -15,7 +15,7 @@ const SEEDS = [1, 2];
 const RUNS_PER_SEED: Record<ConnectionName, number> = { duckdb: 5, snowflake: 3 };
 const MAX_OPS = 20;
 /** The operations that run ckpt (a checkpoint or an action), each checked against the model. */
-const CKPT_OPS = new Set<Op['t']>(['checkpoint', 'cleanup', 'fullCleanup', 'reset', 'restore', 'savedPlan']);
+const CKPT_OPS = new Set<Op['t']>(['checkpoint', 'cleanup', 'fullCleanup', 'reset', 'restore', 'savedPlan', 'batch']);
 
 for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
   describe(`model-based: ${name}`, () => {
@@ -49,6 +49,21 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
         '    --from-plan applied',
       ]);
       expect(checks).toBe(3);
+    });
+
+    it('one edit with a new checkpoint and actions: a reset to that checkpoint after an action changed a table waits one reconcile', async () => {
+      const { trace, checks } = await runSequence(conn, [
+        { t: 'createTable', name: 0, w: false, rows: [[1, 0]] },
+        { t: 'checkpoint', keep: 'clone' },
+        { t: 'update', name: 0, id: 1, sp: 0 },
+        // cp2 holds T1 as updated; the reset to cp1 puts T1 back; the reset to cp2 must wait for cp2.
+        { t: 'batch', keep: 'inventory', actions: [{ t: 'reset', cp: 0 }], toNew: true },
+      ]);
+      expect(trace.filter((l) => l.includes('CHECKPOINT_NOT_TAKEN') || l.includes('reconcile again'))).toEqual([
+        expect.stringMatching(/blockers: a2: CHECKPOINT_NOT_TAKEN T1/),
+        '  reconcile again: the checkpoint is recorded now',
+      ]);
+      expect(checks).toBe(2);
     });
 
     for (const seed of SEEDS) {

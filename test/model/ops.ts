@@ -64,7 +64,13 @@ export type Op =
    * saved file read back), with a user operation or none in between: a saved plan applies only to
    * the state it was made from, and a refused one changes nothing.
    */
-  | { t: 'savedPlan'; action: SavedAction; between: Op | null };
+  | { t: 'savedPlan'; action: SavedAction; between: Op | null }
+  /**
+   * One edit of the file applied by one reconcile: a new checkpoint declared with several actions
+   * (and, with `toNew`, a reset to that new checkpoint last). The checkpoint is taken first, then
+   * the actions in order, each on the schema the earlier ones leave.
+   */
+  | { t: 'batch'; keep: 'inventory' | 'clone'; actions: SavedAction[]; toNew: boolean };
 
 /** The ckpt actions a saved plan can carry. */
 export type SavedAction = Extract<Op, { t: 'cleanup' | 'reset' | 'restore' | 'fullCleanup' }>;
@@ -127,7 +133,16 @@ export function opArb(options: GeneratorOptions): fc.Arbitrary<Op> {
       between: fc.option(fc.oneof(...user), { nil: null, freq: 2 }),
     }),
   };
-  return fc.oneof(...user, ...ckpt, saved);
+  const batch: fc.WeightedArbitrary<Op> = {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('batch' as const),
+      keep: fc.constantFrom('inventory' as const, 'clone' as const),
+      actions: fc.array(fc.oneof(...actions), { minLength: 1, maxLength: 3 }),
+      toNew: fc.boolean(),
+    }),
+  };
+  return fc.oneof(...user, ...ckpt, saved, batch);
 }
 
 export const opsArb = (options: GeneratorOptions, maxLength: number): fc.Arbitrary<Op[]> =>

@@ -114,6 +114,12 @@ export class ReferenceModel {
   dropped: DroppedTable[] = [];
   checkpoints: Checkpoint[] = [];
   applied: string[] = [];
+  /**
+   * Checkpoints the plan being modelled takes first (declared with its actions in one edit): not
+   * recorded yet when ckpt plans, so no content is read back from them (CHECKPOINT_NOT_TAKEN) and
+   * their own clone does not exist yet.
+   */
+  pending = new Set<string>();
   /** Child table incarnation → the incarnation of the table its FOREIGN KEY references. */
   parents = new Map<number, number>();
   private nextInc = 1;
@@ -217,7 +223,7 @@ export class ReferenceModel {
 
   /** A copy ckpt kept of the checkpoint's table exactly as recorded (its clone, or another clone checkpoint with the same version). */
   private keptCopy(c: Checkpoint, name: string, t: TableObj): TableObj | undefined {
-    if (c.keep === 'clone') return t;
+    if (c.keep === 'clone' && !this.pending.has(c.id)) return t;
     for (const other of this.checkpoints) {
       if (other === c || other.keep !== 'clone') continue;
       const o = other.objects.get(name);
@@ -284,6 +290,7 @@ export class ReferenceModel {
     const undropped: DroppedTable[] = [];
     const notRestorable: string[] = [];
     const whyNot: string[] = [];
+    const notTaken: string[] = [];
     const now = this.clock + 1;
     /** Brings back a checkpoint object that is missing (or replaced). */
     const bringBack = (c: Checkpoint, name: string, was: Obj) => {
@@ -329,7 +336,12 @@ export class ReferenceModel {
             live.kind === 'TABLE' &&
             (live.version !== was.version || live.cols.join() !== was.cols.join())
           ) {
-            // Content changed since: reverted from a kept copy or Time Travel, else a blocker.
+            // Content changed since: reverted from a kept copy or Time Travel, else a blocker; held
+            // back while the checkpoint is one this plan takes first (README: CHECKPOINT_NOT_TAKEN).
+            if (this.pending.has(c.id)) {
+              notTaken.push(name);
+              continue;
+            }
             const kept = this.keptCopy(c, name, was);
             const dropsCols = was.cols.some((col) => !live.cols.includes(col));
             if (kept !== undefined) puts.push([name, { ...(cloneObj(kept) as TableObj), storageFrom: live.storageFrom }]);
@@ -357,12 +369,17 @@ export class ReferenceModel {
       }
     }
     if (this.caps.enforcesForeignKeys) this.orphans(drops, puts, notRestorable, whyNot);
-    if (notRestorable.length > 0) {
+    if (notRestorable.length > 0 || notTaken.length > 0) {
+      const codes = [...(notRestorable.length > 0 ? ['NOT_RESTORABLE'] : []), ...(notTaken.length > 0 ? ['CHECKPOINT_NOT_TAKEN'] : [])];
+      const why = [
+        ...whyNot,
+        ...notTaken.map((n) => `${n}: content changed by an earlier action of this plan, which takes the checkpoint`),
+      ];
       return {
         drops: [],
         puts: [],
         undropped: [],
-        blocked: { kind: 'blocked', codes: ['NOT_RESTORABLE'], objects: notRestorable, why: whyNot.join('; ') },
+        blocked: { kind: 'blocked', codes, objects: [...notRestorable, ...notTaken], why: why.join('; ') },
       };
     }
     // A re-created view whose base is missing afterwards: outside the promise.

@@ -226,7 +226,7 @@ async function step(st: RunState, op: Op): Promise<void> {
       st.trace.push(`checkpoint ${id} (keep: ${op.keep})`);
       await ckptRun(st, null);
       m.checkpoint(id, op.keep);
-      await checkAll(st, null);
+      await checkAll(st, []);
       return;
     }
     case 'fullCleanup':
@@ -240,7 +240,112 @@ async function step(st: RunState, op: Op): Promise<void> {
       const spec = actionSpec(st, op.action);
       return spec === null ? undefined : savedPlanAction(st, spec, op.between);
     }
+    case 'batch':
+      return batch(st, op);
   }
+}
+
+/** An action of a batch with what the model expects of it, on the schema the batch's earlier actions leave. */
+interface Planned {
+  act: Action;
+  spec: ActionSpecM;
+  expectation: NonNullable<ReturnType<ReferenceModel['expect']>>;
+}
+
+/**
+ * One edit of the file, one reconcile: a new checkpoint and several actions. The model takes the
+ * checkpoint first (pending while ckpt plans), then runs the actions in order, each on what the
+ * earlier ones left; a held-back action leaves the schema alone and the next ones go on. ckpt
+ * must hold back exactly the actions the model holds back, for reasons it allows, and apply the
+ * others; an action held back because the checkpoint was not taken yet stays in the file and
+ * the next reconcile must apply it as any action on a recorded checkpoint.
+ */
+async function batch(st: RunState, op: Extract<Op, { t: 'batch' }>): Promise<void> {
+  const m = st.model;
+  const id = `cp${st.nextCp++}`;
+  m.checkpoint(id, op.keep);
+  st.checkpoints.push({ id, description: '', keep: op.keep, position: AT });
+  const specs = op.actions.map((a) => actionSpec(st, a)).filter((x): x is ActionSpecM => x !== null);
+  if (op.toNew) specs.push({ kind: 'reset', to: id });
+  st.trace.push(`one edit: checkpoint ${id} (keep: ${op.keep}) with ${specs.length} actions`);
+  m.pending.add(id);
+  const planned = expectInOrder(st, specs);
+  m.pending.clear();
+  const waiting = await reconcileMany(st, planned);
+  if (waiting.length > 0) {
+    st.trace.push('  reconcile again: the checkpoint is recorded now');
+    const again = expectInOrder(
+      st,
+      waiting.map((w) => w.spec),
+      waiting.map((w) => w.act),
+    );
+    const still = await reconcileMany(st, again);
+    if (still.length > 0) throw new Error(`model: ${still.map((w) => w.act.id).join(', ')} waits for a checkpoint that is recorded now`);
+  }
+  await checkAll(
+    st,
+    m.applied.filter((a) => st.actions.some((x) => x.id === a)),
+  );
+}
+
+/** The model's expectation of each action in order, applying on the model those it applies (`acts`: their ids, if given). */
+function expectInOrder(st: RunState, specs: ActionSpecM[], acts?: Action[]): Planned[] {
+  const planned: Planned[] = [];
+  specs.forEach((spec, i) => {
+    const expectation = st.model.expect(spec);
+    if (expectation === null) return; // outside the promise: left out of the file
+    const act = acts?.[i] ?? action(`a${st.nextAction++}`, toSpec(spec), true);
+    st.trace.push(
+      `  action ${act.id}: ${describe(spec)}   # model: ${expectation.kind === 'applied' ? 'applies' : `held back (${expectation.why})`}`,
+    );
+    if (expectation.kind === 'applied') st.model.apply(act.id, spec);
+    planned.push({ act, spec, expectation });
+  });
+  return planned;
+}
+
+/**
+ * Plans and applies the actions together; checks that ckpt holds back exactly the ones the model
+ * holds back, each for a reason it allows. The applied ones stay in the file; returns those held
+ * back only because the checkpoint they read was not taken yet (the next reconcile has them);
+ * the others held back leave it.
+ */
+async function reconcileMany(st: RunState, planned: Planned[]): Promise<Planned[]> {
+  const t = targetWith(
+    st,
+    planned.map((p) => p.act),
+  );
+  const session = sessionOn(st.fx.warehouse, t);
+  try {
+    await session.lock([t]);
+    const { plan } = await session.plan([t]);
+    const blockers = blockersOf(plan);
+    st.trace.push(
+      `    plan: ${stepsOf(plan).join('; ') || '(no steps)'}${blockers.length ? ` | blockers: ${blockers.map((b) => `${b.actionId}: ${b.code} ${b.object ?? ''}`).join(', ')}` : ''}`,
+    );
+    for (const p of planned) {
+      const own = blockers.filter((b) => b.actionId === p.act.id);
+      const e = p.expectation;
+      if (e.kind === 'applied' && own.length > 0)
+        throw new Error(`ckpt holds back ${p.act.id}, which the model applies: ${own.map((b) => `${b.code}: ${b.message}`).join(' / ')}`);
+      if (e.kind === 'blocked' && own.length === 0) throw new Error(`ckpt plans ${p.act.id}, the model holds it back: ${e.why}`);
+      if (e.kind !== 'blocked') continue;
+      const wrong = own.filter((b) => !e.codes.includes(b.code) || (b.object !== null && !e.objects.includes(b.object.toUpperCase())));
+      if (wrong.length > 0)
+        throw new Error(
+          `ckpt holds ${p.act.id} back for a reason the model does not accept: ${wrong.map((b) => `${b.code}: ${b.message}`).join(' / ')}\n  model: ${e.why}`,
+        );
+    }
+    const stray = blockers.filter((b) => !planned.some((p) => p.act.id === b.actionId));
+    if (stray.length > 0) throw new Error(`blockers of no action of this edit: ${stray.map((b) => b.message).join(' / ')}`);
+    const failed = (await session.apply(plan)).flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
+    if (failed.length > 0)
+      throw new Error(`steps failed: ${failed.map((f) => `${f.step.kind}: ${f.outcome} ${f.error ?? ''}`).join('; ')}`);
+  } finally {
+    await session.close();
+  }
+  for (const p of planned) if (p.expectation.kind === 'applied') st.actions.push(p.act);
+  return planned.filter((p) => p.expectation.kind === 'blocked' && p.expectation.codes.join() === 'CHECKPOINT_NOT_TAKEN');
 }
 
 /** What a ckpt action operation asks, resolved against the checkpoints so far (null: it cannot be asked yet). */
@@ -307,17 +412,18 @@ async function ckptAction(st: RunState, spec: ActionSpecM): Promise<void> {
   await ckptRun(st, act, expectation);
   if (expectation.kind === 'applied') {
     st.model.apply(id, spec);
-    await checkAll(st, id);
+    await checkAll(st, [id]);
   } else {
-    await checkAll(st, null);
+    await checkAll(st, []);
   }
 }
 
-function targetWith(st: RunState, extra: Action | null): Target {
+function targetWith(st: RunState, extra: Action | null | Action[]): Target {
+  const extras = extra === null ? [] : Array.isArray(extra) ? extra : [extra];
   return {
     ...st.fx.base,
     checkpoints: [...st.checkpoints],
-    actions: extra === null ? [...st.actions] : [...st.actions, extra],
+    actions: [...st.actions, ...extras],
     position: AT,
   };
 }
@@ -442,13 +548,13 @@ async function savedPlanAction(st: RunState, spec: ActionSpecM, between: Op | nu
     if (refused !== null) {
       st.trace.push(`    --from-plan refused: ${refused}`);
       if (!changed) throw new Error(`a saved plan was refused although nothing happened since it was made: ${refused}`);
-      await checkAll(st, null);
+      await checkAll(st, []);
       return;
     }
     st.trace.push('    --from-plan applied');
     st.actions.push(act);
     st.model.apply(id, spec);
-    await checkAll(st, id);
+    await checkAll(st, [id]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -519,7 +625,7 @@ function modelState(m: ReferenceModel): string[] {
   });
 }
 
-async function checkAll(st: RunState, appliedAction: string | null): Promise<void> {
+async function checkAll(st: RunState, appliedActions: string[]): Promise<void> {
   st.checks += 1;
   // (1) the schema equals the model
   const real = await realState(st);
@@ -558,7 +664,7 @@ async function checkAll(st: RunState, appliedAction: string | null): Promise<voi
       throw new Error(`audit: checkpoint ${c.id} should be ${c.status}, the audit table has ${row?.[1] ?? 'no row'}`);
     }
   }
-  if (appliedAction !== null && !audit.some((r) => r[2] === appliedAction && r[1] === 'APPLIED')) {
-    throw new Error(`audit: action ${appliedAction} is not recorded APPLIED`);
+  for (const applied of appliedActions) {
+    if (!audit.some((r) => r[2] === applied && r[1] === 'APPLIED')) throw new Error(`audit: action ${applied} is not recorded APPLIED`);
   }
 }
