@@ -50,6 +50,11 @@ const SESSION_PARAMETERS: Array<{ name: string; value: string | number | boolean
   { name: 'CLIENT_DISABLE_INCIDENTS', value: true },
 ];
 
+/** The parameters the driver is told, with the session's TIMEZONE (it renders TIMESTAMP_LTZ values in it). */
+function wireParameters(session: Session): typeof SESSION_PARAMETERS {
+  return SESSION_PARAMETERS.map((p) => (p.name === 'TIMEZONE' ? { name: p.name, value: session.parameter('TIMEZONE') } : p));
+}
+
 const MAX_CACHED_RESPONSES = 2000;
 
 /** Builds the `(req, res)` handler for the HTTP server. */
@@ -209,7 +214,7 @@ function login(deps: ProtocolDeps, url: URL, body: Json): Json {
       healthCheckInterval: 45,
       newClientForUpgrade: null,
       sessionId: Number(session.id),
-      parameters: SESSION_PARAMETERS,
+      parameters: wireParameters(session),
       sessionInfo: { databaseName: session.database, schemaName: session.schema, warehouseName: session.warehouse, roleName: session.role },
       idToken: null,
       idTokenValidityInSeconds: 0,
@@ -244,7 +249,7 @@ function renew(deps: ProtocolDeps, body: Json): Json {
 
 function resultData(result: ResultSet, queryId: string, session: Session): Json {
   return {
-    parameters: SESSION_PARAMETERS,
+    parameters: wireParameters(session),
     rowtype: result.columns.map((c) => ({
       name: c.name,
       database: '',
