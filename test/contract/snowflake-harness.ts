@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/model/logger.js';
+import type { DriverLimits } from '../../src/warehouse/snowflake/snowflake-driver.js';
 import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
 import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
 import { target } from '../support/desired.js';
@@ -49,6 +50,8 @@ let counter = 0;
 export interface SnowflakeFixture extends Fixture {
   server: SnowflakeServer;
   database: string;
+  /** Opens another connection to the same server now (the caller closes it), e.g. after an account parameter changed. */
+  connect(limits?: Partial<DriverLimits>): Promise<SnowflakeWarehouse>;
 }
 
 /** What a Snowflake fixture may change from the defaults. */
@@ -83,18 +86,21 @@ export const snowflakeHarness: SnowflakeHarness = {
     const database = `CONTRACT_${process.pid}_${counter}`;
     await sf.server.account.execute(`CREATE DATABASE ${database}`);
     await sf.server.account.execute(`CREATE SCHEMA ${database}.DEMO`);
-    const warehouse = await SnowflakeWarehouse.open({
-      connectionName: 'test',
-      logger: silentLogger,
-      environment: { env, home: sf.home },
-      limits: { statementTimeoutMs: 10_000 },
-    });
+    const connect = (limits: Partial<DriverLimits> = {}) =>
+      SnowflakeWarehouse.open({
+        connectionName: 'test',
+        logger: silentLogger,
+        environment: { env, home: sf.home },
+        limits: { statementTimeoutMs: 10_000, ...limits },
+      });
+    const warehouse = await connect();
     const base = target({ connection: 'test', database, schema: 'DEMO' });
     const ref = { name: base.name, database, schema: base.schema, auditTable: base.auditTable };
     return {
       server: sf.server,
       database,
       warehouse,
+      connect,
       base,
       sql: async (statement) => (await warehouse.query(ref, statement)).rows,
       close: async () => {

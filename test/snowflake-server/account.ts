@@ -52,10 +52,11 @@ export class SnowflakeAccountModel {
 
   /**
    * Starts a session; a database/schema that does not exist is left unset, as Snowflake does. The
-   * internal session (seeding and inspection in tests) does not see account or user parameters.
+   * internal session (seeding and inspection in tests) may set account or user parameters but
+   * does not see them.
    */
   openSession(user: string, start: SessionStart = {}, internal = false): Session {
-    const session = new Session(String(++this.sessionCounter + 1_000_000), user, internal ? undefined : this.parameterLevels);
+    const session = new Session(String(++this.sessionCounter + 1_000_000), user, this.parameterLevels, !internal);
     const db = start.database ? this.catalog.databases.get(start.database) : undefined;
     session.database = db?.name ?? null;
     const schemaName = start.schema ?? (db ? 'PUBLIC' : null);

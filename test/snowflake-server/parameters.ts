@@ -97,9 +97,10 @@ export function isSessionParameter(key: string): boolean {
 export function effectiveParameter(session: Session | null, key: string): { value: string; level: string } {
   const own = session?.parameters.get(key);
   if (own !== undefined) return { value: own, level: 'SESSION' };
-  const user = session?.levels.users.get(session.user)?.get(key);
+  const levels = session?.inheritsLevels === true ? session.levels : null;
+  const user = levels?.users.get(session?.user ?? '')?.get(key);
   if (user !== undefined) return { value: user, level: 'USER' };
-  const account = session?.levels.account.get(key);
+  const account = levels?.account.get(key);
   if (account !== undefined) return { value: account, level: 'ACCOUNT' };
   const known = SESSION_PARAMETERS.find((p) => p.key === key);
   if (known?.account !== undefined) return { value: known.account, level: 'ACCOUNT' };

@@ -24,8 +24,10 @@ export class Session {
   constructor(
     readonly id: string,
     readonly user: string,
-    /** The account's and users' parameters (a session of its own for the model's internal session). */
+    /** The account's and users' parameters (ALTER ACCOUNT / ALTER USER change them for every session). */
     readonly levels: ParameterLevels = new ParameterLevels(),
+    /** Whether account and user values apply to this session (not to the model's internal session). */
+    readonly inheritsLevels = true,
   ) {}
 
   /** A session parameter's value in effect: set on the session, else the user, else the account, else the default. */

@@ -1,5 +1,5 @@
 /**
- * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in three
+ * Snowflake behind the Warehouse interface: connect (session parameters pinned: snowflake-session-pins.ts), observe in three
  * round trips plus two per further page of SHOW TABLES HISTORY (snowflake-show.ts), keeping the
  * table versions it read for restores (snowflake-versions.ts); the audit table is read at its
  * layout (model/audit-layout.ts); the audit rows of actions, leases and journal, user SQL. The
@@ -38,6 +38,7 @@ import {
   toIso,
   type SnowflakeTarget,
 } from './snowflake-sql.js';
+import { pinSessionSql } from './snowflake-session-pins.js';
 import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 import { recordActionSql } from './snowflake-step-sql.js';
@@ -83,7 +84,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     readonly showPageRows: number,
   ) {}
 
-  /** Resolves the connections.toml entry, connects, and sets the session to UTC. */
+  /** Resolves the connections.toml entry, connects, and pins the session parameters ckpt relies on (UTC, autocommit, …). */
   static async open(options: SnowflakeOpenOptions): Promise<SnowflakeWarehouse> {
     const lib = await loadSdk();
     const resolved =
@@ -108,7 +109,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     });
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
     try {
-      const [, current] = await driver.execute(`ALTER SESSION SET TIMEZONE = 'UTC'; SELECT CURRENT_DATABASE() AS DB`, {
+      const [, current] = await driver.execute(`${pinSessionSql()}; SELECT CURRENT_DATABASE() AS DB`, {
         statements: 2,
         tag: queryTag({ command: 'connect' }),
       });
