@@ -260,6 +260,7 @@ export class StatementExecutor {
       }
       i++;
     }
+    checkValuesRows(source, i);
     for (const c of columns)
       if (!table.columns.some((col) => col.name === c))
         throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${c}'`);
@@ -442,6 +443,29 @@ export class StatementExecutor {
     }
     session.transaction = null;
   }
+}
+
+/** The most rows a VALUES clause may have (Snowflake's limit on the expressions of a list). */
+export const MAX_VALUES_ROWS = 16_384;
+
+/** INSERT … VALUES with more rows than Snowflake accepts fails at compilation (001795), as in Snowflake. */
+function checkValuesRows(source: StatementSource, at: number): void {
+  const t = source.tokens;
+  if (!isKeyword(t[at], 'VALUES')) return;
+  let depth = 0;
+  let rows = 0;
+  for (let k = at + 1; k < t.length; k++) {
+    if (isOp(t[k], '(')) {
+      if (depth === 0) rows++;
+      depth++;
+    } else if (isOp(t[k], ')')) depth--;
+  }
+  if (rows > MAX_VALUES_ROWS)
+    throw new SnowflakeError(
+      '001795',
+      '42601',
+      `SQL compilation error: error line 1 at position ${t[at]?.pos ?? 0}\nmaximum number of expressions in a list exceeded, expected at most ${MAX_VALUES_ROWS.toLocaleString('en-US')}, got ${rows.toLocaleString('en-US')}`,
+    );
 }
 
 /** First words of a statement, for messages ("CREATE STAGE", "GRANT", ...). */

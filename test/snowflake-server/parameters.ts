@@ -46,6 +46,13 @@ const SESSION_PARAMETERS: Array<Omit<ParameterRow, 'value' | 'level'> & { accoun
     description: 'If true, the case of quoted identifiers is ignored',
   },
   { key: 'ROWS_PER_RESULTSET', default: '0', type: 'NUMBER', description: 'maxium number of rows in a result set' },
+  {
+    key: 'STATEMENT_TIMEOUT_IN_SECONDS',
+    default: '172800',
+    type: 'NUMBER',
+    description:
+      'Timeout in seconds for statements: statements are automatically canceled if they run for longer; if set to zero, max value (604800) is enforced.',
+  },
   { key: 'TIMESTAMP_INPUT_FORMAT', default: 'AUTO', type: 'STRING', description: 'input format for timestamp' },
   { key: 'TIMEZONE', default: 'America/Los_Angeles', type: 'STRING', description: 'time zone', account: 'UTC' },
 ];
