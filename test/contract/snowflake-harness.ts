@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../src/model/logger.js';
 import type { DriverLimits } from '../../src/warehouse/snowflake/snowflake-driver.js';
 import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+import { startSnowflakeServer, type SnowflakeServer, type SnowflakeServerOptions } from '../snowflake-server/server.js';
 import { target } from '../support/desired.js';
 import type { Fixture, Harness } from './harness.js';
 
@@ -25,8 +25,8 @@ export interface SnowflakeHome {
 }
 
 /** Starts a server and writes `[test]` (password auth) into a temp connections.toml. */
-export async function snowflakeHome(extra = ''): Promise<SnowflakeHome> {
-  const server = await startSnowflakeServer();
+export async function snowflakeHome(extra = '', options: SnowflakeServerOptions = {}): Promise<SnowflakeHome> {
+  const server = await startSnowflakeServer(options);
   const home = await mkdtemp(join(tmpdir(), 'ckpt-sfhome-'));
   const url = new URL(server.url);
   await writeFile(
@@ -58,6 +58,8 @@ export interface SnowflakeFixture extends Fixture {
 export interface SnowflakeFixtureOptions {
   /** The server's SHOW row limit, and the adapter's SHOW page (CKPT_SHOW_PAGE_ROWS): lower than 10,000 to page small schemas. */
   showRowLimit?: number;
+  /** How long the server's query requests wait before answering 333333 "in progress" (default 45 s, as Snowflake). */
+  inProgressAfterMs?: number;
 }
 
 /** A harness whose fixtures expose the server. */
@@ -76,7 +78,7 @@ export const snowflakeHarness: SnowflakeHarness = {
     jsonValue: (text) => `PARSE_JSON('${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}')`,
   },
   async fresh(options: SnowflakeFixtureOptions = {}) {
-    const sf = await snowflakeHome();
+    const sf = await snowflakeHome('', options.inProgressAfterMs === undefined ? {} : { inProgressAfterMs: options.inProgressAfterMs });
     const env: Record<string, string> = { SNOWFLAKE_HOME: sf.home };
     if (options.showRowLimit !== undefined) {
       sf.server.account.catalog.showRowLimit = options.showRowLimit;
