@@ -25,7 +25,6 @@ interface SdkStatement {
   getQueryId(): string | undefined;
   hasNext?(): boolean;
   NextResult?(): void;
-  cancel(callback?: (err: unknown) => void): void;
 }
 interface SdkConnection {
   connect(cb: (err: unknown) => void): void;
@@ -156,7 +155,7 @@ export class SnowflakeDriver {
    */
   async execute(sqlText: string, options: ExecOptions = {}): Promise<SnowflakeRow[][]> {
     const requestId = randomUUID();
-    const ranAlready = options.ranAlready ?? this.effectCheck(sqlText);
+    const ranAlready = options.ranAlready ?? this.effectCheck(sqlText, options.tag);
     return withRetries(
       () => this.once(sqlText, options, requestId),
       this.limits,
@@ -169,12 +168,12 @@ export class SnowflakeDriver {
   }
 
   /** Whether an UNDROP or RENAME took effect: the table it brings back is there (effectProbe). */
-  private effectCheck(sqlText: string): (() => Promise<boolean>) | undefined {
+  private effectCheck(sqlText: string, tag: string | undefined): (() => Promise<boolean>) | undefined {
     const probe = effectProbe(sqlText);
     if (probe === null) return undefined;
     return async () => {
       try {
-        await this.once(probe, {}, randomUUID());
+        await this.once(probe, tag === undefined ? {} : { tag }, randomUUID());
         return true;
       } catch (error) {
         if (mapSnowflakeError(error, this.label).code === 'OBJECT_MISSING') return false;

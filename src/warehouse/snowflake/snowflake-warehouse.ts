@@ -291,7 +291,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   }
 
   /** Whether a count query (column N, optional binds) counts anything. */
-  async counted(sql: string, tag: string, binds?: unknown[]): Promise<boolean> {
+  private async counted(sql: string, tag: string, binds?: unknown[]): Promise<boolean> {
     const [row] = await this.driver.rows(sql, { tag, ...(binds === undefined ? {} : { binds }) });
     return Number(row?.N ?? 0) > 0;
   }
