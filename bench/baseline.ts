@@ -26,7 +26,7 @@ export async function snowflakeBaseline(connectionName: string): Promise<Baselin
   const resolved = resolveConnection(connectionName, (o) => lib.normalizeConnectionOptions(o));
   const driver = await SnowflakeDriver.connect(
     resolved.options,
-    { statementTimeoutMs: 300_000, retries: 3, backoffMs: 250 },
+    { statementTimeoutMs: 300_000, copyTimeoutMs: null, retries: 3, backoffMs: 250 },
     `baseline ${connectionName}`,
   );
   const tag = JSON.stringify({ tool: 'baseline' });

@@ -35,6 +35,8 @@ export const ERROR_KINDS = {
   CONNECTION_UNKNOWN: terminal,
   /** Network failures, timeouts, 5xx, a disk that failed to answer. */
   WAREHOUSE_UNREACHABLE: transient,
+  /** A statement did not answer before ckpt's deadline: it may still be running, and was not sent again. */
+  STATEMENT_RUNNING: transient,
   /** The embedded warehouse's file is held by another process. */
   WAREHOUSE_LOCKED: transient,
   /** The embedded warehouse's file is not a DuckDB database (or not a file). */

@@ -110,8 +110,12 @@ export const HINTS = {
   timeTravelUnavailable: 'Time Travel data is not available (past retention or before the object existed)',
   /** Snowflake did not answer at all. */
   snowflakeUnreachable: 'check the account or host in connections.toml and the network (proxy, VPN); Snowflake did not answer',
-  /** A statement got no answer before its deadline. */
-  statementTimeout: 'Snowflake is slow or unreachable; check the network, or raise CKPT_STATEMENT_TIMEOUT_MS',
+  /** A statement got no answer before its deadline: it may still be running, and is not sent again. */
+  statementRunning: (queryId: string | null) =>
+    `${queryId === null ? 'look for it in Query History (its QUERY_TAG names ckpt)' : `look it up in Query History (query ${queryId}), or stop it: SELECT SYSTEM$CANCEL_QUERY('${queryId}')`}; once it ended, run ckpt again: it plans from what is there. If Snowflake is just slow, raise CKPT_STATEMENT_TIMEOUT_MS`,
+  /** Snowflake cancelled a statement at its STATEMENT_TIMEOUT_IN_SECONDS. */
+  serverStatementTimeout:
+    'Snowflake cancelled the statement at its STATEMENT_TIMEOUT_IN_SECONDS (set on the account, the user or the warehouse); raise it for the user ckpt connects as, then run ckpt again',
   /** The warehouse refused a statement. */
   statementNotApplied: 'see the message above; the statement was not applied',
   /** A constraint refused a change. */

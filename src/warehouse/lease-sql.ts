@@ -80,6 +80,38 @@ export function leaseRead(d: LeaseDialect, lease: string): string {
   return `SELECT HOLDER, HOLDER_INFO, ${d.iso('ACQUIRED_AT')} AS ACQUIRED_AT, ${d.iso('EXPIRES_AT')} AS EXPIRES_AT FROM ${tableOf(d, lease)}`;
 }
 
+/**
+ * The most journal rows in one INSERT: well under Snowflake's 16,384 rows of a VALUES list and,
+ * with the text bound below, under its 1 MB of statement text (docs/snowflake-behaviour.md,
+ * "Long statements and retries").
+ */
+export const JOURNAL_CHUNK_ROWS = 1_000;
+/** The most characters of journal text (mostly step details) in one INSERT. */
+export const JOURNAL_CHUNK_TEXT = 256_000;
+
+/** Journal entries in chunks of at most JOURNAL_CHUNK_ROWS rows and about JOURNAL_CHUNK_TEXT characters, in order. */
+export function journalChunks(entries: JournalEntry[]): JournalEntry[][] {
+  const chunks: JournalEntry[][] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const text = (entry.detail?.length ?? 0) + (entry.object?.length ?? 0) + 100;
+    const last = chunks[chunks.length - 1];
+    if (last === undefined || last.length >= JOURNAL_CHUNK_ROWS || size + text > JOURNAL_CHUNK_TEXT) {
+      chunks.push([entry]);
+      size = text;
+    } else {
+      last.push(entry);
+      size += text;
+    }
+  }
+  return chunks;
+}
+
+/** Whether an entry is in the journal (`N` > 0): a chunk's first entry tells whether its INSERT ran. */
+export function journalRecorded(d: LeaseDialect, journal: string, entry: JournalEntry): string {
+  return `SELECT COUNT(*) AS N FROM ${tableOf(d, journal)} WHERE RUN_ID = ${d.literal(entry.runId)} AND SEQ = ${Math.trunc(entry.seq)}`;
+}
+
 /** Appends journal entries in one statement. */
 export function journalInsert(d: LeaseDialect, journal: string, entries: JournalEntry[]): string {
   const text = (v: string | null) => (v === null ? 'NULL' : d.literal(v));

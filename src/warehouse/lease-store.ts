@@ -1,11 +1,14 @@
 /**
  * The lease and the journal on any warehouse: the statements of lease-sql.ts run through a
  * small transport each adapter provides (several statements in one request where it can), so
- * that taking, renewing, releasing and breaking a lease, and the journal, are written once.
+ * that taking, renewing, releasing and breaking a lease, and the journal (in chunks, each written
+ * once), are written once.
  */
 import { internalTables } from '../model/desired.js';
 import {
+  journalChunks,
   journalInsert,
+  journalRecorded,
   journalRead,
   leaseBreak,
   leaseRead,
@@ -27,8 +30,16 @@ export interface LeaseTransport {
   auditTable: string;
   /** Statements that must run before the tables are set up (DuckDB: create the schema). */
   prelude: string[];
-  /** Runs statements in order (in one request where the warehouse allows) and returns the last one's rows. */
-  run(statements: string[], purpose: 'lease' | 'unlock' | 'journal' | 'history'): Promise<Array<Record<string, unknown>>>;
+  /**
+   * Runs statements in order (in one request where the warehouse allows) and returns the last
+   * one's rows. `recorded`, for statements that must not run twice: a query whose first row's `N`
+   * is above 0 once they took effect, checked before they are sent again after a lost answer.
+   */
+  run(
+    statements: string[],
+    purpose: 'lease' | 'unlock' | 'journal' | 'history',
+    recorded?: string,
+  ): Promise<Array<Record<string, unknown>>>;
   /** Whether an error says that a table does not exist (nothing taken or journalled yet). */
   isMissingTable(error: unknown): boolean;
 }
@@ -78,8 +89,13 @@ export class LeaseStore {
     });
   }
 
+  /** Appends entries in chunks (journalChunks), each written once even when its answer is lost. */
   async journal(entries: JournalEntry[]): Promise<void> {
-    if (entries.length > 0) await this.io.run([journalInsert(this.io.dialect, this.journalTable, entries)], 'journal');
+    const d = this.io.dialect;
+    for (const chunk of journalChunks(entries)) {
+      const recorded = journalRecorded(d, this.journalTable, chunk[0] as JournalEntry);
+      await this.io.run([journalInsert(d, this.journalTable, chunk)], 'journal', recorded);
+    }
   }
 
   /** The journal, oldest first (empty before the first run). */

@@ -7,8 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/model/logger.js';
+import type { DriverLimits } from '../../src/warehouse/snowflake/snowflake-driver.js';
 import { SnowflakeWarehouse } from '../../src/warehouse/snowflake/snowflake-warehouse.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
+import { startSnowflakeServer, type SnowflakeServer, type SnowflakeServerOptions } from '../snowflake-server/server.js';
 import { target } from '../support/desired.js';
 import type { Fixture, Harness } from './harness.js';
 
@@ -24,8 +25,8 @@ export interface SnowflakeHome {
 }
 
 /** Starts a server and writes `[test]` (password auth) into a temp connections.toml. */
-export async function snowflakeHome(extra = ''): Promise<SnowflakeHome> {
-  const server = await startSnowflakeServer();
+export async function snowflakeHome(extra = '', options: SnowflakeServerOptions = {}): Promise<SnowflakeHome> {
+  const server = await startSnowflakeServer(options);
   const home = await mkdtemp(join(tmpdir(), 'ckpt-sfhome-'));
   const url = new URL(server.url);
   await writeFile(
@@ -49,12 +50,16 @@ let counter = 0;
 export interface SnowflakeFixture extends Fixture {
   server: SnowflakeServer;
   database: string;
+  /** Opens another connection to the same server now (the caller closes it), e.g. after an account parameter changed. */
+  connect(limits?: Partial<DriverLimits>): Promise<SnowflakeWarehouse>;
 }
 
 /** What a Snowflake fixture may change from the defaults. */
 export interface SnowflakeFixtureOptions {
   /** The server's SHOW row limit, and the adapter's SHOW page (CKPT_SHOW_PAGE_ROWS): lower than 10,000 to page small schemas. */
   showRowLimit?: number;
+  /** How long the server's query requests wait before answering 333333 "in progress" (default 45 s, as Snowflake). */
+  inProgressAfterMs?: number;
 }
 
 /** A harness whose fixtures expose the server. */
@@ -73,7 +78,7 @@ export const snowflakeHarness: SnowflakeHarness = {
     jsonValue: (text) => `PARSE_JSON('${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}')`,
   },
   async fresh(options: SnowflakeFixtureOptions = {}) {
-    const sf = await snowflakeHome();
+    const sf = await snowflakeHome('', options.inProgressAfterMs === undefined ? {} : { inProgressAfterMs: options.inProgressAfterMs });
     const env: Record<string, string> = { SNOWFLAKE_HOME: sf.home };
     if (options.showRowLimit !== undefined) {
       sf.server.account.catalog.showRowLimit = options.showRowLimit;
@@ -83,18 +88,21 @@ export const snowflakeHarness: SnowflakeHarness = {
     const database = `CONTRACT_${process.pid}_${counter}`;
     await sf.server.account.execute(`CREATE DATABASE ${database}`);
     await sf.server.account.execute(`CREATE SCHEMA ${database}.DEMO`);
-    const warehouse = await SnowflakeWarehouse.open({
-      connectionName: 'test',
-      logger: silentLogger,
-      environment: { env, home: sf.home },
-      limits: { statementTimeoutMs: 10_000 },
-    });
+    const connect = (limits: Partial<DriverLimits> = {}) =>
+      SnowflakeWarehouse.open({
+        connectionName: 'test',
+        logger: silentLogger,
+        environment: { env, home: sf.home },
+        limits: { statementTimeoutMs: 10_000, ...limits },
+      });
+    const warehouse = await connect();
     const base = target({ connection: 'test', database, schema: 'DEMO' });
     const ref = { name: base.name, database, schema: base.schema, auditTable: base.auditTable };
     return {
       server: sf.server,
       database,
       warehouse,
+      connect,
       base,
       sql: async (statement) => (await warehouse.query(ref, statement)).rows,
       close: async () => {

@@ -43,7 +43,8 @@ describe('faults on a Snowflake connection', () => {
     // timeout catches a hang); no wall-clock assertion.
     const result = await run(dir, ['reconcile', '--yes'], { CKPT_STATEMENT_TIMEOUT_MS: '1500' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/no answer within 1500 ms to DROP TABLE IF EXISTS/);
+    expect(result.stderr).toMatch(/no answer within 1500 ms to DROP TABLE IF EXISTS .*; it may still be running on Snowflake/);
+    expect(result.stderr).not.toMatch(/unreachable/i);
     expect(result.stderr).toContain('CKPT_STATEMENT_TIMEOUT_MS');
     conn.server?.clearInjections();
     expect(await tidyRecords(dir)).toEqual(['FAILED']);

@@ -8,6 +8,7 @@ import { SnowflakeError } from './errors.js';
 import { StatementExecutor, type Binding, type QueryRecord } from './executor.js';
 import { RowStore } from './row-store.js';
 import type { ResultSet } from './results.js';
+import { ParameterLevels } from './parameters.js';
 import { Session } from './session.js';
 import { splitStatements, type StatementSource } from './tokenizer.js';
 
@@ -33,6 +34,8 @@ export class SnowflakeAccountModel {
   private queryCounter = 0;
   private readonly queryPrefix = randomBytes(3).toString('hex');
   private internalSession: Session | null = null;
+  /** Session parameters set with ALTER ACCOUNT SET / ALTER USER … SET. */
+  readonly parameterLevels = new ParameterLevels();
 
   private constructor(
     readonly catalog: Catalog,
@@ -47,9 +50,13 @@ export class SnowflakeAccountModel {
     return new SnowflakeAccountModel(new Catalog(store, clock), store);
   }
 
-  /** Starts a session; a database/schema that does not exist is left unset, as Snowflake does. */
-  openSession(user: string, start: SessionStart = {}): Session {
-    const session = new Session(String(++this.sessionCounter + 1_000_000), user);
+  /**
+   * Starts a session; a database/schema that does not exist is left unset, as Snowflake does. The
+   * internal session (seeding and inspection in tests) may set account or user parameters but
+   * does not see them.
+   */
+  openSession(user: string, start: SessionStart = {}, internal = false): Session {
+    const session = new Session(String(++this.sessionCounter + 1_000_000), user, this.parameterLevels, !internal);
     const db = start.database ? this.catalog.databases.get(start.database) : undefined;
     session.database = db?.name ?? null;
     const schemaName = start.schema ?? (db ? 'PUBLIC' : null);
@@ -108,7 +115,7 @@ export class SnowflakeAccountModel {
    * inspection in tests; returns the last statement's result.
    */
   async execute(sql: string, context: { database?: string; schema?: string } = {}): Promise<ResultSet> {
-    this.internalSession ??= this.openSession('SYSTEM');
+    this.internalSession ??= this.openSession('SYSTEM', {}, true);
     const session = this.internalSession;
     if (context.database !== undefined) session.database = context.database;
     if (context.schema !== undefined) session.schema = context.schema;

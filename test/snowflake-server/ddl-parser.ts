@@ -87,7 +87,7 @@ export type Command =
   | { kind: 'alter-view'; name: QualifiedName; ifExists: boolean; action: AlterAction }
   | { kind: 'alter-schema'; name: QualifiedName; ifExists: boolean; action: AlterAction }
   | { kind: 'alter-database'; name: QualifiedName; ifExists: boolean; action: AlterAction }
-  | { kind: 'alter-session'; set: Record<string, string>; unset: string[] }
+  | { kind: 'alter-session'; level: ParameterLevel; set: Record<string, string>; unset: string[] }
   | { kind: 'comment'; objectKind: ObjectKind; name: QualifiedName; text: string | null }
   | { kind: 'use'; objectKind: 'DATABASE' | 'SCHEMA' | 'WAREHOUSE' | 'ROLE' | 'SECONDARY ROLES'; name: QualifiedName }
   | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback' }
@@ -125,6 +125,9 @@ export type Command =
 
 /** Objects GRANT and SHOW GRANTS ON take here. */
 export type GrantableKind = 'DATABASE' | 'SCHEMA' | 'TABLE' | 'VIEW';
+
+/** Where ALTER SESSION / ALTER ACCOUNT / ALTER USER sets session parameters. */
+export type ParameterLevel = { kind: 'SESSION' } | { kind: 'ACCOUNT' } | { kind: 'USER'; name: string; ifExists: boolean };
 
 /** ALTER actions. */
 export type AlterAction =
@@ -641,13 +644,18 @@ function parseUndrop(c: Cursor): Command {
 }
 
 function parseAlter(c: Cursor): Command {
-  const what = c.accept('TABLE', 'VIEW', 'SCHEMA', 'DATABASE', 'SESSION');
+  const what = c.accept('TABLE', 'VIEW', 'SCHEMA', 'DATABASE', 'SESSION', 'ACCOUNT', 'USER');
   if (!what) {
     const t = c.peek();
     if (t?.kind === 'word') throw unsupported(`ALTER ${t.text.toUpperCase()}`);
     c.fail();
   }
-  if (what === 'SESSION') {
+  if (what === 'SESSION' || what === 'ACCOUNT' || what === 'USER') {
+    let level: ParameterLevel = { kind: what === 'SESSION' ? 'SESSION' : 'ACCOUNT' };
+    if (what === 'USER') {
+      const ifExists = c.acceptSeq('IF', 'EXISTS');
+      level = { kind: 'USER', name: c.identifier(), ifExists };
+    }
     const set: Record<string, string> = {};
     const unset: string[] = [];
     if (c.accept('SET')) {
@@ -664,7 +672,7 @@ function parseAlter(c: Cursor): Command {
         c.acceptOp(',');
       }
     }
-    return { kind: 'alter-session', set, unset };
+    return { kind: 'alter-session', level, set, unset };
   }
   const ifExists = c.acceptSeq('IF', 'EXISTS');
   const name = c.name();

@@ -19,6 +19,7 @@ import {
   type ResultSet,
 } from './results.js';
 import { showParameters } from './parameters.js';
+import { limitRows, setParameters, withSessionParameters } from './session-parameters.js';
 import { describeColumns, getDdl, show } from './show.js';
 import { snowflakeTypeOfDuck } from './sql-types.js';
 import {
@@ -108,7 +109,13 @@ export class StatementExecutor {
       : (last ?? statusResult('Statement executed successfully.'));
   }
 
-  private async executeOne(session: Session, source: StatementSource): Promise<ResultSet> {
+  private async executeOne(session: Session, given: StatementSource): Promise<ResultSet> {
+    const source = withSessionParameters(session, given);
+    const result = await this.dispatch(session, source);
+    return limitRows(session, result);
+  }
+
+  private async dispatch(session: Session, source: StatementSource): Promise<ResultSet> {
     const scratch: string[] = [];
     const first = source.tokens[0];
     const verb = first?.kind === 'word' ? first.text.toUpperCase() : isOp(first, '(') ? 'SELECT' : '';
@@ -133,6 +140,7 @@ export class StatementExecutor {
       catalog,
       functions: {
         nowIso: catalog.now().toISOString(),
+        timezone: session.parameter('TIMEZONE'),
         values: {
           CURRENT_DATABASE: session.database,
           CURRENT_SCHEMA: session.schema,
@@ -192,6 +200,8 @@ export class StatementExecutor {
 
   /** Before a write: keep the pre-transaction rows for ROLLBACK, and a history snapshot for Time Travel. */
   private async beforeWrite(session: Session, table: TableVersion): Promise<void> {
+    // AUTOCOMMIT = FALSE: a write outside a transaction opens one, which only COMMIT (or DDL) ends.
+    if (!session.transaction && !session.flag('AUTOCOMMIT')) session.transaction = new Map();
     if (session.transaction && !session.transaction.has(table)) {
       const copy = `x_${table.id}_${++this.copyCounter}`;
       await this.catalog.store.copyTable(table.internal, copy);
@@ -250,6 +260,7 @@ export class StatementExecutor {
       }
       i++;
     }
+    checkValuesRows(source, i);
     for (const c of columns)
       if (!table.columns.some((col) => col.name === c))
         throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${c}'`);
@@ -339,8 +350,7 @@ export class StatementExecutor {
         }
         return ok();
       case 'alter-session':
-        for (const [k, v] of Object.entries(cmd.set)) session.parameters.set(k, v);
-        for (const k of cmd.unset) session.parameters.delete(k);
+        setParameters(session, cmd);
         return ok();
       case 'transaction':
         if (cmd.action === 'begin') session.transaction ??= new Map();
@@ -433,6 +443,29 @@ export class StatementExecutor {
     }
     session.transaction = null;
   }
+}
+
+/** The most rows a VALUES clause may have (Snowflake's limit on the expressions of a list). */
+export const MAX_VALUES_ROWS = 16_384;
+
+/** INSERT … VALUES with more rows than Snowflake accepts fails at compilation (001795), as in Snowflake. */
+function checkValuesRows(source: StatementSource, at: number): void {
+  const t = source.tokens;
+  if (!isKeyword(t[at], 'VALUES')) return;
+  let depth = 0;
+  let rows = 0;
+  for (let k = at + 1; k < t.length; k++) {
+    if (isOp(t[k], '(')) {
+      if (depth === 0) rows++;
+      depth++;
+    } else if (isOp(t[k], ')')) depth--;
+  }
+  if (rows > MAX_VALUES_ROWS)
+    throw new SnowflakeError(
+      '001795',
+      '42601',
+      `SQL compilation error: error line 1 at position ${t[at]?.pos ?? 0}\nmaximum number of expressions in a list exceeded, expected at most ${MAX_VALUES_ROWS.toLocaleString('en-US')}, got ${rows.toLocaleString('en-US')}`,
+    );
 }
 
 /** First words of a statement, for messages ("CREATE STAGE", "GRANT", ...). */

@@ -21,6 +21,8 @@ export interface FunctionCall {
 /** Values of the session context functions, fixed for the statement (CURRENT_TIMESTAMP is its start time). */
 export interface FunctionContext {
   nowIso: string;
+  /** The session's TIMEZONE: TIMESTAMP_LTZ values become text in it (TO_VARCHAR, ::VARCHAR). */
+  timezone: string;
   values: Record<string, string | null>;
   getDdl(kind: string, name: string): string;
   /** IS_ROLE_IN_SESSION('<role>'): the session's role is the role or inherits it. */
@@ -98,6 +100,38 @@ function arg(call: FunctionCall, index: number): string {
   return a;
 }
 
+/** Stands for the time zone offset in a strftime format until `inZone` fills it in. */
+const OFFSET = '~TZ~';
+
+/**
+ * A timestamp as text in a time zone: TIMESTAMP_LTZ values (DuckDB TIMESTAMPTZ) are shown in the
+ * session's TIMEZONE, with its offset where the format asks for one (`OFFSET` placeholders);
+ * NTZ values and dates as they are (offset +00:00).
+ */
+function inZone(value: string, format: string, timezone: string): string {
+  const zone = quoteString(timezone);
+  const local = `CAST(sf_local_text(${value}, ${zone}) AS TIMESTAMP)`;
+  const minutes = `sf_offset_minutes(${value}, ${zone})`;
+  const hours = `(CASE WHEN ${minutes} < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(${minutes}) // 60 AS VARCHAR), 2, '0'))`;
+  const mins = `lpad(CAST(abs(${minutes}) % 60 AS VARCHAR), 2, '0')`;
+  let sql = `strftime(${local}, ${quoteString(format)})`;
+  for (const [mark, text] of [
+    [`${OFFSET}:`, `${hours} || ':' || ${mins}`],
+    [`${OFFSET}H`, hours],
+    [`${OFFSET}M`, mins],
+    [OFFSET, `${hours} || ${mins}`],
+  ] as const) {
+    if (format.includes(mark)) sql = `replace(${sql}, ${quoteString(mark)}, ${text})`;
+  }
+  return sql;
+}
+
+/** TO_VARCHAR of a value without a format: Snowflake's default output format, LTZ in the session's zone. */
+function toText(value: string, timezone: string): string {
+  if (timezone.toUpperCase() === 'UTC') return `sf_to_varchar(${value})`;
+  return `CASE WHEN typeof(${value}) = 'TIMESTAMP WITH TIME ZONE' THEN ${inZone(value, `%Y-%m-%d %H:%M:%S.%g ${OFFSET}`, timezone)} ELSE sf_to_varchar(${value}) END`;
+}
+
 /** Snowflake TO_CHAR/TO_VARCHAR datetime format → strftime format (common elements only). */
 function strftimeFormat(format: string): string {
   const elements: Array<[RegExp, string]> = [
@@ -119,10 +153,10 @@ function strftimeFormat(format: string): string {
     [/^FF6/i, '%f'],
     [/^FF3/i, '%g'],
     [/^FF/i, '%n'],
-    [/^TZH:TZM/i, '+00:00'],
-    [/^TZHTZM/i, '+0000'],
-    [/^TZH/i, '+00'],
-    [/^TZM/i, '00'],
+    [/^TZH:TZM/i, `${OFFSET}:`],
+    [/^TZHTZM/i, OFFSET],
+    [/^TZH/i, `${OFFSET}H`],
+    [/^TZM/i, `${OFFSET}M`],
   ];
   let out = '';
   let rest = format;
@@ -140,10 +174,10 @@ function strftimeFormat(format: string): string {
   return out;
 }
 
-/** DuckDB SQL for a Snowflake cast target (`::T`, CAST(x AS T), TO_* functions). */
-export function castTo(sql: string, snowflakeType: string, duckType: string): string {
+/** DuckDB SQL for a Snowflake cast target (`::T`, CAST(x AS T), TO_* functions), in the session's time zone. */
+export function castTo(sql: string, snowflakeType: string, duckType: string, timezone = 'UTC'): string {
   const base = snowflakeType.replace(/\(.*$/, '');
-  if (base === 'VARCHAR') return `sf_to_varchar(${sql})`;
+  if (base === 'VARCHAR') return toText(sql, timezone);
   if (duckType === 'JSON') return `sf_to_variant(${sql})`;
   if (base === 'TIMESTAMP_LTZ' || base === 'TIMESTAMP_TZ') return `sf_to_timestamp_ltz(${sql})`;
   if (base === 'TIMESTAMP_NTZ') return `sf_to_timestamp_ntz(${sql})`;
@@ -202,9 +236,8 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       return `upper(json_type(${arg(call, 0)}))`;
     case 'TO_VARCHAR':
     case 'TO_CHAR':
-      if (a.length > 1 && call.argStrings[1] !== undefined)
-        return `strftime(${arg(call, 0)}, ${quoteString(strftimeFormat(call.argStrings[1]))})`;
-      return `sf_to_varchar(${arg(call, 0)})`;
+      if (a.length > 1 && call.argStrings[1] !== undefined) return inZone(arg(call, 0), strftimeFormat(call.argStrings[1]), ctx.timezone);
+      return toText(arg(call, 0), ctx.timezone);
     case 'TO_NUMBER':
     case 'TO_DECIMAL':
     case 'TO_NUMERIC': {

@@ -2,7 +2,9 @@
 // with their Snowflake defaults, and the retention ones it models on objects (DATA_RETENTION_TIME_IN_DAYS
 // on the account, databases, schemas and tables; MIN_DATA_RETENTION_TIME_IN_DAYS on the account, never
 // set here). `level` is where a value was set ('' for Snowflake's default), as Snowflake reports it.
-// The model always computes in UTC, so TIMEZONE shows UTC set on the ACCOUNT unless the session sets it.
+// Session parameters are set at ACCOUNT level (ALTER ACCOUNT SET), USER level (ALTER USER … SET) or
+// SESSION level (ALTER SESSION SET); the most specific wins (ParameterLevels, Session.parameter).
+// TIMEZONE shows UTC set on the ACCOUNT unless a level sets it.
 
 import { SnowflakeError } from './errors.js';
 import { likeMatches } from './names.js';
@@ -44,6 +46,13 @@ const SESSION_PARAMETERS: Array<Omit<ParameterRow, 'value' | 'level'> & { accoun
     description: 'If true, the case of quoted identifiers is ignored',
   },
   { key: 'ROWS_PER_RESULTSET', default: '0', type: 'NUMBER', description: 'maxium number of rows in a result set' },
+  {
+    key: 'STATEMENT_TIMEOUT_IN_SECONDS',
+    default: '172800',
+    type: 'NUMBER',
+    description:
+      'Timeout in seconds for statements: statements are automatically canceled if they run for longer; if set to zero, max value (604800) is enforced.',
+  },
   { key: 'TIMESTAMP_INPUT_FORMAT', default: 'AUTO', type: 'STRING', description: 'input format for timestamp' },
   { key: 'TIMEZONE', default: 'America/Los_Angeles', type: 'STRING', description: 'time zone', account: 'UTC' },
 ];
@@ -67,12 +76,54 @@ function result(rows: ParameterRow[]): ResultSet {
   };
 }
 
+/**
+ * Session parameters set at ACCOUNT and USER level (ALTER ACCOUNT SET / ALTER USER … SET), shared by
+ * the sessions of one account. Keys are upper case; user names as stored (upper case unless quoted).
+ */
+export class ParameterLevels {
+  readonly account = new Map<string, string>();
+  readonly users = new Map<string, Map<string, string>>();
+
+  /** The parameters of one user (created empty on first use). */
+  user(name: string): Map<string, string> {
+    let own = this.users.get(name);
+    if (own === undefined) {
+      own = new Map();
+      this.users.set(name, own);
+    }
+    return own;
+  }
+}
+
+/** Whether `key` is a session parameter the model knows (others are refused, not silently stored). */
+export function isSessionParameter(key: string): boolean {
+  return SESSION_PARAMETERS.some((p) => p.key === key);
+}
+
+/** A session parameter's value and level: SESSION, then USER, then ACCOUNT, then Snowflake's default. */
+export function effectiveParameter(session: Session | null, key: string): { value: string; level: string } {
+  const own = session?.parameters.get(key);
+  if (own !== undefined) return { value: own, level: 'SESSION' };
+  const levels = session?.inheritsLevels === true ? session.levels : null;
+  const user = levels?.users.get(session?.user ?? '')?.get(key);
+  if (user !== undefined) return { value: user, level: 'USER' };
+  const account = levels?.account.get(key);
+  if (account !== undefined) return { value: account, level: 'ACCOUNT' };
+  const known = SESSION_PARAMETERS.find((p) => p.key === key);
+  if (known?.account !== undefined) return { value: known.account, level: 'ACCOUNT' };
+  return { value: known?.default ?? '', level: '' };
+}
+
 function sessionRows(session: Session | null): ParameterRow[] {
+  return SESSION_PARAMETERS.map((p) => ({ ...p, ...effectiveParameter(session, p.key) }));
+}
+
+/** The account's own rows: what ALTER ACCOUNT set, else the model's account value or the default. */
+function accountRows(session: Session): ParameterRow[] {
   return SESSION_PARAMETERS.map((p) => {
-    const own = session?.parameters.get(p.key);
-    if (own !== undefined) return { ...p, value: own, level: 'SESSION' };
-    if (p.account !== undefined) return { ...p, value: p.account, level: 'ACCOUNT' };
-    return { ...p, value: p.default, level: '' };
+    const set = session.levels.account.get(p.key);
+    if (set !== undefined) return { ...p, value: set, level: 'ACCOUNT' };
+    return p.account !== undefined ? { ...p, value: p.account, level: 'ACCOUNT' } : { ...p, value: p.default, level: '' };
   });
 }
 
@@ -97,7 +148,7 @@ export function showParameters(catalog: Catalog, session: Session, cmd: ShowPara
       return result(
         matching(
           [
-            ...sessionRows(null),
+            ...accountRows(session),
             retention([accountRetention(catalog)]),
             { key: 'MIN_DATA_RETENTION_TIME_IN_DAYS', ...RETENTION, default: '0', value: '0', level: '' },
           ].sort((a, b) => (a.key < b.key ? -1 : 1)),

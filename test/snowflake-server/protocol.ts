@@ -28,6 +28,8 @@ export interface ProtocolDeps {
   injections: Injections;
   statementLog: StatementLogEntry[];
   onQueryRequest(): void;
+  /** How long a query request (or a result fetch) waits for a running query before answering 333333 "in progress". */
+  inProgressAfterMs: number;
 }
 
 type Json = Record<string, unknown>;
@@ -50,6 +52,11 @@ const SESSION_PARAMETERS: Array<{ name: string; value: string | number | boolean
   { name: 'CLIENT_DISABLE_INCIDENTS', value: true },
 ];
 
+/** The parameters the driver is told, with the session's TIMEZONE (it renders TIMESTAMP_LTZ values in it). */
+function wireParameters(session: Session): typeof SESSION_PARAMETERS {
+  return SESSION_PARAMETERS.map((p) => (p.name === 'TIMEZONE' ? { name: p.name, value: session.parameter('TIMEZONE') } : p));
+}
+
 const MAX_CACHED_RESPONSES = 2000;
 
 /** Builds the `(req, res)` handler for the HTTP server. */
@@ -62,6 +69,8 @@ export function createRequestHandler(deps: ProtocolDeps): (req: IncomingMessage,
     }
     return body;
   };
+
+  const runs = new Runs(deps.inProgressAfterMs);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -102,10 +111,18 @@ export function createRequestHandler(deps: ProtocolDeps): (req: IncomingMessage,
       const requestId = url.searchParams.get('requestId');
       const cached = requestId ? responses.get(requestId) : undefined;
       if (cached) return send(res, cached);
-      return send(res, remember(requestId, await query(deps, session, sqlText, body, requestId ?? '')));
+      // A request resubmitted (same requestId) while it runs waits for that run: it never runs twice.
+      const known = requestId ? runs.byRequest(requestId) : undefined;
+      if (known) return send(res, await runs.answer(known));
+      const queryId = deps.account.newQueryId();
+      const work = query(deps, session, sqlText, body, requestId ?? '', queryId).then((answer) => remember(requestId, answer));
+      return send(res, await runs.answer(runs.start(requestId, queryId, work)));
     }
     const resultMatch = /^\/queries\/([^/]+)\/result$/.exec(path);
-    if (resultMatch) return send(res, storedResult(deps, session, resultMatch[1] as string));
+    if (resultMatch) {
+      const run = runs.byQuery(resultMatch[1] as string);
+      return send(res, run ? await runs.answer(run) : storedResult(deps, session, resultMatch[1] as string));
+    }
     const statusMatch = /^\/monitoring\/queries\/([^/]+)$/.exec(path);
     if (statusMatch) {
       const record = deps.account.queries.get(statusMatch[1] as string);
@@ -135,6 +152,24 @@ export function createRequestHandler(deps: ProtocolDeps): (req: IncomingMessage,
         send(res, errorBody(err instanceof SnowflakeError ? err : new SnowflakeError('000603', 'XX000', String(err), 'INTERNAL'), null));
     });
   };
+}
+
+/**
+ * The time a statement takes (its injected delay), bounded by the session's
+ * STATEMENT_TIMEOUT_IN_SECONDS: past it Snowflake cancels the statement (000630).
+ */
+async function statementTime(session: Session, delayMs: number): Promise<void> {
+  const seconds = Number(session.parameter('STATEMENT_TIMEOUT_IN_SECONDS'));
+  if (seconds > 0 && delayMs > seconds * 1000) {
+    await sleep(seconds * 1000);
+    throw new SnowflakeError(
+      '000630',
+      '57014',
+      `Statement reached its statement or warehouse timeout of ${seconds} second(s) and was canceled.`,
+      'EXECUTION',
+    );
+  }
+  await sleep(delayMs);
 }
 
 function send(res: ServerResponse, body: Json): void {
@@ -209,7 +244,7 @@ function login(deps: ProtocolDeps, url: URL, body: Json): Json {
       healthCheckInterval: 45,
       newClientForUpgrade: null,
       sessionId: Number(session.id),
-      parameters: SESSION_PARAMETERS,
+      parameters: wireParameters(session),
       sessionInfo: { databaseName: session.database, schemaName: session.schema, warehouseName: session.warehouse, roleName: session.role },
       idToken: null,
       idTokenValidityInSeconds: 0,
@@ -244,7 +279,7 @@ function renew(deps: ProtocolDeps, body: Json): Json {
 
 function resultData(result: ResultSet, queryId: string, session: Session): Json {
   return {
-    parameters: SESSION_PARAMETERS,
+    parameters: wireParameters(session),
     rowtype: result.columns.map((c) => ({
       name: c.name,
       database: '',
@@ -284,7 +319,71 @@ function storedResult(deps: ProtocolDeps, session: Session, queryId: string): Js
   return { success: true, code: null, message: null, data: resultData(record.result as ResultSet, queryId, session) };
 }
 
-async function query(deps: ProtocolDeps, session: Session, sqlText: string, body: Json, requestId: string): Promise<Json> {
+/** A query request being answered: its query id and its answer once it is there. */
+interface Run {
+  queryId: string;
+  work: Promise<Json>;
+}
+
+/**
+ * The query requests of one server, by request id and by query id, while they run and once they
+ * answered: a request or result fetch waits at most `inProgressAfterMs` for the answer, then gets
+ * 333333 with the query id and the URL to fetch the result from, as Snowflake answers a query that
+ * runs longer than its request waits (the driver then polls that URL).
+ */
+class Runs {
+  private readonly requests = new Map<string, Run>();
+  private readonly queries = new Map<string, Run>();
+
+  constructor(private readonly inProgressAfterMs: number) {}
+
+  start(requestId: string | null, queryId: string, work: Promise<Json>): Run {
+    const run = { queryId, work };
+    if (requestId) this.requests.set(requestId, run);
+    this.queries.set(queryId, run);
+    for (const map of [this.requests, this.queries]) if (map.size > MAX_CACHED_RESPONSES) map.delete(map.keys().next().value as string);
+    return run;
+  }
+
+  byRequest(requestId: string): Run | undefined {
+    return this.requests.get(requestId);
+  }
+
+  byQuery(queryId: string): Run | undefined {
+    return this.queries.get(queryId);
+  }
+
+  /** The run's answer, or 333333 "in progress" when it takes longer than a request waits. */
+  async answer(run: Run): Promise<Json> {
+    let timer: NodeJS.Timeout | undefined;
+    const waiting = new Promise<Json>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            success: true,
+            code: '333333',
+            message: 'Query execution in progress.',
+            data: { queryId: run.queryId, getResultUrl: `/queries/${run.queryId}/result` },
+          }),
+        this.inProgressAfterMs,
+      );
+    });
+    try {
+      return await Promise.race([run.work, waiting]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function query(
+  deps: ProtocolDeps,
+  session: Session,
+  sqlText: string,
+  body: Json,
+  requestId: string,
+  reservedId: string,
+): Promise<Json> {
   const parameters = (body.parameters ?? {}) as Record<string, unknown>;
   const queryTag = typeof parameters.QUERY_TAG === 'string' ? parameters.QUERY_TAG : session.queryTag;
   let statements;
@@ -301,9 +400,9 @@ async function query(deps: ProtocolDeps, session: Session, sqlText: string, body
   const types: number[] = [];
   let last: ResultSet | undefined;
   for (const statement of statements) {
-    const queryId = deps.account.newQueryId();
-    await sleep(deps.injections.statementDelay(statement.text));
+    const queryId = statements.length === 1 ? reservedId : deps.account.newQueryId();
     try {
+      await statementTime(session, deps.injections.statementDelay(statement.text));
       const fault = deps.injections.take(statement.text, ['sql-error']);
       if (fault)
         throw new SnowflakeError(
@@ -336,6 +435,6 @@ async function query(deps: ProtocolDeps, session: Session, sqlText: string, body
     rows: [['Multiple statements executed successfully.']],
     statementTypeId: StatementType.SELECT,
   };
-  const data = resultData(parent, deps.account.newQueryId(), session);
+  const data = resultData(parent, reservedId, session);
   return { success: true, code: null, message: null, data: { ...data, resultIds: ids.join(','), resultTypes: types.join(',') } };
 }

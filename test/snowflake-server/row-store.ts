@@ -27,6 +27,12 @@ const MACROS = [
      WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN CAST(regexp_replace(sf_to_varchar(x), ' ?([+-][0-9][0-9]):?([0-9][0-9])$', '\\1:\\2') AS TIMESTAMPTZ)
      WHEN typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'DOUBLE', 'FLOAT') OR typeof(x) LIKE 'DECIMAL%' THEN to_timestamp(CAST(CAST(x AS VARCHAR) AS DOUBLE))
      ELSE CAST(CAST(x AS VARCHAR) AS TIMESTAMPTZ) END`,
+  // The text of a timestamp in time zone tz: TIMESTAMPTZ (LTZ) converted, anything else as it is.
+  `CREATE MACRO sf_local_text(x, tz) AS CASE WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE'
+     THEN CAST(timezone(tz, CAST(CAST(x AS VARCHAR) AS TIMESTAMPTZ)) AS VARCHAR) ELSE CAST(x AS VARCHAR) END`,
+  // The offset of time zone tz at instant x, in minutes (0 for values that are not TIMESTAMPTZ).
+  `CREATE MACRO sf_offset_minutes(x, tz) AS CASE WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE'
+     THEN CAST(datediff('minute', timezone('UTC', CAST(CAST(x AS VARCHAR) AS TIMESTAMPTZ)), timezone(tz, CAST(CAST(x AS VARCHAR) AS TIMESTAMPTZ))) AS INTEGER) ELSE 0 END`,
   `CREATE MACRO sf_to_timestamp_ntz(x) AS CASE WHEN typeof(x) = 'TIMESTAMP' THEN CAST(CAST(x AS VARCHAR) AS TIMESTAMP) ELSE CAST(sf_to_timestamp_ltz(x) AS TIMESTAMP) END`,
 ];
 

@@ -26,6 +26,8 @@ export interface SnowflakeServerOptions {
   clock?: () => Date;
   /** Most rows a SHOW command returns, 090153 beyond it (default 10,000, as Snowflake). */
   showRowLimit?: number;
+  /** How long a query request waits for its answer before answering 333333 "in progress" (default 45,000 ms, as Snowflake). */
+  inProgressAfterMs?: number;
 }
 
 /** A running server. */
@@ -87,6 +89,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions = {})
       users: options.users,
       injections,
       statementLog,
+      inProgressAfterMs: options.inProgressAfterMs ?? 45_000,
       onQueryRequest: () => {
         handle.requestCount++;
       },

@@ -1,9 +1,10 @@
 // One logged-in driver session: tokens, current database/schema/warehouse/role, session
-// parameters (QUERY_TAG, MULTI_STATEMENT_COUNT, ...), its temporary tables (pitfall 4), its
+// parameters (QUERY_TAG, MULTI_STATEMENT_COUNT, ...; those of the user and account apply underneath), its temporary tables (pitfall 4), its
 // open transaction's row snapshots, and the ids of the queries it ran (LAST_QUERY_ID, RESULT_SCAN).
 
 import { randomBytes } from 'node:crypto';
 import type { ResolveContext, TableVersion } from './catalog.js';
+import { effectiveParameter, ParameterLevels } from './parameters.js';
 
 /** Session state kept by the account model. */
 export class Session {
@@ -23,7 +24,21 @@ export class Session {
   constructor(
     readonly id: string,
     readonly user: string,
+    /** The account's and users' parameters (ALTER ACCOUNT / ALTER USER change them for every session). */
+    readonly levels: ParameterLevels = new ParameterLevels(),
+    /** Whether account and user values apply to this session (not to the model's internal session). */
+    readonly inheritsLevels = true,
   ) {}
+
+  /** A session parameter's value in effect: set on the session, else the user, else the account, else the default. */
+  parameter(key: string): string {
+    return effectiveParameter(this, key).value;
+  }
+
+  /** A boolean session parameter in effect. */
+  flag(key: string): boolean {
+    return /^(TRUE|1|ON|YES)$/i.test(this.parameter(key));
+  }
 
   /** Name-resolution context for this session's statements. */
   resolveContext(): ResolveContext {

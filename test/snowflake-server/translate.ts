@@ -522,7 +522,7 @@ export class Translator {
         case 'op': {
           if (node.text === '::') {
             const cast = this.typeAt(nodes, i + 1);
-            units.push(castTo(units.pop() ?? '', cast.type.snowflake, cast.type.duck));
+            units.push(castTo(units.pop() ?? '', cast.type.snowflake, cast.type.duck, this.env.functions.timezone));
             i = cast.next;
             operand = true;
           } else if (node.text === ':') {
@@ -687,7 +687,10 @@ export class Translator {
       if (asIndex < 0) throw syntaxError(this.sql, group.end - 1, ')');
       const value = await this.expr(group.children.slice(0, asIndex));
       const type = this.typeAt(group.children, asIndex + 1).type;
-      return { sql: name === 'CAST' ? castTo(value, type.snowflake, type.duck) : `TRY_CAST(${value} AS ${type.duck})`, next };
+      return {
+        sql: name === 'CAST' ? castTo(value, type.snowflake, type.duck, this.env.functions.timezone) : `TRY_CAST(${value} AS ${type.duck})`,
+        next,
+      };
     }
     if (name === 'EXTRACT' || name === 'TRIM' || name === 'POSITION' || name === 'SUBSTRING') {
       return { sql: `${name}(${await this.expr(group.children)})`, next };

@@ -56,7 +56,7 @@ describe('session checks', () => {
     expect(checks.map((c) => [c.status, c.message.split(' ')[0]])).toEqual([
       ['ok', 'TIMESTAMP_INPUT_FORMAT,'],
       ['fail', 'AUTOCOMMIT'],
-      ['warn', 'QUOTED_IDENTIFIERS_IGNORE_CASE'],
+      ['fail', 'QUOTED_IDENTIFIERS_IGNORE_CASE'],
     ]);
     expect(checks[1]?.fix).toBe('ALTER USER "ANN" UNSET AUTOCOMMIT');
     expect(checks[2]?.fix).toContain('ALTER ACCOUNT UNSET QUOTED_IDENTIFIERS_IGNORE_CASE');

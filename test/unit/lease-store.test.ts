@@ -3,11 +3,15 @@
  * tables (named after the audit table) and in one request; a renewal holds only if every lease
  * row names the holder; breaking the lease returns who held it; before the first run (no lease
  * or journal table yet) break and the journal read find nothing, while any other error surfaces;
- * an empty journal write sends nothing.
+ * an empty journal write sends nothing; the journal goes in chunks, each with the query that tells
+ * whether it was written (its first entry).
  */
 import { describe, expect, it } from 'vitest';
 import {
+  JOURNAL_CHUNK_ROWS,
+  JOURNAL_CHUNK_TEXT,
   journalInsert,
+  journalRecorded,
   journalRead,
   leaseBreak,
   leaseRead,
@@ -35,13 +39,13 @@ type Answer = Array<Record<string, unknown>> | Error;
 
 /** A transport that records each request and answers from `answers` in turn (then: no rows). */
 function transport(answers: Answer[] = []) {
-  const requests: Array<{ statements: string[]; purpose: string }> = [];
+  const requests: Array<{ statements: string[]; purpose: string; recorded?: string }> = [];
   const io: LeaseTransport = {
     dialect,
     auditTable: 'CHECKPOINT_AUDIT',
     prelude: ['CREATE SCHEMA IF NOT EXISTS "DEMO"'],
-    run: async (statements, purpose) => {
-      requests.push({ statements, purpose });
+    run: async (statements, purpose, recorded) => {
+      requests.push({ statements, purpose, ...(recorded === undefined ? {} : { recorded }) });
       const answer = answers.shift() ?? [];
       if (answer instanceof Error) throw answer;
       return answer;
@@ -124,7 +128,44 @@ describe('the lease store', () => {
     expect(requests).toEqual([]);
     await store.journal([entry, { ...entry, seq: 1, event: 'run-finished' }]);
     expect(requests).toEqual([
-      { statements: [journalInsert(dialect, JOURNAL, [entry, { ...entry, seq: 1, event: 'run-finished' }])], purpose: 'journal' },
+      {
+        statements: [journalInsert(dialect, JOURNAL, [entry, { ...entry, seq: 1, event: 'run-finished' }])],
+        purpose: 'journal',
+        recorded: journalRecorded(dialect, JOURNAL, entry),
+      },
+    ]);
+    expect(journalRecorded(dialect, JOURNAL, entry)).toBe(`SELECT COUNT(*) AS N FROM "DEMO"."${JOURNAL}" WHERE RUN_ID = 'r' AND SEQ = 0`);
+  });
+
+  it('journals many entries in chunks of JOURNAL_CHUNK_ROWS rows, or fewer when their text is long, in order', async () => {
+    const entry = (seq: number, detail: string | null = null): JournalEntry => ({
+      runId: 'r',
+      seq,
+      event: 'step-started',
+      stepIndex: seq,
+      kind: 'drop-object',
+      object: `T${seq}`,
+      group: null,
+      detail,
+    });
+    const many = Array.from({ length: 2 * JOURNAL_CHUNK_ROWS + 500 }, (_, i) => entry(i));
+    const { store, requests } = transport();
+    await store.journal(many);
+    expect(requests.map((r) => r.statements)).toEqual([
+      [journalInsert(dialect, JOURNAL, many.slice(0, JOURNAL_CHUNK_ROWS))],
+      [journalInsert(dialect, JOURNAL, many.slice(JOURNAL_CHUNK_ROWS, 2 * JOURNAL_CHUNK_ROWS))],
+      [journalInsert(dialect, JOURNAL, many.slice(2 * JOURNAL_CHUNK_ROWS))],
+    ]);
+    expect(requests.map((r) => r.recorded)).toEqual(
+      [0, JOURNAL_CHUNK_ROWS, 2 * JOURNAL_CHUNK_ROWS].map((i) => journalRecorded(dialect, JOURNAL, entry(i))),
+    );
+    const long = 'x'.repeat(JOURNAL_CHUNK_TEXT / 2);
+    const wordy = transport();
+    await wordy.store.journal([entry(0, long), entry(1, long), entry(2, long)]);
+    expect(wordy.requests.map((r) => r.statements)).toEqual([
+      [journalInsert(dialect, JOURNAL, [entry(0, long)])],
+      [journalInsert(dialect, JOURNAL, [entry(1, long)])],
+      [journalInsert(dialect, JOURNAL, [entry(2, long)])],
     ]);
   });
 

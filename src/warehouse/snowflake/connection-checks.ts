@@ -2,8 +2,9 @@
  * What `ckpt connection test` checks on a Snowflake connection, as data: the statements it runs
  * (through an injected runner, so the Snowflake adapter's query path runs them) and what their rows
  * mean, each as a line `ok` / `warn` / `fail` with what to do. The session: who is logged in, the
- * role and warehouse, the session parameters ckpt relies on at their defaults
- * (docs/snowflake-behaviour.md, "Session parameters that change meaning") and the account's
+ * role and warehouse, the session parameters ckpt pins at connect (snowflake-session-pins.ts:
+ * a value other than the pinned one means the pin did not hold; docs/snowflake-behaviour.md,
+ * "Session parameters that change meaning") and the account's
  * retention settings (pitfall 3). Each target: its database and schema exist, its role may create
  * tables there and owns the tables and views ckpt may drop or undrop (pitfall 16: DROP and UNDROP
  * need OWNERSHIP, UNDROP and the audit table CREATE TABLE on the schema; through the role hierarchy,
@@ -106,33 +107,29 @@ export function sessionChecks(facts: SessionFacts): Check[] {
   return checks;
 }
 
-/** The session parameters ckpt relies on, their expected value, and how bad another value is. */
-const PARAMETERS: Array<{ key: string; expected: string; status: 'warn' | 'fail'; effect: string }> = [
+/** The session parameters ckpt pins at connect, their pinned value, and what another value would do. */
+const PARAMETERS: Array<{ key: string; expected: string; effect: string }> = [
   {
     key: 'AUTOCOMMIT',
     expected: 'true',
-    status: 'fail',
     effect: 'ckpt’s audit rows, lease and reverts would stay in an open transaction and be rolled back',
   },
   {
     key: 'QUOTED_IDENTIFIERS_IGNORE_CASE',
     expected: 'false',
-    status: 'warn',
     effect: 'ckpt’s quoted names resolve in upper case: mixed- and lower-case objects become unreachable',
   },
   {
     key: 'TIMESTAMP_INPUT_FORMAT',
     expected: 'AUTO',
-    status: 'fail',
     effect: 'Time Travel points ckpt writes as ISO text are refused',
   },
   {
     key: 'ROWS_PER_RESULTSET',
     expected: '0',
-    status: 'fail',
     effect: 'observing a schema is cut short, and missing objects look dropped',
   },
-  { key: 'TIMEZONE', expected: 'UTC', status: 'fail', effect: 'ckpt sets UTC when it connects; the session did not keep it' },
+  { key: 'TIMEZONE', expected: 'UTC', effect: 'timestamps ckpt reads and writes as text would be wall-clock times of another zone' },
 ];
 
 /** The statement that shows the session's parameters. */
@@ -159,9 +156,9 @@ export function parameterChecks(rows: SnowflakeRow[], facts: SessionFacts): Chec
       continue;
     }
     const level = text(row.level) ?? '';
-    const message = `${p.key} is ${value}${level === '' ? '' : ` (set on the ${level})`}, not ${p.expected}: ${p.effect}`;
-    const fix = parameterFix(p.key, level, facts.user);
-    checks.push(p.status === 'fail' ? fail('parameters', message, fix) : warn('parameters', message, fix));
+    // ckpt pins these at connect: another value means the pin did not hold.
+    const message = `${p.key} is ${value}${level === '' ? '' : ` (set on the ${level})`}, not ${p.expected}, although ckpt sets it when it connects: ${p.effect}`;
+    checks.push(fail('parameters', message, parameterFix(p.key, level, facts.user)));
   }
   if (fine.length > 0) checks.unshift(ok('parameters', `${fine.join(', ')} as ckpt expects`));
   return checks;

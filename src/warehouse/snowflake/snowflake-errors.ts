@@ -55,6 +55,8 @@ export function mapSnowflakeError(error: unknown, context: string): CkptError {
       return make('WAREHOUSE_UNREACHABLE', HINTS.noWarehouse);
     case '000707':
       return make('SQL_FAILED', HINTS.timeTravelUnavailable);
+    case '000630':
+      return make('SQL_FAILED', HINTS.serverStatementTimeout);
     default:
       break;
   }

@@ -123,6 +123,15 @@ SELECT ?, CURRENT_TIMESTAMP(), ?, ?, PARSE_JSON(?), ?, ?, ?, ?, PARSE_JSON(?), P
 }
 
 /**
+ * Whether the audit row an auditInsert adds is there (column N), by its id, type, status, action
+ * and run (bound in that order): checked before the insert is sent again after a lost answer.
+ */
+export function auditRowRecorded(t: SnowflakeTarget): string {
+  return `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)}
+WHERE CHECKPOINT_ID = ? AND CHECKPOINT_TYPE = ? AND STATUS = ? AND COALESCE(ACTION_ID, '') = COALESCE(?, '') AND COALESCE(RUN_ID, '') = COALESCE(?, '')`;
+}
+
+/**
  * The checkpoint in one statement: the inventory is built server-side from INFORMATION_SCHEMA
  * (no inventory travels through the client), stamped with the warehouse clock, and skipped if
  * the id is already recorded (a retried step is progress, not a duplicate).

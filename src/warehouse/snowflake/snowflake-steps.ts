@@ -142,12 +142,13 @@ export class SnowflakeSteps {
   private async initAudit(t: SnowflakeTarget, tag: string, run: RunContext): Promise<void> {
     const ddl = auditDdl(t);
     await this.session.driver.execute(ddl.join(';\n'), { tag, statements: ddl.length });
+    const count = async () => {
+      const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${snowflakeLiteral(SYSTEM_INIT.type)}`;
+      const [row] = await this.session.driver.rows(sql, { tag });
+      return Number(row?.N ?? 0);
+    };
     await ensureSystemInit({
-      count: async () => {
-        const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_TYPE = ${snowflakeLiteral(SYSTEM_INIT.type)}`;
-        const [row] = await this.session.driver.rows(sql, { tag });
-        return Number(row?.N ?? 0);
-      },
+      count,
       insert: async () => {
         const binds = [
           SYSTEM_INIT.id,
@@ -164,7 +165,8 @@ export class SnowflakeSteps {
           run.runId,
           JSON.stringify(run.origin),
         ];
-        await this.session.driver.execute(auditInsert(t), { tag, binds });
+        // Its answer lost, the row is written again only if it is not there.
+        await this.session.driver.execute(auditInsert(t), { tag, binds, ranAlready: async () => (await count()) > 0 });
       },
     });
   }

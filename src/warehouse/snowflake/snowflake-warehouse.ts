@@ -1,5 +1,5 @@
 /**
- * Snowflake behind the Warehouse interface: connect (session pinned to UTC), observe in three
+ * Snowflake behind the Warehouse interface: connect (session parameters pinned: snowflake-session-pins.ts), observe in three
  * round trips plus two per further page of SHOW TABLES HISTORY (snowflake-show.ts), keeping the
  * table versions it read for restores (snowflake-versions.ts); the audit table is read at its
  * layout (model/audit-layout.ts); the audit rows of actions, leases and journal, user SQL. The
@@ -27,6 +27,7 @@ import { SnowflakeDriver, loadSdk, type DriverLimits, type SnowflakeRow } from '
 import { readLineage, type Lineage } from './snowflake-lineage.js';
 import {
   auditQuery,
+  auditRowRecorded,
   CONTENT_RESTORE_TYPE,
   isoText,
   objectName,
@@ -39,6 +40,7 @@ import {
   toIso,
   type SnowflakeTarget,
 } from './snowflake-sql.js';
+import { pinSessionSql } from './snowflake-session-pins.js';
 import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 import { recordActionSql } from './snowflake-step-sql.js';
@@ -55,8 +57,12 @@ export interface SnowflakeOpenOptions {
   limits?: Partial<DriverLimits>;
 }
 
-/** The driver limits a connection gets unless told otherwise (CKPT_STATEMENT_TIMEOUT_MS for the deadline). */
-export const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, retries: 3, backoffMs: 250 };
+/**
+ * The driver limits a connection gets unless told otherwise: CKPT_STATEMENT_TIMEOUT_MS for the
+ * deadline of reads, metadata and lease statements; content copies have none (Snowflake's
+ * STATEMENT_TIMEOUT_IN_SECONDS bounds them).
+ */
+export const DEFAULT_LIMITS: DriverLimits = { statementTimeoutMs: 60_000, copyTimeoutMs: null, retries: 3, backoffMs: 250 };
 
 /** Snowflake behind the Warehouse interface. */
 export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
@@ -84,7 +90,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     readonly showPageRows: number,
   ) {}
 
-  /** Resolves the connections.toml entry, connects, and sets the session to UTC. */
+  /** Resolves the connections.toml entry, connects, and pins the session parameters ckpt relies on (UTC, autocommit, …). */
   static async open(options: SnowflakeOpenOptions): Promise<SnowflakeWarehouse> {
     const lib = await loadSdk();
     const resolved =
@@ -109,7 +115,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     });
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
     try {
-      const [, current] = await driver.execute(`ALTER SESSION SET TIMEZONE = 'UTC'; SELECT CURRENT_DATABASE() AS DB`, {
+      const [, current] = await driver.execute(`${pinSessionSql()}; SELECT CURRENT_DATABASE() AS DB`, {
         statements: 2,
         tag: queryTag({ command: 'connect' }),
       });
@@ -178,10 +184,13 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const [now] = await this.driver.rows(`SELECT ${"TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY_MM_DD_HH24_MI_SS')"} AS ID`, { tag });
     const touched = record.steps.filter((s) => s.object !== null);
     const [insert, marked] = recordActionSql(t, record.restoredTo);
+    const id = `${record.type}_${String(now?.ID ?? '')}`;
     await this.driver.execute(insert, {
       tag,
+      // Its answer lost, the row is written again only if it is not there.
+      ranAlready: () => this.counted(auditRowRecorded(t), tag, [id, record.type, record.status, record.actionId, run.runId]),
       binds: [
-        `${record.type}_${String(now?.ID ?? '')}`,
+        id,
         record.type,
         `action ${record.actionId}`,
         JSON.stringify(touched.map((s) => ({ name: s.object, step: s.kind }))),
@@ -239,10 +248,11 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       dialect: leaseDialect(t),
       auditTable: target.auditTable,
       prelude: [],
-      run: async (statements, purpose) => {
+      run: async (statements, purpose, recorded) => {
         const tag = queryTag({ command: purpose, target: target.name });
+        const ranAlready = recorded === undefined ? {} : { ranAlready: () => this.counted(recorded, tag) };
         const results = await this.driver
-          .execute(statements.join(';\n'), { ...(statements.length > 1 ? { statements: statements.length } : {}), tag })
+          .execute(statements.join(';\n'), { ...(statements.length > 1 ? { statements: statements.length } : {}), tag, ...ranAlready })
           // Taking the lease is a writer's first statement in the schema: say so when the schema is missing.
           .catch((error: unknown) => (purpose === 'lease' ? this.explainMissing(target, t, error, tag) : Promise.reject(error)));
         return results[results.length - 1] ?? [];
@@ -303,6 +313,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return 'no-database';
       throw error;
     }
+  }
+
+  /** Whether a count query (column N, optional binds) counts anything. */
+  private async counted(sql: string, tag: string, binds?: unknown[]): Promise<boolean> {
+    const [row] = await this.driver.rows(sql, { tag, ...(binds === undefined ? {} : { binds }) });
+    return Number(row?.N ?? 0) > 0;
   }
 
   forgetSchema(): void {
