@@ -133,8 +133,8 @@ export class ActionPlan {
    */
   restore(entry: InventoryEntry, src: CheckpointSource): void {
     if (this.unrecordedView(entry, src)) return;
-    if (entry.kind === 'VIEW') {
-      this.recreateView(entry, src);
+    if (entry.kind === 'VIEW' && entry.definition !== null) {
+      this.recreateView({ ...entry, definition: entry.definition }, src);
       return;
     }
     const { model, target, recorded } = this.context;
@@ -214,18 +214,27 @@ export class ActionPlan {
   }
 
   /**
-   * Whether `entry` is a view the checkpoint cannot bring back because the old pipelines, who
-   * took it, recorded no definition: then says so (a warning: the action goes ahead without it,
-   * as the old pipelines' own restores did).
+   * Whether `entry` is a view the checkpoint cannot bring back because it holds no definition for
+   * it: then says so. Taken by the old pipelines, which recorded none: a warning, the action goes
+   * ahead without it, as their own restores did. Taken by ckpt with a role that could not see it
+   * (a secure view's definition is shown only to its owner role:
+   * docs/snowflake-behaviour.md#secure-views): a blocker, as for any object that cannot come back.
    */
   unrecordedView(entry: InventoryEntry, src: CheckpointSource): boolean {
-    if (entry.kind !== 'VIEW' || entry.definition !== null || src.recorded?.origin !== 'pipeline') return false;
-    this.report(
-      'warning',
-      'VIEW_NOT_RECORDED',
-      `view ${displayIdent(entry.name)} is in ${src.label}, taken by the old pipelines, which recorded no view definitions: ckpt cannot bring it back; action ${this.action.id} goes ahead without it`,
-      entry.name,
-    );
+    if (entry.kind !== 'VIEW' || entry.definition !== null) return false;
+    if (src.recorded?.origin === 'pipeline') {
+      this.report(
+        'warning',
+        'VIEW_NOT_RECORDED',
+        `view ${displayIdent(entry.name)} is in ${src.label}, taken by the old pipelines, which recorded no view definitions: ckpt cannot bring it back; action ${this.action.id} goes ahead without it`,
+        entry.name,
+      );
+    } else {
+      this.notRestorable(
+        entry,
+        `the checkpoint holds no definition for view ${displayIdent(entry.name)}: the role that took ${src.label} could not see it (Snowflake shows a secure view's definition only to the role that owns it), so ckpt cannot bring it back: run ckpt with the role that owns the view (or one that inherits it), so that the checkpoints it takes hold the definition`,
+      );
+    }
     return true;
   }
 
@@ -312,11 +321,7 @@ export class ActionPlan {
     };
   }
 
-  private recreateView(entry: InventoryEntry, src: CheckpointSource): void {
-    if (entry.definition === null) {
-      this.notRestorable(entry, `the checkpoint holds no definition for view ${displayIdent(entry.name)}`);
-      return;
-    }
+  private recreateView(entry: InventoryEntry & { definition: string }, src: CheckpointSource): void {
     this.steps.push({
       target: this.context.target.name,
       group: this.action.id,

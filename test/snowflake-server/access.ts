@@ -57,6 +57,15 @@ export class AccessModel {
     return false;
   }
 
+  /**
+   * Whether a view's text (VIEW_DEFINITION, SHOW VIEWS' text, GET_DDL) is hidden from a session
+   * in `role`: a secure view's is shown only to its owner role, or a role that inherits it
+   * (https://docs.snowflake.com/en/user-guide/views-secure). No role: seeded without a session.
+   */
+  definitionHidden(role: string | undefined, view: { secure: boolean; owner: string }): boolean {
+    return view.secure && role !== undefined && !this.inherits(role, view.owner);
+  }
+
   /** IS_ROLE_IN_SESSION('<name>'): the session's role is it or inherits it (names as stored, case-sensitive). */
   inSession(session: Session, role: string): boolean {
     return this.inherits(session.role, role);

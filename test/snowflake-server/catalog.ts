@@ -113,6 +113,8 @@ export interface ResolveContext {
   schema: string | null;
   sessionId: string | null;
   temps: Map<number, Map<string, TableVersion>>;
+  /** The session's role (absent: a statement seeded without a session, which sees everything). */
+  role?: string;
 }
 
 /** A point in time for AT/BEFORE: a clock instant (ms) or a statement sequence number. */

@@ -342,7 +342,9 @@ function parseCreate(c: Cursor): Command {
   const orReplace = c.acceptSeq('OR', 'REPLACE');
   c.accept('LOCAL', 'GLOBAL');
   const modifier = c.accept('TRANSIENT', 'TEMPORARY', 'TEMP', 'VOLATILE', 'HYBRID', 'SECURE');
-  if (modifier === undefined && c.accept('ROLE')) {
+  // CREATE [OR REPLACE] [SECURE] [RECURSIVE] VIEW: RECURSIVE stands before VIEW, never after it.
+  const recursive = c.accept('RECURSIVE') !== undefined;
+  if (modifier === undefined && !recursive && c.accept('ROLE')) {
     const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
     const name = c.identifier();
     if (c.accept('COMMENT')) {
@@ -357,7 +359,7 @@ function parseCreate(c: Cursor): Command {
     if (t?.kind === 'word') throw unsupported(`CREATE ${modifier ? `${modifier} ` : ''}${t.text.toUpperCase()}`);
     c.fail();
   }
-  if (what === 'VIEW') c.accept('RECURSIVE');
+  if (recursive && what !== 'VIEW') c.fail();
   const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
   if (what === 'DATABASE') {
     const name = c.identifier();

@@ -368,7 +368,8 @@ function liveObject(row: SnowflakeRow): LiveObject {
     retentionDays: kind === 'TABLE' ? num(row.RETENTION_TIME) : null,
     transient: row.IS_TRANSIENT === 'YES',
     hybrid: row.IS_HYBRID === 'YES',
-    definition: kind === 'VIEW' && typeof row.VIEW_DEFINITION === 'string' ? row.VIEW_DEFINITION : null,
+    // Empty or NULL: a secure view whose definition this role may not see (docs/snowflake-behaviour.md#secure-views).
+    definition: kind === 'VIEW' && typeof row.VIEW_DEFINITION === 'string' && row.VIEW_DEFINITION !== '' ? row.VIEW_DEFINITION : null,
     columns: kind === 'TABLE' ? parseList(row.COLS ?? null) : null,
   };
 }
