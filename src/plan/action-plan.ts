@@ -5,9 +5,10 @@
  * and `finish` holds the action back on any blocker or orders its steps and applies its changes.
  */
 import type { Action, Target } from '../model/desired.js';
-import type { InventoryEntry, RecordedCheckpoint } from '../model/observed.js';
+import type { InventoryEntry, LiveObject, PolicyRef, RecordedCheckpoint } from '../model/observed.js';
 import type { ContentSource, DropCause, Finding, FindingCode, Step, Weight } from '../model/plan.js';
 import { actionCheckpoint } from '../model/desired.js';
+import { displayText } from '../model/display.js';
 import { displayIdent, nameKey } from '../model/refs.js';
 import { displayTime, sameInstant } from '../model/time.js';
 import { resolveCheckpoint, type CheckpointSource, type PendingSource } from './checkpoint-source.js';
@@ -200,6 +201,7 @@ export class ActionPlan {
       );
       return;
     }
+    if (this.underPolicy(entry, live, src, change)) return;
     const declaredClone = this.context.target.checkpoints.some((c) => c.id === src.id && c.keep === 'clone');
     const from = contentSource(entry, live, src, this.context.recorded, this.context.now, declaredClone);
     if (typeof from === 'string') {
@@ -211,6 +213,22 @@ export class ActionPlan {
     }
     const via = from.kind === 'time-travel' ? `Time Travel AT ${from.at}` : `the copy kept by checkpoint ${from.checkpointId}`;
     this.restoreContent(entry, src, from, false, `${change} after ${src.label}; its rows and columns are reverted from ${via}`);
+  }
+
+  /**
+   * Whether the live table carries row access or masking policies: then a revert is held back
+   * (a blocker). It rewrites every row from a read that holds only the rows ckpt's role may see,
+   * masked as it sees them (docs/snowflake-behaviour.md#row-access-and-masking-policies).
+   */
+  private underPolicy(entry: InventoryEntry, live: LiveObject, src: CheckpointSource, change: string): boolean {
+    if (live.policies === undefined || live.policies.length === 0) return false;
+    this.report(
+      'blocker',
+      'CONTENT_UNDER_POLICY',
+      `the content of ${displayIdent(entry.name)} changed after ${src.label} (${change}), but it has ${live.policies.map(describePolicy).join(', ')}: a revert rewrites every row from what ckpt's role may read, so it would delete the rows hidden from it and store masked values; action ${this.action.id} is held back: revert ${displayIdent(entry.name)} by hand, or protect it to leave its content as it is`,
+      entry.name,
+    );
+    return true;
   }
 
   /**
@@ -363,4 +381,11 @@ export class ActionPlan {
   private notRestorable(entry: InventoryEntry, message: string): void {
     this.report('blocker', 'NOT_RESTORABLE', message, entry.name);
   }
+}
+
+/** `row access policy DB.S.P` or `masking policy DB.S.P on COLUMN`, names displayed safely. */
+function describePolicy(policy: PolicyRef): string {
+  const kind = displayText(policy.kind.toLowerCase().replaceAll('_', ' '));
+  const name = policy.name.map(displayIdent).join('.');
+  return `${kind} ${name}${policy.column === null ? '' : ` on ${displayIdent(policy.column)}`}`;
 }

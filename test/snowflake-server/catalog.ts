@@ -5,6 +5,7 @@
 import { AccessModel } from './access.js';
 import { didNotExistOrPurged, noCurrentContainer, objectNotFound, timeTravelUnavailable } from './errors.js';
 import { displayName, type QualifiedName } from './names.js';
+import { PolicyModel, type TablePolicies } from './policies.js';
 import type { RowStore } from './row-store.js';
 
 const DAY_MS = 86_400_000;
@@ -58,6 +59,8 @@ export interface TableVersion extends ObjectBase {
   history: Snapshot[];
   clusterBy: string | null;
   stats: { rows: number; bytes: number } | null;
+  /** Row access and masking policies set on it (policies.ts); absent when none ever was. */
+  policies?: TablePolicies;
 }
 
 /** A view: its full CREATE text verbatim and its query body, bound late (pitfalls 1, 6, 7). */
@@ -130,6 +133,8 @@ export class Catalog {
   showRowLimit = 10_000;
   /** Roles, owners' hierarchy and grants (recorded and reported, not enforced). */
   readonly access = new AccessModel();
+  /** Row access and masking policies (policies.ts). */
+  readonly policies = new PolicyModel(this);
   private idCounter = 0;
   private seqCounter = 0;
   private snapshotCounter = 0;
