@@ -216,9 +216,10 @@ export class ActionPlan {
   }
 
   /**
-   * Whether the live table carries row access or masking policies: then a revert is held back
-   * (a blocker). It rewrites every row from a read that holds only the rows ckpt's role may see,
-   * masked as it sees them (docs/snowflake-behaviour.md#row-access-and-masking-policies).
+   * Whether the live table carries policies that change what a read returns (row access,
+   * masking, ...): then a revert is held back (a blocker). It rewrites every row from a read that
+   * holds only the rows ckpt's role may see, masked as it sees them
+   * (docs/snowflake-behaviour.md#row-access-and-masking-policies).
    */
   private underPolicy(entry: InventoryEntry, live: LiveObject, src: CheckpointSource, change: string): boolean {
     if (live.policies === undefined || live.policies.length === 0) return false;
