@@ -75,7 +75,7 @@ describe('a captured definition re-headed to the view it restores (docs/snowflak
       ifNotExists: fc.boolean(),
       name: fc.array(part, { minLength: 1, maxLength: 3 }),
       copyGrants: fc.boolean(),
-      comment: fc.option(fc.string({ maxLength: 8 }).map((s) => `'${s.replaceAll("'", "''")}'`)),
+      comment: fc.option(fc.string({ maxLength: 8 }).map((s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`)),
     });
     fc.assert(
       fc.property(header, (h) => {
