@@ -1,7 +1,8 @@
 // Roles and grants: account roles (the system ones and CREATE ROLE), the role hierarchy (GRANT ROLE),
 // owners of databases, schemas, tables and views, and privileges granted on them (GRANT). Recorded and
 // reported (SHOW GRANTS ON, IS_ROLE_IN_SESSION, the owner columns of SHOW and INFORMATION_SCHEMA),
-// never enforced: every role may do everything, as before. Secondary roles are not modelled.
+// never enforced: every role may do everything, as before; only a secure view's text is shown to its
+// owner role alone (definitionHidden). Secondary roles are not modelled.
 
 import { objectNotFound, SnowflakeError, unsupported } from './errors.js';
 import { displayName } from './names.js';
