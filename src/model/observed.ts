@@ -37,6 +37,22 @@ export interface InventoryEntry {
    * from a clone: same incarnation, new storage), the earliest instant it can be read AT.
    */
   timeTravelFrom?: string | null;
+  /**
+   * For a live Snowflake table: the row access and masking policies set on it, where observe
+   * looked: the tables a checkpoint holds with other content
+   * (docs/snowflake-behaviour.md#row-access-and-masking-policies).
+   */
+  policies?: PolicyRef[];
+}
+
+/** A policy that changes what a read of a table returns, set on it (names as stored). */
+export interface PolicyRef {
+  /** As Snowflake names it: ROW_ACCESS_POLICY, MASKING_POLICY, PROJECTION_POLICY, AGGREGATION_POLICY. */
+  kind: string;
+  /** The policy's database, schema and name. */
+  name: [database: string, schema: string, name: string];
+  /** The column it is set on (a masking or projection policy); null for one set on the table. */
+  column: string | null;
 }
 
 /** An object present in the schema now. */

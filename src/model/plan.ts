@@ -143,7 +143,8 @@ export type FindingCode =
   | 'AUDIT_LAYOUT_NEWER'
   | 'VIEW_NOT_RECORDED'
   | 'CONTENT_NOT_RECORDED'
-  | 'CHECKPOINT_NOT_TAKEN';
+  | 'CHECKPOINT_NOT_TAKEN'
+  | 'CONTENT_UNDER_POLICY';
 
 /** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
 export interface Finding {

@@ -5,9 +5,10 @@
  * and `finish` holds the action back on any blocker or orders its steps and applies its changes.
  */
 import type { Action, Target } from '../model/desired.js';
-import type { InventoryEntry, RecordedCheckpoint } from '../model/observed.js';
+import type { InventoryEntry, LiveObject, PolicyRef, RecordedCheckpoint } from '../model/observed.js';
 import type { ContentSource, DropCause, Finding, FindingCode, Step, Weight } from '../model/plan.js';
 import { actionCheckpoint } from '../model/desired.js';
+import { displayText } from '../model/display.js';
 import { displayIdent, nameKey } from '../model/refs.js';
 import { displayTime, sameInstant } from '../model/time.js';
 import { resolveCheckpoint, type CheckpointSource, type PendingSource } from './checkpoint-source.js';
@@ -133,8 +134,8 @@ export class ActionPlan {
    */
   restore(entry: InventoryEntry, src: CheckpointSource): void {
     if (this.unrecordedView(entry, src)) return;
-    if (entry.kind === 'VIEW') {
-      this.recreateView(entry, src);
+    if (entry.kind === 'VIEW' && entry.definition !== null) {
+      this.recreateView({ ...entry, definition: entry.definition }, src);
       return;
     }
     const { model, target, recorded } = this.context;
@@ -200,6 +201,7 @@ export class ActionPlan {
       );
       return;
     }
+    if (this.underPolicy(entry, live, src, change)) return;
     const declaredClone = this.context.target.checkpoints.some((c) => c.id === src.id && c.keep === 'clone');
     const from = contentSource(entry, live, src, this.context.recorded, this.context.now, declaredClone);
     if (typeof from === 'string') {
@@ -214,18 +216,44 @@ export class ActionPlan {
   }
 
   /**
-   * Whether `entry` is a view the checkpoint cannot bring back because the old pipelines, who
-   * took it, recorded no definition: then says so (a warning: the action goes ahead without it,
-   * as the old pipelines' own restores did).
+   * Whether the live table carries policies that change what a read returns (row access,
+   * masking, ...): then a revert is held back (a blocker). It rewrites every row from a read that
+   * holds only the rows ckpt's role may see, masked as it sees them
+   * (docs/snowflake-behaviour.md#row-access-and-masking-policies).
    */
-  unrecordedView(entry: InventoryEntry, src: CheckpointSource): boolean {
-    if (entry.kind !== 'VIEW' || entry.definition !== null || src.recorded?.origin !== 'pipeline') return false;
+  private underPolicy(entry: InventoryEntry, live: LiveObject, src: CheckpointSource, change: string): boolean {
+    if (live.policies === undefined || live.policies.length === 0) return false;
     this.report(
-      'warning',
-      'VIEW_NOT_RECORDED',
-      `view ${displayIdent(entry.name)} is in ${src.label}, taken by the old pipelines, which recorded no view definitions: ckpt cannot bring it back; action ${this.action.id} goes ahead without it`,
+      'blocker',
+      'CONTENT_UNDER_POLICY',
+      `the content of ${displayIdent(entry.name)} changed after ${src.label} (${change}), but it has ${live.policies.map(describePolicy).join(', ')}: a revert rewrites every row from what ckpt's role may read, so it would delete the rows hidden from it and store masked values; action ${this.action.id} is held back: revert ${displayIdent(entry.name)} by hand, or protect it to leave its content as it is`,
       entry.name,
     );
+    return true;
+  }
+
+  /**
+   * Whether `entry` is a view the checkpoint cannot bring back because it holds no definition for
+   * it: then says so. Taken by the old pipelines, which recorded none: a warning, the action goes
+   * ahead without it, as their own restores did. Taken by ckpt with a role that could not see it
+   * (a secure view's definition is shown only to its owner role:
+   * docs/snowflake-behaviour.md#secure-views): a blocker, as for any object that cannot come back.
+   */
+  unrecordedView(entry: InventoryEntry, src: CheckpointSource): boolean {
+    if (entry.kind !== 'VIEW' || entry.definition !== null) return false;
+    if (src.recorded?.origin === 'pipeline') {
+      this.report(
+        'warning',
+        'VIEW_NOT_RECORDED',
+        `view ${displayIdent(entry.name)} is in ${src.label}, taken by the old pipelines, which recorded no view definitions: ckpt cannot bring it back; action ${this.action.id} goes ahead without it`,
+        entry.name,
+      );
+    } else {
+      this.notRestorable(
+        entry,
+        `the checkpoint holds no definition for view ${displayIdent(entry.name)}: the role that took ${src.label} could not see it (Snowflake shows a secure view's definition only to the role that owns it), so ckpt cannot bring it back: run ckpt with the role that owns the view (or one that inherits it), so that the checkpoints it takes hold the definition`,
+      );
+    }
     return true;
   }
 
@@ -312,11 +340,7 @@ export class ActionPlan {
     };
   }
 
-  private recreateView(entry: InventoryEntry, src: CheckpointSource): void {
-    if (entry.definition === null) {
-      this.notRestorable(entry, `the checkpoint holds no definition for view ${displayIdent(entry.name)}`);
-      return;
-    }
+  private recreateView(entry: InventoryEntry & { definition: string }, src: CheckpointSource): void {
     this.steps.push({
       target: this.context.target.name,
       group: this.action.id,
@@ -358,4 +382,11 @@ export class ActionPlan {
   private notRestorable(entry: InventoryEntry, message: string): void {
     this.report('blocker', 'NOT_RESTORABLE', message, entry.name);
   }
+}
+
+/** `row access policy DB.S.P` or `masking policy DB.S.P on COLUMN`, names displayed safely. */
+function describePolicy(policy: PolicyRef): string {
+  const kind = displayText(policy.kind.toLowerCase().replaceAll('_', ' '));
+  const name = policy.name.map(displayIdent).join('.');
+  return `${kind} ${name}${policy.column === null ? '' : ` on ${displayIdent(policy.column)}`}`;
 }

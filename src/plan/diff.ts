@@ -5,24 +5,23 @@
 import type { InventoryEntry, LiveObject } from '../model/observed.js';
 import { nameKey, type NameMatching } from '../model/refs.js';
 import { displayTime, sameInstant, UNKNOWN_TIME } from '../model/time.js';
+import { sameViewDefinition } from '../model/view-header.js';
 
 /** Whether a live object is the same incarnation as the one a checkpoint recorded. */
 export function sameIncarnation(recorded: InventoryEntry, live: LiveObject): boolean {
   if (recorded.kind !== live.kind) return false;
   // A view re-created from its captured definition is the same view; its CREATED changes
-  // on Snowflake (docs/snowflake-behaviour.md#pitfall-12) but what it means does not. A view
-  // recorded without a definition (the old pipelines recorded none) is the same while its
+  // on Snowflake (docs/snowflake-behaviour.md#pitfall-12) but what it means does not, nor the
+  // name its definition's header carries (docs/snowflake-behaviour.md#renamed-views). A view
+  // recorded without a definition (the old pipelines recorded none; a secure view's is hidden
+  // from roles that do not own it), or whose definition is hidden now, is the same while its
   // CREATED is.
-  if (recorded.kind === 'VIEW' && (recorded.definition !== null || live.definition === null)) {
-    return normaliseSql(recorded.definition) === normaliseSql(live.definition);
+  if (recorded.kind === 'VIEW' && recorded.definition !== null && live.definition !== null) {
+    return sameViewDefinition(recorded.definition, live.definition);
   }
   // An entry recorded without a creation time (an old pipeline's) is taken for whatever holds
   // its name: nothing is dropped as re-created without evidence.
   return recorded.created === UNKNOWN_TIME || sameInstant(recorded.created, live.created);
-}
-
-function normaliseSql(sql: string | null): string {
-  return (sql ?? '').replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
 }
 
 /** How the schema differs from a checkpoint. */

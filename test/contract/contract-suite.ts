@@ -134,6 +134,19 @@ export function contractSuite(harness: Harness): void {
       await expectConverged(fx, t);
     });
 
+    it('re-creates a view renamed before the checkpoint under the name the checkpoint holds (docs/snowflake-behaviour.md#renamed-views)', async () => {
+      await fx.sql('ALTER VIEW v_orders RENAME TO v_renamed');
+      await reconcile(fx, withBaseline());
+      await fx.sql('DROP VIEW v_renamed');
+      const t = withBaseline([action('views-back', { kind: 'restore', from: 'baseline', objects: null })]);
+      const { plan, outcomes } = await reconcile(fx, t);
+      expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual(['recreate-view', 'record-action']);
+      expectAllSucceeded(outcomes);
+      expect(names(await observe(fx, t)).filter((n) => n.startsWith('VIEW:'))).toEqual(['VIEW:V_RENAMED']);
+      expect(Number((await fx.sql('SELECT count(*) FROM v_renamed'))[0]?.[0])).toBe(3);
+      await expectConverged(fx, t);
+    });
+
     it('keeps hostile names unchanged through checkpoint, drop, restore, re-create and cleanup', async () => {
       for (const name of HOSTILE_TABLES) {
         await fx.sql(`CREATE TABLE ${quoteIdent(name)} (id INTEGER)`);

@@ -1,7 +1,8 @@
 // Roles and grants: account roles (the system ones and CREATE ROLE), the role hierarchy (GRANT ROLE),
 // owners of databases, schemas, tables and views, and privileges granted on them (GRANT). Recorded and
 // reported (SHOW GRANTS ON, IS_ROLE_IN_SESSION, the owner columns of SHOW and INFORMATION_SCHEMA),
-// never enforced: every role may do everything, as before. Secondary roles are not modelled.
+// never enforced: every role may do everything, as before; only a secure view's text is shown to its
+// owner role alone (definitionHidden). Secondary roles are not modelled.
 
 import { objectNotFound, SnowflakeError, unsupported } from './errors.js';
 import { displayName } from './names.js';
@@ -55,6 +56,15 @@ export class AccessModel {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a view's text (VIEW_DEFINITION, SHOW VIEWS' text, GET_DDL) is hidden from a session
+   * in `role`: a secure view's is shown only to its owner role, or a role that inherits it
+   * (https://docs.snowflake.com/en/user-guide/views-secure). No role: seeded without a session.
+   */
+  definitionHidden(role: string | undefined, view: { secure: boolean; owner: string }): boolean {
+    return view.secure && role !== undefined && !this.inherits(role, view.owner);
   }
 
   /** IS_ROLE_IN_SESSION('<name>'): the session's role is it or inherits it (names as stored, case-sensitive). */

@@ -5,6 +5,7 @@
 import { AccessModel } from './access.js';
 import { didNotExistOrPurged, noCurrentContainer, objectNotFound, timeTravelUnavailable } from './errors.js';
 import { displayName, type QualifiedName } from './names.js';
+import { PolicyModel, type TablePolicies } from './policies.js';
 import type { RowStore } from './row-store.js';
 
 const DAY_MS = 86_400_000;
@@ -63,6 +64,8 @@ export interface TableVersion extends ObjectBase {
    * no bytes (TABLE_STORAGE_METRICS.ACTIVE_BYTES 0) until a change gives it storage of its own.
    */
   sharesStorage: boolean;
+  /** Row access and masking policies set on it (policies.ts); absent when none ever was. */
+  policies?: TablePolicies;
 }
 
 /** A view: its full CREATE text verbatim and its query body, bound late (pitfalls 1, 6, 7). */
@@ -118,6 +121,8 @@ export interface ResolveContext {
   schema: string | null;
   sessionId: string | null;
   temps: Map<number, Map<string, TableVersion>>;
+  /** The session's role (absent: a statement seeded without a session, which sees everything). */
+  role?: string;
 }
 
 /** A point in time for AT/BEFORE: a clock instant (ms) or a statement sequence number. */
@@ -133,6 +138,8 @@ export class Catalog {
   showRowLimit = 10_000;
   /** Roles, owners' hierarchy and grants (recorded and reported, not enforced). */
   readonly access = new AccessModel();
+  /** Row access and masking policies (policies.ts). */
+  readonly policies = new PolicyModel(this);
   private idCounter = 0;
   private seqCounter = 0;
   private snapshotCounter = 0;

@@ -5,6 +5,7 @@
 import { syntaxError, unsupported } from './errors.js';
 import { identifierValue, readName, type QualifiedName } from './names.js';
 import { readDataType } from './sql-types.js';
+import type { CreatePolicy, PolicyAction } from './policies.js';
 import { isKeyword, isOp, type Token } from './tokenizer.js';
 
 /** A column definition of CREATE TABLE / ADD COLUMN. */
@@ -121,7 +122,8 @@ export type Command =
     }
   | { kind: 'describe'; objectKind: 'TABLE' | 'VIEW'; name: QualifiedName }
   | { kind: 'truncate'; name: QualifiedName; ifExists: boolean }
-  | { kind: 'execute-immediate'; body: string };
+  | { kind: 'execute-immediate'; body: string }
+  | CreatePolicy;
 
 /** Objects GRANT and SHOW GRANTS ON take here. */
 export type GrantableKind = 'DATABASE' | 'SCHEMA' | 'TABLE' | 'VIEW';
@@ -137,7 +139,8 @@ export type AlterAction =
   | { kind: 'unset'; properties: string[] }
   | { kind: 'add-column'; column: ColumnDef; ifNotExists: boolean }
   | { kind: 'drop-column'; names: string[] }
-  | { kind: 'rename-column'; from: string; to: string };
+  | { kind: 'rename-column'; from: string; to: string }
+  | PolicyAction;
 
 /** Token cursor with Snowflake-style syntax errors. */
 class Cursor {
@@ -341,11 +344,35 @@ export function parseCommand(text: string, tokens: Token[]): Command {
   return command;
 }
 
+/** CREATE [OR REPLACE] {ROW ACCESS | MASKING} POLICY [IF NOT EXISTS] name AS (arg type, ...) RETURNS type -> body. */
+function parsePolicy(c: Cursor, policyKind: CreatePolicy['policyKind'], orReplace: boolean): CreatePolicy {
+  const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
+  const name = c.name();
+  c.expect('AS');
+  const inner = new Cursor(c.sql, c.group());
+  const args: string[] = [];
+  while (!inner.done()) {
+    args.push(inner.identifier());
+    while (!inner.done() && !isOp(inner.peek(), ',')) inner.i++;
+    inner.acceptOp(',');
+  }
+  c.expect('RETURNS');
+  while (!c.done() && !isOp(c.peek(), '->')) c.i++;
+  c.expectOp('->');
+  const body = c.rest().text;
+  if (/\bCOMMENT\s*=/i.test(body)) throw unsupported('a policy COMMENT', 'set it with COMMENT ON');
+  return { kind: 'create-policy', policyKind, name, orReplace, ifNotExists, args, body };
+}
+
 function parseCreate(c: Cursor): Command {
   const orReplace = c.acceptSeq('OR', 'REPLACE');
+  if (c.acceptSeq('ROW', 'ACCESS', 'POLICY')) return parsePolicy(c, 'ROW_ACCESS_POLICY', orReplace);
+  if (c.acceptSeq('MASKING', 'POLICY')) return parsePolicy(c, 'MASKING_POLICY', orReplace);
   c.accept('LOCAL', 'GLOBAL');
   const modifier = c.accept('TRANSIENT', 'TEMPORARY', 'TEMP', 'VOLATILE', 'HYBRID', 'SECURE');
-  if (modifier === undefined && c.accept('ROLE')) {
+  // CREATE [OR REPLACE] [SECURE] [RECURSIVE] VIEW: RECURSIVE stands before VIEW, never after it.
+  const recursive = c.accept('RECURSIVE') !== undefined;
+  if (modifier === undefined && !recursive && c.accept('ROLE')) {
     const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
     const name = c.identifier();
     if (c.accept('COMMENT')) {
@@ -360,7 +387,7 @@ function parseCreate(c: Cursor): Command {
     if (t?.kind === 'word') throw unsupported(`CREATE ${modifier ? `${modifier} ` : ''}${t.text.toUpperCase()}`);
     c.fail();
   }
-  if (what === 'VIEW') c.accept('RECURSIVE');
+  if (recursive && what !== 'VIEW') c.fail();
   const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
   if (what === 'DATABASE') {
     const name = c.identifier();
@@ -677,6 +704,7 @@ function parseAlter(c: Cursor): Command {
   const ifExists = c.acceptSeq('IF', 'EXISTS');
   const name = c.name();
   let action: AlterAction;
+  let policy: PolicyAction | null;
   if (c.acceptSeq('RENAME', 'TO')) action = { kind: 'rename', to: c.name() };
   else if (c.acceptSeq('SWAP', 'WITH')) action = { kind: 'swap', with: c.name() };
   else if (c.accept('SET')) {
@@ -707,6 +735,8 @@ function parseAlter(c: Cursor): Command {
       c.acceptOp(',');
     }
     action = { kind: 'unset', properties };
+  } else if (what === 'TABLE' && (policy = policyAction(c)) !== null) {
+    action = policy;
   } else if (what === 'TABLE' && c.acceptSeq('ADD')) {
     c.accept('COLUMN');
     const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
@@ -873,4 +903,28 @@ function parseGrant(c: Cursor): Command {
     throw unsupported('GRANT … WITH GRANT OPTION');
   }
   return { kind: 'grant', privileges, on: { kind: kind as GrantableKind, name }, to, currentGrants };
+}
+
+/** An ALTER TABLE action on a policy at the cursor (consumed), or null (nothing consumed). */
+function policyAction(c: Cursor): PolicyAction | null {
+  const start = c.i;
+  let action: PolicyAction | null = null;
+  if (c.acceptSeq('ADD', 'ROW', 'ACCESS', 'POLICY')) {
+    const policy = c.name();
+    c.expect('ON');
+    const inner = new Cursor(c.sql, c.group());
+    const columns = [inner.identifier()];
+    while (inner.acceptOp(',')) columns.push(inner.identifier());
+    inner.end();
+    action = { kind: 'add-row-access-policy', policy, columns };
+  } else if (c.acceptSeq('DROP', 'ROW', 'ACCESS', 'POLICY')) {
+    action = { kind: 'drop-row-access-policy', policy: c.name() };
+  } else if (c.accept('MODIFY', 'ALTER')) {
+    c.accept('COLUMN');
+    const column = c.identifier();
+    if (c.acceptSeq('SET', 'MASKING', 'POLICY')) action = { kind: 'set-masking-policy', column, policy: c.name() };
+    else if (c.acceptSeq('UNSET', 'MASKING', 'POLICY')) action = { kind: 'set-masking-policy', column, policy: null };
+  }
+  if (action === null) c.i = start;
+  return action;
 }

@@ -10,6 +10,7 @@ import { quoteIdent } from './tokenizer.js';
 import type { Column, Database, ResolveContext, Schema, SchemaObject, TableType, TableVersion, TimePoint } from './catalog.js';
 import type { AlterAction, ColumnDef, Command } from './ddl-parser.js';
 import type { ExecContext } from './executor.js';
+import { clonedPolicies } from './policies.js';
 import type { StoreColumn } from './row-store.js';
 
 const DAY_MS = 86_400_000;
@@ -72,6 +73,8 @@ export async function applyCommand(ctx: ExecContext, cmd: Command): Promise<Resu
       return alterDatabase(ctx, cmd.name, cmd.ifExists, cmd.action);
     case 'comment':
       return comment(ctx, cmd);
+    case 'create-policy':
+      return statusResult(ctx.catalog.policies.create(cmd, ctx.session.resolveContext(), ctx.session.role));
     default:
       throw unsupported(cmd.kind);
   }
@@ -235,6 +238,7 @@ async function cloneTableInto(
     clusterBy: source.clusterBy,
     owner: ctx.session.role,
   });
+  table.policies = clonedPolicies(source.policies);
   await catalog.store.copyTable(rows, table.internal);
   table.sharesStorage = true;
   register(ctx, table);
@@ -280,6 +284,7 @@ async function createTable(ctx: ExecContext, cmd: Extract<Command, { kind: 'crea
       clusterBy: source.clusterBy,
       owner: session.role,
     });
+    table.policies = clonedPolicies(source.policies);
     await catalog.store.copyTable(rows, table.internal);
     table.sharesStorage = true;
   } else if (cmd.like) {
@@ -561,6 +566,12 @@ async function alterObject(
         else if (p === 'SECURE' && object.kind === 'view') object.secure = false;
         else throw unsupported(`ALTER ${kind} UNSET ${p}`);
       }
+      break;
+    case 'add-row-access-policy':
+    case 'drop-row-access-policy':
+    case 'set-masking-policy':
+      if (object.kind !== 'table') throw unsupported(`ALTER VIEW ${action.kind}`);
+      ctx.catalog.policies.alter(object, action, resolve);
       break;
     case 'add-column':
     case 'drop-column':

@@ -165,6 +165,11 @@ export class StatementExecutor {
         scratch.push(name);
         return name;
       },
+      load: async (rows) => {
+        const name = await store.loadScratch(rows.columns, rows.rows);
+        scratch.push(name);
+        return name;
+      },
       resultScan: async (spec) => {
         const id = typeof spec === 'number' ? session.lastQueryId(spec) : spec;
         const result = id ? this.queries.get(id)?.result : undefined;

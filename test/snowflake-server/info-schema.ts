@@ -34,7 +34,7 @@ export async function infoSchemaRows(
     case 'TABLES':
       return tables(catalog, db, objects);
     case 'VIEWS':
-      return views(db, objects);
+      return views(db, objects, (o) => catalog.access.definitionHidden(ctx.role, o));
     case 'SCHEMATA':
       return schemata(catalog, db);
     case 'COLUMNS':
@@ -152,7 +152,7 @@ async function tables(catalog: Catalog, db: Database, objects: SchemaObject[]): 
   return { columns: names.map((name) => ({ name, duck: types[name] ?? V })), rows };
 }
 
-function views(db: Database, objects: SchemaObject[]): InfoSchemaRows {
+function views(db: Database, objects: SchemaObject[], hidden: (o: { secure: boolean; owner: string }) => boolean): InfoSchemaRows {
   const names = [
     'TABLE_CATALOG',
     'TABLE_SCHEMA',
@@ -173,13 +173,14 @@ function views(db: Database, objects: SchemaObject[]): InfoSchemaRows {
   const rows: InfoSchemaRows['rows'] = [];
   for (const o of objects) {
     if (o.kind !== 'view') continue;
-    // VIEW_DEFINITION holds the full CREATE statement as written (see pitfall 15 for GET_DDL differences).
+    // VIEW_DEFINITION holds the full CREATE statement as written (see pitfall 15 for GET_DDL
+    // differences), also after ALTER VIEW ... RENAME TO; NULL for a secure view the role does not own.
     rows.push([
       db.name,
       o.schema.name,
       o.name,
       o.owner,
-      o.text,
+      hidden(o) ? null : o.text,
       'NONE',
       'NO',
       'NO',

@@ -42,7 +42,7 @@ export class Session {
 
   /** Name-resolution context for this session's statements. */
   resolveContext(): ResolveContext {
-    return { database: this.database, schema: this.schema, sessionId: this.id, temps: this.temps };
+    return { database: this.database, schema: this.schema, sessionId: this.id, temps: this.temps, role: this.role };
   }
 
   /** The session's QUERY_TAG (ALTER SESSION SET QUERY_TAG), or null. */

@@ -201,7 +201,7 @@ function showViews(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContext): Res
             v.schema.name,
             v.owner,
             v.comment ?? '',
-            v.text,
+            catalog.access.definitionHidden(ctx.role, v) ? '' : v.text,
             String(v.secure),
             'false',
             'ROLE',

@@ -8,6 +8,8 @@ import { displayName, identifierValue, parseNameString, type QualifiedName } fro
 import { readDataType } from './sql-types.js';
 import { isKeyword, isOp, quoteIdent, quoteString, significant, tokenize, type Token } from './tokenizer.js';
 import type { Catalog, Database, ResolveContext, TableVersion, TimePoint, ViewVersion } from './catalog.js';
+import type { InfoSchemaRows } from './info-schema.js';
+import { boundBody } from './policies.js';
 
 /** A parenthesised or bracketed run of nodes. */
 export interface Group {
@@ -27,6 +29,8 @@ export interface TranslateEnv {
   functions: FunctionContext;
   /** Materialises `<db>.INFORMATION_SCHEMA.<view>` and returns the scratch table name. */
   infoSchema(db: Database, view: string, resolve: ResolveContext): Promise<string>;
+  /** Loads rows (a table function's) into a scratch table and returns its name. */
+  load(rows: InfoSchemaRows): Promise<string>;
   /** Materialises a stored result (by query id, or a negative index into the session's history). */
   resultScan(spec: string | number): Promise<string>;
   /** Evaluates a constant DuckDB timestamp expression to epoch milliseconds. */
@@ -731,11 +735,12 @@ export class Translator {
     let j: number;
     if (isKeyword(node as Token, 'TABLE') && isGroup(nodes[i + 1])) {
       const inner = (nodes[i + 1] as Group).children;
-      source = await this.tableFunction(word(inner[0]) ?? '', inner[1]);
-      defaultAlias = word(inner[0]) ?? null;
+      const fn = this.nameAt(inner, 0);
+      source = await this.tableFunction(fn.name, inner[fn.next]);
+      defaultAlias = fn.name.at(-1) ?? null;
       j = i + 2;
     } else if (isKeyword(node as Token, 'FLATTEN') && isGroup(nodes[i + 1])) {
-      source = await this.tableFunction('FLATTEN', nodes[i + 1]);
+      source = await this.tableFunction(['FLATTEN'], nodes[i + 1]);
       defaultAlias = 'FLATTEN';
       j = i + 2;
     } else if (isGroup(node)) {
@@ -841,7 +846,25 @@ export class Translator {
     if (object.kind === 'view') return this.expandView(object, point);
     const internal = point ? this.env.catalog.rowsAt(object, point) : object.internal;
     this.reads.push({ object, internal });
-    return quoteIdent(internal);
+    return object.policies === undefined ? quoteIdent(internal) : this.underPolicies(object, internal);
+  }
+
+  /**
+   * A table read through its policies (policies.ts): the rows its row access policy lets the
+   * session see, each masked column as its masking policy returns it, evaluated for this session.
+   */
+  private async underPolicies(table: TableVersion, internal: string): Promise<string> {
+    const policies = table.policies as NonNullable<TableVersion['policies']>;
+    const expr = async (body: string) =>
+      new Translator(body, this.resolveCtx, this.env, null, this.depth + 1).expr(buildTree(significant(tokenize(body)), body));
+    const columns: string[] = [];
+    for (const c of table.columns) {
+      const mask = policies.masking.get(c.name);
+      columns.push(mask === undefined ? quoteIdent(c.name) : `${await expr(boundBody(mask, [c.name]))} AS ${quoteIdent(c.name)}`);
+    }
+    const row = policies.rowAccess;
+    const where = row === null ? '' : ` WHERE ${await expr(boundBody(row.policy, row.columns))}`;
+    return `(SELECT ${columns.join(', ')} FROM ${quoteIdent(internal)}${where})`;
   }
 
   /** Views bind late: their stored text is translated now, unqualified names resolving in the view's own schema (pitfalls 6, 7). */
@@ -867,8 +890,13 @@ export class Translator {
     return `(${body})`;
   }
 
-  private async tableFunction(name: string, argsNode: Node | undefined): Promise<string> {
+  private async tableFunction(qualified: QualifiedName, argsNode: Node | undefined): Promise<string> {
+    const name = qualified.at(-1) as string;
     if (!isGroup(argsNode)) throw syntaxError(this.sql, argsNode ? nodeStart(argsNode) : this.sql.length, name);
+    if (name === 'POLICY_REFERENCES' && (qualified.length === 1 || qualified.at(-2) === 'INFORMATION_SCHEMA') && qualified.length <= 3) {
+      return quoteIdent(await this.env.load(this.env.catalog.policies.references(namedStrings(argsNode), this.resolveCtx)));
+    }
+    if (qualified.length > 1) throw unsupported(`TABLE(${displayName(qualified)}(...))`);
     if (name === 'RESULT_SCAN') {
       const arg = argsNode.children;
       const only = arg.length === 1 ? arg[0] : undefined;
@@ -913,4 +941,17 @@ export class Translator {
       `UNION ALL SELECT k, k, CAST(NULL AS BIGINT), '$."' || replace(k, '"', '\\"') || '"' FROM unnest(CASE WHEN json_type(${e}) = 'OBJECT' THEN json_keys(${e}) ELSE CAST([] AS VARCHAR[]) END) u_(k)) f_)`
     );
   }
+}
+
+/** The `NAME => 'string'` arguments of a table function, names upper-cased; only string literals. */
+function namedStrings(group: Group): Map<string, string> {
+  const args = new Map<string, string>();
+  for (const a of splitCommas(group.children)) {
+    const value = a[2];
+    if (a.length !== 3 || !isOp(a[1] as Token, '=>') || isGroup(value) || value?.kind !== 'string') {
+      throw unsupported('a table function argument', "only NAME => 'string literal' is modelled");
+    }
+    args.set(word(a[0]) ?? '', value.value);
+  }
+  return args;
 }

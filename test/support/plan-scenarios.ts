@@ -154,6 +154,21 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
     target: RESET,
     observed: { objects: [ORDERS_CHANGED], checkpoints: [{ ...baseline([ORDERS_AT]), origin: 'pipeline' }] },
   },
+  CONTENT_UNDER_POLICY: {
+    target: RESET,
+    observed: {
+      objects: [
+        {
+          ...ORDERS_CHANGED,
+          policies: [
+            { kind: 'ROW_ACCESS_POLICY', name: ['ANALYTICS', 'GOVERNANCE', 'EU_ONLY'], column: null },
+            { kind: 'MASKING_POLICY', name: ['ANALYTICS', 'GOVERNANCE', 'hide email'], column: 'EMAIL' },
+          ],
+        },
+      ],
+      checkpoints: [baseline([ORDERS_AT])],
+    },
+  },
   CHECKPOINT_NOT_TAKEN: {
     target: `    checkpoints:\n      - id: baseline\n    actions:\n      - id: back-to-old\n        reset: { to: old }\n      - id: reset-friday\n        reset: { to: baseline }\n`,
     observed: { objects: [ORDERS_CHANGED], checkpoints: [{ ...baseline([ORDERS_AT]), id: 'old' }] },

@@ -206,7 +206,11 @@ describe('a missing table comes back', () => {
     const blind = plan({ actions: [restoreAll] }, { checkpoints: [checkpoint('baseline', [{ ...view, definition: null }])] });
     expect(blind.steps).toEqual([]);
     expect(blind.findings.map((f) => [f.code, f.object, f.message])).toEqual([
-      ['NOT_RESTORABLE', 'V_ORDERS', 'the checkpoint holds no definition for view V_ORDERS'],
+      [
+        'NOT_RESTORABLE',
+        'V_ORDERS',
+        `the checkpoint holds no definition for view V_ORDERS: the role that took ${BASELINE_LABEL} could not see it (Snowflake shows a secure view's definition only to the role that owns it), so ckpt cannot bring it back: run ckpt with the role that owns the view (or one that inherits it), so that the checkpoints it takes hold the definition`,
+      ],
     ]);
   });
 });

@@ -53,13 +53,23 @@ describe('sameIncarnation', () => {
     }
   });
 
-  it('views with no captured definition are the same as each other and as an empty one; a live view is the same as one recorded without a definition (the old pipelines) while its CREATED is', () => {
+  it('views with no captured definition are the same as each other and as an empty one; a live view is the same as one recorded without a definition (the old pipelines), or one whose definition is hidden now (a secure view), while its CREATED is', () => {
     expect(sameIncarnation(view('V', null), view('V', null))).toBe(true);
     expect(sameIncarnation(view('V', null), view('V', ''))).toBe(true);
     expect(sameIncarnation(view('V', null), view('V', 'CREATE VIEW V AS SELECT 1'))).toBe(true);
     const recreated = { ...view('V', 'CREATE VIEW V AS SELECT 1'), created: '2026-12-01T00:00:00.000Z' };
     expect(sameIncarnation(view('V', null), recreated)).toBe(false);
-    expect(sameIncarnation(view('V', 'CREATE VIEW V AS SELECT 1'), view('V', null))).toBe(false);
+    expect(sameIncarnation(view('V', 'CREATE VIEW V AS SELECT 1'), view('V', null))).toBe(true);
+    expect(sameIncarnation(view('V', 'CREATE VIEW V AS SELECT 1'), { ...view('V', null), created: '2026-12-01T00:00:00.000Z' })).toBe(
+      false,
+    );
+  });
+
+  it('a view is the same whatever name, OR REPLACE or COPY GRANTS its definition carries (a renamed view keeps its old header)', () => {
+    expect(
+      sameIncarnation(view('V', 'CREATE OR REPLACE VIEW OLD COPY GRANTS AS SELECT 1'), view('V', 'CREATE VIEW "DB"."S"."V" AS SELECT 1')),
+    ).toBe(true);
+    expect(sameIncarnation(view('V', 'CREATE VIEW V AS SELECT 1'), view('V', 'CREATE SECURE VIEW V AS SELECT 1'))).toBe(false);
   });
 });
 

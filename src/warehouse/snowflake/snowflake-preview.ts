@@ -66,7 +66,7 @@ async function statementsOf(session: SnowflakeSession, handlers: SnowflakeSteps,
     case 'restore-table':
       return [...useSchema(p), ...(await tableRestore(session, handlers, step, p))];
     case 'recreate-view':
-      return [...useSchema(p), ...viewSql(step)];
+      return [...useSchema(p), ...viewSql(p.t, step)];
     case 'restore-content':
       return contentRevert(handlers, step, p);
     case 'record-action':

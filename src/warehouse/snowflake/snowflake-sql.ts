@@ -145,7 +145,7 @@ export function checkpointInsert(
     'created', ${isoText('t.CREATED')}, 'last_altered', ${isoText('t.LAST_ALTERED')},
     'row_count', t.ROW_COUNT, 'bytes', t.BYTES, 'retention_time', t.RETENTION_TIME,
     'is_transient', t.IS_TRANSIENT = 'YES', 'is_hybrid', COALESCE(t.IS_HYBRID, 'NO') = 'YES',
-    'definition', v.VIEW_DEFINITION, 'columns', c.COLS)`;
+    'definition', NULLIF(v.VIEW_DEFINITION, ''), 'columns', c.COLS)`;
   return `INSERT INTO ${objectName(t, t.auditTable)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
   OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC)
 SELECT ${snowflakeLiteral(row.id)}, CURRENT_TIMESTAMP(), ${snowflakeLiteral(row.type)}, ${snowflakeLiteral(row.description)},

@@ -10,7 +10,7 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import type { RunContext } from '../warehouse.js';
-import { checkedViewDefinition } from '../view-definition.js';
+import { viewStatementFor } from '../view-definition.js';
 import type { SnowflakeRow } from './snowflake-driver.js';
 import type { Lineage } from './snowflake-lineage.js';
 import {
@@ -55,9 +55,13 @@ export function dropSql(t: SnowflakeTarget, step: StepOf<'drop-object'>): string
   return [`DROP ${step.object.kind} IF EXISTS ${objectName(t, step.object.name)}`];
 }
 
-/** A recreate-view step: its captured CREATE statement, checked (there is no UNDROP VIEW: docs/snowflake-behaviour.md#pitfall-1). */
-export function viewSql(step: StepOf<'recreate-view'>): string[] {
-  return [checkedViewDefinition(step.definition, step.object.name, 'exact')];
+/**
+ * A recreate-view step: its captured CREATE statement, checked and re-headed to the view's
+ * qualified name (there is no UNDROP VIEW: docs/snowflake-behaviour.md#pitfall-1; a definition
+ * keeps the name the view was created with: docs/snowflake-behaviour.md#renamed-views).
+ */
+export function viewSql(t: SnowflakeTarget, step: StepOf<'recreate-view'>): string[] {
+  return [viewStatementFor(step.definition, step.object.name, objectName(t, step.object.name))];
 }
 
 /** An action's audit row (its values bound at `?`), then the checkpoint it marks RESTORED_TO, if any. */

@@ -218,22 +218,37 @@ export class SnowflakeSteps {
     this.session.forgetLineage(t);
   }
 
-  /** Re-creates a view from its captured CREATE statement (there is no UNDROP VIEW: docs/snowflake-behaviour.md#pitfall-1). */
+  /**
+   * Re-creates a view from its captured CREATE statement under its recorded name (there is no
+   * UNDROP VIEW: docs/snowflake-behaviour.md#pitfall-1; docs/snowflake-behaviour.md#renamed-views),
+   * then checks that the view is there under that name.
+   */
   private async recreateView(t: SnowflakeTarget, step: StepOf<'recreate-view'>, tag: string): Promise<void> {
     const name = step.object.name;
+    const [statement] = viewSql(t, step);
     await this.session.useSchema(t, tag);
-    const [existing] = await this.session.driver.rows(
+    const existing = await this.viewNamed(t, name, tag);
+    if (existing !== undefined) {
+      if (existing.TABLE_TYPE === 'VIEW' && existing.VIEW_DEFINITION === statement) return; // already back
+      throw new CkptError('NAME_TAKEN', `cannot re-create view ${displayIdent(name)}: an object of that name exists`, {
+        hint: HINTS.planAgain,
+      });
+    }
+    await this.runAll([statement as string], tag);
+    const created = await this.viewNamed(t, name, tag);
+    if (created?.TABLE_TYPE !== 'VIEW') {
+      throw new CkptError('STEP_FAILED', `view ${displayIdent(name)} is not there after its CREATE VIEW ran`);
+    }
+  }
+
+  /** The object named `name` in the target's schema (its TABLE_TYPE, and VIEW_DEFINITION for a view), if any. */
+  private async viewNamed(t: SnowflakeTarget, name: string, tag: string): Promise<SnowflakeRow | undefined> {
+    const [row] = await this.session.driver.rows(
       `SELECT t.TABLE_TYPE AS TABLE_TYPE, v.VIEW_DEFINITION AS VIEW_DEFINITION FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES t
        LEFT JOIN ${quoteIdent(t.database)}.INFORMATION_SCHEMA.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
        WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME = ${snowflakeLiteral(name)}`,
       { tag },
     );
-    if (existing !== undefined) {
-      if (existing.TABLE_TYPE === 'VIEW' && existing.VIEW_DEFINITION === step.definition) return; // already back
-      throw new CkptError('NAME_TAKEN', `cannot re-create view ${displayIdent(name)}: an object of that name exists`, {
-        hint: HINTS.planAgain,
-      });
-    }
-    await this.runAll(viewSql(step), tag);
+    return row;
   }
 }

@@ -25,6 +25,7 @@ import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { resolveConnection, type ConnectionEnvironment, type ResolvedConnection } from './snowflake-connection.js';
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SnowflakeRow } from './snowflake-driver.js';
 import { readLineage, type Lineage } from './snowflake-lineage.js';
+import { policiesOn, revertCandidates } from './snowflake-policies.js';
 import {
   auditQuery,
   auditRowRecorded,
@@ -163,6 +164,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       c.clone = c.keep === 'clone' && clones.has(clone) ? clone : null;
       c.objects = c.objects.map((o) => lineage.map(o, false));
     }
+    const live = (objects ?? []).map(liveObject).map((o) => lineage.map(o, true));
+    const policies = await policiesOn((sql) => this.driver.rows(sql, { tag }), t, revertCandidates(live, checkpoints));
     return {
       now,
       nameMatching: 'exact',
@@ -171,7 +174,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       auditTableExists,
       auditLayout,
       journalHasRuns: Number(state?.[0]?.JOURNAL_ROWS ?? 0) > 0,
-      objects: (objects ?? []).map(liveObject).map((o) => lineage.map(o, true)),
+      objects: live.map((o) => (policies.has(o.name) ? { ...o, policies: policies.get(o.name) } : o)),
       dropped: droppedVersions(history, now).map((d) => ({ ...d, created: lineage.incarnation(d.name, d.created) })),
       checkpoints,
       actions,
@@ -409,7 +412,8 @@ function liveObject(row: SnowflakeRow): LiveObject {
     retentionDays: kind === 'TABLE' ? num(row.RETENTION_TIME) : null,
     transient: row.IS_TRANSIENT === 'YES',
     hybrid: row.IS_HYBRID === 'YES',
-    definition: kind === 'VIEW' && typeof row.VIEW_DEFINITION === 'string' ? row.VIEW_DEFINITION : null,
+    // Empty or NULL: a secure view whose definition this role may not see (docs/snowflake-behaviour.md#secure-views).
+    definition: kind === 'VIEW' && typeof row.VIEW_DEFINITION === 'string' && row.VIEW_DEFINITION !== '' ? row.VIEW_DEFINITION : null,
     columns: kind === 'TABLE' ? parseList(row.COLS ?? null) : null,
   };
 }

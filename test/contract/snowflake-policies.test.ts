@@ -1,0 +1,79 @@
+/**
+ * Row access and masking policies (issue 12, section 3), through the Snowflake adapter, the real
+ * snowflake-sdk and the test server: ckpt's content revert (INSERT OVERWRITE ... SELECT) would
+ * truncate every row and write back only those its role may see, masked; observe finds the
+ * policies (POLICY_REFERENCES, only for tables a plan could revert) and the planner holds the
+ * revert back (docs/snowflake-behaviour.md#row-access-and-masking-policies).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Target } from '../../src/model/desired.js';
+import { action } from '../support/desired.js';
+import { expectAllSucceeded, observe, reconcile } from './run.js';
+import { snowflakeHarness, type SnowflakeFixture } from './snowflake-harness.js';
+
+describe('Snowflake tables under row access and masking policies', () => {
+  let fx: SnowflakeFixture;
+  let baseline: Target;
+  const reset = () => ({ ...baseline, actions: [action('reset', { kind: 'reset', to: 'baseline' })] });
+  /** Every row, as the role the policies exempt reads it. */
+  const allRows = async () =>
+    (await fx.server.account.execute(`USE ROLE GOVERNOR; SELECT id, email FROM ${fx.database}.DEMO.ORDERS ORDER BY id`)).rows;
+
+  beforeEach(async () => {
+    fx = await snowflakeHarness.fresh();
+    baseline = { ...fx.base, checkpoints: [{ id: 'baseline', description: '', keep: 'inventory', position: { line: 1, col: 1 } }] };
+    await fx.server.account.execute(`CREATE ROLE GOVERNOR; GRANT ROLE GOVERNOR TO ROLE ACCOUNTADMIN`);
+    await fx.sql('CREATE TABLE ORDERS (id INTEGER, region VARCHAR, email VARCHAR)');
+    await fx.sql("INSERT INTO ORDERS VALUES (1, 'EU', 'a@x.com'), (2, 'US', 'b@x.com')");
+    await fx.sql("CREATE ROW ACCESS POLICY EU_ONLY AS (r VARCHAR) RETURNS BOOLEAN -> IS_ROLE_IN_SESSION('GOVERNOR') OR r = 'EU'");
+    await fx.sql(
+      "CREATE MASKING POLICY HIDE_EMAIL AS (v VARCHAR) RETURNS VARCHAR -> CASE WHEN IS_ROLE_IN_SESSION('GOVERNOR') THEN v ELSE '***' END",
+    );
+    await fx.sql('ALTER TABLE ORDERS ADD ROW ACCESS POLICY EU_ONLY ON (region)');
+    await fx.sql('ALTER TABLE ORDERS MODIFY COLUMN email SET MASKING POLICY HIDE_EMAIL');
+    await reconcile(fx, baseline);
+  });
+  afterEach(async () => fx.close());
+
+  it('a reset that would revert the content of a table under policies is held back, naming them; no row is lost or masked', async () => {
+    await fx.sql("INSERT INTO ORDERS VALUES (3, 'EU', 'c@x.com')");
+    const { plan, outcomes } = await reconcile(fx, reset());
+    expectAllSucceeded(outcomes);
+    expect(plan.targets[0]?.steps).toEqual([]);
+    expect(plan.targets[0]?.findings.map((f) => [f.severity, f.code, f.object])).toEqual([['blocker', 'CONTENT_UNDER_POLICY', 'ORDERS']]);
+    expect(plan.targets[0]?.findings[0]?.message).toContain(
+      `row access policy ${fx.database}.DEMO.EU_ONLY, masking policy ${fx.database}.DEMO.HIDE_EMAIL on EMAIL`,
+    );
+    expect(await allRows()).toEqual([
+      ['1', 'a@x.com'],
+      ['2', 'b@x.com'],
+      ['3', 'c@x.com'],
+    ]);
+  });
+
+  it('protecting the table lets the reset go ahead and leaves its content as it is', async () => {
+    await fx.sql("INSERT INTO ORDERS VALUES (3, 'EU', 'c@x.com')");
+    const { plan, outcomes } = await reconcile(fx, { ...reset(), protect: ['ORDERS'] });
+    expectAllSucceeded(outcomes);
+    expect(plan.targets[0]?.findings.map((f) => f.code)).toEqual(['PROTECTED_KEPT']);
+    expect(await allRows()).toHaveLength(3);
+  });
+
+  it('observe asks about policies only for tables a checkpoint holds with other content, all in one statement', async () => {
+    const policyQueries = () => [...fx.server.account.queries.values()].filter((q) => q.sql.includes('POLICY_REFERENCES')).length;
+    await fx.sql('CREATE TABLE OTHER (id INTEGER)');
+    const unchanged = await observe(fx, baseline);
+    expect(policyQueries()).toBe(0);
+    expect(unchanged.objects.map((o) => [o.name, o.policies ?? null])).toEqual([
+      ['ORDERS', null],
+      ['OTHER', null],
+    ]);
+    await fx.sql("INSERT INTO ORDERS VALUES (3, 'EU', 'c@x.com')");
+    const changed = await observe(fx, baseline);
+    expect(changed.objects.find((o) => o.name === 'ORDERS')?.policies).toEqual([
+      { kind: 'ROW_ACCESS_POLICY', name: [fx.database, 'DEMO', 'EU_ONLY'], column: null },
+      { kind: 'MASKING_POLICY', name: [fx.database, 'DEMO', 'HIDE_EMAIL'], column: 'EMAIL' },
+    ]);
+    expect(policyQueries()).toBe(1);
+  });
+});
