@@ -37,6 +37,30 @@ export interface InventoryEntry {
    * from a clone: same incarnation, new storage), the earliest instant it can be read AT.
    */
   timeTravelFrom?: string | null;
+  /** For a live object, on a warehouse with roles: who owns it, and whether ckpt's role does (see Ownership). */
+  ownership?: Ownership;
+}
+
+/**
+ * Who owns an object and whether ckpt's role does (is, or inherits, the owner role): Snowflake's
+ * DROP, UNDROP and ALTER need OWNERSHIP (docs/snowflake-behaviour.md#pitfall-16). Absent where the
+ * warehouse has no roles (the embedded one) and in checkpoint inventories.
+ */
+export interface Ownership {
+  /** The owner role, as the warehouse shows it; null when ckpt's role cannot see it. */
+  owner: string | null;
+  owned: boolean;
+}
+
+/**
+ * An object the schema holds that ckpt does not manage (a dynamic, Iceberg, external or event
+ * table, a materialized view: docs/snowflake-behaviour.md, "Table kinds"): never dropped, restored
+ * or reverted, never in a checkpoint's inventory, and named in every plan so it is not a surprise.
+ */
+export interface UnmanagedObject {
+  name: string;
+  /** What it is, e.g. `dynamic table`, `materialized view`. */
+  kind: string;
 }
 
 /** An object present in the schema now. */
@@ -51,6 +75,8 @@ export interface DroppedObject {
   droppedOn: string;
   /** When it stops being restorable; null when kept until ckpt releases it. */
   restorableUntil: string | null;
+  /** On a warehouse with roles: who owns it, and whether ckpt's role does (UNDROP needs OWNERSHIP). */
+  ownership?: Ownership;
   /**
    * Its content version when it was dropped, where the warehouse knows it (ckpt's trash); absent
    * when unknown (Snowflake's SHOW TABLES HISTORY does not say).
@@ -131,6 +157,10 @@ export interface Observed {
   journalHasRuns: boolean;
   /** Live tables and views, without the audit table and ckpt's internal objects. */
   objects: LiveObject[];
+  /** Objects of kinds ckpt does not manage (absent: none, or a warehouse that has no such kinds). */
+  unmanaged?: UnmanagedObject[];
+  /** ckpt's role on the connection, where the warehouse has roles (for what to GRANT). */
+  role?: string | null;
   /** Dropped table versions still restorable, newest first per name. */
   dropped: DroppedObject[];
   checkpoints: RecordedCheckpoint[];

@@ -143,7 +143,9 @@ export type FindingCode =
   | 'AUDIT_LAYOUT_NEWER'
   | 'VIEW_NOT_RECORDED'
   | 'CONTENT_NOT_RECORDED'
-  | 'CHECKPOINT_NOT_TAKEN';
+  | 'CHECKPOINT_NOT_TAKEN'
+  | 'OBJECT_NOT_MANAGED'
+  | 'NOT_OWNED';
 
 /** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
 export interface Finding {

@@ -7,6 +7,7 @@ import { displayName, type QualifiedName } from './names.js';
 import { statusResult, StatementType, type ResultSet } from './results.js';
 import { duckTypeOfSnowflake, snowflakeTypeOfDuck } from './sql-types.js';
 import { quoteIdent } from './tokenizer.js';
+import { requireOwnership } from './access.js';
 import type { Column, Database, ResolveContext, Schema, SchemaObject, TableType, TableVersion, TimePoint } from './catalog.js';
 import type { AlterAction, ColumnDef, Command } from './ddl-parser.js';
 import type { ExecContext } from './executor.js';
@@ -20,6 +21,16 @@ function wrongKind(found: string, wanted: string): SnowflakeError {
     '02000',
     `SQL compilation error:\nObject found is of type '${found}', not specified type '${wanted}'.`,
   );
+}
+
+/**
+ * A dynamic table is dropped and undropped as DYNAMIC TABLE, and only a dynamic table is: the
+ * stricter reading of https://docs.snowflake.com/en/sql-reference/sql/drop-dynamic-table and
+ * …/undrop-dynamic-table (test/snowflake-server/README.md).
+ */
+function checkDynamic(table: TableVersion, dynamic: boolean): void {
+  if ((table.tableType === 'dynamic') === dynamic) return;
+  throw table.tableType === 'dynamic' ? wrongKind('DYNAMIC_TABLE', 'TABLE') : wrongKind('TABLE', 'DYNAMIC_TABLE');
 }
 
 function checkRetention(days: number | null, tableType: TableType | 'schema', transient: boolean): void {
@@ -404,6 +415,8 @@ async function drop(ctx: ExecContext, cmd: Extract<Command, { kind: 'drop' }>): 
   if (!object) return gone(cmd.objectKind === 'TABLE' ? 'Table' : 'View');
   if (cmd.objectKind === 'TABLE' && object.kind === 'view') throw wrongKind('VIEW', 'TABLE');
   if (cmd.objectKind === 'VIEW' && object.kind === 'table') throw wrongKind('TABLE', 'VIEW');
+  if (object.kind === 'table') checkDynamic(object, cmd.dynamic);
+  requireOwnership(catalog.access, session, object, object.kind === 'table' ? 'table' : 'view');
   if (object.kind === 'table') {
     // Views on the table stay in place and fail when queried (pitfall 6).
     await catalog.dropTable(object, resolve);
@@ -474,6 +487,8 @@ async function undrop(ctx: ExecContext, cmd: Extract<Command, { kind: 'undrop' }
         if (!version) continue;
         if (schema.objects.has(version.name)) throw alreadyExists(version.name);
         if (!catalog.restorable(version)) break;
+        checkDynamic(version, cmd.dynamic);
+        requireOwnership(catalog.access, session, version, 'table');
         schema.dropped.splice(schema.dropped.indexOf(version), 1);
         schema.dropped.push(version);
         catalog.undropTable(schema, version.name);
@@ -485,6 +500,11 @@ async function undrop(ctx: ExecContext, cmd: Extract<Command, { kind: 'undrop' }
   const { schema, name } = catalog.container(cmd.name as QualifiedName, resolve, 'UNDROP TABLE');
   // Pitfall 2: UNDROP fails while the name is taken.
   if (schema.objects.has(name)) throw alreadyExists(name);
+  const newest = catalog.newestDropped(schema, name);
+  if (newest !== undefined) {
+    checkDynamic(newest, cmd.dynamic);
+    requireOwnership(catalog.access, session, newest, 'table');
+  }
   catalog.undropTable(schema, name);
   schema.lastAltered = catalog.now();
   return statusResult(`Table ${displayName([name])} successfully restored.`);
@@ -508,6 +528,7 @@ async function alterObject(
   }
   if (kind === 'TABLE' && object.kind === 'view') throw wrongKind('VIEW', 'TABLE');
   if (kind === 'VIEW' && object.kind === 'table') throw wrongKind('TABLE', 'VIEW');
+  requireOwnership(catalog.access, session, object, kind === 'TABLE' ? 'table' : 'view');
   const now = catalog.now();
   switch (action.kind) {
     case 'rename': {
