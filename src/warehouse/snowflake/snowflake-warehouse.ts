@@ -43,7 +43,7 @@ import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 import { recordActionSql } from './snowflake-step-sql.js';
 import { previewStatements } from './snowflake-preview.js';
-import { TableVersionLedger } from './snowflake-versions.js';
+import { TableVersionLedger, versionName } from './snowflake-versions.js';
 import { kindOfRow, managedVersion, ownerCell, ownershipOf, unmanagedObjects } from './snowflake-kinds.js';
 
 /** Options to open a Snowflake connection. */
@@ -387,7 +387,8 @@ const isDroppedRow = (r: SnowflakeRow) => r.dropped_on !== null && r.dropped_on 
 /**
  * Dropped versions still restorable: SHOW TABLES HISTORY rows with dropped_on, until dropped_on
  * plus their retention (docs/snowflake-behaviour.md#pitfall-3); hybrid tables cannot be undropped (docs/snowflake-behaviour.md#pitfall-5),
- * and versions of kinds ckpt does not manage are not its to undrop (snowflake-kinds.ts).
+ * versions of kinds ckpt does not manage are not its to undrop (snowflake-kinds.ts), and a version a restore set
+ * aside stands for its original name (versionName).
  */
 function droppedVersions(rows: SnowflakeRow[], now: string, own: (owner: string | null) => Ownership): DroppedObject[] {
   return rows
@@ -397,7 +398,7 @@ function droppedVersions(rows: SnowflakeRow[], now: string, own: (owner: string 
       const until = new Date(Date.parse(droppedOn) + Number(r.retention_time ?? 1) * 86_400_000).toISOString();
       const created = toIso(r.created_on) ?? droppedOn;
       return {
-        name: String(r.name),
+        name: versionName(r),
         kind: 'TABLE' as const,
         created,
         droppedOn,
