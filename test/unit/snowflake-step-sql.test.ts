@@ -36,16 +36,15 @@ describe('tableRestoreSql', () => {
 
   it('brings a version set aside back from its aside name, and does not count it as standing in the way', () => {
     const aside = `C_T__CKPT_ASIDE_${Date.parse(NEW).toString(36)}_0`;
-    const set = [
-      { name: 'C_T', created_on: OLD, dropped_on: '2026-11-27T11:00:00.000Z' },
-      { name: aside, created_on: NEW, dropped_on: '2026-11-27T10:30:00.000Z' },
-    ];
+    const dropped = { name: 'C_T', created_on: OLD, dropped_on: '2026-11-27T11:00:00.000Z' };
+    const setAside = { name: aside, created_on: NEW, dropped_on: '2026-11-27T10:30:00.000Z' };
+    const set = [dropped, setAside];
     expect(tableRestoreSql(T, 'C_T', NEW, set, readLineage([]))).toEqual({
       done: false,
       statements: [`UNDROP TABLE "DB"."DEMO"."${aside}"`, `ALTER TABLE "DB"."DEMO"."${aside}" RENAME TO "DB"."DEMO"."C_T"`],
-      after: [{ name: 'C_T', created_on: NEW, dropped_on: null }, set[0]],
+      after: [{ name: 'C_T', created_on: NEW, dropped_on: null }, dropped],
     });
-    const older = [{ ...set[1], dropped_on: '2026-11-27T12:00:00.000Z' }, set[0]];
+    const older = [{ ...setAside, dropped_on: '2026-11-27T12:00:00.000Z' }, dropped];
     expect(tableRestoreSql(T, 'C_T', OLD, older, readLineage([])).statements).toEqual(['UNDROP TABLE "DB"."DEMO"."C_T"']);
     expect(new TableVersionLedger(set).versionsOf('C_T')).toEqual(set);
   });
