@@ -134,7 +134,8 @@ export type AlterAction =
   | { kind: 'unset'; properties: string[] }
   | { kind: 'add-column'; column: ColumnDef; ifNotExists: boolean }
   | { kind: 'drop-column'; names: string[] }
-  | { kind: 'rename-column'; from: string; to: string };
+  | { kind: 'rename-column'; from: string; to: string }
+  | { kind: 'column-nullability'; column: string; nullable: boolean };
 
 /** Token cursor with Snowflake-style syntax errors. */
 class Cursor {
@@ -745,6 +746,14 @@ function parseAlter(c: Cursor): Command {
       c.acceptOp(',');
     }
     action = { kind: 'unset', properties };
+  } else if (what === 'TABLE' && c.accept('ALTER', 'MODIFY')) {
+    // ALTER [COLUMN] <c> SET NOT NULL | DROP NOT NULL; other column changes are not modelled.
+    c.accept('COLUMN');
+    const column = c.identifier();
+    const set = c.expect('SET', 'DROP') === 'SET';
+    c.expect('NOT');
+    c.expect('NULL');
+    action = { kind: 'column-nullability', column, nullable: !set };
   } else if (what === 'TABLE' && c.acceptSeq('ADD')) {
     c.accept('COLUMN');
     const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');

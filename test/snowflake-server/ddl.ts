@@ -584,6 +584,7 @@ async function alterObject(
     case 'add-column':
     case 'drop-column':
     case 'rename-column':
+    case 'column-nullability':
       if (object.kind !== 'table') throw unsupported(`ALTER VIEW ${action.kind}`);
       if (await alterColumns(ctx, object, action)) return statusResult('Statement executed successfully.');
       break;
@@ -597,17 +598,28 @@ async function alterObject(
 async function alterColumns(
   ctx: ExecContext,
   table: TableVersion,
-  action: Extract<AlterAction, { kind: 'add-column' | 'drop-column' | 'rename-column' }>,
+  action: Extract<AlterAction, { kind: 'add-column' | 'drop-column' | 'rename-column' | 'column-nullability' }>,
 ): Promise<boolean> {
   const internals = [table.internal, ...table.history.map((h) => h.internal)];
   const run = async (sql: (t: string) => string): Promise<void> => {
     for (const internal of internals) await ctx.catalog.store.run(sql(quoteIdent(internal)));
   };
+  if (action.kind === 'column-nullability') {
+    await setNullability(ctx, table, action.column, action.nullable);
+    return false;
+  }
   if (action.kind === 'add-column') {
     if (table.columns.some((c) => c.name === action.column.name)) {
       if (action.ifNotExists) return true;
       throw alreadyExists(action.column.name, 'Column');
     }
+    // Stricter reading: a NOT NULL column without a default would leave the table's rows NULL in it.
+    if (!action.column.nullable && !action.column.defaultSql && (await ctx.catalog.stats(table)).rows > 0)
+      throw new SnowflakeError(
+        '002025',
+        '42601',
+        `SQL compilation error:\nNon-nullable column '${action.column.name}' cannot be added to non-empty table '${table.name}' unless it has a non-null default value.`,
+      );
     await run((t) => `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(action.column.name)} ${action.column.type.duck}`);
     table.columns.push(toColumn(action.column));
   } else if (action.kind === 'drop-column') {
@@ -626,6 +638,20 @@ async function alterColumns(
   }
   table.stats = null;
   return false;
+}
+
+/** ALTER COLUMN … SET NOT NULL (refused while a row holds NULL there) or DROP NOT NULL. */
+async function setNullability(ctx: ExecContext, table: TableVersion, name: string, nullable: boolean): Promise<void> {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column)
+    throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${name}'`);
+  if (!nullable) {
+    const nulls = await (
+      await ctx.catalog.store.run(`SELECT COUNT(*) FROM ${quoteIdent(table.internal)} WHERE ${quoteIdent(name)} IS NULL`)
+    ).getRows();
+    if (Number(nulls[0]?.[0] ?? 0) > 0) throw new SnowflakeError('100072', '22000', `NULL result in a non-nullable column`);
+  }
+  column.nullable = nullable;
 }
 
 function detach(ctx: ExecContext, object: SchemaObject): void {

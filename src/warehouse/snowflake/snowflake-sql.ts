@@ -190,9 +190,9 @@ SELECT ${snowflakeLiteral(`${CONTENT_RESTORE_TYPE}_`)} || TO_VARCHAR(CURRENT_TIM
 FROM ${infoSchema(t)}.TABLES t WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME = ${snowflakeLiteral(row.name)}`;
 }
 
-/** Columns of a table with a type usable in ALTER TABLE ADD COLUMN, in order. */
+/** Columns of a table with their full type, nullability and default (for ALTER TABLE ADD COLUMN), in order. */
 export function columnsQuery(t: SnowflakeTarget, schema: string, name: string): string {
-  return `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH
+  return `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE, COLUMN_DEFAULT
 FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(schema)} AND TABLE_NAME = ${snowflakeLiteral(name)} ORDER BY ORDINAL_POSITION`;
 }
 

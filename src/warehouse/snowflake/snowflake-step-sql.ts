@@ -137,18 +137,45 @@ export function tableRestoreSql(t: SnowflakeTarget, name: string, created: strin
   return { done: false, statements, after: [{ ...version.row, dropped_on: null }, ...setAside, ...rest] };
 }
 
-/** A column of a table, with a type usable in ALTER TABLE ADD COLUMN. */
+/** A column of a table as INFORMATION_SCHEMA.COLUMNS describes it, enough to add it back whole. */
 export interface ColumnInfo {
   name: string;
+  /** The full type: `VARCHAR(n)`, `BINARY(n)`, `NUMBER(p,s)`, else DATA_TYPE. */
   type: string;
+  nullable: boolean;
+  /** Its DEFAULT expression, or null. */
+  defaultSql: string | null;
 }
 
-/** A column from an INFORMATION_SCHEMA.COLUMNS row (columnsQuery). */
+const count = (v: unknown) => (v === null || v === undefined || v === '' ? null : Number(v));
+
+/**
+ * A column from an INFORMATION_SCHEMA.COLUMNS row (columnsQuery): DATA_TYPE alone loses a
+ * VARCHAR's length and a NUMBER's scale, so they come from CHARACTER_MAXIMUM_LENGTH and
+ * NUMERIC_PRECISION / NUMERIC_SCALE (https://docs.snowflake.com/en/sql-reference/info-schema/columns).
+ */
 export function columnOf(row: SnowflakeRow): ColumnInfo {
   const base = String(row.DATA_TYPE ?? 'TEXT');
-  const p = row.NUMERIC_PRECISION;
-  const type = base === 'NUMBER' && p !== null && p !== undefined ? `NUMBER(${Number(p)},${Number(row.NUMERIC_SCALE ?? 0)})` : base;
-  return { name: String(row.COLUMN_NAME), type };
+  const precision = count(row.NUMERIC_PRECISION);
+  const length = count(row.CHARACTER_MAXIMUM_LENGTH);
+  let type = base;
+  if (base === 'NUMBER' && precision !== null) type = `NUMBER(${precision},${count(row.NUMERIC_SCALE) ?? 0})`;
+  else if ((base === 'TEXT' || base === 'BINARY') && length !== null) type = `${base === 'TEXT' ? 'VARCHAR' : 'BINARY'}(${length})`;
+  const defaultSql = row.COLUMN_DEFAULT === null || row.COLUMN_DEFAULT === undefined ? null : String(row.COLUMN_DEFAULT);
+  return { name: String(row.COLUMN_NAME), type, nullable: row.IS_NULLABLE !== 'NO', defaultSql };
+}
+
+/**
+ * A column added back by a revert: its full type and default. A NOT NULL is set once the rows are
+ * back (notNullSql): the table still holds its current rows when the column is added.
+ */
+function addColumnSql(table: string, c: ColumnInfo): string {
+  return `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}${c.defaultSql === null ? '' : ` DEFAULT ${c.defaultSql}`}`;
+}
+
+/** The NOT NULL of a column added back, after the rows are (ALTER TABLE … ALTER COLUMN … SET NOT NULL). */
+function notNullSql(table: string, c: ColumnInfo): string {
+  return `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET NOT NULL`;
 }
 
 /**
@@ -180,10 +207,10 @@ function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: C
   }
   const wanted = source?.map((c) => c.name) ?? step.columns;
   const statements: string[] = [];
+  const added = (source ?? []).filter((c) => !live.some((l) => l.name === c.name));
   if (wanted !== null) {
     for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
-    for (const c of source ?? [])
-      if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+    for (const c of added) statements.push(addColumnSql(table, c));
   }
   const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
   const into = wanted === null ? table : `${table} (${cols})`;
@@ -192,6 +219,7 @@ function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: C
       ? `${table} AT(TIMESTAMP => ${snowflakeLiteral(step.from.at)}::TIMESTAMP_LTZ)`
       : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
   statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
+  if (wanted !== null) for (const c of added) if (!c.nullable) statements.push(notNullSql(table, c));
   return statements;
 }
 

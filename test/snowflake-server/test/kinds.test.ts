@@ -1,6 +1,7 @@
 // Table kinds and OWNERSHIP, through the real snowflake-sdk: dynamic tables (CREATE DYNAMIC TABLE with
 // its required TARGET_LAG and WAREHOUSE, IS_DYNAMIC and is_dynamic, DML refused, dropped and undropped
-// only as DYNAMIC TABLE), and DROP, UNDROP and ALTER refused to a role that does not own the object.
+// only as DYNAMIC TABLE), DROP, UNDROP and ALTER refused to a role that does not own the object, and
+// column nullability (ADD COLUMN … NOT NULL on a table with rows, ALTER COLUMN … SET / DROP NOT NULL).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDriver, type DriverClient } from '../driver-client.js';
@@ -92,5 +93,28 @@ describe('OWNERSHIP', () => {
     await sql.query('UNDROP TABLE APP.S.DROPPED');
     await sql.query('DROP TABLE APP.S.THEIRS');
     await sql.query('USE ROLE SYSADMIN');
+  });
+});
+
+describe('column nullability', () => {
+  it('refuses a NOT NULL column without a default on a table with rows; SET NOT NULL once no row holds NULL', async () => {
+    await sql.query('CREATE TABLE APP.S.COLS (a INT)');
+    await sql.query('INSERT INTO APP.S.COLS VALUES (1)');
+    await expect(sql.query('ALTER TABLE APP.S.COLS ADD COLUMN b INT NOT NULL')).rejects.toMatchObject({ code: '002025' });
+    await sql.query(`ALTER TABLE APP.S.COLS ADD COLUMN c VARCHAR(5) DEFAULT 'x'`);
+    await sql.query('ALTER TABLE APP.S.COLS ADD COLUMN d INT');
+    await expect(sql.query('ALTER TABLE APP.S.COLS ALTER COLUMN d SET NOT NULL')).rejects.toMatchObject({ code: '100072' });
+    await sql.query('UPDATE APP.S.COLS SET d = 1');
+    await sql.query('ALTER TABLE APP.S.COLS ALTER COLUMN d SET NOT NULL');
+    const rows = await sql.query(
+      `SELECT COLUMN_NAME, IS_NULLABLE, COLUMN_DEFAULT, CHARACTER_MAXIMUM_LENGTH FROM APP.INFORMATION_SCHEMA.COLUMNS
+       WHERE TABLE_SCHEMA = 'S' AND TABLE_NAME = 'COLS' ORDER BY ORDINAL_POSITION`,
+    );
+    expect(rows).toEqual([
+      { COLUMN_NAME: 'A', IS_NULLABLE: 'YES', COLUMN_DEFAULT: null, CHARACTER_MAXIMUM_LENGTH: null },
+      { COLUMN_NAME: 'C', IS_NULLABLE: 'YES', COLUMN_DEFAULT: "'x'", CHARACTER_MAXIMUM_LENGTH: 5 },
+      { COLUMN_NAME: 'D', IS_NULLABLE: 'NO', COLUMN_DEFAULT: null, CHARACTER_MAXIMUM_LENGTH: null },
+    ]);
+    await sql.query('ALTER TABLE APP.S.COLS MODIFY COLUMN d DROP NOT NULL');
   });
 });
