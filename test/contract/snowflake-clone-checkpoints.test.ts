@@ -1,7 +1,8 @@
 /**
  * keep: clone checkpoints through the Snowflake adapter, the real snowflake-sdk and the local test
- * server: a column a revert adds back from the clone has its full type, default and NOT NULL
- * (docs/snowflake-behaviour.md, "Zero-copy schema clones").
+ * server: a column a revert adds back from the clone has its full type, default and NOT NULL, and no
+ * statement after `CREATE SCHEMA … CLONE` (which makes the clone the session's schema) lands in the
+ * clone (docs/snowflake-behaviour.md, "Zero-copy schema clones").
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/model/desired.js';
@@ -11,9 +12,9 @@ import { snowflakeHarness, type SnowflakeFixture } from './snowflake-harness.js'
 
 describe('Snowflake keep: clone checkpoints', () => {
   let fx: SnowflakeFixture;
-  const cloned = (actions: Target['actions'] = []): Target => ({
+  const cloned = (actions: Target['actions'] = [], ids = ['baseline']): Target => ({
     ...fx.base,
-    checkpoints: [{ id: 'baseline', description: '', keep: 'clone', position: { line: 1, col: 1 } }],
+    checkpoints: ids.map((id) => ({ id, description: '', keep: 'clone' as const, position: { line: 1, col: 1 } })),
     actions,
   });
 
@@ -45,5 +46,35 @@ describe('Snowflake keep: clone checkpoints', () => {
       [2, 'B2', 3.25],
     ]);
     await expectConverged(fx, t);
+  });
+
+  it('after a clone in the same run, every later step acts on the target schema, never on the clone', async () => {
+    await fx.sql('CREATE TABLE keep_me (id INTEGER)');
+    await reconcile(fx, cloned());
+    await fx.sql('DROP TABLE keep_me');
+    await fx.sql('CREATE TABLE newcomer (id INTEGER)');
+    await fx.sql("UPDATE orders SET code = 'Z9' WHERE id = 1");
+    // One run: the clone of `fresh` first (the session is then in DEMO__CKPT_fresh), then the reset to baseline.
+    const t = cloned([action('reset', { kind: 'reset', to: 'baseline' })], ['baseline', 'fresh']);
+    const { plan, outcomes } = await reconcile(fx, t);
+    expect(plan.targets[0]?.steps.map((s) => s.kind)).toEqual([
+      'take-checkpoint',
+      'drop-object',
+      'restore-content',
+      'restore-content',
+      'record-action',
+    ]);
+    expectAllSucceeded(outcomes);
+    const tables = async (schema: string) =>
+      (
+        await fx.sql(
+          `SELECT TABLE_NAME FROM ${fx.database}.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1`,
+        )
+      ).map((r) => String(r[0]));
+    expect(await tables('DEMO')).toEqual(['CHECKPOINT_AUDIT', 'CHECKPOINT_AUDIT_JOURNAL', 'CHECKPOINT_AUDIT_LEASE', 'KEEP_ME', 'ORDERS']);
+    expect(await tables('DEMO__CKPT_fresh')).toContain('NEWCOMER');
+    expect(await tables('DEMO__CKPT_fresh')).not.toContain('KEEP_ME');
+    expect(await fx.sql(`SELECT code FROM ${fx.database}."DEMO__CKPT_fresh".ORDERS WHERE id = 1`)).toEqual([['Z9']]);
+    expect(await fx.sql('SELECT code FROM orders WHERE id = 1')).toEqual([['A1']]);
   });
 });
