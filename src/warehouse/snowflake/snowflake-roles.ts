@@ -9,7 +9,7 @@ import type { SnowflakeRow } from './snowflake-driver.js';
 import { snowflakeLiteral } from './snowflake-sql.js';
 
 /** The statement that asks which of `roles` the session holds, one column per role (R0, R1, …). */
-export function rolesSql(roles: string[]): string {
+function rolesSql(roles: string[]): string {
   return `SELECT ${roles.map((r, i) => `IS_ROLE_IN_SESSION(${snowflakeLiteral(r)}) AS R${i}`).join(', ')}`;
 }
 
