@@ -43,6 +43,8 @@ export interface InventoryEntry {
    * (docs/snowflake-behaviour.md#row-access-and-masking-policies).
    */
   policies?: PolicyRef[];
+  /** For a live object, on a warehouse with roles: who owns it, and whether ckpt's role does (see Ownership). */
+  ownership?: Ownership;
 }
 
 /** A policy that changes what a read of a table returns, set on it (names as stored). */
@@ -53,6 +55,28 @@ export interface PolicyRef {
   name: [database: string, schema: string, name: string];
   /** The column it is set on (a masking or projection policy); null for one set on the table. */
   column: string | null;
+}
+
+/**
+ * Who owns an object and whether ckpt's role does (is, or inherits, the owner role): Snowflake's
+ * DROP, UNDROP and ALTER need OWNERSHIP (docs/snowflake-behaviour.md#pitfall-16). Absent where the
+ * warehouse has no roles (the embedded one) and in checkpoint inventories.
+ */
+export interface Ownership {
+  /** The owner role, as the warehouse shows it; null when ckpt's role cannot see it. */
+  owner: string | null;
+  owned: boolean;
+}
+
+/**
+ * An object the schema holds that ckpt does not manage (a dynamic, Iceberg, external or event
+ * table, a materialized view: docs/snowflake-behaviour.md, "Table kinds"): never dropped, restored
+ * or reverted, never in a checkpoint's inventory, and named in every plan so it is not a surprise.
+ */
+export interface UnmanagedObject {
+  name: string;
+  /** What it is, e.g. `dynamic table`, `materialized view`. */
+  kind: string;
 }
 
 /** An object present in the schema now. */
@@ -67,6 +91,8 @@ export interface DroppedObject {
   droppedOn: string;
   /** When it stops being restorable; null when kept until ckpt releases it. */
   restorableUntil: string | null;
+  /** On a warehouse with roles: who owns it, and whether ckpt's role does (UNDROP needs OWNERSHIP). */
+  ownership?: Ownership;
   /**
    * Its content version when it was dropped, where the warehouse knows it (ckpt's trash); absent
    * when unknown (Snowflake's SHOW TABLES HISTORY does not say).
@@ -147,6 +173,10 @@ export interface Observed {
   journalHasRuns: boolean;
   /** Live tables and views, without the audit table and ckpt's internal objects. */
   objects: LiveObject[];
+  /** Objects of kinds ckpt does not manage (absent: none, or a warehouse that has no such kinds). */
+  unmanaged?: UnmanagedObject[];
+  /** ckpt's role on the connection, where the warehouse has roles (for what to GRANT). */
+  role?: string | null;
   /** Dropped table versions still restorable, newest first per name. */
   dropped: DroppedObject[];
   checkpoints: RecordedCheckpoint[];

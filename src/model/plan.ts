@@ -144,7 +144,9 @@ export type FindingCode =
   | 'VIEW_NOT_RECORDED'
   | 'CONTENT_NOT_RECORDED'
   | 'CHECKPOINT_NOT_TAKEN'
-  | 'CONTENT_UNDER_POLICY';
+  | 'CONTENT_UNDER_POLICY'
+  | 'OBJECT_NOT_MANAGED'
+  | 'NOT_OWNED';
 
 /** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
 export interface Finding {

@@ -18,6 +18,7 @@ import { planDeclaredCheckpoints } from './declared-checkpoints.js';
 import { planSchedule, type PlanClock } from './schedules.js';
 import { SchemaModel } from './schema-model.js';
 import { finding } from './findings.js';
+import { notOwnedFinding, unmanagedFinding } from './kinds-and-owners.js';
 
 export type { PlanClock } from './schedules.js';
 
@@ -54,18 +55,23 @@ export function planTarget(target: Target, observed: Observed, clock: PlanClock 
   const recorded = new Map(observed.checkpoints.map((c) => [c.id, c]));
   const declared = planDeclaredCheckpoints(target, recorded, model);
   const steps: Step[] = [...auditSteps(target, observed), ...declared.steps];
-  const findings: Finding[] = [...declared.findings];
+  const isProtected = protectedNames(target.auditTable, target.protect, observed.nameMatching);
+  const findings: Finding[] = [
+    ...[unmanagedFinding(target, observed), notOwnedFinding(target, observed, isProtected)].filter((f): f is Finding => f !== null),
+    ...declared.findings,
+  ];
   for (const schedule of target.schedules) steps.push(...planSchedule(target, schedule, observed, clock, recorded));
 
   const context: PlanContext = {
     target,
     location: targetLocation(target),
     model,
-    isProtected: protectedNames(target.auditTable, target.protect, observed.nameMatching),
+    isProtected,
     recorded,
     pending: declared.pending,
     now: observed.now,
     rowCountsEstimated: observed.rowCountsEstimated,
+    role: observed.role ?? null,
   };
   const history = latestRecords(observed.actions);
   for (const action of target.actions) {

@@ -1,8 +1,9 @@
 // Roles and grants: account roles (the system ones and CREATE ROLE), the role hierarchy (GRANT ROLE),
 // owners of databases, schemas, tables and views, and privileges granted on them (GRANT). Recorded and
-// reported (SHOW GRANTS ON, IS_ROLE_IN_SESSION, the owner columns of SHOW and INFORMATION_SCHEMA),
-// never enforced: every role may do everything, as before; only a secure view's text is shown to its
-// owner role alone (definitionHidden). Secondary roles are not modelled.
+// reported (SHOW GRANTS ON, IS_ROLE_IN_SESSION, the owner columns of SHOW and INFORMATION_SCHEMA);
+// OWNERSHIP is enforced where Snowflake requires it of tables and views (DROP, UNDROP, ALTER:
+// requireOwnership), other privileges are not; a secure view's text is shown to its owner role
+// alone (definitionHidden). Secondary roles are not modelled.
 
 import { objectNotFound, SnowflakeError, unsupported } from './errors.js';
 import { displayName } from './names.js';
@@ -86,6 +87,16 @@ export class AccessModel {
   clearGrants(id: number): void {
     this.grants.delete(id);
   }
+}
+
+/**
+ * Throws Snowflake's access-control error unless the session's role owns `object` (is its owner or
+ * inherits it): DROP, UNDROP and ALTER of a table or view need OWNERSHIP
+ * (https://docs.snowflake.com/en/sql-reference/sql/drop-table, …/undrop-table, …/alter-table).
+ */
+export function requireOwnership(access: AccessModel, session: Session, object: { name: string; owner: string }, kind: string): void {
+  if (access.inSession(session, object.owner)) return;
+  throw new SnowflakeError('003001', '42501', `SQL access control error:\nInsufficient privileges to operate on ${kind} '${object.name}'`);
 }
 
 /** What a GRANT or SHOW GRANTS ON names. */

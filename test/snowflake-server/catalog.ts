@@ -39,8 +39,11 @@ export interface Snapshot {
   untilSeq: number;
 }
 
-/** Permanent, transient, session-scoped temporary, or hybrid (no undrop, no clone; pitfall 5). */
-export type TableType = 'permanent' | 'transient' | 'temporary' | 'hybrid';
+/**
+ * Permanent, transient, session-scoped temporary, hybrid (no undrop, no clone; pitfall 5), or
+ * dynamic (CREATE DYNAMIC TABLE: refuses DML, dropped and undropped only as DYNAMIC TABLE).
+ */
+export type TableType = 'permanent' | 'transient' | 'temporary' | 'hybrid' | 'dynamic';
 
 /** One version of a table (a DROP keeps it, CREATE OR REPLACE makes a new one). */
 export interface TableVersion extends ObjectBase {
@@ -335,12 +338,7 @@ export class Catalog {
 
   /** Restores the newest restorable dropped version of a table name (pitfall 2). */
   undropTable(schema: Schema, name: string): TableVersion {
-    this.purgeExpiredSync();
-    const candidates = schema.dropped.filter((t) => t.name === name);
-    const newest = candidates.reduce<TableVersion | undefined>(
-      (a, b) => (!a || (b.droppedOn as Date) >= (a.droppedOn as Date) ? b : a),
-      undefined,
-    );
+    const newest = this.newestDropped(schema, name);
     if (!newest) throw didNotExistOrPurged('Table', name);
     schema.dropped.splice(schema.dropped.indexOf(newest), 1);
     const now = this.now();
@@ -349,6 +347,14 @@ export class Catalog {
     newest.lastAltered = now;
     schema.objects.set(newest.name, newest);
     return newest;
+  }
+
+  /** The version of `name` UNDROP would restore (the most recently dropped, still in retention). */
+  newestDropped(schema: Schema, name: string): TableVersion | undefined {
+    this.purgeExpiredSync();
+    return schema.dropped
+      .filter((t) => t.name === name)
+      .reduce<TableVersion | undefined>((a, b) => (!a || (b.droppedOn as Date) >= (a.droppedOn as Date) ? b : a), undefined);
   }
 
   /** True while a dropped version can still be restored. */

@@ -62,7 +62,7 @@ export type Command =
       name: QualifiedName;
       orReplace: boolean;
       ifNotExists: boolean;
-      tableType: 'permanent' | 'transient' | 'temporary' | 'hybrid';
+      tableType: 'permanent' | 'transient' | 'temporary' | 'hybrid' | 'dynamic';
       columns: ColumnDef[] | null;
       asQuery: EmbeddedQuery | null;
       clone: { source: QualifiedName; at: AtClause | null } | null;
@@ -82,8 +82,8 @@ export type Command =
       text: string;
       comment: string | null;
     }
-  | { kind: 'drop'; objectKind: ObjectKind; name: QualifiedName; ifExists: boolean }
-  | { kind: 'undrop'; objectKind: ObjectKind; name: QualifiedName | null; id: number | null }
+  | { kind: 'drop'; objectKind: ObjectKind; name: QualifiedName; ifExists: boolean; dynamic: boolean }
+  | { kind: 'undrop'; objectKind: ObjectKind; name: QualifiedName | null; id: number | null; dynamic: boolean }
   | { kind: 'alter-table'; name: QualifiedName; ifExists: boolean; action: AlterAction }
   | { kind: 'alter-view'; name: QualifiedName; ifExists: boolean; action: AlterAction }
   | { kind: 'alter-schema'; name: QualifiedName; ifExists: boolean; action: AlterAction }
@@ -140,7 +140,8 @@ export type AlterAction =
   | { kind: 'add-column'; column: ColumnDef; ifNotExists: boolean }
   | { kind: 'drop-column'; names: string[] }
   | { kind: 'rename-column'; from: string; to: string }
-  | PolicyAction;
+  | PolicyAction
+  | { kind: 'column-nullability'; column: string; nullable: boolean };
 
 /** Token cursor with Snowflake-style syntax errors. */
 class Cursor {
@@ -381,6 +382,7 @@ function parseCreate(c: Cursor): Command {
     }
     return { kind: 'create-role', name, orReplace, ifNotExists };
   }
+  if ((modifier === undefined || modifier === 'TRANSIENT') && c.accept('DYNAMIC')) return parseDynamicTable(c, orReplace);
   const what = c.accept('DATABASE', 'SCHEMA', 'TABLE', 'VIEW');
   if (!what) {
     const t = c.peek();
@@ -644,8 +646,52 @@ function parseColumn(c: Cursor): ColumnDef {
   return column;
 }
 
+/**
+ * CREATE [OR REPLACE] [TRANSIENT] DYNAMIC TABLE [IF NOT EXISTS] <name> TARGET_LAG = '<lag>' | DOWNSTREAM
+ * WAREHOUSE = <wh> [REFRESH_MODE = …] [INITIALIZE = …] [COMMENT = '…'] AS <query>: TARGET_LAG and WAREHOUSE
+ * are required (https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table); a column list is not modelled.
+ */
+function parseDynamicTable(c: Cursor, orReplace: boolean): Command {
+  c.expect('TABLE');
+  const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');
+  const name = c.name();
+  let lag = false;
+  let warehouse = false;
+  let comment: string | null = null;
+  while (!c.is('AS')) {
+    const property = c.accept('TARGET_LAG', 'WAREHOUSE', 'REFRESH_MODE', 'INITIALIZE', 'COMMENT');
+    if (property === undefined) c.fail();
+    c.expectOp('=');
+    if (property === 'TARGET_LAG') {
+      if (!c.accept('DOWNSTREAM')) c.string();
+      lag = true;
+    } else if (property === 'COMMENT') comment = c.string();
+    else {
+      c.identifier();
+      if (property === 'WAREHOUSE') warehouse = true;
+    }
+  }
+  if (!lag || !warehouse) c.fail();
+  c.expect('AS');
+  return {
+    kind: 'create-table',
+    name,
+    orReplace,
+    ifNotExists,
+    tableType: 'dynamic',
+    columns: null,
+    asQuery: c.rest(),
+    clone: null,
+    like: null,
+    retention: null,
+    comment,
+    clusterBy: null,
+  };
+}
+
 function parseDrop(c: Cursor): Command {
-  const kind = c.accept('TABLE', 'VIEW', 'SCHEMA', 'DATABASE');
+  const dynamic = c.accept('DYNAMIC') !== undefined;
+  const kind = dynamic ? c.expect('TABLE') : c.accept('TABLE', 'VIEW', 'SCHEMA', 'DATABASE');
   if (!kind) {
     const t = c.peek();
     if (t?.kind === 'word') throw unsupported(`DROP ${t.text.toUpperCase()}`);
@@ -654,20 +700,21 @@ function parseDrop(c: Cursor): Command {
   const ifExists = c.acceptSeq('IF', 'EXISTS');
   const name = c.name();
   c.accept('CASCADE', 'RESTRICT');
-  return { kind: 'drop', objectKind: kind as ObjectKind, name, ifExists };
+  return { kind: 'drop', objectKind: kind as ObjectKind, name, ifExists, dynamic };
 }
 
 function parseUndrop(c: Cursor): Command {
   // Pitfall 1: there is no UNDROP VIEW; VIEW is a syntax error here, as in Snowflake.
-  const kind = c.accept('TABLE', 'SCHEMA', 'DATABASE');
+  const dynamic = c.accept('DYNAMIC') !== undefined;
+  const kind = dynamic ? c.expect('TABLE') : c.accept('TABLE', 'SCHEMA', 'DATABASE');
   if (!kind) c.fail();
   if (c.is('IDENTIFIER') && isOp(c.peek(1), '(') && c.peek(2)?.kind === 'number') {
     c.i += 2;
     const id = c.number();
     c.expectOp(')');
-    return { kind: 'undrop', objectKind: kind as ObjectKind, name: null, id };
+    return { kind: 'undrop', objectKind: kind as ObjectKind, name: null, id, dynamic };
   }
-  return { kind: 'undrop', objectKind: kind as ObjectKind, name: c.name(), id: null };
+  return { kind: 'undrop', objectKind: kind as ObjectKind, name: c.name(), id: null, dynamic };
 }
 
 function parseAlter(c: Cursor): Command {
@@ -737,6 +784,14 @@ function parseAlter(c: Cursor): Command {
     action = { kind: 'unset', properties };
   } else if (what === 'TABLE' && (policy = policyAction(c)) !== null) {
     action = policy;
+  } else if (what === 'TABLE' && c.accept('ALTER', 'MODIFY')) {
+    // ALTER [COLUMN] <c> SET NOT NULL | DROP NOT NULL; other column changes are not modelled.
+    c.accept('COLUMN');
+    const column = c.identifier();
+    const set = c.expect('SET', 'DROP') === 'SET';
+    c.expect('NOT');
+    c.expect('NULL');
+    action = { kind: 'column-nullability', column, nullable: !set };
   } else if (what === 'TABLE' && c.acceptSeq('ADD')) {
     c.accept('COLUMN');
     const ifNotExists = c.acceptSeq('IF', 'NOT', 'EXISTS');

@@ -7,6 +7,7 @@ import { displayName, type QualifiedName } from './names.js';
 import { statusResult, StatementType, type ResultSet } from './results.js';
 import { duckTypeOfSnowflake, snowflakeTypeOfDuck } from './sql-types.js';
 import { quoteIdent } from './tokenizer.js';
+import { requireOwnership } from './access.js';
 import type { Column, Database, ResolveContext, Schema, SchemaObject, TableType, TableVersion, TimePoint } from './catalog.js';
 import type { AlterAction, ColumnDef, Command } from './ddl-parser.js';
 import type { ExecContext } from './executor.js';
@@ -21,6 +22,16 @@ function wrongKind(found: string, wanted: string): SnowflakeError {
     '02000',
     `SQL compilation error:\nObject found is of type '${found}', not specified type '${wanted}'.`,
   );
+}
+
+/**
+ * A dynamic table is dropped and undropped as DYNAMIC TABLE, and only a dynamic table is: the
+ * stricter reading of https://docs.snowflake.com/en/sql-reference/sql/drop-dynamic-table and
+ * …/undrop-dynamic-table (test/snowflake-server/README.md).
+ */
+function checkDynamic(table: TableVersion, dynamic: boolean): void {
+  if ((table.tableType === 'dynamic') === dynamic) return;
+  throw table.tableType === 'dynamic' ? wrongKind('DYNAMIC_TABLE', 'TABLE') : wrongKind('TABLE', 'DYNAMIC_TABLE');
 }
 
 function checkRetention(days: number | null, tableType: TableType | 'schema', transient: boolean): void {
@@ -411,6 +422,8 @@ async function drop(ctx: ExecContext, cmd: Extract<Command, { kind: 'drop' }>): 
   if (!object) return gone(cmd.objectKind === 'TABLE' ? 'Table' : 'View');
   if (cmd.objectKind === 'TABLE' && object.kind === 'view') throw wrongKind('VIEW', 'TABLE');
   if (cmd.objectKind === 'VIEW' && object.kind === 'table') throw wrongKind('TABLE', 'VIEW');
+  if (object.kind === 'table') checkDynamic(object, cmd.dynamic);
+  requireOwnership(catalog.access, session, object, object.kind === 'table' ? 'table' : 'view');
   if (object.kind === 'table') {
     // Views on the table stay in place and fail when queried (pitfall 6).
     await catalog.dropTable(object, resolve);
@@ -481,6 +494,8 @@ async function undrop(ctx: ExecContext, cmd: Extract<Command, { kind: 'undrop' }
         if (!version) continue;
         if (schema.objects.has(version.name)) throw alreadyExists(version.name);
         if (!catalog.restorable(version)) break;
+        checkDynamic(version, cmd.dynamic);
+        requireOwnership(catalog.access, session, version, 'table');
         schema.dropped.splice(schema.dropped.indexOf(version), 1);
         schema.dropped.push(version);
         catalog.undropTable(schema, version.name);
@@ -492,6 +507,11 @@ async function undrop(ctx: ExecContext, cmd: Extract<Command, { kind: 'undrop' }
   const { schema, name } = catalog.container(cmd.name as QualifiedName, resolve, 'UNDROP TABLE');
   // Pitfall 2: UNDROP fails while the name is taken.
   if (schema.objects.has(name)) throw alreadyExists(name);
+  const newest = catalog.newestDropped(schema, name);
+  if (newest !== undefined) {
+    checkDynamic(newest, cmd.dynamic);
+    requireOwnership(catalog.access, session, newest, 'table');
+  }
   catalog.undropTable(schema, name);
   schema.lastAltered = catalog.now();
   return statusResult(`Table ${displayName([name])} successfully restored.`);
@@ -515,6 +535,7 @@ async function alterObject(
   }
   if (kind === 'TABLE' && object.kind === 'view') throw wrongKind('VIEW', 'TABLE');
   if (kind === 'VIEW' && object.kind === 'table') throw wrongKind('TABLE', 'VIEW');
+  requireOwnership(catalog.access, session, object, kind === 'TABLE' ? 'table' : 'view');
   const now = catalog.now();
   switch (action.kind) {
     case 'rename': {
@@ -576,6 +597,7 @@ async function alterObject(
     case 'add-column':
     case 'drop-column':
     case 'rename-column':
+    case 'column-nullability':
       if (object.kind !== 'table') throw unsupported(`ALTER VIEW ${action.kind}`);
       if (await alterColumns(ctx, object, action)) return statusResult('Statement executed successfully.');
       break;
@@ -589,17 +611,28 @@ async function alterObject(
 async function alterColumns(
   ctx: ExecContext,
   table: TableVersion,
-  action: Extract<AlterAction, { kind: 'add-column' | 'drop-column' | 'rename-column' }>,
+  action: Extract<AlterAction, { kind: 'add-column' | 'drop-column' | 'rename-column' | 'column-nullability' }>,
 ): Promise<boolean> {
   const internals = [table.internal, ...table.history.map((h) => h.internal)];
   const run = async (sql: (t: string) => string): Promise<void> => {
     for (const internal of internals) await ctx.catalog.store.run(sql(quoteIdent(internal)));
   };
+  if (action.kind === 'column-nullability') {
+    await setNullability(ctx, table, action.column, action.nullable);
+    return false;
+  }
   if (action.kind === 'add-column') {
     if (table.columns.some((c) => c.name === action.column.name)) {
       if (action.ifNotExists) return true;
       throw alreadyExists(action.column.name, 'Column');
     }
+    // Stricter reading: a NOT NULL column without a default would leave the table's rows NULL in it.
+    if (!action.column.nullable && !action.column.defaultSql && (await ctx.catalog.stats(table)).rows > 0)
+      throw new SnowflakeError(
+        '002025',
+        '42601',
+        `SQL compilation error:\nNon-nullable column '${action.column.name}' cannot be added to non-empty table '${table.name}' unless it has a non-null default value.`,
+      );
     await run((t) => `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(action.column.name)} ${action.column.type.duck}`);
     table.columns.push(toColumn(action.column));
   } else if (action.kind === 'drop-column') {
@@ -618,6 +651,20 @@ async function alterColumns(
   }
   table.stats = null;
   return false;
+}
+
+/** ALTER COLUMN … SET NOT NULL (refused while a row holds NULL there) or DROP NOT NULL. */
+async function setNullability(ctx: ExecContext, table: TableVersion, name: string, nullable: boolean): Promise<void> {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column)
+    throw new SnowflakeError('000904', '42000', `SQL compilation error: error line 1 at position 0\ninvalid identifier '${name}'`);
+  if (!nullable) {
+    const nulls = await (
+      await ctx.catalog.store.run(`SELECT COUNT(*) FROM ${quoteIdent(table.internal)} WHERE ${quoteIdent(name)} IS NULL`)
+    ).getRows();
+    if (Number(nulls[0]?.[0] ?? 0) > 0) throw new SnowflakeError('100072', '22000', `NULL result in a non-nullable column`);
+  }
+  column.nullable = nullable;
 }
 
 function detach(ctx: ExecContext, object: SchemaObject): void {

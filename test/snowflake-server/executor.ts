@@ -240,6 +240,13 @@ export class StatementExecutor {
     const object = this.catalog.resolve(name.name, session.resolveContext(), statementName(source.tokens));
     if (object.kind !== 'table')
       throw new SnowflakeError('002203', '02000', `SQL compilation error:\nObject found is of type 'VIEW', not specified type 'TABLE'.`);
+    // Only refreshes change a dynamic table (https://docs.snowflake.com/en/user-guide/dynamic-tables-limitations).
+    if (object.tableType === 'dynamic')
+      throw new SnowflakeError(
+        '002203',
+        '02000',
+        `SQL compilation error:\n${statementName(source.tokens)} is not supported on dynamic table '${object.name}'.`,
+      );
     return object;
   }
 

@@ -111,7 +111,7 @@ async function tables(catalog: Catalog, db: Database, objects: SchemaObject[]): 
       o.comment,
       yes(isTable && o.tableType === 'temporary'),
       'NO',
-      'NO',
+      yes(isTable && o.tableType === 'dynamic'),
       'NO',
       yes(isTable && o.tableType === 'hybrid'),
     ]);

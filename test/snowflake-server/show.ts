@@ -142,6 +142,7 @@ async function showTables(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContex
     ['is_event', 'text'],
     ['is_hybrid', 'text'],
     ['is_iceberg', 'text'],
+    ['is_dynamic', 'text'],
     ['is_immutable', 'text'],
   );
   const rows: Cell[][] = [];
@@ -163,7 +164,7 @@ async function showTables(catalog: Catalog, cmd: ShowCommand, ctx: ResolveContex
       String(retention),
     ];
     if (cmd.history) row.push(t.droppedOn);
-    row.push('OFF', 'OFF', null, null, 'N', 'N', 'ROLE', 'N', yn(t.tableType === 'hybrid'), 'N', 'N');
+    row.push('OFF', 'OFF', null, null, 'N', 'N', 'ROLE', 'N', yn(t.tableType === 'hybrid'), 'N', yn(t.tableType === 'dynamic'), 'N');
     rows.push(row);
   }
   return table(columns, rows);

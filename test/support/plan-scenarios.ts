@@ -215,6 +215,26 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
     target: CLEANUP,
     observed: { objects: [ORDERS, SCRATCH], checkpoints: [baseline([ORDERS])], actions: [recorded('after-demo', 'an older spec')] },
   },
+  OBJECT_NOT_MANAGED: {
+    target: CLEANUP,
+    observed: {
+      objects: [ORDERS],
+      unmanaged: [
+        { name: 'ORDERS_DAILY', kind: 'dynamic table' },
+        { name: 'ORDERS_HOURLY', kind: 'dynamic table' },
+        { name: 'TOTALS', kind: 'materialized view' },
+      ],
+      checkpoints: [baseline([ORDERS])],
+    },
+  },
+  NOT_OWNED: {
+    target: CLEANUP,
+    observed: {
+      role: 'CKPT_ROLE',
+      objects: [ORDERS, { ...SCRATCH, ownership: { owner: 'LOADER', owned: false } }],
+      checkpoints: [baseline([ORDERS])],
+    },
+  },
   ACTION_FAILED_BEFORE: {
     target: CLEANUP,
     observed: (target) => ({

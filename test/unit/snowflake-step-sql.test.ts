@@ -28,7 +28,25 @@ describe('tableRestoreSql', () => {
       `DROP TABLE IF EXISTS ${aside}`,
     ]);
     expect(tableRestoreSql(T, 'C_T', OLD, versions(), readLineage([]))).toEqual(first);
-    expect(first.after).toEqual([{ name: 'C_T', created_on: OLD, dropped_on: null }]);
+    expect(first.after).toEqual([
+      { name: 'C_T', created_on: OLD, dropped_on: null },
+      { name: `C_T__CKPT_ASIDE_${Date.parse(NEW).toString(36)}_0`, created_on: NEW, dropped_on: '2026-11-27T10:00:00.000Z' },
+    ]);
+  });
+
+  it('brings a version set aside back from its aside name, and does not count it as standing in the way', () => {
+    const aside = `C_T__CKPT_ASIDE_${Date.parse(NEW).toString(36)}_0`;
+    const dropped = { name: 'C_T', created_on: OLD, dropped_on: '2026-11-27T11:00:00.000Z' };
+    const setAside = { name: aside, created_on: NEW, dropped_on: '2026-11-27T10:30:00.000Z' };
+    const set = [dropped, setAside];
+    expect(tableRestoreSql(T, 'C_T', NEW, set, readLineage([]))).toEqual({
+      done: false,
+      statements: [`UNDROP TABLE "DB"."DEMO"."${aside}"`, `ALTER TABLE "DB"."DEMO"."${aside}" RENAME TO "DB"."DEMO"."C_T"`],
+      after: [{ name: 'C_T', created_on: NEW, dropped_on: null }, dropped],
+    });
+    const older = [{ ...setAside, dropped_on: '2026-11-27T12:00:00.000Z' }, dropped];
+    expect(tableRestoreSql(T, 'C_T', OLD, older, readLineage([])).statements).toEqual(['UNDROP TABLE "DB"."DEMO"."C_T"']);
+    expect(new TableVersionLedger(set).versionsOf('C_T')).toEqual(set);
   });
 
   it('has nothing to run when the version is live, and refuses another live table of the name', () => {

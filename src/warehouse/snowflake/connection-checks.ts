@@ -17,6 +17,7 @@ import { CkptError } from '../../model/errors.js';
 import { internalTables } from '../../model/desired.js';
 import type { SnowflakeRow } from './snowflake-driver.js';
 import { snowflakeLiteral } from './snowflake-sql.js';
+import { rolesHeld } from './snowflake-roles.js';
 
 /** How one check came out. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -203,11 +204,6 @@ export function tablesSql(database: string, schema: string): string {
 WHERE TABLE_SCHEMA = ${snowflakeLiteral(schema)} AND TABLE_TYPE IN ('BASE TABLE', 'VIEW') ORDER BY TABLE_NAME`;
 }
 
-/** The statement that asks which roles the session has (its role, or inherited), one column per role. */
-export function rolesSql(roles: string[]): string {
-  return `SELECT ${roles.map((r, i) => `IS_ROLE_IN_SESSION(${snowflakeLiteral(r)}) AS R${i}`).join(', ')}`;
-}
-
 /** The privileges on a schema that matter to ckpt, from SHOW GRANTS ON SCHEMA (columns privilege, granted_to, grantee_name). */
 export function schemaGrants(rows: SnowflakeRow[]): { owner: string | null; createTable: string[] } {
   const toRole = rows.filter((r) => String(r.granted_to ?? '').toUpperCase() === 'ROLE');
@@ -378,14 +374,7 @@ export async function targetChecks(run: RunSql, target: TargetToCheck, facts: Se
   }
   const objects = objectRows(await run(tablesSql(database, target.schema)));
   const roles = [...new Set([grants.owner, ...grants.createTable, ...objects.map((o) => o.owner)].filter((r): r is string => r !== null))];
-  const held = new Set<string>();
-  if (roles.length > 0) {
-    const [row] = await run(rolesSql(roles));
-    roles.forEach((r, i) => {
-      const v = row?.[`R${i}`];
-      if (v === true || String(v).toUpperCase() === 'TRUE') held.add(r);
-    });
-  }
+  const held = await rolesHeld(run, roles);
   const inSession = (role: string) => held.has(role);
   const isProtected = protectedNames(target.auditTable, target.protect, 'exact');
   const { lease, journal } = internalTables(target.auditTable);

@@ -12,6 +12,7 @@ import { CkptError } from '../../model/errors.js';
 import { displayIdent } from '../../model/refs.js';
 import type { SnowflakeRow } from './snowflake-driver.js';
 import { schemaName, snowflakeLiteral, type SnowflakeTarget } from './snowflake-sql.js';
+import { versionName } from './snowflake-versions.js';
 
 /** The most rows one SHOW may return (Snowflake's limit; CKPT_SHOW_PAGE_ROWS lowers the page for accounts with a lower one). */
 export const MAX_SHOW_ROWS = 10_000;
@@ -46,11 +47,17 @@ export async function historyRows(run: RunShow, t: SnowflakeTarget, pageRows: nu
 
 /**
  * Every version of exactly table `name` in one round trip: `STARTS WITH` the name (literal,
- * case-sensitive), filtered to the name; its rows sort before any longer name, so one page holds
+ * case-sensitive), filtered to the name (with `asides`, and the versions a restore set aside: versionName); its rows sort before any longer name, so one page holds
  * them all unless the name alone has a page of versions (then an error says so).
  */
-export async function tableVersions(run: RunShow, t: SnowflakeTarget, pageRows: number, name: string): Promise<SnowflakeRow[]> {
-  const versions = (await run(historyPage(t, pageRows, name, null))).filter((r) => nameOf(r) === name);
+export async function tableVersions(
+  run: RunShow,
+  t: SnowflakeTarget,
+  pageRows: number,
+  name: string,
+  asides = false,
+): Promise<SnowflakeRow[]> {
+  const versions = (await run(historyPage(t, pageRows, name, null))).filter((r) => (asides ? versionName(r) : nameOf(r)) === name);
   if (versions.length >= pageRows) {
     throw new CkptError(
       'SQL_FAILED',

@@ -42,18 +42,28 @@ export function isoText(expression: string): string {
 const infoSchema = (t: SnowflakeTarget) => `${quoteIdent(t.database)}.INFORMATION_SCHEMA`;
 
 /**
- * FROM/WHERE over the live tables and views of the schema, without the audit table, temporary
- * tables (docs/snowflake-behaviour.md#pitfall-4), external and event tables and materialized views (nothing ckpt can undrop
- * or re-create); hybrid and transient tables are kept and marked (docs/snowflake-behaviour.md#pitfall-5).
+ * FROM/WHERE over every object of the schema INFORMATION_SCHEMA.TABLES lists, of every kind, without the
+ * audit table and temporary tables (docs/snowflake-behaviour.md#pitfall-4): observe reads them all and
+ * names the kinds ckpt does not manage (snowflake-kinds.ts).
  */
-function liveObjects(t: SnowflakeTarget): string {
+function schemaObjects(t: SnowflakeTarget): string {
   return `FROM ${infoSchema(t)}.TABLES t
 LEFT JOIN ${infoSchema(t)}.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
 LEFT JOIN (SELECT TABLE_NAME, ARRAY_AGG(COLUMN_NAME) WITHIN GROUP (ORDER BY ORDINAL_POSITION) AS COLS
   FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} GROUP BY TABLE_NAME) c
   ON c.TABLE_NAME = t.TABLE_NAME AND t.TABLE_TYPE <> 'VIEW'
 WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${ownTables(t)})
-  AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') AND COALESCE(t.IS_TEMPORARY, 'NO') = 'NO'`;
+  AND COALESCE(t.IS_TEMPORARY, 'NO') = 'NO'`;
+}
+
+/**
+ * FROM/WHERE over the objects ckpt manages: tables and views, hybrid and transient tables kept and
+ * marked (docs/snowflake-behaviour.md#pitfall-5); not dynamic or Iceberg tables (BASE TABLEs too), external
+ * and event tables or materialized views (docs/snowflake-behaviour.md, "Table kinds").
+ */
+function liveObjects(t: SnowflakeTarget): string {
+  return `${schemaObjects(t)}
+  AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') AND COALESCE(t.IS_DYNAMIC, 'NO') = 'NO' AND COALESCE(t.IS_ICEBERG, 'NO') = 'NO'`;
 }
 
 /** The audit, lease and journal tables, as a SQL list of literals. */
@@ -67,7 +77,7 @@ function ownTables(t: SnowflakeTarget): string {
  * model/audit-layout.ts), first statement of the observe request.
  */
 export function stateQuery(t: SnowflakeTarget): string {
-  return `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW,
+  return `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW, CURRENT_ROLE() AS ROLE,
   (SELECT COUNT(*) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(t.auditTable)}) AS AUDIT_COUNT,
   (SELECT COALESCE(SUM(ROW_COUNT), 0) FROM ${infoSchema(t)}.TABLES WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)}
     AND TABLE_NAME = ${snowflakeLiteral(internalTables(t.auditTable).journal)}) AS JOURNAL_ROWS,
@@ -76,12 +86,13 @@ export function stateQuery(t: SnowflakeTarget): string {
   (SELECT ARRAY_AGG(COLUMN_NAME) FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND TABLE_NAME = ${snowflakeLiteral(t.auditTable)}) AS AUDIT_COLUMNS`;
 }
 
-/** Live objects with their metadata and view definitions (second statement of the observe request). */
+/** Objects of every kind with their metadata, owners and view definitions (second statement of the observe request). */
 export function objectsQuery(t: SnowflakeTarget): string {
   return `SELECT t.TABLE_NAME AS NAME, t.TABLE_TYPE AS TABLE_TYPE, t.IS_TRANSIENT AS IS_TRANSIENT, t.IS_HYBRID AS IS_HYBRID,
+  t.IS_DYNAMIC AS IS_DYNAMIC, t.IS_ICEBERG AS IS_ICEBERG, t.TABLE_OWNER AS TABLE_OWNER,
   t.ROW_COUNT AS ROW_COUNT, t.BYTES AS BYTES, t.RETENTION_TIME AS RETENTION_TIME,
   ${isoText('t.CREATED')} AS CREATED, ${isoText('t.LAST_ALTERED')} AS LAST_ALTERED, v.VIEW_DEFINITION AS VIEW_DEFINITION, c.COLS AS COLS
-${liveObjects(t)}
+${schemaObjects(t)}
 ORDER BY t.TABLE_NAME`;
 }
 
@@ -188,9 +199,9 @@ SELECT ${snowflakeLiteral(`${CONTENT_RESTORE_TYPE}_`)} || TO_VARCHAR(CURRENT_TIM
 FROM ${infoSchema(t)}.TABLES t WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME = ${snowflakeLiteral(row.name)}`;
 }
 
-/** Columns of a table with a type usable in ALTER TABLE ADD COLUMN, in order. */
+/** Columns of a table with their full type, nullability and default (for ALTER TABLE ADD COLUMN), in order. */
 export function columnsQuery(t: SnowflakeTarget, schema: string, name: string): string {
-  return `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH
+  return `SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE, COLUMN_DEFAULT
 FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(schema)} AND TABLE_NAME = ${snowflakeLiteral(name)} ORDER BY ORDINAL_POSITION`;
 }
 

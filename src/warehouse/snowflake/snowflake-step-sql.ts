@@ -13,6 +13,7 @@ import type { RunContext } from '../warehouse.js';
 import { viewStatementFor } from '../view-definition.js';
 import type { SnowflakeRow } from './snowflake-driver.js';
 import type { Lineage } from './snowflake-lineage.js';
+import { ASIDE_MARK, ASIDE_PREFIX } from './snowflake-versions.js';
 import {
   auditInsert,
   checkpointInsert,
@@ -78,16 +79,29 @@ export interface TableRestore {
 
 const isDropped = (row: SnowflakeRow) => row.dropped_on !== null && row.dropped_on !== undefined;
 
+/** One version of a name: its row, its incarnation, and the aside name it is dropped under, if a restore set it aside. */
+interface Version {
+  row: SnowflakeRow;
+  created: string;
+  aside: string | null;
+}
+
 /**
  * Brings back the dropped version created at `created`, from the name's versions (SHOW TABLES
- * HISTORY rows). UNDROP restores the newest dropped version of a name
- * (docs/snowflake-behaviour.md#pitfall-2), so newer dropped versions are undropped and renamed
- * aside first, then dropped again under their aside names once the original is back. An aside
- * name is made of the version's own CREATED, so the same versions give the same statements.
+ * HISTORY rows, with the versions an earlier restore set aside: versionName). UNDROP restores the
+ * newest dropped version of a name (docs/snowflake-behaviour.md#pitfall-2), so newer dropped
+ * versions are undropped and renamed aside first, then dropped again under their aside names once
+ * the original is back; they stay findable under those names (a later restore of one undrops its
+ * aside name and renames it back). An aside name is made of the version's own CREATED, so the same
+ * versions give the same statements.
  */
 export function tableRestoreSql(t: SnowflakeTarget, name: string, created: string, raw: SnowflakeRow[], lineage: Lineage): TableRestore {
-  const versions = raw.map((row) => ({ row, created: lineage.incarnation(name, String(toIso(row.created_on))) }));
-  const live = versions.find((v) => !isDropped(v.row));
+  const versions: Version[] = raw.map((row) => ({
+    row,
+    created: lineage.incarnation(name, String(toIso(row.created_on))),
+    aside: String(row.name) === name ? null : String(row.name),
+  }));
+  const live = versions.find((v) => !isDropped(v.row) && v.aside === null);
   if (live !== undefined) {
     if (sameInstant(live.created, created)) return { done: true, statements: [], after: raw }; // restored by an earlier, interrupted run
     throw new CkptError('NAME_TAKEN', `cannot restore ${displayIdent(name)}: a table of that name exists`, { hint: HINTS.planAgain });
@@ -95,38 +109,77 @@ export function tableRestoreSql(t: SnowflakeTarget, name: string, created: strin
   const dropped = versions
     .filter((v) => isDropped(v.row))
     .sort((a, b) => Date.parse(String(toIso(b.row.dropped_on))) - Date.parse(String(toIso(a.row.dropped_on))));
-  const index = dropped.findIndex((v) => sameInstant(v.created, created));
-  const version = dropped[index];
+  const version = dropped.find((v) => sameInstant(v.created, created));
   if (version === undefined) {
     throw new CkptError('OBJECT_MISSING', `the version of ${displayIdent(name)} created ${created} is no longer in Time Travel`, {
       hint: HINTS.retentionPassed,
     });
   }
   const table = objectName(t, name);
-  const asides = dropped.slice(0, index).map((v, i) => {
+  const others = raw.filter((row) => row !== version.row);
+  if (version.aside !== null) {
+    const aside = objectName(t, version.aside);
+    return {
+      done: false,
+      statements: [`UNDROP TABLE ${aside}`, `ALTER TABLE ${aside} RENAME TO ${table}`],
+      after: [{ ...version.row, name, dropped_on: null }, ...others],
+    };
+  }
+  // Only versions dropped under the name itself, after this one, stand in UNDROP's way.
+  const newer = dropped.slice(0, dropped.indexOf(version)).filter((v) => v.aside === null);
+  const asides = newer.map((v, i) => {
     const at = Date.parse(String(toIso(v.row.created_on)));
-    return objectName(t, `${name.slice(0, 200)}__CKPT_ASIDE_${Number.isNaN(at) ? 'x' : at.toString(36)}_${i}`);
+    return `${name.slice(0, ASIDE_PREFIX)}${ASIDE_MARK}${Number.isNaN(at) ? 'x' : at.toString(36)}_${i}`;
   });
   const statements = [
-    ...asides.flatMap((aside) => [`UNDROP TABLE ${table}`, `ALTER TABLE ${table} RENAME TO ${aside}`]),
+    ...asides.flatMap((aside) => [`UNDROP TABLE ${table}`, `ALTER TABLE ${table} RENAME TO ${objectName(t, aside)}`]),
     `UNDROP TABLE ${table}`,
-    ...asides.map((aside) => `DROP TABLE IF EXISTS ${aside}`),
+    ...asides.map((aside) => `DROP TABLE IF EXISTS ${objectName(t, aside)}`),
   ];
-  return { done: false, statements, after: [{ ...version.row, dropped_on: null }, ...dropped.slice(index + 1).map((v) => v.row)] };
+  const setAside = newer.map((v, i) => ({ ...v.row, name: asides[i] }));
+  const rest = others.filter((row) => !newer.some((v) => v.row === row));
+  return { done: false, statements, after: [{ ...version.row, dropped_on: null }, ...setAside, ...rest] };
 }
 
-/** A column of a table, with a type usable in ALTER TABLE ADD COLUMN. */
+/** A column of a table as INFORMATION_SCHEMA.COLUMNS describes it, enough to add it back whole. */
 export interface ColumnInfo {
   name: string;
+  /** The full type: `VARCHAR(n)`, `BINARY(n)`, `NUMBER(p,s)`, else DATA_TYPE. */
   type: string;
+  nullable: boolean;
+  /** Its DEFAULT expression, or null. */
+  defaultSql: string | null;
 }
 
-/** A column from an INFORMATION_SCHEMA.COLUMNS row (columnsQuery). */
+const count = (v: unknown) => (v === null || v === undefined || v === '' ? null : Number(v));
+
+/**
+ * A column from an INFORMATION_SCHEMA.COLUMNS row (columnsQuery): DATA_TYPE alone loses a
+ * VARCHAR's length and a NUMBER's scale, so they come from CHARACTER_MAXIMUM_LENGTH and
+ * NUMERIC_PRECISION / NUMERIC_SCALE (https://docs.snowflake.com/en/sql-reference/info-schema/columns).
+ */
 export function columnOf(row: SnowflakeRow): ColumnInfo {
   const base = String(row.DATA_TYPE ?? 'TEXT');
-  const p = row.NUMERIC_PRECISION;
-  const type = base === 'NUMBER' && p !== null && p !== undefined ? `NUMBER(${Number(p)},${Number(row.NUMERIC_SCALE ?? 0)})` : base;
-  return { name: String(row.COLUMN_NAME), type };
+  const precision = count(row.NUMERIC_PRECISION);
+  const length = count(row.CHARACTER_MAXIMUM_LENGTH);
+  let type = base;
+  if (base === 'NUMBER' && precision !== null) type = `NUMBER(${precision},${count(row.NUMERIC_SCALE) ?? 0})`;
+  else if ((base === 'TEXT' || base === 'BINARY') && length !== null) type = `${base === 'TEXT' ? 'VARCHAR' : 'BINARY'}(${length})`;
+  const defaultSql = row.COLUMN_DEFAULT === null || row.COLUMN_DEFAULT === undefined ? null : String(row.COLUMN_DEFAULT);
+  return { name: String(row.COLUMN_NAME), type, nullable: row.IS_NULLABLE !== 'NO', defaultSql };
+}
+
+/**
+ * A column added back by a revert: its full type and default. A NOT NULL is set once the rows are
+ * back (notNullSql): the table still holds its current rows when the column is added.
+ */
+function addColumnSql(table: string, c: ColumnInfo): string {
+  return `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}${c.defaultSql === null ? '' : ` DEFAULT ${c.defaultSql}`}`;
+}
+
+/** The NOT NULL of a column added back, after the rows are (ALTER TABLE … ALTER COLUMN … SET NOT NULL). */
+function notNullSql(table: string, c: ColumnInfo): string {
+  return `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET NOT NULL`;
 }
 
 /**
@@ -158,10 +211,10 @@ function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: C
   }
   const wanted = source?.map((c) => c.name) ?? step.columns;
   const statements: string[] = [];
+  const added = (source ?? []).filter((c) => !live.some((l) => l.name === c.name));
   if (wanted !== null) {
     for (const c of live) if (!wanted.includes(c.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.name)}`);
-    for (const c of source ?? [])
-      if (!live.some((l) => l.name === c.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+    for (const c of added) statements.push(addColumnSql(table, c));
   }
   const cols = wanted === null ? '*' : wanted.map(quoteIdent).join(', ');
   const into = wanted === null ? table : `${table} (${cols})`;
@@ -170,6 +223,7 @@ function contentSql(t: SnowflakeTarget, step: StepOf<'restore-content'>, live: C
       ? `${table} AT(TIMESTAMP => ${snowflakeLiteral(step.from.at)}::TIMESTAMP_LTZ)`
       : `${quoteIdent(t.database)}.${quoteIdent(step.from.location)}.${quoteIdent(step.object.name)}`;
   statements.push(`INSERT OVERWRITE INTO ${into} SELECT ${cols} FROM ${from}`);
+  if (wanted !== null) for (const c of added) if (!c.nullable) statements.push(notNullSql(table, c));
   return statements;
 }
 

@@ -107,7 +107,8 @@ export class SnowflakeSteps {
   /** The versions of a table name: those observe read (no look-up), else read exactly (STARTS WITH the name, filtered to it). */
   async versionsOf(t: SnowflakeTarget, name: string, ledger: TableVersionLedger, tag: string): Promise<SnowflakeRow[]> {
     return (
-      ledger.versionsOf(name) ?? (await tableVersions((sql) => this.session.driver.rows(sql, { tag }), t, this.session.showPageRows, name))
+      ledger.versionsOf(name) ??
+      (await tableVersions((sql) => this.session.driver.rows(sql, { tag }), t, this.session.showPageRows, name, true))
     );
   }
 

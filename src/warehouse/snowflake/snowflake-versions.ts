@@ -9,7 +9,23 @@
 import type { SnowflakeRow } from './snowflake-driver.js';
 import { toIso } from './snowflake-sql.js';
 
-/** The SHOW TABLES HISTORY rows of one schema, by table name. */
+/** What a restore puts between a name and a newer version it sets aside (tableRestoreSql). */
+export const ASIDE_MARK = '__CKPT_ASIDE_';
+/** How much of a name an aside name keeps (Snowflake's identifiers have at most 255 characters). */
+export const ASIDE_PREFIX = 200;
+
+/**
+ * The table name a SHOW TABLES HISTORY row stands for: a version a restore set aside
+ * (`<name>__CKPT_ASIDE_…`) stands for its original name, so that it stays findable for a later
+ * restore; a name cut to ASIDE_PREFIX characters cannot be told back and stays as it is.
+ */
+export function versionName(row: SnowflakeRow): string {
+  const name = String(row.name);
+  const at = name.indexOf(ASIDE_MARK);
+  return at > 0 && at < ASIDE_PREFIX ? name.slice(0, at) : name;
+}
+
+/** The SHOW TABLES HISTORY rows of one schema, by the table name they stand for (versionName). */
 export class TableVersionLedger {
   private readonly byName = new Map<string, SnowflakeRow[]>();
   /** Names whose versions are no longer known (read them again). */
@@ -21,7 +37,7 @@ export class TableVersionLedger {
   constructor(rows: SnowflakeRow[] | null) {
     this.complete = rows !== null;
     for (const row of rows ?? []) {
-      const name = String(row.name);
+      const name = versionName(row);
       const versions = this.byName.get(name);
       if (versions === undefined) this.byName.set(name, [row]);
       else versions.push(row);
@@ -45,7 +61,7 @@ export class TableVersionLedger {
   /** After `DROP TABLE name`: its live version becomes the newest dropped one, unless its retention is 0 (purged at once). */
   dropped(name: string): void {
     const versions = this.byName.get(name) ?? [];
-    const live = versions.find((r) => r.dropped_on === null || r.dropped_on === undefined);
+    const live = versions.find((r) => (r.dropped_on === null || r.dropped_on === undefined) && String(r.name) === name);
     if (live === undefined) return;
     const rest = versions.filter((r) => r !== live);
     const newest = Math.max(Date.now(), ...rest.map((r) => Date.parse(toIso(r.dropped_on) ?? '')).filter(Number.isFinite)) + 1;

@@ -1,6 +1,7 @@
 /**
  * Snowflake behind the Warehouse interface: connect (session parameters pinned: snowflake-session-pins.ts), observe in three
- * round trips plus two per further page of SHOW TABLES HISTORY (snowflake-show.ts), keeping the
+ * round trips plus two per further page of SHOW TABLES HISTORY (snowflake-show.ts), plus one when
+ * an object's owner is not the session's role (snowflake-kinds.ts), keeping the
  * table versions it read for restores (snowflake-versions.ts); the audit table is read at its
  * layout (model/audit-layout.ts); the audit rows of actions, leases and journal, user SQL. The
  * steps are in snowflake-steps.ts. Every statement carries a QUERY_TAG naming ckpt. A target whose schema (or
@@ -11,7 +12,7 @@ import { MAX_DELAY_MS, wholeNumberFromEnv } from '../../model/env.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import type { Logger } from '../../model/logger.js';
-import type { DroppedObject, LiveObject, Observed, RecordedCheckpoint } from '../../model/observed.js';
+import type { DroppedObject, LiveObject, Observed, Ownership, RecordedCheckpoint } from '../../model/observed.js';
 import type { Step, Weight } from '../../model/plan.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import { readLayout } from '../../model/audit-layout.js';
@@ -46,7 +47,8 @@ import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 import { recordActionSql } from './snowflake-step-sql.js';
 import { previewStatements } from './snowflake-preview.js';
-import { TableVersionLedger } from './snowflake-versions.js';
+import { TableVersionLedger, versionName } from './snowflake-versions.js';
+import { kindOfRow, managedVersion, ownerCell, ownershipOf, unmanagedObjects } from './snowflake-kinds.js';
 
 /** Options to open a Snowflake connection. */
 export interface SnowflakeOpenOptions {
@@ -153,6 +155,10 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const history = await historyRows((sql) => this.driver.rows(sql, { tag }), t, this.showPageRows).catch((error: unknown) =>
       this.explainMissing(target, t, error, tag),
     );
+    const role = ownerCell(state?.[0]?.ROLE);
+    const managed = (objects ?? []).filter((row) => typeof kindOfRow(row) === 'string');
+    const owners = [...managed.map((r) => ownerCell(r.TABLE_OWNER)), ...history.filter(isDroppedRow).map((r) => ownerCell(r.owner))];
+    const own = await ownershipOf((sql) => this.driver.rows(sql, { tag }), role, owners);
     this.versionLedgers.set(schemaName(t), new TableVersionLedger(history));
     const audit = auditLayout !== null ? await this.driver.rows(auditQuery(t, auditLayout), { tag }) : [];
     const { checkpoints, actions } = readAuditRows(audit, toIso, t);
@@ -164,7 +170,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       c.clone = c.keep === 'clone' && clones.has(clone) ? clone : null;
       c.objects = c.objects.map((o) => lineage.map(o, false));
     }
-    const live = (objects ?? []).map(liveObject).map((o) => lineage.map(o, true));
+    const live = managed.map((row) => lineage.map(liveObject(row, own), true));
     const policies = await policiesOn((sql) => this.driver.rows(sql, { tag }), t, revertCandidates(live, checkpoints));
     return {
       now,
@@ -175,7 +181,9 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       auditLayout,
       journalHasRuns: Number(state?.[0]?.JOURNAL_ROWS ?? 0) > 0,
       objects: live.map((o) => (policies.has(o.name) ? { ...o, policies: policies.get(o.name) } : o)),
-      dropped: droppedVersions(history, now).map((d) => ({ ...d, created: lineage.incarnation(d.name, d.created) })),
+      unmanaged: unmanagedObjects(objects ?? []),
+      role,
+      dropped: droppedVersions(history, now, own).map((d) => ({ ...d, created: lineage.incarnation(d.name, d.created) })),
       checkpoints,
       actions,
     };
@@ -399,7 +407,7 @@ function parseList(value: unknown): string[] {
   return Array.isArray(parsed) ? parsed.map(String) : [];
 }
 
-function liveObject(row: SnowflakeRow): LiveObject {
+function liveObject(row: SnowflakeRow, own: (owner: string | null) => Ownership): LiveObject {
   const kind = row.TABLE_TYPE === 'VIEW' ? 'VIEW' : 'TABLE';
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
@@ -415,20 +423,33 @@ function liveObject(row: SnowflakeRow): LiveObject {
     // Empty or NULL: a secure view whose definition this role may not see (docs/snowflake-behaviour.md#secure-views).
     definition: kind === 'VIEW' && typeof row.VIEW_DEFINITION === 'string' && row.VIEW_DEFINITION !== '' ? row.VIEW_DEFINITION : null,
     columns: kind === 'TABLE' ? parseList(row.COLS ?? null) : null,
+    ownership: own(ownerCell(row.TABLE_OWNER)),
   };
 }
 
+const isDroppedRow = (r: SnowflakeRow) => r.dropped_on !== null && r.dropped_on !== undefined;
+
 /**
  * Dropped versions still restorable: SHOW TABLES HISTORY rows with dropped_on, until dropped_on
- * plus their retention (docs/snowflake-behaviour.md#pitfall-3); hybrid tables cannot be undropped (docs/snowflake-behaviour.md#pitfall-5).
+ * plus their retention (docs/snowflake-behaviour.md#pitfall-3); hybrid tables cannot be undropped (docs/snowflake-behaviour.md#pitfall-5),
+ * versions of kinds ckpt does not manage are not its to undrop (snowflake-kinds.ts), and a version a restore set
+ * aside stands for its original name (versionName).
  */
-function droppedVersions(rows: SnowflakeRow[], now: string): DroppedObject[] {
+function droppedVersions(rows: SnowflakeRow[], now: string, own: (owner: string | null) => Ownership): DroppedObject[] {
   return rows
-    .filter((r) => r.dropped_on !== null && r.dropped_on !== undefined && String(r.is_hybrid ?? 'N').toUpperCase() !== 'Y')
+    .filter((r) => isDroppedRow(r) && String(r.is_hybrid ?? 'N').toUpperCase() !== 'Y' && managedVersion(r))
     .map((r) => {
       const droppedOn = toIso(r.dropped_on) ?? now;
       const until = new Date(Date.parse(droppedOn) + Number(r.retention_time ?? 1) * 86_400_000).toISOString();
-      return { name: String(r.name), kind: 'TABLE' as const, created: toIso(r.created_on) ?? droppedOn, droppedOn, restorableUntil: until };
+      const created = toIso(r.created_on) ?? droppedOn;
+      return {
+        name: versionName(r),
+        kind: 'TABLE' as const,
+        created,
+        droppedOn,
+        restorableUntil: until,
+        ownership: own(ownerCell(r.owner)),
+      };
     })
     .filter((d) => d.restorableUntil > now)
     .sort((a, b) => (a.droppedOn < b.droppedOn ? 1 : a.droppedOn > b.droppedOn ? -1 : 0));
