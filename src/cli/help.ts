@@ -21,6 +21,10 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'CKPT_LOCK_WAIT_MS', takes: "how long to wait for another process's lock on the embedded warehouse (default 5000)" },
   { name: 'CKPT_STATEMENT_TIMEOUT_MS', takes: "each Snowflake statement's deadline (default 60000)" },
   { name: 'CKPT_SHOW_PAGE_ROWS', takes: 'rows per page of SHOW TABLES HISTORY on Snowflake, 1 to 10000 (default 10000)' },
+  {
+    name: 'CKPT_SNAPSHOT_ARRAY_BYTES',
+    takes: "largest inventory (bytes) also written as an array into a Snowflake checkpoint's OBJECTS_SNAPSHOT (default 1048576)",
+  },
   { name: 'CKPT_FAULT_KILL_AT', takes: 'crash-safety tests only: <step>:started or <step>:ran kills reconcile at that step' },
   { name: 'CKPT_TRASH_RETENTION_DAYS', takes: 'how long the embedded warehouse keeps the tables it dropped (default 7)' },
   { name: 'NO_COLOR', takes: 'any value but empty: no colour (as --no-color)' },

@@ -55,6 +55,11 @@ export interface SnowflakeFixture extends Fixture {
 export interface SnowflakeFixtureOptions {
   /** The server's SHOW row limit, and the adapter's SHOW page (CKPT_SHOW_PAGE_ROWS): lower than 10,000 to page small schemas. */
   showRowLimit?: number;
+  /**
+   * The server's LOB size limit in bytes (100082 beyond it), and the adapter's bound on the
+   * inventory array it writes into OBJECTS_SNAPSHOT (CKPT_SNAPSHOT_ARRAY_BYTES: half the limit).
+   */
+  lobLimit?: number;
 }
 
 /** A harness whose fixtures expose the server. */
@@ -78,6 +83,10 @@ export const snowflakeHarness: SnowflakeHarness = {
     if (options.showRowLimit !== undefined) {
       sf.server.account.catalog.showRowLimit = options.showRowLimit;
       env.CKPT_SHOW_PAGE_ROWS = String(options.showRowLimit);
+    }
+    if (options.lobLimit !== undefined) {
+      sf.server.account.catalog.lobLimit = options.lobLimit;
+      env.CKPT_SNAPSHOT_ARRAY_BYTES = String(Math.floor(options.lobLimit / 2));
     }
     counter += 1;
     const database = `CONTRACT_${process.pid}_${counter}`;

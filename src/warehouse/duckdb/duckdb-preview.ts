@@ -16,7 +16,7 @@ import { auditMigration } from '../audit-ddl.js';
 import type { RunContext, TargetRef } from '../warehouse.js';
 import type { SchemaCache } from './duckdb-cache.js';
 import type { DuckDbDriver } from './duckdb-driver.js';
-import { auditDdl, auditName, DUCKDB_AUDIT, expireCheckpoint, markRestoredTo } from './duckdb-sql.js';
+import { auditDdl, auditName, DUCKDB_AUDIT, expireCheckpoint, inventoryTable, markRestoredTo } from './duckdb-sql.js';
 import {
   checkpointSql,
   dropStatement,
@@ -58,11 +58,11 @@ async function statementsOf(reader: Reader, target: TargetRef, step: Step, run: 
         systemInitInsert(target, run),
       ];
     case 'migrate-audit':
-      return auditMigration(auditName(target), step.fromLayout, DUCKDB_AUDIT);
+      return auditMigration(auditName(target), inventoryTable(target), step.fromLayout, DUCKDB_AUDIT);
     case 'take-checkpoint':
       return [
         `-- unless checkpoint ${step.checkpointId} is already recorded (a retried run), once ckpt's object registry is up to date:`,
-        checkpointSql(target, step, run),
+        ...checkpointSql(target, step, run),
         ...(step.keep === 'clone' ? ["-- then a copy of each table's rows is kept in ckpt's hidden schema"] : []),
       ];
     case 'expire-checkpoint':

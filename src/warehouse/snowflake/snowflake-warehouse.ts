@@ -14,9 +14,9 @@ import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed } from '../../model/observed.js';
 import type { Step } from '../../model/plan.js';
 import { cloneSchemaName } from '../../model/desired.js';
-import { readLayout } from '../../model/audit-layout.js';
+import { readLayout, SNAPSHOT_ARRAY_BYTES } from '../../model/audit-layout.js';
 import { UNKNOWN_TIME } from '../../model/time.js';
-import { readAuditRows } from '../audit-rows.js';
+import { keptInventories, NO_KEPT_INVENTORIES, readAuditRows, type KeptInventories } from '../audit-rows.js';
 import type { OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
@@ -39,6 +39,7 @@ import {
   type SnowflakeTarget,
 } from './snowflake-sql.js';
 import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
+import { inventoryEntriesQuery, inventoryTotalsQuery } from './snowflake-inventory-sql.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 import { recordActionSql } from './snowflake-step-sql.js';
 import { previewStatements } from './snowflake-preview.js';
@@ -81,6 +82,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     readonly connectionName: string,
     /** The rows of one SHOW page (CKPT_SHOW_PAGE_ROWS; Snowflake's limit, 10,000, unless the account has a lower one). */
     readonly showPageRows: number,
+    /** The largest inventory also written as an array into OBJECTS_SNAPSHOT (CKPT_SNAPSHOT_ARRAY_BYTES). */
+    readonly snapshotArrayBytes: number,
   ) {}
 
   /** Resolves the connections.toml entry, connects, and sets the session to UTC. */
@@ -106,6 +109,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       max: MAX_SHOW_ROWS,
       unit: 'rows',
     });
+    const snapshotArrayBytes = wholeNumberFromEnv('CKPT_SNAPSHOT_ARRAY_BYTES', env, {
+      fallback: SNAPSHOT_ARRAY_BYTES,
+      min: 0,
+      max: SNAPSHOT_ARRAY_BYTES * 16,
+      unit: 'bytes',
+    });
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
     try {
       const [, current] = await driver.execute(`ALTER SESSION SET TIMEZONE = 'UTC'; SELECT CURRENT_DATABASE() AS DB`, {
@@ -113,7 +122,13 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
         tag: queryTag({ command: 'connect' }),
       });
       const db = current?.[0]?.DB;
-      return new SnowflakeWarehouse(driver, typeof db === 'string' && db !== '' ? db : null, options.connectionName, showPageRows);
+      return new SnowflakeWarehouse(
+        driver,
+        typeof db === 'string' && db !== '' ? db : null,
+        options.connectionName,
+        showPageRows,
+        snapshotArrayBytes,
+      );
     } catch (error) {
       await driver.close();
       throw error;
@@ -146,8 +161,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       this.explainMissing(target, t, error, tag),
     );
     this.versionLedgers.set(schemaName(t), new TableVersionLedger(history));
-    const audit = auditLayout !== null ? await this.driver.rows(auditQuery(t, auditLayout), { tag }) : [];
-    const { checkpoints, actions } = readAuditRows(audit, toIso, t);
+    const { audit, kept } = await this.auditRows(t, auditLayout, tag);
+    const { checkpoints, actions } = readAuditRows(audit, toIso, t, kept);
     const lineage = readLineage(audit);
     this.lineages.set(objectName(t, t.auditTable), lineage);
     const clones = new Set(parseList(state?.[0]?.CLONES));
@@ -169,6 +184,24 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       checkpoints,
       actions,
     };
+  }
+
+  /**
+   * The audit rows and, from layout 2, what observe reads of the inventory table: one request
+   * (three statements) whatever the number of checkpoints (snowflake-inventory-sql.ts).
+   */
+  private async auditRows(
+    t: SnowflakeTarget,
+    layout: number | null,
+    tag: string,
+  ): Promise<{ audit: SnowflakeRow[]; kept: KeptInventories }> {
+    if (layout === null) return { audit: [], kept: NO_KEPT_INVENTORIES };
+    if (layout < 2) return { audit: await this.driver.rows(auditQuery(t, layout), { tag }), kept: NO_KEPT_INVENTORIES };
+    const [audit, entries, totals] = await this.driver.execute(
+      [auditQuery(t, layout), inventoryEntriesQuery(t), inventoryTotalsQuery(t)].join(';\n'),
+      { statements: 3, tag },
+    );
+    return { audit: audit ?? [], kept: keptInventories(entries ?? [], totals ?? []) };
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {
