@@ -1,9 +1,9 @@
 /**
  * The embedded warehouse's SQL, in DuckDB's dialect, for one target schema: over DuckDB's catalog
- * (live tables and views, as stored, without the audit, lease and journal tables), over ckpt's
- * hidden schema `_ckpt` (registry of first-seen times and content versions, trash of tables ckpt
- * dropped, copies kept by checkpoints), and the audit table (its DDL and migrations from
- * audit-ddl.ts, the server-side checkpoint insert, reading it back at its layout); DuckDB timestamps
+ * (live tables and views, as stored, without ckpt's own tables), over ckpt's hidden schema `_ckpt`
+ * (registry of first-seen times and content versions, trash of tables ckpt dropped, copies kept by
+ * checkpoints), and the audit table (its DDL and migrations from audit-ddl.ts, reading it back at
+ * its layout; a checkpoint's inventory: duckdb-inventory-sql.ts); DuckDB timestamps
  * converted to ISO-8601.
  */
 import { HIDDEN_SCHEMA, internalTables, ownTables } from '../../model/desired.js';
