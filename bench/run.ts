@@ -13,6 +13,7 @@ import { plannerScenario } from './planner-scenario.js';
 import { renderRows, renderTargets, writeResults, type ResultRow } from './report.js';
 import { GROUPS, readSettings, type BenchSettings, type Group } from './settings.js';
 import { COST_MODEL, snowflakeScenarios } from './snowflake-scenarios.js';
+import { snowflakeScaleScenarios } from './snowflake-scale-scenarios.js';
 import { checkTargets } from './targets.js';
 
 const HERE = fileURLToPath(import.meta.url);
@@ -30,6 +31,7 @@ const SCENARIOS: Record<Group, (settings: BenchSettings, note: (text: string) =>
   planner: plannerScenario,
   embedded: embeddedScenarios,
   snowflake: snowflakeScenarios,
+  'snowflake-scale': snowflakeScaleScenarios,
   daemon: daemonScenario,
 };
 

@@ -12,6 +12,24 @@ import type { SnowflakeServer } from '../test/snowflake-server/server.js';
 import { measure, type Measurement } from './measure.js';
 import { progressProbe } from './progress-probe.js';
 
+/** Locks and plans a target without applying: what it cost and the steps planned (a blocker is an error). */
+export async function planPhase(desired: Desired, name: string, server?: SnowflakeServer): Promise<{ cost: Measurement; steps: Step[] }> {
+  const session = new Session(desired, { logger: silentLogger, command: 'bench' });
+  const target = targetOf(desired, name);
+  try {
+    await session.warehouse(target);
+    const { result, cost } = await measure(async () => {
+      await session.lock([target]);
+      return (await session.plan([target])).plan;
+    }, server);
+    const blockers = result.targets[0]?.findings.filter((f) => f.severity === 'blocker') ?? [];
+    if (blockers.length > 0) throw new Error(`bench plan of ${name} is blocked: ${blockers.map((b) => b.message).join('; ')}`);
+    return { cost, steps: result.targets[0]?.steps ?? [] };
+  } finally {
+    await session.close();
+  }
+}
+
 /** What an apply phase measured. */
 export interface ApplyPhase {
   /** Lock, observe and plan. */

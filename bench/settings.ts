@@ -5,7 +5,7 @@
  */
 
 /** The groups of scenarios, each run in its own process. */
-export const GROUPS = ['planner', 'embedded', 'snowflake', 'daemon'] as const;
+export const GROUPS = ['planner', 'embedded', 'snowflake', 'snowflake-scale', 'daemon'] as const;
 
 /** One group of scenarios. */
 export type Group = (typeof GROUPS)[number];

@@ -141,7 +141,7 @@ function addToolCommands(program: Command, run: Run): void {
     .addOption(new Option('--config <path>', 'the config file (--config only: here -f is the SQL file, as in snow sql)'))
     .addOption(oneTargetOption())
     .option('--json', 'print the result as JSON')
-    .option('--force', "run even SQL that may change ckpt's own tables (the audit table, its lease and journal)")
+    .option('--force', "run even SQL that may change ckpt's own tables (the audit table, its lease, journal and inventory table)")
     .action((statement: string | undefined, o: Omit<SqlOptions, 'statement'>) => run((ctx) => sqlCommand(ctx, { ...o, statement }))());
 
   program

@@ -24,6 +24,10 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
     takes: 'the deadline of Snowflake reads, metadata and lease statements; copies have none (default 60000)',
   },
   { name: 'CKPT_SHOW_PAGE_ROWS', takes: 'rows per page of SHOW TABLES HISTORY on Snowflake, 1 to 10000 (default 10000)' },
+  {
+    name: 'CKPT_SNAPSHOT_ARRAY_BYTES',
+    takes: "largest inventory (bytes) also written as an array into a Snowflake checkpoint's OBJECTS_SNAPSHOT (default 1048576)",
+  },
   { name: 'CKPT_FAULT_KILL_AT', takes: 'crash-safety tests only: <step>:started or <step>:ran kills reconcile at that step' },
   { name: 'CKPT_TRASH_RETENTION_DAYS', takes: 'how long the embedded warehouse keeps the tables it dropped (default 7)' },
   { name: 'NO_COLOR', takes: 'any value but empty: no colour (as --no-color)' },

@@ -1,10 +1,10 @@
 /**
- * `ckpt sql` guard for ckpt's own tables: SQL that may write and names the audit table, its lease
- * or journal, or the embedded warehouse's hidden schema is refused unless `--force`. Losing the
+ * `ckpt sql` guard for ckpt's own tables: SQL that may write and names the audit table, its lease,
+ * journal or inventory table, or the embedded warehouse's hidden schema is refused unless `--force`. Losing the
  * audit table would make ckpt forget what it applied; the journal is how a lost one is noticed.
  * A guard, not a parser: it over-approximates (a SELECT naming them never counts).
  */
-import { HIDDEN_SCHEMA, internalTables, type Target } from '../model/desired.js';
+import { HIDDEN_SCHEMA, ownTables, type Target } from '../model/desired.js';
 import { CkptError } from '../model/errors.js';
 import { displayIdent } from '../model/refs.js';
 
@@ -23,9 +23,8 @@ function names(sql: string): Set<string> {
 /** Throws when `sql` may write to one of ckpt's own tables of `target` and `force` is not set. */
 export function guardOwnTables(sql: string, target: Target, force: boolean): void {
   if (force || !WRITES.test(sql)) return;
-  const { lease, journal } = internalTables(target.auditTable);
   const mentioned = names(sql);
-  const own = [target.auditTable, lease, journal, HIDDEN_SCHEMA].find((n) => mentioned.has(n.toUpperCase()));
+  const own = [...ownTables(target.auditTable), HIDDEN_SCHEMA].find((n) => mentioned.has(n.toUpperCase()));
   if (own === undefined) return;
   throw new CkptError(
     'CONSENT_REQUIRED',

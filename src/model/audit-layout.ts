@@ -18,11 +18,32 @@ export interface AuditColumn {
   type: AuditColumnType;
 }
 
-/** One step of the layout: the version it brings the table to, and the columns it adds. */
+/**
+ * One step of the layout: the version it brings the table to, the columns it adds, and whether
+ * it creates the inventory table (INVENTORY_COLUMNS) next to the audit table.
+ */
 export interface LayoutMigration {
   version: number;
   adds: readonly AuditColumn[];
+  createsInventory?: true;
 }
+
+/**
+ * The inventory table's columns (since layout 2): one row per object of each checkpoint,
+ * written by the same statement sequence as the checkpoint's audit row. ENTRY is the object's
+ * inventory entry (the format of an OBJECTS_SNAPSHOT element: audit-rows.ts); the others are
+ * there to be queried and summed without reading it. `count` is a whole number of any size.
+ */
+export const INVENTORY_COLUMNS: ReadonlyArray<{ name: string; type: AuditColumnType | 'timestamp' | 'count'; required: boolean }> = [
+  { name: 'CHECKPOINT_ID', type: 'text', required: true },
+  { name: 'CAPTURED_AT', type: 'timestamp', required: true },
+  { name: 'OBJECT_NAME', type: 'text', required: true },
+  { name: 'OBJECT_TYPE', type: 'text', required: true },
+  { name: 'ROW_COUNT', type: 'count', required: false },
+  { name: 'BYTES', type: 'count', required: false },
+  { name: 'RETENTION_TIME', type: 'count', required: false },
+  { name: 'ENTRY', type: 'json', required: true },
+];
 
 /** The old pipelines' columns, in their order (layout 0). */
 export const PIPELINE_COLUMNS = [
@@ -34,6 +55,16 @@ export const PIPELINE_COLUMNS = [
   'OBJECTS_COUNT',
   'STATUS',
 ] as const;
+
+/**
+ * The largest inventory, in bytes of JSON, also written as an array into OBJECTS_SNAPSHOT of a
+ * layout-2 row (for people reading the audit table); a larger one is summarized there as
+ * `{"inventory_table", "objects", "note": SUMMARY_NOTE}`. 1 MB: far under the LOB limit of 16 MB.
+ */
+export const SNAPSHOT_ARRAY_BYTES = 1_048_576;
+
+/** The note of OBJECTS_SNAPSHOT's summary object. */
+export const SUMMARY_NOTE = 'inventory too large for one value: one row per object in inventory_table, by CHECKPOINT_ID';
 
 /** Every layout after the old pipelines', oldest first; a new layout goes at the end. */
 export const AUDIT_MIGRATIONS: readonly LayoutMigration[] = [
@@ -49,6 +80,13 @@ export const AUDIT_MIGRATIONS: readonly LayoutMigration[] = [
       { name: 'RUN_ID', type: 'text' },
       { name: 'ORIGIN', type: 'json' },
     ],
+  },
+  {
+    // Inventories one row per object in the inventory table (a 100,000-object checkpoint is no
+    // single value over Snowflake's LOB limit); INVENTORY_TABLE names it on the rows that use it.
+    version: 2,
+    adds: [{ name: 'INVENTORY_TABLE', type: 'text' }],
+    createsInventory: true,
   },
 ];
 

@@ -10,9 +10,17 @@ export const LOCAL_CONNECTION = 'local';
 /** Default name of the audit table. */
 export const DEFAULT_AUDIT_TABLE = 'CHECKPOINT_AUDIT';
 
-/** The lease table (one writer per target) and the journal table (steps of every run), next to the audit table. */
-export function internalTables(auditTable: string): { lease: string; journal: string } {
-  return { lease: `${auditTable}_LEASE`, journal: `${auditTable}_JOURNAL` };
+/**
+ * The lease table (one writer per target), the journal table (steps of every run) and the
+ * inventory table (one row per object of each checkpoint, since audit layout 2), next to the audit table.
+ */
+export function internalTables(auditTable: string): { lease: string; journal: string; inventory: string } {
+  return { lease: `${auditTable}_LEASE`, journal: `${auditTable}_JOURNAL`, inventory: `${auditTable}_INVENTORY` };
+}
+
+/** ckpt's own tables of a target: the audit table and its internal tables (never part of an inventory, never dropped). */
+export function ownTables(auditTable: string): string[] {
+  return [auditTable, ...Object.values(internalTables(auditTable))];
 }
 
 /** Default cap on the number of drops a cleanup or reset may plan. */

@@ -124,6 +124,27 @@ export interface RecordedCheckpoint {
    * changes its row).
    */
   origin: CheckpointOrigin;
+  /**
+   * Set for an expired (DELETED) checkpoint whose inventory is kept in the inventory table: observe
+   * does not read such an inventory (no action can use it; `objects` is empty), only these totals.
+   */
+  totals?: InventoryTotals;
+}
+
+/** What an inventory holds, summed where it is kept without reading it (for `ckpt checkpoints`). */
+export interface InventoryTotals {
+  objects: number;
+  tables: number;
+  /** Rows of its tables, summed over those whose count is known; null when none is. */
+  rows: number | null;
+  /** Bytes of its tables, summed over those whose size is known; null when none is. */
+  bytes: number | null;
+  /** Tables whose row count, size, Time Travel retention is unknown. */
+  rowsUnknown: number;
+  bytesUnknown: number;
+  retentionUnknown: number;
+  /** The shortest Time Travel retention among its tables (days), null when no table's is known. */
+  minRetentionDays: number | null;
 }
 
 /** Who took a checkpoint (see RecordedCheckpoint.origin). */

@@ -3,7 +3,7 @@
  * retention among its tables has passed since it was taken, or for ever when a `keep: clone`
  * copy of it exists. Pure; shared by the planner's blockers and `ckpt checkpoints`.
  */
-import type { InventoryEntry, RecordedCheckpoint } from './observed.js';
+import type { InventoryEntry, InventoryTotals, RecordedCheckpoint } from './observed.js';
 
 /** Whether (and until when) a checkpoint's table content can be restored. */
 export type Restorability =
@@ -23,8 +23,9 @@ export function timeTravelEnd(timestamp: string, entry: Pick<InventoryEntry, 're
 }
 
 /** The restorability of a recorded checkpoint's table content. */
-export function restorability(checkpoint: Pick<RecordedCheckpoint, 'timestamp' | 'objects' | 'clone'>): Restorability {
+export function restorability(checkpoint: Pick<RecordedCheckpoint, 'timestamp' | 'objects' | 'clone' | 'totals'>): Restorability {
   if (checkpoint.clone !== null) return { kind: 'kept', location: checkpoint.clone };
+  if (checkpoint.totals !== undefined) return restorabilityOfTotals(checkpoint.timestamp, checkpoint.totals);
   const tables = checkpoint.objects.filter((o) => o.kind === 'TABLE');
   if (tables.length === 0) return { kind: 'kept', location: null };
   let until: string | null = null;
@@ -34,4 +35,11 @@ export function restorability(checkpoint: Pick<RecordedCheckpoint, 'timestamp' |
     if (until === null || end < until) until = end;
   }
   return { kind: 'until', until: until as string };
+}
+
+/** The same, from an inventory's totals (an expired checkpoint's inventory is not read: RecordedCheckpoint.totals). */
+function restorabilityOfTotals(timestamp: string, totals: InventoryTotals): Restorability {
+  if (totals.tables === 0) return { kind: 'kept', location: null };
+  if (totals.retentionUnknown > 0 || totals.minRetentionDays === null) return { kind: 'inventory-only' };
+  return { kind: 'until', until: timeTravelEnd(timestamp, { retentionDays: totals.minRetentionDays }) as string };
 }

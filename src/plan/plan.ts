@@ -5,7 +5,7 @@
  * randomness. The parts live in their own modules: declared-checkpoints, schedules,
  * action-history, and per action kind actions/*.ts over an ActionPlan (action-plan.ts).
  */
-import { AUDIT_LAYOUT, columnsAddedSince } from '../model/audit-layout.js';
+import { AUDIT_LAYOUT, AUDIT_MIGRATIONS, columnsAddedSince } from '../model/audit-layout.js';
 import { internalTables, type Desired, type Target } from '../model/desired.js';
 import type { Observed } from '../model/observed.js';
 import type { Finding, Plan, Step, TargetPlan } from '../model/plan.js';
@@ -119,6 +119,9 @@ function migrateAudit(target: Target, observed: Observed): Step[] {
   const from = observed.auditLayout;
   if (from === null || from >= AUDIT_LAYOUT) return [];
   const whose = from === 0 ? "the old pipelines' columns only" : `ckpt's columns of layout ${from}`;
+  const creates = AUDIT_MIGRATIONS.some((m) => m.version > from && m.createsInventory === true)
+    ? `; its inventory table ${displayIdent(internalTables(target.auditTable).inventory)} is created (one row per object of each checkpoint)`
+    : '';
   return [
     {
       target: target.name,
@@ -128,7 +131,7 @@ function migrateAudit(target: Target, observed: Observed): Step[] {
       toLayout: AUDIT_LAYOUT,
       columns: columnsAddedSince(from).map((c) => c.name),
       group: 'audit',
-      reason: `${displayIdent(target.auditTable)} has ${whose} (layout ${from}); ckpt's layout is ${AUDIT_LAYOUT}, and no row changes`,
+      reason: `${displayIdent(target.auditTable)} has ${whose} (layout ${from}); ckpt's layout is ${AUDIT_LAYOUT}, and no row changes${creates}`,
     },
   ];
 }

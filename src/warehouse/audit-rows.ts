@@ -1,16 +1,28 @@
 /**
  * The audit table's rows, shared by every adapter: its columns at ckpt's layout (the old
  * pipelines' columns first, then ckpt's: model/audit-layout.ts), the JSON format of
- * OBJECTS_SNAPSHOT, and reading rows back into recorded checkpoints and actions, the old
- * pipelines' rows among them. Pure.
+ * OBJECTS_SNAPSHOT (and of an ENTRY of the inventory table, since layout 2), and reading rows
+ * back into recorded checkpoints and actions, the old pipelines' rows among them. Pure.
  */
-import { AUDIT_LAYOUT, layoutColumns } from '../model/audit-layout.js';
-import { internalTables } from '../model/desired.js';
+import { layoutColumns } from '../model/audit-layout.js';
+import { ownTables } from '../model/desired.js';
 import { UNKNOWN_TIME } from '../model/time.js';
-import type { AuditStatus, CheckpointType, InventoryEntry, RecordedAction, RecordedCheckpoint, StepRecord } from '../model/observed.js';
+import type {
+  AuditStatus,
+  CheckpointType,
+  InventoryEntry,
+  InventoryTotals,
+  RecordedAction,
+  RecordedCheckpoint,
+  StepRecord,
+} from '../model/observed.js';
 
-/** Columns of CHECKPOINT_AUDIT in order, at ckpt's layout; the first seven are the old pipelines' columns (model/audit-layout.ts). */
-export const AUDIT_COLUMNS: readonly string[] = layoutColumns(AUDIT_LAYOUT);
+/**
+ * Columns of an audit row written from bound values (an action's, the SYSTEM_INIT row), in
+ * order: layout 1's; the first seven are the old pipelines' (model/audit-layout.ts). Later
+ * layouts add only what checkpoint rows use.
+ */
+export const BOUND_ROW_COLUMNS: readonly string[] = layoutColumns(1);
 
 /**
  * Where an old pipeline's inventory is read: the target's schema (an entry naming another
@@ -46,10 +58,7 @@ function fieldsOf(raw: Record<string, unknown>, anyCase: boolean): (key: string)
 export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | null, scope?: SnapshotScope): InventoryEntry[] {
   const parsed: unknown = typeof value === 'string' ? parseJson<unknown>(value, null) : value;
   if (!Array.isArray(parsed)) return [];
-  const own =
-    scope === undefined
-      ? null
-      : new Set([scope.auditTable, ...Object.values(internalTables(scope.auditTable))].map((n) => n.toUpperCase()));
+  const own = scope === undefined ? null : new Set(ownTables(scope.auditTable).map((n) => n.toUpperCase()));
   return parsed.flatMap((raw): InventoryEntry[] => {
     if (raw === null || typeof raw !== 'object') return [];
     const get = fieldsOf(raw as Record<string, unknown>, scope !== undefined);
@@ -95,15 +104,57 @@ function checkpointStatus(value: unknown): AuditStatus {
 }
 
 /**
+ * What observe read of the inventory table (audit layout 2): the entries of each checkpoint an
+ * action can still use, by checkpoint id, and the totals of the expired ones.
+ */
+export interface KeptInventories {
+  entries: ReadonlyMap<string, unknown[]>;
+  totals: ReadonlyMap<string, InventoryTotals>;
+}
+
+/** No inventory table (a table of layout 0 or 1). */
+export const NO_KEPT_INVENTORIES: KeptInventories = { entries: new Map(), totals: new Map() };
+
+/** Inventory-table rows (CHECKPOINT_ID and ENTRY; CHECKPOINT_ID and the totals' columns) → KeptInventories. */
+export function keptInventories(entryRows: Array<Record<string, unknown>>, totalRows: Array<Record<string, unknown>>): KeptInventories {
+  const entries = new Map<string, unknown[]>();
+  for (const row of entryRows) {
+    const id = String(row.CHECKPOINT_ID);
+    const list = entries.get(id) ?? [];
+    list.push(typeof row.ENTRY === 'string' ? parseJson<unknown>(row.ENTRY, null) : row.ENTRY);
+    entries.set(id, list);
+  }
+  const count = (v: unknown) => numberOrNull(v) ?? 0;
+  const totals = new Map(
+    totalRows.map((row): [string, InventoryTotals] => [
+      String(row.CHECKPOINT_ID),
+      {
+        objects: count(row.OBJECTS),
+        tables: count(row.TABLES),
+        rows: numberOrNull(row.ROW_COUNT),
+        bytes: numberOrNull(row.BYTES),
+        rowsUnknown: count(row.ROWS_UNKNOWN),
+        bytesUnknown: count(row.BYTES_UNKNOWN),
+        retentionUnknown: count(row.RETENTION_UNKNOWN),
+        minRetentionDays: numberOrNull(row.MIN_RETENTION),
+      },
+    ]),
+  );
+  return { entries, totals };
+}
+
+/**
  * Audit rows (upper-case column keys) → recorded checkpoints and actions. A checkpoint row
  * without a RUN_ID is the old pipelines' (origin `pipeline`: every row ckpt writes has one); its
- * inventory is read within `scope` (see parseSnapshot). Columns a table does not have yet (an
- * old pipeline's, before its migration) read as absent.
+ * inventory is read within `scope` (see parseSnapshot). A row naming an INVENTORY_TABLE has its
+ * inventory in `kept`. Columns a table does not have yet (an old pipeline's, before its
+ * migration) read as absent.
  */
 export function readAuditRows(
   rows: Array<Record<string, unknown>>,
   toIso: (t: unknown) => string | null,
   scope: SnapshotScope,
+  kept: KeptInventories = NO_KEPT_INVENTORIES,
 ): { checkpoints: RecordedCheckpoint[]; actions: RecordedAction[] } {
   const checkpoints: RecordedCheckpoint[] = [];
   const actions: RecordedAction[] = [];
@@ -125,23 +176,40 @@ export function readAuditRows(
         commit: parseJson<{ commit?: string | null }>(row.ORIGIN, {}).commit ?? null,
       });
     } else if (CHECKPOINT_TYPES.has(type)) {
-      const pipeline = typeof row.RUN_ID !== 'string' || row.RUN_ID === '';
-      checkpoints.push({
-        id: String(row.CHECKPOINT_ID),
-        timestamp,
-        type,
-        description: String(row.DESCRIPTION ?? ''),
-        status: checkpointStatus(row.STATUS),
-        objects: parseSnapshot(row.OBJECTS_SNAPSHOT, toIso, pipeline ? scope : undefined),
-        // A checkpoint row's SPEC holds `{"keep":"clone"}` for a keep: clone checkpoint (additive:
-        // older rows have none and keep an inventory). Where the clone is now, the adapter says.
-        keep: parseJson<{ keep?: string } | null>(row.SPEC, null)?.keep === 'clone' ? 'clone' : 'inventory',
-        clone: null,
-        origin: pipeline ? 'pipeline' : 'ckpt',
-      });
+      checkpoints.push(checkpointOf(row, { type, timestamp }, toIso, scope, kept));
     }
   }
   return { checkpoints, actions };
+}
+
+/** A checkpoint row → a recorded checkpoint, its inventory from OBJECTS_SNAPSHOT or the inventory table. */
+function checkpointOf(
+  row: Record<string, unknown>,
+  read: { type: CheckpointType; timestamp: string },
+  toIso: (t: unknown) => string | null,
+  scope: SnapshotScope,
+  kept: KeptInventories,
+): RecordedCheckpoint {
+  const id = String(row.CHECKPOINT_ID);
+  const pipeline = typeof row.RUN_ID !== 'string' || row.RUN_ID === '';
+  const inTable = typeof row.INVENTORY_TABLE === 'string' && row.INVENTORY_TABLE !== '';
+  const totals = inTable ? kept.totals.get(id) : undefined;
+  return {
+    id,
+    timestamp: read.timestamp,
+    type: read.type,
+    description: String(row.DESCRIPTION ?? ''),
+    status: checkpointStatus(row.STATUS),
+    objects: inTable
+      ? parseSnapshot(kept.entries.get(id) ?? [], toIso)
+      : parseSnapshot(row.OBJECTS_SNAPSHOT, toIso, pipeline ? scope : undefined),
+    // A checkpoint row's SPEC holds `{"keep":"clone"}` for a keep: clone checkpoint (additive:
+    // older rows have none and keep an inventory). Where the clone is now, the adapter says.
+    keep: parseJson<{ keep?: string } | null>(row.SPEC, null)?.keep === 'clone' ? 'clone' : 'inventory',
+    clone: null,
+    origin: pipeline ? 'pipeline' : 'ckpt',
+    ...(totals === undefined ? {} : { totals }),
+  };
 }
 
 function parseJson<T>(value: unknown, fallback: T): T {

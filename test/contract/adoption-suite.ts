@@ -108,7 +108,7 @@ export function adoptionSuite(harness: Harness): void {
           kind: 'migrate-audit',
           fromLayout: 0,
           toLayout: AUDIT_LAYOUT,
-          columns: ['ACTION_ID', 'SPEC_HASH', 'SPEC', 'STEPS', 'ERROR', 'RUN_ID', 'ORIGIN'],
+          columns: ['ACTION_ID', 'SPEC_HASH', 'SPEC', 'STEPS', 'ERROR', 'RUN_ID', 'ORIGIN', 'INVENTORY_TABLE'],
         },
       ]);
       expect(plan.targets[0]?.findings).toEqual([]);

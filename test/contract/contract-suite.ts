@@ -2,7 +2,8 @@
  * The contract every adapter must meet, written once: for each seed operation (checkpoint,
  * cleanup since, full cleanup, restore of a table and of a view, reset) apply on a real
  * warehouse, check the schema and the audit rows, then plan again and expect nothing; and the
- * adoption of the old pipelines' audit table (adoption-suite.ts).
+ * adoption of the old pipelines' audit table (adoption-suite.ts) and inventories one row per
+ * object (inventory-suite.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action, Target } from '../../src/model/desired.js';
@@ -11,6 +12,7 @@ import { expectAllSucceeded, expectConverged, names, observe, planOnly, reconcil
 import type { Fixture, Harness } from './harness.js';
 import { HOSTILE_TABLES, HOSTILE_VIEW } from './hostile-names.js';
 import { adoptionSuite } from './adoption-suite.js';
+import { inventorySuite } from './inventory-suite.js';
 import { quoteIdent } from '../../src/model/refs.js';
 
 const SEED = [
@@ -385,4 +387,5 @@ export function contractSuite(harness: Harness): void {
     });
   });
   adoptionSuite(harness);
+  inventorySuite(harness);
 }

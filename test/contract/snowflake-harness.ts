@@ -60,6 +60,11 @@ export interface SnowflakeFixtureOptions {
   showRowLimit?: number;
   /** How long the server's query requests wait before answering 333333 "in progress" (default 45 s, as Snowflake). */
   inProgressAfterMs?: number;
+  /**
+   * The server's LOB size limit in bytes (100082 beyond it), and the adapter's bound on the
+   * inventory array it writes into OBJECTS_SNAPSHOT (CKPT_SNAPSHOT_ARRAY_BYTES: half the limit).
+   */
+  lobLimit?: number;
 }
 
 /** A harness whose fixtures expose the server. */
@@ -83,6 +88,10 @@ export const snowflakeHarness: SnowflakeHarness = {
     if (options.showRowLimit !== undefined) {
       sf.server.account.catalog.showRowLimit = options.showRowLimit;
       env.CKPT_SHOW_PAGE_ROWS = String(options.showRowLimit);
+    }
+    if (options.lobLimit !== undefined) {
+      sf.server.account.catalog.lobLimit = options.lobLimit;
+      env.CKPT_SNAPSHOT_ARRAY_BYTES = String(Math.floor(options.lobLimit / 2));
     }
     counter += 1;
     const database = `CONTRACT_${process.pid}_${counter}`;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { readSavedPlan, savedPlanStale, writeSavedPlan } from '../../src/cli/saved-plan.js';
 import { stateFingerprint } from '../../src/engine/fingerprint.js';
 import { Session } from '../../src/engine/session.js';
-import type { Action, ActionSpec, CheckpointSpec, Target } from '../../src/model/desired.js';
+import { DEFAULT_AUDIT_TABLE, ownTables, type Action, type ActionSpec, type CheckpointSpec, type Target } from '../../src/model/desired.js';
 import { silentLogger } from '../../src/model/logger.js';
 import type { Observed } from '../../src/model/observed.js';
 import type { Plan } from '../../src/model/plan.js';
@@ -26,7 +26,7 @@ import { DELETES, disabled, INSERTS, NAMES, pick, UPDATES, type Op, type SavedAc
 import { ReferenceModel, viewSql, type ActionSpecM, type Row, type TableObj } from './reference-model.js';
 
 const AT = { line: 1, col: 1 };
-const INTERNAL = new Set(['CHECKPOINT_AUDIT', 'CHECKPOINT_AUDIT_LEASE', 'CHECKPOINT_AUDIT_JOURNAL']);
+const INTERNAL = new Set(ownTables(DEFAULT_AUDIT_TABLE));
 
 /** A mismatch between ckpt and the model, with the trace of what ran. */
 export class ModelMismatch extends Error {}

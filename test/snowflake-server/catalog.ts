@@ -139,6 +139,11 @@ export class Catalog {
   defaultRetentionDays = 1;
   /** Most rows a SHOW command returns (Snowflake: 10,000; tests lower it rather than create 10,000 objects). */
   showRowLimit = 10_000;
+  /**
+   * Largest VARCHAR or VARIANT value, in bytes, a statement may produce or store (100082 beyond
+   * it): 16 MB, as on accounts without bundle 2025_03; tests lower it rather than build 16 MB values.
+   */
+  lobLimit = 16_777_216;
   /** Roles, owners' hierarchy and grants (recorded and reported, not enforced). */
   readonly access = new AccessModel();
   /** Row access and masking policies (policies.ts). */

@@ -65,6 +65,15 @@ export function showLimitExceeded(maxRows: number, limit?: string): SnowflakeErr
   );
 }
 
+/**
+ * 100082: a VARCHAR or VARIANT value over the LOB size limit (16 MB on accounts without bundle
+ * 2025_03: https://docs.snowflake.com/release-notes/bcr-bundles/2025_03/bcr-1942), in the text
+ * Snowflake's drivers report.
+ */
+export function lobSizeExceeded(limit: number, actual: number): SnowflakeError {
+  return new SnowflakeError('100082', '22000', `Max LOB size (${limit}) exceeded, actual size of parsed column is ${actual}.`, 'EXECUTION');
+}
+
 /** UNDROP with no restorable version (never dropped, purged, retention 0; pitfall 3). */
 export function didNotExistOrPurged(kind: string, name: string): SnowflakeError {
   return new SnowflakeError('002003', '02000', `${kind} ${name} did not exist or was purged.`);

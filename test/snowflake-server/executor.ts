@@ -5,7 +5,7 @@
 import { applyAccessCommand, showGrants } from './access.js';
 import { applyCommand } from './ddl.js';
 import { parseCommand, type AtClause, type Command, type EmbeddedQuery } from './ddl-parser.js';
-import { fromDuckDbError, objectNotFound, SnowflakeError, syntaxError, unsupported } from './errors.js';
+import { fromDuckDbError, lobSizeExceeded, objectNotFound, SnowflakeError, syntaxError, unsupported } from './errors.js';
 import { infoSchemaRows } from './info-schema.js';
 import { displayName, readName } from './names.js';
 import {
@@ -36,6 +36,9 @@ import {
 import { buildTree, Translator, type TableRead, type TranslateEnv } from './translate.js';
 import type { Catalog, TableVersion, TimePoint, ViewVersion } from './catalog.js';
 import type { Session } from './session.js';
+
+/** Wire types whose values count against the LOB limit (VARCHAR and semi-structured). */
+const LOB_TYPES = new Set<string>(['text', 'variant', 'object', 'array']);
 
 /** A bind value as the driver sends it (`bindings: {"1": {type, value}}`). */
 export interface Binding {
@@ -200,7 +203,35 @@ export class StatementExecutor {
 
   private async select(session: Session, source: StatementSource, scratch: string[]): Promise<ResultSet> {
     const sql = await this.translator(session, source.text, scratch).statement(source.tokens);
-    return fromDuckResult(await this.catalog.store.run(sql), StatementType.SELECT);
+    const result = await fromDuckResult(await this.catalog.store.run(sql), StatementType.SELECT);
+    this.checkLobs(result);
+    return result;
+  }
+
+  /** 100082 when a text or VARIANT cell of a result is over the LOB limit (its UTF-8 bytes). */
+  private checkLobs(result: ResultSet): void {
+    const lobs = result.columns.flatMap((c, i) => (LOB_TYPES.has(c.type) ? [i] : []));
+    for (const row of result.rows) {
+      for (const i of lobs) {
+        const cell = row[i];
+        const size = typeof cell === 'string' ? Buffer.byteLength(cell) : 0;
+        if (size > this.catalog.lobLimit) throw lobSizeExceeded(this.catalog.lobLimit, size);
+      }
+    }
+  }
+
+  /** 100082 when a value of a staged INSERT source (text or JSON columns) is over the LOB limit. */
+  private async checkStagedLobs(staged: string): Promise<void> {
+    const shape = await this.catalog.store.run(`SELECT * FROM ${quoteIdent(staged)} LIMIT 0`);
+    const types = shape.columnTypes();
+    const sizes = shape.columnNames().flatMap((n, i) => {
+      const type = types[i]?.alias ?? types[i]?.toString() ?? '';
+      return type === 'VARCHAR' || type === 'JSON' ? [`coalesce(max(strlen(CAST(${quoteIdent(n)} AS VARCHAR))), 0)`] : [];
+    });
+    if (sizes.length === 0) return;
+    const [row] = await (await this.catalog.store.run(`SELECT greatest(${sizes.join(', ')}) FROM ${quoteIdent(staged)}`)).getRows();
+    const size = Number(row?.[0] ?? 0);
+    if (size > this.catalog.lobLimit) throw lobSizeExceeded(this.catalog.lobLimit, size);
   }
 
   /** Before a write: keep the pre-transaction rows for ROLLBACK, and a history snapshot for Time Travel. */
@@ -289,15 +320,14 @@ export class StatementExecutor {
     }
     const target = [...columns, ...defaults.map((d) => d.name)];
     const result = await this.writing(session, table, async () => {
-      let source = sql;
-      if (overwrite) {
-        // The source is read before the table is emptied (it may select from the target itself).
-        const staged = `o_${table.id}_${++this.copyCounter}`;
-        await this.catalog.store.run(`CREATE TABLE ${quoteIdent(staged)} AS ${sql}`);
-        scratch.push(staged);
-        await this.catalog.store.run(`DELETE FROM ${quoteIdent(table.internal)}`);
-        source = `SELECT * FROM ${quoteIdent(staged)}`;
-      }
+      // The source is read first (it may select from the target itself, and INSERT OVERWRITE
+      // empties the target) and its values checked against the LOB limit before anything is written.
+      const staged = `o_${table.id}_${++this.copyCounter}`;
+      await this.catalog.store.run(`CREATE TABLE ${quoteIdent(staged)} AS ${sql}`);
+      scratch.push(staged);
+      await this.checkStagedLobs(staged);
+      if (overwrite) await this.catalog.store.run(`DELETE FROM ${quoteIdent(table.internal)}`);
+      const source = `SELECT * FROM ${quoteIdent(staged)}`;
       return this.catalog.store.run(
         `INSERT INTO ${quoteIdent(table.internal)}${target.length ? ` (${target.map(quoteIdent).join(', ')})` : ''} ${source}`,
       );

@@ -28,6 +28,8 @@ export interface SnowflakeServerOptions {
   showRowLimit?: number;
   /** How long a query request waits for its answer before answering 333333 "in progress" (default 45,000 ms, as Snowflake). */
   inProgressAfterMs?: number;
+  /** Largest VARCHAR/VARIANT value in bytes, 100082 beyond it (default 16,777,216, as Snowflake without bundle 2025_03). */
+  lobLimit?: number;
 }
 
 /** A running server. */
@@ -56,6 +58,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions = {})
   const base = options.clock ?? ((): Date => new Date());
   const account = await SnowflakeAccountModel.create(() => new Date(base().getTime() + offset));
   if (options.showRowLimit !== undefined) account.catalog.showRowLimit = options.showRowLimit;
+  if (options.lobLimit !== undefined) account.catalog.lobLimit = options.lobLimit;
   const injections = new Injections();
   const statementLog: StatementLogEntry[] = [];
   const host = options.host ?? '127.0.0.1';

@@ -17,12 +17,14 @@ const PIPELINE = ['CHECKPOINT_ID', 'CHECKPOINT_TIMESTAMP', 'CHECKPOINT_TYPE', 'D
 const CKPT = ['ACTION_ID', 'SPEC_HASH', 'SPEC', 'STEPS', 'ERROR', 'RUN_ID', 'ORIGIN'];
 
 describe('audit table layout', () => {
-  it('is 1 today: the old pipelines’ seven columns, then ckpt’s seven', () => {
-    expect(AUDIT_LAYOUT).toBe(1);
+  it('is 2 today: the old pipelines’ seven columns, then ckpt’s seven, then INVENTORY_TABLE', () => {
+    expect(AUDIT_LAYOUT).toBe(2);
     expect(layoutColumns(0)).toEqual(PIPELINE);
     expect(layoutColumns(1)).toEqual([...PIPELINE, ...CKPT]);
-    expect(columnsAddedSince(0).map((c) => c.name)).toEqual(CKPT);
-    expect(columnsAddedSince(1)).toEqual([]);
+    expect(layoutColumns(2)).toEqual([...PIPELINE, ...CKPT, 'INVENTORY_TABLE']);
+    expect(columnsAddedSince(0).map((c) => c.name)).toEqual([...CKPT, 'INVENTORY_TABLE']);
+    expect(columnsAddedSince(1).map((c) => c.name)).toEqual(['INVENTORY_TABLE']);
+    expect(columnsAddedSince(2)).toEqual([]);
   });
 
   it('reads the stamp first, else the newest layout whose columns are all there', () => {
@@ -40,7 +42,17 @@ describe('audit table layout', () => {
   });
 
   it('migrates on Snowflake one column at a time, IF NOT EXISTS, then stamps the table', () => {
+    const inventoryTable = `CREATE TABLE IF NOT EXISTS "DB"."S"."CHECKPOINT_AUDIT_INVENTORY" (
+  CHECKPOINT_ID VARCHAR NOT NULL,
+  CAPTURED_AT TIMESTAMP_LTZ NOT NULL,
+  OBJECT_NAME VARCHAR NOT NULL,
+  OBJECT_TYPE VARCHAR NOT NULL,
+  ROW_COUNT NUMBER,
+  BYTES NUMBER,
+  RETENTION_TIME NUMBER,
+  ENTRY VARIANT NOT NULL)`;
     expect(auditMigrationSql({ database: 'DB', schema: 'S', auditTable: 'CHECKPOINT_AUDIT' }, 0)).toEqual([
+      inventoryTable,
       ...[
         'ACTION_ID VARCHAR',
         'SPEC_HASH VARCHAR',
@@ -49,8 +61,15 @@ describe('audit table layout', () => {
         'ERROR VARCHAR',
         'RUN_ID VARCHAR',
         'ORIGIN VARIANT',
+        'INVENTORY_TABLE VARCHAR',
       ].map((c) => `ALTER TABLE "DB"."S"."CHECKPOINT_AUDIT" ADD COLUMN IF NOT EXISTS ${c}`),
-      `ALTER TABLE "DB"."S"."CHECKPOINT_AUDIT" SET COMMENT = 'ckpt audit table, layout 1'`,
+      `ALTER TABLE "DB"."S"."CHECKPOINT_AUDIT" SET COMMENT = 'ckpt audit table, layout 2'`,
+    ]);
+    // From ckpt's layout 1: the inventory table, its one column, the stamp.
+    expect(auditMigrationSql({ database: 'DB', schema: 'S', auditTable: 'CHECKPOINT_AUDIT' }, 1)).toEqual([
+      inventoryTable,
+      `ALTER TABLE "DB"."S"."CHECKPOINT_AUDIT" ADD COLUMN IF NOT EXISTS INVENTORY_TABLE VARCHAR`,
+      `ALTER TABLE "DB"."S"."CHECKPOINT_AUDIT" SET COMMENT = 'ckpt audit table, layout 2'`,
     ]);
   });
 });
@@ -166,16 +185,17 @@ describe('planning with the old pipelines’ checkpoints', () => {
         kind: 'migrate-audit',
         auditTable: 'CHECKPOINT_AUDIT',
         fromLayout: 0,
-        toLayout: 1,
-        columns: CKPT,
-        reason: "CHECKPOINT_AUDIT has the old pipelines' columns only (layout 0); ckpt's layout is 1, and no row changes",
+        toLayout: 2,
+        columns: [...CKPT, 'INVENTORY_TABLE'],
+        reason:
+          "CHECKPOINT_AUDIT has the old pipelines' columns only (layout 0); ckpt's layout is 2, and no row changes; its inventory table CHECKPOINT_AUDIT_INVENTORY is created (one row per object of each checkpoint)",
       },
     ]);
-    expect(planTarget(target(), observed({ auditLayout: 1 })).steps).toEqual([]);
+    expect(planTarget(target(), observed({ auditLayout: 2 })).steps).toEqual([]);
   });
 
   it('holds everything back on a layout newer than this ckpt knows', () => {
-    const plan = planTarget(target({ actions: [action('c1', { kind: 'cleanup', since: old.id })] }), observed({ auditLayout: 2 }));
+    const plan = planTarget(target({ actions: [action('c1', { kind: 'cleanup', since: old.id })] }), observed({ auditLayout: 3 }));
     expect(plan.steps).toEqual([]);
     expect(plan.findings.map((f) => [f.severity, f.code])).toEqual([['blocker', 'AUDIT_LAYOUT_NEWER']]);
   });

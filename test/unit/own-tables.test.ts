@@ -1,6 +1,6 @@
 /**
- * The `ckpt sql` guard of ckpt's own tables: every kind of write naming the audit table, its lease
- * or journal, or the hidden schema is refused without --force (in any case or quoting); reads,
+ * The `ckpt sql` guard of ckpt's own tables: every kind of write naming the audit table, its lease,
+ * journal or inventory table, or the hidden schema is refused without --force (in any case or quoting); reads,
  * and writes to other tables, pass. One case per write keyword, so dropping one from the guard
  * fails a test.
  */
@@ -26,6 +26,7 @@ describe("ckpt sql: ckpt's own tables", () => {
     'DELETE FROM "CHECKPOINT_AUDIT"',
     "UPDATE CHECKPOINT_AUDIT SET STATUS = 'DELETED'",
     'TRUNCATE TABLE CHECKPOINT_AUDIT_JOURNAL',
+    'DELETE FROM checkpoint_audit_inventory',
     'INSERT INTO CHECKPOINT_AUDIT_LEASE VALUES (1)',
     'MERGE INTO CHECKPOINT_AUDIT USING t ON 1 = 1 WHEN MATCHED THEN DELETE',
     'CREATE OR REPLACE TABLE CHECKPOINT_AUDIT (x INT)',

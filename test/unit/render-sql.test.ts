@@ -66,6 +66,7 @@ function sessionOf(scenario: Scenario): SnowflakeSession {
     forgetSchema: () => {},
     versions: () => ledger,
     showPageRows: 1000,
+    snapshotArrayBytes: 1_048_576,
   };
 }
 

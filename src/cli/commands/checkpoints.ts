@@ -57,7 +57,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
           timestamp: c.timestamp,
           type: c.type,
           description: c.description,
-          objectsCount: c.objects.length,
+          objectsCount: c.totals?.objects ?? c.objects.length,
           weight: inventoryWeight(c, observed.get(t.name)?.rowCountsEstimated ?? false),
           status: c.status,
           keep: c.keep,
@@ -100,8 +100,15 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
   });
 }
 
-/** What a checkpoint's tables held when it was taken, as its inventory recorded it (`estimated`: the warehouse's row counts are). */
+/**
+ * What a checkpoint's tables held when it was taken, as its inventory recorded it, or as its
+ * totals say when the inventory was not read (`estimated`: the warehouse's row counts are).
+ */
 function inventoryWeight(c: RecordedCheckpoint, estimated: boolean): WeightTotal {
+  if (c.totals !== undefined) {
+    const { tables, rows, bytes, rowsUnknown, bytesUnknown } = c.totals;
+    return { tables, rows, bytes, rowsUnknown, bytesUnknown, estimated: estimated && rows !== null };
+  }
   return c.objects
     .filter((o) => o.kind === 'TABLE')
     .reduce((total, o) => addWeight(total, { rows: o.rowCount, bytes: o.bytes, estimated }), emptyTotal());

@@ -30,7 +30,16 @@ import {
 } from './duckdb-bookkeeping-sql.js';
 import type { SchemaCache } from './duckdb-cache.js';
 import type { DuckDbDriver } from './duckdb-driver.js';
-import { auditDdl, auditName, DUCKDB_AUDIT, duckDbLiteral, expireCheckpoint, liveObjectsQuery, syncRegistrySql } from './duckdb-sql.js';
+import {
+  auditDdl,
+  auditName,
+  DUCKDB_AUDIT,
+  duckDbLiteral,
+  expireCheckpoint,
+  inventoryTable,
+  liveObjectsQuery,
+  syncRegistrySql,
+} from './duckdb-sql.js';
 import {
   actionRowPreview,
   checkpointSql,
@@ -74,7 +83,7 @@ async function statementsOf(reader: Reader, target: TargetRef, step: Step, run: 
         systemInitInsert(target, run),
       ];
     case 'migrate-audit':
-      return auditMigration(auditName(target), step.fromLayout, DUCKDB_AUDIT);
+      return auditMigration(auditName(target), inventoryTable(target), step.fromLayout, DUCKDB_AUDIT);
     case 'take-checkpoint':
       return checkpointPreview(reader, target, step, run);
     case 'expire-checkpoint':
@@ -115,7 +124,7 @@ async function checkpointPreview(reader: Reader, target: TargetRef, step: StepOf
     syncRegistrySql(target.schema, target.auditTable),
     "-- a table whose rows changed since the registry recorded them gets a new content version (UPDATE of the registry's row)",
     ...dropCopiesSql(target, step.checkpointId, await keptCopiesOf(reader.db, target, step.checkpointId)),
-    checkpointSql(target, step, run),
+    ...checkpointSql(target, step, run),
     ...tables.flatMap((t) =>
       keepCopySql(
         target,

@@ -1,15 +1,15 @@
 /**
  * The embedded warehouse's SQL, in DuckDB's dialect, for one target schema: over DuckDB's catalog
- * (live tables and views, as stored, without the audit, lease and journal tables), over ckpt's
- * hidden schema `_ckpt` (registry of first-seen times and content versions, trash of tables ckpt
- * dropped, copies kept by checkpoints), and the audit table (its DDL and migrations from
- * audit-ddl.ts, the server-side checkpoint insert, reading it back at its layout); DuckDB timestamps
+ * (live tables and views, as stored, without ckpt's own tables), over ckpt's hidden schema `_ckpt`
+ * (registry of first-seen times and content versions, trash of tables ckpt dropped, copies kept by
+ * checkpoints), and the audit table (its DDL and migrations from audit-ddl.ts, reading it back at
+ * its layout; a checkpoint's inventory: duckdb-inventory-sql.ts); DuckDB timestamps
  * converted to ISO-8601.
  */
-import { HIDDEN_SCHEMA, internalTables } from '../../model/desired.js';
+import { HIDDEN_SCHEMA, internalTables, ownTables } from '../../model/desired.js';
 import { isoFromText } from '../../model/time.js';
 import { layoutColumns } from '../../model/audit-layout.js';
-import { auditStamp, auditTableDdl, type AuditDialect } from '../audit-ddl.js';
+import { auditStamp, auditTableDdl, inventoryTableDdl, type AuditDialect } from '../audit-ddl.js';
 import { qualifiedName } from '../sql.js';
 import type { TargetRef } from '../warehouse.js';
 
@@ -87,8 +87,9 @@ export function inSchema(schema: string, column = 'schema_name'): string {
  */
 export function liveObjectsQuery(schema: string, auditTable: string): string {
   const filter = `database_name = current_database() AND ${inSchema(schema)} AND NOT internal AND NOT temporary`;
-  const { lease, journal } = internalTables(auditTable);
-  const own = [auditTable, lease, journal].map((n) => `lower(${duckDbLiteral(n)})`).join(', ');
+  const own = ownTables(auditTable)
+    .map((n) => `lower(${duckDbLiteral(n)})`)
+    .join(', ');
   return `
 SELECT table_name AS name, 'TABLE' AS kind, sql, estimated_size::DOUBLE AS row_count, comment
   FROM duckdb_tables() WHERE ${filter} AND lower(table_name) NOT IN (${own})
@@ -126,49 +127,37 @@ export function auditName(target: TargetRef): string {
 
 /** The audit table's DDL in DuckDB's dialect (audit-ddl.ts): JSON is kept as text. */
 export const DUCKDB_AUDIT: AuditDialect = {
-  types: { text: 'VARCHAR', json: 'VARCHAR', timestamp: 'TIMESTAMPTZ', number: 'INTEGER' },
+  types: { text: 'VARCHAR', json: 'VARCHAR', timestamp: 'TIMESTAMPTZ', number: 'INTEGER', count: 'BIGINT' },
   setComment: (name, text) => `COMMENT ON TABLE ${name} IS ${duckDbLiteral(text)}`,
 };
 
-/** CREATE TABLE for the audit table, then its layout stamp. */
+/** CREATE TABLE for the audit table and its inventory table, then its layout stamp. */
 export function auditDdl(target: TargetRef): string {
-  return `${auditTableDdl(auditName(target), DUCKDB_AUDIT)};\n${auditStamp(auditName(target), DUCKDB_AUDIT)}`;
+  return [
+    auditTableDdl(auditName(target), DUCKDB_AUDIT),
+    inventoryTableDdl(inventoryTable(target), DUCKDB_AUDIT),
+    auditStamp(auditName(target), DUCKDB_AUDIT),
+  ].join(';\n');
+}
+
+/** `"SCHEMA"."AUDIT_TABLE_INVENTORY"`: the inventory table, next to the audit table. */
+export function inventoryTable(target: TargetRef): string {
+  return qualifiedName({ database: null, schema: target.schema }, internalTables(target.auditTable).inventory);
 }
 
 /**
  * Reads every audit row of a table at `layout`, timestamps as ISO text (a TIMESTAMP without
  * zone, as the old pipelines' may be, is printed as it is and read in UTC); columns the layout
- * does not have yet are not selected.
+ * does not have yet are not selected, nor OBJECTS_SNAPSHOT where the inventory table holds the inventory.
  */
 export function auditSelect(target: TargetRef, layout: number): string {
-  const columns = layoutColumns(layout).map((c) => (c === 'CHECKPOINT_TIMESTAMP' ? `strftime(${c}, ${ISO_FORMAT}) AS ${c}` : c));
+  const columns = layoutColumns(layout).map((c) => {
+    if (c === 'CHECKPOINT_TIMESTAMP') return `strftime(${c}, ${ISO_FORMAT}) AS ${c}`;
+    // An inventory kept in the inventory table is read from there (duckdb-inventory-sql.ts), not twice.
+    if (c === 'OBJECTS_SNAPSHOT' && layout >= 2) return `CASE WHEN INVENTORY_TABLE IS NULL THEN OBJECTS_SNAPSHOT END AS ${c}`;
+    return c;
+  });
   return `SELECT ${columns.join(', ')} FROM ${auditName(target)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
-}
-
-/**
- * One INSERT ... SELECT that records a checkpoint: the inventory is built in SQL from the
- * catalog joined with the registry, stamped with the warehouse clock.
- */
-export function checkpointInsert(
-  target: TargetRef,
-  row: { id: string; type: string; description: string; runId: string; origin: string; keep?: string },
-): string {
-  const live = liveObjectsQuery(target.schema, target.auditTable);
-  // last_altered is the registry's content version (the local LAST_ALTERED); SPEC records keep.
-  return `INSERT INTO ${auditName(target)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC)
-SELECT ${duckDbLiteral(row.id)}, now(), ${duckDbLiteral(row.type)}, ${duckDbLiteral(row.description)},
-  COALESCE(to_json(list({'name': l.name, 'type': l.kind,
-    'created': strftime(COALESCE(r.created, now()), ${ISO_FORMAT}),
-    'last_altered': CASE WHEN l.kind = 'TABLE' THEN strftime(COALESCE(${contentVersion('r')}, now()), ${ISO_FORMAT}) END,
-    'row_count': l.row_count, 'bytes': NULL, 'retention_time': NULL, 'is_transient': false, 'is_hybrid': false,
-    'definition': CASE WHEN l.kind = 'VIEW' THEN l.sql END,
-    'columns': CASE WHEN l.kind = 'TABLE' THEN ${columnsOf(duckDbLiteral(target.schema), 'l.name')} END,
-    'references': CASE WHEN l.kind = 'TABLE' THEN ${foreignKeysOf(duckDbLiteral(target.schema), 'l.name')} END} ORDER BY l.name))::VARCHAR, '[]'),
-  count(l.name), 'ACTIVE', ${duckDbLiteral(row.runId)}, ${duckDbLiteral(row.origin)},
-  ${row.keep === 'clone' ? `'{"keep":"clone"}'` : 'NULL'}
-FROM (${live}) l LEFT JOIN ${INTERNAL_SCHEMA}.objects r
-  ON ${inSchema(target.schema, 'r.schema_name')} AND lower(r.name) = lower(l.name) AND r.kind = l.kind`;
 }
 
 /** Rows ckpt wrote (they have a RUN_ID): the only ones it ever updates; the old pipelines' rows are left as they are. */

@@ -3,6 +3,7 @@
  * and what the hidden schema keeps (the trash, a checkpoint's copies): the step handlers
  * (duckdb-steps.ts) run exactly these and the plan's SQL preview (duckdb-preview.ts) shows them.
  */
+import { SNAPSHOT_ARRAY_BYTES } from '../../model/audit-layout.js';
 import { quoteIdent } from '../../model/refs.js';
 import type { StepOf } from '../../model/step-kinds.js';
 import { SYSTEM_INIT } from '../audit-rules.js';
@@ -24,7 +25,6 @@ import {
 } from './duckdb-bookkeeping-sql.js';
 import {
   auditName,
-  checkpointInsert,
   contentVersion,
   duckDbLiteral,
   inSchema,
@@ -33,6 +33,7 @@ import {
   markRestoredTo,
   syncRegistrySql,
 } from './duckdb-sql.js';
+import { checkpointStatements } from './duckdb-inventory-sql.js';
 
 /** A table as ckpt keeps it: the copy of its rows (qualified), its CREATE statement and comment. */
 export interface KeptTable {
@@ -53,16 +54,20 @@ export function systemInitInsert(target: TargetRef, run: RunContext): string {
             ${duckDbLiteral(SYSTEM_INIT.description)}, 0, ${duckDbLiteral(SYSTEM_INIT.status)}, ${duckDbLiteral(run.runId)}, ${duckDbLiteral(JSON.stringify(run.origin))})`;
 }
 
-/** A checkpoint's audit row, its inventory read from the object registry. */
-export function checkpointSql(target: TargetRef, step: StepOf<'take-checkpoint'>, run: RunContext): string {
-  return checkpointInsert(target, {
-    id: step.checkpointId,
-    type: step.checkpointType,
-    description: step.description,
-    runId: run.runId,
-    origin: JSON.stringify(run.origin),
-    ...(step.keep === undefined ? {} : { keep: step.keep }),
-  });
+/** A checkpoint's inventory rows and audit row, its inventory read from the object registry (duckdb-inventory-sql.ts). */
+export function checkpointSql(target: TargetRef, step: StepOf<'take-checkpoint'>, run: RunContext): string[] {
+  return checkpointStatements(
+    target,
+    {
+      id: step.checkpointId,
+      type: step.checkpointType,
+      description: step.description,
+      runId: run.runId,
+      origin: JSON.stringify(run.origin),
+      ...(step.keep === undefined ? {} : { keep: step.keep }),
+    },
+    SNAPSHOT_ARRAY_BYTES,
+  );
 }
 
 /** The drop itself: a view IF EXISTS; a table once its copy is in the trash. */

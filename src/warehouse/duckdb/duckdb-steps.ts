@@ -15,6 +15,7 @@ import type { RunContext, StepHandlers, TargetRef } from '../warehouse.js';
 import {
   auditDdl,
   auditName,
+  inventoryTable,
   DUCKDB_AUDIT,
   contentVersion,
   duckDbLiteral,
@@ -76,7 +77,8 @@ export class DuckDbSteps {
     // In one transaction: the columns (ADD COLUMN IF NOT EXISTS), then the layout stamp.
     'migrate-audit': (target, step) =>
       this.db.transaction(async () => {
-        for (const statement of auditMigration(auditName(target), step.fromLayout, DUCKDB_AUDIT)) await this.db.run(statement);
+        for (const statement of auditMigration(auditName(target), inventoryTable(target), step.fromLayout, DUCKDB_AUDIT))
+          await this.db.run(statement);
       }),
     'take-checkpoint': (target, step, run) => this.takeCheckpoint(target, step, run),
     'expire-checkpoint': async (target, step) => {
@@ -122,7 +124,7 @@ export class DuckDbSteps {
       // Copies left under this id by an audit row since lost belong to no checkpoint: a copy
       // belongs to exactly one checkpoint row, the one written next to it here.
       await this.dropCopies(target, step.checkpointId);
-      await this.db.run(checkpointSql(target, step, run));
+      for (const statement of checkpointSql(target, step, run)) await this.db.run(statement);
       if (step.keep === 'clone') await this.keepCopies(target, step.checkpointId);
     });
   }

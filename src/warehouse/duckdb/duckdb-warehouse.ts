@@ -9,7 +9,8 @@ import type { DroppedObject, LiveObject, Observed, RecordedCheckpoint } from '..
 import type { Step, Weight } from '../../model/plan.js';
 import { quoteIdent } from '../../model/refs.js';
 import { readLayout } from '../../model/audit-layout.js';
-import { readAuditRows } from '../audit-rows.js';
+import { keptInventories, NO_KEPT_INVENTORIES, readAuditRows } from '../audit-rows.js';
+import { inventoryEntriesQuery, inventoryTotalsQuery } from './duckdb-inventory-sql.js';
 import { localWarehousePath, type OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
@@ -207,10 +208,14 @@ export class DuckDbWarehouse implements Warehouse {
     const { columns, references } = schemaExists ? await this.tableDetails(target) : { columns: new Map(), references: new Map() };
     const { kept, trash } = internalExists ? await this.keptAndTrash(target) : { kept: new Set<string>(), trash: [] };
     const audit = auditLayout !== null ? await this.db.query(auditSelect(target, auditLayout)) : [];
+    const inventories =
+      auditLayout !== null && auditLayout >= 2
+        ? keptInventories(await this.db.query(inventoryEntriesQuery(target)), await this.db.query(inventoryTotalsQuery(target)))
+        : NO_KEPT_INVENTORIES;
 
     const known = new Map(registry.map((r) => [`${String(r.kind)}:${String(r.name).toUpperCase()}`, r]));
     const objects = live.map((row) => liveObject(row, known, columns, now, references));
-    const { checkpoints, actions } = readAuditRows(audit, duckDbTimeToIso, target);
+    const { checkpoints, actions } = readAuditRows(audit, duckDbTimeToIso, target, inventories);
     for (const c of checkpoints) c.clone = c.keep === 'clone' && kept.has(c.id) ? INTERNAL_SCHEMA : null;
     return {
       now,

@@ -14,7 +14,7 @@
 import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { protectedNames } from '../../model/protect.js';
 import { CkptError } from '../../model/errors.js';
-import { internalTables } from '../../model/desired.js';
+import { ownTables } from '../../model/desired.js';
 import type { SnowflakeRow } from './snowflake-driver.js';
 import { snowflakeLiteral } from './snowflake-sql.js';
 import { rolesHeld } from './snowflake-roles.js';
@@ -377,8 +377,7 @@ export async function targetChecks(run: RunSql, target: TargetToCheck, facts: Se
   const held = await rolesHeld(run, roles);
   const inSession = (role: string) => held.has(role);
   const isProtected = protectedNames(target.auditTable, target.protect, 'exact');
-  const { lease, journal } = internalTables(target.auditTable);
-  const own = new Set([target.auditTable, lease, journal]);
+  const own = new Set(ownTables(target.auditTable));
 
   checks.push(schemaPrivilegeCheck(place, grants, inSession, facts.role));
   if (grantsNote !== null) checks.push(grantsNote);

@@ -55,9 +55,12 @@ async function statementsOf(session: SnowflakeSession, handlers: SnowflakeSteps,
     case 'migrate-audit':
       return auditMigrationSql(p.t, step.fromLayout);
     case 'take-checkpoint':
-      if (step.keep !== 'clone') return checkpointSql(p.t, step, p.run);
+      if (step.keep !== 'clone') return checkpointSql(p.t, step, p.run, session.snapshotArrayBytes);
       p.schemaSet = false; // the clone becomes the session's schema
-      return [`-- unless checkpoint ${step.checkpointId} is already recorded (a retried run):`, ...checkpointSql(p.t, step, p.run)];
+      return [
+        `-- unless checkpoint ${step.checkpointId} is already recorded (a retried run):`,
+        ...checkpointSql(p.t, step, p.run, session.snapshotArrayBytes),
+      ];
     case 'expire-checkpoint':
       return expireSql(p.t, step);
     case 'drop-object':

@@ -1,16 +1,16 @@
 /**
  * The SQL text the Snowflake adapter emits: introspection of a schema through
- * INFORMATION_SCHEMA (SHOW TABLES HISTORY: snowflake-show.ts), the audit table, and the server-side checkpoint
- * insert. Every name is fully qualified and quoted exactly as stored (docs/snowflake-behaviour.md#pitfall-8); literals are
+ * INFORMATION_SCHEMA (SHOW TABLES HISTORY: snowflake-show.ts) and the audit table (a checkpoint's
+ * inventory: snowflake-inventory-sql.ts). Every name is fully qualified and quoted exactly as stored (docs/snowflake-behaviour.md#pitfall-8); literals are
  * escaped for Snowflake (backslash and quote).
  */
 import { version } from '../../version.js';
-import { CLONE_SCHEMA_MARK, internalTables } from '../../model/desired.js';
+import { CLONE_SCHEMA_MARK, internalTables, ownTables } from '../../model/desired.js';
 import { quoteIdent } from '../../model/refs.js';
 import { isoFromText } from '../../model/time.js';
 import { layoutColumns } from '../../model/audit-layout.js';
-import { AUDIT_COLUMNS } from '../audit-rows.js';
-import { auditMigration, auditStamp, auditTableDdl, type AuditDialect } from '../audit-ddl.js';
+import { BOUND_ROW_COLUMNS } from '../audit-rows.js';
+import { auditMigration, auditStamp, auditTableDdl, inventoryTableDdl, type AuditDialect } from '../audit-ddl.js';
 
 /** A resolved target: database known, names as stored. */
 export interface SnowflakeTarget {
@@ -52,7 +52,7 @@ LEFT JOIN ${infoSchema(t)}.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABL
 LEFT JOIN (SELECT TABLE_NAME, ARRAY_AGG(COLUMN_NAME) WITHIN GROUP (ORDER BY ORDINAL_POSITION) AS COLS
   FROM ${infoSchema(t)}.COLUMNS WHERE TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} GROUP BY TABLE_NAME) c
   ON c.TABLE_NAME = t.TABLE_NAME AND t.TABLE_TYPE <> 'VIEW'
-WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${ownTables(t)})
+WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${ownTableList(t)})
   AND COALESCE(t.IS_TEMPORARY, 'NO') = 'NO'`;
 }
 
@@ -61,15 +61,14 @@ WHERE t.TABLE_SCHEMA = ${snowflakeLiteral(t.schema)} AND t.TABLE_NAME NOT IN (${
  * marked (docs/snowflake-behaviour.md#pitfall-5); not dynamic or Iceberg tables (BASE TABLEs too), external
  * and event tables or materialized views (docs/snowflake-behaviour.md, "Table kinds").
  */
-function liveObjects(t: SnowflakeTarget): string {
+export function liveObjects(t: SnowflakeTarget): string {
   return `${schemaObjects(t)}
   AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW') AND COALESCE(t.IS_DYNAMIC, 'NO') = 'NO' AND COALESCE(t.IS_ICEBERG, 'NO') = 'NO'`;
 }
 
-/** The audit, lease and journal tables, as a SQL list of literals. */
-function ownTables(t: SnowflakeTarget): string {
-  const { lease, journal } = internalTables(t.auditTable);
-  return [t.auditTable, lease, journal].map(snowflakeLiteral).join(', ');
+/** The audit table and its lease, journal and inventory tables, as a SQL list of literals. */
+function ownTableList(t: SnowflakeTarget): string {
+  return ownTables(t.auditTable).map(snowflakeLiteral).join(', ');
 }
 
 /**
@@ -98,12 +97,17 @@ ORDER BY t.TABLE_NAME`;
 
 /**
  * Every audit row of a table at `layout`, timestamps as ISO text; columns the layout does not
- * have yet are not selected. CHECKPOINT_TIMESTAMP is read as TIMESTAMP_LTZ: an old pipeline's
+ * have yet are not selected, nor OBJECTS_SNAPSHOT where the inventory table holds the inventory. CHECKPOINT_TIMESTAMP is read as TIMESTAMP_LTZ: an old pipeline's
  * TIMESTAMP_NTZ holds no zone and is read in the session's, which ckpt pins to UTC (Snowflake
  * converts NTZ to LTZ in the session time zone: https://docs.snowflake.com/en/sql-reference/data-types-datetime).
  */
 export function auditQuery(t: SnowflakeTarget, layout: number): string {
-  const cols = layoutColumns(layout).map((c) => (c === 'CHECKPOINT_TIMESTAMP' ? `${isoText(`${c}::TIMESTAMP_LTZ`)} AS ${c}` : c));
+  const cols = layoutColumns(layout).map((c) => {
+    if (c === 'CHECKPOINT_TIMESTAMP') return `${isoText(`${c}::TIMESTAMP_LTZ`)} AS ${c}`;
+    // An inventory kept in the inventory table is read from there (snowflake-inventory-sql.ts), not twice.
+    if (c === 'OBJECTS_SNAPSHOT' && layout >= 2) return `IFF(INVENTORY_TABLE IS NULL, OBJECTS_SNAPSHOT, NULL) AS ${c}`;
+    return c;
+  });
   return `SELECT ${cols.join(', ')} FROM ${objectName(t, t.auditTable)} ORDER BY CHECKPOINT_TIMESTAMP, CHECKPOINT_ID`;
 }
 
@@ -112,24 +116,28 @@ export function auditQuery(t: SnowflakeTarget, layout: number): string {
  * COMMENT, set with `ALTER TABLE … SET COMMENT` (https://docs.snowflake.com/en/sql-reference/sql/alter-table).
  */
 export const SNOWFLAKE_AUDIT: AuditDialect = {
-  types: { text: 'VARCHAR', json: 'VARIANT', timestamp: 'TIMESTAMP_LTZ', number: 'NUMBER' },
+  types: { text: 'VARCHAR', json: 'VARIANT', timestamp: 'TIMESTAMP_LTZ', number: 'NUMBER', count: 'NUMBER' },
   setComment: (name, text) => `ALTER TABLE ${name} SET COMMENT = ${snowflakeLiteral(text)}`,
 };
 
-/** The audit table at ckpt's layout, the old pipelines' columns first, then its layout stamp (two statements). */
+/** The audit table at ckpt's layout, the old pipelines' columns first, its inventory table, then its layout stamp (three statements). */
 export function auditDdl(t: SnowflakeTarget): string[] {
   const name = objectName(t, t.auditTable);
-  return [auditTableDdl(name, SNOWFLAKE_AUDIT), auditStamp(name, SNOWFLAKE_AUDIT)];
+  return [
+    auditTableDdl(name, SNOWFLAKE_AUDIT),
+    inventoryTableDdl(objectName(t, internalTables(t.auditTable).inventory), SNOWFLAKE_AUDIT),
+    auditStamp(name, SNOWFLAKE_AUDIT),
+  ];
 }
 
 /** The statements migrating the audit table from layout `from` (audit-ddl.ts). */
 export function auditMigrationSql(t: SnowflakeTarget, from: number): string[] {
-  return auditMigration(objectName(t, t.auditTable), from, SNOWFLAKE_AUDIT);
+  return auditMigration(objectName(t, t.auditTable), objectName(t, internalTables(t.auditTable).inventory), from, SNOWFLAKE_AUDIT);
 }
 
 /** An audit row from bound values (statement with binds; VARIANT columns parsed from JSON text). */
 export function auditInsert(t: SnowflakeTarget): string {
-  return `INSERT INTO ${objectName(t, t.auditTable)} (${AUDIT_COLUMNS.join(', ')})
+  return `INSERT INTO ${objectName(t, t.auditTable)} (${BOUND_ROW_COLUMNS.join(', ')})
 SELECT ?, CURRENT_TIMESTAMP(), ?, ?, PARSE_JSON(?), ?, ?, ?, ?, PARSE_JSON(?), PARSE_JSON(?), ?, ?, PARSE_JSON(?)`;
 }
 
@@ -140,30 +148,6 @@ SELECT ?, CURRENT_TIMESTAMP(), ?, ?, PARSE_JSON(?), ?, ?, ?, ?, PARSE_JSON(?), P
 export function auditRowRecorded(t: SnowflakeTarget): string {
   return `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)}
 WHERE CHECKPOINT_ID = ? AND CHECKPOINT_TYPE = ? AND STATUS = ? AND COALESCE(ACTION_ID, '') = COALESCE(?, '') AND COALESCE(RUN_ID, '') = COALESCE(?, '')`;
-}
-
-/**
- * The checkpoint in one statement: the inventory is built server-side from INFORMATION_SCHEMA
- * (no inventory travels through the client), stamped with the warehouse clock, and skipped if
- * the id is already recorded (a retried step is progress, not a duplicate).
- */
-export function checkpointInsert(
-  t: SnowflakeTarget,
-  row: { id: string; type: string; description: string; runId: string; origin: string; keep?: string | undefined },
-): string {
-  const entry = `OBJECT_CONSTRUCT_KEEP_NULL(
-    'name', t.TABLE_NAME, 'type', IFF(t.TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'),
-    'created', ${isoText('t.CREATED')}, 'last_altered', ${isoText('t.LAST_ALTERED')},
-    'row_count', t.ROW_COUNT, 'bytes', t.BYTES, 'retention_time', t.RETENTION_TIME,
-    'is_transient', t.IS_TRANSIENT = 'YES', 'is_hybrid', COALESCE(t.IS_HYBRID, 'NO') = 'YES',
-    'definition', NULLIF(v.VIEW_DEFINITION, ''), 'columns', c.COLS)`;
-  return `INSERT INTO ${objectName(t, t.auditTable)} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
-  OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC)
-SELECT ${snowflakeLiteral(row.id)}, CURRENT_TIMESTAMP(), ${snowflakeLiteral(row.type)}, ${snowflakeLiteral(row.description)},
-  COALESCE(ARRAY_AGG(${entry}), ARRAY_CONSTRUCT()), COUNT(t.TABLE_NAME), 'ACTIVE', ${snowflakeLiteral(row.runId)}, PARSE_JSON(${snowflakeLiteral(row.origin)}),
-  ${row.keep === 'clone' ? `PARSE_JSON('{"keep":"clone"}')` : 'NULL'}
-${liveObjects(t)}
-HAVING NOT EXISTS (SELECT 1 FROM ${objectName(t, t.auditTable)} a WHERE a.CHECKPOINT_ID = ${snowflakeLiteral(row.id)} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO'))`;
 }
 
 /**

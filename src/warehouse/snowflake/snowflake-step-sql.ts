@@ -12,11 +12,11 @@ import { cloneSchemaName } from '../../model/desired.js';
 import type { RunContext } from '../warehouse.js';
 import { viewStatementFor } from '../view-definition.js';
 import type { SnowflakeRow } from './snowflake-driver.js';
+import { checkpointStatements } from './snowflake-inventory-sql.js';
 import type { Lineage } from './snowflake-lineage.js';
 import { ASIDE_MARK, ASIDE_PREFIX } from './snowflake-versions.js';
 import {
   auditInsert,
-  checkpointInsert,
   contentRestoreInsert,
   objectName,
   schemaName,
@@ -31,17 +31,21 @@ function cloneSchemaDdl(t: SnowflakeTarget, checkpointId: string): string {
   return `CREATE OR REPLACE SCHEMA ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
 }
 
-/** A take-checkpoint step: the clone first (keep: clone), then the audit row (docs/snowflake-behaviour.md#pitfall-11). */
-export function checkpointSql(t: SnowflakeTarget, step: StepOf<'take-checkpoint'>, run: RunContext): string[] {
-  const insert = checkpointInsert(t, {
-    id: step.checkpointId,
-    type: step.checkpointType,
-    description: step.description,
-    runId: run.runId,
-    origin: JSON.stringify(run.origin),
-    keep: step.keep,
-  });
-  return step.keep === 'clone' ? [cloneSchemaDdl(t, step.checkpointId), insert] : [insert];
+/** A take-checkpoint step: the clone first (keep: clone), then the inventory and audit rows (docs/snowflake-behaviour.md#pitfall-11; snowflake-inventory-sql.ts). */
+export function checkpointSql(t: SnowflakeTarget, step: StepOf<'take-checkpoint'>, run: RunContext, arrayBytes: number): string[] {
+  const inventory = checkpointStatements(
+    t,
+    {
+      id: step.checkpointId,
+      type: step.checkpointType,
+      description: step.description,
+      runId: run.runId,
+      origin: JSON.stringify(run.origin),
+      keep: step.keep,
+    },
+    arrayBytes,
+  );
+  return step.keep === 'clone' ? [cloneSchemaDdl(t, step.checkpointId), ...inventory] : inventory;
 }
 
 /** An expire-checkpoint step: the row marked DELETED, then only the clone this checkpoint made, by its conventional name. */

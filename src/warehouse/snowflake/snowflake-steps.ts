@@ -58,6 +58,8 @@ export interface SnowflakeSession {
   versions(t: SnowflakeTarget): TableVersionLedger;
   /** The rows of one SHOW page. */
   readonly showPageRows: number;
+  /** The largest inventory (bytes of JSON) also written as an array into OBJECTS_SNAPSHOT. */
+  readonly snapshotArrayBytes: number;
 }
 
 /** The Snowflake adapter's step implementations over one connection. */
@@ -85,7 +87,12 @@ export class SnowflakeSteps {
         // statement that relies on it (docs/snowflake-behaviour.md, zero-copy schema clones).
         this.session.forgetSchema();
       }
-      await this.runAll(checkpointSql(t, step, run), tag);
+      const statements = checkpointSql(t, step, run, this.session.snapshotArrayBytes);
+      const clone = statements.slice(0, step.keep === 'clone' ? 1 : 0);
+      await this.runAll(clone, tag);
+      // The inventory rows and the audit row: one request of three statements, each safe to run again.
+      const inventory = statements.slice(clone.length);
+      await this.session.driver.execute(inventory.join(';\n'), { tag, statements: inventory.length });
     },
     'expire-checkpoint': (target, step, run) => this.runAll(expireSql(this.session.resolve(target), step), this.tag(target, step, run)),
     'restore-content': (target, step, run) => this.restoreContent(this.session.resolve(target), step, run, this.tag(target, step, run)),

@@ -15,9 +15,9 @@ import type { Logger } from '../../model/logger.js';
 import type { DroppedObject, LiveObject, Observed, Ownership, RecordedCheckpoint } from '../../model/observed.js';
 import type { Step, Weight } from '../../model/plan.js';
 import { cloneSchemaName } from '../../model/desired.js';
-import { readLayout } from '../../model/audit-layout.js';
+import { readLayout, SNAPSHOT_ARRAY_BYTES } from '../../model/audit-layout.js';
 import { UNKNOWN_TIME } from '../../model/time.js';
-import { readAuditRows } from '../audit-rows.js';
+import { keptInventories, NO_KEPT_INVENTORIES, readAuditRows, type KeptInventories } from '../audit-rows.js';
 import type { OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
@@ -44,6 +44,7 @@ import {
 } from './snowflake-sql.js';
 import { pinSessionSql } from './snowflake-session-pins.js';
 import { historyRows, MAX_SHOW_ROWS } from './snowflake-show.js';
+import { inventoryEntriesQuery, inventoryTotalsQuery } from './snowflake-inventory-sql.js';
 import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 import { recordActionSql } from './snowflake-step-sql.js';
 import { previewStatements } from './snowflake-preview.js';
@@ -91,6 +92,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     readonly connectionName: string,
     /** The rows of one SHOW page (CKPT_SHOW_PAGE_ROWS; Snowflake's limit, 10,000, unless the account has a lower one). */
     readonly showPageRows: number,
+    /** The largest inventory also written as an array into OBJECTS_SNAPSHOT (CKPT_SNAPSHOT_ARRAY_BYTES). */
+    readonly snapshotArrayBytes: number,
   ) {}
 
   /** Resolves the connections.toml entry, connects, and pins the session parameters ckpt relies on (UTC, autocommit, …). */
@@ -116,6 +119,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       max: MAX_SHOW_ROWS,
       unit: 'rows',
     });
+    const snapshotArrayBytes = wholeNumberFromEnv('CKPT_SNAPSHOT_ARRAY_BYTES', env, {
+      fallback: SNAPSHOT_ARRAY_BYTES,
+      min: 0,
+      max: SNAPSHOT_ARRAY_BYTES * 16,
+      unit: 'bytes',
+    });
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
     try {
       const [, current] = await driver.execute(`${pinSessionSql()}; SELECT CURRENT_DATABASE() AS DB`, {
@@ -123,7 +132,13 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
         tag: queryTag({ command: 'connect' }),
       });
       const db = current?.[0]?.DB;
-      return new SnowflakeWarehouse(driver, typeof db === 'string' && db !== '' ? db : null, options.connectionName, showPageRows);
+      return new SnowflakeWarehouse(
+        driver,
+        typeof db === 'string' && db !== '' ? db : null,
+        options.connectionName,
+        showPageRows,
+        snapshotArrayBytes,
+      );
     } catch (error) {
       await driver.close();
       throw error;
@@ -160,8 +175,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const owners = [...managed.map((r) => ownerCell(r.TABLE_OWNER)), ...history.filter(isDroppedRow).map((r) => ownerCell(r.owner))];
     const own = await ownershipOf((sql) => this.driver.rows(sql, { tag }), role, owners);
     this.versionLedgers.set(schemaName(t), new TableVersionLedger(history));
-    const audit = auditLayout !== null ? await this.driver.rows(auditQuery(t, auditLayout), { tag }) : [];
-    const { checkpoints, actions } = readAuditRows(audit, toIso, t);
+    const { audit, kept } = await this.auditRows(t, auditLayout, tag);
+    const { checkpoints, actions } = readAuditRows(audit, toIso, t, kept);
     const lineage = readLineage(audit);
     this.lineages.set(objectName(t, t.auditTable), lineage);
     const clones = new Set(parseList(state?.[0]?.CLONES));
@@ -187,6 +202,24 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       checkpoints,
       actions,
     };
+  }
+
+  /**
+   * The audit rows and, from layout 2, what observe reads of the inventory table: one request
+   * (three statements) whatever the number of checkpoints (snowflake-inventory-sql.ts).
+   */
+  private async auditRows(
+    t: SnowflakeTarget,
+    layout: number | null,
+    tag: string,
+  ): Promise<{ audit: SnowflakeRow[]; kept: KeptInventories }> {
+    if (layout === null) return { audit: [], kept: NO_KEPT_INVENTORIES };
+    if (layout < 2) return { audit: await this.driver.rows(auditQuery(t, layout), { tag }), kept: NO_KEPT_INVENTORIES };
+    const [audit, entries, totals] = await this.driver.execute(
+      [auditQuery(t, layout), inventoryEntriesQuery(t), inventoryTotalsQuery(t)].join(';\n'),
+      { statements: 3, tag },
+    );
+    return { audit: audit ?? [], kept: keptInventories(entries ?? [], totals ?? []) };
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {
