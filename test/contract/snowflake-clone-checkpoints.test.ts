@@ -71,7 +71,14 @@ describe('Snowflake keep: clone checkpoints', () => {
           `SELECT TABLE_NAME FROM ${fx.database}.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}' AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1`,
         )
       ).map((r) => String(r[0]));
-    expect(await tables('DEMO')).toEqual(['CHECKPOINT_AUDIT', 'CHECKPOINT_AUDIT_JOURNAL', 'CHECKPOINT_AUDIT_LEASE', 'KEEP_ME', 'ORDERS']);
+    expect(await tables('DEMO')).toEqual([
+      'CHECKPOINT_AUDIT',
+      'CHECKPOINT_AUDIT_INVENTORY',
+      'CHECKPOINT_AUDIT_JOURNAL',
+      'CHECKPOINT_AUDIT_LEASE',
+      'KEEP_ME',
+      'ORDERS',
+    ]);
     expect(await tables('DEMO__CKPT_fresh')).toContain('NEWCOMER');
     expect(await tables('DEMO__CKPT_fresh')).not.toContain('KEEP_ME');
     expect(await fx.sql(`SELECT code FROM ${fx.database}."DEMO__CKPT_fresh".ORDERS WHERE id = 1`)).toEqual([['Z9']]);

@@ -99,7 +99,8 @@ describe('Snowflake views', () => {
     expect((await observe(fx, baseline)).objects.find((o) => o.name === 'V_SECRET')?.definition).toBeNull();
     await reconcile(fx, baseline);
     await expectConverged(fx, baseline);
-    await fx.sql('DROP VIEW V_SECRET');
+    // Its owner drops it (DROP needs OWNERSHIP: ckpt's role could not).
+    await fx.server.account.execute(`USE ROLE VIEW_OWNER; DROP VIEW ${fx.database}.DEMO.V_SECRET; USE ROLE SYSADMIN`);
     const plan = await planOnly(fx, restoreAll());
     expect(plan.targets[0]?.steps).toEqual([]);
     const findings = plan.targets[0]?.findings.map((f) => [f.severity, f.code, f.object]);

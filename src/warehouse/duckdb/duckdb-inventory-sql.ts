@@ -6,6 +6,7 @@
  * a summary naming the inventory table; observe reads the entries of the checkpoints an action
  * can still use, and only totals of the expired ones.
  */
+import { inventoryEntriesSql, inventoryOfRows } from '../inventory-rows-sql.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
 import type { TargetRef } from '../warehouse.js';
@@ -70,17 +71,9 @@ FROM (SELECT OBJECT_NAME, CAPTURED_AT, ENTRY, sum(length(ENTRY)) OVER () AS tota
   ];
 }
 
-/** The join of inventory rows to the checkpoint rows that point at the inventory table, with a condition on the row's STATUS. */
-function inventoryOfRows(target: TargetRef, status: string): string {
-  return `FROM ${inventoryTable(target)} i JOIN ${auditName(target)} a ON a.CHECKPOINT_ID = i.CHECKPOINT_ID
-  AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND a.INVENTORY_TABLE IS NOT NULL AND ${status}`;
-}
-
 /** The entries of every checkpoint an action can still use (not DELETED) kept in the inventory table, by checkpoint and name. */
 export function inventoryEntriesQuery(target: TargetRef): string {
-  return `SELECT i.CHECKPOINT_ID AS CHECKPOINT_ID, i.ENTRY AS ENTRY
-${inventoryOfRows(target, `COALESCE(a.STATUS, '') <> 'DELETED'`)}
-ORDER BY i.CHECKPOINT_ID, i.OBJECT_NAME`;
+  return inventoryEntriesSql(inventoryTable(target), auditName(target));
 }
 
 /** What the listing shows of the expired (DELETED) checkpoints kept in the inventory table, summed in SQL. */
@@ -91,6 +84,6 @@ export function inventoryTotalsQuery(target: TargetRef): string {
   ${sum('ROW_COUNT')} AS ROW_COUNT, ${sum('BYTES')} AS BYTES,
   ${tables('i.ROW_COUNT IS NULL')} AS ROWS_UNKNOWN, ${tables('i.BYTES IS NULL')} AS BYTES_UNKNOWN,
   ${tables('i.RETENTION_TIME IS NULL')} AS RETENTION_UNKNOWN, min(i.RETENTION_TIME) FILTER (WHERE i.OBJECT_TYPE = 'TABLE')::DOUBLE AS MIN_RETENTION
-${inventoryOfRows(target, `a.STATUS = 'DELETED'`)}
+${inventoryOfRows(inventoryTable(target), auditName(target), `a.STATUS = 'DELETED'`)}
 GROUP BY i.CHECKPOINT_ID`;
 }

@@ -8,6 +8,7 @@
  * naming the inventory table. Observe reads the entries of the checkpoints an action can still
  * use, and only totals of the expired ones.
  */
+import { inventoryEntriesSql, inventoryOfRows } from '../inventory-rows-sql.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
 import { isoText, liveObjects, objectName, snowflakeLiteral, type SnowflakeTarget } from './snowflake-sql.js';
@@ -64,17 +65,9 @@ HAVING NOT EXISTS (${recorded})`,
   ];
 }
 
-/** The join of inventory rows to the checkpoint rows that point at the inventory table, with a condition on the row's STATUS. */
-function inventoryOfRows(t: SnowflakeTarget, status: string): string {
-  return `FROM ${inventoryOf(t)} i JOIN ${objectName(t, t.auditTable)} a ON a.CHECKPOINT_ID = i.CHECKPOINT_ID
-  AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND a.INVENTORY_TABLE IS NOT NULL AND ${status}`;
-}
-
 /** The entries of every checkpoint an action can still use (not DELETED) kept in the inventory table, by checkpoint and name. */
 export function inventoryEntriesQuery(t: SnowflakeTarget): string {
-  return `SELECT i.CHECKPOINT_ID AS CHECKPOINT_ID, i.ENTRY AS ENTRY
-${inventoryOfRows(t, `COALESCE(a.STATUS, '') <> 'DELETED'`)}
-ORDER BY i.CHECKPOINT_ID, i.OBJECT_NAME`;
+  return inventoryEntriesSql(inventoryOf(t), objectName(t, t.auditTable));
 }
 
 /** What the listing shows of the expired (DELETED) checkpoints kept in the inventory table, summed server-side. */
@@ -84,6 +77,6 @@ export function inventoryTotalsQuery(t: SnowflakeTarget): string {
   SUM(IFF(i.OBJECT_TYPE = 'TABLE', i.ROW_COUNT, NULL)) AS ROW_COUNT, SUM(IFF(i.OBJECT_TYPE = 'TABLE', i.BYTES, NULL)) AS BYTES,
   ${tables('i.ROW_COUNT IS NULL')} AS ROWS_UNKNOWN, ${tables('i.BYTES IS NULL')} AS BYTES_UNKNOWN,
   ${tables('i.RETENTION_TIME IS NULL')} AS RETENTION_UNKNOWN, MIN(IFF(i.OBJECT_TYPE = 'TABLE', i.RETENTION_TIME, NULL)) AS MIN_RETENTION
-${inventoryOfRows(t, `a.STATUS = 'DELETED'`)}
+${inventoryOfRows(inventoryOf(t), objectName(t, t.auditTable), `a.STATUS = 'DELETED'`)}
 GROUP BY i.CHECKPOINT_ID`;
 }
