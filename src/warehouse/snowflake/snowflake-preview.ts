@@ -67,10 +67,10 @@ async function statementsOf(session: SnowflakeSession, handlers: SnowflakeSteps,
       return [
         `-- unless checkpoint ${step.checkpointId} is already recorded (a retried run):`,
         CLOCK_QUERY,
-        `-- ${INSTANT} is the instant that query returns`,
+        `-- ${INSTANT} is the instant that query returns, as '<ISO text>'::TIMESTAMP_LTZ`,
         cloneSchemaDdl(p.t, step.checkpointId, INSTANT),
         cloneMissingQuery(p.t, step.checkpointId),
-        '-- for each table that query returns (Time Travel could not read it at the instant), cloned as it is now:',
+        '-- each table that query returns (retention 0, or created since the instant), cloned as it is now (TRANSIENT if it is):',
         cloneTableDdl(p.t, step.checkpointId, '<table>', false),
         ...checkpointSql(p.t, step, p.run, session.snapshotArrayBytes, INSTANT),
       ];
