@@ -88,6 +88,7 @@ describe('Snowflake keep: clone checkpoints', () => {
   it('the clone is taken AT the instant stamped in the checkpoint row, and a table without Time Travel is in it', async () => {
     await fx.sql('CREATE TABLE scratch (id INTEGER) DATA_RETENTION_TIME_IN_DAYS = 0');
     await fx.sql('INSERT INTO scratch VALUES (7)');
+    await fx.sql('CREATE TRANSIENT TABLE loose (id INTEGER) DATA_RETENTION_TIME_IN_DAYS = 0');
     const { outcomes } = await reconcile(fx, cloned());
     expectAllSucceeded(outcomes);
     const [stamp] = await fx.sql(
@@ -100,6 +101,11 @@ describe('Snowflake keep: clone checkpoints', () => {
     );
     expect(captured).toEqual([stamp]);
     expect(await fx.sql(`SELECT id FROM ${fx.database}."DEMO__CKPT_baseline".SCRATCH`)).toEqual([[7]]);
+    expect(
+      await fx.sql(
+        `SELECT IS_TRANSIENT FROM ${fx.database}.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'DEMO__CKPT_baseline' AND TABLE_NAME = 'LOOSE'`,
+      ),
+    ).toEqual([['YES']]);
     expect(await fx.sql(`SELECT COUNT(*) FROM ${fx.database}."DEMO__CKPT_baseline".ORDERS`)).toEqual([[2]]);
   });
 });

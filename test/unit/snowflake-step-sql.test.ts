@@ -78,8 +78,8 @@ describe('keep: clone statements', () => {
       `CREATE OR REPLACE SCHEMA "DB"."DEMO__CKPT_cp ""1""" CLONE "DB"."DEMO" AT(TIMESTAMP => '2026-11-27T09:00:00.123Z'::TIMESTAMP_LTZ) IGNORE TABLES WITH INSUFFICIENT DATA RETENTION IGNORE HYBRID TABLES`,
     );
     expect(cloneTableDdl(T, 'cp', 'Scratch', true)).toBe(
-      `CREATE TRANSIENT TABLE "DB"."DEMO__CKPT_cp"."Scratch" CLONE "DB"."DEMO"."Scratch"`,
+      `CREATE OR REPLACE TRANSIENT TABLE "DB"."DEMO__CKPT_cp"."Scratch" CLONE "DB"."DEMO"."Scratch"`,
     );
-    expect(cloneTableDdl(T, 'cp', 'T', false)).toBe(`CREATE TABLE "DB"."DEMO__CKPT_cp"."T" CLONE "DB"."DEMO"."T"`);
+    expect(cloneTableDdl(T, 'cp', 'T', false)).toBe(`CREATE OR REPLACE TABLE "DB"."DEMO__CKPT_cp"."T" CLONE "DB"."DEMO"."T"`);
   });
 });

@@ -35,9 +35,10 @@ const inventoryOf = (t: SnowflakeTarget) => objectName(t, internalTables(t.audit
 /**
  * The checkpoint in three statements, each safe to run again (a retried step is progress, not a
  * duplicate): rows an interrupted attempt left without an audit row are deleted; the inventory
- * rows are inserted, stamped `at` (a keep: clone checkpoint's instant, the one its clone is taken AT)
- * or else the warehouse clock; the audit row is inserted from them, timestamped with that same instant. Until the audit row exists no reader sees the rows (they
- * are read through it), and once it does the first two statements change nothing.
+ * rows are inserted, stamped `at` (a keep: clone checkpoint's instant, the one its clone is taken
+ * AT: a literal, the same on every attempt) or else the warehouse clock; the audit row is inserted
+ * from them, timestamped with that same instant. Until the audit row exists no reader sees the rows
+ * (they are read through it), and once it does the first two statements change nothing.
  */
 export function checkpointStatements(t: SnowflakeTarget, row: CheckpointRow, arrayBytes: number, at: string | null = null): string[] {
   const stamp = at ?? 'CURRENT_TIMESTAMP()';

@@ -57,9 +57,12 @@ ${liveObjects(t)}
 ORDER BY t.TABLE_NAME`;
 }
 
-/** One table the schema clone left out, cloned now (no AT: its history cannot be read), transient as its source. */
+/**
+ * One table the schema clone left out, cloned now (no AT: its history cannot be read), transient as its
+ * source; OR REPLACE, so that a request sent again after a lost answer is harmless (the clone schema is new).
+ */
 export function cloneTableDdl(t: SnowflakeTarget, checkpointId: string, name: string, transient: boolean): string {
-  return `CREATE ${transient ? 'TRANSIENT ' : ''}TABLE ${cloneOf(t, checkpointId)}.${quoteIdent(name)} CLONE ${objectName(t, name)}`;
+  return `CREATE OR REPLACE ${transient ? 'TRANSIENT ' : ''}TABLE ${cloneOf(t, checkpointId)}.${quoteIdent(name)} CLONE ${objectName(t, name)}`;
 }
 
 /**
