@@ -2,7 +2,8 @@
  * keep: clone checkpoints through the Snowflake adapter, the real snowflake-sdk and the local test
  * server: a column a revert adds back from the clone has its full type, default and NOT NULL, and no
  * statement after `CREATE SCHEMA … CLONE` (which makes the clone the session's schema) lands in the
- * clone (docs/snowflake-behaviour.md, "Zero-copy schema clones").
+ * clone, and the clone is taken AT the instant its checkpoint row is stamped with, tables without Time
+ * Travel included (docs/snowflake-behaviour.md, "Zero-copy schema clones").
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/model/desired.js';
@@ -83,5 +84,28 @@ describe('Snowflake keep: clone checkpoints', () => {
     expect(await tables('DEMO__CKPT_fresh')).not.toContain('KEEP_ME');
     expect(await fx.sql(`SELECT code FROM ${fx.database}."DEMO__CKPT_fresh".ORDERS WHERE id = 1`)).toEqual([['Z9']]);
     expect(await fx.sql('SELECT code FROM orders WHERE id = 1')).toEqual([['A1']]);
+  });
+  it('the clone is taken AT the instant stamped in the checkpoint row, and a table without Time Travel is in it', async () => {
+    await fx.sql('CREATE TABLE scratch (id INTEGER) DATA_RETENTION_TIME_IN_DAYS = 0');
+    await fx.sql('INSERT INTO scratch VALUES (7)');
+    await fx.sql('CREATE TRANSIENT TABLE loose (id INTEGER) DATA_RETENTION_TIME_IN_DAYS = 0');
+    const { outcomes } = await reconcile(fx, cloned());
+    expectAllSucceeded(outcomes);
+    const [stamp] = await fx.sql(
+      `SELECT TO_VARCHAR(CHECKPOINT_TIMESTAMP, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"') FROM CHECKPOINT_AUDIT WHERE CHECKPOINT_ID = 'baseline'`,
+    );
+    const clones = fx.server.statementLog.filter((e) => e.ok && e.sql.startsWith('CREATE OR REPLACE SCHEMA'));
+    expect(clones.map((e) => /AT\(TIMESTAMP => '([^']+)'::TIMESTAMP_LTZ\)/.exec(e.sql)?.[1])).toEqual([stamp?.[0]]);
+    const captured = await fx.sql(
+      `SELECT DISTINCT TO_VARCHAR(CAPTURED_AT, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"') FROM CHECKPOINT_AUDIT_INVENTORY WHERE CHECKPOINT_ID = 'baseline'`,
+    );
+    expect(captured).toEqual([stamp]);
+    expect(await fx.sql(`SELECT id FROM ${fx.database}."DEMO__CKPT_baseline".SCRATCH`)).toEqual([[7]]);
+    expect(
+      await fx.sql(
+        `SELECT IS_TRANSIENT FROM ${fx.database}.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'DEMO__CKPT_baseline' AND TABLE_NAME = 'LOOSE'`,
+      ),
+    ).toEqual([['YES']]);
+    expect(await fx.sql(`SELECT COUNT(*) FROM ${fx.database}."DEMO__CKPT_baseline".ORDERS`)).toEqual([[2]]);
   });
 });

@@ -303,14 +303,14 @@ export class Catalog {
   }
 
   /**
-   * The internal table holding a table's rows at a point in time. Fails with 000707 before the
-   * table's creation or beyond its retention (pitfalls 3 and 13).
+   * The internal table holding a table's rows at a point in time. Fails with 000707 at or before
+   * the table's creation instant (the stricter reading: README) or beyond its retention (pitfalls 3 and 13).
    */
   rowsAt(table: TableVersion, point: TimePoint): string {
     const now = this.now().getTime();
     const retentionStart = now - this.retentionOf(table) * DAY_MS;
     if ('time' in point) {
-      if (point.time < table.created.getTime() || point.time < retentionStart || this.retentionOf(table) === 0) {
+      if (point.time <= table.created.getTime() || point.time < retentionStart || this.retentionOf(table) === 0) {
         throw timeTravelUnavailable(table.name);
       }
       return table.history.find((s) => s.untilTime > point.time)?.internal ?? table.internal;

@@ -147,8 +147,8 @@ async function createSchema(ctx: ExecContext, cmd: Extract<Command, { kind: 'cre
   if (cmd.clone) {
     const source = catalog.schema(cmd.clone.source, session.resolveContext(), 'CREATE SCHEMA');
     const point = cmd.clone.at ? await ctx.timePoint(cmd.clone.at) : null;
-    // Cloning AT a time before the source existed fails with 002003 (object-clone page).
-    if (point && 'time' in point && point.time < source.created.getTime())
+    // Cloning AT a time at or before the source's creation fails with 002003 (create-clone page; README).
+    if (point && 'time' in point && point.time <= source.created.getTime())
       throw objectNotFound(displayName([source.database.name, source.name]));
     const target = await cloneSchemaInto(ctx, source, db, name, point, cmd.clone);
     if (cmd.comment !== null) target.comment = cmd.comment;

@@ -104,6 +104,15 @@ describe('--sql (golden files)', () => {
     golden(`sql-step-${kind}.snowflake.txt`, renderPlan(plan, plain(), sql));
   });
 
+  it('a keep: clone checkpoint: the clock read, the clone AT that instant, the tables it left out, the rows stamped with it', async () => {
+    const scenario = STEP_SCENARIOS['take-checkpoint'];
+    const { plan, sql } = await withSql({ ...scenario, target: `${scenario.target}        keep: clone\n` });
+    const shown = (sql.get('demo') ?? []).flat().join('\n');
+    expect(shown).toContain('AT(TIMESTAMP => :checkpoint_instant) IGNORE TABLES WITH INSUFFICIENT DATA RETENTION');
+    expect(shown).not.toContain('CURRENT_TIMESTAMP(), t.TABLE_NAME');
+    golden('sql-step-take-checkpoint-clone.snowflake.txt', renderPlan(plan, plain(), sql));
+  });
+
   it('leaves the plan as it was without --sql', async () => {
     const { plan } = await mixedWithSql();
     expect(renderPlan(plan, plain(), undefined)).toBe(renderPlan(plan, plain()));

@@ -2,11 +2,12 @@
  * What the Snowflake preview relies on to show what will run (src/warehouse/snowflake/
  * snowflake-step-sql.ts, snowflake-versions.ts): a table restore builds the same statements from
  * the same versions (its aside names come from each version's CREATED, not the clock), and a
- * copy of the table versions takes a plan's drops and restores without changing the original.
+ * copy of the table versions takes a plan's drops and restores without changing the original; a
+ * keep: clone checkpoint's clone is taken AT its instant, and a table left out of it is cloned transient as its source.
  */
 import { describe, expect, it } from 'vitest';
 import { readLineage } from '../../src/warehouse/snowflake/snowflake-lineage.js';
-import { tableRestoreSql } from '../../src/warehouse/snowflake/snowflake-step-sql.js';
+import { cloneSchemaDdl, cloneTableDdl, instantSql, tableRestoreSql } from '../../src/warehouse/snowflake/snowflake-step-sql.js';
 import { TableVersionLedger } from '../../src/warehouse/snowflake/snowflake-versions.js';
 
 const T = { database: 'DB', schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
@@ -66,5 +67,19 @@ describe('TableVersionLedger.copy', () => {
     expect(ledger.versionsOf('C_T')).toEqual([{ name: 'C_T', created_on: NEW, dropped_on: null, retention_time: 1 }]);
     expect(copy.versionsOf('X')).toBeUndefined();
     expect(ledger.versionsOf('X')).toEqual([]);
+  });
+});
+
+describe('keep: clone statements', () => {
+  it('clone the schema AT the instant read, leaving out tables Time Travel cannot read, then each of those as it is', () => {
+    const at = instantSql('2026-11-27T09:00:00.123Z');
+    expect(at).toBe(`'2026-11-27T09:00:00.123Z'::TIMESTAMP_LTZ`);
+    expect(cloneSchemaDdl(T, 'cp "1"', at)).toBe(
+      `CREATE OR REPLACE SCHEMA "DB"."DEMO__CKPT_cp ""1""" CLONE "DB"."DEMO" AT(TIMESTAMP => '2026-11-27T09:00:00.123Z'::TIMESTAMP_LTZ) IGNORE TABLES WITH INSUFFICIENT DATA RETENTION IGNORE HYBRID TABLES`,
+    );
+    expect(cloneTableDdl(T, 'cp', 'Scratch', true)).toBe(
+      `CREATE OR REPLACE TRANSIENT TABLE "DB"."DEMO__CKPT_cp"."Scratch" CLONE "DB"."DEMO"."Scratch"`,
+    );
+    expect(cloneTableDdl(T, 'cp', 'T', false)).toBe(`CREATE OR REPLACE TABLE "DB"."DEMO__CKPT_cp"."T" CLONE "DB"."DEMO"."T"`);
   });
 });

@@ -36,11 +36,13 @@ const inventoryOf = (t: SnowflakeTarget) => objectName(t, internalTables(t.audit
 /**
  * The checkpoint in three statements, each safe to run again (a retried step is progress, not a
  * duplicate): rows an interrupted attempt left without an audit row are deleted; the inventory
- * rows are inserted, stamped with the warehouse clock; the audit row is inserted from them,
- * timestamped with that same instant. Until the audit row exists no reader sees the rows (they
- * are read through it), and once it does the first two statements change nothing.
+ * rows are inserted, stamped `at` (a keep: clone checkpoint's instant, the one its clone is taken
+ * AT: a literal, the same on every attempt) or else the warehouse clock; the audit row is inserted
+ * from them, timestamped with that same instant. Until the audit row exists no reader sees the rows
+ * (they are read through it), and once it does the first two statements change nothing.
  */
-export function checkpointStatements(t: SnowflakeTarget, row: CheckpointRow, arrayBytes: number): string[] {
+export function checkpointStatements(t: SnowflakeTarget, row: CheckpointRow, arrayBytes: number, at: string | null = null): string[] {
+  const stamp = at ?? 'CURRENT_TIMESTAMP()';
   const audit = objectName(t, t.auditTable);
   const inventory = inventoryOf(t);
   const id = snowflakeLiteral(row.id);
@@ -49,12 +51,12 @@ export function checkpointStatements(t: SnowflakeTarget, row: CheckpointRow, arr
   return [
     `DELETE FROM ${inventory} WHERE CHECKPOINT_ID = ${id} AND NOT EXISTS (${recorded})`,
     `INSERT INTO ${inventory} (CHECKPOINT_ID, CAPTURED_AT, OBJECT_NAME, OBJECT_TYPE, ROW_COUNT, BYTES, RETENTION_TIME, ENTRY)
-SELECT ${id}, CURRENT_TIMESTAMP(), t.TABLE_NAME, IFF(t.TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), t.ROW_COUNT, t.BYTES, t.RETENTION_TIME, ${ENTRY}
+SELECT ${id}, ${stamp}, t.TABLE_NAME, IFF(t.TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), t.ROW_COUNT, t.BYTES, t.RETENTION_TIME, ${ENTRY}
 ${liveObjects(t)}
   AND NOT EXISTS (${recorded})`,
     `INSERT INTO ${audit} (CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, CHECKPOINT_TYPE, DESCRIPTION,
   OBJECTS_SNAPSHOT, OBJECTS_COUNT, STATUS, RUN_ID, ORIGIN, SPEC, INVENTORY_TABLE)
-SELECT ${id}, COALESCE(MIN(i.CAPTURED_AT), CURRENT_TIMESTAMP()), ${snowflakeLiteral(row.type)}, ${snowflakeLiteral(row.description)},
+SELECT ${id}, COALESCE(MIN(i.CAPTURED_AT), ${stamp}), ${snowflakeLiteral(row.type)}, ${snowflakeLiteral(row.description)},
   IFF(COALESCE(MAX(i.TOTAL_BYTES), 0) <= ${arrayBytes},
     ARRAY_AGG(IFF(i.TOTAL_BYTES <= ${arrayBytes}, i.ENTRY, NULL)) WITHIN GROUP (ORDER BY i.OBJECT_NAME), ${summary}),
   COUNT(i.OBJECT_NAME), 'ACTIVE', ${snowflakeLiteral(row.runId)}, PARSE_JSON(${snowflakeLiteral(row.origin)}),

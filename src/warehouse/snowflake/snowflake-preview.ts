@@ -13,6 +13,10 @@ import type { RunContext, TargetRef } from '../warehouse.js';
 import { auditDdl, auditInsert, auditMigrationSql, queryTag, schemaName, type SnowflakeTarget } from './snowflake-sql.js';
 import {
   checkpointSql,
+  CLOCK_QUERY,
+  cloneMissingQuery,
+  cloneSchemaDdl,
+  cloneTableDdl,
   contentRevertRefused,
   contentRevertSql,
   dropSql,
@@ -23,6 +27,9 @@ import {
 } from './snowflake-step-sql.js';
 import type { SnowflakeSession, SnowflakeSteps } from './snowflake-steps.js';
 import type { TableVersionLedger } from './snowflake-versions.js';
+
+/** Where a keep: clone checkpoint's statements use the instant its clock read returns at run time. */
+const INSTANT = ':checkpoint_instant';
 
 /** What the preview carries from step to step: the versions as the steps leave them, and whether the session's schema is set. */
 interface Played {
@@ -59,7 +66,13 @@ async function statementsOf(session: SnowflakeSession, handlers: SnowflakeSteps,
       p.schemaSet = false; // the clone becomes the session's schema
       return [
         `-- unless checkpoint ${step.checkpointId} is already recorded (a retried run):`,
-        ...checkpointSql(p.t, step, p.run, session.snapshotArrayBytes),
+        CLOCK_QUERY,
+        `-- ${INSTANT} is the instant that query returns, as '<ISO text>'::TIMESTAMP_LTZ`,
+        cloneSchemaDdl(p.t, step.checkpointId, INSTANT),
+        cloneMissingQuery(p.t, step.checkpointId),
+        '-- each table that query returns (retention 0, or created since the instant), cloned as it is now (TRANSIENT if it is):',
+        cloneTableDdl(p.t, step.checkpointId, '<table>', false),
+        ...checkpointSql(p.t, step, p.run, session.snapshotArrayBytes, INSTANT),
       ];
     case 'expire-checkpoint':
       return expireSql(p.t, step);

@@ -18,6 +18,8 @@ import { ASIDE_MARK, ASIDE_PREFIX } from './snowflake-versions.js';
 import {
   auditInsert,
   contentRestoreInsert,
+  isoText,
+  liveObjects,
   objectName,
   schemaName,
   setCheckpointStatus,
@@ -26,14 +28,55 @@ import {
   type SnowflakeTarget,
 } from './snowflake-sql.js';
 
-/** `CREATE SCHEMA ... CLONE` for a keep: clone checkpoint (hybrid tables cannot be cloned: pitfalls 5 and 14 (docs/snowflake-behaviour.md)). */
-function cloneSchemaDdl(t: SnowflakeTarget, checkpointId: string): string {
-  return `CREATE OR REPLACE SCHEMA ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))} CLONE ${schemaName(t)} IGNORE HYBRID TABLES`;
+/** The clone schema of a keep: clone checkpoint, qualified. */
+const cloneOf = (t: SnowflakeTarget, checkpointId: string) =>
+  `${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, checkpointId))}`;
+
+/** The warehouse clock, read first by a keep: clone checkpoint: the instant its clone is taken AT and its rows are stamped with. */
+export const CLOCK_QUERY = `SELECT ${isoText('CURRENT_TIMESTAMP()')} AS NOW`;
+
+/** An instant as SQL: ISO text (as CLOCK_QUERY returns it, milliseconds like every timestamp ckpt reads back) cast to TIMESTAMP_LTZ. */
+export const instantSql = (iso: string): string => `${snowflakeLiteral(iso)}::TIMESTAMP_LTZ`;
+
+/**
+ * `CREATE SCHEMA ... CLONE ... AT` the checkpoint's instant. Tables Time Travel cannot read at that instant
+ * (retention 0) are left out, then cloned without AT (cloneMissingQuery); hybrid tables cannot be
+ * cloned (docs/snowflake-behaviour.md, pitfalls 5 and 14).
+ */
+export function cloneSchemaDdl(t: SnowflakeTarget, checkpointId: string, at: string): string {
+  return `CREATE OR REPLACE SCHEMA ${cloneOf(t, checkpointId)} CLONE ${schemaName(t)} AT(TIMESTAMP => ${at}) IGNORE TABLES WITH INSUFFICIENT DATA RETENTION IGNORE HYBRID TABLES`;
 }
 
-/** A take-checkpoint step: the clone first (keep: clone), then the inventory and audit rows (docs/snowflake-behaviour.md#pitfall-11; snowflake-inventory-sql.ts). */
-export function checkpointSql(t: SnowflakeTarget, step: StepOf<'take-checkpoint'>, run: RunContext, arrayBytes: number): string[] {
-  const inventory = checkpointStatements(
+/** The target's tables (not hybrid) that its clone lacks, with whether each is transient: one statement. */
+export function cloneMissingQuery(t: SnowflakeTarget, checkpointId: string): string {
+  return `SELECT t.TABLE_NAME AS TABLE_NAME, t.IS_TRANSIENT AS IS_TRANSIENT
+${liveObjects(t)}
+  AND t.TABLE_TYPE = 'BASE TABLE' AND COALESCE(t.IS_HYBRID, 'NO') = 'NO'
+  AND t.TABLE_NAME NOT IN (SELECT c.TABLE_NAME FROM ${quoteIdent(t.database)}.INFORMATION_SCHEMA.TABLES c
+    WHERE c.TABLE_SCHEMA = ${snowflakeLiteral(cloneSchemaName(t.schema, checkpointId))})
+ORDER BY t.TABLE_NAME`;
+}
+
+/**
+ * One table the schema clone left out, cloned now (no AT: its history cannot be read), transient as its
+ * source; OR REPLACE, so that a request sent again after a lost answer is harmless (the clone schema is new).
+ */
+export function cloneTableDdl(t: SnowflakeTarget, checkpointId: string, name: string, transient: boolean): string {
+  return `CREATE OR REPLACE ${transient ? 'TRANSIENT ' : ''}TABLE ${cloneOf(t, checkpointId)}.${quoteIdent(name)} CLONE ${objectName(t, name)}`;
+}
+
+/**
+ * A take-checkpoint step's inventory and audit rows (snowflake-inventory-sql.ts), stamped `at` (a keep:
+ * clone checkpoint's instant, as SQL), or with the clock when they are written (`at` null).
+ */
+export function checkpointSql(
+  t: SnowflakeTarget,
+  step: StepOf<'take-checkpoint'>,
+  run: RunContext,
+  arrayBytes: number,
+  at: string | null = null,
+): string[] {
+  return checkpointStatements(
     t,
     {
       id: step.checkpointId,
@@ -44,15 +87,15 @@ export function checkpointSql(t: SnowflakeTarget, step: StepOf<'take-checkpoint'
       keep: step.keep,
     },
     arrayBytes,
+    at,
   );
-  return step.keep === 'clone' ? [cloneSchemaDdl(t, step.checkpointId), ...inventory] : inventory;
 }
 
 /** An expire-checkpoint step: the row marked DELETED, then only the clone this checkpoint made, by its conventional name. */
 export function expireSql(t: SnowflakeTarget, step: StepOf<'expire-checkpoint'>): string[] {
   const update = setCheckpointStatus(t, step.checkpointId, 'DELETED');
   if (step.keep !== 'clone') return [update];
-  return [update, `DROP SCHEMA IF EXISTS ${quoteIdent(t.database)}.${quoteIdent(cloneSchemaName(t.schema, step.checkpointId))}`];
+  return [update, `DROP SCHEMA IF EXISTS ${cloneOf(t, step.checkpointId)}`];
 }
 
 /** A drop-object step; IF EXISTS: a drop that already happened is progress (docs/snowflake-behaviour.md#pitfall-11). */

@@ -31,6 +31,11 @@ import {
 } from './snowflake-sql.js';
 import {
   checkpointSql,
+  CLOCK_QUERY,
+  cloneMissingQuery,
+  cloneSchemaDdl,
+  cloneTableDdl,
+  instantSql,
   columnOf,
   contentRevertRefused,
   contentRevertSql,
@@ -77,21 +82,10 @@ export class SnowflakeSteps {
     'take-checkpoint': async (target, step, run) => {
       const t = this.session.resolve(target);
       const tag = this.tag(target, step, run);
-      // The clone first, then the audit row, so that a recorded keep: clone checkpoint always has
-      // its clone (docs/snowflake-behaviour.md#pitfall-11). A retried step whose row exists is done; otherwise the clone is
-      // made anew (OR REPLACE): one left by a crash, or by a checkpoint whose row was lost since,
-      // belongs to no checkpoint, and a copy belongs to exactly one checkpoint row.
-      if (step.keep === 'clone') {
-        if (await this.checkpointRecorded(t, step.checkpointId, tag)) return;
-        // CREATE SCHEMA ... CLONE makes the clone the session's schema: set it again before any
-        // statement that relies on it (docs/snowflake-behaviour.md, zero-copy schema clones).
-        this.session.forgetSchema();
-      }
-      const statements = checkpointSql(t, step, run, this.session.snapshotArrayBytes);
-      const clone = statements.slice(0, step.keep === 'clone' ? 1 : 0);
-      await this.runAll(clone, tag);
+      const at = step.keep === 'clone' ? await this.takeClone(t, step.checkpointId, tag) : null;
+      if (at === undefined) return;
       // The inventory rows and the audit row: one request of three statements, each safe to run again.
-      const inventory = statements.slice(clone.length);
+      const inventory = checkpointSql(t, step, run, this.session.snapshotArrayBytes, at);
       await this.session.driver.execute(inventory.join(';\n'), { tag, statements: inventory.length });
     },
     'expire-checkpoint': (target, step, run) => this.runAll(expireSql(this.session.resolve(target), step), this.tag(target, step, run)),
@@ -105,6 +99,31 @@ export class SnowflakeSteps {
       this.restoreTable(this.session.resolve(target), step.object.name, step.created, this.tag(target, step, run)),
     'recreate-view': (target, step, run) => this.recreateView(this.session.resolve(target), step, this.tag(target, step, run)),
   };
+
+  /**
+   * A keep: clone checkpoint's clone, before its audit row, so that a recorded keep: clone checkpoint
+   * always has its clone (docs/snowflake-behaviour.md#pitfall-11): the clock read first, the schema
+   * cloned AT that instant, then each table Time Travel could not read then (retention 0) cloned as it
+   * is now. Returns the instant (as SQL) the rows are stamped with, or undefined when the checkpoint
+   * is already recorded (a retried step is done). Otherwise the clone is made anew (OR REPLACE): one
+   * left by a crash, or by a checkpoint whose row was lost since, belongs to no checkpoint, and a copy
+   * belongs to exactly one checkpoint row.
+   */
+  private async takeClone(t: SnowflakeTarget, checkpointId: string, tag: string): Promise<string | undefined> {
+    if (await this.checkpointRecorded(t, checkpointId, tag)) return undefined;
+    // CREATE SCHEMA ... CLONE makes the clone the session's schema: set it again before any
+    // statement that relies on it (docs/snowflake-behaviour.md, zero-copy schema clones).
+    this.session.forgetSchema();
+    const [clock] = await this.session.driver.rows(CLOCK_QUERY, { tag });
+    const at = instantSql(String(clock?.NOW));
+    await this.session.driver.execute(cloneSchemaDdl(t, checkpointId, at), { tag });
+    const missing = await this.session.driver.rows(cloneMissingQuery(t, checkpointId), { tag });
+    await this.runAll(
+      missing.map((r) => cloneTableDdl(t, checkpointId, String(r.TABLE_NAME), r.IS_TRANSIENT === 'YES')),
+      tag,
+    );
+    return at;
+  }
 
   /** Runs statements one after another. */
   private async runAll(statements: string[], tag: string): Promise<void> {

@@ -189,6 +189,37 @@ describe('Time Travel, clones, SWAP', () => {
     await expect(sql.query(`SELECT * FROM t AT(TIMESTAMP => '2000-01-01'::TIMESTAMP_LTZ)`)).rejects.toMatchObject({ code: '000707' });
   });
 
+  it('fails AT exactly the creation instant (the stricter reading of "at or before"), for tables and schemas', async () => {
+    const [{ NOW: created } = {}] = await sql.query('SELECT CURRENT_TIMESTAMP() AS NOW');
+    await sql.query('CREATE TABLE born (v INT)');
+    const at = `AT(TIMESTAMP => '${(created as Date).toISOString()}'::TIMESTAMP_LTZ)`;
+    tick();
+    await expect(sql.query(`SELECT * FROM born ${at}`)).rejects.toMatchObject({ code: '000707' });
+    await expect(sql.query(`CREATE TABLE born_then CLONE born ${at}`)).rejects.toMatchObject({ code: '000707' });
+    await expect(sql.query(`CREATE SCHEMA APP.${schema}_THEN CLONE APP.${schema} ${at}`)).rejects.toMatchObject({ code: '000707' });
+    const [{ CREATED: schemaCreated } = {}] = await sql.query(
+      `SELECT CREATED FROM APP.INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = '${schema}'`,
+    );
+    const atSchema = `AT(TIMESTAMP => '${(schemaCreated as Date).toISOString()}'::TIMESTAMP_LTZ)`;
+    await expect(sql.query(`CREATE SCHEMA APP.${schema}_NEW CLONE APP.${schema} ${atSchema}`)).rejects.toMatchObject({ code: '002003' });
+  });
+
+  it('leaves out, with IGNORE TABLES WITH INSUFFICIENT DATA RETENTION, tables born at the instant or without Time Travel', async () => {
+    await sql.query('CREATE TABLE kept (v INT)');
+    await sql.query('CREATE TABLE scratch (v INT) DATA_RETENTION_TIME_IN_DAYS = 0');
+    tick();
+    const [{ NOW: now } = {}] = await sql.query('SELECT CURRENT_TIMESTAMP() AS NOW');
+    await sql.query('CREATE TABLE born (v INT)');
+    tick();
+    const at = `AT(TIMESTAMP => '${(now as Date).toISOString()}'::TIMESTAMP_LTZ)`;
+    await sql.query(
+      `CREATE SCHEMA APP.${schema}_C CLONE APP.${schema} ${at} IGNORE TABLES WITH INSUFFICIENT DATA RETENTION IGNORE HYBRID TABLES`,
+    );
+    expect(await sql.query(`SELECT TABLE_NAME FROM APP.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '${schema}_C'`)).toEqual([
+      { TABLE_NAME: 'KEPT' },
+    ]);
+  });
+
   it('answers BEFORE(STATEMENT => id) with the rows before that statement', async () => {
     await sql.query('CREATE TABLE t (v INT)');
     await sql.query('INSERT INTO t VALUES (1)');
