@@ -211,7 +211,8 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
     await server.account.execute('CREATE ROLE DEMO_OWNER');
     await server.account.execute('CREATE DATABASE CFG_DB');
     await server.account.execute('CREATE SCHEMA CFG_DB.DEMO');
-    await server.account.execute('CREATE TABLE CFG_DB.DEMO.ORDERS (ID INTEGER)');
+    // The demo's objects belong to the role ckpt signs in with (DROP and UNDROP need OWNERSHIP).
+    await server.account.execute('USE ROLE DEMO_OWNER; CREATE TABLE CFG_DB.DEMO.ORDERS (ID INTEGER); USE ROLE SYSADMIN');
 
     // The team's config repository: ckpt pinned to the tarball, a lock, the workflow, .nvmrc.
     repo = join(scratch, 'demo-config');
@@ -326,7 +327,8 @@ describe('examples/github-actions/ckpt.yml with the packed ckpt in a config repo
     expect(keyMode.trim()).toBe('600');
 
     // A demo leaves tables behind; a pull request declares the cleanup.
-    for (const t of ['SCRATCH_1', 'SCRATCH_2']) await server.account.execute(`CREATE TABLE CFG_DB.DEMO.${t} (A INTEGER)`);
+    for (const t of ['SCRATCH_1', 'SCRATCH_2'])
+      await server.account.execute(`USE ROLE DEMO_OWNER; CREATE TABLE CFG_DB.DEMO.${t} (A INTEGER); USE ROLE SYSADMIN`);
     git(repo, 'checkout', '-q', '-b', 'after-demo');
     await writeFile(join(repo, 'checkpoints.yaml'), config('\n      - id: after-demo\n        cleanup: { since: baseline }'));
     git(repo, 'commit', '-q', '-am', 'clean up after the demo');

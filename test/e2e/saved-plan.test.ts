@@ -35,7 +35,7 @@ async function tables(dir: string): Promise<string[]> {
   ]);
   return (JSON.parse(result.stdout) as { rows: string[][] }).rows
     .map((r) => String(r[0]))
-    .filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL)$/.test(n));
+    .filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL|INVENTORY)$/.test(n));
 }
 
 describe('saved plans', () => {

@@ -28,7 +28,7 @@ describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
     expect(result.code, result.stderr).toBe(0);
     return (JSON.parse(result.stdout) as { rows: string[][] }).rows
       .map((r) => String(r[0]).toUpperCase())
-      .filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL)$/.test(n))
+      .filter((n) => !/^CHECKPOINT_AUDIT_(LEASE|JOURNAL|INVENTORY)$/.test(n))
       .sort();
   };
 
