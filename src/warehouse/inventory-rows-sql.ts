@@ -4,6 +4,16 @@
  * points at the inventory table, so rows a crashed attempt left without one are never read.
  */
 
+/** What a checkpoint's audit and inventory rows say about it, as both adapters' checkpoint statements write them. */
+export interface CheckpointRow {
+  id: string;
+  type: string;
+  description: string;
+  runId: string;
+  origin: string;
+  keep?: string | undefined;
+}
+
 /** The join of inventory rows to the checkpoint rows that point at the inventory table, with a condition on the row's STATUS. */
 export function inventoryOfRows(inventory: string, audit: string, status: string): string {
   return `FROM ${inventory} i JOIN ${audit} a ON a.CHECKPOINT_ID = i.CHECKPOINT_ID

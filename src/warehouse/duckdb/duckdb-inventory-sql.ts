@@ -6,7 +6,7 @@
  * a summary naming the inventory table; observe reads the entries of the checkpoints an action
  * can still use, and only totals of the expired ones.
  */
-import { inventoryEntriesSql, inventoryOfRows } from '../inventory-rows-sql.js';
+import { inventoryEntriesSql, inventoryOfRows, type CheckpointRow } from '../inventory-rows-sql.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
 import type { TargetRef } from '../warehouse.js';
@@ -22,16 +22,6 @@ import {
   ISO_FORMAT,
   liveObjectsQuery,
 } from './duckdb-sql.js';
-
-/** What a checkpoint's rows say about it. */
-export interface CheckpointRow {
-  id: string;
-  type: string;
-  description: string;
-  runId: string;
-  origin: string;
-  keep?: string;
-}
 
 /** One object's inventory entry (the format of an OBJECTS_SNAPSHOT element: audit-rows.ts); last_altered is the registry's content version. */
 function entry(target: TargetRef): string {

@@ -8,20 +8,10 @@
  * naming the inventory table. Observe reads the entries of the checkpoints an action can still
  * use, and only totals of the expired ones.
  */
-import { inventoryEntriesSql, inventoryOfRows } from '../inventory-rows-sql.js';
+import { inventoryEntriesSql, inventoryOfRows, type CheckpointRow } from '../inventory-rows-sql.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
 import { isoText, liveObjects, objectName, snowflakeLiteral, type SnowflakeTarget } from './snowflake-sql.js';
-
-/** What a checkpoint's rows say about it. */
-export interface CheckpointRow {
-  id: string;
-  type: string;
-  description: string;
-  runId: string;
-  origin: string;
-  keep?: string | undefined;
-}
 
 /** One object's inventory entry (the format of an OBJECTS_SNAPSHOT element: audit-rows.ts), from INFORMATION_SCHEMA. */
 const ENTRY = `OBJECT_CONSTRUCT_KEEP_NULL(
