@@ -3,16 +3,12 @@
 // ON, SHOW SCHEMAS and INFORMATION_SCHEMA, GRANT OWNERSHIP, unknown roles refused at USE ROLE and login,
 // parameter values and levels per scope, and the forms not modelled refused rather than guessed.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
+import { describe, expect, it } from 'vitest';
+import { connectDriver } from '../driver-client.js';
+import { useServer } from './server-fixture.js';
 
-let server: SnowflakeServer;
-let sql: DriverClient;
-
-beforeAll(async () => {
-  server = await startSnowflakeServer();
-  await server.account.execute(`
+const { server, sql } = useServer({
+  seed: `
     CREATE DATABASE APP;
     CREATE SCHEMA APP.MINE DATA_RETENTION_TIME_IN_DAYS = 3;
     CREATE TABLE APP.MINE.T (a INT);
@@ -23,13 +19,8 @@ beforeAll(async () => {
     CREATE SCHEMA APP.THEIRS;
     CREATE TABLE APP.THEIRS.X (a INT);
     USE ROLE SYSADMIN;
-  `);
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'APP' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
+  `,
+  connect: { database: 'APP' },
 });
 
 describe('roles', () => {

@@ -2,29 +2,18 @@
 // identifiers, INFORMATION_SCHEMA, SHOW TABLES HISTORY, DROP/UNDROP and retention, views that
 // break and cannot be undropped, Time Travel, clones, SWAP, temporary tables, transactions.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { connectDriver } from '../driver-client.js';
+import { useServer } from './server-fixture.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-let server: SnowflakeServer;
-let sql: DriverClient;
 let schemaCounter = 0;
 let schema = '';
 
-beforeAll(async () => {
-  server = await startSnowflakeServer({ clock: () => new Date(T0) });
-  await server.account.execute('CREATE DATABASE APP');
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'APP' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
-});
+const { server, sql } = useServer({ server: { clock: () => new Date(T0) }, seed: 'CREATE DATABASE APP', connect: { database: 'APP' } });
 
 beforeEach(async () => {
   schema = `S${++schemaCounter}`;

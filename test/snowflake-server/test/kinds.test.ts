@@ -3,29 +3,19 @@
 // only as DYNAMIC TABLE), DROP, UNDROP and ALTER refused to a role that does not own the object, and
 // column nullability (ADD COLUMN … NOT NULL on a table with rows, ALTER COLUMN … SET / DROP NOT NULL).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './server-fixture.js';
 
-let server: SnowflakeServer;
-let sql: DriverClient;
-
-beforeAll(async () => {
-  server = await startSnowflakeServer();
-  await server.account.execute(`
+const { server, sql } = useServer({
+  seed: `
     CREATE DATABASE APP;
     CREATE SCHEMA APP.S;
     CREATE TABLE APP.S.SRC (a INT);
     INSERT INTO APP.S.SRC VALUES (1), (2);
     CREATE ROLE OTHER;
     GRANT ROLE OTHER TO ROLE ACCOUNTADMIN;
-  `);
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'APP' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
+  `,
+  connect: { database: 'APP' },
 });
 
 describe('dynamic tables', () => {

@@ -2,22 +2,13 @@
 // query produces, or an INSERT would store, over the account's limit fails the statement and
 // writes nothing; values at the limit pass. The limit is lowered to 100 bytes here.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './server-fixture.js';
 
-let server: SnowflakeServer;
-let sql: DriverClient;
-
-beforeAll(async () => {
-  server = await startSnowflakeServer({ lobLimit: 100 });
-  await server.account.execute(`CREATE DATABASE LOBS; CREATE SCHEMA LOBS.S; CREATE TABLE LOBS.S.T (ID INT, V VARIANT, S VARCHAR)`);
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'LOBS', schema: 'S' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
+const { sql } = useServer({
+  server: { lobLimit: 100 },
+  seed: `CREATE DATABASE LOBS; CREATE SCHEMA LOBS.S; CREATE TABLE LOBS.S.T (ID INT, V VARIANT, S VARCHAR)`,
+  connect: { database: 'LOBS', schema: 'S' },
 });
 
 const lobError = { code: '100082', message: 'Max LOB size (100) exceeded, actual size of parsed column is 101.' };

@@ -4,16 +4,11 @@
 // every row; a secure view's definition is shown only to its owner role; ALTER VIEW ... RENAME TO
 // keeps the CREATE text.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './server-fixture.js';
 
-let server: SnowflakeServer;
-let sql: DriverClient;
-
-beforeAll(async () => {
-  server = await startSnowflakeServer();
-  await server.account.execute(`
+const { server, sql } = useServer({
+  seed: `
     CREATE DATABASE APP;
     CREATE SCHEMA APP.S;
     CREATE ROLE GOVERNOR;
@@ -23,13 +18,8 @@ beforeAll(async () => {
     CREATE MASKING POLICY APP.S.HIDE_EMAIL AS (val VARCHAR) RETURNS VARCHAR -> CASE WHEN CURRENT_ROLE() = 'GOVERNOR' THEN val ELSE '***' END;
     ALTER TABLE APP.S.ORDERS ADD ROW ACCESS POLICY APP.S.EU_ONLY ON (region);
     ALTER TABLE APP.S.ORDERS MODIFY COLUMN email SET MASKING POLICY APP.S.HIDE_EMAIL;
-  `);
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'APP', schema: 'S' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
+  `,
+  connect: { database: 'APP', schema: 'S' },
 });
 
 const rows = async (text: string) => (await sql.query(text)).map((r) => Object.values(r).map(String));

@@ -6,29 +6,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectDriver } from '../driver-client.js';
+import { startSnowflakeServer } from '../server.js';
+import { useServer } from './server-fixture.js';
 
-let server: SnowflakeServer;
-let client: DriverClient;
-
-beforeAll(async () => {
-  server = await startSnowflakeServer({ users: { DEV: { password: 'secret', tokens: ['pat-123'] } } });
-  await server.account.execute('CREATE DATABASE APP; CREATE SCHEMA APP.CORE');
-  client = await connectDriver({
-    accessUrl: server.url,
-    account: 'ckpt',
-    username: 'dev',
-    password: 'secret',
-    database: 'APP',
-    schema: 'CORE',
-  });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
+const { server, sql: client } = useServer({
+  server: { users: { DEV: { password: 'secret', tokens: ['pat-123'] } } },
+  seed: 'CREATE DATABASE APP; CREATE SCHEMA APP.CORE',
+  connect: { password: 'secret', database: 'APP', schema: 'CORE' },
 });
 
 // Each test stands alone, in any order: a failed one leaves no injection behind.

@@ -3,31 +3,20 @@
 // (rows whose name sorts strictly after it, case-sensitive); STARTS WITH is a literal,
 // case-sensitive prefix; LIKE has the wildcards % and _ and no escape character.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
-
-let server: SnowflakeServer;
-let sql: DriverClient;
+import { describe, expect, it } from 'vitest';
+import { useServer } from './server-fixture.js';
 
 /** The names of a SHOW result, in the order returned. */
 const names = async (statement: string): Promise<string[]> => (await sql.query(statement)).map((r) => String(r.name));
 
-beforeAll(async () => {
-  server = await startSnowflakeServer({ showRowLimit: 4 });
-  await server.account.execute(
-    `CREATE DATABASE APP; CREATE SCHEMA APP.S;
+const { sql } = useServer({
+  server: { showRowLimit: 4 },
+  seed: `CREATE DATABASE APP; CREATE SCHEMA APP.S;
      CREATE TABLE A (x INT); DROP TABLE A; CREATE TABLE A (x INT); DROP TABLE A; CREATE TABLE A (x INT);
      CREATE TABLE B (x INT); CREATE TABLE "b" (x INT); CREATE TABLE "a_b" (x INT); CREATE TABLE "aXb" (x INT);
      CREATE TABLE "a\\b" (x INT); CREATE TABLE "a%b" (x INT)`,
-    { database: 'APP', schema: 'S' },
-  );
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'APP', schema: 'S' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
+  seedIn: { database: 'APP', schema: 'S' },
+  connect: { database: 'APP', schema: 'S' },
 });
 
 describe('the SHOW row limit', () => {

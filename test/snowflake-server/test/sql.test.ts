@@ -2,21 +2,17 @@
 // joins/aggregates/CTEs, DML forms, CTAS, column DDL with Time Travel, SHOW/DESCRIBE/GET_DDL,
 // EXECUTE IMMEDIATE blocks, the translated functions, seeding via account.execute, and startup time.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
-
-let server: SnowflakeServer;
-let sql: DriverClient;
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectDriver } from '../driver-client.js';
+import { startSnowflakeServer } from '../server.js';
+import { useServer } from './server-fixture.js';
 
 /** Another session on the same account, for a test that changes its session's current schema. */
 const session = () =>
   connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'SHOP', schema: 'SALES' });
 
-beforeAll(async () => {
-  server = await startSnowflakeServer();
-  await server.account.execute(
-    `
+const { server, sql } = useServer({
+  seed: `
     CREATE DATABASE SHOP;
     CREATE SCHEMA SHOP.SALES;
     CREATE TABLE customers (id INT, name VARCHAR, region VARCHAR);
@@ -26,14 +22,8 @@ beforeAll(async () => {
     INSERT INTO orders SELECT 11, 1, 4.50, '2025-01-02 10:00:00'::TIMESTAMP_LTZ, PARSE_JSON('{"tags":[],"src":{"app":"ios"}}');
     INSERT INTO orders SELECT 12, 2, 10, '2025-01-03 10:00:00'::TIMESTAMP_LTZ, NULL;
   `,
-    { database: 'SHOP', schema: 'SALES' },
-  );
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'SHOP', schema: 'SALES' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
+  seedIn: { database: 'SHOP', schema: 'SALES' },
+  connect: { database: 'SHOP', schema: 'SALES' },
 });
 
 // Each test stands alone, in any order: a failed one leaves no injection behind.

@@ -2,31 +2,21 @@
 // role only (none for any other current role), the bytes
 // each table owns, and a clone that owns none until it is written.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDriver, type DriverClient } from '../driver-client.js';
-import { startSnowflakeServer, type SnowflakeServer } from '../server.js';
-
-let server: SnowflakeServer;
-let sql: DriverClient;
+import { describe, expect, it } from 'vitest';
+import { useServer } from './server-fixture.js';
 
 const METRICS = `SELECT TABLE_SCHEMA, TABLE_NAME, ACTIVE_BYTES, TIME_TRAVEL_BYTES, FAILSAFE_BYTES, RETAINED_FOR_CLONE_BYTES
   FROM APP.INFORMATION_SCHEMA.TABLE_STORAGE_METRICS WHERE TABLE_SCHEMA IN ('S', 'S_COPY') ORDER BY TABLE_SCHEMA, TABLE_NAME`;
 
-beforeAll(async () => {
-  server = await startSnowflakeServer();
-  await server.account.execute(`
+const { sql } = useServer({
+  seed: `
     CREATE DATABASE APP;
     CREATE SCHEMA APP.S;
     CREATE TABLE APP.S.T (a INT, b VARCHAR);
     INSERT INTO APP.S.T VALUES (1, 'one'), (2, 'two');
     CREATE SCHEMA APP.S_COPY CLONE APP.S;
-  `);
-  sql = await connectDriver({ accessUrl: server.url, account: 'ckpt', username: 'dev', password: 'x', database: 'APP' });
-});
-
-afterAll(async () => {
-  await sql?.close();
-  await server?.close();
+  `,
+  connect: { database: 'APP' },
 });
 
 describe('TABLE_STORAGE_METRICS', () => {
