@@ -62,6 +62,9 @@ if (tsc === null) {
   console.error('ckpt: cannot build dist/: TypeScript is not installed (run `npm ci` without --omit=dev, or install a packed ckpt)');
   process.exit(1);
 }
+// The schemas' validators are compiled ahead of tsc (src/generated/, see generate-validators.mjs).
+const generated = spawnSync(process.execPath, [join(root, 'scripts', 'generate-validators.mjs')], { cwd: root, stdio: 'inherit' });
+if (generated.status !== 0) process.exit(generated.status ?? 1);
 const started = new Date();
 console.error(`building ckpt (tsc -p tsconfig.json${clean ? ', clean' : ', incremental'})…`);
 const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });

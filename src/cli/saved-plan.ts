@@ -4,8 +4,8 @@
  * against schemas/plan.schema.json and refuses it when stale.
  */
 import { writeFile } from 'node:fs/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import validatePlan from '../generated/plan-validator.js';
 import { readRegularFile } from '../config/read-file.js';
 import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
@@ -42,10 +42,9 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
       hint: HINTS.savedPlanMissing,
     });
   }
-  // The schema is imported (as config/load.ts imports the config's), not read from a path relative
-  // to this module: that path held only in dist/, so reading a plan failed from the sources. The
-  // first error found is the one reported.
-  const validate = new Ajv2020().compile(planSchema);
+  // The schema is compiled when ckpt is built (scripts/generate-validators.mjs); the first error
+  // found is the one reported.
+  const validate = validatePlan as ValidateFunction;
   const { state_fingerprints: fingerprints, ...rest } = document as { state_fingerprints?: Record<string, string> };
   if (!validate(document) || fingerprints === undefined) {
     const problem = validate.errors?.[0];

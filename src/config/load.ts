@@ -4,10 +4,11 @@
  * `loadConfigFile` touches the file system.
  */
 import { resolve } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import schemaJson from '../../schemas/checkpoints.schema.json' with { type: 'json' };
 import type { Desired } from '../model/desired.js';
+import validateSchema from '../generated/checkpoints-validator.js';
 import type { Diagnostic } from '../model/errors.js';
 import { describeSchemaErrors, describeYamlError, type SchemaNode } from './messages.js';
 import { normalise, sha256, type RawConfig } from './normalise.js';
@@ -25,13 +26,9 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 const MAX_ALIAS_COUNT = 50;
 
 const schema: SchemaNode = schemaJson;
-let validator: ValidateFunction | undefined;
 
-/** The compiled JSON Schema (strict mode: a schema mistake fails loudly on first use). */
-function validate(): ValidateFunction {
-  validator ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(schemaJson);
-  return validator;
-}
+/** The JSON Schema, compiled when ckpt is built (scripts/generate-validators.mjs: allErrors, strict, verbose). */
+const validateConfig = validateSchema as ValidateFunction;
 
 function fileDiagnostic(file: string, message: string): Diagnostic {
   return { severity: 'error', file, line: 1, col: 1, pointer: '', message };
@@ -109,9 +106,8 @@ export function loadConfigText(text: string, file: string): LoadResult {
 
   const locator = createLocator(doc, lineCounter);
   const place = (findings: Finding[]): Diagnostic[] => findings.map((f) => locator.diagnose(f, file));
-  const check = validate();
-  if (!check(data)) {
-    const findings = describeSchemaErrors(check.errors ?? [], schema);
+  if (!validateConfig(data)) {
+    const findings = describeSchemaErrors(validateConfig.errors ?? [], schema);
     return { ok: false, diagnostics: sorted([...yamlProblems, ...place(findings)]) };
   }
   const { desired, findings } = normalise(data as RawConfig, file, sha256(text), locator);
