@@ -10,6 +10,7 @@
  */
 import { describeError } from '../apply/apply.js';
 import { withFaultPoint } from '../cli/fault-point.js';
+import { holderInfo, isStaleHolder } from '../cli/lease-holder.js';
 import { Session } from '../engine/session.js';
 import type { Target } from '../model/desired.js';
 import type { LogFields, Logger } from '../model/logger.js';
@@ -68,7 +69,9 @@ async function run(request: ReconcileRequest): Promise<void> {
   const target = request.desired.targets.find((t) => t.name === request.target);
   if (target === undefined) throw new Error(`the daemon asked for target ${request.target}, which its config does not have`);
   void send({ type: 'started' });
-  const session = new Session(request.desired, { logger, command: 'daemon', lockWaitMs: request.lockWaitMs });
+  // The lease names this process, so that the next reconcile takes it over should this one die.
+  const lease = { info: holderInfo('daemon'), isStale: isStaleHolder };
+  const session = new Session(request.desired, { logger, command: 'daemon', lockWaitMs: request.lockWaitMs, lease });
   let outcome;
   try {
     outcome = await reconcileTarget(session, target, {
