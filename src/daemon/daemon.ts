@@ -19,7 +19,7 @@ import type { Logger } from '../model/logger.js';
 import { summarise, type Plan } from '../model/plan.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
-import { RECONCILE_CHILD, runInChild } from './child-runner.js';
+import { RECONCILE_CHILD, ReconcileProcesses } from './child-runner.js';
 import { IdleCollector } from './idle-memory.js';
 import { DaemonMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
@@ -116,6 +116,7 @@ class Daemon implements RunningDaemon {
   private readonly status: StatusBoard;
   private readonly metrics = new DaemonMetrics();
   private readonly idle = new IdleCollector();
+  private readonly processes: ReconcileProcesses;
   private readonly shutdown = new AbortController();
   private readonly sources: TriggerSource[] = [];
   private readonly listeners = new Set<(event: ReconcileEvent) => void>();
@@ -133,6 +134,7 @@ class Daemon implements RunningDaemon {
     first: { since: number; committed: boolean | null },
   ) {
     this.logger = options.logger;
+    this.processes = new ReconcileProcesses(options.childEntry ?? RECONCILE_CHILD);
     this.settle = new SettleGuard(options.settleMs ?? DEFAULT_SETTLE_MS, { desired, ...first });
     this.status = new StatusBoard(options.planOnly ? 'plan' : 'apply', desired);
     this.queue = new WorkQueue({
@@ -181,7 +183,16 @@ class Daemon implements RunningDaemon {
       logger.info('listening', { url: this.server.url });
     }
     this.sources.push(
-      await watchFile(options.file, (event, snapshot, at) => this.reload(`file:${event}`, { snapshot, at }), logger, options.stability),
+      await watchFile(
+        options.file,
+        (event, snapshot, at) => this.reload(`file:${event}`, { snapshot, at }),
+        logger,
+        options.stability,
+        // A reconcile is likely once the file is stable: its process starts meanwhile.
+        () => {
+          if (!this.shutdown.signal.aborted) this.processes.prepare();
+        },
+      ),
     );
     this.sources.push(onHangup(() => this.reload('sighup')));
     if (options.resyncMs > 0) this.sources.push(every(options.resyncMs, () => this.enqueueAll('resync')));
@@ -212,6 +223,7 @@ class Daemon implements RunningDaemon {
     await this.reloads;
     for (const timer of this.settleTimers.values()) clearTimeout(timer);
     await this.queue.stop();
+    this.processes.drop();
     this.idle.stop();
     await this.server?.close();
     await removeDaemonInfo(this.options.file).catch(() => {});
@@ -319,8 +331,7 @@ class Daemon implements RunningDaemon {
       planOnly: this.options.planOnly,
       lockWaitMs: this.options.lockWaitMs,
     } as const;
-    let outcome = await runInChild(
-      this.options.childEntry ?? RECONCILE_CHILD,
+    let outcome = await this.processes.run(
       request,
       {
         logger: this.logger,
