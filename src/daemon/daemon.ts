@@ -174,6 +174,7 @@ class Daemon implements RunningDaemon {
   /** Serves HTTP, starts the triggers, publishes daemon.json and queues a first reconcile per target. */
   async begin(): Promise<void> {
     const { options, logger } = this;
+    this.processes.prepare(); // the first reconcile's process starts while the rest does
     if (options.listen !== null) {
       this.server = await serveHealth(
         options.listen,

@@ -154,7 +154,8 @@ describe('startDaemon', () => {
     const dir = await workspace();
     const file = join(dir, 'checkpoints.yaml');
     const log = recordingLogger();
-    const daemon = await startDaemon({ ...options(file, log.logger), stability: { quietMs: 100, recheckMs: 50 }, settleMs: 5000 });
+    // The settle period outlasts the first part's reconcile (a few seconds on a busy machine, its process's start-up included).
+    const daemon = await startDaemon({ ...options(file, log.logger), stability: { quietMs: 100, recheckMs: 50 }, settleMs: 15_000 });
     try {
       expect((await nextReconcile(daemon)).outcome.result).toBe('applied');
       expect(await tables(dir, 'CREATE TABLE keepme (id INTEGER); CREATE TABLE scratch (id INTEGER)')).toEqual(
