@@ -1,6 +1,6 @@
 /**
  * The process that runs one reconcile for the daemon (forked by child-runner.ts, one per
- * reconcile): it takes the request, opens a Session (which loads the warehouse's driver, here
+ * reconcile, maybe ahead of it: it waits for its request): it takes the request, opens a Session (which loads the warehouse's driver, here
  * and never in the daemon), runs reconcileTarget, closes the session, sends the outcome and
  * exits. Its log lines go to the daemon over IPC; the settle guard stays the daemon's, asked
  * per plan. Shutdown reaches it as an `abort` message, or as SIGTERM/SIGINT sent to the whole
