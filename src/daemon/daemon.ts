@@ -1,7 +1,8 @@
 /**
  * The daemon: keeps the last good config, turns triggers (file, cron, resync, SIGHUP) into
- * queued reconciles, runs each with a new Session (observe, plan, apply unless plan-only) and
- * reports through the logger, status, metrics and reconcile listeners. A failure with a terminal
+ * queued reconciles, runs each in a child process of its own (observe, plan, apply unless
+ * plan-only: child-runner.ts; this process never loads a warehouse driver) and reports through
+ * the logger, status, metrics and reconcile listeners. A failure with a terminal
  * error is not retried with backoff: the target waits for the file to change, SIGHUP or a resync.
  * It never prints and never exits the process; `ckpt daemon` and tests start it with startDaemon.
  */
@@ -11,18 +12,18 @@ import { describeError } from '../apply/apply.js';
 import { chooseConnections, type ConnectionChoice } from '../config/connections.js';
 import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile, type LoadResult } from '../config/load.js';
-import { Session } from '../engine/session.js';
 import type { Desired, Target } from '../model/desired.js';
 import { asCkptError, CkptError, isTerminal, type Diagnostic } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
-import type { Observed } from '../model/observed.js';
 import { summarise, type Plan } from '../model/plan.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
-import { checkpointClocks, DaemonMetrics } from './metrics.js';
+import { RECONCILE_CHILD, ReconcileProcesses } from './child-runner.js';
+import { IdleCollector } from './idle-memory.js';
+import { DaemonMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
-import { outcomeError, reconcileTarget, totalsFields } from './reconcile.js';
+import { outcomeError, totalsFields } from './reconcile.js';
 import { committedAtHead, readSnapshot, SettleGuard, type FileSnapshot, type HeldAction } from './settle.js';
 import { StatusBoard, type DaemonStatus, type ReconcileOutcome, type Readiness } from './status.js';
 import { every, onHangup, scheduleFirings, watchFile, type Stability, type TriggerSource } from './triggers.js';
@@ -49,6 +50,8 @@ export interface DaemonOptions {
    * unless its content is what git has committed at HEAD (ms; default 5 s).
    */
   settleMs?: number;
+  /** The reconcile child's built entry (default: reconcile-child.js next to this module; tests running the sources name the build's). */
+  childEntry?: string;
 }
 
 /** The default settle period of a new destructive action. */
@@ -112,6 +115,8 @@ class Daemon implements RunningDaemon {
   private readonly queue: WorkQueue;
   private readonly status: StatusBoard;
   private readonly metrics = new DaemonMetrics();
+  private readonly idle = new IdleCollector();
+  private readonly processes: ReconcileProcesses;
   private readonly shutdown = new AbortController();
   private readonly sources: TriggerSource[] = [];
   private readonly listeners = new Set<(event: ReconcileEvent) => void>();
@@ -129,6 +134,7 @@ class Daemon implements RunningDaemon {
     first: { since: number; committed: boolean | null },
   ) {
     this.logger = options.logger;
+    this.processes = new ReconcileProcesses(options.childEntry ?? RECONCILE_CHILD);
     this.settle = new SettleGuard(options.settleMs ?? DEFAULT_SETTLE_MS, { desired, ...first });
     this.status = new StatusBoard(options.planOnly ? 'plan' : 'apply', desired);
     this.queue = new WorkQueue({
@@ -168,6 +174,7 @@ class Daemon implements RunningDaemon {
   /** Serves HTTP, starts the triggers, publishes daemon.json and queues a first reconcile per target. */
   async begin(): Promise<void> {
     const { options, logger } = this;
+    this.processes.prepare(); // the first reconcile's process starts while the rest does
     if (options.listen !== null) {
       this.server = await serveHealth(
         options.listen,
@@ -177,7 +184,16 @@ class Daemon implements RunningDaemon {
       logger.info('listening', { url: this.server.url });
     }
     this.sources.push(
-      await watchFile(options.file, (event, snapshot, at) => this.reload(`file:${event}`, { snapshot, at }), logger, options.stability),
+      await watchFile(
+        options.file,
+        (event, snapshot, at) => this.reload(`file:${event}`, { snapshot, at }),
+        logger,
+        options.stability,
+        // A reconcile is likely once the file is stable: its process starts meanwhile.
+        () => {
+          if (!this.shutdown.signal.aborted) this.processes.prepare();
+        },
+      ),
     );
     this.sources.push(onHangup(() => this.reload('sighup')));
     if (options.resyncMs > 0) this.sources.push(every(options.resyncMs, () => this.enqueueAll('resync')));
@@ -208,6 +224,8 @@ class Daemon implements RunningDaemon {
     await this.reloads;
     for (const timer of this.settleTimers.values()) clearTimeout(timer);
     await this.queue.stop();
+    this.processes.drop();
+    this.idle.stop();
     await this.server?.close();
     await removeDaemonInfo(this.options.file).catch(() => {});
     this.logger.info('daemon stopped', { reason });
@@ -292,27 +310,40 @@ class Daemon implements RunningDaemon {
       });
   }
 
-  /** One reconcile of one target, on the config in use when it starts. Throws its error to be retried unless terminal. */
+  /**
+   * One reconcile of one target, on the config in use when it starts, run in a child process
+   * (child-runner.ts). Throws its error to be retried unless terminal.
+   */
   private async reconcile(name: string, triggers: string[]): Promise<void> {
     const target = this.desired.targets.find((t) => t.name === name);
     if (target === undefined || this.shutdown.signal.aborted) return;
     const trigger = triggers.join(',');
     const began = performance.now();
     this.status.started(name, trigger);
-    this.logger.info('reconcile started', { target: name, trigger });
-    const session = new Session(this.desired, { logger: this.logger, command: 'daemon', lockWaitMs: this.options.lockWaitMs });
-    let outcome: ReconcileOutcome;
-    try {
-      outcome = await reconcileTarget(session, target, {
-        planOnly: this.options.planOnly,
-        signal: this.shutdown.signal,
+    let announced = false;
+    const announce = () => {
+      if (!announced) this.logger.info('reconcile started', { target: name, trigger });
+      announced = true;
+    };
+    const request = {
+      type: 'reconcile',
+      desired: this.desired,
+      target: name,
+      planOnly: this.options.planOnly,
+      lockWaitMs: this.options.lockWaitMs,
+    } as const;
+    let outcome = await this.processes.run(
+      request,
+      {
         logger: this.logger,
-        record: (t, plan, observed) => this.record(t, plan, observed),
-        hold: (t, plan) => this.hold(t, plan),
-      });
-    } finally {
-      await session.close();
-    }
+        started: announce,
+        hold: (plan) => this.hold(target, plan),
+        observed: (pending, clocks) => this.metrics.observed(name, pending, clocks),
+      },
+      this.shutdown.signal,
+    );
+    announce(); // a child that died before it started
+    this.idle.soon(); // gives back, once idle, the memory this run's messages took
     if (outcome.error?.retry === 'terminal') outcome = { ...outcome, message: `${outcome.message}; ${this.retriedWhen()}` };
     const seconds = (performance.now() - began) / 1000;
     this.status.finished(name, outcome, seconds);
@@ -370,17 +401,6 @@ class Daemon implements RunningDaemon {
   private retriedWhen(): string {
     const resync = this.options.resyncMs > 0 ? `, or at the next resync (every ${Math.round(this.options.resyncMs / 1000)} s)` : '';
     return `not retried until the config file changes, on SIGHUP${resync}`;
-  }
-
-  /** Updates the metrics read from an observation and the plan made on it. */
-  private record(target: string, plan: Plan, observed: Observed | undefined): void {
-    if (observed === undefined) return;
-    const pending = new Set<string>();
-    for (const tp of plan.targets) {
-      for (const step of tp.steps) if (step.kind === 'record-action') pending.add(step.actionId);
-      for (const f of tp.findings) if (f.severity === 'blocker' && f.actionId !== null) pending.add(f.actionId);
-    }
-    this.metrics.observed(target, pending.size, checkpointClocks(observed));
   }
 }
 

@@ -1,44 +1,12 @@
 /**
  * The daemon's Prometheus metrics, in a registry of its own (never prom-client's global one):
  * reconcile duration and count, pending actions, last success, and two checkpoint clocks read
- * from the last observation. Records what it is told; serving them is health.ts's job.
+ * from the last observation (observation.ts, in the reconcile's process). Records what it is
+ * told; serving them is health.ts's job.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Observed } from '../model/observed.js';
-import { nameKey } from '../model/refs.js';
-import { sameInstant } from '../model/time.js';
+import type { CheckpointClocks } from './observation.js';
 import { isSuccess, RECONCILE_RESULTS, type ReconcileResult } from './status.js';
-
-/** When a target's checkpoints were taken and how long the oldest stays restorable. */
-export interface CheckpointClocks {
-  /** Timestamp of the newest ACTIVE (or RESTORED_TO) checkpoint, or null when there is none. */
-  newestAt: string | null;
-  /**
-   * When the oldest such checkpoint stops being restorable: the earliest `restorableUntil` of the
-   * dropped objects it holds. Null when nothing bounds it (no checkpoint, or every copy is kept
-   * until ckpt releases it, as the embedded warehouse does).
-   */
-  oldestRestorableUntil: string | null;
-}
-
-/** Reads the checkpoint clocks of one observation. Pure. */
-export function checkpointClocks(observed: Observed): CheckpointClocks {
-  const kept = observed.checkpoints
-    .filter((c) => (c.type === 'MANUAL' || c.type === 'AUTO') && c.status !== 'DELETED')
-    .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-  const oldest = kept[0];
-  const newest = kept[kept.length - 1];
-  let until: string | null = null;
-  if (oldest !== undefined) {
-    for (const entry of oldest.objects) {
-      const key = nameKey(entry.name, observed.nameMatching);
-      const copy = observed.dropped.find((d) => nameKey(d.name, observed.nameMatching) === key && sameInstant(d.created, entry.created));
-      if (copy?.restorableUntil != null && (until === null || Date.parse(copy.restorableUntil) < Date.parse(until)))
-        until = copy.restorableUntil;
-    }
-  }
-  return { newestAt: newest?.timestamp ?? null, oldestRestorableUntil: until };
-}
 
 /** Names of the metrics, as scraped. */
 export const METRIC_NAMES = {

@@ -1,9 +1,11 @@
 /**
- * One reconcile of one target, as the daemon runs it: lease (unless plan-only), observe, plan,
- * apply, observe again; and how it ended, as a ReconcileOutcome. A failure keeps its CkptError
- * code, so the queue can tell a transient error (retried with backoff) from a terminal one.
+ * One reconcile of one target, as the daemon runs it (in its reconcile child, reconcile-child.ts):
+ * lease (unless plan-only), observe, plan, apply, observe again; and how it ended, as a
+ * ReconcileOutcome. A failure keeps its CkptError code, so the queue can tell a transient error
+ * (retried with backoff) from a terminal one. Also the log fields and the error of an outcome,
+ * which the daemon itself uses.
  */
-import { describeError } from '../apply/apply.js';
+import { describeError, type ProgressListener } from '../apply/apply.js';
 import type { Session } from '../engine/session.js';
 import type { Target } from '../model/desired.js';
 import { asCkptError, CkptError, kindOf } from '../model/errors.js';
@@ -23,7 +25,9 @@ export interface ReconcileContext {
   /** Told what each observation showed and the plan made on it (for metrics). */
   record(target: string, plan: Plan, observed: Observed | undefined): void;
   /** The actions of a plan to hold back for now (new destructive actions of a file not yet settled); not asked under planOnly. */
-  hold?(target: Target, plan: Plan): HeldAction[];
+  hold?(target: Target, plan: Plan): Promise<HeldAction[]>;
+  /** Told of each step of the plan being applied (the crash tests' fault point listens here). */
+  progress?(plan: Plan): ProgressListener;
 }
 
 /** Runs one reconcile; never throws (a failure is an outcome carrying its error). */
@@ -32,7 +36,7 @@ export async function reconcileTarget(session: Session, target: Target, ctx: Rec
   try {
     return await observeAndApply(session, target, ctx, progress);
   } catch (error) {
-    return failure(error, progress.reachedWarehouse, null);
+    return failedOutcome(error, progress.reachedWarehouse, null);
   }
 }
 
@@ -57,7 +61,7 @@ async function observeAndApply(
   }
   const full = await session.plan([target]);
   progress.reachedWarehouse = true;
-  const { plan, observed, held } = withoutHeld(session, target, full, ctx);
+  const { plan, observed, held } = await withoutHeld(session, target, full, ctx);
   logPlan(ctx.logger, target.name, plan);
   if (ctx.planOnly) logWouldChange(ctx.logger, target.name, plan);
   const blocked = blockedOutcome(plan);
@@ -66,7 +70,7 @@ async function observeAndApply(
     return settling(held, blocked ?? (hasChanges(plan) ? planned(plan) : done('no-changes', 'UpToDate', 'no changes', plan)));
   }
   if (ctx.signal.aborted) return interrupted(plan, plan.targets.flatMap((t) => t.steps).length);
-  const steps = (await session.apply(plan, undefined, ctx.signal)).flatMap((o) => o.steps);
+  const steps = (await session.apply(plan, ctx.progress?.(plan), ctx.signal)).flatMap((o) => o.steps);
   const failedStep = steps.find((s) => s.outcome === 'failed');
   if (failedStep === undefined && steps.some((s) => s.outcome === 'skipped')) {
     return interrupted(plan, steps.filter((s) => s.outcome === 'skipped').length);
@@ -77,7 +81,7 @@ async function observeAndApply(
   if (failedStep !== undefined) {
     // The step's own code says whether a retry can help (a lock or the network: yes; a constraint: no).
     const code = failedStep.code === undefined || failedStep.code === 'INTERNAL' ? 'STEP_FAILED' : failedStep.code;
-    return failure(new CkptError(code, `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
+    return failedOutcome(new CkptError(code, `${failedStep.step.kind} failed: ${failedStep.error ?? 'unknown error'}`), true, plan);
   }
   return settling(held, blocked ?? done('applied', 'Applied', `${steps.length} step${steps.length === 1 ? '' : 's'} applied`, plan));
 }
@@ -86,13 +90,13 @@ async function observeAndApply(
  * The plan without the actions `ctx.hold` holds back (planned again, on the same observation,
  * from the target without them), and those actions; logged with why and until when.
  */
-function withoutHeld(
+async function withoutHeld(
   session: Session,
   target: Target,
   full: { plan: Plan; observed: Map<string, Observed> },
   ctx: ReconcileContext,
-): { plan: Plan; observed: Map<string, Observed>; held: HeldAction[] } {
-  const held = ctx.planOnly || ctx.hold === undefined ? [] : ctx.hold(target, full.plan);
+): Promise<{ plan: Plan; observed: Map<string, Observed>; held: HeldAction[] }> {
+  const held = ctx.planOnly || ctx.hold === undefined ? [] : await ctx.hold(target, full.plan);
   const now = full.observed.get(target.name)?.now;
   if (held.length === 0 || now === undefined) return { ...full, held: [] };
   for (const h of held) ctx.logger.warn('destructive action waits for the file to settle', { target: target.name, ...h });
@@ -190,7 +194,8 @@ function interrupted(plan: Plan, skipped: number): ReconcileOutcome {
   return { result: 'interrupted', reason: 'Interrupted', message, reachedWarehouse: true, plan, error: null };
 }
 
-function failure(thrown: unknown, reachedWarehouse: boolean, plan: Plan | null): ReconcileOutcome {
+/** The outcome of a reconcile that failed with `thrown`, keeping its code (and whether a retry can help). */
+export function failedOutcome(thrown: unknown, reachedWarehouse: boolean, plan: Plan | null): ReconcileOutcome {
   const error = asCkptError(thrown);
   return {
     result: 'failed',

@@ -32,13 +32,15 @@ export const DEFAULT_STABILITY: Stability = { quietMs: 1000, recheckMs: 250 };
  * checkouts that replace the file are seen. A burst of events becomes one call once the file is
  * stable: `quietMs` without an event, then two reads `recheckMs` apart with the same size, mtime
  * and bytes (else it waits again). The call gets the events and the stable snapshot, and `at`,
- * the time of the last event. Resolves once the watch is in place.
+ * the time of the last event; `onEvent`, if given, is called at each event, at once. Resolves
+ * once the watch is in place.
  */
 export async function watchFile(
   file: string,
   onChange: (event: string, snapshot: FileSnapshot, at: number) => void,
   logger: Logger,
   stability: Stability = DEFAULT_STABILITY,
+  onEvent?: () => void,
 ): Promise<TriggerSource> {
   const path = resolve(file);
   const dir = dirname(path);
@@ -79,6 +81,7 @@ export async function watchFile(
     generation += 1;
     lastEvent = Date.now();
     arm();
+    onEvent?.();
   });
   watcher.on('error', (error) => logger.warn('file watch error', { file: path, error: (error as Error).message }));
   await new Promise<void>((ready) => watcher.once('ready', () => ready()));

@@ -63,6 +63,8 @@ export const ERROR_KINDS = {
   LEASE_HELD: { retry: 'transient', exit: 'refused' },
   CHECKPOINT_EXISTS: terminal,
   LISTEN_FAILED: terminal,
+  /** The daemon's reconcile process ended without an outcome (killed, out of memory, a driver's crash). */
+  RECONCILE_CRASHED: { ...transient, hint: HINTS.reconcileCrashed },
   /** Anything unexpected (a bug, or a library's error ckpt does not know): retried, as any error not known to be terminal. */
   INTERNAL: { ...transient, hint: HINTS.bug },
 } as const satisfies Record<string, ErrorKind>;

@@ -139,6 +139,9 @@ export const HINTS = {
   // Daemon and internals
   /** The daemon's HTTP address is taken. */
   listen: 'pass another address with --listen HOST:PORT (port 0 picks a free one)',
+  /** A reconcile's process died before it reported. */
+  reconcileCrashed:
+    "the daemon retries it with backoff; should it keep crashing, look at the daemon's stderr and the host's memory, and run `ckpt reconcile --plan` in the foreground to see the failure",
   /** An error ckpt did not expect. */
   bug: 'this is a bug in ckpt; run again with CKPT_LOG_LEVEL=debug and report the output',
 } as const;

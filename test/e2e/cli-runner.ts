@@ -12,6 +12,9 @@ import { tempDir } from '../support/temp-dir.js';
 /** The built CLI entry point. */
 export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
+/** The built entry of the daemon's reconcile child (what a daemon started from the sources forks). */
+export const RECONCILE_CHILD_BUILT = fileURLToPath(new URL('../../dist/src/daemon/reconcile-child.js', import.meta.url));
+
 /** What a CLI run produced. */
 export interface CliResult {
   code: number;

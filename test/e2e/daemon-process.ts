@@ -1,8 +1,10 @@
 /**
  * The built `ckpt daemon` as a child process for end-to-end tests: its JSON log lines (stdout,
  * parsed as they arrive), waits on them (polling the lines already read, never a fixed sleep),
- * its HTTP endpoints through the `listening` line, signals, and how it exited. `killDaemons`
- * (in afterEach) SIGKILLs every daemon a test left running.
+ * its HTTP endpoints through the `listening` line, signals, and how it exited. Each daemon leads
+ * a process group of its own, with the reconcile processes it forks: a test can signal the group
+ * as a terminal's Ctrl-C does, and tell whether a process of it is left. `killDaemons` (in
+ * afterEach) SIGKILLs every group a test left running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './cli-runner.js';
@@ -12,9 +14,20 @@ export type LogLine = Record<string, unknown> & { msg: string; time: number };
 
 const running = new Set<ChildProcess>();
 
-/** SIGKILLs the daemons still running. */
+/** Sends `signal` to every process of the group `pid` leads; false when none is left. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+/** SIGKILLs the daemons still running, and the reconcile processes they started. */
 export function killDaemons(): void {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of running) if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
   running.clear();
 }
 
@@ -31,6 +44,7 @@ export class DaemonProcess {
       cwd: dir,
       env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     running.add(this.child);
     let buffer = '';
@@ -98,5 +112,15 @@ export class DaemonProcess {
 
   signal(signal: NodeJS.Signals): void {
     this.child.kill(signal);
+  }
+
+  /** Sends `signal` to the daemon and its reconcile process at once, as Ctrl-C on a terminal does. */
+  signalGroup(signal: NodeJS.Signals): void {
+    signalGroup(this.pid, signal);
+  }
+
+  /** Whether a process of the daemon's group (a reconcile process it forked, say) still exists. */
+  groupAlive(): boolean {
+    return signalGroup(this.pid, 0);
   }
 }

@@ -32,6 +32,7 @@ describe('ERROR_KINDS', () => {
       'INTERNAL',
       'LEASE_HELD',
       'PLAN_STALE',
+      'RECONCILE_CRASHED',
       'STATEMENT_RUNNING',
       'WAREHOUSE_LOCKED',
       'WAREHOUSE_UNREACHABLE',
