@@ -72,7 +72,7 @@ export function inventorySuite(harness: Harness): void {
       expect(snapshot.map((e) => e.name.toUpperCase())).toEqual(['CUSTOMERS', 'ORDERS', 'V_ORDERS']);
       expect([Number(row?.[1]), row?.[2]]).toEqual([3, 'CHECKPOINT_AUDIT_INVENTORY']);
       const taken = (await observe(fx, fx.base)).checkpoints.find((c) => c.id === 'c1');
-      expect(taken?.objects.map((o) => `${o.kind}:${o.name.toUpperCase()}`)).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
+      expect(taken?.objects?.map((o) => `${o.kind}:${o.name.toUpperCase()}`)).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
       expect(taken?.totals).toBeUndefined();
 
       const ref = { name: fx.base.name, database: fx.base.database, schema: fx.base.schema, auditTable: fx.base.auditTable };
@@ -88,7 +88,7 @@ export function inventorySuite(harness: Harness): void {
       await fx.warehouse.steps['expire-checkpoint'](ref, expire, run);
       const expired = (await observe(fx, fx.base)).checkpoints.find((c) => c.id === 'c1');
       expect(expired?.status).toBe('DELETED');
-      expect(expired?.objects).toEqual([]);
+      expect(expired?.objects).toBeNull();
       expect(expired?.totals).toMatchObject({ objects: 3, tables: 2 });
     });
 
@@ -110,7 +110,7 @@ export function inventorySuite(harness: Harness): void {
 
       const seen = await observe(fx, fx.base);
       expect(seen.auditLayout).toBe(1);
-      expect(seen.checkpoints.find((c) => c.id === 'old')?.objects.map((o) => o.name)).toEqual(live.map((o) => o.name));
+      expect(seen.checkpoints.find((c) => c.id === 'old')?.objects?.map((o) => o.name)).toEqual(live.map((o) => o.name));
       const plan = await planOnly(fx, fx.base);
       expect(plan.targets[0]?.steps).toMatchObject([
         { kind: 'migrate-audit', fromLayout: 1, toLayout: AUDIT_LAYOUT, columns: ['INVENTORY_TABLE'] },
@@ -131,7 +131,7 @@ export function inventorySuite(harness: Harness): void {
       ).toEqual(before.map((r) => [r[0], r[1], r[2], 'RESTORED_TO', r[4]]));
       const after = await observe(fx, fx.base);
       expect(after.auditLayout).toBe(AUDIT_LAYOUT);
-      expect(after.checkpoints.find((c) => c.id === 'new')?.objects.length).toBeGreaterThan(0);
+      expect(after.checkpoints.find((c) => c.id === 'new')?.objects?.length).toBeGreaterThan(0);
       await expectConverged(fx, t);
     });
   });
