@@ -12,7 +12,7 @@ import type { LiveObject } from '../../src/model/observed.js';
 import type { StepOf } from '../../src/model/step-kinds.js';
 import { action } from '../support/desired.js';
 import type { Fixture, Harness } from './harness.js';
-import { expectAllSucceeded, expectConverged, observe, planOnly, reconcile } from './run.js';
+import { expectAllSucceeded, expectConverged, observe, planOnly, reconcile, sessionOn } from './run.js';
 
 const SEED = [
   'CREATE TABLE orders (id INTEGER, amount INTEGER)',
@@ -90,6 +90,41 @@ export function inventorySuite(harness: Harness): void {
       expect(expired?.status).toBe('DELETED');
       expect(expired?.objects).toBeNull();
       expect(expired?.totals).toMatchObject({ objects: 3, tables: 2 });
+    });
+
+    it("reads the entries only of the checkpoints the target's actions name, totals of the others, in the same statements", async () => {
+      const both: Target = {
+        ...fx.base,
+        checkpoints: ['small', 'big'].map((id) => ({ id, description: '', keep: 'inventory' as const, position: { line: 1, col: 1 } })),
+      };
+      expectAllSucceeded((await reconcile(fx, { ...both, checkpoints: [both.checkpoints[0] as Target['checkpoints'][number]] })).outcomes);
+      for (let i = 0; i < 12; i += 1) await fx.sql(`CREATE TABLE wide_${i} (id INTEGER)`);
+      expectAllSucceeded((await reconcile(fx, both)).outcomes);
+      const cleanup = { ...both, actions: [action('tidy', { kind: 'cleanup', since: 'small' })] };
+      // What an entries statement and a totals statement read back (harness spies: the test server's log, or the driver).
+      const read = async (work: () => Promise<unknown>) => {
+        const reads = await fx.reads(work);
+        const rows = (pattern: RegExp) => reads.filter((r) => pattern.test(r.sql)).map((r) => r.rows);
+        return { entries: rows(/AS ENTRY\b/), totals: rows(/AS MIN_RETENTION\b/) };
+      };
+
+      let plan: Awaited<ReturnType<typeof planOnly>> | undefined;
+      // The plan reads `small`'s 3 entries and `big`'s totals (one row), not big's 15 entries.
+      expect(await read(async () => (plan = await planOnly(fx, cleanup)))).toEqual({ entries: [3], totals: [1] });
+      expect(plan?.targets[0]?.steps.filter((s) => s.kind === 'drop-object')).toHaveLength(12);
+      // Unread is not empty: observe says so, with the totals.
+      const seen = await fx.warehouse.observe(
+        { name: fx.base.name, database: fx.base.database, schema: fx.base.schema, auditTable: fx.base.auditTable },
+        { ids: ['small'], keptCopies: false },
+      );
+      expect(seen.checkpoints.map((c) => [c.id, c.objects?.length ?? null, c.totals?.objects ?? null])).toEqual([
+        ['small', 3, null],
+        ['big', null, 15],
+      ]);
+      // Without a selection every active inventory is read, in the same statements.
+      expect(await read(() => observe(fx, fx.base))).toEqual({ entries: [18], totals: [0] });
+      // The listing reads totals only.
+      expect(await read(() => sessionOn(fx.warehouse, cleanup).observe([cleanup], 'totals'))).toEqual({ entries: [0], totals: [2] });
     });
 
     it('migrates an audit table of layout 1, reads and keeps its rows, and resets to one of its checkpoints', async () => {
