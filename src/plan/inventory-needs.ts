@@ -10,6 +10,7 @@
  *   INVENTORY_NOT_READ when they were not read, never treats them as empty);
  * - for a reset or a restore, every checkpoint that keeps a clone: a kept copy of another
  *   checkpoint holding the same table version can serve the content (content-source.ts keptCopy).
+ * An action already applied still counts: whether it was is read in the same request as the entries.
  * Nothing else: declared checkpoints and schedules use ids, types, statuses and timestamps; the
  * fingerprint (engine/fingerprint.ts) covers checkpoint rows, not entries (an inventory never
  * changes once its audit row exists); restorability and `ckpt checkpoints` work from totals.
