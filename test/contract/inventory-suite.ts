@@ -95,7 +95,13 @@ export function inventorySuite(harness: Harness): void {
     it("reads the entries only of the checkpoints the target's actions name, totals of the others, in the same statements", async () => {
       const both: Target = {
         ...fx.base,
-        checkpoints: ['small', 'big'].map((id) => ({ id, description: '', keep: 'inventory' as const, position: { line: 1, col: 1 } })),
+        // `big` keeps a clone: a reset or restore reads every kept copy's entries, a cleanup none.
+        checkpoints: (['small', 'big'] as const).map((id) => ({
+          id,
+          description: '',
+          keep: id === 'big' ? ('clone' as const) : ('inventory' as const),
+          position: { line: 1, col: 1 },
+        })),
       };
       expectAllSucceeded((await reconcile(fx, { ...both, checkpoints: [both.checkpoints[0] as Target['checkpoints'][number]] })).outcomes);
       for (let i = 0; i < 12; i += 1) await fx.sql(`CREATE TABLE wide_${i} (id INTEGER)`);
@@ -113,13 +119,17 @@ export function inventorySuite(harness: Harness): void {
       expect(await read(async () => (plan = await planOnly(fx, cleanup)))).toEqual({ entries: [3], totals: [1] });
       expect(plan?.targets[0]?.steps.filter((s) => s.kind === 'drop-object')).toHaveLength(12);
       // Unread is not empty: observe says so, with the totals.
-      const seen = await fx.warehouse.observe(
-        { name: fx.base.name, database: fx.base.database, schema: fx.base.schema, auditTable: fx.base.auditTable },
-        { ids: ['small'], keptCopies: false },
-      );
+      const ref = { name: fx.base.name, database: fx.base.database, schema: fx.base.schema, auditTable: fx.base.auditTable };
+      const seen = await fx.warehouse.observe(ref, { ids: ['small'], keptCopies: false });
       expect(seen.checkpoints.map((c) => [c.id, c.objects?.length ?? null, c.totals?.objects ?? null])).toEqual([
         ['small', 3, null],
         ['big', null, 15],
+      ]);
+      // Kept copies: the checkpoint that keeps a clone is read, the other by its totals.
+      const copies = await fx.warehouse.observe(ref, { ids: [], keptCopies: true });
+      expect(copies.checkpoints.map((c) => [c.id, c.objects?.length ?? null, c.totals?.objects ?? null])).toEqual([
+        ['small', null, 3],
+        ['big', 15, null],
       ]);
       // Without a selection every active inventory is read, in the same statements.
       expect(await read(() => observe(fx, fx.base))).toEqual({ entries: [18], totals: [0] });
