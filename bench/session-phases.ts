@@ -4,7 +4,7 @@
  * of a broken apply means nothing). Runs ckpt only; never seeds or builds baselines.
  */
 import type { TargetOutcome } from '../src/apply/apply.js';
-import { Session } from '../src/engine/session.js';
+import { Session, targetRef } from '../src/engine/session.js';
 import type { Desired, Target } from '../src/model/desired.js';
 import { silentLogger } from '../src/model/logger.js';
 import type { Step } from '../src/model/plan.js';
@@ -53,18 +53,26 @@ function targetOf(desired: Desired, name: string): Target {
   return target;
 }
 
-/** Observes one target; the connection is opened before the measurement starts. */
+/**
+ * Observes one target as a plan does (reading the inventories its actions need); the connection
+ * is opened before the measurement starts. With `everyInventory`, reads the entries of every
+ * active checkpoint instead, as ckpt did before it read only what the plan needs (for comparison).
+ */
 export async function observePhase(
   desired: Desired,
   name: string,
   server?: SnowflakeServer,
+  everyInventory = false,
 ): Promise<{ cost: Measurement; objects: number }> {
   const session = new Session(desired, { logger: silentLogger, command: 'bench' });
   const target = targetOf(desired, name);
   try {
-    await session.warehouse(target);
-    const { result, cost } = await measure(() => session.observe([target]), server);
-    return { cost, objects: result.get(name)?.objects.length ?? 0 };
+    const warehouse = await session.warehouse(target);
+    const { result, cost } = await measure(
+      async () => (everyInventory ? warehouse.observe(targetRef(target)) : (await session.observe([target])).get(name)),
+      server,
+    );
+    return { cost, objects: result?.objects.length ?? 0 };
   } finally {
     await session.close();
   }

@@ -12,6 +12,7 @@ import { configPath, connectionChoice, loadDesired } from './config-file.js';
 import { Output } from './io.js';
 import { createCommandLogger } from './logger.js';
 import { main } from './program.js';
+import { inventoriesNeeded } from '../plan/inventory-needs.js';
 
 // Quiet snowflake-sdk's process-wide side effects, as bin/main does (it loads lazily, after this).
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
@@ -31,7 +32,7 @@ if (target !== undefined) {
   try {
     session = new Session(desired, { logger: createCommandLogger(out), command: 'start' });
     const warehouse = await session.warehouse(target);
-    const observed = await warehouse.observe(targetRef(target));
+    const observed = await warehouse.observe(targetRef(target), inventoriesNeeded(target, 'totals'));
     if (observed.objects.length === 0) {
       out.message(`Loading ${DEMO_SQL} into ${target.schema} (the schema is empty).`);
       await warehouse.query(targetRef(target), await readFile(DEMO_SQL, 'utf8'));

@@ -3,10 +3,10 @@
  * pending and the checkpoint clocks. Pure; computed in the process that observed (the reconcile
  * child), so that only these few numbers travel to the daemon, never the observation.
  */
-import type { Observed } from '../model/observed.js';
+import type { DroppedObject, Observed, RecordedCheckpoint } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { nameKey } from '../model/refs.js';
-import { sameInstant } from '../model/time.js';
+import { isAfter, sameInstant } from '../model/time.js';
 
 /** When a target's checkpoints were taken and how long the oldest stays restorable. */
 export interface CheckpointClocks {
@@ -29,14 +29,23 @@ export function checkpointClocks(observed: Observed): CheckpointClocks {
   const newest = kept[kept.length - 1];
   let until: string | null = null;
   if (oldest !== undefined) {
-    for (const entry of oldest.objects) {
-      const key = nameKey(entry.name, observed.nameMatching);
-      const copy = observed.dropped.find((d) => nameKey(d.name, observed.nameMatching) === key && sameInstant(d.created, entry.created));
-      if (copy?.restorableUntil != null && (until === null || Date.parse(copy.restorableUntil) < Date.parse(until)))
+    for (const copy of observed.dropped.filter((d) => heldBy(oldest, d, observed))) {
+      if (copy.restorableUntil != null && (until === null || Date.parse(copy.restorableUntil) < Date.parse(until)))
         until = copy.restorableUntil;
     }
   }
   return { newestAt: newest?.timestamp ?? null, oldestRestorableUntil: until };
+}
+
+/**
+ * Whether a dropped version is one a checkpoint holds: in its inventory (same name, same
+ * incarnation) when observe read it, else (only totals read) a version live when it was taken:
+ * created before, dropped after.
+ */
+function heldBy(checkpoint: RecordedCheckpoint, d: DroppedObject, observed: Observed): boolean {
+  if (checkpoint.objects === null) return !isAfter(d.created, checkpoint.timestamp) && isAfter(d.droppedOn, checkpoint.timestamp);
+  const key = nameKey(d.name, observed.nameMatching);
+  return checkpoint.objects.some((entry) => nameKey(entry.name, observed.nameMatching) === key && sameInstant(d.created, entry.created));
 }
 
 /** The actions of a plan not applied yet: those it still has to apply (record) and those a blocker holds back. */

@@ -13,6 +13,7 @@ import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import type { Observed, RecordedCheckpoint } from '../model/observed.js';
 import type { Plan, Weight } from '../model/plan.js';
+import { inventoriesNeeded, type ObservePurpose } from '../plan/inventory-needs.js';
 import { planAll, type PlanClock } from '../plan/plan.js';
 import { lastFiring } from '../schedule/cron.js';
 import { localWarehousePath, openWarehouse, type OpenOptions } from '../warehouse/open.js';
@@ -143,13 +144,18 @@ export class Session {
     return opened;
   }
 
-  /** Observes targets, one after another (each in a constant number of queries). */
-  async observe(targets: Target[]): Promise<Map<string, Observed>> {
+  /**
+   * Observes targets, one after another (each in a constant number of queries), reading the
+   * checkpoint inventories `purpose` needs (plan/inventory-needs.ts).
+   */
+  async observe(targets: Target[], purpose: ObservePurpose = 'plan'): Promise<Map<string, Observed>> {
     const observed = new Map<string, Observed>();
     for (const target of targets) {
       const warehouse = await this.warehouse(target);
       const ref = targetRef(target);
-      const obs = await warehouse.observe(ref).catch((error: unknown) => explainObserveFailure(warehouse, ref, error));
+      const obs = await warehouse
+        .observe(ref, inventoriesNeeded(target, purpose))
+        .catch((error: unknown) => explainObserveFailure(warehouse, ref, error));
       observed.set(target.name, obs);
       this.seen.set(target.name, stateFingerprint(obs));
     }

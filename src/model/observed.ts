@@ -113,7 +113,13 @@ export interface RecordedCheckpoint {
   type: CheckpointType;
   description: string;
   status: AuditStatus;
-  objects: InventoryEntry[];
+  /**
+   * Its inventory's entries, or null when observe did not read them (see InventorySelection):
+   * then only `totals` say what it holds. Never an empty list standing for an unread inventory
+   * (a reset to an empty inventory drops everything), so every reader has to say what it does
+   * without them.
+   */
+  objects: InventoryEntry[] | null;
   /** What it keeps besides the inventory (`clone`: a copy of every table's rows). */
   keep: 'inventory' | 'clone';
   /** Where its kept copy is now (Snowflake: the clone schema), or null when none exists (any more). */
@@ -125,10 +131,37 @@ export interface RecordedCheckpoint {
    */
   origin: CheckpointOrigin;
   /**
-   * Set for an expired (DELETED) checkpoint whose inventory is kept in the inventory table: observe
-   * does not read such an inventory (no action can use it; `objects` is empty), only these totals.
+   * Set when `objects` is null: what the unread inventory holds, summed by the warehouse (an
+   * inventory kept in the inventory table that observe was not asked for, an expired one among them).
    */
   totals?: InventoryTotals;
+}
+
+/**
+ * Which checkpoints' inventory entries an observation reads (decided by the core:
+ * plan/inventory-needs.ts); of the other checkpoints kept in the inventory table it reads only
+ * totals (RecordedCheckpoint.objects null). An inventory held in the audit row itself (the old
+ * pipelines', ckpt's before audit layout 2) is read whole in any case: it comes with the row.
+ */
+export interface InventorySelection {
+  /** The ids of the checkpoints whose entries are read (a DELETED one's never are: no action can use it). */
+  ids: readonly string[];
+  /** Whether the entries of every checkpoint that keeps a clone are read too (a kept copy can serve any reset or restore). */
+  keptCopies: boolean;
+}
+
+/** Whether a checkpoint's entries are read under `selection` (the adapters' SQL says the same: inventory-rows-sql.ts). */
+export function selectsInventory(selection: InventorySelection, checkpoint: Pick<RecordedCheckpoint, 'id' | 'status' | 'keep'>): boolean {
+  if (checkpoint.status === 'DELETED') return false;
+  return selection.ids.includes(checkpoint.id) || (selection.keptCopies && checkpoint.keep === 'clone');
+}
+
+/** A recorded checkpoint whose inventory entries observe read. */
+export type ReadCheckpoint = RecordedCheckpoint & { objects: InventoryEntry[] };
+
+/** Whether observe read a checkpoint's inventory entries (else only its totals). */
+export function entriesRead(checkpoint: RecordedCheckpoint): checkpoint is ReadCheckpoint {
+  return checkpoint.objects !== null;
 }
 
 /** What an inventory holds, summed where it is kept without reading it (for `ckpt checkpoints`). */

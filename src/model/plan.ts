@@ -129,6 +129,7 @@ export type StepKind = Step['kind'];
 export type FindingCode =
   | 'CHECKPOINT_UNKNOWN'
   | 'CHECKPOINT_DELETED'
+  | 'INVENTORY_NOT_READ'
   | 'CHECKPOINT_SPEC_CHANGED'
   | 'NOT_RESTORABLE'
   | 'OBJECT_NOT_IN_CHECKPOINT'

@@ -25,7 +25,10 @@ export function timeTravelEnd(timestamp: string, entry: Pick<InventoryEntry, 're
 /** The restorability of a recorded checkpoint's table content. */
 export function restorability(checkpoint: Pick<RecordedCheckpoint, 'timestamp' | 'objects' | 'clone' | 'totals'>): Restorability {
   if (checkpoint.clone !== null) return { kind: 'kept', location: checkpoint.clone };
-  if (checkpoint.totals !== undefined) return restorabilityOfTotals(checkpoint.timestamp, checkpoint.totals);
+  if (checkpoint.objects === null) {
+    // Entries not read: the totals say it; with neither, nothing is claimed beyond the inventory.
+    return checkpoint.totals === undefined ? { kind: 'inventory-only' } : restorabilityOfTotals(checkpoint.timestamp, checkpoint.totals);
+  }
   const tables = checkpoint.objects.filter((o) => o.kind === 'TABLE');
   if (tables.length === 0) return { kind: 'kept', location: null };
   let until: string | null = null;
@@ -37,7 +40,7 @@ export function restorability(checkpoint: Pick<RecordedCheckpoint, 'timestamp' |
   return { kind: 'until', until: until as string };
 }
 
-/** The same, from an inventory's totals (an expired checkpoint's inventory is not read: RecordedCheckpoint.totals). */
+/** The same, from an inventory's totals (its entries were not read: RecordedCheckpoint.totals). */
 function restorabilityOfTotals(timestamp: string, totals: InventoryTotals): Restorability {
   if (totals.tables === 0) return { kind: 'kept', location: null };
   if (totals.retentionUnknown > 0 || totals.minRetentionDays === null) return { kind: 'inventory-only' };

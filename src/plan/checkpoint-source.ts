@@ -5,7 +5,7 @@
  * action, never both and never neither.
  */
 import type { Action } from '../model/desired.js';
-import type { InventoryEntry, RecordedCheckpoint } from '../model/observed.js';
+import { entriesRead, type InventoryEntry, type ReadCheckpoint, type RecordedCheckpoint } from '../model/observed.js';
 import type { Finding } from '../model/plan.js';
 import { displayTime } from '../model/time.js';
 import { finding } from './findings.js';
@@ -33,8 +33,8 @@ export interface PendingSource extends SourceBase {
 /** Where an action's checkpoint comes from: the audit table, or a step earlier in this plan. */
 export type CheckpointSource = RecordedSource | PendingSource;
 
-/** The source of a recorded checkpoint. */
-export function recordedSource(checkpoint: RecordedCheckpoint): RecordedSource {
+/** The source of a recorded checkpoint whose entries were read. */
+export function recordedSource(checkpoint: ReadCheckpoint): RecordedSource {
   return {
     id: checkpoint.id,
     inventory: checkpoint.objects,
@@ -54,7 +54,9 @@ export type CheckpointResolution = { source: CheckpointSource } | { finding: Fin
 
 /**
  * Resolves checkpoint `id` for `action`: an active recorded checkpoint first, else one the plan
- * takes; a deleted or unknown id is a blocker.
+ * takes; a deleted or unknown id is a blocker, and so is an active one whose inventory entries
+ * observe did not read (plan/inventory-needs.ts decides which it reads): ckpt never acts on an
+ * inventory it has not seen.
  */
 export function resolveCheckpoint(
   target: { name: string },
@@ -64,7 +66,15 @@ export function resolveCheckpoint(
   pending: ReadonlyMap<string, PendingSource>,
 ): CheckpointResolution {
   const found = recorded.get(id);
-  if (found !== undefined && found.status !== 'DELETED') return { source: recordedSource(found) };
+  if (found !== undefined && found.status !== 'DELETED') {
+    if (entriesRead(found)) return { source: recordedSource(found) };
+    return {
+      finding: finding(target, 'blocker', 'INVENTORY_NOT_READ', action.position, {
+        actionId: action.id,
+        message: `action ${action.id} needs checkpoint ${id}, whose inventory was not read for this plan (only its totals), so ckpt does not act on it rather than take it for empty; plan again: a plan reads the inventory of every checkpoint the file's actions name`,
+      }),
+    };
+  }
   const taken = pending.get(id);
   if (taken !== undefined) return { source: taken };
   const deleted = found !== undefined;

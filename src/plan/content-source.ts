@@ -24,11 +24,16 @@ export function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded:
   const altered = entry.lastAltered;
   if (altered === null) return null;
   const candidates = [...recorded.values()]
-    .flatMap((c) => (c.id !== src.id && c.clone !== null && c.status !== 'DELETED' ? [{ checkpoint: c, location: c.clone }] : []))
+    // A kept copy whose checkpoint's entries were not read cannot be matched: it is not used.
+    .flatMap((c) =>
+      c.id !== src.id && c.clone !== null && c.status !== 'DELETED' && c.objects !== null
+        ? [{ objects: c.objects, checkpoint: c, location: c.clone }]
+        : [],
+    )
     .sort((a, b) => compareText(a.checkpoint.timestamp, b.checkpoint.timestamp));
   const columns = (entry.columns ?? null)?.join('\u0000');
-  for (const { checkpoint, location } of candidates) {
-    const same = checkpoint.objects.find(
+  for (const { objects, checkpoint, location } of candidates) {
+    const same = objects.find(
       (o) =>
         o.kind === 'TABLE' &&
         o.name === entry.name &&

@@ -7,10 +7,12 @@
 import { layoutColumns } from '../model/audit-layout.js';
 import { ownTables } from '../model/desired.js';
 import { UNKNOWN_TIME } from '../model/time.js';
+import { selectsInventory } from '../model/observed.js';
 import type {
   AuditStatus,
   CheckpointType,
   InventoryEntry,
+  InventorySelection,
   InventoryTotals,
   RecordedAction,
   RecordedCheckpoint,
@@ -104,19 +106,38 @@ function checkpointStatus(value: unknown): AuditStatus {
 }
 
 /**
- * What observe read of the inventory table (audit layout 2): the entries of each checkpoint an
- * action can still use, by checkpoint id, and the totals of the expired ones.
+ * What observe read of the inventory table (audit layout 2): the entries of each checkpoint the
+ * selection names (every one not DELETED without a selection), by checkpoint id, and the totals
+ * of the others. A selected checkpoint without entry rows holds no object; an unselected one
+ * without a totals row neither (the two reads are one consistent request).
  */
 export interface KeptInventories {
+  selection: InventorySelection | undefined;
   entries: ReadonlyMap<string, unknown[]>;
   totals: ReadonlyMap<string, InventoryTotals>;
 }
 
 /** No inventory table (a table of layout 0 or 1). */
-export const NO_KEPT_INVENTORIES: KeptInventories = { entries: new Map(), totals: new Map() };
+export const NO_KEPT_INVENTORIES: KeptInventories = { selection: undefined, entries: new Map(), totals: new Map() };
 
-/** Inventory-table rows (CHECKPOINT_ID and ENTRY; CHECKPOINT_ID and the totals' columns) → KeptInventories. */
-export function keptInventories(entryRows: Array<Record<string, unknown>>, totalRows: Array<Record<string, unknown>>): KeptInventories {
+/** The totals of an inventory with no rows. */
+const NO_TOTALS: InventoryTotals = {
+  objects: 0,
+  tables: 0,
+  rows: null,
+  bytes: null,
+  rowsUnknown: 0,
+  bytesUnknown: 0,
+  retentionUnknown: 0,
+  minRetentionDays: null,
+};
+
+/** Inventory-table rows (CHECKPOINT_ID and ENTRY; CHECKPOINT_ID and the totals' columns), read under `selection` → KeptInventories. */
+export function keptInventories(
+  selection: InventorySelection | undefined,
+  entryRows: Array<Record<string, unknown>>,
+  totalRows: Array<Record<string, unknown>>,
+): KeptInventories {
   const entries = new Map<string, unknown[]>();
   for (const row of entryRows) {
     const id = String(row.CHECKPOINT_ID);
@@ -140,7 +161,7 @@ export function keptInventories(entryRows: Array<Record<string, unknown>>, total
       },
     ]),
   );
-  return { entries, totals };
+  return { selection, entries, totals };
 }
 
 /**
@@ -193,23 +214,17 @@ function checkpointOf(
   const id = String(row.CHECKPOINT_ID);
   const pipeline = typeof row.RUN_ID !== 'string' || row.RUN_ID === '';
   const inTable = typeof row.INVENTORY_TABLE === 'string' && row.INVENTORY_TABLE !== '';
-  const totals = inTable ? kept.totals.get(id) : undefined;
-  return {
-    id,
-    timestamp: read.timestamp,
-    type: read.type,
-    description: String(row.DESCRIPTION ?? ''),
-    status: checkpointStatus(row.STATUS),
-    objects: inTable
-      ? parseSnapshot(kept.entries.get(id) ?? [], toIso)
-      : parseSnapshot(row.OBJECTS_SNAPSHOT, toIso, pipeline ? scope : undefined),
-    // A checkpoint row's SPEC holds `{"keep":"clone"}` for a keep: clone checkpoint (additive:
-    // older rows have none and keep an inventory). Where the clone is now, the adapter says.
-    keep: parseJson<{ keep?: string } | null>(row.SPEC, null)?.keep === 'clone' ? 'clone' : 'inventory',
-    clone: null,
-    origin: pipeline ? 'pipeline' : 'ckpt',
-    ...(totals === undefined ? {} : { totals }),
-  };
+  const status = checkpointStatus(row.STATUS);
+  // A checkpoint row's SPEC holds `{"keep":"clone"}` for a keep: clone checkpoint (additive:
+  // older rows have none and keep an inventory). Where the clone is now, the adapter says.
+  const keep: RecordedCheckpoint['keep'] = parseJson<{ keep?: string } | null>(row.SPEC, null)?.keep === 'clone' ? 'clone' : 'inventory';
+  const base = { id, timestamp: read.timestamp, type: read.type, description: String(row.DESCRIPTION ?? ''), status, keep, clone: null };
+  const origin: RecordedCheckpoint['origin'] = pipeline ? 'pipeline' : 'ckpt';
+  if (!inTable) return { ...base, objects: parseSnapshot(row.OBJECTS_SNAPSHOT, toIso, pipeline ? scope : undefined), origin };
+  if (selectsInventory(kept.selection ?? { ids: [id], keptCopies: false }, { id, status, keep })) {
+    return { ...base, objects: parseSnapshot(kept.entries.get(id) ?? [], toIso), origin };
+  }
+  return { ...base, objects: null, origin, totals: kept.totals.get(id) ?? NO_TOTALS };
 }
 
 function parseJson<T>(value: unknown, fallback: T): T {

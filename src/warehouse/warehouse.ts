@@ -4,7 +4,7 @@
  * `if (dialect === ...)` in the core.
  */
 import type { NameMatching } from '../model/refs.js';
-import type { Observed, CheckpointType, AuditStatus, RecordedCheckpoint, StepRecord } from '../model/observed.js';
+import type { Observed, CheckpointType, AuditStatus, InventorySelection, RecordedCheckpoint, StepRecord } from '../model/observed.js';
 import type { Step, Weight } from '../model/plan.js';
 import type { ActionSpec } from '../model/desired.js';
 import type { StepOf } from '../model/step-kinds.js';
@@ -85,8 +85,13 @@ export interface QueryResult {
 /** One connection to a warehouse, opened for a command and closed after it. */
 export interface Warehouse {
   readonly capabilities: Capabilities;
-  /** One consistent read of a target, in a number of round trips that does not grow with its objects. */
-  observe(target: TargetRef): Promise<Observed>;
+  /**
+   * One consistent read of a target, in a number of round trips that does not grow with its
+   * objects. Of the checkpoints kept in the inventory table it reads the entries of those
+   * `inventories` selects (the core decides: plan/inventory-needs.ts), and only totals of the
+   * others (RecordedCheckpoint.objects null); without a selection, of every one not DELETED.
+   */
+  observe(target: TargetRef, inventories?: InventorySelection): Promise<Observed>;
   /** How this warehouse runs each kind of step. */
   readonly steps: StepHandlers;
   /**

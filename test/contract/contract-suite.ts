@@ -53,12 +53,12 @@ export function contractSuite(harness: Harness): void {
       expect(baseline?.type).toBe('MANUAL');
       expect(baseline?.status).toBe('ACTIVE');
       expect(baseline?.description).toBe('before the demo');
-      expect(baseline?.objects.map((o) => `${o.kind}:${o.name.toUpperCase()}`).sort()).toEqual([
+      expect(baseline?.objects?.map((o) => `${o.kind}:${o.name.toUpperCase()}`).sort()).toEqual([
         'TABLE:CUSTOMERS',
         'TABLE:ORDERS',
         'VIEW:V_ORDERS',
       ]);
-      expect(baseline?.objects.find((o) => o.kind === 'VIEW')?.definition).toMatch(/select/i);
+      expect(baseline?.objects?.find((o) => o.kind === 'VIEW')?.definition).toMatch(/select/i);
       await expectConverged(fx, t);
     });
 
@@ -165,7 +165,7 @@ export function contractSuite(harness: Harness): void {
         'VIEW:V_ORDERS',
       ];
       const baseline = (await observe(fx, base)).checkpoints.find((c) => c.id === 'baseline');
-      expect(baseline?.objects.map((o) => `${o.kind}:${o.name}`).sort()).toEqual(
+      expect(baseline?.objects?.map((o) => `${o.kind}:${o.name}`).sort()).toEqual(
         expect.arrayContaining(expected.filter((e) => !/ORDERS|CUSTOMERS/.test(e)).sort()),
       );
       expect((await observe(fx, base)).objects).toEqual([]);

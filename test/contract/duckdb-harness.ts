@@ -4,9 +4,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
+import { DuckDbDriver } from '../../src/warehouse/duckdb/duckdb-driver.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { target } from '../support/desired.js';
-import type { Harness } from './harness.js';
+import type { Harness, StatementRead } from './harness.js';
 
 /** Harness over a temp DuckDB file. */
 export const duckdbHarness: Harness = {
@@ -23,6 +25,22 @@ export const duckdbHarness: Harness = {
       warehouse,
       base,
       sql: async (statement) => (await warehouse.query(ref, statement)).rows,
+      // A spy on the driver's reads: every query's statement and the rows it returned.
+      reads: async (work) => {
+        const seen: StatementRead[] = [];
+        const query = DuckDbDriver.prototype.query;
+        const spy = vi.spyOn(DuckDbDriver.prototype, 'query').mockImplementation(async function (this: DuckDbDriver, sql: string) {
+          const rows = await query.call(this, sql);
+          seen.push({ sql, rows: rows.length });
+          return rows;
+        });
+        try {
+          await work();
+        } finally {
+          spy.mockRestore();
+        }
+        return seen;
+      },
       close: async () => {
         await warehouse.close();
         await rm(dir, { recursive: true, force: true });

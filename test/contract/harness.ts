@@ -12,7 +12,15 @@ export interface Fixture {
   base: Target;
   /** Runs setup SQL in the target schema (the way `ckpt sql` does). */
   sql(statement: string): Promise<unknown[][]>;
+  /** Runs `work` and returns the statements the adapter ran meanwhile, each with the rows its result held (what it read). */
+  reads(work: () => Promise<unknown>): Promise<StatementRead[]>;
   close(): Promise<void>;
+}
+
+/** A statement an adapter ran and how many rows it read back. */
+export interface StatementRead {
+  sql: string;
+  rows: number;
 }
 
 /** An adapter under contract. */

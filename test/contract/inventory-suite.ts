@@ -12,7 +12,7 @@ import type { LiveObject } from '../../src/model/observed.js';
 import type { StepOf } from '../../src/model/step-kinds.js';
 import { action } from '../support/desired.js';
 import type { Fixture, Harness } from './harness.js';
-import { expectAllSucceeded, expectConverged, observe, planOnly, reconcile } from './run.js';
+import { expectAllSucceeded, expectConverged, observe, planOnly, reconcile, sessionOn } from './run.js';
 
 const SEED = [
   'CREATE TABLE orders (id INTEGER, amount INTEGER)',
@@ -72,7 +72,7 @@ export function inventorySuite(harness: Harness): void {
       expect(snapshot.map((e) => e.name.toUpperCase())).toEqual(['CUSTOMERS', 'ORDERS', 'V_ORDERS']);
       expect([Number(row?.[1]), row?.[2]]).toEqual([3, 'CHECKPOINT_AUDIT_INVENTORY']);
       const taken = (await observe(fx, fx.base)).checkpoints.find((c) => c.id === 'c1');
-      expect(taken?.objects.map((o) => `${o.kind}:${o.name.toUpperCase()}`)).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
+      expect(taken?.objects?.map((o) => `${o.kind}:${o.name.toUpperCase()}`)).toEqual(['TABLE:CUSTOMERS', 'TABLE:ORDERS', 'VIEW:V_ORDERS']);
       expect(taken?.totals).toBeUndefined();
 
       const ref = { name: fx.base.name, database: fx.base.database, schema: fx.base.schema, auditTable: fx.base.auditTable };
@@ -88,8 +88,53 @@ export function inventorySuite(harness: Harness): void {
       await fx.warehouse.steps['expire-checkpoint'](ref, expire, run);
       const expired = (await observe(fx, fx.base)).checkpoints.find((c) => c.id === 'c1');
       expect(expired?.status).toBe('DELETED');
-      expect(expired?.objects).toEqual([]);
+      expect(expired?.objects).toBeNull();
       expect(expired?.totals).toMatchObject({ objects: 3, tables: 2 });
+    });
+
+    it("reads the entries only of the checkpoints the target's actions name, totals of the others, in the same statements", async () => {
+      const both: Target = {
+        ...fx.base,
+        // `big` keeps a clone: a reset or restore reads every kept copy's entries, a cleanup none.
+        checkpoints: (['small', 'big'] as const).map((id) => ({
+          id,
+          description: '',
+          keep: id === 'big' ? ('clone' as const) : ('inventory' as const),
+          position: { line: 1, col: 1 },
+        })),
+      };
+      expectAllSucceeded((await reconcile(fx, { ...both, checkpoints: [both.checkpoints[0] as Target['checkpoints'][number]] })).outcomes);
+      for (let i = 0; i < 12; i += 1) await fx.sql(`CREATE TABLE wide_${i} (id INTEGER)`);
+      expectAllSucceeded((await reconcile(fx, both)).outcomes);
+      const cleanup = { ...both, actions: [action('tidy', { kind: 'cleanup', since: 'small' })] };
+      // What an entries statement and a totals statement read back (harness spies: the test server's log, or the driver).
+      const read = async (work: () => Promise<unknown>) => {
+        const reads = await fx.reads(work);
+        const rows = (pattern: RegExp) => reads.filter((r) => pattern.test(r.sql)).map((r) => r.rows);
+        return { entries: rows(/AS ENTRY\b/), totals: rows(/AS MIN_RETENTION\b/) };
+      };
+
+      let plan: Awaited<ReturnType<typeof planOnly>> | undefined;
+      // The plan reads `small`'s 3 entries and `big`'s totals (one row), not big's 15 entries.
+      expect(await read(async () => (plan = await planOnly(fx, cleanup)))).toEqual({ entries: [3], totals: [1] });
+      expect(plan?.targets[0]?.steps.filter((s) => s.kind === 'drop-object')).toHaveLength(12);
+      // Unread is not empty: observe says so, with the totals.
+      const ref = { name: fx.base.name, database: fx.base.database, schema: fx.base.schema, auditTable: fx.base.auditTable };
+      const seen = await fx.warehouse.observe(ref, { ids: ['small'], keptCopies: false });
+      expect(seen.checkpoints.map((c) => [c.id, c.objects?.length ?? null, c.totals?.objects ?? null])).toEqual([
+        ['small', 3, null],
+        ['big', null, 15],
+      ]);
+      // Kept copies: the checkpoint that keeps a clone is read, the other by its totals.
+      const copies = await fx.warehouse.observe(ref, { ids: [], keptCopies: true });
+      expect(copies.checkpoints.map((c) => [c.id, c.objects?.length ?? null, c.totals?.objects ?? null])).toEqual([
+        ['small', null, 3],
+        ['big', 15, null],
+      ]);
+      // Without a selection every active inventory is read, in the same statements.
+      expect(await read(() => observe(fx, fx.base))).toEqual({ entries: [18], totals: [0] });
+      // The listing reads totals only.
+      expect(await read(() => sessionOn(fx.warehouse, cleanup).observe([cleanup], 'totals'))).toEqual({ entries: [0], totals: [2] });
     });
 
     it('migrates an audit table of layout 1, reads and keeps its rows, and resets to one of its checkpoints', async () => {
@@ -110,7 +155,7 @@ export function inventorySuite(harness: Harness): void {
 
       const seen = await observe(fx, fx.base);
       expect(seen.auditLayout).toBe(1);
-      expect(seen.checkpoints.find((c) => c.id === 'old')?.objects.map((o) => o.name)).toEqual(live.map((o) => o.name));
+      expect(seen.checkpoints.find((c) => c.id === 'old')?.objects?.map((o) => o.name)).toEqual(live.map((o) => o.name));
       const plan = await planOnly(fx, fx.base);
       expect(plan.targets[0]?.steps).toMatchObject([
         { kind: 'migrate-audit', fromLayout: 1, toLayout: AUDIT_LAYOUT, columns: ['INVENTORY_TABLE'] },
@@ -131,7 +176,7 @@ export function inventorySuite(harness: Harness): void {
       ).toEqual(before.map((r) => [r[0], r[1], r[2], 'RESTORED_TO', r[4]]));
       const after = await observe(fx, fx.base);
       expect(after.auditLayout).toBe(AUDIT_LAYOUT);
-      expect(after.checkpoints.find((c) => c.id === 'new')?.objects.length).toBeGreaterThan(0);
+      expect(after.checkpoints.find((c) => c.id === 'new')?.objects?.length).toBeGreaterThan(0);
       await expectConverged(fx, t);
     });
   });

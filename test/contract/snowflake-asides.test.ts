@@ -37,7 +37,7 @@ describe('Snowflake: versions set aside by a restore', () => {
     expectAllSucceeded((await reconcile(fx, toBaseline)).outcomes);
     expect(await notes()).toEqual(['original']);
     // The newcomer was set aside and dropped again: observe still offers it under its own name.
-    const created = (await observe(fx, fx.base)).checkpoints.find((c) => c.id === 'second')?.objects[0]?.created;
+    const created = (await observe(fx, fx.base)).checkpoints.find((c) => c.id === 'second')?.objects?.[0]?.created;
     expect((await observe(fx, fx.base)).dropped.map((d) => [d.name, d.created])).toContainEqual(['ORDERS', created]);
 
     const toSecond = declared(['baseline', 'second'], [action('to-second', { kind: 'reset', to: 'second' })]);

@@ -114,6 +114,12 @@ export const snowflakeHarness: SnowflakeHarness = {
       connect,
       base,
       sql: async (statement) => (await warehouse.query(ref, statement)).rows,
+      // The server logs each statement with the rows of its result.
+      reads: async (work) => {
+        const from = sf.server.statementLog.length;
+        await work();
+        return sf.server.statementLog.slice(from).map((e) => ({ sql: e.sql, rows: e.resultRows }));
+      },
       close: async () => {
         await warehouse.close();
         await sf.close();

@@ -42,7 +42,7 @@ describe('Snowflake table kinds and ownership', () => {
       { name: 'DAILY', kind: 'dynamic table' },
       { name: 'HOURLY', kind: 'dynamic table' },
     ]);
-    expect(observed.checkpoints[0]?.objects.map((o) => o.name)).toEqual(['ORDERS']);
+    expect(observed.checkpoints[0]?.objects?.map((o) => o.name)).toEqual(['ORDERS']);
 
     const t = withBaseline([action('reset', { kind: 'reset', to: 'baseline' })]);
     const { plan, outcomes } = await reconcile(fx, t);

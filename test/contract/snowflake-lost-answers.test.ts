@@ -77,6 +77,44 @@ describe('Snowflake: a lost answer does not run a statement twice', () => {
     ]);
   });
 
+  it('a checkpoint whose answer was lost is sent again with the same request id: recorded once, its inventory whole', async () => {
+    await fx.sql('CREATE VIEW v_orders AS SELECT id FROM orders');
+    const { inventory } = internalTables(fx.base.auditTable);
+    const lost = loseAnswers(fx.warehouse as SnowflakeWarehouse, new RegExp(`^DELETE FROM .*"${inventory}"`, 's'));
+    expectAllSucceeded((await reconcile(fx, withBaseline())).outcomes);
+    expect(lost).toHaveLength(1);
+    // The server answered the resubmitted request from its first run: each statement ran once.
+    const ran = fx.server.statementLog.filter((e) => /"step":"take-checkpoint"/.test(e.queryTag ?? ''));
+    expect(new Set(ran.map((e) => e.requestId)).size).toBe(1);
+    expect(ran.map((e) => e.sql.slice(0, 11))).toEqual(['DELETE FROM', 'INSERT INTO', 'INSERT INTO']);
+    expect(await rows(`SELECT CHECKPOINT_ID, OBJECTS_COUNT FROM CHECKPOINT_AUDIT WHERE CHECKPOINT_TYPE = 'MANUAL'`)).toEqual([
+      ['baseline', '2'],
+    ]);
+    expect(await rows(`SELECT OBJECT_NAME FROM ${inventory} ORDER BY OBJECT_NAME`)).toEqual([['ORDERS'], ['V_ORDERS']]);
+  });
+
+  it('the checkpoint request sent again as a new request (no deduplication) changes nothing, and finishes a partial first run', async () => {
+    await reconcile(fx, withBaseline());
+    const { inventory } = internalTables(fx.base.auditTable);
+    const [request] = fx.server.statementLog.filter((e) => /"step":"take-checkpoint"/.test(e.queryTag ?? '') && e.sql.startsWith('DELETE'));
+    const statements = fx.server.statementLog.filter((e) => e.requestId === request?.requestId).map((e) => e.sql);
+    expect(statements).toHaveLength(3);
+    const before = await rows(`SELECT * FROM ${inventory} ORDER BY OBJECT_NAME`);
+    const audit = await rows(`SELECT CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, OBJECTS_COUNT FROM CHECKPOINT_AUDIT`);
+    for (const sql of statements) await rows(sql);
+    expect(await rows(`SELECT * FROM ${inventory} ORDER BY OBJECT_NAME`)).toEqual(before);
+    expect(await rows(`SELECT CHECKPOINT_ID, CHECKPOINT_TIMESTAMP, OBJECTS_COUNT FROM CHECKPOINT_AUDIT`)).toEqual(audit);
+
+    // A first run that wrote its inventory rows (twice over, even) but not its audit row: the request starts over.
+    await rows(`DELETE FROM CHECKPOINT_AUDIT WHERE CHECKPOINT_ID = 'baseline'`);
+    await rows(`INSERT INTO ${inventory} SELECT * FROM ${inventory}`);
+    for (const sql of statements) await rows(sql);
+    expect(await rows(`SELECT OBJECT_NAME FROM ${inventory} ORDER BY OBJECT_NAME`)).toEqual([['ORDERS']]);
+    expect(await rows(`SELECT CHECKPOINT_ID, OBJECTS_COUNT FROM CHECKPOINT_AUDIT WHERE CHECKPOINT_TYPE = 'MANUAL'`)).toEqual([
+      ['baseline', '1'],
+    ]);
+  });
+
   it('an UNDROP is not sent again once the table is back: the restore succeeds', async () => {
     await reconcile(fx, withBaseline());
     await fx.sql('DROP TABLE orders');

@@ -102,7 +102,7 @@ describe('Snowflake pitfalls', () => {
     await reconcile(fx, withBaseline());
     const observed = await observe(fx, base);
     expect(names(observed)).toEqual(['TABLE:ORDERS']);
-    expect(observed.checkpoints[0]?.objects.map((o) => o.name)).toEqual(['ORDERS']);
+    expect(observed.checkpoints[0]?.objects?.map((o) => o.name)).toEqual(['ORDERS']);
   });
 
   it('pitfall 5: hybrid tables are marked and, once dropped, reported not restorable', async () => {

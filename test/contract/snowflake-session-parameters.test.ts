@@ -99,4 +99,23 @@ describe('Snowflake session parameters set at account or user level', () => {
       expect(Date.parse(String(instant))).toBeLessThanOrEqual(after + 1000);
     }
   });
+
+  it('TIMEZONE changed in the session after the pin: timestamp text is still UTC (it does not rely on the pin)', async () => {
+    await reconcile(fx, baseline());
+    // A user's own ALTER SESSION (ckpt sql runs on ckpt's session) overrides the pin taken at connect.
+    await fx.sql(`ALTER SESSION SET TIMEZONE = 'America/Los_Angeles'`);
+    const before = Date.now();
+    const seen = await observe(fx, fx.base);
+    const after = Date.now();
+    // Los Angeles is 7 or 8 hours from UTC: a wall clock read as UTC would be far outside [before, after].
+    expect(Date.parse(seen.now)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(seen.now)).toBeLessThanOrEqual(after + 1000);
+    const [created] = await inspect(
+      `SELECT TO_VARCHAR(CREATED, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"') FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'ORDERS'`,
+    );
+    expect(seen.objects.find((o) => o.name === 'ORDERS')?.created).toBe(created?.[0]);
+    expect(seen.checkpoints[0]?.objects?.find((o) => o.name === 'ORDERS')?.created).toBe(created?.[0]);
+    // Same incarnation as the checkpoint's: nothing to plan.
+    await expectConverged(fx, baseline());
+  });
 });

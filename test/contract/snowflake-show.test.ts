@@ -96,7 +96,7 @@ describe('Snowflake SHOW limits and look-ups', () => {
     fx = await snowflakeHarness.fresh();
     await hostileSchema();
     const observed = await observe(fx, fx.base);
-    const created = new Map(HOSTILE.map((name) => [name, observed.checkpoints[0]?.objects.find((o) => o.name === name)?.created ?? '']));
+    const created = new Map(HOSTILE.map((name) => [name, observed.checkpoints[0]?.objects?.find((o) => o.name === name)?.created ?? '']));
     await fx.sql('SELECT 1'); // user SQL: the adapter forgets what it observed
     fx.server.statementLog.length = 0;
     const ref = { name: fx.base.name, database: fx.database, schema: 'DEMO', auditTable: fx.base.auditTable };

@@ -234,6 +234,18 @@ export function translateFunction(call: FunctionCall, ctx: FunctionContext): str
       return `json_extract(${arg(call, 0)}, ${quoteString(`$.${call.argStrings[1] ?? ''}`)})`;
     case 'TYPEOF':
       return `upper(json_type(${arg(call, 0)}))`;
+    case 'CONVERT_TIMEZONE': {
+      // CONVERT_TIMEZONE(target, ts) returns a TIMESTAMP_TZ in `target`, whatever the session's
+      // TIMEZONE, for an LTZ or TZ source (an instant). Modelled for the target 'UTC' only, as its
+      // UTC wall clock: its text is then right in any format (offset +00:00). Stricter than
+      // Snowflake: another target, the three-argument form, and an NTZ source (which Snowflake
+      // reads in the session's zone) are errors.
+      if (a.length !== 2 || call.argStrings[0] !== 'UTC')
+        throw unsupported('CONVERT_TIMEZONE', "only CONVERT_TIMEZONE('UTC', <timestamp_ltz>)");
+      const value = arg(call, 1);
+      return `CASE WHEN typeof(${value}) = 'TIMESTAMP WITH TIME ZONE' THEN CAST(sf_local_text(${value}, 'UTC') AS TIMESTAMP)
+        ELSE error('CONVERT_TIMEZONE(''UTC'', x) of a value that is not TIMESTAMP_LTZ is not modelled') END`;
+    }
     case 'TO_VARCHAR':
     case 'TO_CHAR':
       if (a.length > 1 && call.argStrings[1] !== undefined) return inZone(arg(call, 0), strftimeFormat(call.argStrings[1]), ctx.timezone);

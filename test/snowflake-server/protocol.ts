@@ -19,6 +19,9 @@ export interface StatementLogEntry {
   queryTag: string | null;
   requestId: string;
   ok: boolean;
+  /** Rows of its result (0 for a failed statement), and the characters of their values: what the statement read back to the client. */
+  resultRows: number;
+  resultChars: number;
 }
 
 /** What the request handler works with. */
@@ -412,9 +415,10 @@ async function query(
           'EXECUTION',
         );
       last = await deps.account.runStatement(session, statement, queryId, bindings);
-      deps.statementLog.push({ sql: statement.text, queryTag, requestId, ok: true });
+      const resultChars = last.rows.reduce((sum, row) => sum + row.reduce((n, cell) => n + (cell?.length ?? 0), 0), 0);
+      deps.statementLog.push({ sql: statement.text, queryTag, requestId, ok: true, resultRows: last.rows.length, resultChars });
     } catch (err) {
-      deps.statementLog.push({ sql: statement.text, queryTag, requestId, ok: false });
+      deps.statementLog.push({ sql: statement.text, queryTag, requestId, ok: false, resultRows: 0, resultChars: 0 });
       return errorBody(err instanceof SnowflakeError ? err : new SnowflakeError('000603', 'XX000', String(err), 'INTERNAL'), queryId);
     }
     ids.push(queryId);

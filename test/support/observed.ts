@@ -3,7 +3,15 @@
  * and action records, with fixed timestamps.
  */
 import { AUDIT_LAYOUT } from '../../src/model/audit-layout.js';
-import type { DroppedObject, InventoryEntry, ObjectKind, Observed, RecordedAction, RecordedCheckpoint } from '../../src/model/observed.js';
+import type {
+  DroppedObject,
+  InventoryEntry,
+  ObjectKind,
+  Observed,
+  ReadCheckpoint,
+  RecordedAction,
+  RecordedCheckpoint,
+} from '../../src/model/observed.js';
 
 /** The clock of every built observation. */
 export const NOW = '2026-11-27T12:00:00.000Z';
@@ -32,7 +40,11 @@ export function dropped(entry: InventoryEntry, droppedOn = '2026-11-27T10:00:00.
 }
 
 /** A recorded checkpoint. */
-export function checkpoint(id: string, objects: InventoryEntry[], extra: Partial<RecordedCheckpoint> = {}): RecordedCheckpoint {
+export function checkpoint(
+  id: string,
+  objects: InventoryEntry[],
+  extra: Partial<Omit<RecordedCheckpoint, 'objects'>> = {},
+): ReadCheckpoint {
   return {
     id,
     timestamp: BASELINE_AT,

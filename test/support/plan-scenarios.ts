@@ -173,6 +173,28 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
     target: `    checkpoints:\n      - id: baseline\n    actions:\n      - id: back-to-old\n        reset: { to: old }\n      - id: reset-friday\n        reset: { to: baseline }\n`,
     observed: { objects: [ORDERS_CHANGED], checkpoints: [{ ...baseline([ORDERS_AT]), id: 'old' }] },
   },
+  INVENTORY_NOT_READ: {
+    target: RESET,
+    observed: {
+      objects: [ORDERS],
+      checkpoints: [
+        {
+          ...baseline([]),
+          objects: null,
+          totals: {
+            objects: 1,
+            tables: 1,
+            rows: 3,
+            bytes: null,
+            rowsUnknown: 0,
+            bytesUnknown: 1,
+            retentionUnknown: 1,
+            minRetentionDays: null,
+          },
+        },
+      ],
+    },
+  },
   CHECKPOINT_DELETED: { target: RESET, observed: { objects: [ORDERS], checkpoints: [{ ...baseline([ORDERS]), status: 'DELETED' }] } },
   CHECKPOINT_SPEC_CHANGED: {
     target: '    checkpoints:\n      - id: baseline\n        description: before the demo\n        keep: clone\n',

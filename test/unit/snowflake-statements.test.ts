@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deadlineKind, effectProbe, isIdempotent } from '../../src/warehouse/snowflake/snowflake-statements.js';
+import { checkpointStatements } from '../../src/warehouse/snowflake/snowflake-inventory-sql.js';
 
 const T = '"DB"."S"."ORDERS"';
 
@@ -47,6 +48,15 @@ describe('idempotent statements', () => {
       expect(isIdempotent(sql), sql).toBe(true);
   });
 
+  it('the checkpoint request (guarded DELETE, INSERT … SELECT and audit INSERT, as one request) may be sent again', () => {
+    const target = { database: 'DB', schema: 'S', auditTable: 'CHECKPOINT_AUDIT' };
+    const row = { id: 'c1', type: 'MANUAL', description: '', runId: 'r', origin: '{}' };
+    const statements = checkpointStatements(target, row, 1000);
+    expect(statements.map(isIdempotent)).toEqual([true, true, true]);
+    expect(isIdempotent(statements.join(';\n'))).toBe(true);
+    expect(isIdempotent(checkpointStatements(target, row, 1000, "'2026-01-01T00:00:00Z'::TIMESTAMP_LTZ").join(';\n'))).toBe(true);
+  });
+
   it('plain INSERTs, UNDROP, RENAME, DROP without IF EXISTS and a request holding any of them may not', () => {
     for (const sql of [
       `INSERT INTO ${T} (A) VALUES (1)`,
@@ -57,6 +67,9 @@ describe('idempotent statements', () => {
       `CREATE TABLE ${T} (A INT)`,
       `ALTER TABLE ${T} DROP COLUMN "X"`,
       `SELECT 1;\nINSERT INTO ${T} (A) VALUES (1)`,
+      `DELETE FROM ${T} WHERE A = 1`,
+      `DELETE FROM ${T} WHERE A = 1 OR NOT EXISTS (SELECT 1 FROM ${T})`,
+      `INSERT INTO ${T} (A) SELECT 1 WHERE A = 1 OR NOT EXISTS (SELECT 1 FROM ${T})`,
       '',
     ])
       expect(isIdempotent(sql), sql).toBe(false);

@@ -37,7 +37,7 @@ export async function checkpointCreateCommand(ctx: CliContext, options: Checkpoi
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   return withSession(ctx, desired, 'checkpoint create', async (session) => {
     await session.lock([target]);
-    const observed = await session.observe([target]);
+    const observed = await session.observe([target], 'totals');
     const obs = observed.get(target.name);
     if (obs === undefined) throw new CkptError('INTERNAL', 'target not observed');
     const targetPlan = planAdHocCheckpoint(target, obs, options.id, options.description ?? '', options.keep ?? 'inventory');

@@ -45,7 +45,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
   const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'checkpoints', async (session) => {
-    const observed = await session.observe(targets);
+    const observed = await session.observe(targets, 'totals');
     const costs = new Map<string, ReadonlyMap<string, Weight>>();
     for (const t of targets) costs.set(t.name, await session.keptCosts(t, observed.get(t.name)?.checkpoints ?? []));
     const listing = targets.map((t) => ({
@@ -57,7 +57,7 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
           timestamp: c.timestamp,
           type: c.type,
           description: c.description,
-          objectsCount: c.totals?.objects ?? c.objects.length,
+          objectsCount: c.objects?.length ?? c.totals?.objects ?? 0,
           weight: inventoryWeight(c, observed.get(t.name)?.rowCountsEstimated ?? false),
           status: c.status,
           keep: c.keep,
@@ -105,7 +105,8 @@ export async function checkpointsCommand(ctx: CliContext, options: CheckpointsOp
  * totals say when the inventory was not read (`estimated`: the warehouse's row counts are).
  */
 function inventoryWeight(c: RecordedCheckpoint, estimated: boolean): WeightTotal {
-  if (c.totals !== undefined) {
+  if (c.objects === null) {
+    if (c.totals === undefined) return emptyTotal();
     const { tables, rows, bytes, rowsUnknown, bytesUnknown } = c.totals;
     return { tables, rows, bytes, rowsUnknown, bytesUnknown, estimated: estimated && rows !== null };
   }

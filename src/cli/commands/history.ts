@@ -19,7 +19,7 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
   const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const targets = selectTargets(desired, options.target);
   return withSession(ctx, desired, 'history', async (session) => {
-    const observed = await session.observe(targets);
+    const observed = await session.observe(targets, 'totals');
     const listing = await Promise.all(
       targets.map(async (t) => ({
         target: t.name,

@@ -40,7 +40,7 @@ export async function initCommand(ctx: CliContext, options: InitOptions): Promis
   return withSession(ctx, desired, 'init', async (session) => {
     await ensureSchemas(ctx, session, desired.targets, wrote && options.schema !== undefined);
     await session.lock(desired.targets);
-    const observed = await session.observe(desired.targets);
+    const observed = await session.observe(desired.targets, 'totals');
     const targets = desired.targets.flatMap((t) => {
       const obs = observed.get(t.name);
       return obs === undefined ? [] : [planInit(t, obs)];
@@ -130,7 +130,7 @@ async function ensureSchemas(ctx: CliContext, session: Session, targets: Target[
     if (warehouse.createSchema === undefined) continue;
     // A warehouse that leaves schema creation to its user (Snowflake) refuses to observe a schema
     // that is not there (OBJECT_MISSING, as it tells every other command): that refusal is the test.
-    const missing = await session.observe([target]).then(
+    const missing = await session.observe([target], 'totals').then(
       () => false,
       (error: unknown) => {
         if (error instanceof CkptError && error.code === 'OBJECT_MISSING') return true;

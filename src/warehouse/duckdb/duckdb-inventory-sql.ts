@@ -3,10 +3,11 @@
  * audit layout 2): one row per object in the inventory table, built in SQL from the catalog
  * joined with the object registry, then the audit row built from those rows, in the step's one
  * transaction. OBJECTS_SNAPSHOT keeps the entries as an array when they fit under a bound, else
- * a summary naming the inventory table; observe reads the entries of the checkpoints an action
- * can still use, and only totals of the expired ones.
+ * a summary naming the inventory table; observe reads the entries of the checkpoints the core
+ * selects (InventorySelection), and only totals of the others.
  */
-import { inventoryEntriesSql, inventoryOfRows, type CheckpointRow } from '../inventory-rows-sql.js';
+import { inventoryEntriesSql, inventoryOfRows, selectedSql, type CheckpointRow, type SelectionDialect } from '../inventory-rows-sql.js';
+import type { InventorySelection } from '../../model/observed.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
 import type { TargetRef } from '../warehouse.js';
@@ -61,19 +62,22 @@ FROM (SELECT OBJECT_NAME, CAPTURED_AT, ENTRY, sum(length(ENTRY)) OVER () AS tota
   ];
 }
 
-/** The entries of every checkpoint an action can still use (not DELETED) kept in the inventory table, by checkpoint and name. */
-export function inventoryEntriesQuery(target: TargetRef): string {
-  return inventoryEntriesSql(inventoryTable(target), auditName(target));
+/** The selection's condition in DuckDB's dialect (SPEC is JSON text). */
+const SELECTION: SelectionDialect = { literal: duckDbLiteral, keepsClone: `json_extract_string(a.SPEC, '$.keep') = 'clone'` };
+
+/** The entries of the selected checkpoints (all not DELETED without a selection) kept in the inventory table, by checkpoint and name. */
+export function inventoryEntriesQuery(target: TargetRef, selection?: InventorySelection): string {
+  return inventoryEntriesSql(inventoryTable(target), auditName(target), selectedSql(selection, SELECTION));
 }
 
-/** What the listing shows of the expired (DELETED) checkpoints kept in the inventory table, summed in SQL. */
-export function inventoryTotalsQuery(target: TargetRef): string {
+/** What the listing shows of the other checkpoints kept in the inventory table (the expired ones among them), summed in SQL. */
+export function inventoryTotalsQuery(target: TargetRef, selection?: InventorySelection): string {
   const tables = (condition: string) => `count(*) FILTER (WHERE i.OBJECT_TYPE = 'TABLE' AND ${condition})::INTEGER`;
   const sum = (column: string) => `sum(i.${column}) FILTER (WHERE i.OBJECT_TYPE = 'TABLE')::DOUBLE`;
   return `SELECT i.CHECKPOINT_ID AS CHECKPOINT_ID, count(*)::INTEGER AS OBJECTS, ${tables('TRUE')} AS TABLES,
   ${sum('ROW_COUNT')} AS ROW_COUNT, ${sum('BYTES')} AS BYTES,
   ${tables('i.ROW_COUNT IS NULL')} AS ROWS_UNKNOWN, ${tables('i.BYTES IS NULL')} AS BYTES_UNKNOWN,
   ${tables('i.RETENTION_TIME IS NULL')} AS RETENTION_UNKNOWN, min(i.RETENTION_TIME) FILTER (WHERE i.OBJECT_TYPE = 'TABLE')::DOUBLE AS MIN_RETENTION
-${inventoryOfRows(inventoryTable(target), auditName(target), `a.STATUS = 'DELETED'`)}
+${inventoryOfRows(inventoryTable(target), auditName(target), `NOT (${selectedSql(selection, SELECTION)})`)}
 GROUP BY i.CHECKPOINT_ID`;
 }

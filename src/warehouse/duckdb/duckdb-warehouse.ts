@@ -5,11 +5,11 @@
  */
 import { CkptError } from '../../model/errors.js';
 import { internalTables } from '../../model/desired.js';
-import type { DroppedObject, LiveObject, Observed, RecordedCheckpoint } from '../../model/observed.js';
+import type { DroppedObject, InventorySelection, LiveObject, Observed, RecordedCheckpoint } from '../../model/observed.js';
 import type { Step, Weight } from '../../model/plan.js';
 import { quoteIdent } from '../../model/refs.js';
 import { readLayout } from '../../model/audit-layout.js';
-import { keptInventories, NO_KEPT_INVENTORIES, readAuditRows } from '../audit-rows.js';
+import { keptInventories, NO_KEPT_INVENTORIES, readAuditRows, type KeptInventories } from '../audit-rows.js';
 import { inventoryEntriesQuery, inventoryTotalsQuery } from './duckdb-inventory-sql.js';
 import { localWarehousePath, type OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
@@ -173,7 +173,7 @@ export class DuckDbWarehouse implements Warehouse {
     return costs;
   }
 
-  async observe(target: TargetRef): Promise<Observed> {
+  async observe(target: TargetRef, selection?: InventorySelection): Promise<Observed> {
     const [state] = await this.db.query(`SELECT strftime(now(), ${ISO_FORMAT}) AS now,
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND ${inSchema(target.schema)}) AS schema_exists,
       EXISTS (SELECT 1 FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = '${INTERNAL_SCHEMA}') AS internal_exists,
@@ -208,10 +208,7 @@ export class DuckDbWarehouse implements Warehouse {
     const { columns, references } = schemaExists ? await this.tableDetails(target) : { columns: new Map(), references: new Map() };
     const { kept, trash } = internalExists ? await this.keptAndTrash(target) : { kept: new Set<string>(), trash: [] };
     const audit = auditLayout !== null ? await this.db.query(auditSelect(target, auditLayout)) : [];
-    const inventories =
-      auditLayout !== null && auditLayout >= 2
-        ? keptInventories(await this.db.query(inventoryEntriesQuery(target)), await this.db.query(inventoryTotalsQuery(target)))
-        : NO_KEPT_INVENTORIES;
+    const inventories = await this.inventoriesOf(target, auditLayout, selection);
 
     const known = new Map(registry.map((r) => [`${String(r.kind)}:${String(r.name).toUpperCase()}`, r]));
     const objects = live.map((row) => liveObject(row, known, columns, now, references));
@@ -230,6 +227,17 @@ export class DuckDbWarehouse implements Warehouse {
       checkpoints,
       actions,
     };
+  }
+
+  /** What observe reads of the inventory table (from layout 2): the entries of the selected checkpoints, totals of the others. */
+  private async inventoriesOf(
+    target: TargetRef,
+    layout: number | null,
+    selection: InventorySelection | undefined,
+  ): Promise<KeptInventories> {
+    if (layout === null || layout < 2) return NO_KEPT_INVENTORIES;
+    const entries = await this.db.query(inventoryEntriesQuery(target, selection));
+    return keptInventories(selection, entries, await this.db.query(inventoryTotalsQuery(target, selection)));
   }
 
   /** The checkpoints whose copies ckpt keeps, and the tables in ckpt's trash (newest first). */

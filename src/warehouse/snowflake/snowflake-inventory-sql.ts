@@ -5,10 +5,11 @@
  * value holds the whole inventory, so a 100,000-object checkpoint stays within Snowflake's LOB
  * size limit (16 MB without bundle 2025_03: docs/snowflake-behaviour.md, the LOB size limit).
  * OBJECTS_SNAPSHOT keeps the entries as an array when they fit under a bound, else a summary
- * naming the inventory table. Observe reads the entries of the checkpoints an action can still
- * use, and only totals of the expired ones.
+ * naming the inventory table. Observe reads the entries of the checkpoints the core selects
+ * (InventorySelection), and only totals of the others.
  */
-import { inventoryEntriesSql, inventoryOfRows, type CheckpointRow } from '../inventory-rows-sql.js';
+import { inventoryEntriesSql, inventoryOfRows, selectedSql, type CheckpointRow, type SelectionDialect } from '../inventory-rows-sql.js';
+import type { InventorySelection } from '../../model/observed.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
 import { isoText, liveObjects, objectName, snowflakeLiteral, type SnowflakeTarget } from './snowflake-sql.js';
@@ -57,18 +58,21 @@ HAVING NOT EXISTS (${recorded})`,
   ];
 }
 
-/** The entries of every checkpoint an action can still use (not DELETED) kept in the inventory table, by checkpoint and name. */
-export function inventoryEntriesQuery(t: SnowflakeTarget): string {
-  return inventoryEntriesSql(inventoryOf(t), objectName(t, t.auditTable));
+/** The selection's condition in Snowflake's dialect (SPEC is a VARIANT). */
+const SELECTION: SelectionDialect = { literal: snowflakeLiteral, keepsClone: `a.SPEC:keep::VARCHAR = 'clone'` };
+
+/** The entries of the selected checkpoints (all not DELETED without a selection) kept in the inventory table, by checkpoint and name. */
+export function inventoryEntriesQuery(t: SnowflakeTarget, selection?: InventorySelection): string {
+  return inventoryEntriesSql(inventoryOf(t), objectName(t, t.auditTable), selectedSql(selection, SELECTION));
 }
 
-/** What the listing shows of the expired (DELETED) checkpoints kept in the inventory table, summed server-side. */
-export function inventoryTotalsQuery(t: SnowflakeTarget): string {
+/** What the listing shows of the other checkpoints kept in the inventory table (the expired ones among them), summed server-side. */
+export function inventoryTotalsQuery(t: SnowflakeTarget, selection?: InventorySelection): string {
   const tables = (condition: string) => `SUM(IFF(i.OBJECT_TYPE = 'TABLE' AND ${condition}, 1, 0))`;
   return `SELECT i.CHECKPOINT_ID AS CHECKPOINT_ID, COUNT(*) AS OBJECTS, ${tables('TRUE')} AS TABLES,
   SUM(IFF(i.OBJECT_TYPE = 'TABLE', i.ROW_COUNT, NULL)) AS ROW_COUNT, SUM(IFF(i.OBJECT_TYPE = 'TABLE', i.BYTES, NULL)) AS BYTES,
   ${tables('i.ROW_COUNT IS NULL')} AS ROWS_UNKNOWN, ${tables('i.BYTES IS NULL')} AS BYTES_UNKNOWN,
   ${tables('i.RETENTION_TIME IS NULL')} AS RETENTION_UNKNOWN, MIN(IFF(i.OBJECT_TYPE = 'TABLE', i.RETENTION_TIME, NULL)) AS MIN_RETENTION
-${inventoryOfRows(inventoryOf(t), objectName(t, t.auditTable), `a.STATUS = 'DELETED'`)}
+${inventoryOfRows(inventoryOf(t), objectName(t, t.auditTable), `NOT (${selectedSql(selection, SELECTION)})`)}
 GROUP BY i.CHECKPOINT_ID`;
 }

@@ -22,12 +22,14 @@ const READ_POLICIES = ['ROW_ACCESS_POLICY', 'MASKING_POLICY', 'PROJECTION_POLICY
 
 /**
  * The live tables whose content a plan could revert: those a checkpoint holds under their name
- * with a content version (LAST_ALTERED) other than theirs, or none recorded.
+ * with a content version (LAST_ALTERED) other than theirs, or none recorded. A checkpoint whose
+ * entries observe did not read names none: no action of this plan can revert to it
+ * (INVENTORY_NOT_READ holds such an action back).
  */
 export function revertCandidates(objects: LiveObject[], checkpoints: RecordedCheckpoint[]): string[] {
   const recorded = new Map<string, Array<string | null>>();
   for (const c of checkpoints) {
-    for (const o of c.objects) if (o.kind === 'TABLE') recorded.set(o.name, [...(recorded.get(o.name) ?? []), o.lastAltered]);
+    for (const o of c.objects ?? []) if (o.kind === 'TABLE') recorded.set(o.name, [...(recorded.get(o.name) ?? []), o.lastAltered]);
   }
   return objects
     .filter((o) => o.kind === 'TABLE')

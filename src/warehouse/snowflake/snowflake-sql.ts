@@ -34,9 +34,14 @@ export function objectName(t: SnowflakeTarget, name: string): string {
   return `${schemaName(t)}.${quoteIdent(name)}`;
 }
 
-/** ISO-8601 UTC text of a timestamp expression (the session runs in UTC). */
+/**
+ * ISO-8601 UTC text of a TIMESTAMP_LTZ (or TZ) expression, whatever the session's TIMEZONE:
+ * converted to UTC first (CONVERT_TIMEZONE's two-argument form returns a TIMESTAMP_TZ in UTC), so
+ * the wall clock written before the `Z` is UTC's (docs/snowflake-behaviour.md, "Session parameters
+ * that change meaning").
+ */
 export function isoText(expression: string): string {
-  return `TO_VARCHAR(${expression}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
+  return `TO_VARCHAR(CONVERT_TIMEZONE('UTC', ${expression}), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"')`;
 }
 
 const infoSchema = (t: SnowflakeTarget) => `${quoteIdent(t.database)}.INFORMATION_SCHEMA`;

@@ -15,8 +15,12 @@ const COPY = [/^INSERT\s+OVERWRITE\b/i, /^CREATE\s[^(]*?\sCLONE\s/i];
 /**
  * Statements whose second run changes nothing the first did not: reads and session statements,
  * IF EXISTS / IF NOT EXISTS / OR REPLACE DDL, INSERT OVERWRITE (the same rows again), ckpt's
- * UPDATEs (they set fixed values, or the lease's own), ADD COLUMN IF NOT EXISTS, SET COMMENT, and
- * an INSERT guarded by NOT EXISTS on the row it adds.
+ * UPDATEs (they set fixed values, or the lease's own), ADD COLUMN IF NOT EXISTS, SET COMMENT, an
+ * INSERT … SELECT guarded by NOT EXISTS (a condition of its WHERE or HAVING, never OR-ed), and a
+ * DELETE guarded the same way. The checkpoint request is the three last together
+ * (snowflake-inventory-sql.ts): each guarded by the absence of the checkpoint's audit row, so that
+ * once the row exists a second run changes nothing, and before it the request starts over (the
+ * rows a first run left are deleted, then written again) and never writes an inventory twice.
  */
 const IDEMPOTENT = [
   /^(SELECT|WITH|SHOW|DESC|DESCRIBE|USE)\b/i,
@@ -28,7 +32,8 @@ const IDEMPOTENT = [
   /^UPDATE\b/i,
   /^ALTER\s+TABLE\s+.+?\s+ADD\s+COLUMN\s+IF\s+NOT\s+EXISTS\b/i,
   /^ALTER\s+TABLE\s+.+?\s+SET\s+COMMENT\b/i,
-  /^INSERT\s+INTO\b[\s\S]*\b(WHERE|HAVING)\s+NOT\s+EXISTS\s*\(/i,
+  /^INSERT\s+INTO\b[\s\S]*\b(WHERE|HAVING|AND)\s+NOT\s+EXISTS\s*\(/i,
+  /^DELETE\s+FROM\b[\s\S]*\b(WHERE|AND)\s+NOT\s+EXISTS\s*\(/i,
 ];
 
 /** The statements of a request as ckpt joins them. */

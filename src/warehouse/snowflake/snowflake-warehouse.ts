@@ -12,7 +12,7 @@ import { MAX_DELAY_MS, wholeNumberFromEnv } from '../../model/env.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import type { Logger } from '../../model/logger.js';
-import type { DroppedObject, LiveObject, Observed, Ownership, RecordedCheckpoint } from '../../model/observed.js';
+import type { DroppedObject, InventorySelection, LiveObject, Observed, Ownership, RecordedCheckpoint } from '../../model/observed.js';
 import type { Step, Weight } from '../../model/plan.js';
 import { cloneSchemaName } from '../../model/desired.js';
 import { readLayout, SNAPSHOT_ARRAY_BYTES } from '../../model/audit-layout.js';
@@ -155,7 +155,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     return { database, schema: target.schema, auditTable: target.auditTable };
   }
 
-  async observe(target: TargetRef): Promise<Observed> {
+  async observe(target: TargetRef, inventories?: InventorySelection): Promise<Observed> {
     const t = this.resolve(target);
     const tag = queryTag({ command: 'observe', target: target.name });
     const [state, objects] = await this.driver
@@ -175,7 +175,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     const owners = [...managed.map((r) => ownerCell(r.TABLE_OWNER)), ...history.filter(isDroppedRow).map((r) => ownerCell(r.owner))];
     const own = await ownershipOf((sql) => this.driver.rows(sql, { tag }), role, owners);
     this.versionLedgers.set(schemaName(t), new TableVersionLedger(history));
-    const { audit, kept } = await this.auditRows(t, auditLayout, tag);
+    const { audit, kept } = await this.auditRows(t, auditLayout, tag, inventories);
     const { checkpoints, actions } = readAuditRows(audit, toIso, t, kept);
     const lineage = readLineage(audit);
     this.lineages.set(objectName(t, t.auditTable), lineage);
@@ -183,7 +183,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     for (const c of checkpoints) {
       const clone = cloneSchemaName(t.schema, c.id);
       c.clone = c.keep === 'clone' && clones.has(clone) ? clone : null;
-      c.objects = c.objects.map((o) => lineage.map(o, false));
+      c.objects = c.objects === null ? null : c.objects.map((o) => lineage.map(o, false));
     }
     const live = managed.map((row) => lineage.map(liveObject(row, own), true));
     const policies = await policiesOn((sql) => this.driver.rows(sql, { tag }), t, revertCandidates(live, checkpoints));
@@ -205,21 +205,23 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   }
 
   /**
-   * The audit rows and, from layout 2, what observe reads of the inventory table: one request
-   * (three statements) whatever the number of checkpoints (snowflake-inventory-sql.ts).
+   * The audit rows and, from layout 2, what observe reads of the inventory table (the entries of
+   * the selected checkpoints, totals of the others): one request (three statements) whatever the
+   * number of checkpoints (snowflake-inventory-sql.ts).
    */
   private async auditRows(
     t: SnowflakeTarget,
     layout: number | null,
     tag: string,
+    selection: InventorySelection | undefined,
   ): Promise<{ audit: SnowflakeRow[]; kept: KeptInventories }> {
     if (layout === null) return { audit: [], kept: NO_KEPT_INVENTORIES };
     if (layout < 2) return { audit: await this.driver.rows(auditQuery(t, layout), { tag }), kept: NO_KEPT_INVENTORIES };
     const [audit, entries, totals] = await this.driver.execute(
-      [auditQuery(t, layout), inventoryEntriesQuery(t), inventoryTotalsQuery(t)].join(';\n'),
+      [auditQuery(t, layout), inventoryEntriesQuery(t, selection), inventoryTotalsQuery(t, selection)].join(';\n'),
       { statements: 3, tag },
     );
-    return { audit: audit ?? [], kept: keptInventories(entries ?? [], totals ?? []) };
+    return { audit: audit ?? [], kept: keptInventories(selection, entries ?? [], totals ?? []) };
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {

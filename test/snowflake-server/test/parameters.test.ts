@@ -96,6 +96,27 @@ describe('TIMEZONE', () => {
   });
 });
 
+describe("CONVERT_TIMEZONE('UTC', …)", () => {
+  it('gives the UTC wall clock of an LTZ value in any session time zone; other forms are refused', async () => {
+    const dev = await session();
+    await dev.query(`ALTER SESSION SET TIMEZONE = 'Asia/Kolkata'`);
+    expect(
+      await dev.query(
+        `SELECT TO_VARCHAR(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()), 'YYYY-MM-DD"T"HH24:MI:SS.FF3"Z"') AS U,
+          TO_VARCHAR(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()), 'HH24:MI TZH:TZM') AS O,
+          TO_VARCHAR(CURRENT_TIMESTAMP(), 'HH24:MI') AS L`,
+      ),
+    ).toEqual([{ U: '2025-03-01T12:00:00.000Z', O: '12:00 +00:00', L: '17:30' }]);
+    await expect(dev.query(`SELECT CONVERT_TIMEZONE('Europe/Paris', CURRENT_TIMESTAMP()) AS X`)).rejects.toMatchObject({ code: '000002' });
+    await expect(
+      dev.query(`SELECT CONVERT_TIMEZONE('UTC', 'Europe/Paris', '2025-03-01 12:00:00'::TIMESTAMP_NTZ) AS X`),
+    ).rejects.toMatchObject({
+      code: '000002',
+    });
+    await expect(dev.query(`SELECT CONVERT_TIMEZONE('UTC', '2025-03-01 12:00:00'::TIMESTAMP_NTZ) AS X`)).rejects.toThrow(/not modelled/);
+  });
+});
+
 describe('TIMESTAMP_INPUT_FORMAT', () => {
   it('only strings in that format convert to timestamps, in casts and AT(TIMESTAMP => …)', async () => {
     server.advanceClock(2000); // AT a moment after T's creation (AT its creation instant fails)
