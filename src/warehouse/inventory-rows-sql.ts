@@ -3,6 +3,7 @@
  * one row per object in the inventory table): rows are reached only through the audit row that
  * points at the inventory table, so rows a crashed attempt left without one are never read.
  */
+import { CHECKPOINT_TYPE_IN } from '../model/observed.js';
 
 /** What a checkpoint's audit and inventory rows say about it, as both adapters' checkpoint statements write them. */
 export interface CheckpointRow {
@@ -17,7 +18,7 @@ export interface CheckpointRow {
 /** The join of inventory rows to the checkpoint rows that point at the inventory table, with a condition on the row's STATUS. */
 export function inventoryOfRows(inventory: string, audit: string, status: string): string {
   return `FROM ${inventory} i JOIN ${audit} a ON a.CHECKPOINT_ID = i.CHECKPOINT_ID
-  AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND a.INVENTORY_TABLE IS NOT NULL AND ${status}`;
+  AND a.CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN} AND a.INVENTORY_TABLE IS NOT NULL AND ${status}`;
 }
 
 /** The entries of every checkpoint an action can still use (not DELETED) kept in the inventory table, by checkpoint and name. */

@@ -1,10 +1,12 @@
 /**
  * `ckpt history`: the runs of each target (from the journal: completed, failed, interrupted;
  * their steps, duration and the config commit they came from),
- * then the actions recorded in its audit table, with their outcome, the config commit they
+ * then its guards (`ckpt guard`: the command, how it ended, what was undone), then the actions recorded in its audit table, with their outcome, the config commit they
  * came from and what each step did.
  */
+import { summariseGuards } from '../../engine/guards.js';
 import { summariseRuns, type RunSummary } from '../../engine/runs.js';
+import type { GuardSummary } from '../../model/guard.js';
 import type { StepRecord } from '../../model/observed.js';
 import { selectTargets, targetRef } from '../../engine/session.js';
 import { displayTime } from '../../model/time.js';
@@ -21,11 +23,10 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
   return withSession(ctx, desired, 'history', async (session) => {
     const observed = await session.observe(targets);
     const listing = await Promise.all(
-      targets.map(async (t) => ({
-        target: t.name,
-        runs: summariseRuns(await (await session.warehouse(t)).leases(targetRef(t)).readJournal()),
-        actions: observed.get(t.name)?.actions ?? [],
-      })),
+      targets.map(async (t) => {
+        const journal = await (await session.warehouse(t)).leases(targetRef(t)).readJournal();
+        return { target: t.name, runs: summariseRuns(journal), guards: summariseGuards(journal), actions: observed.get(t.name)?.actions ?? [] };
+      }),
     );
     if (options.json === true) {
       ctx.out.data(toJsonText({ formatVersion: 1, targets: listing }));
@@ -45,6 +46,22 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
               runStepsCell(r),
               r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`,
               r.commit?.slice(0, 12) ?? '-',
+            ]),
+          ),
+        );
+        ctx.out.data('');
+      }
+      if (t.guards.length > 0) {
+        ctx.out.data(
+          renderTable(
+            ['GUARD', 'STARTED', 'COMMAND', 'OUTCOME', 'EXIT', 'UNDONE'],
+            t.guards.map((g) => [
+              g.checkpointId,
+              displayTime(g.startedAt),
+              g.command ?? '-',
+              g.outcome,
+              g.signal ?? (g.exitCode === null ? '-' : String(g.exitCode)),
+              guardUndoCell(g),
             ]),
           ),
         );
@@ -71,6 +88,20 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
     }
     return ExitCode.ok;
   });
+}
+
+/** What a guard did about the schema: nothing to undo, kept, or the undo's action and steps. */
+function guardUndoCell(g: GuardSummary): string {
+  switch (g.undo) {
+    case null:
+      return '-';
+    case 'none':
+      return 'nothing (kept)';
+    case 'kept':
+      return 'not undone (--on-failure keep, or answered no)';
+    case 'applied':
+      return `${g.undoAction ?? ''}: ${g.stepsUndone} step${g.stepsUndone === 1 ? '' : 's'}`;
+  }
 }
 
 /**

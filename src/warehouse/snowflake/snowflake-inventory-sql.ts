@@ -8,6 +8,7 @@
  * naming the inventory table. Observe reads the entries of the checkpoints an action can still
  * use, and only totals of the expired ones.
  */
+import { CHECKPOINT_TYPE_IN } from '../../model/observed.js';
 import { inventoryEntriesSql, inventoryOfRows, type CheckpointRow } from '../inventory-rows-sql.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
@@ -36,7 +37,7 @@ export function checkpointStatements(t: SnowflakeTarget, row: CheckpointRow, arr
   const audit = objectName(t, t.auditTable);
   const inventory = inventoryOf(t);
   const id = snowflakeLiteral(row.id);
-  const recorded = `SELECT 1 FROM ${audit} a WHERE a.CHECKPOINT_ID = ${id} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+  const recorded = `SELECT 1 FROM ${audit} a WHERE a.CHECKPOINT_ID = ${id} AND a.CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN}`;
   const summary = `OBJECT_CONSTRUCT('inventory_table', ${snowflakeLiteral(internalTables(t.auditTable).inventory)}, 'objects', COUNT(i.OBJECT_NAME), 'note', ${snowflakeLiteral(SUMMARY_NOTE)})`;
   return [
     `DELETE FROM ${inventory} WHERE CHECKPOINT_ID = ${id} AND NOT EXISTS (${recorded})`,
