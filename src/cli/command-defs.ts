@@ -182,17 +182,23 @@ function addGuardCommand(program: Command, run: Run): void {
   program
     .command('guard')
     .description(
-      'checkpoint the target, run a command (after --), keep the schema if it succeeds, put it back if it fails; exits with the command\'s exit code',
+      "checkpoint the target, run a command (after --), keep the schema if it succeeds, put it back if it fails; exits with the command's exit code",
     )
     .argument('[command...]', 'the command and its arguments, after --')
     .addOption(fileOption())
     .addOption(configAlias())
     .addOption(oneTargetOption())
-    .addOption(new Option('--keep <what>', "what the guard's checkpoint keeps (as checkpoint create --keep)").choices(['inventory', 'clone']))
     .addOption(
-      new Option('--on-failure <what>', 'when the command fails: reset to the checkpoint (default), cleanup (drop only what it created), or keep').choices(
-        ['reset', 'cleanup', 'keep'],
-      ),
+      new Option(
+        '--keep <what>',
+        "what the guard's checkpoint keeps (as checkpoint create --keep); default inventory on Snowflake (Time Travel reverts content), clone on the embedded warehouse",
+      ).choices(['inventory', 'clone']),
+    )
+    .addOption(
+      new Option(
+        '--on-failure <what>',
+        'when the command fails: reset to the checkpoint (default), cleanup (drop only what it created), or keep',
+      ).choices(['reset', 'cleanup', 'keep']),
     )
     .option('--retain <n>', "after a success, keep the target's newest N guard checkpoints and expire the rest (default: keep all)", (v) =>
       Number(v),
@@ -202,7 +208,9 @@ function addGuardCommand(program: Command, run: Run): void {
     .option('-y, --yes', 'undo a failed command without asking')
     .option('--plan-only', 'when the command fails, show what would be undone and change nothing (--resume applies it)')
     .option('--resume', 'finish a guard that did not finish (ckpt was killed, or the undo waited for consent): plan, ask, undo')
-    .action((argv: string[], o: FileOpts & Omit<GuardOptions, 'file'>) => run((ctx) => guardCommand(ctx, argv, { ...o, file: fileOf(o) }))());
+    .action((argv: string[], o: FileOpts & Omit<GuardOptions, 'file'>) =>
+      run((ctx) => guardCommand(ctx, argv, { ...o, file: fileOf(o) }))(),
+    );
 }
 
 /** daemon: its options are many. */

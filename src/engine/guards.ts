@@ -64,7 +64,7 @@ export function summariseGuards(entries: ReadonlyArray<JournalEntry & { at: stri
       command: parsed<GuardStart>(started).command ?? null,
       startedAt: started.at,
       endedAt: finished?.at ?? null,
-      outcome: finished === undefined || ended === undefined ? 'unfinished' : commandOutcome(end),
+      outcome: finished === undefined ? 'unfinished' : ended === undefined ? 'interrupted' : commandOutcome(end),
       exitCode: end.exitCode ?? null,
       signal: end.signal ?? null,
       undo: finish.undo ?? null,
@@ -97,4 +97,3 @@ export function unfinishedGuards(entries: ReadonlyArray<JournalEntry & { at: str
       };
     });
 }
-

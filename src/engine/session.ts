@@ -141,8 +141,13 @@ export class Session {
         command: this.options.command,
         ...(writer ? { writer: { waitMs: this.options.lease?.waitMs ?? 0, target: target.name } } : {}),
       };
-      opened = this.options.open === undefined ? openChecked(options, local) : this.options.open(options);
-      this.warehouses.set(target.connection, opened);
+      const opening = this.options.open === undefined ? openChecked(options, local) : this.options.open(options);
+      // A connection that failed to open is opened anew on the next use (the file may be free by then).
+      opening.catch(() => {
+        if (this.warehouses.get(target.connection) === opening) this.warehouses.delete(target.connection);
+      });
+      this.warehouses.set(target.connection, opening);
+      opened = opening;
     }
     return opened;
   }

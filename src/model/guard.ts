@@ -48,8 +48,12 @@ export interface GuardSummary {
   command: string | null;
   startedAt: string;
   endedAt: string | null;
-  /** succeeded, failed (non-zero exit), signalled, timed-out; unfinished: the guard never finished (running, or ckpt was killed). */
-  outcome: 'succeeded' | 'failed' | 'signalled' | 'timed-out' | 'unfinished';
+  /**
+   * How the command ended: succeeded, failed (non-zero exit), signalled, timed-out; interrupted:
+   * ckpt was killed while it ran (`--resume` finished the guard); unfinished: the guard has not
+   * finished (its command runs, or ckpt was killed and no `--resume` ran yet).
+   */
+  outcome: 'succeeded' | 'failed' | 'signalled' | 'timed-out' | 'interrupted' | 'unfinished';
   exitCode: number | null;
   signal: string | null;
   undo: GuardUndo | null;

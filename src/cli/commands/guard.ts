@@ -43,7 +43,11 @@ import { checkCheckpointId } from './checkpoint-create.js';
 export interface GuardOptions {
   file?: string;
   target?: string[];
-  /** What the guard's checkpoint keeps (default inventory). */
+  /**
+   * What the guard's checkpoint keeps. Default: inventory on Snowflake (Time Travel reverts
+   * content), clone on the embedded warehouse (it has no Time Travel: without copies a command
+   * that changed rows could not be undone).
+   */
   keep?: CheckpointKeep;
   /** What to do when the command fails (default reset; on --resume, what the guard was started with). */
   onFailure?: GuardOnFailure;
@@ -96,7 +100,7 @@ export async function guardCommand(ctx: CliContext, argv: string[], options: Gua
           hint: HINTS.guardUnfinished(target.name),
         });
       }
-      await takeGuardCheckpoint(session, target, obs, id, command, options.keep ?? 'inventory');
+      await takeGuardCheckpoint(session, target, obs, id, command, options.keep ?? (embedded ? 'clone' : 'inventory'));
       await session.journal(target, [guardEntry(id, 'guard-started', { command, onFailure })]);
       ctx.out.message(`Checkpoint ${id} taken of ${target.name}; running: ${command}`);
       // The embedded warehouse's file is closed while the command runs (it may open it): the lease stays held.
@@ -110,7 +114,7 @@ export async function guardCommand(ctx: CliContext, argv: string[], options: Gua
         },
         ctx.out,
       );
-      await session.lock([target]);
+      await relock(session, target);
       await session.journal(target, [guardEntry(id, 'guard-command-ended', end)]);
       const finished = await finishGuard(ctx, session, target, { checkpointId: id, end, onFailure }, options);
       const code = commandExitCode(end);
@@ -118,6 +122,28 @@ export async function guardCommand(ctx: CliContext, argv: string[], options: Gua
     },
     leaseTtl,
   );
+}
+
+/** How long the guard tries to open the embedded warehouse's file again after its command. */
+const RELOCK_MS = 120_000;
+
+/**
+ * Takes the target's lease again after the command (the guard's own: nobody else could take it).
+ * On the embedded warehouse another process may hold the file for a moment (a daemon finding the
+ * target leased, a `ckpt sql`): the guard tries again until RELOCK_MS have passed.
+ */
+async function relock(session: Session, target: Target): Promise<void> {
+  const deadline = Date.now() + RELOCK_MS;
+  for (;;) {
+    try {
+      await session.lock([target]);
+      return;
+    } catch (error) {
+      const busy = error instanceof CkptError && (error.code === 'LEASE_HELD' || error.code === 'WAREHOUSE_LOCKED');
+      if (!busy || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 function usage(message: string): CkptError {
@@ -131,7 +157,13 @@ async function observeOne(session: Session, target: Target): Promise<Observed> {
 }
 
 function planOf(session: Session, obs: Observed, tp: TargetPlan): Plan {
-  return { formatVersion: 1, generatedAt: obs.now, configFile: session.desired.file, configHash: session.desired.sourceHash, targets: [tp] };
+  return {
+    formatVersion: 1,
+    generatedAt: obs.now,
+    configFile: session.desired.file,
+    configHash: session.desired.sourceHash,
+    targets: [tp],
+  };
 }
 
 /** Takes the guard's checkpoint (type GUARD, described by the command line); STEP_FAILED when it could not be taken. */
@@ -166,7 +198,13 @@ async function finishGuard(ctx: CliContext, session: Session, target: Target, gu
       const keep = new Set([checkpointId, ...(obs.unfinishedGuards ?? []).map((g) => g.checkpointId)]);
       const steps = planGuardExpiry(target, obs, options.retain, keep);
       if (steps.length > 0) {
-        const tp: TargetPlan = { target: target.name, connection: target.connection, location: targetLocation(target), steps, findings: [] };
+        const tp: TargetPlan = {
+          target: target.name,
+          connection: target.connection,
+          location: targetLocation(target),
+          steps,
+          findings: [],
+        };
         const [outcome] = await session.apply(planOf(session, obs, tp));
         if (outcome?.failed) ctx.out.message(`warning: guard checkpoints beyond --retain ${options.retain} were not all expired`);
       }

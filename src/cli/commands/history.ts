@@ -25,7 +25,12 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
     const listing = await Promise.all(
       targets.map(async (t) => {
         const journal = await (await session.warehouse(t)).leases(targetRef(t)).readJournal();
-        return { target: t.name, runs: summariseRuns(journal), guards: summariseGuards(journal), actions: observed.get(t.name)?.actions ?? [] };
+        return {
+          target: t.name,
+          runs: summariseRuns(journal),
+          guards: summariseGuards(journal),
+          actions: observed.get(t.name)?.actions ?? [],
+        };
       }),
     );
     if (options.json === true) {
