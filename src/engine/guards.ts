@@ -2,10 +2,13 @@
  * A guard's journal (`ckpt guard`): its events are journalled under the run id `guard:<checkpoint
  * id>`, each at most once (a fixed sequence number per event); read back, they are the guards
  * `ckpt history` lists and the unfinished guards a killed ckpt leaves (Observed.unfinishedGuards).
- * Pure.
+ * The action that undoes a guard's command is made here too. Pure.
  */
 import { commandOutcome, type CommandEnd, type GuardFinish, type GuardStart, type GuardSummary } from '../model/guard.js';
+import { specHash } from '../config/normalise.js';
+import type { Action, Target } from '../model/desired.js';
 import type { UnfinishedGuard } from '../model/observed.js';
+import { guardUndoId } from '../plan/guard.js';
 import type { GuardEvent, JournalEntry } from '../warehouse/lease-sql.js';
 
 /** The run id a guard's journal entries carry: `guard:<checkpoint id>`. */
@@ -96,4 +99,10 @@ export function unfinishedGuards(entries: ReadonlyArray<JournalEntry & { at: str
           ended === undefined ? null : { exitCode: end.exitCode ?? null, signal: end.signal ?? null, timedOut: end.timedOut === true },
       };
     });
+}
+
+/** The action that undoes a guard's command, recorded in the audit table as any action: a reset to its checkpoint, or a cleanup since it. */
+export function guardUndoAction(target: Target, checkpointId: string, onFailure: 'reset' | 'cleanup'): Action {
+  const spec: Action['spec'] = onFailure === 'reset' ? { kind: 'reset', to: checkpointId } : { kind: 'cleanup', since: checkpointId };
+  return { id: guardUndoId(checkpointId), spec, specHash: specHash(spec, false), allowLarge: false, position: target.position };
 }

@@ -15,10 +15,9 @@
  * days without one), and another writer on this machine sees from its pid whether the guard
  * still runs (lease-holder.ts); the embedded file is always on this machine.
  */
-import { guardEntry } from '../../engine/guards.js';
+import { guardEntry, guardUndoAction } from '../../engine/guards.js';
 import { selectTargets, singleTarget, type Session } from '../../engine/session.js';
-import { specHash } from '../../config/normalise.js';
-import { LOCAL_CONNECTION, type Action, type CheckpointKeep, type Target } from '../../model/desired.js';
+import { LOCAL_CONNECTION, type CheckpointKeep, type Target } from '../../model/desired.js';
 import { CkptError } from '../../model/errors.js';
 import { commandOutcomeText, redactedCommandLine, type CommandEnd, type GuardFinish, type GuardOnFailure } from '../../model/guard.js';
 import { HINTS } from '../../model/hints.js';
@@ -26,7 +25,7 @@ import type { Observed, UnfinishedGuard } from '../../model/observed.js';
 import { hasBlockers, type Plan, type TargetPlan } from '../../model/plan.js';
 import { timestampId } from '../../model/time.js';
 import { planAdHocCheckpoint } from '../../plan/ad-hoc.js';
-import { guardUndoId, planGuardExpiry, planGuardUndo } from '../../plan/guard.js';
+import { planGuardExpiry, planGuardUndo } from '../../plan/guard.js';
 import { targetLocation } from '../../plan/plan.js';
 import { loadDesired } from '../config-file.js';
 import { confirm } from '../consent.js';
@@ -235,7 +234,7 @@ async function undo(
   options: GuardOptions,
   journalFinish: (finish: GuardFinish) => Promise<void>,
 ): Promise<number> {
-  const action = undoAction(target, guard.checkpointId, guard.onFailure);
+  const action = guardUndoAction(target, guard.checkpointId, guard.onFailure);
   const obs = await observeOne(session, target);
   const plan = planOf(session, obs, planGuardUndo(target, obs, action));
   ctx.out.message(renderPlan(plan, ctx.out));
@@ -274,12 +273,6 @@ async function undo(
     `Undone: ${target.name} is back to checkpoint ${guard.checkpointId} (${guard.onFailure}, ${undone} step${undone === 1 ? '' : 's'}).`,
   );
   return ExitCode.ok;
-}
-
-/** The action that undoes a guard's command, recorded in the audit table as any action: a reset to its checkpoint, or a cleanup since it. */
-function undoAction(target: Target, checkpointId: string, onFailure: 'reset' | 'cleanup'): Action {
-  const spec: Action['spec'] = onFailure === 'reset' ? { kind: 'reset', to: checkpointId } : { kind: 'cleanup', since: checkpointId };
-  return { id: guardUndoId(checkpointId), spec, specHash: specHash(spec, false), allowLarge: false, position: target.position };
 }
 
 /** `--resume`: finishes the target's unfinished guard (the one --id names when there are several). */
