@@ -7,7 +7,7 @@
 import { summariseGuards } from '../../engine/guards.js';
 import { summariseRuns, type RunSummary } from '../../engine/runs.js';
 import type { GuardSummary } from '../../model/guard.js';
-import type { StepRecord } from '../../model/observed.js';
+import type { RecordedAction, StepRecord } from '../../model/observed.js';
 import { selectTargets, targetRef } from '../../engine/session.js';
 import { displayTime } from '../../model/time.js';
 import { loadDesired } from '../config-file.js';
@@ -37,62 +37,73 @@ export async function historyCommand(ctx: CliContext, options: { file?: string; 
       ctx.out.data(toJsonText({ formatVersion: 1, targets: listing }));
       return ExitCode.ok;
     }
-    for (const t of listing) {
-      ctx.out.data(`Target ${t.target}`);
-      if (t.runs.length > 0) {
-        ctx.out.data(
-          renderTable(
-            ['RUN', 'STARTED', 'COMMAND', 'OUTCOME', 'STEPS', 'DURATION', 'COMMIT'],
-            t.runs.map((r) => [
-              r.runId.slice(0, 8),
-              displayTime(r.startedAt),
-              r.command ?? '-',
-              r.outcome,
-              runStepsCell(r),
-              r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`,
-              r.commit?.slice(0, 12) ?? '-',
-            ]),
-          ),
-        );
-        ctx.out.data('');
-      }
-      if (t.guards.length > 0) {
-        ctx.out.data(
-          renderTable(
-            ['GUARD', 'STARTED', 'COMMAND', 'OUTCOME', 'EXIT', 'UNDONE'],
-            t.guards.map((g) => [
-              g.checkpointId,
-              displayTime(g.startedAt),
-              g.command ?? '-',
-              g.outcome,
-              g.signal ?? (g.exitCode === null ? '-' : String(g.exitCode)),
-              guardUndoCell(g),
-            ]),
-          ),
-        );
-        ctx.out.data('');
-      }
-      if (t.actions.length === 0) {
-        ctx.out.data('  no actions recorded yet');
-        continue;
-      }
-      ctx.out.data(
-        renderTable(
-          ['WHEN', 'ACTION', 'TYPE', 'OUTCOME', 'STEPS', 'COMMIT', 'ERROR'],
-          t.actions.map((a) => [
-            displayTime(a.timestamp),
-            a.actionId,
-            a.type,
-            a.status,
-            actionStepsCell(a.steps),
-            a.commit?.slice(0, 12) ?? '-',
-            a.error ?? '',
-          ]),
-        ),
-      );
-    }
+    for (const t of listing) printTarget(ctx, t);
     return ExitCode.ok;
   });
+}
+
+/** What `ckpt history` lists of one target. */
+interface TargetHistory {
+  target: string;
+  runs: RunSummary[];
+  guards: GuardSummary[];
+  actions: RecordedAction[];
+}
+
+/** One target's history for a person: its runs, its guards, its actions. */
+function printTarget(ctx: CliContext, t: TargetHistory): void {
+  ctx.out.data(`Target ${t.target}`);
+  if (t.runs.length > 0) {
+    ctx.out.data(
+      renderTable(
+        ['RUN', 'STARTED', 'COMMAND', 'OUTCOME', 'STEPS', 'DURATION', 'COMMIT'],
+        t.runs.map((r) => [
+          r.runId.slice(0, 8),
+          displayTime(r.startedAt),
+          r.command ?? '-',
+          r.outcome,
+          runStepsCell(r),
+          r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)}s`,
+          r.commit?.slice(0, 12) ?? '-',
+        ]),
+      ),
+    );
+    ctx.out.data('');
+  }
+  if (t.guards.length > 0) {
+    ctx.out.data(
+      renderTable(
+        ['GUARD', 'STARTED', 'COMMAND', 'OUTCOME', 'EXIT', 'UNDONE'],
+        t.guards.map((g) => [
+          g.checkpointId,
+          displayTime(g.startedAt),
+          g.command ?? '-',
+          g.outcome,
+          g.signal ?? (g.exitCode === null ? '-' : String(g.exitCode)),
+          guardUndoCell(g),
+        ]),
+      ),
+    );
+    ctx.out.data('');
+  }
+  if (t.actions.length === 0) {
+    ctx.out.data('  no actions recorded yet');
+    return;
+  }
+  ctx.out.data(
+    renderTable(
+      ['WHEN', 'ACTION', 'TYPE', 'OUTCOME', 'STEPS', 'COMMIT', 'ERROR'],
+      t.actions.map((a) => [
+        displayTime(a.timestamp),
+        a.actionId,
+        a.type,
+        a.status,
+        actionStepsCell(a.steps),
+        a.commit?.slice(0, 12) ?? '-',
+        a.error ?? '',
+      ]),
+    ),
+  );
 }
 
 /** What a guard did about the schema: nothing to undo, kept, or the undo's action and steps. */
