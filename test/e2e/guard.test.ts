@@ -132,7 +132,10 @@ async function guards(conn: E2eConnection, dir: string): Promise<GuardJson[]> {
 /** What the command changes before it fails: a table created, one dropped, rows added to another. */
 const CHANGES = ['CREATE TABLE new_t (id INTEGER)', 'DROP TABLE keep_me', 'INSERT INTO orders VALUES (3), (4)'];
 
-describe.each(['local', 'snowflake'] as const)('ckpt guard on %s', (kind) => {
+/** Each test runs ckpt a dozen times and more (each a Node.js start and, on Snowflake, a login): on a busy machine that takes minutes. */
+const SLOW_MS = 600_000;
+
+describe.each(['local', 'snowflake'] as const)('ckpt guard on %s', { timeout: SLOW_MS }, (kind) => {
   it('keeps the schema when the command succeeds, and records the guard (type GUARD, the command line, its variables)', async () => {
     const { conn, dir } = await guardReady(kind);
     const r = await run(conn, dir, guardArgs(['--id', 'GUARD_OK', '--retain', '1'], 0, ['CREATE TABLE new_t (id INTEGER)']));
