@@ -35,10 +35,11 @@ export function describeHolder(info: string | null): string {
   }
 }
 
-/** A held lease: `lost` aborts if another writer takes it; `release` gives it back. */
+/** A held lease: `lost` aborts if another writer takes it; `release` gives it back; `detach` stops renewing it and leaves it held until it expires or its holder takes it again. */
 export interface HeldLease {
   lost: AbortSignal;
   release(): Promise<void>;
+  detach(): void;
 }
 
 /**
@@ -65,6 +66,7 @@ export async function holdLease(warehouse: Warehouse, ref: TargetRef, options: L
   );
   return {
     lost: lost.signal,
+    detach: () => clearInterval(heartbeat),
     release: async () => {
       clearInterval(heartbeat);
       await store.release(options.holder).catch((error: unknown) => {
@@ -92,8 +94,24 @@ async function acquire(store: LeaseStore, ref: TargetRef, options: LeaseOptions,
 
 function heldError(ref: TargetRef, other: LeaseRow): CkptError {
   const since = other.acquiredAt ? ` since ${displayTime(other.acquiredAt)}` : '';
+  if (isGuardHolder(other.info)) {
+    // A guard holds the lease for as long as its command runs: the writer waits for it to finish.
+    return new CkptError('LEASE_HELD', `target ${ref.name} waits for ${describeHolder(other.info)}${since} to finish its command`, {
+      hint: HINTS.leaseHeldByGuard(ref.name),
+    });
+  }
   const until = other.expiresAt ? `; the lease expires at ${displayTime(other.expiresAt)} unless renewed` : '';
   return new CkptError('LEASE_HELD', `target ${ref.name} is being changed by ${describeHolder(other.info)}${since}${until}`, {
     hint: HINTS.leaseHeld(ref.name),
   });
+}
+
+/** Whether a lease's holder is `ckpt guard` (its info's command is `guard <checkpoint id>`). */
+function isGuardHolder(info: string | null): boolean {
+  try {
+    const h = JSON.parse(info ?? '') as { command?: unknown };
+    return typeof h.command === 'string' && h.command.startsWith('guard ');
+  } catch {
+    return false;
+  }
 }

@@ -8,6 +8,7 @@ import { checkpointCreateCommand } from './commands/checkpoint-create.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
 import { connectionTestCommand } from './commands/connection-test.js';
 import { daemonCommand, DEFAULT_LISTEN, DEFAULT_RESYNC, parseListen } from './commands/daemon.js';
+import { guardCommand, type GuardOptions } from './commands/guard.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { PLAN_FORMATS, reconcileCommand, type ReconcileOptions } from './commands/reconcile.js';
@@ -173,6 +174,43 @@ function addToolCommands(program: Command, run: Run): void {
       run((ctx) => initCommand(ctx, { file: fileOf(o), database: o.database, schema: o.schema }))(),
     );
   addDaemonCommand(program, run);
+  addGuardCommand(program, run);
+}
+
+/** guard: run a command with the target checkpointed before and put back if it fails. */
+function addGuardCommand(program: Command, run: Run): void {
+  program
+    .command('guard')
+    .description(
+      "checkpoint the target, run a command (after --), keep the schema if it succeeds, put it back if it fails; exits with the command's exit code",
+    )
+    .argument('[command...]', 'the command and its arguments, after --')
+    .addOption(fileOption())
+    .addOption(configAlias())
+    .addOption(oneTargetOption())
+    .addOption(
+      new Option(
+        '--keep <what>',
+        "what the guard's checkpoint keeps (as checkpoint create --keep); default inventory on Snowflake (Time Travel reverts content), clone on the embedded warehouse",
+      ).choices(['inventory', 'clone']),
+    )
+    .addOption(
+      new Option(
+        '--on-failure <what>',
+        'when the command fails: reset to the checkpoint (default), cleanup (drop only what it created), or keep',
+      ).choices(['reset', 'cleanup', 'keep']),
+    )
+    .option('--retain <n>', "after a success, keep the target's newest N guard checkpoints and expire the rest (default: keep all)", (v) =>
+      Number(v),
+    )
+    .option('--timeout <duration>', 'stop the command after this long, e.g. 30m (then exit 124)', (v) => parseDuration(v))
+    .option('--id <id>', "the guard's checkpoint id (default GUARD_YYYY_MM_DD_HH_MI_SS)")
+    .option('-y, --yes', 'undo a failed command without asking')
+    .option('--plan-only', 'when the command fails, show what would be undone and change nothing (--resume applies it)')
+    .option('--resume', 'finish a guard that did not finish (ckpt was killed, or the undo waited for consent): plan, ask, undo')
+    .action((argv: string[], o: FileOpts & Omit<GuardOptions, 'file'>) =>
+      run((ctx) => guardCommand(ctx, argv, { ...o, file: fileOf(o) }))(),
+    );
 }
 
 /** daemon: its options are many. */

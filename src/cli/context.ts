@@ -23,19 +23,28 @@ export interface CliContext {
   connections: ConnectionChoice;
 }
 
-/** Runs `body` with a session on `desired`, closing it whatever happens. */
+/**
+ * Runs `body` with a session on `desired`, closing it whatever happens. `leaseTtlMs`: how long a
+ * lease stays held without renewal (default the session's; `ckpt guard` holds one across its command).
+ */
 export async function withSession<T>(
   ctx: CliContext,
   desired: Desired,
   command: string,
   body: (session: Session) => Promise<T>,
+  leaseTtlMs?: number,
 ): Promise<T> {
   const session = new Session(desired, {
     logger: ctx.logger,
     command,
     lockWaitMs: ctx.lockWaitMs,
     concurrency: ctx.concurrency,
-    lease: { info: holderInfo(command), waitMs: ctx.lockTimeoutMs, isStale: isStaleHolder },
+    lease: {
+      info: holderInfo(command),
+      waitMs: ctx.lockTimeoutMs,
+      isStale: isStaleHolder,
+      ...(leaseTtlMs === undefined ? {} : { ttlMs: leaseTtlMs }),
+    },
   });
   try {
     return await body(session);

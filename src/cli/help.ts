@@ -119,6 +119,11 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ['ckpt connection test prod --json', 'one connection by name, as JSON'],
   ],
   doctor: [['ckpt doctor', 'the same as ckpt connection test']],
+  guard: [
+    ['ckpt guard -t prod -- dbt build', 'checkpoint, run dbt; put the schema back if it fails (asks at a terminal)'],
+    ['ckpt guard -t prod --yes --timeout 30m -- snow sql -f deploy.sql', 'in CI: undo without asking; stop it after 30 min (exit 124)'],
+    ['ckpt guard -t prod --resume', 'finish a guard whose ckpt was killed: plan, ask, undo'],
+  ],
   daemon: [
     ['ckpt daemon', 'watch the checkpoints.yaml found from here'],
     ['ckpt daemon -f /srv/ckpt/checkpoints.yaml --listen 127.0.0.1:9477 --resync 10m', 'as a service'],

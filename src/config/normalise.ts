@@ -94,7 +94,7 @@ function canonical(value: unknown): unknown {
 }
 
 /** The hash that detects edits to an applied action. */
-function specHash(spec: ActionSpec, allowLarge: boolean): string {
+export function specHash(spec: ActionSpec, allowLarge: boolean): string {
   return sha256(JSON.stringify(canonical({ spec, allowLarge })));
 }
 

@@ -4,7 +4,7 @@
  * finished: a crash or a kill). Pure.
  */
 import { compareText } from '../model/refs.js';
-import type { JournalEntry } from '../warehouse/lease-sql.js';
+import { GUARD_EVENTS, type JournalEntry } from '../warehouse/lease-sql.js';
 
 /** One run of apply on a target. */
 export interface RunSummary {
@@ -23,10 +23,11 @@ export interface RunSummary {
   durationMs: number | null;
 }
 
-/** Groups journal entries into runs, oldest first. */
+/** Groups journal entries into runs, oldest first (a guard's own events are not a run: engine/guards.ts). */
 export function summariseRuns(entries: Array<JournalEntry & { at: string }>): RunSummary[] {
   const runs = new Map<string, Array<JournalEntry & { at: string }>>();
-  for (const e of entries) runs.set(e.runId, [...(runs.get(e.runId) ?? []), e]);
+  const guardEvents: readonly string[] = GUARD_EVENTS;
+  for (const e of entries) if (!guardEvents.includes(e.event)) runs.set(e.runId, [...(runs.get(e.runId) ?? []), e]);
   return [...runs.entries()]
     .map(([runId, events]) => {
       const start = events.find((e) => e.event === 'run-started');

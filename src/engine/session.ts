@@ -17,9 +17,11 @@ import { inventoriesNeeded, type ObservePurpose } from '../plan/inventory-needs.
 import { planAll, type PlanClock } from '../plan/plan.js';
 import { lastFiring } from '../schedule/cron.js';
 import { localWarehousePath, openWarehouse, type OpenOptions } from '../warehouse/open.js';
+import type { JournalEntry } from '../warehouse/lease-sql.js';
 import type { Origin, RunContext, TargetRef, Warehouse } from '../warehouse/warehouse.js';
 import { stateFingerprint } from './fingerprint.js';
 import { explainObserveFailure } from './audit-table-check.js';
+import { unfinishedGuards } from './guards.js';
 import { prepareLocalFolder } from './local-folder.js';
 import { configOrigin } from './origin.js';
 
@@ -114,6 +116,8 @@ export class Session {
   /** What each target looked like when last observed, to detect a change before applying. */
   private readonly seen = new Map<string, string>();
   private readonly runId = randomUUID();
+  /** How many applies this session ran. */
+  private applied = 0;
   private origin: Origin | undefined;
 
   constructor(
@@ -138,8 +142,13 @@ export class Session {
         command: this.options.command,
         ...(writer ? { writer: { waitMs: this.options.lease?.waitMs ?? 0, target: target.name } } : {}),
       };
-      opened = this.options.open === undefined ? openChecked(options, local) : this.options.open(options);
-      this.warehouses.set(target.connection, opened);
+      const opening = this.options.open === undefined ? openChecked(options, local) : this.options.open(options);
+      // A connection that failed to open is opened anew on the next use (the file may be free by then).
+      opening.catch(() => {
+        if (this.warehouses.get(target.connection) === opening) this.warehouses.delete(target.connection);
+      });
+      this.warehouses.set(target.connection, opening);
+      opened = opening;
     }
     return opened;
   }
@@ -156,6 +165,10 @@ export class Session {
       const obs = await warehouse
         .observe(ref, inventoriesNeeded(target, purpose))
         .catch((error: unknown) => explainObserveFailure(warehouse, ref, error));
+      // Only a target with a guard's checkpoint can have a guard that never finished: its journal is read then.
+      if (obs.checkpoints.some((c) => c.type === 'GUARD' && c.status !== 'DELETED')) {
+        obs.unfinishedGuards = unfinishedGuards(await warehouse.leases(ref).readJournal(true));
+      }
       observed.set(target.name, obs);
       this.seen.set(target.name, stateFingerprint(obs));
     }
@@ -231,7 +244,9 @@ export class Session {
    * changed meanwhile (another writer), the plan is stale and nothing is applied.
    */
   async apply(plan: Plan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<TargetOutcome[]> {
-    const run = await this.runContext();
+    // Each apply is a run of its own in the journal (its events numbered from 0): a session's
+    // first apply has the session's run id, a later one (`ckpt guard` applies twice) a new one.
+    const run = { ...(await this.runContext()), ...(this.applied++ === 0 ? {} : { runId: randomUUID() }) };
     const byName = new Map(this.desired.targets.map((t) => [t.name, t]));
     const unlocked = plan.targets
       .filter((tp) => tp.steps.length > 0 && !this.locked.has(tp.target))
@@ -267,6 +282,25 @@ export class Session {
       this.options.logger,
       { concurrency: this.options.concurrency ?? 8, onProgress, signal: stop },
     );
+  }
+
+  /**
+   * Closes every connection while keeping the leases taken: they are not renewed meanwhile (each
+   * stays held until its ttl runs out) and `lock` takes them again, as the same holder, before
+   * the next write. `ckpt guard` does this on the embedded warehouse, whose file the guarded
+   * command must be able to open.
+   */
+  async suspend(): Promise<void> {
+    for (const lease of this.leases.splice(0)) lease.detach();
+    this.locked.clear();
+    const opened = [...this.warehouses.values()];
+    this.warehouses.clear();
+    await Promise.allSettled(opened.map(async (w) => (await w).close()));
+  }
+
+  /** Appends entries to a target's journal (`ckpt guard`'s events: engine/guards.ts). */
+  async journal(target: Target, entries: JournalEntry[]): Promise<void> {
+    await (await this.warehouse(target)).leases(targetRef(target)).journal(entries);
   }
 
   /** Releases the leases taken and closes every connection opened. */

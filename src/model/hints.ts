@@ -60,6 +60,14 @@ export const HINTS = {
   unlockConsent: (target: string) => `make sure no ckpt is working on it, then run \`ckpt unlock ${target} --yes\``,
   /** Another writer holds a target's lease. */
   leaseHeld: (target: string) => `wait and retry, raise --lock-timeout, or if that process is gone run \`ckpt unlock ${target}\``,
+  /** A guard that never finished must be finished before another guard starts. */
+  guardUnfinished: (target: string) =>
+    `finish it first: \`ckpt guard --resume -t ${target}\` undoes what its command did (add --on-failure keep to keep it)`,
+  /** How `ckpt guard` is called. */
+  guardUsage: 'ckpt guard [options] -- <command> [args…], e.g. `ckpt guard -t demo -- dbt build`; or `ckpt guard --resume -t demo`',
+  /** `ckpt guard` holds the target's lease while its command runs. */
+  leaseHeldByGuard: (target: string) =>
+    `wait for the guarded command to end (or raise --lock-timeout); if that ckpt was killed, \`ckpt guard --resume -t ${target}\` takes over`,
   /** Another live process holds the embedded warehouse's file lock (the OS frees it when that process ends). */
   embeddedLeaseHeld:
     'wait and retry, or raise --lock-timeout; the operating system frees the file when that process ends (stop it if it is stuck): `ckpt unlock` cannot take a file a live process holds',

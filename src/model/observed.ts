@@ -3,6 +3,7 @@
  * come back, recorded checkpoints and applied actions), in a shape shared by every adapter.
  * Timestamps are ISO-8601 strings in UTC, read from the warehouse's clock.
  */
+import type { CommandEnd, GuardOnFailure } from './guard.js';
 import type { NameMatching } from './refs.js';
 
 /** Kinds of schema objects ckpt manages. */
@@ -101,7 +102,16 @@ export interface DroppedObject {
 }
 
 /** Types of rows in the audit table (the old pipelines' values). */
-export type CheckpointType = 'MANUAL' | 'AUTO' | 'CLEANUP' | 'RESTORE' | 'RESET' | 'FULL_CLEANUP' | 'SYSTEM_INIT';
+export type CheckpointType = 'MANUAL' | 'AUTO' | 'GUARD' | 'CLEANUP' | 'RESTORE' | 'RESET' | 'FULL_CLEANUP' | 'SYSTEM_INIT';
+
+/**
+ * The types of the rows that are checkpoints (not actions): declared or ad hoc (MANUAL), a
+ * schedule's (AUTO), and the one `ckpt guard` takes before its command (GUARD).
+ */
+export const CHECKPOINT_ROW_TYPES = ['MANUAL', 'AUTO', 'GUARD'] as const satisfies readonly CheckpointType[];
+
+/** `IN ('MANUAL', 'AUTO', 'GUARD')`: the SQL condition on CHECKPOINT_TYPE of a checkpoint row, in both dialects. */
+export const CHECKPOINT_TYPE_IN = `IN (${CHECKPOINT_ROW_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
 /** Status values: checkpoints are ACTIVE / RESTORED_TO / DELETED; action rows APPLIED / FAILED. */
 export type AuditStatus = 'ACTIVE' | 'RESTORED_TO' | 'DELETED' | 'APPLIED' | 'FAILED';
@@ -235,4 +245,23 @@ export interface Observed {
   dropped: DroppedObject[];
   checkpoints: RecordedCheckpoint[];
   actions: RecordedAction[];
+  /**
+   * Guards (`ckpt guard`) that started and never finished: ckpt was killed while their command
+   * ran, or the undo waits for consent. Read from the journal by the session when the audit table
+   * holds an ACTIVE GUARD checkpoint; absent: none.
+   */
+  unfinishedGuards?: UnfinishedGuard[];
+}
+
+/** A guard that started and never finished (see Observed.unfinishedGuards). */
+export interface UnfinishedGuard {
+  /** The guard's checkpoint id. */
+  checkpointId: string;
+  /** The command line it ran, secrets redacted. */
+  command: string;
+  startedAt: string;
+  /** What it does when its command failed. */
+  onFailure: GuardOnFailure;
+  /** How its command ended, when the journal says; null: ckpt was killed while it ran. */
+  commandEnded: CommandEnd | null;
 }

@@ -72,11 +72,17 @@ export type Step =
   | (StepBase & {
       kind: 'take-checkpoint';
       checkpointId: string;
-      checkpointType: 'MANUAL' | 'AUTO';
+      checkpointType: 'MANUAL' | 'AUTO' | 'GUARD';
       description: string;
       keep?: CheckpointKeep;
     })
-  | (StepBase & { kind: 'expire-checkpoint'; checkpointId: string; scheduleId: string; keep?: CheckpointKeep })
+  | (StepBase & {
+      kind: 'expire-checkpoint';
+      checkpointId: string;
+      /** The schedule whose `retain` expires it; absent for a guard's checkpoint (`ckpt guard --retain`). */
+      scheduleId?: string;
+      keep?: CheckpointKeep;
+    })
   | (StepBase & {
       kind: 'drop-object';
       object: StepObject;
@@ -147,7 +153,8 @@ export type FindingCode =
   | 'CHECKPOINT_NOT_TAKEN'
   | 'CONTENT_UNDER_POLICY'
   | 'OBJECT_NOT_MANAGED'
-  | 'NOT_OWNED';
+  | 'NOT_OWNED'
+  | 'GUARD_UNFINISHED';
 
 /** Something the plan cannot do (blocker: the action is held back) or should say (warning). */
 export interface Finding {

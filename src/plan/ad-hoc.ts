@@ -24,6 +24,7 @@ export function planInit(target: Target, observed: Observed): TargetPlan {
 /**
  * An ad-hoc checkpoint; the id defaults to `CP_YYYY_MM_DD_HH_MI_SS` on the warehouse clock. With
  * `keep: 'clone'` it also keeps a copy of every table, as a declared `keep: clone` checkpoint does.
+ * `guard`: the checkpoint `ckpt guard` takes before its command (type GUARD; its id is given).
  */
 export function planAdHocCheckpoint(
   target: Target,
@@ -31,8 +32,10 @@ export function planAdHocCheckpoint(
   id: string | undefined,
   description: string,
   keep: CheckpointKeep = 'inventory',
+  guard = false,
 ): TargetPlan {
   const checkpointId = id ?? timestampId('CP', observed.now);
+  const by = guard ? 'ckpt guard, before its command' : 'ckpt checkpoint create';
   if (observed.checkpoints.some((c) => c.id === checkpointId)) {
     throw new CkptError('CHECKPOINT_EXISTS', `checkpoint ${checkpointId} already exists in ${targetLocation(target)}`, {
       hint: HINTS.checkpointRetaken,
@@ -47,10 +50,10 @@ export function planAdHocCheckpoint(
         group: `checkpoint:${checkpointId}`,
         kind: 'take-checkpoint',
         checkpointId,
-        checkpointType: 'MANUAL',
+        checkpointType: guard ? 'GUARD' : 'MANUAL',
         description,
         keep,
-        reason: `requested by ckpt checkpoint create${keep === 'clone' ? '; keeps a clone of every table' : ''}`,
+        reason: `requested by ${by}${keep === 'clone' ? '; keeps a clone of every table' : ''}`,
       },
     ],
   };

@@ -2,7 +2,8 @@
  * The planner: a pure function of (desired, observed) to a plan. Per target it adds the audit
  * table if missing (or migrates one of an older layout: model/audit-layout.ts), takes declared checkpoints the audit table lacks, plans schedules, then plans
  * each action not yet applied against the schema as earlier steps leave it. No I/O, no clock, no
- * randomness. The parts live in their own modules: declared-checkpoints, schedules,
+ * randomness. A target with an audit table lost, of a newer layout, or with a guard that never
+ * finished (`ckpt guard --resume` finishes it) gets a blocker and nothing else. The parts live in their own modules: declared-checkpoints, schedules,
  * action-history, and per action kind actions/*.ts over an ActionPlan (action-plan.ts).
  */
 import { AUDIT_LAYOUT, AUDIT_MIGRATIONS, columnsAddedSince } from '../model/audit-layout.js';
@@ -11,6 +12,7 @@ import type { Observed } from '../model/observed.js';
 import type { Finding, Plan, Step, TargetPlan } from '../model/plan.js';
 import { protectedNames } from '../model/protect.js';
 import { displayIdent } from '../model/refs.js';
+import { displayTime } from '../model/time.js';
 import type { PlanContext } from './action-plan.js';
 import { latestRecords, priorRun } from './action-history.js';
 import { planAction } from './actions/planners.js';
@@ -48,7 +50,7 @@ export function planAll(desired: Desired, observed: ReadonlyMap<string, Observed
 
 /** Plans one target. */
 export function planTarget(target: Target, observed: Observed, clock: PlanClock = NEVER_FIRED): TargetPlan {
-  const lost = auditTableLost(target, observed) ?? auditLayoutNewer(target, observed);
+  const lost = auditTableLost(target, observed) ?? auditLayoutNewer(target, observed) ?? unfinishedGuard(target, observed);
   if (lost !== null)
     return { target: target.name, connection: target.connection, location: targetLocation(target), steps: [], findings: [lost] };
   const model = new SchemaModel(observed);
@@ -97,6 +99,20 @@ function auditTableLost(target: Target, observed: Observed): Finding | null {
   const { journal } = internalTables(target.auditTable);
   return finding(target, 'blocker', 'AUDIT_TABLE_LOST', target.position, {
     message: `the audit table ${displayIdent(target.auditTable)} is missing, but ckpt's journal ${displayIdent(journal)} records earlier runs: it was dropped or renamed; ckpt plans nothing for this target rather than forget what was applied. Bring it back (Snowflake: UNDROP TABLE, or a restore from another copy), or to start over on purpose drop ${displayIdent(journal)} too`,
+  });
+}
+
+/**
+ * The blocker of a target with a guard that never finished (Observed.unfinishedGuards): its
+ * command may have changed the schema, and only `ckpt guard --resume` knows whether to undo it;
+ * nothing else is planned for the target meanwhile. Null when there is none.
+ */
+function unfinishedGuard(target: Target, observed: Observed): Finding | null {
+  const guard = observed.unfinishedGuards?.[0];
+  if (guard === undefined) return null;
+  const more = (observed.unfinishedGuards?.length ?? 1) - 1;
+  return finding(target, 'blocker', 'GUARD_UNFINISHED', target.position, {
+    message: `guard ${guard.checkpointId} (started ${displayTime(guard.startedAt)}, running: ${guard.command}) has not finished${more > 0 ? ` (and ${more} more)` : ''}: its command is still running, or ckpt was stopped before it could undo it; ckpt plans nothing for this target until then. Run \`ckpt guard --resume -t ${target.name}\` to undo what the command did (with --on-failure keep to keep it)`,
   });
 }
 

@@ -7,7 +7,7 @@
 import { layoutColumns } from '../model/audit-layout.js';
 import { ownTables } from '../model/desired.js';
 import { UNKNOWN_TIME } from '../model/time.js';
-import { selectsInventory } from '../model/observed.js';
+import { CHECKPOINT_ROW_TYPES, selectsInventory } from '../model/observed.js';
 import type {
   AuditStatus,
   CheckpointType,
@@ -91,7 +91,7 @@ export function parseSnapshot(value: unknown, toIso: (t: unknown) => string | nu
   });
 }
 
-const CHECKPOINT_TYPES = new Set<CheckpointType>(['MANUAL', 'AUTO']);
+const CHECKPOINT_TYPES = new Set<CheckpointType>(CHECKPOINT_ROW_TYPES);
 
 /**
  * A checkpoint row's status. ckpt's are ACTIVE, RESTORED_TO or DELETED; an old pipeline's row

@@ -6,7 +6,7 @@
  * the others: the two conditions below are each other's complement, so every checkpoint kept in
  * the inventory table is read one way or the other.
  */
-import type { InventorySelection } from '../model/observed.js';
+import { CHECKPOINT_TYPE_IN, type InventorySelection } from '../model/observed.js';
 
 /** What a checkpoint's audit and inventory rows say about it, as both adapters' checkpoint statements write them. */
 export interface CheckpointRow {
@@ -21,7 +21,7 @@ export interface CheckpointRow {
 /** The join of inventory rows to the checkpoint rows that point at the inventory table, with a condition on the row's STATUS. */
 export function inventoryOfRows(inventory: string, audit: string, status: string): string {
   return `FROM ${inventory} i JOIN ${audit} a ON a.CHECKPOINT_ID = i.CHECKPOINT_ID
-  AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND a.INVENTORY_TABLE IS NOT NULL AND ${status}`;
+  AND a.CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN} AND a.INVENTORY_TABLE IS NOT NULL AND ${status}`;
 }
 
 /** How a dialect writes what the selection's condition needs. */

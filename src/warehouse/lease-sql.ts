@@ -27,11 +27,23 @@ export interface LeaseRow {
   expiresAt: string | null;
 }
 
-/** An event of a run, journalled as it happens. */
+/** The events of an apply run. */
+export type RunEvent = 'run-started' | 'step-started' | 'step-succeeded' | 'step-failed' | 'step-skipped' | 'run-finished' | 'run-failed';
+
+/**
+ * The events of a guard (`ckpt guard`, model/guard.ts): its command started, its command ended,
+ * the guard finished (outcome and what was undone). Journalled under the run id `guard:<id>`.
+ */
+export const GUARD_EVENTS = ['guard-started', 'guard-command-ended', 'guard-finished'] as const;
+
+/** One of GUARD_EVENTS. */
+export type GuardEvent = (typeof GUARD_EVENTS)[number];
+
+/** An event of a run or a guard, journalled as it happens. */
 export interface JournalEntry {
   runId: string;
   seq: number;
-  event: 'run-started' | 'step-started' | 'step-succeeded' | 'step-failed' | 'step-skipped' | 'run-finished' | 'run-failed';
+  event: RunEvent | GuardEvent;
   stepIndex: number | null;
   kind: string | null;
   object: string | null;
@@ -123,9 +135,10 @@ export function journalInsert(d: LeaseDialect, journal: string, entries: Journal
   return `INSERT INTO ${tableOf(d, journal)} (RUN_ID, SEQ, EVENT_AT, EVENT, STEP_INDEX, STEP_KIND, OBJECT, GROUP_ID, DETAIL) VALUES ${rows.join(', ')}`;
 }
 
-/** Reads the journal, oldest first. */
-export function journalRead(d: LeaseDialect, journal: string): string {
-  return `SELECT RUN_ID, SEQ, ${d.iso('EVENT_AT')} AS EVENT_AT, EVENT, STEP_INDEX, STEP_KIND, OBJECT, GROUP_ID, DETAIL FROM ${tableOf(d, journal)} ORDER BY EVENT_AT, RUN_ID, SEQ`;
+/** Reads the journal (`guardsOnly`: only the guards' events), oldest first. */
+export function journalRead(d: LeaseDialect, journal: string, guardsOnly = false): string {
+  const where = guardsOnly ? ` WHERE EVENT IN (${GUARD_EVENTS.map((e) => d.literal(e)).join(', ')})` : '';
+  return `SELECT RUN_ID, SEQ, ${d.iso('EVENT_AT')} AS EVENT_AT, EVENT, STEP_INDEX, STEP_KIND, OBJECT, GROUP_ID, DETAIL FROM ${tableOf(d, journal)}${where} ORDER BY EVENT_AT, RUN_ID, SEQ`;
 }
 
 /** Lease rows (upper-case keys) → values. */

@@ -98,9 +98,11 @@ export class LeaseStore {
     }
   }
 
-  /** The journal, oldest first (empty before the first run). */
-  async readJournal(): Promise<Array<JournalEntry & { at: string }>> {
-    return this.orNothing(async () => readJournalRows(await this.io.run([journalRead(this.io.dialect, this.journalTable)], 'history')));
+  /** The journal, oldest first (empty before the first run); `guardsOnly`: only the guards' events (GUARD_EVENTS). */
+  async readJournal(guardsOnly = false): Promise<Array<JournalEntry & { at: string }>> {
+    return this.orNothing(async () =>
+      readJournalRows(await this.io.run([journalRead(this.io.dialect, this.journalTable, guardsOnly)], 'history')),
+    );
   }
 
   private async orNothing<T>(read: () => Promise<T[]>): Promise<T[]> {

@@ -15,7 +15,7 @@ const SEEDS = [1, 2];
 const RUNS_PER_SEED: Record<ConnectionName, number> = { duckdb: 5, snowflake: 3 };
 const MAX_OPS = 20;
 /** The operations that run ckpt (a checkpoint or an action), each checked against the model. */
-const CKPT_OPS = new Set<Op['t']>(['checkpoint', 'cleanup', 'fullCleanup', 'reset', 'restore', 'savedPlan', 'batch']);
+const CKPT_OPS = new Set<Op['t']>(['checkpoint', 'cleanup', 'fullCleanup', 'reset', 'restore', 'savedPlan', 'batch', 'guard']);
 
 for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
   describe(`model-based: ${name}`, () => {
@@ -64,6 +64,27 @@ for (const name of ['duckdb', 'snowflake'] as ConnectionName[]) {
         '  reconcile again: the checkpoint is recorded now',
       ]);
       expect(checks).toBe(2);
+    });
+
+    it('ckpt guard: a failed command is undone to the guard checkpoint (reset or cleanup), a successful one kept', async () => {
+      const command = [
+        { t: 'createTable', name: 1, w: false, rows: [[3, 3]] },
+        { t: 'update', name: 0, id: 1, sp: 0 },
+        { t: 'dropTable', name: 0 },
+      ] as const satisfies Op[];
+      const { trace, checks } = await runSequence(conn, [
+        { t: 'createTable', name: 0, w: false, rows: [[1, 0]] },
+        { t: 'createTable', name: 2, w: true, rows: [[2, 0]] },
+        { t: 'guard', keep: 'clone', command: [...command], fails: true, onFailure: 'reset' },
+        { t: 'guard', keep: 'inventory', command: [{ t: 'createTable', name: 1, w: false, rows: [] }], fails: false, onFailure: 'reset' },
+        { t: 'guard', keep: 'inventory', command: [{ t: 'createView', name: 3, base: 0, min: null }], fails: true, onFailure: 'cleanup' },
+      ]);
+      expect(trace.filter((l) => l.startsWith('  undo') || l.includes('schema kept'))).toEqual([
+        expect.stringMatching(/^ {2}undo GUARD_1_UNDO: reset: \{ to: GUARD_1 \}/),
+        '  the command succeeded: schema kept',
+        expect.stringMatching(/^ {2}undo GUARD_3_UNDO: cleanup: \{ since: GUARD_3 \}/),
+      ]);
+      expect(checks).toBe(3);
     });
 
     for (const seed of SEEDS) {

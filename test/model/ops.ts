@@ -70,7 +70,13 @@ export type Op =
    * (and, with `toNew`, a reset to that new checkpoint last). The checkpoint is taken first, then
    * the actions in order, each on the schema the earlier ones leave.
    */
-  | { t: 'batch'; keep: 'inventory' | 'clone'; actions: SavedAction[]; toNew: boolean };
+  | { t: 'batch'; keep: 'inventory' | 'clone'; actions: SavedAction[]; toNew: boolean }
+  /**
+   * `ckpt guard`: a GUARD checkpoint, then the command (user operations), which then fails (the
+   * guard undoes it: a reset to the guard's checkpoint, or a cleanup since it) or succeeds (the
+   * schema is kept).
+   */
+  | { t: 'guard'; keep: 'inventory' | 'clone'; command: Op[]; fails: boolean; onFailure: 'reset' | 'cleanup' };
 
 /** The ckpt actions a saved plan can carry. */
 export type SavedAction = Extract<Op, { t: 'cleanup' | 'reset' | 'restore' | 'fullCleanup' }>;
@@ -142,7 +148,17 @@ export function opArb(options: GeneratorOptions): fc.Arbitrary<Op> {
       toNew: fc.boolean(),
     }),
   };
-  return fc.oneof(...user, ...ckpt, saved, batch);
+  const guard: fc.WeightedArbitrary<Op> = {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('guard' as const),
+      keep: fc.constantFrom('inventory' as const, 'clone' as const),
+      command: fc.array(fc.oneof(...user), { maxLength: 5 }),
+      fails: fc.boolean(),
+      onFailure: fc.constantFrom('reset' as const, 'cleanup' as const),
+    }),
+  };
+  return fc.oneof(...user, ...ckpt, saved, batch, guard);
 }
 
 export const opsArb = (options: GeneratorOptions, maxLength: number): fc.Arbitrary<Op[]> =>

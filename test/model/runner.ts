@@ -18,7 +18,11 @@ import { Session } from '../../src/engine/session.js';
 import { DEFAULT_AUDIT_TABLE, ownTables, type Action, type ActionSpec, type CheckpointSpec, type Target } from '../../src/model/desired.js';
 import { silentLogger } from '../../src/model/logger.js';
 import type { Observed } from '../../src/model/observed.js';
-import type { Plan } from '../../src/model/plan.js';
+import type { Plan, TargetPlan } from '../../src/model/plan.js';
+import type { CommandEnd, GuardFinish } from '../../src/model/guard.js';
+import { guardEntry, guardUndoAction } from '../../src/engine/guards.js';
+import { planAdHocCheckpoint } from '../../src/plan/ad-hoc.js';
+import { planGuardUndo } from '../../src/plan/guard.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { action, desired } from '../support/desired.js';
 import type { Connection, RunFixture } from './connections.js';
@@ -242,7 +246,83 @@ async function step(st: RunState, op: Op): Promise<void> {
     }
     case 'batch':
       return batch(st, op);
+    case 'guard':
+      return guard(st, op);
   }
+}
+
+/**
+ * `ckpt guard` as the command runs it, through the engine: the GUARD checkpoint and the
+ * guard's start in the journal, the command (the user operations, each as `ckpt sql`), then on
+ * failure the undo (planned by planGuardUndo, judged against the model's reset or cleanup to the
+ * guard's checkpoint, applied unless rightly held back) and the guard's end in the journal. The
+ * model: failure → the schema as the reset (or cleanup) leaves it; success → the schema kept.
+ * The convergence check after it also says that no unfinished guard is left.
+ */
+async function guard(st: RunState, op: Extract<Op, { t: 'guard' }>): Promise<void> {
+  const m = st.model;
+  const id = `GUARD_${st.nextCp++}`;
+  st.trace.push(`guard ${id} (keep: ${op.keep}); its command ${op.fails ? `fails (on failure: ${op.onFailure})` : 'succeeds'}:`);
+  const t = targetWith(st, null);
+  await withEngine(st, t, async (session, obs) => {
+    const outcomes = await session.apply(planOf(obs, planAdHocCheckpoint(t, obs, id, 'ckpt guard: model', op.keep, true)));
+    if (outcomes.some((o) => o.failed)) throw new Error(`the guard's checkpoint ${id} was not taken`);
+    await session.journal(t, [guardEntry(id, 'guard-started', { command: 'model', onFailure: op.onFailure })]);
+  });
+  m.checkpoint(id, op.keep);
+  for (const u of op.command) {
+    if (u.t === 'guard') continue;
+    await step(st, u);
+  }
+  const end = { exitCode: op.fails ? 1 : 0, signal: null, timedOut: false };
+  if (!op.fails) {
+    await withEngine(st, t, (session) => finishGuard(session, t, id, end, { undo: 'none', undoAction: null, stepsUndone: 0 }));
+    st.trace.push('  the command succeeded: schema kept');
+    return checkAll(st, []);
+  }
+  const spec: ActionSpecM = op.onFailure === 'reset' ? { kind: 'reset', to: id } : { kind: 'cleanup', since: id };
+  const expectation = m.expect(spec);
+  const undo = guardUndoAction(t, id, op.onFailure);
+  let applied = false;
+  await withEngine(st, t, async (session, obs) => {
+    const plan = planOf(obs, planGuardUndo(t, obs, undo));
+    // Outside the promise (expectation null) or rightly held back: the schema is kept as the command left it.
+    if (expectation === null || heldBack(st, plan, expectation)) {
+      st.trace.push(
+        `  undo ${undo.id}: not applied (${expectation === null ? 'outside the promise' : expectation.kind === 'blocked' ? expectation.why : ''}); kept`,
+      );
+      return finishGuard(session, t, id, end, { undo: 'kept', undoAction: null, stepsUndone: 0 });
+    }
+    st.trace.push(`  undo ${undo.id}: ${describe(spec)}`);
+    const failed = (await session.apply(plan)).flatMap((o) => o.steps).filter((s) => s.outcome !== 'succeeded');
+    if (failed.length > 0)
+      throw new Error(`undo steps failed: ${failed.map((f) => `${f.step.kind}: ${f.outcome} ${f.error ?? ''}`).join('; ')}`);
+    applied = true;
+    return finishGuard(session, t, id, end, { undo: 'applied', undoAction: undo.id, stepsUndone: 0 });
+  });
+  if (applied) m.apply(undo.id, spec);
+  return checkAll(st, applied ? [undo.id] : []);
+}
+
+/** Runs `body` with a session under the target's lease and the target observed. */
+async function withEngine(st: RunState, t: Target, body: (session: Session, obs: Observed) => Promise<void>): Promise<void> {
+  const session = sessionOn(st.fx.warehouse, t);
+  try {
+    await session.lock([t]);
+    const obs = (await session.observe([t])).get(t.name);
+    if (obs === undefined) throw new Error('target not observed');
+    await body(session, obs);
+  } finally {
+    await session.close();
+  }
+}
+
+async function finishGuard(session: Session, t: Target, id: string, end: CommandEnd, finish: GuardFinish): Promise<void> {
+  await session.journal(t, [guardEntry(id, 'guard-command-ended', end), guardEntry(id, 'guard-finished', finish)]);
+}
+
+function planOf(obs: Observed, tp: TargetPlan): Plan {
+  return { formatVersion: 1, generatedAt: obs.now, configFile: 'model', configHash: 'model', targets: [tp] };
 }
 
 /** An action of a batch with what the model expects of it, on the schema the batch's earlier actions leave. */

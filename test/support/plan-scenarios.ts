@@ -201,6 +201,22 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
     observed: { objects: [ORDERS], checkpoints: [baseline([ORDERS])] },
   },
   AUDIT_TABLE_LOST: { target: CLEANUP, observed: { auditTableExists: false, journalHasRuns: true, objects: [ORDERS] } },
+  GUARD_UNFINISHED: {
+    target: CLEANUP,
+    observed: {
+      objects: [ORDERS, SCRATCH],
+      checkpoints: [baseline([ORDERS])],
+      unfinishedGuards: [
+        {
+          checkpointId: 'GUARD_2026_11_27_09_00_00',
+          command: 'dbt run --target prod',
+          startedAt: '2026-11-27T09:00:00.000Z',
+          onFailure: 'reset',
+          commandEnded: null,
+        },
+      ],
+    },
+  },
   NOT_RESTORABLE: {
     target: RESET,
     observed: { now: '2026-11-29T12:00:00.000Z', objects: [ORDERS_CHANGED], checkpoints: [baseline([ORDERS_AT])] },

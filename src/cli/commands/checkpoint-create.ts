@@ -26,13 +26,18 @@ export interface CheckpointCreateOptions {
   json?: boolean;
 }
 
-/** Runs the command and returns its exit code. */
-export async function checkpointCreateCommand(ctx: CliContext, options: CheckpointCreateOptions): Promise<number> {
-  if (options.id !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/.test(options.id)) {
-    throw new CkptError('CONFIG_INVALID', `checkpoint id ${JSON.stringify(options.id)} is not valid`, {
+/** Refuses a checkpoint id given with --id that is not valid (CONFIG_INVALID, with what a valid one is). */
+export function checkCheckpointId(id: string | undefined): void {
+  if (id !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/.test(id)) {
+    throw new CkptError('CONFIG_INVALID', `checkpoint id ${JSON.stringify(id)} is not valid`, {
       hint: HINTS.checkpointId,
     });
   }
+}
+
+/** Runs the command and returns its exit code. */
+export async function checkpointCreateCommand(ctx: CliContext, options: CheckpointCreateOptions): Promise<number> {
+  checkCheckpointId(options.id);
   const desired = await loadDesired(options.file, ctx.out, ctx.connections);
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   return withSession(ctx, desired, 'checkpoint create', async (session) => {

@@ -6,6 +6,7 @@
  * its layout; a checkpoint's inventory: duckdb-inventory-sql.ts); DuckDB timestamps
  * converted to ISO-8601.
  */
+import { CHECKPOINT_TYPE_IN } from '../../model/observed.js';
 import { HIDDEN_SCHEMA, internalTables, ownTables } from '../../model/desired.js';
 import { isoFromText } from '../../model/time.js';
 import { layoutColumns } from '../../model/audit-layout.js';
@@ -166,11 +167,11 @@ const CKPT_ROW = `COALESCE(RUN_ID, '') <> ''`;
 /** Expires a checkpoint: it stays in the audit table, with status DELETED. */
 export function expireCheckpoint(target: TargetRef, checkpointId: string): string {
   return `UPDATE ${auditName(target)} SET STATUS = 'DELETED' WHERE CHECKPOINT_ID = ${duckDbLiteral(checkpointId)}
-  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND ${CKPT_ROW}`;
+  AND CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN} AND ${CKPT_ROW}`;
 }
 
 /** Marks a checkpoint as the one a reset or restore went back to. */
 export function markRestoredTo(target: TargetRef, checkpointId: string): string {
   return `UPDATE ${auditName(target)} SET STATUS = 'RESTORED_TO' WHERE CHECKPOINT_ID = ${duckDbLiteral(checkpointId)}
-  AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND STATUS = 'ACTIVE' AND ${CKPT_ROW}`;
+  AND CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN} AND STATUS = 'ACTIVE' AND ${CKPT_ROW}`;
 }

@@ -4,6 +4,7 @@
  * it drops one; restores bring back structure, constraints, comment and rows. Each step is one
  * transaction: a failure changes nothing, and re-running a step already done is progress.
  */
+import { CHECKPOINT_TYPE_IN } from '../../model/observed.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import type { StepOf } from '../../model/step-kinds.js';
@@ -117,7 +118,7 @@ export class DuckDbSteps {
     await this.ensureInternal();
     await this.db.transaction(async () => {
       const [existing] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM ${auditName(target)}
-        WHERE CHECKPOINT_ID = ${duckDbLiteral(step.checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`);
+        WHERE CHECKPOINT_ID = ${duckDbLiteral(step.checkpointId)} AND CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN}`);
       if (Number(existing?.n) > 0) return; // taken by an earlier, interrupted run: progress
       await this.db.run(syncRegistrySql(target.schema, target.auditTable));
       await refreshContentVersions(this.db, target);

@@ -8,8 +8,8 @@
  * naming the inventory table. Observe reads the entries of the checkpoints the core selects
  * (InventorySelection), and only totals of the others.
  */
+import { CHECKPOINT_TYPE_IN, type InventorySelection } from '../../model/observed.js';
 import { inventoryEntriesSql, inventoryOfRows, selectedSql, type CheckpointRow, type SelectionDialect } from '../inventory-rows-sql.js';
-import type { InventorySelection } from '../../model/observed.js';
 import { SUMMARY_NOTE } from '../../model/audit-layout.js';
 import { internalTables } from '../../model/desired.js';
 import { isoText, liveObjects, objectName, snowflakeLiteral, type SnowflakeTarget } from './snowflake-sql.js';
@@ -37,7 +37,7 @@ export function checkpointStatements(t: SnowflakeTarget, row: CheckpointRow, arr
   const audit = objectName(t, t.auditTable);
   const inventory = inventoryOf(t);
   const id = snowflakeLiteral(row.id);
-  const recorded = `SELECT 1 FROM ${audit} a WHERE a.CHECKPOINT_ID = ${id} AND a.CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+  const recorded = `SELECT 1 FROM ${audit} a WHERE a.CHECKPOINT_ID = ${id} AND a.CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN}`;
   const summary = `OBJECT_CONSTRUCT('inventory_table', ${snowflakeLiteral(internalTables(t.auditTable).inventory)}, 'objects', COUNT(i.OBJECT_NAME), 'note', ${snowflakeLiteral(SUMMARY_NOTE)})`;
   return [
     `DELETE FROM ${inventory} WHERE CHECKPOINT_ID = ${id} AND NOT EXISTS (${recorded})`,

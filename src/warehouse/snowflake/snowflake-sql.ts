@@ -4,6 +4,7 @@
  * inventory: snowflake-inventory-sql.ts). Every name is fully qualified and quoted exactly as stored (docs/snowflake-behaviour.md#pitfall-8); literals are
  * escaped for Snowflake (backslash and quote).
  */
+import { CHECKPOINT_TYPE_IN } from '../../model/observed.js';
 import { version } from '../../version.js';
 import { CLONE_SCHEMA_MARK, internalTables, ownTables } from '../../model/desired.js';
 import { quoteIdent } from '../../model/refs.js';
@@ -161,7 +162,7 @@ WHERE CHECKPOINT_ID = ? AND CHECKPOINT_TYPE = ? AND STATUS = ? AND COALESCE(ACTI
  */
 export function setCheckpointStatus(t: SnowflakeTarget, id: string, status: 'DELETED' | 'RESTORED_TO', onlyFrom?: 'ACTIVE'): string {
   return `UPDATE ${objectName(t, t.auditTable)} SET STATUS = ${snowflakeLiteral(status)}
-WHERE CHECKPOINT_ID = ${snowflakeLiteral(id)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO') AND COALESCE(RUN_ID, '') <> ''${onlyFrom ? ` AND STATUS = ${snowflakeLiteral(onlyFrom)}` : ''}`;
+WHERE CHECKPOINT_ID = ${snowflakeLiteral(id)} AND CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN} AND COALESCE(RUN_ID, '') <> ''${onlyFrom ? ` AND STATUS = ${snowflakeLiteral(onlyFrom)}` : ''}`;
 }
 
 /** The audit type of a content-restore row: which table ckpt reverted, as what (see contentRestoreInsert). */

@@ -5,6 +5,7 @@
  * re-created from their captured definition (docs/snowflake-behaviour.md#pitfall-1), content reverted in place. DDL
  * auto-commits (docs/snowflake-behaviour.md#pitfall-11): every step treats what an interrupted run already did as progress.
  */
+import { CHECKPOINT_TYPE_IN } from '../../model/observed.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import type { Step } from '../../model/plan.js';
@@ -155,7 +156,7 @@ export class SnowflakeSteps {
 
   /** Whether the audit table holds a checkpoint row with this id. */
   private async checkpointRecorded(t: SnowflakeTarget, checkpointId: string, tag: string): Promise<boolean> {
-    const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_ID = ${snowflakeLiteral(checkpointId)} AND CHECKPOINT_TYPE IN ('MANUAL', 'AUTO')`;
+    const sql = `SELECT COUNT(*) AS N FROM ${objectName(t, t.auditTable)} WHERE CHECKPOINT_ID = ${snowflakeLiteral(checkpointId)} AND CHECKPOINT_TYPE ${CHECKPOINT_TYPE_IN}`;
     const [row] = await this.session.driver.rows(sql, { tag });
     return Number(row?.N ?? 0) > 0;
   }
