@@ -23,9 +23,13 @@ export function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded:
   if (src.recorded?.clone != null) return { kind: 'clone', checkpointId: src.id, location: src.recorded.clone };
   const altered = entry.lastAltered;
   if (altered === null) return null;
-  const candidates = [...recorded.values()]
-    .flatMap((c) => (c.id !== src.id && c.clone !== null && c.status !== 'DELETED' ? [{ checkpoint: c, location: c.clone }] : []))
-    .sort((a, b) => compareText(a.checkpoint.timestamp, b.checkpoint.timestamp));
+  // Nothing allocated when no other checkpoint kept copies (called for every table a plan restores).
+  let candidates: Array<{ checkpoint: RecordedCheckpoint; location: string }> | undefined;
+  for (const c of recorded.values()) {
+    if (c.id !== src.id && c.clone !== null && c.status !== 'DELETED') (candidates ??= []).push({ checkpoint: c, location: c.clone });
+  }
+  if (candidates === undefined) return null;
+  candidates.sort((a, b) => compareText(a.checkpoint.timestamp, b.checkpoint.timestamp));
   const columns = (entry.columns ?? null)?.join('\u0000');
   for (const { checkpoint, location } of candidates) {
     const same = checkpoint.objects.find(
