@@ -131,7 +131,8 @@ export class DuckDbDriver {
    * that fails throws, and what ran before it stays in the open transaction, if any).
    */
   async runAll(statements: readonly string[]): Promise<void> {
-    if (statements.length > 0) await this.connection.run(statements.join(';\n')).catch(rethrow);
+    // A newline before each `;`: a statement ending in a `--` comment cannot swallow it.
+    if (statements.length > 0) await this.connection.run(statements.join('\n;\n')).catch(rethrow);
   }
 
   /** Runs `body` in one transaction; rolls back on any error (DuckDB DDL is transactional). */

@@ -342,8 +342,7 @@ export class DuckDbSteps {
         hint: HINTS.planAgain,
       });
     }
-    for (const statement of viewSql(target, name, definition)) await this.db.run(statement);
-    await this.db.run(registerViewSql(target, name, definition));
+    await this.db.runAll([...viewSql(target, name, definition), registerViewSql(target, name, definition)]);
     await this.cache.remember(target, name, { name, kind: 'VIEW', sql: definition, comment: null });
   }
 }
