@@ -2,7 +2,9 @@
  * Scenario 2: the embedded warehouse (DuckDB file) with 10,000 tables and 2,000 views: observe,
  * checkpoint, cleanup of 5,000 new objects, and a reset that drops 1,000 newer objects and
  * restores the 5,000 the cleanup dropped; the sequential per-object baseline runs on a twin
- * schema in the same file. Seeding (CTAS in transactions of 1,000) is never measured.
+ * schema in the same file. Seeding (CTAS in transactions of 1,000) is never measured. The
+ * cleanup and the reset each run in a fresh process, as `ckpt reconcile` does (fresh-process.ts),
+ * and the reset's whole-process peak RSS is set beside the floor: DuckDB alone holding the same file.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { DuckDbDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
 import { benchDesired, type BenchTarget } from './bench-config.js';
 import { duckBaseline, runBaseline } from './baseline.js';
 import type { ResultRow } from './report.js';
+import { applyInFreshProcess, duckDbFloor } from './fresh-process.js';
 import { applyPhase, observePhase, stepCounts, type ApplyPhase } from './session-phases.js';
 import { scaled, type BenchSettings } from './settings.js';
 
@@ -136,10 +139,10 @@ export async function embeddedScenarios(settings: BenchSettings, note: (text: st
     );
 
     const budgetMs = settings.applyBudgetS * 1000;
-    const cleanup = await applyPhase(
-      desired({ ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: wipe, cleanup: { since: baseline }, allow_large: true }'] }),
-      'demo',
-      { budgetMs },
+    const cleanup = await applyInFreshProcess(
+      file,
+      { ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: wipe, cleanup: { since: baseline }, allow_large: true }'] },
+      budgetMs,
     );
     const dropDb = await duckBaseline(path);
     const drops = [...twin.views.map((v) => `DROP VIEW DEMO_B.${v}`), ...twin.tables.map((t) => `DROP TABLE DEMO_B.${t}`)];
@@ -150,12 +153,25 @@ export async function embeddedScenarios(settings: BenchSettings, note: (text: st
     const newerViews = Math.floor(sizes.newer / 5);
     await seedObjects(path, 'DEMO', 'NEWER_', sizes.newer - newerViews, newerViews);
     // Only the reset is declared: after a cleanup stopped by the budget it restores what was dropped.
-    const reset = await applyPhase(
-      desired({ ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: back, reset: { to: extra }, allow_large: true }'] }),
-      'demo',
-      { budgetMs },
+    const reset = await applyInFreshProcess(
+      file,
+      { ...demo, checkpoints: ['baseline', 'extra'], actions: ['{ id: back, reset: { to: extra }, allow_large: true }'] },
+      budgetMs,
     );
-    rows.push(row(`reset on ${sizes.tables} tables`, reset, null));
+    // The floor: DuckDB alone on the file as the reset left it (as many tables as before it: the
+    // restored tables were the trash's copies, the dropped ones are in the trash now).
+    const floor = await duckDbFloor(path);
+    const resetRow = row(`reset on ${sizes.tables} tables`, reset, null);
+    resetRow.extra = {
+      ...resetRow.extra,
+      floor_tables: floor.tables,
+      floor_catalog_mb: Math.round(floor.catalogMb),
+      floor_read_mb: Math.round(floor.readMb),
+      floor_max_rss_mb: Math.round(floor.maxRssMb),
+      process_max_rss_mb: Math.round(reset.apply.maxRssMb),
+      overhead_above_floor_pct: Math.round((100 * (reset.apply.maxRssMb - floor.maxRssMb)) / floor.maxRssMb),
+    };
+    rows.push(resetRow);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

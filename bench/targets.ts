@@ -87,6 +87,24 @@ export function checkTargets(rows: ResultRow[], scale: number): TargetCheck[] {
       met: duckReset.ckpt.wallMs < 20_000 && duckReset.ckpt.peakRssMb < 600,
     });
   }
+  if (duckReset?.extra.floor_max_rss_mb !== undefined) {
+    checks.push({
+      target: "Embedded: ckpt's peak RSS (the reset's whole process) at most 25 % above DuckDB alone holding the same file",
+      measured: `${num(duckReset, 'process_max_rss_mb')} MB vs ${num(duckReset, 'floor_max_rss_mb')} MB (DuckDB alone, ${num(duckReset, 'floor_tables')} tables: ${num(duckReset, 'floor_catalog_mb')} MB with the catalog listed, ${num(duckReset, 'floor_read_mb')} MB with every table read once): ${num(duckReset, 'overhead_above_floor_pct')} % above${at}`,
+      scenario: 'embedded reset',
+      met: num(duckReset, 'overhead_above_floor_pct') <= 25,
+    });
+  }
+  const duckCleanup = find(rows, 'embedded', 'cleanup')[0];
+  if (duckCleanup?.baseline) {
+    const speedup = duckCleanup.baseline.wallMs / duckCleanup.ckpt.wallMs;
+    checks.push({
+      target: 'Embedded: the cleanup of 5,000 objects at least 3x faster than sequential plain DROPs',
+      measured: `${speedup.toFixed(1)}x (${ms(duckCleanup.ckpt.wallMs)} vs ${ms(duckCleanup.baseline.wallMs)})${at}`,
+      scenario: 'embedded cleanup',
+      met: speedup >= 3,
+    });
+  }
   const daemons = find(rows, 'daemon', 'daemon');
   if (daemons.length > 0) {
     checks.push({

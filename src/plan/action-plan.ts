@@ -318,6 +318,7 @@ export class ActionPlan {
    * (the embedded warehouse refuses it), so the action is held back naming the missing parent.
    */
   private checkParentsPresent(): void {
+    if (!this.changes.some((c) => !c.drop && (c.entry.references?.length ?? 0) > 0)) return;
     const { model } = this.context;
     const key = (name: string) => nameKey(name, model.matching);
     const dropped = new Set(this.changes.filter((c) => c.drop).map((c) => key(c.entry.name)));
@@ -340,11 +341,19 @@ export class ActionPlan {
    */
   private referencesOf(): ReferencesOf {
     const { matching } = this.context.model;
-    const entries = new Map(this.changes.map((c) => [`${c.drop ? 'drop' : 'restore'}:${nameKey(c.entry.name, matching)}`, c.entry]));
+    // Only the tables that reference others: most have no foreign key, and the steps' lookups stay cheap.
+    const dropped = new Map<string, readonly string[]>();
+    const restored = new Map<string, readonly string[]>();
+    for (const c of this.changes) {
+      const references = c.entry.references;
+      const byName = c.drop ? dropped : restored;
+      if (references !== undefined && references.length > 0) byName.set(nameKey(c.entry.name, matching), references);
+      else if (byName.size > 0) byName.delete(nameKey(c.entry.name, matching)); // the last change of a name counts
+    }
     return (step) => {
       if (!('object' in step) || step.object.kind !== 'TABLE') return [];
-      const change = step.kind === 'drop-object' ? 'drop' : 'restore';
-      return entries.get(`${change}:${nameKey(step.object.name, matching)}`)?.references ?? [];
+      if (dropped.size === 0 && restored.size === 0) return [];
+      return (step.kind === 'drop-object' ? dropped : restored).get(nameKey(step.object.name, matching)) ?? [];
     };
   }
 

@@ -23,14 +23,15 @@ export function keptCopy(entry: InventoryEntry, src: CheckpointSource, recorded:
   if (src.recorded?.clone != null) return { kind: 'clone', checkpointId: src.id, location: src.recorded.clone };
   const altered = entry.lastAltered;
   if (altered === null) return null;
-  const candidates = [...recorded.values()]
-    // A kept copy whose checkpoint's entries were not read cannot be matched: it is not used.
-    .flatMap((c) =>
-      c.id !== src.id && c.clone !== null && c.status !== 'DELETED' && c.objects !== null
-        ? [{ objects: c.objects, checkpoint: c, location: c.clone }]
-        : [],
-    )
-    .sort((a, b) => compareText(a.checkpoint.timestamp, b.checkpoint.timestamp));
+  // Nothing allocated when no other checkpoint kept copies (called for every table a plan restores).
+  // A kept copy whose checkpoint's entries were not read cannot be matched: it is not used.
+  let candidates: Array<{ objects: InventoryEntry[]; checkpoint: RecordedCheckpoint; location: string }> | undefined;
+  for (const c of recorded.values()) {
+    if (c.id !== src.id && c.clone !== null && c.status !== 'DELETED' && c.objects !== null)
+      (candidates ??= []).push({ objects: c.objects, checkpoint: c, location: c.clone });
+  }
+  if (candidates === undefined) return null;
+  candidates.sort((a, b) => compareText(a.checkpoint.timestamp, b.checkpoint.timestamp));
   const columns = (entry.columns ?? null)?.join('\u0000');
   for (const { objects, checkpoint, location } of candidates) {
     const same = objects.find(

@@ -36,7 +36,8 @@ export interface InventoryDiff {
 
 /** Diffs live objects against a checkpoint inventory. */
 export function diffInventory(inventory: InventoryEntry[], live: Iterable<LiveObject>, matching: NameMatching): InventoryDiff {
-  const recordedByKey = new Map(inventory.map((e) => [nameKey(e.name, matching), e]));
+  const recordedByKey = new Map<string, InventoryEntry>();
+  for (const e of inventory) recordedByKey.set(nameKey(e.name, matching), e);
   const liveKeys = new Set<string>();
   const diff: InventoryDiff = { created: [], recreated: [], missing: [] };
   for (const object of live) {
@@ -61,7 +62,7 @@ export function contentChange(recorded: InventoryEntry, live: LiveObject): strin
   if (recorded.kind !== 'TABLE' || live.kind !== 'TABLE') return null;
   const was = recorded.columns ?? null;
   const now = live.columns ?? null;
-  if (was !== null && now !== null && was.join('\u0000') !== now.join('\u0000')) {
+  if (was !== null && now !== null && !sameColumns(was, now)) {
     return `its columns changed (${was.join(', ')} → ${now.join(', ')})`;
   }
   if (recorded.lastAltered !== null && live.lastAltered !== null) {
@@ -74,4 +75,12 @@ export function contentChange(recorded: InventoryEntry, live: LiveObject): strin
     return `its size changed (${recorded.bytes} → ${live.bytes} bytes)`;
   }
   return null;
+}
+
+/** Whether two column lists are the same names in the same order (compared in place: no joined copies per table). */
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }

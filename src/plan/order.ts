@@ -40,16 +40,28 @@ export function inCreationOrder<T extends { name: string }>(
 ): T[] {
   const sorted = [...items].sort((a, b) => compareText(a.name, b.name));
   const byKey = new Map<string, T[]>();
-  for (const item of sorted) byKey.set(nameKey(item.name, matching), [...(byKey.get(nameKey(item.name, matching)) ?? []), item]);
+  for (const item of sorted) {
+    const key = nameKey(item.name, matching);
+    const named = byKey.get(key);
+    if (named === undefined) byKey.set(key, [item]);
+    else named.push(item);
+  }
+  // Built without a set or list per item that depends on nothing: most of a large plan's steps.
   const deps = new Map<T, T[]>();
   for (const item of sorted) {
-    const keys = new Set(dependsOn(item));
-    keys.delete(nameKey(item.name, matching));
-    deps.set(
-      item,
-      [...keys].flatMap((k) => byKey.get(k) ?? []),
-    );
+    const own = nameKey(item.name, matching);
+    let seen: Set<string> | undefined;
+    let found: T[] | undefined;
+    for (const key of dependsOn(item)) {
+      if (key === own || seen?.has(key) === true) continue;
+      (seen ??= new Set()).add(key);
+      const named = byKey.get(key);
+      if (named !== undefined) (found ??= []).push(...named);
+    }
+    if (found !== undefined) deps.set(item, found);
   }
+  // With no dependency at all, the depth-first walk below would give the name order back.
+  if (deps.size === 0) return sorted;
   return componentsDependenciesFirst(sorted, deps).flatMap((c) => c.sort((a, b) => compareText(a.name, b.name)));
 }
 

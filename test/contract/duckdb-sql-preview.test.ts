@@ -119,9 +119,17 @@ describe('reconcile --sql on the embedded warehouse', () => {
       const { plan } = await session.plan([t]);
       const shown = (await session.statements(plan)).get(t.name) ?? [];
       const run = vi.spyOn(DuckDbDriver.prototype, 'run');
+      const runAll = vi.spyOn(DuckDbDriver.prototype, 'runAll');
       expectAllSucceeded(await session.apply(plan));
-      const ran = run.mock.calls.map(([sql]) => flat(sql));
+      // Statements run one per call and a batch's statements run in one call, in call order.
+      const ran = [
+        ...run.mock.calls.map(([sql], i) => ({ order: run.mock.invocationCallOrder[i] ?? 0, statements: [sql] })),
+        ...runAll.mock.calls.map(([statements], i) => ({ order: runAll.mock.invocationCallOrder[i] ?? 0, statements })),
+      ]
+        .sort((a, b) => a.order - b.order)
+        .flatMap((call) => call.statements.map(flat));
       run.mockRestore();
+      runAll.mockRestore();
       for (const step of plan.targets[0]?.steps ?? []) previewed.add(step.kind);
       return { plan, shown, ran };
     } finally {

@@ -126,6 +126,15 @@ export class DuckDbDriver {
     await this.connection.run(sql).catch(rethrow);
   }
 
+  /**
+   * Runs statements in order in one call (DuckDB runs a string of statements one by one; the first
+   * that fails throws, and what ran before it stays in the open transaction, if any).
+   */
+  async runAll(statements: readonly string[]): Promise<void> {
+    // A newline before each `;`: a statement ending in a `--` comment cannot swallow it.
+    if (statements.length > 0) await this.connection.run(statements.join('\n;\n')).catch(rethrow);
+  }
+
   /** Runs `body` in one transaction; rolls back on any error (DuckDB DDL is transactional). */
   async transaction<T>(body: () => Promise<T>): Promise<T> {
     await this.run('BEGIN TRANSACTION');

@@ -1,0 +1,83 @@
+/**
+ * The embedded warehouse's batches (executeWave): a wave's drops, or its restores, run as one
+ * string of statements in one transaction; a statement failing midway leaves nothing of the batch
+ * behind (no table dropped, no copy or trash row kept), and a batch that succeeds keeps every
+ * table it drops restorable from the trash.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExecutableStep, RunContext, TargetRef } from '../../src/warehouse/warehouse.js';
+import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { duckdbHarness } from './duckdb-harness.js';
+import type { Fixture } from './harness.js';
+
+const run: RunContext = { runId: 'r', command: 'test', origin: { file: '/tmp/checkpoints.yaml', hash: 'x', commit: null, dirty: null } };
+
+describe('embedded batches', () => {
+  let fx: Fixture;
+  let ref: TargetRef;
+  let warehouse: DuckDbWarehouse;
+
+  beforeEach(async () => {
+    fx = await duckdbHarness.fresh();
+    warehouse = fx.warehouse as DuckDbWarehouse;
+    ref = { name: fx.base.name, database: null, schema: fx.base.schema, auditTable: fx.base.auditTable };
+    await fx.sql('CREATE TABLE a AS SELECT 1 AS id');
+    await fx.sql('CREATE TABLE parent (id INTEGER PRIMARY KEY)');
+    await fx.sql('CREATE TABLE child (id INTEGER, p INTEGER REFERENCES parent (id))');
+    await fx.sql('CREATE TABLE z AS SELECT 2 AS id');
+  });
+  afterEach(async () => {
+    await fx.close();
+  });
+
+  /** The drop steps of the named tables, at the incarnation observe reports. */
+  async function drops(names: string[]): Promise<ExecutableStep[]> {
+    const observed = await warehouse.observe(ref);
+    return names.map((name) => {
+      const live = observed.objects.find((o) => o.name === name);
+      if (live === undefined) throw new Error(`no ${name}`);
+      return {
+        target: ref.name,
+        group: 'wipe',
+        kind: 'drop-object',
+        object: { name, kind: 'TABLE' },
+        created: live.created,
+        cause: 'created-after-checkpoint',
+        reason: 'test',
+      };
+    });
+  }
+
+  const tables = async () => (await fx.sql(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'DEMO' ORDER BY 1`)).flat();
+
+  it('a drop failing midway (a table another references) leaves every table of the batch and no trash', async () => {
+    const before = await tables();
+    // parent cannot be dropped while child references it: the second statement pair fails.
+    await expect(warehouse.executeWave(ref, await drops(['a', 'parent', 'z']), run)).rejects.toThrow();
+    expect(await tables()).toEqual(before);
+    expect((await warehouse.observe(ref)).dropped).toEqual([]);
+    expect(await fx.sql(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE schema_name = '_ckpt' AND table_name LIKE 'trash_%'`)).toEqual(
+      [[0]],
+    );
+  });
+
+  it('a batch of drops keeps each table in the trash, and a batch of restores brings each back with its rows', async () => {
+    await warehouse.executeWave(ref, await drops(['a', 'z']), run);
+    expect(await tables()).not.toContain('a');
+    const dropped = (await warehouse.observe(ref)).dropped;
+    expect(dropped.map((d) => d.name).sort()).toEqual(['a', 'z']);
+    const restores: ExecutableStep[] = dropped.map((d) => ({
+      target: ref.name,
+      group: 'back',
+      kind: 'restore-table',
+      object: { name: d.name, kind: 'TABLE' },
+      created: d.created,
+      checkpointId: 'baseline',
+      reason: 'test',
+      source: { droppedOn: d.droppedOn, restorableUntil: d.restorableUntil },
+    }));
+    await warehouse.executeWave(ref, restores, run);
+    expect(await fx.sql('SELECT id FROM a UNION ALL SELECT id FROM z ORDER BY 1')).toEqual([[1], [2]]);
+    expect((await warehouse.observe(ref)).dropped).toEqual([]);
+  });
+});
