@@ -20,7 +20,7 @@ const TABLES = Array.from({ length: 30 }, (_, i) => `N_${String(i).padStart(2, '
 function requests(log: StatementLogEntry[], pattern: RegExp): StatementLogEntry[][] {
   const byRequest = new Map<string, StatementLogEntry[]>();
   for (const entry of log.filter((e) => pattern.test(e.sql))) {
-    const key = entry.requestId ?? entry.sql;
+    const key = entry.requestId;
     byRequest.set(key, [...(byRequest.get(key) ?? []), entry]);
   }
   return [...byRequest.values()];
