@@ -114,6 +114,29 @@ describe('Snowflake: waves in multi-statement requests', () => {
     },
   );
 
+  it('a request past its deadline may still be running: its steps not done all fail as such, the done ones succeeded', async () => {
+    await setUp({}, false);
+    // Three statements a request: the request holding N_04 waits 3 deadlines of 1 s, one per statement.
+    fx.server.injectLatency({ pattern: /^DROP TABLE IF EXISTS .*"N_04"$/, perStatementMs: 3_600_000 });
+    const warehouse = await fx.connect({ statementTimeoutMs: 1000 });
+    try {
+      const { outcomes } = await reconcile({ ...fx, warehouse }, cleanup());
+      const steps = (outcomes[0]?.steps ?? []).filter((s) => s.step.kind === 'drop-object');
+      const left = await existing();
+      const failed = steps.filter((s) => s.outcome === 'failed');
+      expect(failed.map((s) => s.code)).toEqual(failed.map(() => 'STATEMENT_RUNNING'));
+      for (const s of steps) {
+        const name = s.step.kind === 'drop-object' ? s.step.object.name : '';
+        expect({ name, succeeded: s.outcome === 'succeeded' }).toEqual({ name, succeeded: !left.has(name) });
+      }
+      // N_05 follows N_04 in its request (N_03, N_04, N_05): it had not run either when the deadline passed.
+      expect(failed.map((s) => (s.step.kind === 'drop-object' ? s.step.object.name : '')).sort()).toEqual(['N_04', 'N_05']);
+      expect(left.has('N_03')).toBe(false);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it('the lost answer of a request of UNDROPs is settled by reading: its steps succeeded, nothing is sent twice', async () => {
     await setUp({}, true);
     for (const name of TABLES) await fx.sql(`DROP TABLE ${name}`);

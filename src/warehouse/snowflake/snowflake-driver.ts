@@ -199,8 +199,9 @@ export class SnowflakeDriver {
   }
 
   /**
-   * One request. Past its deadline (by kind: deadlineKind) it fails with STATEMENT_RUNNING and the
-   * query id if Snowflake gave one: the statement is not cancelled, a person decides.
+   * One request. Past its deadline (by kind: deadlineKind; the short one per statement of the
+   * request) it fails with STATEMENT_RUNNING and the query id if Snowflake gave one: the statement
+   * is not cancelled, a person decides.
    */
   private once(
     sqlText: string,
@@ -214,7 +215,9 @@ export class SnowflakeDriver {
       if (options.tag !== undefined) parameters.QUERY_TAG = options.tag;
       if (options.statements !== undefined) parameters.MULTI_STATEMENT_COUNT = options.statements;
       let settled = false;
-      const deadline = deadlineKind(sqlText) === 'copy' ? this.limits.copyTimeoutMs : this.limits.statementTimeoutMs;
+      // The short deadline is a statement's: a request of several statements, which run one after another, gets one per statement.
+      const short = this.limits.statementTimeoutMs * Math.max(1, options.statements ?? 1);
+      const deadline = deadlineKind(sqlText) === 'copy' ? this.limits.copyTimeoutMs : short;
       const timer =
         deadline === null
           ? undefined
