@@ -74,6 +74,12 @@ export interface ExecOptions {
   tag?: string;
   /** Several statements separated by `;` in one request (no binds allowed). */
   statements?: number;
+  /**
+   * Only the first statement's rows are wanted (the driver fetches them with the answer): the
+   * others' results are not fetched, one request each. The answer already says whether every
+   * statement succeeded: a request whose statement failed answers that statement's error.
+   */
+  firstResultOnly?: boolean;
   rowMode?: 'object' | 'array';
   /**
    * For a statement that is not idempotent (an audit or journal INSERT): whether it took effect
@@ -241,7 +247,7 @@ export class SnowflakeDriver {
           }
           onStatement?.(stmt);
           results.push((rows ?? []) as SnowflakeRow[]);
-          if (stmt.hasNext?.() === true) {
+          if (stmt.hasNext?.() === true && options.firstResultOnly !== true) {
             stmt.NextResult?.();
             return;
           }

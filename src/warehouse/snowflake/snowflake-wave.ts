@@ -91,7 +91,8 @@ export class SnowflakeWave {
         const statements = request.flatMap((s) => s.statements);
         request.forEach((s) => s.before());
         try {
-          await this.session.driver.execute(statements.join(';\n'), { tag, statements: statements.length });
+          // Nothing to read from a drop or an UNDROP: one request, not one more per statement for its result.
+          await this.session.driver.execute(statements.join(';\n'), { tag, statements: statements.length, firstResultOnly: true });
         } catch (error) {
           await this.settle(t, tag, request, error, control, failures);
           continue;
