@@ -116,9 +116,9 @@ describe('Snowflake: waves in multi-statement requests', () => {
 
   it('a request past its deadline may still be running: its steps not done all fail as such, the done ones succeeded', async () => {
     await setUp({}, false);
-    // Three statements a request: the request holding N_04 waits 3 deadlines of 1 s, one per statement.
+    // Three statements a request: the request holding N_04 waits 3 deadlines of 5 s, one per statement.
     fx.server.injectLatency({ pattern: /^DROP TABLE IF EXISTS .*"N_04"$/, perStatementMs: 3_600_000 });
-    const warehouse = await fx.connect({ statementTimeoutMs: 1000 });
+    const warehouse = await fx.connect({ statementTimeoutMs: 5000 });
     try {
       const { outcomes } = await reconcile({ ...fx, warehouse }, cleanup());
       const steps = (outcomes[0]?.steps ?? []).filter((s) => s.step.kind === 'drop-object');
