@@ -58,6 +58,9 @@ async function benchServer(): Promise<{ server: SnowflakeServer; home: string }>
   process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
   process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
   process.env.NO_PROXY = '127.0.0.1,localhost';
+  // The test server builds INFORMATION_SCHEMA for the whole database per query (13,400 objects
+  // here) on a shared machine: a statement may take longer than the default 60 s.
+  process.env.CKPT_STATEMENT_TIMEOUT_MS ??= '600000';
   const server = await startSnowflakeServer();
   const home = await mkdtemp(join(tmpdir(), 'ckpt-bench-sf-'));
   const url = new URL(server.url);

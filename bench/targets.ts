@@ -4,11 +4,29 @@
  * never fails on a time).
  */
 import type { ResultRow, TargetCheck } from './report.js';
+import { COST_MODEL } from './snowflake-scenarios.js';
 
 const find = (rows: ResultRow[], group: ResultRow['group'], prefix: string) =>
   rows.filter((r) => r.group === group && r.name.startsWith(prefix));
 const num = (row: ResultRow | undefined, key: string) => Number(row?.extra[key] ?? NaN);
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
+
+/**
+ * The most the cost model allows an apply of `objects` statements against its sequential
+ * baseline (80 ms each): its statements run one after another within a request, so with 8
+ * requests in flight they take at least objects × 30 ms / 8, plus one 50 ms request; the journal,
+ * lease and audit row, which the baseline does not write, come on top.
+ */
+function modelLimit(row: ResultRow): string {
+  const objects = row.baseline?.objects ?? 0;
+  const { perRequestMs, perStatementMs } = COST_MODEL;
+  const floor = (objects * perStatementMs) / MAX_IN_FLIGHT + perRequestMs;
+  const limit = (objects * (perRequestMs + perStatementMs)) / floor;
+  return `the model allows at most ${limit.toFixed(1)}x at ${MAX_IN_FLIGHT} in flight (${ms(floor)} of statements)`;
+}
+
+/** Requests in flight on one Snowflake connection (the adapter's maxConcurrency, the CLI's default --concurrency). */
+const MAX_IN_FLIGHT = 8;
 
 /** Checks every target that the rows allow; targets whose scenario did not run are left out. */
 export function checkTargets(rows: ResultRow[], scale: number): TargetCheck[] {
@@ -44,19 +62,21 @@ export function checkTargets(rows: ResultRow[], scale: number): TargetCheck[] {
   if (cleanup?.baseline) {
     const speedup = cleanup.baseline.wallMs / cleanup.ckpt.wallMs;
     checks.push({
-      target: 'Cleanup of 1,000 objects (50 ms/request + 30 ms/statement): at least 6x faster than sequential',
-      measured: `${speedup.toFixed(1)}x (${ms(cleanup.ckpt.wallMs)} vs ${ms(cleanup.baseline.wallMs)})${at}`,
+      target:
+        'Cleanup of 1,000 objects (50 ms/request + 30 ms/statement): at least 12x faster than sequential (multi-statement requests, 8 in flight)',
+      measured: `${speedup.toFixed(1)}x (${ms(cleanup.ckpt.wallMs)} vs ${ms(cleanup.baseline.wallMs)}; ${cleanup.ckpt.roundTrips} round trips); ${modelLimit(cleanup)}${at}`,
       scenario: 'snowflake cleanup',
-      met: speedup >= 6,
+      met: speedup >= 12,
     });
   }
   const reset = find(rows, 'snowflake', 'reset')[0];
   if (reset?.baseline) {
+    const speedup = reset.baseline.wallMs / reset.ckpt.wallMs;
     checks.push({
-      target: 'Apply: independent steps with bounded concurrency (default 8), order kept where it matters',
-      measured: `reset restoring ${reset.baseline.objects} tables: ${(reset.baseline.wallMs / reset.ckpt.wallMs).toFixed(1)}x faster than sequential UNDROPs (${ms(reset.ckpt.wallMs)} vs ${ms(reset.baseline.wallMs)})${at}`,
+      target: 'Reset restoring 200 tables: at least 6x faster than sequential UNDROPs (no per-table look-up: the versions observe read)',
+      measured: `${speedup.toFixed(1)}x (${ms(reset.ckpt.wallMs)} vs ${ms(reset.baseline.wallMs)}; ${reset.ckpt.roundTrips} round trips); ${modelLimit(reset)}${at}`,
       scenario: 'snowflake reset',
-      met: null,
+      met: speedup >= 6,
     });
   }
   const plans = find(rows, 'planner', 'plan');

@@ -1,7 +1,8 @@
 /**
  * Runs a plan through the Warehouse interface, exactly as listed (the caller holds the
  * targets' leases): steps go in waves (a run of independent drops or table restores of one action runs with
- * bounded concurrency; everything else one at a time, in order), each step journalled as
+ * bounded concurrency, or together when the warehouse runs such a wave itself: executeWave; everything else one at a
+ * time, in order), each step journalled as
  * started then succeeded or failed. An action is recorded APPLIED only when all its steps
  * succeeded, FAILED otherwise. A failure, a shutdown or a lost lease lets running steps finish
  * and skips the rest; other targets go on.
@@ -21,6 +22,7 @@ import {
   type RunContext,
   type TargetRef,
   type Warehouse,
+  WaveIncomplete,
 } from '../warehouse/warehouse.js';
 import { formWaves } from './waves.js';
 
@@ -168,27 +170,9 @@ class TargetRun {
 
   /** Runs the steps of a wave with at most `limit` in flight; a failure stops new starts. */
   private async runWave(wave: number[], limit: number): Promise<void> {
-    const { warehouse, ref } = this.target;
-    if (warehouse.executeWave !== undefined && wave.length > 1) {
-      for (let at = 0; at < wave.length && !this.signal.aborted; at += BATCH) {
-        const batch = wave.slice(at, at + BATCH);
-        const steps = batch.map((i) => this.plan.steps[i] as ExecutableStep);
-        steps.forEach((step, k) => this.started(batch[k] as number, step));
-        try {
-          await warehouse.executeWave(ref, steps, this.run);
-        } catch (error) {
-          // Nothing of the batch was applied: run it step by step to apply what can be and
-          // attribute the failure to its step.
-          this.logger.warn('batch failed; retrying its steps one by one', {
-            target: this.plan.target,
-            steps: batch.length,
-            error: describeError(error),
-          });
-          for (const index of batch) if (!(await this.runStep(index))) return;
-          continue;
-        }
-        steps.forEach((step, k) => this.succeeded(batch[k] as number, step));
-      }
+    if (this.target.warehouse.executeWave !== undefined && wave.length > 1) {
+      for (let at = 0; at < wave.length && !this.signal.aborted; at += BATCH)
+        if (!(await this.runBatch(wave.slice(at, at + BATCH), limit))) return;
       return;
     }
     let next = 0;
@@ -201,6 +185,44 @@ class TargetRun {
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, wave.length) }, worker));
+  }
+
+  /**
+   * Runs part of a wave through the warehouse's executeWave; false when a step failed or it was
+   * interrupted. A step is recorded succeeded as the warehouse reports it; when the warehouse
+   * says which steps failed (WaveIncomplete), exactly those are recorded failed and the rest of
+   * the batch did not run; any other error means nothing of the batch was applied, and its steps
+   * run one by one to apply what can be and attribute the failure to its step.
+   */
+  private async runBatch(batch: number[], limit: number): Promise<boolean> {
+    const { warehouse, ref } = this.target;
+    const steps = batch.map((i) => this.plan.steps[i] as ExecutableStep);
+    const indexOf = new Map(steps.map((step, k) => [step, batch[k] as number]));
+    const succeeded = (step: ExecutableStep) => {
+      const index = indexOf.get(step);
+      if (index !== undefined && this.outcomes[index] === undefined) this.succeeded(index, step);
+    };
+    steps.forEach((step, k) => this.started(batch[k] as number, step));
+    try {
+      await warehouse.executeWave?.(ref, steps, this.run, { concurrency: limit, signal: this.signal, succeeded });
+    } catch (error) {
+      if (error instanceof WaveIncomplete) {
+        for (const failure of error.failed) {
+          const index = indexOf.get(failure.step);
+          if (index !== undefined) this.failed(index, failure.step, failure.error);
+        }
+        return false;
+      }
+      this.logger.warn('batch failed; retrying its steps one by one', {
+        target: this.plan.target,
+        steps: batch.length,
+        error: describeError(error),
+      });
+      for (const index of batch) if (!(await this.runStep(index))) return false;
+      return true;
+    }
+    steps.forEach(succeeded);
+    return true;
   }
 
   private started(index: number, step: Step): void {
@@ -217,29 +239,36 @@ class TargetRun {
 
   private async runStep(index: number): Promise<boolean> {
     const step = this.plan.steps[index] as Step;
-    const records = this.recordsOf(step.group);
     this.started(index, step);
     try {
       if (step.kind === 'record-action') {
-        await this.target.warehouse.recordAction(this.target.ref, actionRecord(step, 'APPLIED', records, null), this.run);
+        await this.target.warehouse.recordAction(
+          this.target.ref,
+          actionRecord(step, 'APPLIED', this.recordsOf(step.group), null),
+          this.run,
+        );
       } else {
         await runStep(this.target.warehouse.steps, this.target.ref, step, this.run);
       }
       this.succeeded(index, step);
       return true;
     } catch (error) {
-      const message = describeError(error);
-      records.push({ kind: step.kind, object: stepSubject(step), outcome: 'failed', error: message });
-      this.finish(index, {
-        step,
-        outcome: 'failed',
-        error: message,
-        code: error instanceof CkptError ? error.code : 'INTERNAL',
-        durationMs: this.elapsed(index),
-      });
-      this.logger.error('step failed', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), error: message });
+      this.failed(index, step, error);
       return false;
     }
+  }
+
+  private failed(index: number, step: Step, error: unknown): void {
+    const message = describeError(error);
+    this.recordsOf(step.group).push({ kind: step.kind, object: stepSubject(step), outcome: 'failed', error: message });
+    this.finish(index, {
+      step,
+      outcome: 'failed',
+      error: message,
+      code: error instanceof CkptError ? error.code : 'INTERNAL',
+      durationMs: this.elapsed(index),
+    });
+    this.logger.error('step failed', { target: this.plan.target, index, step: step.kind, object: stepSubject(step), error: message });
   }
 
   /** Milliseconds since the step at `index` started. */

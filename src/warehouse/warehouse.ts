@@ -76,6 +76,28 @@ export function runStep(handlers: StepHandlers, target: TargetRef, step: Executa
   return handler(target, step, run);
 }
 
+/** How apply drives a wave a warehouse runs itself (executeWave). */
+export interface WaveControl {
+  /** Most requests in flight at once. */
+  concurrency: number;
+  /** Once aborted, nothing more is sent (what is in flight finishes). */
+  signal: AbortSignal;
+  /** Told as each step takes effect, before the wave ends (progress, journal). */
+  succeeded(step: ExecutableStep): void;
+}
+
+/**
+ * A wave that took effect in part: the steps reported to WaveControl.succeeded took effect,
+ * `failed` failed (each with its error), every other step did not take effect (not sent, or
+ * checked after a failed request and found not done). No failure: the wave was interrupted.
+ */
+export class WaveIncomplete extends Error {
+  constructor(readonly failed: ReadonlyArray<{ step: ExecutableStep; error: unknown }>) {
+    super(failed.length === 0 ? 'wave interrupted' : `${failed.length} step(s) of a wave failed`);
+    this.name = 'WaveIncomplete';
+  }
+}
+
 /** Rows returned by `ckpt sql`. */
 export interface QueryResult {
   columns: string[];
@@ -95,11 +117,14 @@ export interface Warehouse {
   /** How this warehouse runs each kind of step. */
   readonly steps: StepHandlers;
   /**
-   * Runs a wave of independent steps of one kind (drops, or table restores) as one unit, when the
+   * Runs a wave of independent steps of one kind (drops, or table restores) together, when the
    * warehouse does that better than one step at a time (DuckDB: one transaction, one registry
-   * write). All or nothing: on failure nothing of the wave is applied. Absent: step by step.
+   * write; Snowflake: multi-statement requests, several in flight). Resolving means every step
+   * took effect. Throwing WaveIncomplete means exactly the steps reported to `control.succeeded`
+   * took effect, its `failed` steps failed, and the others did not take effect; any other error
+   * means nothing of the wave took effect (all or nothing). Absent: step by step.
    */
-  executeWave?(target: TargetRef, steps: ExecutableStep[], run: RunContext): Promise<void>;
+  executeWave?(target: TargetRef, steps: ExecutableStep[], run: RunContext, control?: WaveControl): Promise<void>;
   /**
    * The statements each step will send, in plan order (`record-action`: its audit row as
    * applied), built by the functions the step handlers run, from what this connection observed

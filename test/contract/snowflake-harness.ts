@@ -65,6 +65,10 @@ export interface SnowflakeFixtureOptions {
    * inventory array it writes into OBJECTS_SNAPSHOT (CKPT_SNAPSHOT_ARRAY_BYTES: half the limit).
    */
   lobLimit?: number;
+  /** What the server does after a failed statement of a multi-statement request (default `stop`). */
+  afterFailedStatement?: 'stop' | 'continue';
+  /** Most statements in one request of a wave (CKPT_STATEMENTS_PER_REQUEST). */
+  statementsPerRequest?: number;
 }
 
 /** A harness whose fixtures expose the server. */
@@ -83,8 +87,12 @@ export const snowflakeHarness: SnowflakeHarness = {
     jsonValue: (text) => `PARSE_JSON('${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}')`,
   },
   async fresh(options: SnowflakeFixtureOptions = {}) {
-    const sf = await snowflakeHome('', options.inProgressAfterMs === undefined ? {} : { inProgressAfterMs: options.inProgressAfterMs });
+    const sf = await snowflakeHome('', {
+      ...(options.inProgressAfterMs === undefined ? {} : { inProgressAfterMs: options.inProgressAfterMs }),
+      ...(options.afterFailedStatement === undefined ? {} : { afterFailedStatement: options.afterFailedStatement }),
+    });
     const env: Record<string, string> = { SNOWFLAKE_HOME: sf.home };
+    if (options.statementsPerRequest !== undefined) env.CKPT_STATEMENTS_PER_REQUEST = String(options.statementsPerRequest);
     if (options.showRowLimit !== undefined) {
       sf.server.account.catalog.showRowLimit = options.showRowLimit;
       env.CKPT_SHOW_PAGE_ROWS = String(options.showRowLimit);

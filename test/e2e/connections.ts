@@ -65,6 +65,8 @@ export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eCon
       SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
       SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1',
       NO_PROXY: '127.0.0.1,localhost',
+      // Waves of a few steps go in multi-statement requests (two statements each) rather than one request per step.
+      CKPT_STATEMENTS_PER_REQUEST: '2',
     },
     schema: 'DEMO',
     ref: { name: 'demo', database, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' },

@@ -52,11 +52,15 @@ function inOrder(part: string[], whole: string[]): boolean {
 }
 
 /** Applies the plan with `--sql --json`; returns its steps as shown and what the server received meanwhile. */
-async function applyShown(conn: E2eConnection, dir: string): Promise<{ steps: ShownStep[]; executed: Map<string, string[]> }> {
+async function applyShown(
+  conn: E2eConnection,
+  dir: string,
+): Promise<{ steps: ShownStep[]; executed: Map<string, string[]>; requests: number[] }> {
   const server = conn.server;
   if (server === null) throw new Error('a Snowflake connection has a server');
   const from = server.statementLog.length;
-  const run = await runOn(conn, dir, ['reconcile', '--sql', '--json', '--yes']);
+  // One request in flight: a wave's steps go together in requests of two statements (connections.ts).
+  const run = await runOn(conn, dir, ['--concurrency', '1', 'reconcile', '--sql', '--json', '--yes']);
   expect(run.code, run.stderr).toBe(0);
   const doc = JSON.parse(run.stdout) as { targets: Array<{ steps: ShownStep[] }>; outcomes: Array<{ failed: boolean }> };
   const schema = JSON.parse(await readFile(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object;
@@ -64,7 +68,19 @@ async function applyShown(conn: E2eConnection, dir: string): Promise<{ steps: Sh
   validate(doc);
   expect(validate.errors ?? []).toEqual([]);
   expect(doc.outcomes.map((o) => o.failed)).toEqual([false]);
-  return { steps: doc.targets.flatMap((t) => t.steps), executed: executedByStep(server.statementLog.slice(from)) };
+  const log = server.statementLog.slice(from);
+  return { steps: doc.targets.flatMap((t) => t.steps), executed: executedByStep(log), requests: stepRequests(log) };
+}
+
+/** How many statements of a step each request carried (multi-statement requests hold several). */
+function stepRequests(log: StatementLogEntry[]): number[] {
+  const byRequest = new Map<string, number>();
+  for (const entry of log) {
+    const tag = JSON.parse(entry.queryTag ?? '{}') as { step?: string };
+    if (tag.step === undefined || READ.test(entry.sql.trim())) continue;
+    byRequest.set(entry.requestId, (byRequest.get(entry.requestId) ?? 0) + 1);
+  }
+  return [...byRequest.values()];
 }
 
 /** Every step's statements (comments aside) ran in that order, and nothing else ran for any step. */
@@ -101,6 +117,8 @@ describe('reconcile --sql on the Snowflake test server', () => {
     expect(new Set(reset.steps.map((s) => s.kind))).toEqual(new Set(['drop-object', 'restore-table', 'recreate-view', 'record-action']));
     expect(reset.steps.flatMap((s) => s.statements).filter((s) => s.startsWith('UNDROP TABLE'))).toHaveLength(4);
     expectShownWasRun(reset.steps, reset.executed);
+    // The waves of drops and of table restores went in multi-statement requests.
+    expect(reset.requests.filter((n) => n > 1).length).toBeGreaterThan(0);
 
     // The rows of a restored table changed since the checkpoint: a reset reverts its content in place.
     expect((await runOn(conn, dir, ['sql', 'INSERT INTO a_t VALUES (9)'])).code).toBe(0);

@@ -86,9 +86,14 @@ export async function resetState(conn: E2eConnection, dir: string): Promise<Rese
 /**
  * Runs `reconcile --yes` killed by SIGKILL at step `index`: when it starts (`started`), or after it
  * ran and before its outcome is journaled (`ran`), by the CLI's fault point (src/cli/fault-point.ts),
- * so the kill lands there however busy the machine is. True if it was killed.
+ * so the kill lands there however busy the machine is. True if it was killed. Two steps in
+ * flight: on Snowflake (two statements a request: connections.ts) the 3 table restores go in two
+ * requests at once, so a kill after the first restore ran lands in the middle of a batched wave,
+ * with the other request in flight or answered.
  */
 export async function killAtStep(conn: E2eConnection, dir: string, index: number, phase: 'started' | 'ran'): Promise<boolean> {
-  const run = await ckpt(dir, ['reconcile', '--yes'], { env: { ...conn.env, CKPT_FAULT_KILL_AT: `${index}:${phase}` } });
+  const run = await ckpt(dir, ['--concurrency', '2', 'reconcile', '--yes'], {
+    env: { ...conn.env, CKPT_FAULT_KILL_AT: `${index}:${phase}` },
+  });
   return run.signal === 'SIGKILL';
 }

@@ -33,6 +33,8 @@ export interface ProtocolDeps {
   onQueryRequest(): void;
   /** How long a query request (or a result fetch) waits for a running query before answering 333333 "in progress". */
   inProgressAfterMs: number;
+  /** What a multi-statement request does after a statement fails (SnowflakeServerOptions.afterFailedStatement). */
+  afterFailedStatement: 'stop' | 'continue';
 }
 
 type Json = Record<string, unknown>;
@@ -402,6 +404,7 @@ async function query(
   const ids: string[] = [];
   const types: number[] = [];
   let last: ResultSet | undefined;
+  let failure: Json | undefined;
   for (const statement of statements) {
     const queryId = statements.length === 1 ? reservedId : deps.account.newQueryId();
     try {
@@ -419,11 +422,15 @@ async function query(
       deps.statementLog.push({ sql: statement.text, queryTag, requestId, ok: true, resultRows: last.rows.length, resultChars });
     } catch (err) {
       deps.statementLog.push({ sql: statement.text, queryTag, requestId, ok: false, resultRows: 0, resultChars: 0 });
-      return errorBody(err instanceof SnowflakeError ? err : new SnowflakeError('000603', 'XX000', String(err), 'INTERNAL'), queryId);
+      failure ??= errorBody(err instanceof SnowflakeError ? err : new SnowflakeError('000603', 'XX000', String(err), 'INTERNAL'), queryId);
+      if (deps.afterFailedStatement === 'stop') return failure;
+      continue;
     }
     ids.push(queryId);
     types.push(last.statementTypeId);
   }
+  if (failure !== undefined || last === undefined)
+    return failure ?? errorBody(new SnowflakeError('000603', 'XX000', 'no statement ran', 'INTERNAL'), reservedId);
   if (body.asyncExec === true) {
     return {
       success: true,

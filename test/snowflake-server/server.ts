@@ -30,6 +30,13 @@ export interface SnowflakeServerOptions {
   inProgressAfterMs?: number;
   /** Largest VARCHAR/VARIANT value in bytes, 100082 beyond it (default 16,777,216, as Snowflake without bundle 2025_03). */
   lobLimit?: number;
+  /**
+   * What a multi-statement request does after one of its statements fails: `stop` (default; the
+   * later statements do not run) or `continue` (they run; the request still answers the first
+   * error). Snowflake's documentation says neither, so a client must not rely on one: tests
+   * run ckpt's batched waves under both (stricter reading).
+   */
+  afterFailedStatement?: 'stop' | 'continue';
 }
 
 /** A running server. */
@@ -93,6 +100,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions = {})
       injections,
       statementLog,
       inProgressAfterMs: options.inProgressAfterMs ?? 45_000,
+      afterFailedStatement: options.afterFailedStatement ?? 'stop',
       onQueryRequest: () => {
         handle.requestCount++;
       },

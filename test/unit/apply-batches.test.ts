@@ -2,7 +2,10 @@
  * On a warehouse that runs a wave as one unit (`executeWave`, all or nothing): a wave of
  * several independent steps goes in batches of at most 500, a step alone runs by itself; a
  * batch that fails is retried step by step so that what can be applied is and the failure is
- * attributed to its step (later steps skipped); a lost lease stops before the next batch.
+ * attributed to its step (later steps skipped); a lost lease stops before the next batch. On a
+ * warehouse that reports each step of a wave as it takes effect and says which failed
+ * (WaveIncomplete, as Snowflake's multi-statement requests do): exactly those are recorded, with
+ * no retry, and the rest of the wave is skipped.
  */
 import { describe, expect, it } from 'vitest';
 import { applyOn as apply, fakeWarehouse, recordingLogger, drop, record, recreateView, planOf } from './support/fake-warehouse.js';
@@ -71,6 +74,58 @@ describe('a warehouse that runs a wave as one unit', () => {
     expect(outcome?.failed).toBe(true);
     expect(outcome?.steps.filter((s) => s.outcome === 'succeeded')).toHaveLength(500);
     expect(outcome?.steps.slice(500).map((s) => s.outcome)).toEqual(['skipped', 'skipped']);
+    expect(fake.recorded).toMatchObject([{ actionId: 'a', status: 'FAILED', error: 'interrupted before it finished' }]);
+  });
+});
+
+describe('a warehouse that reports the steps of a wave (WaveIncomplete)', () => {
+  it('records each step as the warehouse reports it, within the concurrency asked, as it happens', async () => {
+    const fake = fakeWarehouse({ batches: 'partial', maxConcurrency: 8 });
+    const events: string[] = [];
+    const [outcome] = await apply(planOf([drop('a', 'T1'), drop('a', 'T2'), drop('a', 'T3'), record('a')]), fake, {
+      concurrency: 4,
+      onProgress: (e) => void events.push(`${e.step.kind === 'drop-object' ? e.step.object.name : e.step.kind} ${e.outcome}`),
+    });
+    expect(fake.batches).toEqual([['T1', 'T2', 'T3']]);
+    expect(fake.waveConcurrency).toEqual([4]);
+    expect(fake.executed).toEqual([]);
+    expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(events.slice(0, 6)).toEqual(['T1 started', 'T2 started', 'T3 started', 'T1 succeeded', 'T2 succeeded', 'T3 succeeded']);
+  });
+
+  it('records the failed step failed and the steps the warehouse did not run skipped, without retrying any', async () => {
+    const fake = fakeWarehouse({ batches: 'partial', failOn: { T2: new Error('T2 is in use') } });
+    const [outcome] = await apply(planOf([drop('a', 'T1'), drop('a', 'T2'), drop('a', 'T3'), record('a')]), fake);
+    expect(fake.executed).toEqual([]);
+    expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'failed', 'skipped', 'skipped']);
+    expect(outcome?.steps[1]?.error).toBe('T2 is in use');
+    expect(fake.journal.filter((e) => e.event !== 'step-started').map((e) => `${e.event} ${e.object ?? ''}`)).toEqual([
+      'run-started ',
+      'step-succeeded T1',
+      'step-failed T2',
+      'run-failed ',
+    ]);
+    expect(fake.recorded).toMatchObject([
+      {
+        actionId: 'a',
+        status: 'FAILED',
+        error: 'T2 is in use',
+        steps: [
+          { object: 'T1', outcome: 'succeeded' },
+          { object: 'T2', outcome: 'failed' },
+        ],
+      },
+    ]);
+  });
+
+  it('a wave interrupted midway (no failure) leaves the rest skipped and the action FAILED as interrupted', async () => {
+    const lease = new AbortController();
+    const fake = fakeWarehouse({ batches: 'partial', onStep: (s) => (s === 'T2' ? lease.abort() : undefined) });
+    const [outcome] = await apply(planOf([drop('a', 'T1'), drop('a', 'T2'), drop('a', 'T3'), record('a')]), fake, {
+      signal: lease.signal,
+    });
+    expect(outcome?.failed).toBe(true);
+    expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'succeeded', 'skipped', 'skipped']);
     expect(fake.recorded).toMatchObject([{ actionId: 'a', status: 'FAILED', error: 'interrupted before it finished' }]);
   });
 });

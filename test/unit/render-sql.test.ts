@@ -67,6 +67,7 @@ function sessionOf(scenario: Scenario): SnowflakeSession {
     versions: () => ledger,
     showPageRows: 1000,
     snapshotArrayBytes: 1_048_576,
+    statementsPerRequest: 100,
   };
 }
 

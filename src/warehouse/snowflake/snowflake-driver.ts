@@ -74,6 +74,12 @@ export interface ExecOptions {
   tag?: string;
   /** Several statements separated by `;` in one request (no binds allowed). */
   statements?: number;
+  /**
+   * Only the first statement's rows are wanted (the driver fetches them with the answer): the
+   * others' results are not fetched, one request each. The answer already says whether every
+   * statement succeeded: a request whose statement failed answers that statement's error.
+   */
+  firstResultOnly?: boolean;
   rowMode?: 'object' | 'array';
   /**
    * For a statement that is not idempotent (an audit or journal INSERT): whether it took effect
@@ -199,8 +205,9 @@ export class SnowflakeDriver {
   }
 
   /**
-   * One request. Past its deadline (by kind: deadlineKind) it fails with STATEMENT_RUNNING and the
-   * query id if Snowflake gave one: the statement is not cancelled, a person decides.
+   * One request. Past its deadline (by kind: deadlineKind; the short one per statement of the
+   * request) it fails with STATEMENT_RUNNING and the query id if Snowflake gave one: the statement
+   * is not cancelled, a person decides.
    */
   private once(
     sqlText: string,
@@ -214,7 +221,9 @@ export class SnowflakeDriver {
       if (options.tag !== undefined) parameters.QUERY_TAG = options.tag;
       if (options.statements !== undefined) parameters.MULTI_STATEMENT_COUNT = options.statements;
       let settled = false;
-      const deadline = deadlineKind(sqlText) === 'copy' ? this.limits.copyTimeoutMs : this.limits.statementTimeoutMs;
+      // The short deadline is a statement's: a request of several statements, which run one after another, gets one per statement.
+      const short = this.limits.statementTimeoutMs * Math.max(1, options.statements ?? 1);
+      const deadline = deadlineKind(sqlText) === 'copy' ? this.limits.copyTimeoutMs : short;
       const timer =
         deadline === null
           ? undefined
@@ -238,7 +247,7 @@ export class SnowflakeDriver {
           }
           onStatement?.(stmt);
           results.push((rows ?? []) as SnowflakeRow[]);
-          if (stmt.hasNext?.() === true) {
+          if (stmt.hasNext?.() === true && options.firstResultOnly !== true) {
             stmt.NextResult?.();
             return;
           }

@@ -3,8 +3,10 @@
  * by the functions its handler runs (snowflake-step-sql.ts) from what this connection observed,
  * with the steps before it played on a copy of the table versions (a drop makes the newest
  * dropped version that a later restore sets aside). Reads (columns, versions not observed) are
- * made as the handler would make them; nothing is changed. A `--` line says what is conditional.
+ * made as the handler would make them; nothing is changed. A `--` line says what is conditional,
+ * and heads a wave whose steps are sent together in multi-statement requests.
  */
+import { formWaves } from '../../apply/waves.js';
 import { auditTypeOf, restoredTo } from '../../model/action-audit.js';
 import type { Step } from '../../model/plan.js';
 import type { StepOf } from '../../model/step-kinds.js';
@@ -51,7 +53,18 @@ export async function previewStatements(
   const t = session.resolve(target);
   const tag = queryTag({ command: run.command, target: target.name, step: 'sql-preview', run: run.runId });
   const played: Played = { t, tag, run, ledger: session.versions(t).copy(), schemaSet: false };
-  return previewEach(steps, (step) => statementsOf(session, handlers, step, played));
+  const together = new Map(formWaves([...steps]).flatMap((wave) => (wave.length > 1 ? [[steps[wave[0] as number], wave.length]] : [])));
+  return previewEach(steps, async (step) => {
+    const statements = await statementsOf(session, handlers, step, played);
+    const count = together.get(step);
+    return count === undefined ? statements : [sentTogether(count, session.statementsPerRequest), ...statements];
+  });
+}
+
+/** The line heading a wave that executeWave sends together (snowflake-wave.ts). */
+function sentTogether(steps: number, statementsPerRequest: number): string {
+  const after = steps === 2 ? 'the step after it' : `the ${steps - 1} steps after it`;
+  return `-- sent with ${after}: their statements in order, at most ${statementsPerRequest} to a request, requests spread over --concurrency`;
 }
 
 /** One step's statements; `played` moves on as the step would move it. */

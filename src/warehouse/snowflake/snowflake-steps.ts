@@ -64,6 +64,8 @@ export interface SnowflakeSession {
   versions(t: SnowflakeTarget): TableVersionLedger;
   /** The rows of one SHOW page. */
   readonly showPageRows: number;
+  /** Most statements in one request of a wave (CKPT_STATEMENTS_PER_REQUEST: snowflake-wave.ts). */
+  readonly statementsPerRequest: number;
   /** The largest inventory (bytes of JSON) also written as an array into OBJECTS_SNAPSHOT. */
   readonly snapshotArrayBytes: number;
 }

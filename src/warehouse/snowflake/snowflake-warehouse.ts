@@ -21,7 +21,17 @@ import { keptInventories, NO_KEPT_INVENTORIES, readAuditRows, type KeptInventori
 import type { OpenOptions } from '../open.js';
 import type { LeaseDialect } from '../lease-sql.js';
 import { LeaseStore } from '../lease-store.js';
-import type { ActionRecord, Capabilities, QueryResult, RunContext, StepHandlers, TargetRef, Warehouse } from '../warehouse.js';
+import type {
+  ActionRecord,
+  Capabilities,
+  ExecutableStep,
+  QueryResult,
+  RunContext,
+  StepHandlers,
+  TargetRef,
+  Warehouse,
+  WaveControl,
+} from '../warehouse.js';
 import { displayIdent, quoteIdent } from '../../model/refs.js';
 import { resolveConnection, type ConnectionEnvironment, type ResolvedConnection } from './snowflake-connection.js';
 import { SnowflakeDriver, loadSdk, type DriverLimits, type SnowflakeRow } from './snowflake-driver.js';
@@ -49,6 +59,7 @@ import { SnowflakeSteps, type SnowflakeSession } from './snowflake-steps.js';
 import { recordActionSql } from './snowflake-step-sql.js';
 import { previewStatements } from './snowflake-preview.js';
 import { TableVersionLedger, versionName } from './snowflake-versions.js';
+import { MAX_STATEMENTS_PER_REQUEST, SnowflakeWave, STATEMENTS_PER_REQUEST } from './snowflake-wave.js';
 import { kindOfRow, managedVersion, ownerCell, ownershipOf, unmanagedObjects } from './snowflake-kinds.js';
 
 /** Options to open a Snowflake connection. */
@@ -84,6 +95,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
   private readonly stepsOf = new SnowflakeSteps(this);
   /** How this warehouse runs each kind of step (snowflake-steps.ts). */
   readonly steps: StepHandlers = this.stepsOf.handlers;
+  private readonly waves = new SnowflakeWave(this, this.stepsOf);
 
   private constructor(
     readonly driver: SnowflakeDriver,
@@ -94,6 +106,8 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
     readonly showPageRows: number,
     /** The largest inventory also written as an array into OBJECTS_SNAPSHOT (CKPT_SNAPSHOT_ARRAY_BYTES). */
     readonly snapshotArrayBytes: number,
+    /** Most statements in one request of a wave (CKPT_STATEMENTS_PER_REQUEST). */
+    readonly statementsPerRequest: number,
   ) {}
 
   /** Resolves the connections.toml entry, connects, and pins the session parameters ckpt relies on (UTC, autocommit, …). */
@@ -125,6 +139,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       max: SNAPSHOT_ARRAY_BYTES * 16,
       unit: 'bytes',
     });
+    const statementsPerRequest = wholeNumberFromEnv('CKPT_STATEMENTS_PER_REQUEST', env, {
+      fallback: STATEMENTS_PER_REQUEST,
+      min: 1,
+      max: MAX_STATEMENTS_PER_REQUEST,
+      unit: 'statements',
+    });
     const driver = await SnowflakeDriver.connect(resolved.options, limits, `connection ${options.connectionName}`);
     try {
       const [, current] = await driver.execute(`${pinSessionSql()}; SELECT CURRENT_DATABASE() AS DB`, {
@@ -138,6 +158,7 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
         options.connectionName,
         showPageRows,
         snapshotArrayBytes,
+        statementsPerRequest,
       );
     } catch (error) {
       await driver.close();
@@ -222,6 +243,12 @@ export class SnowflakeWarehouse implements Warehouse, SnowflakeSession {
       { statements: 3, tag },
     );
     return { audit: audit ?? [], kept: keptInventories(selection, entries ?? [], totals ?? []) };
+  }
+
+  /** Drops, or table restores, in multi-statement requests with several in flight (snowflake-wave.ts). */
+  executeWave(target: TargetRef, steps: ExecutableStep[], run: RunContext, control?: WaveControl): Promise<void> {
+    const { signal } = new AbortController();
+    return this.waves.run(target, steps, run, control ?? { concurrency: this.capabilities.maxConcurrency, signal, succeeded: () => {} });
   }
 
   async recordAction(target: TargetRef, record: ActionRecord, run: RunContext): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * An in-memory Warehouse for apply's unit tests: every step handler records the step it ran (and
  * how many ran at once), fails the steps it is told to, and the journal and audit rows are kept in
- * arrays. Optionally it runs waves as one unit (`executeWave`, all or nothing, as DuckDB does).
+ * arrays. Optionally it runs waves itself (`executeWave`: all or nothing, as DuckDB does, or
+ * reporting each step, as Snowflake does).
  * Plus a recording Logger and small builders of plan steps.
  */
 import { applyPlan, type ApplyOptions } from '../../../src/apply/apply.js';
@@ -10,7 +11,16 @@ import type { Plan, Step } from '../../../src/model/plan.js';
 import { stepSubject } from '../../../src/model/step-kinds.js';
 import type { JournalEntry } from '../../../src/warehouse/lease-sql.js';
 import type { LeaseStore } from '../../../src/warehouse/lease-store.js';
-import type { ActionRecord, ExecutableStep, RunContext, StepHandlers, TargetRef, Warehouse } from '../../../src/warehouse/warehouse.js';
+import {
+  WaveIncomplete,
+  type ActionRecord,
+  type ExecutableStep,
+  type RunContext,
+  type StepHandlers,
+  type TargetRef,
+  type Warehouse,
+  type WaveControl,
+} from '../../../src/warehouse/warehouse.js';
 
 /** How the fake behaves. */
 export interface FakeOptions {
@@ -18,8 +28,12 @@ export interface FakeOptions {
   maxConcurrency?: number;
   /** Steps that fail, by subject (object name or checkpoint id), with what they throw. */
   failOn?: Record<string, unknown>;
-  /** Whether the warehouse runs a wave as one unit (`executeWave`). */
-  batches?: boolean;
+  /**
+   * Whether the warehouse runs a wave itself (`executeWave`): `true` as one unit, all or nothing
+   * (DuckDB); `'partial'` step after step, each reported as it succeeds, stopping at a failure or
+   * once the signal is aborted and saying so with WaveIncomplete (Snowflake).
+   */
+  batches?: boolean | 'partial';
   /** Called as each step runs (before it completes), e.g. to abort a signal. */
   onStep?: (subject: string) => void;
   /** Journal writes that fail, counted from 1 (every write after `journalFailsFrom` fails). */
@@ -35,6 +49,8 @@ export interface FakeWarehouse {
   executed: string[];
   /** Subjects of each wave run as one unit (successful or not). */
   batches: string[][];
+  /** The concurrency apply gave each wave (`batches: 'partial'`). */
+  waveConcurrency: number[];
   journal: JournalEntry[];
   recorded: ActionRecord[];
   /** Most steps that were in flight at the same time. */
@@ -97,6 +113,22 @@ export function fakeWarehouse(options: FakeOptions = {}): FakeWarehouse {
     query: () => Promise.reject(new Error('not used')),
     close: async () => {},
   };
+  const waveConcurrency: number[] = [];
+  if (options.batches === 'partial') {
+    warehouse.executeWave = async (_target: TargetRef, wave: ExecutableStep[], _run: RunContext, control?: WaveControl) => {
+      if (control === undefined) throw new Error('apply gives a wave its control');
+      batches.push(wave.map(subjectOf));
+      waveConcurrency.push(control.concurrency);
+      for (const step of wave) {
+        if (control.signal.aborted) throw new WaveIncomplete([]);
+        options.onStep?.(subjectOf(step));
+        await new Promise((resolve) => setImmediate(resolve));
+        const error = failure(subjectOf(step));
+        if (error !== undefined) throw new WaveIncomplete([{ step, error }]);
+        control.succeeded(step);
+      }
+    };
+  }
   if (options.batches === true) {
     warehouse.executeWave = async (_target: TargetRef, wave: ExecutableStep[]) => {
       const subjects = wave.map(subjectOf);
@@ -107,7 +139,7 @@ export function fakeWarehouse(options: FakeOptions = {}): FakeWarehouse {
       if (failed !== undefined) throw failure(failed);
     };
   }
-  return { warehouse, executed, batches, journal, recorded, maxInFlight: () => most };
+  return { warehouse, executed, batches, waveConcurrency, journal, recorded, maxInFlight: () => most };
 }
 
 /** One line a logger received. */
