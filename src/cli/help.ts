@@ -23,6 +23,10 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
     name: 'CKPT_STATEMENT_TIMEOUT_MS',
     takes: 'the deadline of Snowflake reads, metadata and lease statements; copies have none (default 60000)',
   },
+  {
+    name: 'CKPT_STATEMENTS_PER_REQUEST',
+    takes: 'most statements in one Snowflake request of a wave of drops or table restores, 1 to 1000 (default 100)',
+  },
   { name: 'CKPT_SHOW_PAGE_ROWS', takes: 'rows per page of SHOW TABLES HISTORY on Snowflake, 1 to 10000 (default 10000)' },
   {
     name: 'CKPT_SNAPSHOT_ARRAY_BYTES',
