@@ -9,25 +9,20 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDaemon, type ReconcileEvent, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { silentLogger } from '../../src/model/logger.js';
 import { tempDir } from '../support/temp-dir.js';
 import { ckpt, DEMO_CONFIG, RECONCILE_CHILD_BUILT } from './cli-runner.js';
-import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
-import { DaemonProcess, killDaemons } from './daemon-process.js';
+import { demoConfig, e2eConnection } from './connections.js';
+import { DaemonProcess } from './daemon-process.js';
+import { daemonInSlowStep, daemonScope } from './daemon-scope.js';
 import { runOn } from './reset-fixture.js';
-import { scratchFolders } from './scratch.js';
 
 const REFUSE_DRIVERS = fileURLToPath(new URL('../fixtures/hooks/refuse-drivers.mjs', import.meta.url));
 
-const open: E2eConnection[] = [];
-const folders = scratchFolders();
-afterEach(async () => {
-  killDaemons();
-  for (const conn of open.splice(0)) await conn.close();
-  await folders.remove();
-});
+const scope = daemonScope();
+const { open, folders } = scope;
 
 /** The next reconcile the daemon finishes that `match` accepts. */
 function reconciled(daemon: RunningDaemon, match: (e: ReconcileEvent) => boolean = () => true): Promise<ReconcileEvent> {
@@ -102,22 +97,7 @@ describe('ckpt daemon: reconciles in child processes', () => {
   });
 
   it('Ctrl-C (SIGINT to the daemon and its reconcile process at once) during a step: it finishes, the rest is skipped, nothing is left running', async () => {
-    const conn = await e2eConnection('snowflake');
-    open.push(conn);
-    const dir = await folders.workspace(demoConfig(conn, ' []'));
-    expect((await runOn(conn, dir, ['reconcile'])).code).toBe(0);
-    const wh = await conn.open(dir);
-    try {
-      await wh.query(conn.ref, 'CREATE TABLE slow_one (id INTEGER)');
-      await wh.query(conn.ref, 'CREATE TABLE quick_two (id INTEGER)');
-    } finally {
-      await wh.close();
-    }
-    await writeFile(join(dir, 'checkpoints.yaml'), demoConfig(conn, '\n      - id: tidy\n        cleanup: { since: baseline }'));
-    conn.server?.injectLatency({ pattern: /DROP TABLE IF EXISTS .*"SLOW_ONE"/, perStatementMs: 3000 });
-    const daemon = new DaemonProcess(dir, ['--resync', '0', '--settle', '0s'], conn.env);
-    await daemon.waitFor('step started', 1, { object: 'SLOW_ONE' });
-
+    const { conn, dir, daemon } = await daemonInSlowStep(scope, 3000);
     daemon.signalGroup('SIGINT');
     expect(await daemon.exited).toEqual({ code: 0, signal: null });
     expect(daemon.groupAlive()).toBe(false);

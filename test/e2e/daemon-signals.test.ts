@@ -9,49 +9,15 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../src/daemon/status.js';
 import { DEMO_CONFIG } from './cli-runner.js';
-import { scratchFolders } from './scratch.js';
-import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
-import { DaemonProcess, killDaemons } from './daemon-process.js';
-import { runOn } from './reset-fixture.js';
+import type { E2eConnection } from './connections.js';
+import { DaemonProcess } from './daemon-process.js';
+import { daemonInSlowStep, daemonScope } from './daemon-scope.js';
 
-const open: E2eConnection[] = [];
-const folders = scratchFolders();
-afterEach(async () => {
-  killDaemons();
-  for (const conn of open.splice(0)) await conn.close();
-  await folders.remove();
-});
-
-/** The statement of the slow step: the drop of table SLOW_ONE. */
-const SLOW_DROP = /DROP TABLE IF EXISTS .*"SLOW_ONE"/;
-
-/**
- * A Snowflake workspace whose config asks for a cleanup since `baseline` of two tables created
- * after it (SLOW_ONE, QUICK_TWO: one wave of drops, then the action's record), and a daemon on it
- * that has started the drop of SLOW_ONE, which the server holds for `latencyMs`.
- */
-async function daemonInSlowStep(latencyMs: number): Promise<{ conn: E2eConnection; daemon: DaemonProcess }> {
-  const conn = await e2eConnection('snowflake');
-  open.push(conn);
-  const dir = await folders.workspace(demoConfig(conn, ' []'));
-  const first = await runOn(conn, dir, ['reconcile']);
-  expect(first.code, first.stderr).toBe(0);
-  const wh = await conn.open(dir);
-  try {
-    await wh.query(conn.ref, 'CREATE TABLE slow_one (id INTEGER)');
-    await wh.query(conn.ref, 'CREATE TABLE quick_two (id INTEGER)');
-  } finally {
-    await wh.close();
-  }
-  await writeFile(join(dir, 'checkpoints.yaml'), demoConfig(conn, '\n      - id: tidy\n        cleanup: { since: baseline }'));
-  conn.server?.injectLatency({ pattern: SLOW_DROP, perStatementMs: latencyMs });
-  const daemon = new DaemonProcess(dir, ['--resync', '0', '--settle', '0s'], conn.env);
-  await daemon.waitFor('step started', 1, { object: 'SLOW_ONE' });
-  return { conn, daemon };
-}
+const scope = daemonScope();
+const { folders } = scope;
 
 /** The tables of the demo schema and the recorded status and error of action `tidy`. */
 async function schemaAndAction(conn: E2eConnection): Promise<{ tables: string[]; tidy: Array<[string, string | null]> }> {
@@ -93,7 +59,7 @@ describe('ckpt daemon: signals', () => {
   });
 
   it('SIGTERM during a step: the step finishes, the rest is skipped, the action is recorded FAILED (interrupted), exit 0', async () => {
-    const { conn, daemon } = await daemonInSlowStep(3000);
+    const { conn, daemon } = await daemonInSlowStep(scope, 3000);
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toEqual({ code: 0, signal: null });
     expect(daemon.lines('step succeeded', { object: 'SLOW_ONE' })).toHaveLength(1);
@@ -105,7 +71,7 @@ describe('ckpt daemon: signals', () => {
   });
 
   it('a second SIGTERM while the first waits for the running step exits at once, with 143', async () => {
-    const { daemon } = await daemonInSlowStep(30_000);
+    const { daemon } = await daemonInSlowStep(scope, 30_000);
     daemon.signal('SIGTERM');
     await daemon.waitFor('signal received; finishing the running step', 1, { signal: 'SIGTERM' });
     const second = Date.now();
@@ -119,7 +85,7 @@ describe('ckpt daemon: signals', () => {
   });
 
   it('a stop that outlasts its deadline (the step takes 30 s) exits 1 after 9.5 s, saying so', async () => {
-    const { daemon } = await daemonInSlowStep(30_000);
+    const { daemon } = await daemonInSlowStep(scope, 30_000);
     const sent = Date.now();
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toEqual({ code: 1, signal: null });

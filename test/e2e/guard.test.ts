@@ -12,19 +12,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ckpt, CLI, collect, running, type CliResult } from './cli-runner.js';
 import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
-import { DaemonProcess, killDaemons } from './daemon-process.js';
-import { scratchFolders } from './scratch.js';
+import { DaemonProcess } from './daemon-process.js';
+import { daemonScope } from './daemon-scope.js';
 
-const open: E2eConnection[] = [];
-const folders = scratchFolders();
-afterEach(async () => {
-  killDaemons();
-  for (const conn of open.splice(0)) await conn.close();
-  await folders.remove();
-});
+const { open, folders } = daemonScope();
 
 /**
  * The guarded command: `node guarded.mjs <exit code> <statement>...` runs each statement with
