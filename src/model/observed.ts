@@ -41,9 +41,11 @@ export interface InventoryEntry {
   /**
    * For a live Snowflake table: the row access and masking policies set on it, where observe
    * looked: the tables a checkpoint holds with other content
-   * (docs/snowflake-behaviour.md#row-access-and-masking-policies).
+   * (docs/snowflake-behaviour.md#row-access-and-masking-policies). null: ckpt's role sees none on
+   * it but may not see every policy (POLICY_REFERENCES leaves out what a role may not see), so it
+   * cannot tell whether there are any.
    */
-  policies?: PolicyRef[];
+  policies?: PolicyRef[] | null;
   /** For a live object, on a warehouse with roles: who owns it, and whether ckpt's role does (see Ownership). */
   ownership?: Ownership;
 }

@@ -225,11 +225,20 @@ export class ActionPlan {
 
   /**
    * Whether the live table carries policies that change what a read returns (row access,
-   * masking, ...): then a revert is held back (a blocker). It rewrites every row from a read that
+   * masking, ...), or ckpt's role cannot tell (POLICIES_NOT_READ): then a revert is held back (a blocker). It rewrites every row from a read that
    * holds only the rows ckpt's role may see, masked as it sees them
    * (docs/snowflake-behaviour.md#row-access-and-masking-policies).
    */
   private underPolicy(entry: InventoryEntry, live: LiveObject, src: CheckpointSource, change: string): boolean {
+    if (live.policies === null) {
+      this.report(
+        'blocker',
+        'POLICIES_NOT_READ',
+        `the content of ${displayIdent(entry.name)} changed after ${src.label} (${change}), but ckpt's role cannot tell whether row access or masking policies are set on it (Snowflake shows a role only the policies it may apply): a revert under such a policy would delete the rows hidden from ckpt's role and store masked values; action ${this.action.id} is held back: grant ckpt's role the APPLY ROW ACCESS POLICY and APPLY MASKING POLICY privileges on the account, or protect ${displayIdent(entry.name)} to leave its content as it is`,
+        entry.name,
+      );
+      return true;
+    }
     if (live.policies === undefined || live.policies.length === 0) return false;
     this.report(
       'blocker',

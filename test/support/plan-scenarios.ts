@@ -169,6 +169,10 @@ export const FINDING_SCENARIOS: Record<FindingCode, Scenario> = {
       checkpoints: [baseline([ORDERS_AT])],
     },
   },
+  POLICIES_NOT_READ: {
+    target: RESET,
+    observed: { objects: [{ ...ORDERS_CHANGED, policies: null }], checkpoints: [baseline([ORDERS_AT])] },
+  },
   CHECKPOINT_NOT_TAKEN: {
     target: `    checkpoints:\n      - id: baseline\n    actions:\n      - id: back-to-old\n        reset: { to: old }\n      - id: reset-friday\n        reset: { to: baseline }\n`,
     observed: { objects: [ORDERS_CHANGED], checkpoints: [{ ...baseline([ORDERS_AT]), id: 'old' }] },

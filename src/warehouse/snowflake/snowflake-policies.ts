@@ -7,11 +7,19 @@
  * observe asks only about the tables a plan could revert (those a checkpoint holds with another
  * content version), many calls in one statement (UNION ALL): one round trip per 100 such tables,
  * none when no table changed.
+ *
+ * POLICY_REFERENCES shows a role only the references it may see (the global APPLY ROW ACCESS
+ * POLICY / APPLY MASKING POLICY privileges show all of a kind, APPLY or OWNERSHIP on a policy its
+ * own), leaving the others out without an error. So an empty answer proves "no policy" only when
+ * ckpt's role holds both global privileges (SHOW GRANTS ON ACCOUNT, then IS_ROLE_IN_SESSION on their
+ * grantees); otherwise a table without a visible reference is reported as unreadable (null).
  */
 import type { LiveObject, PolicyRef, RecordedCheckpoint } from '../../model/observed.js';
+import { CkptError } from '../../model/errors.js';
 import { quoteIdent } from '../../model/refs.js';
 import { sameInstant } from '../../model/time.js';
 import type { SnowflakeRow } from './snowflake-driver.js';
+import { rolesHeld } from './snowflake-roles.js';
 import { objectName, snowflakeLiteral, type SnowflakeTarget } from './snowflake-sql.js';
 
 /** The tables one statement asks about. */
@@ -51,13 +59,42 @@ export function policyReferencesQuery(t: SnowflakeTarget, names: string[]): stri
     .join('\nUNION ALL\n');
 }
 
-/** The read-changing policies on each of `names` that has any, by table name. */
+/**
+ * The account-level privileges that let a role see every policy reference of their kind
+ * (https://docs.snowflake.com/en/sql-reference/functions/policy_references, usage notes).
+ */
+export const GLOBAL_POLICY_PRIVILEGES = ['APPLY ROW ACCESS POLICY', 'APPLY MASKING POLICY'];
+
+/**
+ * Whether the session holds every privilege of GLOBAL_POLICY_PRIVILEGES, through its role or one it
+ * inherits. A role that may not list the account's grants cannot tell: false.
+ */
+export async function seesEveryPolicy(rows: (sql: string) => Promise<SnowflakeRow[]>): Promise<boolean> {
+  let grants: SnowflakeRow[];
+  try {
+    grants = await rows('SHOW GRANTS ON ACCOUNT');
+  } catch (error) {
+    if (error instanceof CkptError && error.code === 'NOT_AUTHORIZED') return false;
+    throw error;
+  }
+  const holders = (privilege: string) =>
+    grants.filter((g) => g.privilege === privilege && g.granted_to === 'ROLE').map((g) => String(g.grantee_name));
+  const held = await rolesHeld(rows, GLOBAL_POLICY_PRIVILEGES.flatMap(holders));
+  return GLOBAL_POLICY_PRIVILEGES.every((privilege) => holders(privilege).some((r) => held.has(r)));
+}
+
+/**
+ * The read-changing policies on each of `names` that has any, by table name; null for one with
+ * none that ckpt's role can see when it cannot see every policy (seesEveryPolicy): it cannot tell.
+ */
 export async function policiesOn(
   rows: (sql: string) => Promise<SnowflakeRow[]>,
   t: SnowflakeTarget,
   names: string[],
-): Promise<Map<string, PolicyRef[]>> {
-  const found = new Map<string, PolicyRef[]>();
+): Promise<Map<string, PolicyRef[] | null>> {
+  const found = new Map<string, PolicyRef[] | null>();
+  if (names.length === 0) return found;
+  const seesAll = await seesEveryPolicy(rows);
   for (let i = 0; i < names.length; i += POLICY_BATCH) {
     for (const row of await rows(policyReferencesQuery(t, names.slice(i, i + POLICY_BATCH)))) {
       const table = String(row.REF_ENTITY_NAME);
@@ -69,5 +106,6 @@ export async function policiesOn(
       found.set(table, [...(found.get(table) ?? []), ref]);
     }
   }
+  if (!seesAll) for (const name of names) if (!found.has(name)) found.set(name, null);
   return found;
 }
