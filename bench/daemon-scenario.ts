@@ -20,6 +20,7 @@ import { DuckDbDriver } from '../src/warehouse/duckdb/duckdb-driver.js';
 import { measure } from './measure.js';
 import type { ResultRow } from './report.js';
 import type { BenchSettings } from './settings.js';
+import { grantPolicyReading } from '../test/contract/snowflake-harness.js';
 
 /** The built CLI, next to this file's build (dist-bench/bench → dist-bench/src/cli/main.js; see bench/tsconfig.json). */
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
@@ -193,6 +194,7 @@ export async function daemonScenario(_settings: BenchSettings, note: (text: stri
   }
 
   const server = await startSnowflakeServer();
+  await grantPolicyReading(server);
   const home = await mkdtemp(join(tmpdir(), 'ckpt-bench-daemon-sf-'));
   try {
     const url = new URL(server.url);

@@ -17,6 +17,7 @@ import type { ResultRow } from './report.js';
 import { applyPhase, observePhase, planPhase, stepCounts, type ApplyPhase } from './session-phases.js';
 import { scaled, type BenchSettings } from './settings.js';
 import { COST_MODEL } from './snowflake-scenarios.js';
+import { grantPolicyReading } from '../test/contract/snowflake-harness.js';
 
 const CONNECTION = 'bench';
 const DB = 'BENCH';
@@ -37,6 +38,7 @@ async function benchServer(): Promise<{ server: SnowflakeServer; home: string }>
   // of tables here) on a shared machine: a statement may take longer than the default 60 s.
   process.env.CKPT_STATEMENT_TIMEOUT_MS = '600000';
   const server = await startSnowflakeServer();
+  await grantPolicyReading(server);
   const home = await mkdtemp(join(tmpdir(), 'ckpt-bench-sf-scale-'));
   const url = new URL(server.url);
   await writeFile(

@@ -14,6 +14,7 @@ import { runBaseline, snowflakeBaseline, type BaselineConnection } from './basel
 import type { ResultRow } from './report.js';
 import { applyPhase, observePhase, stepCounts, type ApplyPhase } from './session-phases.js';
 import { scaled, type BenchSettings } from './settings.js';
+import { grantPolicyReading } from '../test/contract/snowflake-harness.js';
 
 /** The injected cost model. */
 export const COST_MODEL = { perRequestMs: 50, perStatementMs: 30 } as const;
@@ -62,6 +63,7 @@ async function benchServer(): Promise<{ server: SnowflakeServer; home: string }>
   // here) on a shared machine: a statement may take longer than the default 60 s.
   process.env.CKPT_STATEMENT_TIMEOUT_MS ??= '600000';
   const server = await startSnowflakeServer();
+  await grantPolicyReading(server);
   const home = await mkdtemp(join(tmpdir(), 'ckpt-bench-sf-'));
   const url = new URL(server.url);
   await writeFile(

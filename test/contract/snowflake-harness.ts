@@ -24,9 +24,22 @@ export interface SnowflakeHome {
   close(): Promise<void>;
 }
 
-/** Starts a server and writes `[test]` (password auth) into a temp connections.toml. */
-export async function snowflakeHome(extra = '', options: SnowflakeServerOptions = {}): Promise<SnowflakeHome> {
+/**
+ * Sets ckpt's role (SYSADMIN, the server's default) up as README.md says: with the global APPLY
+ * privileges on policies, without which POLICY_REFERENCES hides policies from it and ckpt holds
+ * content reverts back (POLICIES_NOT_READ).
+ */
+export async function grantPolicyReading(server: SnowflakeServer): Promise<void> {
+  await server.account.execute('GRANT APPLY ROW ACCESS POLICY, APPLY MASKING POLICY ON ACCOUNT TO ROLE SYSADMIN');
+}
+
+/**
+ * Starts a server and writes `[test]` (password auth) into a temp connections.toml; ckpt's role
+ * can read policies (grantPolicyReading) unless `policyReading` is false.
+ */
+export async function snowflakeHome(extra = '', options: SnowflakeServerOptions = {}, policyReading = true): Promise<SnowflakeHome> {
   const server = await startSnowflakeServer(options);
+  if (policyReading) await grantPolicyReading(server);
   const home = await mkdtemp(join(tmpdir(), 'ckpt-sfhome-'));
   const url = new URL(server.url);
   await writeFile(
@@ -69,6 +82,8 @@ export interface SnowflakeFixtureOptions {
   afterFailedStatement?: 'stop' | 'continue';
   /** Most statements in one request of a wave (CKPT_STATEMENTS_PER_REQUEST). */
   statementsPerRequest?: number;
+  /** Whether ckpt's role holds the global APPLY privileges on policies (default true: grantPolicyReading). */
+  policyReading?: boolean;
 }
 
 /** A harness whose fixtures expose the server. */
@@ -87,10 +102,14 @@ export const snowflakeHarness: SnowflakeHarness = {
     jsonValue: (text) => `PARSE_JSON('${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}')`,
   },
   async fresh(options: SnowflakeFixtureOptions = {}) {
-    const sf = await snowflakeHome('', {
-      ...(options.inProgressAfterMs === undefined ? {} : { inProgressAfterMs: options.inProgressAfterMs }),
-      ...(options.afterFailedStatement === undefined ? {} : { afterFailedStatement: options.afterFailedStatement }),
-    });
+    const sf = await snowflakeHome(
+      '',
+      {
+        ...(options.inProgressAfterMs === undefined ? {} : { inProgressAfterMs: options.inProgressAfterMs }),
+        ...(options.afterFailedStatement === undefined ? {} : { afterFailedStatement: options.afterFailedStatement }),
+      },
+      options.policyReading ?? true,
+    );
     const env: Record<string, string> = { SNOWFLAKE_HOME: sf.home };
     if (options.statementsPerRequest !== undefined) env.CKPT_STATEMENTS_PER_REQUEST = String(options.statementsPerRequest);
     if (options.showRowLimit !== undefined) {

@@ -14,6 +14,7 @@ import type { QueryResult, TargetRef, Warehouse } from '../../src/warehouse/ware
 import { startSnowflakeServer, type SnowflakeServer } from '../snowflake-server/server.js';
 import { target } from '../support/desired.js';
 import type { Capabilities } from './reference-model.js';
+import { grantPolicyReading } from '../contract/snowflake-harness.js';
 
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
@@ -84,6 +85,7 @@ export async function snowflakeConnection(): Promise<Connection> {
       return new Date(last);
     },
   });
+  await grantPolicyReading(server);
   const home = await mkdtemp(join(tmpdir(), 'ckpt-model-sf-'));
   const url = new URL(server.url);
   await writeFile(
