@@ -9,10 +9,11 @@
  * none when no table changed.
  *
  * POLICY_REFERENCES shows a role only the references it may see (the global APPLY ROW ACCESS
- * POLICY / APPLY MASKING POLICY privileges show all of a kind, APPLY or OWNERSHIP on a policy its
- * own), leaving the others out without an error. So an empty answer proves "no policy" only when
+ * POLICY / APPLY MASKING POLICY privileges show all of a kind, APPLY on a policy that policy's),
+ * leaving the others out without an error. So an empty answer proves "no policy" only when
  * ckpt's role holds both global privileges (SHOW GRANTS ON ACCOUNT, then IS_ROLE_IN_SESSION on their
- * grantees); otherwise a table without a visible reference is reported as unreadable (null).
+ * grantees: two more round trips, only when some table could be reverted); otherwise a table
+ * without a visible reference is reported as unreadable (null).
  */
 import type { LiveObject, PolicyRef, RecordedCheckpoint } from '../../model/observed.js';
 import { CkptError } from '../../model/errors.js';
