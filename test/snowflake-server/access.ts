@@ -3,7 +3,9 @@
 // reported (SHOW GRANTS ON, IS_ROLE_IN_SESSION, the owner columns of SHOW and INFORMATION_SCHEMA);
 // OWNERSHIP is enforced where Snowflake requires it of tables and views (DROP, UNDROP, ALTER:
 // requireOwnership), other privileges are not; a secure view's text is shown to its owner role
-// alone (definitionHidden). Secondary roles are not modelled.
+// alone (definitionHidden). Account-level privileges (GRANT … ON ACCOUNT, SHOW GRANTS ON ACCOUNT) are
+// recorded; of them, only the global APPLY privileges on policies have an effect (which policy
+// references POLICY_REFERENCES shows: policies.ts). Secondary roles are not modelled.
 
 import { objectNotFound, SnowflakeError, unsupported } from './errors.js';
 import { displayName } from './names.js';
@@ -36,6 +38,18 @@ export class AccessModel {
   readonly roles = new Map<string, Set<string>>(Object.entries(SYSTEM_ROLES).map(([r, inherits]) => [r, new Set(inherits)]));
   /** Privileges granted on an object, by the object's id. */
   private readonly grants = new Map<number, Grant[]>();
+  /**
+   * Account-level privileges. ACCOUNTADMIN holds the global APPLY privileges on policies from the
+   * start, as Snowflake's system role does (it grants them to policy admins:
+   * https://docs.snowflake.com/en/user-guide/security-column-intro); other account-level
+   * privileges of the system roles are not listed.
+   */
+  readonly accountGrants: Grant[] = ['APPLY MASKING POLICY', 'APPLY ROW ACCESS POLICY'].map((privilege) => ({
+    privilege,
+    grantee: 'ACCOUNTADMIN',
+    grantedBy: '',
+    created: new Date(0),
+  }));
 
   /** Throws 002003 unless the role exists. */
   requireRole(name: string): void {
@@ -71,6 +85,11 @@ export class AccessModel {
   /** IS_ROLE_IN_SESSION('<name>'): the session's role is it or inherits it (names as stored, case-sensitive). */
   inSession(session: Session, role: string): boolean {
     return this.inherits(session.role, role);
+  }
+
+  /** Whether `role` holds the account-level `privilege` (granted to it or to a role it inherits). */
+  holdsOnAccount(role: string, privilege: string): boolean {
+    return this.accountGrants.some((g) => g.privilege === privilege && this.inherits(role, g.grantee));
   }
 
   grantsOn(id: number): Grant[] {
@@ -143,6 +162,12 @@ export function applyAccessCommand(catalog: Catalog, session: Session, cmd: Comm
       if (access.inherits(cmd.role, cmd.to)) throw unsupported('GRANT ROLE that makes a cycle in the role hierarchy');
       access.roles.get(cmd.to)?.add(cmd.role);
       return statusResult('Statement executed successfully.');
+    case 'grant-on-account':
+      access.requireRole(cmd.to);
+      for (const privilege of cmd.privileges)
+        if (!access.accountGrants.some((g) => g.privilege === privilege && g.grantee === cmd.to))
+          access.accountGrants.push({ privilege, grantee: cmd.to, grantedBy: 'ACCOUNTADMIN', created: catalog.now() });
+      return statusResult('Statement executed successfully.');
     case 'grant': {
       access.requireRole(cmd.to);
       const target = grantable(catalog, cmd.on, session.resolveContext(), 'GRANT');
@@ -164,12 +189,23 @@ export function applyAccessCommand(catalog: Catalog, session: Session, cmd: Comm
 export function showGrants(catalog: Catalog, session: Session, cmd: Extract<Command, { kind: 'show-grants' }>): ResultSet {
   const target = grantable(catalog, cmd.on, session.resolveContext(), 'SHOW GRANTS');
   const name = qualified(target);
-  const rows: Array<Array<string | Date>> = [
+  return grantRows([
     [target.object.created, 'OWNERSHIP', target.kind, name, 'ROLE', target.object.owner, 'true', target.object.owner],
     ...catalog.access
       .grantsOn(target.object.id)
       .map((g) => [g.created, g.privilege, target.kind, name, 'ROLE', g.grantee, 'false', g.grantedBy]),
-  ];
+  ]);
+}
+
+/** SHOW GRANTS ON ACCOUNT: the account-level privileges granted to roles. */
+export function showGrantsOnAccount(catalog: Catalog): ResultSet {
+  return grantRows(
+    catalog.access.accountGrants.map((g) => [g.created, g.privilege, 'ACCOUNT', '', 'ROLE', g.grantee, 'false', g.grantedBy]),
+  );
+}
+
+/** SHOW GRANTS' result: its columns, and `rows` in their order. */
+function grantRows(rows: Array<Array<string | Date>>): ResultSet {
   return {
     columns: [
       column('created_on', 'timestamp_ltz'),

@@ -111,6 +111,8 @@ export type Command =
       in: { kind: 'SESSION' | 'ACCOUNT' | 'DATABASE' | 'SCHEMA' | 'TABLE'; name: QualifiedName };
     }
   | { kind: 'show-grants'; on: { kind: GrantableKind; name: QualifiedName } }
+  | { kind: 'show-grants-on-account' }
+  | { kind: 'grant-on-account'; privileges: string[]; to: string }
   | { kind: 'create-role'; name: string; orReplace: boolean; ifNotExists: boolean }
   | { kind: 'grant-role'; role: string; to: string }
   | {
@@ -898,12 +900,13 @@ function parseShowParameters(c: Cursor): Command {
   return { kind: 'show-parameters', like, in: scope };
 }
 
-/** `SHOW GRANTS ON {DATABASE | SCHEMA | TABLE | VIEW} name` (the TO/OF forms and plain SHOW GRANTS: not modelled). */
+/** `SHOW GRANTS ON {ACCOUNT | DATABASE | SCHEMA | TABLE | VIEW} name` (the TO/OF forms and plain SHOW GRANTS: not modelled). */
 function parseShowGrants(c: Cursor): Command {
   if (!c.accept('ON')) {
     const t = c.peek();
     throw unsupported(t ? `SHOW GRANTS ${t.text.toUpperCase()}` : 'SHOW GRANTS');
   }
+  if (c.accept('ACCOUNT')) return { kind: 'show-grants-on-account' };
   const kind = c.accept('DATABASE', 'SCHEMA', 'TABLE', 'VIEW');
   if (kind === undefined) {
     const t = c.peek();
@@ -915,7 +918,8 @@ function parseShowGrants(c: Cursor): Command {
 
 /**
  * `GRANT ROLE r TO ROLE s`, `GRANT OWNERSHIP ON <kind> name TO ROLE r [COPY | REVOKE CURRENT GRANTS]`
- * and `GRANT priv[, priv] ON {DATABASE | SCHEMA} name TO ROLE r` (other forms: not modelled).
+ * `GRANT priv[, priv] ON {DATABASE | SCHEMA} name TO ROLE r` and `GRANT priv[, priv] ON ACCOUNT TO
+ * ROLE r` (other forms: not modelled).
  */
 function parseGrant(c: Cursor): Command {
   if (c.accept('ROLE')) {
@@ -934,6 +938,14 @@ function parseGrant(c: Cursor): Command {
   } while (c.acceptOp(','));
   c.expect('ON');
   if (c.is('ALL', 'FUTURE')) throw unsupported(`GRANT ON ${c.peek()?.text.toUpperCase()}`);
+  if (c.accept('ACCOUNT')) {
+    if (privileges.includes('OWNERSHIP')) c.fail();
+    c.expect('TO');
+    c.expect('ROLE');
+    const to = c.identifier();
+    if (c.acceptSeq('WITH', 'GRANT', 'OPTION')) throw unsupported('GRANT … WITH GRANT OPTION');
+    return { kind: 'grant-on-account', privileges, to };
+  }
   const kind = c.accept('DATABASE', 'SCHEMA', 'TABLE', 'VIEW');
   if (kind === undefined) {
     const t = c.peek();

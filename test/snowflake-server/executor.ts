@@ -2,7 +2,7 @@
 // translator + DuckDB and everything else to the command parser, keeps transaction snapshots,
 // and records each query (id, change sequence, result) for RESULT_SCAN, AT(STATEMENT) and result fetches.
 
-import { applyAccessCommand, showGrants } from './access.js';
+import { applyAccessCommand, showGrants, showGrantsOnAccount } from './access.js';
 import { applyCommand } from './ddl.js';
 import { parseCommand, type AtClause, type Command, type EmbeddedQuery } from './ddl-parser.js';
 import { fromDuckDbError, lobSizeExceeded, objectNotFound, SnowflakeError, syntaxError, unsupported } from './errors.js';
@@ -406,9 +406,12 @@ export class StatementExecutor {
         return showParameters(this.catalog, session, cmd);
       case 'show-grants':
         return showGrants(this.catalog, session, cmd);
+      case 'show-grants-on-account':
+        return showGrantsOnAccount(this.catalog);
       case 'create-role':
       case 'grant-role':
       case 'grant':
+      case 'grant-on-account':
         // Access control statements commit an open transaction, as DDL does (pitfall 11).
         await this.commit(session);
         return applyAccessCommand(this.catalog, session, cmd);

@@ -3,7 +3,8 @@
 // ... ADD / DROP ROW ACCESS POLICY ... ON (columns), ALTER TABLE ... MODIFY | ALTER COLUMN ... SET /
 // UNSET MASKING POLICY, their effect on every read of the table (AT and clones included: a clone
 // keeps its source's policies), and the rows of the INFORMATION_SCHEMA table function
-// POLICY_REFERENCES(REF_ENTITY_NAME => '...', REF_ENTITY_DOMAIN => 'table' | POLICY_NAME => '...').
+// POLICY_REFERENCES(REF_ENTITY_NAME => '...', REF_ENTITY_DOMAIN => 'table' | POLICY_NAME => '...'),
+// which shows a reference only to a role allowed to see it (visibleTo).
 // https://docs.snowflake.com/en/sql-reference/sql/create-row-access-policy,
 // https://docs.snowflake.com/en/sql-reference/sql/create-masking-policy,
 // https://docs.snowflake.com/en/sql-reference/functions/policy_references
@@ -111,6 +112,22 @@ export class PolicyModel {
     }
   }
 
+  /**
+   * Which policies' references POLICY_REFERENCES shows a session in `role`: Snowflake returns
+   * "based on the privileges granted to the role executing the query" — all masking (row access)
+   * policy references to a role with the global APPLY MASKING (ROW ACCESS) POLICY privilege, and
+   * those of one policy to a role with APPLY on it
+   * (https://docs.snowflake.com/en/sql-reference/functions/policy_references, usage notes). The
+   * other rows are left out silently, no error. Stricter reading where the notes leave it open:
+   * APPLY on one policy is not modelled, so besides the global privileges only the policy's owner
+   * role (or one inheriting it) sees its references. No role: seeded without a session, sees all.
+   */
+  private visibleTo(role: string | undefined): (policy: Policy) => boolean {
+    const global = (policy: Policy) => `APPLY ${policy.kind.replaceAll('_', ' ')}`;
+    return (policy) =>
+      role === undefined || this.catalog.access.inherits(role, policy.owner) || this.catalog.access.holdsOnAccount(role, global(policy));
+  }
+
   /** The rows of POLICY_REFERENCES for its named arguments (string literals, as Snowflake takes them). */
   references(args: Map<string, string>, ctx: ResolveContext): InfoSchemaRows {
     const entity = args.get('REF_ENTITY_NAME');
@@ -121,7 +138,7 @@ export class PolicyModel {
       if (domain.toUpperCase() !== 'TABLE')
         throw unsupported(`POLICY_REFERENCES(REF_ENTITY_DOMAIN => '${domain}')`, "only 'table' is modelled");
       const table = this.catalog.resolve(parseNameString(entity), ctx, 'POLICY_REFERENCES');
-      if (table.kind === 'table') rows.push(...referenceRows(table));
+      if (table.kind === 'table') rows.push(...referenceRows(table, this.visibleTo(ctx.role)));
     } else if (policyName !== undefined && args.size === 1) {
       const { schema, name } = this.catalog.container(parseNameString(policyName), ctx, 'POLICY_REFERENCES');
       const policy = this.policies.get(key(schema.database.name, schema.name, name));
@@ -130,7 +147,11 @@ export class PolicyModel {
         for (const s of db.schemas.values())
           for (const o of s.objects.values())
             if (o.kind === 'table')
-              rows.push(...referenceRows(o).filter((r) => r[2] === policy.name && r[0] === policy.database && r[1] === policy.schema));
+              rows.push(
+                ...referenceRows(o, this.visibleTo(ctx.role)).filter(
+                  (r) => r[2] === policy.name && r[0] === policy.database && r[1] === policy.schema,
+                ),
+              );
     } else {
       throw new SnowflakeError(
         '001044',
@@ -159,8 +180,8 @@ const REFERENCE_COLUMNS = [
   'POLICY_STATUS',
 ];
 
-/** POLICY_REFERENCES rows of one table: its row access policy, then its masking policies by column. */
-function referenceRows(table: TableVersion): InfoSchemaRows['rows'] {
+/** POLICY_REFERENCES rows of one table that `visible` lets through: its row access policy, then its masking policies by column. */
+function referenceRows(table: TableVersion, visible: (policy: Policy) => boolean): InfoSchemaRows['rows'] {
   const p = table.policies;
   if (p === undefined) return [];
   const row = (policy: Policy, column: string | null, argColumns: string[] | null) => [
@@ -180,8 +201,8 @@ function referenceRows(table: TableVersion): InfoSchemaRows['rows'] {
     'ACTIVE',
   ];
   return [
-    ...(p.rowAccess === null ? [] : [row(p.rowAccess.policy, null, p.rowAccess.columns)]),
-    ...[...p.masking].map(([column, policy]) => row(policy, column, null)),
+    ...(p.rowAccess === null || !visible(p.rowAccess.policy) ? [] : [row(p.rowAccess.policy, null, p.rowAccess.columns)]),
+    ...[...p.masking].filter(([, policy]) => visible(policy)).map(([column, policy]) => row(policy, column, null)),
   ];
 }
 

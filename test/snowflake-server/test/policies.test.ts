@@ -72,6 +72,29 @@ describe('row access and masking policies', () => {
     );
   });
 
+  it('POLICY_REFERENCES leaves out, silently, the references a role may not see: without the global APPLY privileges or the policy, none', async () => {
+    const refs = () =>
+      rows(
+        "SELECT POLICY_NAME FROM TABLE(APP.INFORMATION_SCHEMA.POLICY_REFERENCES(REF_ENTITY_NAME => 'APP.S.ORDERS', REF_ENTITY_DOMAIN => 'table')) ORDER BY POLICY_NAME",
+      );
+    await server.account.execute('CREATE ROLE READER; GRANT ROLE READER TO ROLE SYSADMIN');
+    await sql.query('USE ROLE READER');
+    expect(await refs()).toEqual([]);
+    await server.account.execute('GRANT APPLY ROW ACCESS POLICY ON ACCOUNT TO ROLE READER');
+    expect(await refs()).toEqual([['EU_ONLY']]);
+    expect(
+      await rows("SELECT REF_ENTITY_NAME FROM TABLE(INFORMATION_SCHEMA.POLICY_REFERENCES(POLICY_NAME => 'APP.S.HIDE_EMAIL'))"),
+    ).toEqual([]);
+    await server.account.execute('GRANT APPLY MASKING POLICY ON ACCOUNT TO ROLE READER');
+    expect(await refs()).toEqual([['EU_ONLY'], ['HIDE_EMAIL']]);
+    const grants = await sql.query('SHOW GRANTS ON ACCOUNT');
+    expect(grants.filter((g) => g.grantee_name === 'READER').map((g) => [g.privilege, g.granted_on])).toEqual([
+      ['APPLY ROW ACCESS POLICY', 'ACCOUNT'],
+      ['APPLY MASKING POLICY', 'ACCOUNT'],
+    ]);
+    await sql.query('USE ROLE SYSADMIN');
+  });
+
   it('INSERT OVERWRITE truncates every row but its SELECT sees only the visible ones, masked: hidden rows are lost', async () => {
     await server.account.execute(`
       CREATE TABLE APP.S.COPY_OF (id INT, region VARCHAR, email VARCHAR);
