@@ -39,10 +39,9 @@ export class AccessModel {
   /** Privileges granted on an object, by the object's id. */
   private readonly grants = new Map<number, Grant[]>();
   /**
-   * Account-level privileges. ACCOUNTADMIN holds the global APPLY privileges on policies from the
-   * start, as Snowflake's system role does (it grants them to policy admins:
-   * https://docs.snowflake.com/en/user-guide/security-column-intro); other account-level
-   * privileges of the system roles are not listed.
+   * Account-level privileges. The test server's reading: ACCOUNTADMIN, the top system role, holds
+   * the global APPLY privileges on policies from the start; any other role only once granted them
+   * (GRANT … ON ACCOUNT). Other account-level privileges of the system roles are not listed.
    */
   readonly accountGrants: Grant[] = ['APPLY MASKING POLICY', 'APPLY ROW ACCESS POLICY'].map((privilege) => ({
     privilege,
