@@ -15,14 +15,21 @@ export function guardUndoId(checkpointId: string): string {
 }
 
 /**
- * The plan of a guard's undo: `action` (a reset to, or a cleanup since, the guard's checkpoint)
- * alone, without the file's checkpoints, schedules and actions, planned as any action is (its
- * findings, max_drop and weight limits included). Unfinished guards do not hold it back: it is
- * what finishes them.
+ * The target a guard's undo is observed and planned as: `action` (a reset to, or a cleanup since,
+ * the guard's checkpoint) alone, without the file's checkpoints, schedules and actions. Observing
+ * this target reads the guard checkpoint's inventory (plan/inventory-needs.ts).
+ */
+export function guardUndoTarget(target: Target, action: Action): Target {
+  return { ...target, checkpoints: [], schedules: [], actions: [action] };
+}
+
+/**
+ * The plan of a guard's undo: the undo target (guardUndoTarget), planned as any action is (its
+ * findings, max_drop and weight limits included) on an observation of that target. Unfinished
+ * guards do not hold it back: it is what finishes them.
  */
 export function planGuardUndo(target: Target, observed: Observed, action: Action): TargetPlan {
-  const alone: Target = { ...target, checkpoints: [], schedules: [], actions: [action] };
-  return planTarget(alone, { ...observed, unfinishedGuards: [] });
+  return planTarget(guardUndoTarget(target, action), { ...observed, unfinishedGuards: [] });
 }
 
 /**

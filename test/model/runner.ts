@@ -22,7 +22,7 @@ import type { Plan, TargetPlan } from '../../src/model/plan.js';
 import type { CommandEnd, GuardFinish } from '../../src/model/guard.js';
 import { guardEntry, guardUndoAction } from '../../src/engine/guards.js';
 import { planAdHocCheckpoint } from '../../src/plan/ad-hoc.js';
-import { planGuardUndo } from '../../src/plan/guard.js';
+import { guardUndoTarget, planGuardUndo } from '../../src/plan/guard.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { action, desired } from '../support/desired.js';
 import type { Connection, RunFixture } from './connections.js';
@@ -284,7 +284,7 @@ async function guard(st: RunState, op: Extract<Op, { t: 'guard' }>): Promise<voi
   const expectation = m.expect(spec);
   const undo = guardUndoAction(t, id, op.onFailure);
   let applied = false;
-  await withEngine(st, t, async (session, obs) => {
+  await withEngine(st, guardUndoTarget(t, undo), async (session, obs) => {
     const plan = planOf(obs, planGuardUndo(t, obs, undo));
     // Outside the promise (expectation null) or rightly held back: the schema is kept as the command left it.
     if (expectation === null || heldBack(st, plan, expectation)) {

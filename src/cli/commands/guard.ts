@@ -25,7 +25,7 @@ import type { Observed, UnfinishedGuard } from '../../model/observed.js';
 import { hasBlockers, type Plan, type TargetPlan } from '../../model/plan.js';
 import { timestampId } from '../../model/time.js';
 import { planAdHocCheckpoint } from '../../plan/ad-hoc.js';
-import { planGuardExpiry, planGuardUndo } from '../../plan/guard.js';
+import { guardUndoTarget, planGuardExpiry, planGuardUndo } from '../../plan/guard.js';
 import { targetLocation } from '../../plan/plan.js';
 import { loadDesired } from '../config-file.js';
 import { confirm } from '../consent.js';
@@ -235,7 +235,7 @@ async function undo(
   journalFinish: (finish: GuardFinish) => Promise<void>,
 ): Promise<number> {
   const action = guardUndoAction(target, guard.checkpointId, guard.onFailure);
-  const obs = await observeOne(session, target);
+  const obs = await observeOne(session, guardUndoTarget(target, action));
   const plan = planOf(session, obs, planGuardUndo(target, obs, action));
   ctx.out.message(renderPlan(plan, ctx.out));
   const resume = `ckpt guard --resume -t ${target.name}`;
