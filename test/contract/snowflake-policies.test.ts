@@ -12,17 +12,26 @@ import { action } from '../support/desired.js';
 import { expectAllSucceeded, observe, reconcile } from './run.js';
 import { grantPolicyReading, snowflakeHarness, type SnowflakeFixture } from './snowflake-harness.js';
 
+/** The harness's target with one inventory checkpoint, `baseline`. */
+const withBaseline = (fx: SnowflakeFixture): Target => ({
+  ...fx.base,
+  checkpoints: [{ id: 'baseline', description: '', keep: 'inventory', position: { line: 1, col: 1 } }],
+});
+/** That target with one action: a reset to `baseline`. */
+const resetOf = (baseline: Target): Target => ({ ...baseline, actions: [action('reset', { kind: 'reset', to: 'baseline' })] });
+/** Every row of ORDERS, as the role the policies exempt reads it. */
+const allRowsOf = async (fx: SnowflakeFixture) =>
+  (await fx.server.account.execute(`USE ROLE GOVERNOR; SELECT id, email FROM ${fx.database}.DEMO.ORDERS ORDER BY id`)).rows;
+
 describe('Snowflake tables under row access and masking policies', () => {
   let fx: SnowflakeFixture;
   let baseline: Target;
-  const reset = () => ({ ...baseline, actions: [action('reset', { kind: 'reset', to: 'baseline' })] });
-  /** Every row, as the role the policies exempt reads it. */
-  const allRows = async () =>
-    (await fx.server.account.execute(`USE ROLE GOVERNOR; SELECT id, email FROM ${fx.database}.DEMO.ORDERS ORDER BY id`)).rows;
+  const reset = () => resetOf(baseline);
+  const allRows = () => allRowsOf(fx);
 
   beforeEach(async () => {
     fx = await snowflakeHarness.fresh();
-    baseline = { ...fx.base, checkpoints: [{ id: 'baseline', description: '', keep: 'inventory', position: { line: 1, col: 1 } }] };
+    baseline = withBaseline(fx);
     await fx.server.account.execute(`CREATE ROLE GOVERNOR; GRANT ROLE GOVERNOR TO ROLE ACCOUNTADMIN`);
     await fx.sql('CREATE TABLE ORDERS (id INTEGER, region VARCHAR, email VARCHAR)');
     await fx.sql("INSERT INTO ORDERS VALUES (1, 'EU', 'a@x.com'), (2, 'US', 'b@x.com')");
@@ -82,14 +91,13 @@ describe('Snowflake tables under row access and masking policies', () => {
 describe('Snowflake tables whose policies ckpt’s role cannot see', () => {
   let fx: SnowflakeFixture;
   let baseline: Target;
-  const reset = () => ({ ...baseline, actions: [action('reset', { kind: 'reset', to: 'baseline' })] });
-  const allRows = async () =>
-    (await fx.server.account.execute(`USE ROLE GOVERNOR; SELECT id, email FROM ${fx.database}.DEMO.ORDERS ORDER BY id`)).rows;
+  const reset = () => resetOf(baseline);
+  const allRows = () => allRowsOf(fx);
 
   beforeEach(async () => {
     // ckpt's role (SYSADMIN) holds neither global APPLY privilege; the policies belong to GOVERNOR.
     fx = await snowflakeHarness.fresh({ policyReading: false });
-    baseline = { ...fx.base, checkpoints: [{ id: 'baseline', description: '', keep: 'inventory', position: { line: 1, col: 1 } }] };
+    baseline = withBaseline(fx);
     const demo = `${fx.database}.DEMO`;
     await fx.sql('CREATE TABLE ORDERS (id INTEGER, region VARCHAR, email VARCHAR)');
     await fx.sql("INSERT INTO ORDERS VALUES (1, 'EU', 'a@x.com'), (2, 'US', 'b@x.com')");
