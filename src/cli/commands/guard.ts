@@ -26,6 +26,7 @@ import { hasBlockers, type Plan, type TargetPlan } from '../../model/plan.js';
 import { timestampId } from '../../model/time.js';
 import { planAdHocCheckpoint } from '../../plan/ad-hoc.js';
 import { guardUndoTarget, planGuardExpiry, planGuardUndo } from '../../plan/guard.js';
+import type { ObservePurpose } from '../../plan/inventory-needs.js';
 import { targetLocation } from '../../plan/plan.js';
 import { loadDesired } from '../config-file.js';
 import { confirm } from '../consent.js';
@@ -92,7 +93,7 @@ export async function guardCommand(ctx: CliContext, argv: string[], options: Gua
     `guard ${id}`,
     async (session) => {
       await session.lock([target]);
-      const obs = await observeOne(session, target);
+      const obs = await observeOne(session, target, 'totals');
       const unfinished = obs.unfinishedGuards?.[0];
       if (unfinished !== undefined) {
         throw new CkptError('PLAN_BLOCKED', `guard ${unfinished.checkpointId} of target ${target.name} has not finished`, {
@@ -149,8 +150,12 @@ function usage(message: string): CkptError {
   return new CkptError('CONFIG_INVALID', message, { hint: HINTS.guardUsage });
 }
 
-async function observeOne(session: Session, target: Target): Promise<Observed> {
-  const obs = (await session.observe([target])).get(target.name);
+/**
+ * One target's observation: `totals` (no inventory entries) to take the checkpoint, find an
+ * unfinished guard or expire old ones; `plan` only for the undo, observed as the target it plans.
+ */
+async function observeOne(session: Session, target: Target, purpose: ObservePurpose): Promise<Observed> {
+  const obs = (await session.observe([target], purpose)).get(target.name);
   if (obs === undefined) throw new CkptError('INTERNAL', 'target not observed');
   return obs;
 }
@@ -193,7 +198,7 @@ async function finishGuard(ctx: CliContext, session: Session, target: Target, gu
   const journalFinish = (finish: GuardFinish) => session.journal(target, [guardEntry(checkpointId, 'guard-finished', finish)]);
   if (guard.end !== null && commandOutcomeText(guard.end) === null) {
     if (options.retain !== undefined) {
-      const obs = await observeOne(session, target);
+      const obs = await observeOne(session, target, 'totals');
       const keep = new Set([checkpointId, ...(obs.unfinishedGuards ?? []).map((g) => g.checkpointId)]);
       const steps = planGuardExpiry(target, obs, options.retain, keep);
       if (steps.length > 0) {
@@ -235,7 +240,7 @@ async function undo(
   journalFinish: (finish: GuardFinish) => Promise<void>,
 ): Promise<number> {
   const action = guardUndoAction(target, guard.checkpointId, guard.onFailure);
-  const obs = await observeOne(session, guardUndoTarget(target, action));
+  const obs = await observeOne(session, guardUndoTarget(target, action), 'plan');
   const plan = planOf(session, obs, planGuardUndo(target, obs, action));
   ctx.out.message(renderPlan(plan, ctx.out));
   const resume = `ckpt guard --resume -t ${target.name}`;
@@ -281,7 +286,7 @@ async function resumeGuard(ctx: CliContext, options: GuardOptions): Promise<numb
   const target = singleTarget(selectTargets(desired, options.target), desired.file);
   return withSession(ctx, desired, 'guard --resume', async (session) => {
     await session.lock([target]);
-    const obs = await observeOne(session, target);
+    const obs = await observeOne(session, target, 'totals');
     const guard = unfinishedGuard(obs.unfinishedGuards ?? [], target, options.id);
     ctx.out.message(`Resuming guard ${guard.checkpointId} (started ${guard.startedAt}): ${guard.command}`);
     return finishGuard(
