@@ -43,7 +43,7 @@ export interface DaemonOptions {
   /** Connection choices made outside the file (`--connection`, $SNOWFLAKE_DEFAULT_CONNECTION_NAME), as for the other commands. */
   connections: ConnectionChoice;
   logger: Logger;
-  /** When a changed file counts as stable enough to read (default: 1 s of quiet, then two reads 250 ms apart). */
+  /** When a changed file counts as stable enough to read (default: 250 ms of quiet, then two reads 100 ms apart). */
   stability?: Stability;
   /**
    * How long the file must stay unchanged before a new destructive action in it is applied,

@@ -13,7 +13,7 @@ import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
 import { hasChanges, summarise, type Plan, type PlanSummary, type Step } from '../model/plan.js';
 import { isDestructive, stepSubject } from '../model/step-kinds.js';
-import type { HeldAction } from './settle.js';
+import { heldName, type HeldAction } from './settle.js';
 import { failureReason, type ReconcileOutcome } from './status.js';
 
 /** What a reconcile needs besides its session and target. */
@@ -24,7 +24,7 @@ export interface ReconcileContext {
   logger: Logger;
   /** Told what each observation showed and the plan made on it (for metrics). */
   record(target: string, plan: Plan, observed: Observed | undefined): void;
-  /** The actions of a plan to hold back for now (new destructive actions of a file not yet settled); not asked under planOnly. */
+  /** What of a plan to hold back for now (new destructive actions and lowered retentions of a file not yet settled); not asked under planOnly. */
   hold?(target: Target, plan: Plan): Promise<HeldAction[]>;
   /** Told of each step of the plan being applied (the crash tests' fault point listens here). */
   progress?(plan: Plan): ProgressListener;
@@ -87,8 +87,9 @@ async function observeAndApply(
 }
 
 /**
- * The plan without the actions `ctx.hold` holds back (planned again, on the same observation,
- * from the target without them), and those actions; logged with why and until when.
+ * The plan without what `ctx.hold` holds back (planned again, on the same observation, from the
+ * target without those actions and with those schedules keeping what they kept), and what was
+ * held; logged with why and until when.
  */
 async function withoutHeld(
   session: Session,
@@ -99,16 +100,25 @@ async function withoutHeld(
   const held = ctx.planOnly || ctx.hold === undefined ? [] : await ctx.hold(target, full.plan);
   const now = full.observed.get(target.name)?.now;
   if (held.length === 0 || now === undefined) return { ...full, held: [] };
-  for (const h of held) ctx.logger.warn('destructive action waits for the file to settle', { target: target.name, ...h });
-  const ids = new Set(held.map((h) => h.action));
-  const rest = { ...target, actions: target.actions.filter((a) => !ids.has(a.id)) };
+  for (const h of held)
+    ctx.logger.warn('action' in h ? 'destructive action waits for the file to settle' : 'lowered retention waits for the file to settle', {
+      target: target.name,
+      ...h,
+    });
+  const ids = new Set(held.flatMap((h) => ('action' in h ? [h.action] : [])));
+  const keeps = new Map(held.flatMap((h) => ('schedule' in h ? [[h.schedule, h.keeps] as const] : [])));
+  const rest: Target = {
+    ...target,
+    actions: target.actions.filter((a) => !ids.has(a.id)),
+    schedules: target.schedules.map((s) => (keeps.has(s.id) ? { ...s, retain: keeps.get(s.id) ?? null } : s)),
+  };
   return { plan: session.planAt([rest], full.observed, now), observed: full.observed, held };
 }
 
 /** The outcome, with the actions held back said in its message and reason. */
 function settling(held: HeldAction[], outcome: ReconcileOutcome): ReconcileOutcome {
   if (held.length === 0 || outcome.result === 'blocked') return { ...outcome, held };
-  const names = held.map((h) => h.action).join(', ');
+  const names = held.map(heldName).join(', ');
   const message = `${outcome.message}; ${names} wait${held.length === 1 ? 's' : ''} for the file to settle (until ${held[0]?.until ?? ''})`;
   return { ...outcome, reason: 'Settling', message, held };
 }

@@ -3,7 +3,9 @@
  * size, mtime and bytes across a quiet period: `FileSnapshot`); and an action that is new in the
  * file (its id and spec not in the last settled config) and would drop or overwrite something
  * is held back until the file has stayed the same for the settle period, or at once when the
- * file's content is what git has committed at HEAD (`SettleGuard`). Checkpoints never wait.
+ * file's content is what git has committed at HEAD (`SettleGuard`). So are the expiries of a
+ * schedule whose `retain` the file lowered (or which is new in it): a file cut short mid-write
+ * (`retain: 1` of `retain: 14`) must not expire checkpoints. Checkpoints never wait.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { readRegularFile } from '../config/read-file.js';
 import type { Desired, Target } from '../model/desired.js';
-import type { Plan } from '../model/plan.js';
+import type { Plan, Step } from '../model/plan.js';
 import { isDestructive } from '../model/step-kinds.js';
 
 /** The file as read once: absent, or its size, mtime and (when it is a readable regular file of at most 1 MiB) bytes. */
@@ -61,12 +63,17 @@ export async function committedAtHead(file: string, bytes: Buffer): Promise<bool
   }
 }
 
-/** A new destructive action the daemon holds back, as logged and on `/status`. */
-export interface HeldAction {
-  action: string;
-  /** When it is applied if the file does not change again (ISO time). */
-  until: string;
-  reason: string;
+/**
+ * What the daemon holds back until the file settles, as logged and on `/status`: a new
+ * destructive action (`action`), or the expiries of a schedule whose retention the file lowered
+ * (`schedule`; until then the schedule keeps `keeps` of its checkpoints, null: all).
+ */
+export type HeldAction =
+  { action: string; until: string; reason: string } | { schedule: string; keeps: number | null; until: string; reason: string };
+
+/** What a held entry holds back, in words. */
+export function heldName(h: HeldAction): string {
+  return 'action' in h ? h.action : `schedule ${h.schedule}'s expiries`;
 }
 
 /** The config in use and what the guard knows about it. */
@@ -83,9 +90,20 @@ function actionKeys(desired: Desired): Set<string> {
   return new Set(desired.targets.flatMap((t) => t.actions.map((a) => `${t.name}\0${a.id}\0${a.specHash}`)));
 }
 
+/** `target` and schedule id → the schedule's `retain` (null: keeps all). */
+function retentions(desired: Desired): Map<string, number | null> {
+  return new Map(desired.targets.flatMap((t) => t.schedules.map((s) => [`${t.name}\0${s.id}`, s.retain] as const)));
+}
+
+/** Whether `now` keeps fewer checkpoints than `before` (undefined: the schedule is new). */
+function lowered(before: number | null | undefined, now: number | null): boolean {
+  return before === undefined || (now !== null && (before === null || now < before));
+}
+
 /** Decides which new destructive actions wait for the file to settle. */
 export class SettleGuard {
   private settled: Set<string> = new Set();
+  private settledRetain: Map<string, number | null> = new Map();
   private current: Loaded;
 
   constructor(
@@ -107,25 +125,25 @@ export class SettleGuard {
   }
 
   /**
-   * The actions of `target` held back on `plan` (made from the config in use): each action new
-   * since the last settled config with a destructive step, and every action after the first of
-   * them (they were written to run after it).
+   * What of `target` is held back on `plan` (made from the config in use): each action new since
+   * the last settled config with a destructive step, and every action after the first of them
+   * (they were written to run after it); and the expiries of each schedule whose retention is
+   * lower than (or absent from) the last settled config's, which keeps that one's until then.
    */
   held(target: Target, plan: Plan): HeldAction[] {
     const now = Date.now();
     this.promote(now);
     if (this.isSettled(now)) return [];
-    const destructive = new Set(
-      plan.targets
-        .filter((t) => t.target === target.name)
-        .flatMap((t) => t.steps)
-        .filter(isDestructive)
-        .map((s) => s.group),
-    );
+    const steps = plan.targets.filter((t) => t.target === target.name).flatMap((t) => t.steps);
+    return [...this.heldActions(target, steps, now), ...this.heldExpiries(target, steps, now)];
+  }
+
+  private heldActions(target: Target, steps: Step[], now: number): HeldAction[] {
+    const destructive = new Set(steps.filter(isDestructive).map((s) => s.group));
     const first = target.actions.findIndex((a) => destructive.has(a.id) && !this.settled.has(`${target.name}\0${a.id}\0${a.specHash}`));
     if (first === -1) return [];
     const until = new Date(this.deadline).toISOString();
-    const reason = this.reason(now);
+    const reason = this.reason(now, 'new destructive action');
     return target.actions.slice(first).map((a, i) => ({
       action: a.id,
       until,
@@ -133,18 +151,32 @@ export class SettleGuard {
     }));
   }
 
+  private heldExpiries(target: Target, steps: Step[], now: number): HeldAction[] {
+    const expiring = new Set(steps.flatMap((s) => (s.kind === 'expire-checkpoint' && s.scheduleId !== undefined ? [s.scheduleId] : [])));
+    return target.schedules.flatMap((schedule) => {
+      const before = this.settledRetain.get(`${target.name}\0${schedule.id}`);
+      if (!expiring.has(schedule.id) || !lowered(before, schedule.retain)) return [];
+      const was = before === undefined ? 'new schedule' : `retain lowered to ${schedule.retain} from ${before ?? 'all'}`;
+      return [
+        { schedule: schedule.id, keeps: before ?? null, until: new Date(this.deadline).toISOString(), reason: this.reason(now, was) },
+      ];
+    });
+  }
+
   private isSettled(now: number): boolean {
     return this.current.committed === true || now >= this.deadline;
   }
 
   private promote(now: number): void {
-    if (this.isSettled(now)) this.settled = actionKeys(this.current.desired);
+    if (!this.isSettled(now)) return;
+    this.settled = actionKeys(this.current.desired);
+    this.settledRetain = retentions(this.current.desired);
   }
 
-  private reason(now: number): string {
+  private reason(now: number, what: string): string {
     const age = Math.max(0, (now - this.current.since) / 1000).toFixed(1);
     const git =
       this.current.committed === null ? 'the folder is not a git repository' : 'the file differs from what git has committed at HEAD';
-    return `new destructive action; the file changed ${age} s ago and ${git}, so it is applied once the file has not changed for ${this.settleMs / 1000} s (or at once when committed)`;
+    return `${what}; the file changed ${age} s ago and ${git}, so it is applied once the file has not changed for ${this.settleMs / 1000} s (or at once when committed)`;
   }
 }

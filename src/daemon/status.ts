@@ -59,7 +59,7 @@ export interface ReconcileOutcome {
   plan: Plan | null;
   /** Why it failed (result `failed` only). */
   error: ReconcileError | null;
-  /** New destructive actions left out of this reconcile until the file settles (reason `Settling`). */
+  /** New destructive actions and lowered retentions left out of this reconcile until the file settles (reason `Settling`). */
   held?: HeldAction[];
 }
 
@@ -92,7 +92,7 @@ export interface TargetStatus {
   /** Triggers waiting for the next reconcile. */
   pendingTriggers: string[];
   lastPlan: PlanReport | null;
-  /** New destructive actions waiting for the file to settle (see settle.ts), with why and until when. */
+  /** New destructive actions and lowered retentions' expiries waiting for the file to settle (see settle.ts), with why and until when. */
   heldActions: HeldAction[];
   /** The soonest firing of the target's schedules. */
   nextCheckpoint: { schedule: string; at: string } | null;

@@ -24,8 +24,13 @@ export interface Stability {
   recheckMs: number;
 }
 
-/** The default: a second of quiet, then two reads 250 ms apart. */
-export const DEFAULT_STABILITY: Stability = { quietMs: 1000, recheckMs: 250 };
+/**
+ * The default: 250 ms of quiet, then two reads 100 ms apart, so a save starts its reconcile
+ * within half a second. No quiet period can outwait every writer's pauses; what protects against
+ * a half-written file that parses is the settle period of settle.ts (new destructive actions and
+ * lowered retentions wait until the file has not changed for it, or is committed).
+ */
+export const DEFAULT_STABILITY: Stability = { quietMs: 250, recheckMs: 100 };
 
 /**
  * Watches one file through its directory, so that editors that save by rename and git

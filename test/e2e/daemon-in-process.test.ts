@@ -3,10 +3,11 @@
  * folder with the embedded warehouse: reconciles are awaited through onReconciled and log events,
  * never sleeps. The first reconcile applies and /status answers at the bound address; a step
  * that fails the same way every time (a foreign key) stalls the target without a backoff retry; a
- * new full_cleanup in a file still being written waits for the file to settle.
+ * new full_cleanup in a file still being written waits for the file to settle, and so does a
+ * lowered retention's expiry of checkpoints.
  */
 import { createHash } from 'node:crypto';
-import { access, open, readFile, writeFile } from 'node:fs/promises';
+import { access, open, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { daemonInfoPath } from '../../src/daemon/daemon-info.js';
@@ -190,7 +191,7 @@ describe('startDaemon', () => {
         action: 'wipe',
         reason: expect.stringMatching(/not a git repository/) as unknown,
       });
-      expect(daemon.statusDocument().targets[0]?.heldActions.map((h) => h.action)).toEqual(['wipe']);
+      expect(daemon.statusDocument().targets[0]?.heldActions).toMatchObject([{ action: 'wipe' }]);
       expect(await tables(dir)).toEqual(expect.arrayContaining(['keepme', 'scratch']));
 
       const settled = await applied;
@@ -208,6 +209,72 @@ describe('startDaemon', () => {
       expect(log.lines.filter((l) => l.msg === 'step succeeded' && l.object === 'keepme')).toEqual([]);
     } finally {
       await daemon.stop('test over');
+    }
+  });
+  it('keeps the settled retain of a schedule whose retain the unsettled file lowered, then expires down to the new one once it settles', async () => {
+    const dir = await tempDir('ckpt-daemon-');
+    const file = join(dir, 'checkpoints.yaml');
+    const withRetain = (retain: number) =>
+      `${config()}    schedules:\n      - id: tick\n        cron: "* * * * * *"\n        retain: ${retain}\n`;
+    await writeFile(file, withRetain(3));
+    const past = new Date(Date.now() - 3_600_000);
+    await utimes(file, past, past); // settled before the daemon starts
+    const log = recordingLogger();
+    // The settle period outlasts the reconcile of the change (a few seconds on a busy machine).
+    const daemon = await startDaemon({ ...options(file, log.logger), settleMs: 15_000 });
+    const expiries = (e: ReconcileEvent) =>
+      (e.outcome.plan?.targets ?? []).flatMap((t) => t.steps).filter((s) => s.kind === 'expire-checkpoint');
+    try {
+      // Every second fires: once a reconcile expires one, the schedule holds its 3.
+      await new Promise<void>((resolve) => {
+        const off = daemon.onReconciled((e) => {
+          if (e.outcome.result !== 'applied' || expiries(e).length === 0) return;
+          off();
+          resolve();
+        });
+      });
+      const lowered = new Promise<ReconcileEvent>((resolve) => {
+        const off = daemon.onReconciled((e) => {
+          if (!e.triggers.includes('file')) return;
+          off();
+          resolve(e);
+        });
+      });
+      await writeFile(file, withRetain(1));
+      const held = await lowered;
+      expect(held.outcome).toMatchObject({ reason: 'Settling', held: [{ schedule: 'tick', keeps: 3 }] });
+      expect(held.outcome.message).toMatch(/schedule tick's expiries waits? for the file to settle/);
+      // With retain 1 at least two of the three would expire; held at 3, at most the one a new firing displaces.
+      expect(expiries(held).length).toBeLessThanOrEqual(1);
+      expect(log.lines.find((l) => l.msg === 'lowered retention waits for the file to settle')).toMatchObject({
+        target: 'demo',
+        schedule: 'tick',
+        keeps: 3,
+        reason: expect.stringMatching(/^retain lowered to 1 from 3;/) as unknown,
+      });
+
+      const settled = await new Promise<ReconcileEvent>((resolve) => {
+        const off = daemon.onReconciled((e) => {
+          if (!e.triggers.includes('settled')) return;
+          off();
+          resolve(e);
+        });
+      });
+      expect(settled.outcome).toMatchObject({ result: 'applied', held: [] });
+      expect(expiries(settled).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await daemon.stop('test over');
+    }
+    const warehouse = await DuckDbWarehouse.open({ path: join(dir, '.ckpt', 'local.duckdb') });
+    try {
+      const ref = { name: 'demo', database: null, schema: 'DEMO', auditTable: 'CHECKPOINT_AUDIT' };
+      const active = await warehouse.query(
+        ref,
+        "SELECT count(*) FROM DEMO.CHECKPOINT_AUDIT WHERE checkpoint_type = 'AUTO' AND status = 'ACTIVE'",
+      );
+      expect(Number(active.rows[0]?.[0])).toBe(1);
+    } finally {
+      await warehouse.close();
     }
   });
 });
