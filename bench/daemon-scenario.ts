@@ -4,8 +4,8 @@
  * the local server: idle RSS after start (VmRSS from /proc; the daemon's own process: each
  * reconcile runs in a child that has exited by then), warehouse queries while idle, and per file
  * write the time to the `reconcile started` log line (logged once the reconcile's child process
- * has started), in full and from the `config loaded` line (the file read once stable: the
- * stability wait, 1 s of quiet and two reads 250 ms apart, is by design). Needs the bench build
+ * has started), in full (the stability wait, 250 ms of quiet and two reads 100 ms apart,
+ * included) and from the `config loaded` line (the file read once stable). Needs the bench build
  * (dist-bench/, which includes the CLI); ends only the daemons it started, by pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

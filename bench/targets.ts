@@ -149,15 +149,15 @@ export function checkTargets(rows: ResultRow[], scale: number): TargetCheck[] {
     }
     checks.push({
       target:
-        'Daemon: file write to reconcile start (its child process started) under 500 ms past the stability wait (1 s quiet + 250 ms, by design)',
+        'Daemon: file write to reconcile start (its child process started) under 500 ms, the stability wait (250 ms quiet, reads 100 ms apart) included',
       measured: daemons
         .map(
           (r) =>
-            `${r.name.replace('daemon ', '')}: from the stable read median ${num(r, 'stable_to_reconcile_median_ms')} ms, max ${num(r, 'stable_to_reconcile_max_ms')} ms (from the write: median ${num(r, 'write_to_reconcile_median_ms')} ms, max ${num(r, 'write_to_reconcile_max_ms')} ms)`,
+            `${r.name.replace('daemon ', '')}: from the write median ${num(r, 'write_to_reconcile_median_ms')} ms, max ${num(r, 'write_to_reconcile_max_ms')} ms (from the stable read: median ${num(r, 'stable_to_reconcile_median_ms')} ms, max ${num(r, 'stable_to_reconcile_max_ms')} ms)`,
         )
         .join('; '),
       scenario: 'daemon',
-      met: daemons.every((r) => num(r, 'stable_to_reconcile_max_ms') < 500),
+      met: daemons.every((r) => num(r, 'write_to_reconcile_max_ms') < 500),
     });
   }
   const applies = rows.filter((r) => r.extra.progress_overhead_pct !== undefined);
