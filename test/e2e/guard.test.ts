@@ -4,7 +4,8 @@
  * creating, dropping and changing objects (schema back to the checkpoint, the command's exit code
  * kept), without consent (nothing undone until `--resume`), a timeout, SIGINT forwarded to the
  * command, ckpt killed mid-command then `--resume` (and reconcile's blocker until then), and a
- * daemon that waits for the guard and goes on after it. The guarded command is a small Node
+ * daemon that waits for the guard and goes on after it; and at a real (pseudo-)terminal, Ctrl-C
+ * then the typed consent. The guarded command is a small Node
  * script (written into the workspace) that runs `ckpt sql` on the target, writes marker files the
  * test waits for, and ends with the exit code it is given; nothing waits a fixed time.
  */
@@ -269,5 +270,44 @@ describe.each(['local', 'snowflake'] as const)('ckpt guard on %s', { timeout: SL
     expect(r.code, r.stderr).toBe(0);
     await daemon.waitFor('reconcile finished', 1, { result: 'no-changes' });
     expect(await tables(conn, dir)).toEqual(['keep_me', 'new_t', 'orders']);
+  });
+});
+
+/** `arg` quoted for a POSIX shell. */
+const shellQuoted = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+describe('ckpt guard at a terminal', { timeout: SLOW_MS }, () => {
+  it('Ctrl-C typed at the terminal stops the command (ckpt survives it), then the undo is offered and applied on `yes`', async () => {
+    const { conn, dir } = await guardReady('local');
+    // script(1) runs the guard on a pseudo-terminal: a ^C written to it is the terminal's own
+    // Ctrl-C, a SIGINT to the whole foreground process group (ckpt and its command).
+    const args = guardArgs(['--id', 'GUARD_TTY'], 42, ['CREATE TABLE new_t (id INTEGER)']);
+    const line = [process.execPath, CLI, ...args].map(shellQuoted).join(' ');
+    const child = running(
+      spawn('script', ['-qfec', line, '/dev/null'], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...env(conn, { GUARD_HANG: '1' }) },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
+    const done = collect(child);
+    let output = '';
+    const prompted = new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        if (output.includes("Only 'yes' will be accepted")) resolve();
+      }),
+    );
+    await fileAppears(join(dir, 'ready'), () => child.exitCode !== null);
+    child.stdin.write('\u0003');
+    await prompted;
+    expect(await readFile(join(dir, 'got-signal'), 'utf8')).toBe('SIGINT');
+    expect(output).toContain('Ctrl-C: stopping the command');
+    expect(output).toContain('The command failed with exit code 42');
+    child.stdin.write('yes\r');
+    const r = await done;
+    expect(r.code, output).toBe(42);
+    expect(await tables(conn, dir)).toEqual(['keep_me', 'orders']);
+    expect(await guards(conn, dir)).toEqual([expect.objectContaining({ checkpoint_id: 'GUARD_TTY', exit_code: 42, undo: 'applied' })]);
   });
 });
