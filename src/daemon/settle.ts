@@ -100,7 +100,7 @@ function lowered(before: number | null | undefined, now: number | null): boolean
   return before === undefined || (now !== null && (before === null || now < before));
 }
 
-/** Decides which new destructive actions wait for the file to settle. */
+/** Decides what of a file not yet settled waits: new destructive actions, and lowered retentions' expiries. */
 export class SettleGuard {
   private settled: Set<string> = new Set();
   private settledRetain: Map<string, number | null> = new Map();
