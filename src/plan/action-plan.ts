@@ -5,7 +5,7 @@
  * and `finish` holds the action back on any blocker or orders its steps and applies its changes.
  */
 import type { Action, Target } from '../model/desired.js';
-import type { InventoryEntry, LiveObject, Ownership, PolicyRef, RecordedCheckpoint } from '../model/observed.js';
+import type { DroppedObject, InventoryEntry, LiveObject, Ownership, PolicyRef, RecordedCheckpoint } from '../model/observed.js';
 import type { ContentSource, DropCause, Finding, FindingCode, Step, Weight } from '../model/plan.js';
 import { actionCheckpoint } from '../model/desired.js';
 import { displayText } from '../model/display.js';
@@ -17,7 +17,7 @@ import { contentChange, sameIncarnation } from './diff.js';
 import { finding } from './findings.js';
 import { grantHint, ownerText, roleText } from './kinds-and-owners.js';
 import { orderActionSteps, type ReferencesOf } from './order.js';
-import type { SchemaModel } from './schema-model.js';
+import type { ModelChange, SchemaModel } from './schema-model.js';
 
 /** What every action of a target is planned against; the model follows the actions planned so far. */
 export interface PlanContext {
@@ -51,17 +51,12 @@ export interface AtStake {
   weight: Weight;
 }
 
-/** A schema change the action makes, applied to the model only if the action goes ahead. */
-interface ModelChange {
-  drop: boolean;
-  entry: InventoryEntry;
-}
-
 /** One action being planned (see the header). */
 export class ActionPlan {
   /** Steps planned so far, in planning order (`finish` orders them). */
   private readonly steps: Step[] = [];
   private readonly findings: Finding[] = [];
+  /** The schema changes the action makes, followed by the model only if the action goes ahead. */
   private readonly changes: ModelChange[] = [];
   private dropCount = 0;
 
@@ -150,8 +145,8 @@ export class ActionPlan {
     const sameContent = dropped?.lastAltered != null && entry.lastAltered !== null && sameInstant(dropped.lastAltered, entry.lastAltered);
     if (dropped !== undefined && (kept === null || sameContent)) {
       // UNDROP, and for newer dropped versions of the name UNDROP, RENAME and DROP (pitfall 2), need OWNERSHIP of each.
-      const undropped = model.droppedVersionsOf(entry.name).filter((d) => d === dropped || d.droppedOn > dropped.droppedOn);
-      if (undropped.some((d) => this.notOwned(entry.name, d.ownership, 'undrop'))) return;
+      const undropped = (d: DroppedObject) => d === dropped || d.droppedOn > dropped.droppedOn;
+      if (model.droppedVersionsOf(entry.name).some((d) => undropped(d) && this.notOwned(entry.name, d.ownership, 'undrop'))) return;
       this.steps.push({
         target: target.name,
         group: this.action.id,
@@ -314,10 +309,7 @@ export class ActionPlan {
     const definitionOf = (step: Step) =>
       step.kind === 'recreate-view' ? step.definition : 'object' in step ? (model.get(step.object.name)?.definition ?? null) : null;
     const steps = orderActionSteps(this.steps, model.matching, definitionOf, this.referencesOf());
-    for (const change of this.changes) {
-      if (change.drop) model.drop(change.entry);
-      else model.restore(change.entry);
-    }
+    model.follow(this.changes);
     return { steps, findings: this.findings };
   }
 

@@ -38,16 +38,22 @@ export interface InventoryDiff {
 export function diffInventory(inventory: InventoryEntry[], live: Iterable<LiveObject>, matching: NameMatching): InventoryDiff {
   const recordedByKey = new Map<string, InventoryEntry>();
   for (const e of inventory) recordedByKey.set(nameKey(e.name, matching), e);
-  const liveKeys = new Set<string>();
+  // The recorded keys some live object holds, as a list (a set of every live key would be a second
+  // index of 100,000 names on a large schema); the recorded entries left without them are missing.
+  const held: string[] = [];
   const diff: InventoryDiff = { created: [], recreated: [], missing: [] };
   for (const object of live) {
     const key = nameKey(object.name, matching);
-    liveKeys.add(key);
     const recorded = recordedByKey.get(key);
-    if (recorded === undefined) diff.created.push(object);
-    else if (!sameIncarnation(recorded, object)) diff.recreated.push({ live: object, recorded });
+    if (recorded === undefined) {
+      diff.created.push(object);
+      continue;
+    }
+    held.push(key);
+    if (!sameIncarnation(recorded, object)) diff.recreated.push({ live: object, recorded });
   }
-  for (const [key, recorded] of recordedByKey) if (!liveKeys.has(key)) diff.missing.push(recorded);
+  for (const key of held) recordedByKey.delete(key);
+  for (const recorded of recordedByKey.values()) diff.missing.push(recorded);
   return diff;
 }
 

@@ -39,30 +39,56 @@ export function inCreationOrder<T extends { name: string }>(
   dependsOn: (item: T) => Iterable<string>,
 ): T[] {
   const sorted = [...items].sort((a, b) => compareText(a.name, b.name));
-  const byKey = new Map<string, T[]>();
-  for (const item of sorted) {
-    const key = nameKey(item.name, matching);
-    const named = byKey.get(key);
-    if (named === undefined) byKey.set(key, [item]);
-    else named.push(item);
-  }
-  // Built without a set or list per item that depends on nothing: most of a large plan's steps.
+  const wanted = dependencyKeys(sorted, matching, dependsOn);
+  // With no dependency at all, the depth-first walk below would give the name order back; and
+  // the items need no index by name (most of a large plan's steps are tables without foreign keys).
+  if (wanted.size === 0) return sorted;
+  const byKey = itemsByKey(sorted, matching);
   const deps = new Map<T, T[]>();
-  for (const item of sorted) {
-    const own = nameKey(item.name, matching);
-    let seen: Set<string> | undefined;
+  for (const [item, keys] of wanted) {
     let found: T[] | undefined;
-    for (const key of dependsOn(item)) {
-      if (key === own || seen?.has(key) === true) continue;
-      (seen ??= new Set()).add(key);
+    for (const key of keys) {
       const named = byKey.get(key);
       if (named !== undefined) (found ??= []).push(...named);
     }
     if (found !== undefined) deps.set(item, found);
   }
-  // With no dependency at all, the depth-first walk below would give the name order back.
   if (deps.size === 0) return sorted;
   return componentsDependenciesFirst(sorted, deps).flatMap((c) => c.sort((a, b) => compareText(a.name, b.name)));
+}
+
+/** The items by name key (several when names differ only as the warehouse does not compare them). */
+function itemsByKey<T extends { name: string }>(items: readonly T[], matching: NameMatching): Map<string, T[]> {
+  const byKey = new Map<string, T[]>();
+  for (const item of items) {
+    const key = nameKey(item.name, matching);
+    const named = byKey.get(key);
+    if (named === undefined) byKey.set(key, [item]);
+    else named.push(item);
+  }
+  return byKey;
+}
+
+/**
+ * The name keys each item depends on, once each and without its own, for the items that depend
+ * on any (in the order given); built without a set per item that depends on nothing.
+ */
+function dependencyKeys<T extends { name: string }>(
+  items: readonly T[],
+  matching: NameMatching,
+  dependsOn: (item: T) => Iterable<string>,
+): Map<T, Set<string>> {
+  const wanted = new Map<T, Set<string>>();
+  for (const item of items) {
+    let own: string | undefined;
+    let keys: Set<string> | undefined;
+    for (const key of dependsOn(item)) {
+      own ??= nameKey(item.name, matching);
+      if (key !== own) (keys ??= new Set()).add(key);
+    }
+    if (keys !== undefined) wanted.set(item, keys);
+  }
+  return wanted;
 }
 
 /**
