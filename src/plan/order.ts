@@ -13,18 +13,22 @@ import { PHASE_ORDER, stepPhase, type ActionPhase } from '../model/step-kinds.js
 
 /**
  * Tokens that could name an object in a view definition: bare words (upper-cased, as Snowflake
- * reads them) and quoted names (as written); none for a view whose definition was not captured.
+ * reads them) and quoted names (as written), repeats included; none for a view whose definition
+ * was not captured. Read as the matched texts only (a match object per token would be most of
+ * what ordering thousands of views allocates).
  */
-function referencedKeys(definition: string | null, matching: NameMatching): Set<string> {
-  const keys = new Set<string>();
-  if (definition === null) return keys;
-  const token = /"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)/g;
-  for (const match of definition.matchAll(token)) {
-    const name = match[1]?.replaceAll('""', '"') ?? match[2]?.toUpperCase();
-    if (name !== undefined) keys.add(nameKey(name, matching));
+function referencedKeys(definition: string | null, matching: NameMatching): readonly string[] {
+  if (definition === null) return NO_KEYS;
+  const tokens = definition.match(/"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*/g) ?? [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i] as string;
+    tokens[i] = nameKey(token.startsWith('"') ? token.slice(1, -1).replaceAll('""', '"') : token.toUpperCase(), matching);
   }
-  return keys;
+  return tokens;
 }
+
+/** No name keys (shared: most items depend on nothing). */
+const NO_KEYS: readonly string[] = [];
 
 /**
  * Sorts items so that every item comes after the items it depends on (creation order).
@@ -36,19 +40,26 @@ function referencedKeys(definition: string | null, matching: NameMatching): Set<
 export function inCreationOrder<T extends { name: string }>(
   items: readonly T[],
   matching: NameMatching,
-  dependsOn: (item: T) => Iterable<string>,
+  dependsOn: (item: T) => readonly string[],
 ): T[] {
   const sorted = [...items].sort((a, b) => compareText(a.name, b.name));
-  const wanted = dependencyKeys(sorted, matching, dependsOn);
-  // With no dependency at all, the depth-first walk below would give the name order back; and
-  // the items need no index by name (most of a large plan's steps are tables without foreign keys).
-  if (wanted.size === 0) return sorted;
-  const byKey = itemsByKey(sorted, matching);
+  // Items are indexed by name only once some item depends on a key: most of a large plan's steps
+  // are tables without foreign keys, and with no dependency the walk below gives the name order back.
+  let byKey: Map<string, T[]> | undefined;
   const deps = new Map<T, T[]>();
-  for (const [item, keys] of wanted) {
+  // Indexed loops: an iterator result per item is garbage a 100,000-object plan pays for in GC.
+  for (let at = 0; at < sorted.length; at += 1) {
+    const item = sorted[at] as T;
+    let own: string | undefined;
+    let seen: Set<string> | undefined;
     let found: T[] | undefined;
-    for (const key of keys) {
-      const named = byKey.get(key);
+    const keys = dependsOn(item);
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as string;
+      own ??= nameKey(item.name, matching);
+      if (key === own || seen?.has(key) === true) continue;
+      (seen ??= new Set()).add(key);
+      const named = (byKey ??= itemsByKey(sorted, matching)).get(key);
       if (named !== undefined) (found ??= []).push(...named);
     }
     if (found !== undefined) deps.set(item, found);
@@ -67,28 +78,6 @@ function itemsByKey<T extends { name: string }>(items: readonly T[], matching: N
     else named.push(item);
   }
   return byKey;
-}
-
-/**
- * The name keys each item depends on, once each and without its own, for the items that depend
- * on any (in the order given); built without a set per item that depends on nothing.
- */
-function dependencyKeys<T extends { name: string }>(
-  items: readonly T[],
-  matching: NameMatching,
-  dependsOn: (item: T) => Iterable<string>,
-): Map<T, Set<string>> {
-  const wanted = new Map<T, Set<string>>();
-  for (const item of items) {
-    let own: string | undefined;
-    let keys: Set<string> | undefined;
-    for (const key of dependsOn(item)) {
-      own ??= nameKey(item.name, matching);
-      if (key !== own) (keys ??= new Set()).add(key);
-    }
-    if (keys !== undefined) wanted.set(item, keys);
-  }
-  return wanted;
 }
 
 /**
@@ -140,7 +129,9 @@ type TableLinks = { name: string; references: readonly string[] };
  * order: parents first). Tables are otherwise kept in name order; a cycle falls back to name order.
  */
 export function tablesInCreationOrder<T extends TableLinks>(tables: T[], matching: NameMatching): T[] {
-  return inCreationOrder(tables, matching, (table) => table.references.map((r) => nameKey(r, matching)));
+  return inCreationOrder(tables, matching, (table) =>
+    table.references.length === 0 ? NO_KEYS : table.references.map((r) => nameKey(r, matching)),
+  );
 }
 
 /**
@@ -155,7 +146,7 @@ export function tablesInDropOrder<T extends TableLinks>(tables: T[], matching: N
       children.set(key, [...(children.get(key) ?? []), nameKey(table.name, matching)]);
     }
   }
-  return inCreationOrder(tables, matching, (table) => children.get(nameKey(table.name, matching)) ?? []);
+  return inCreationOrder(tables, matching, (table) => children.get(nameKey(table.name, matching)) ?? NO_KEYS);
 }
 
 /** The captured definition of the view a step acts on (null for a table or a step on no object). */
@@ -197,7 +188,9 @@ export function orderActionSteps(
   referencesOf: ReferencesOf,
 ): Step[] {
   const byPhase = new Map<ActionPhase, Step[]>();
-  for (const step of steps) {
+  // Indexed loops: an iterator result per step is garbage a 100,000-object plan pays for in GC.
+  for (let i = 0; i < steps.length; i += 1) {
+    const step = steps[i] as Step;
     const phase = stepPhase(step);
     const bucket = byPhase.get(phase);
     if (bucket === undefined) byPhase.set(phase, [step]);
@@ -208,7 +201,8 @@ export function orderActionSteps(
     const bucket = byPhase.get(phase);
     if (bucket === undefined) continue;
     byPhase.delete(phase);
-    for (const step of WITHIN_PHASE[phase](bucket, matching, definitionOf, referencesOf)) out.push(step);
+    const ordered = WITHIN_PHASE[phase](bucket, matching, definitionOf, referencesOf);
+    for (let i = 0; i < ordered.length; i += 1) out.push(ordered[i] as Step);
   }
   return out;
 }
