@@ -57,10 +57,12 @@ export function inCreationOrder<T extends { name: string }>(
     for (let i = 0; i < keys.length; i += 1) {
       const key = keys[i] as string;
       own ??= nameKey(item.name, matching);
-      if (key === own || seen?.has(key) === true) continue;
-      (seen ??= new Set()).add(key);
+      if (key === own) continue;
       const named = (byKey ??= itemsByKey(sorted, matching)).get(key);
-      if (named !== undefined) (found ??= []).push(...named);
+      // Only keys naming an item are remembered: most words of a view definition name none.
+      if (named === undefined || seen?.has(key) === true) continue;
+      (seen ??= new Set()).add(key);
+      (found ??= []).push(...named);
     }
     if (found !== undefined) deps.set(item, found);
   }
