@@ -5,7 +5,7 @@
  * and `finish` holds the action back on any blocker or orders its steps and applies its changes.
  */
 import type { Action, Target } from '../model/desired.js';
-import type { InventoryEntry, LiveObject, Ownership, PolicyRef, RecordedCheckpoint } from '../model/observed.js';
+import type { DroppedObject, InventoryEntry, LiveObject, Ownership, PolicyRef, RecordedCheckpoint } from '../model/observed.js';
 import type { ContentSource, DropCause, Finding, FindingCode, Step, Weight } from '../model/plan.js';
 import { actionCheckpoint } from '../model/desired.js';
 import { displayText } from '../model/display.js';
@@ -17,7 +17,10 @@ import { contentChange, sameIncarnation } from './diff.js';
 import { finding } from './findings.js';
 import { grantHint, ownerText, roleText } from './kinds-and-owners.js';
 import { orderActionSteps, type ReferencesOf } from './order.js';
-import type { SchemaModel } from './schema-model.js';
+import type { ModelChange, SchemaModel } from './schema-model.js';
+
+/** No foreign-key references (shared: most tables have none, and a large plan asks for each of its steps). */
+const NO_REFERENCES: readonly string[] = [];
 
 /** What every action of a target is planned against; the model follows the actions planned so far. */
 export interface PlanContext {
@@ -51,19 +54,15 @@ export interface AtStake {
   weight: Weight;
 }
 
-/** A schema change the action makes, applied to the model only if the action goes ahead. */
-interface ModelChange {
-  drop: boolean;
-  entry: InventoryEntry;
-}
-
 /** One action being planned (see the header). */
 export class ActionPlan {
   /** Steps planned so far, in planning order (`finish` orders them). */
   private readonly steps: Step[] = [];
   private readonly findings: Finding[] = [];
+  /** The schema changes the action makes, followed by the model only if the action goes ahead. */
   private readonly changes: ModelChange[] = [];
   private dropCount = 0;
+  private readonly missingReasons = new Map<CheckpointSource, string>();
 
   constructor(
     readonly context: PlanContext,
@@ -139,7 +138,7 @@ export class ActionPlan {
   restore(entry: InventoryEntry, src: CheckpointSource): void {
     if (this.unrecordedView(entry, src)) return;
     if (entry.kind === 'VIEW' && entry.definition !== null) {
-      this.recreateView({ ...entry, definition: entry.definition }, src);
+      this.recreateView(entry, entry.definition, src);
       return;
     }
     const { model, target, recorded } = this.context;
@@ -149,9 +148,7 @@ export class ActionPlan {
     // content version is the checkpoint's, or when no copy of the checkpoint's rows was kept.
     const sameContent = dropped?.lastAltered != null && entry.lastAltered !== null && sameInstant(dropped.lastAltered, entry.lastAltered);
     if (dropped !== undefined && (kept === null || sameContent)) {
-      // UNDROP, and for newer dropped versions of the name UNDROP, RENAME and DROP (pitfall 2), need OWNERSHIP of each.
-      const undropped = model.droppedVersionsOf(entry.name).filter((d) => d === dropped || d.droppedOn > dropped.droppedOn);
-      if (undropped.some((d) => this.notOwned(entry.name, d.ownership, 'undrop'))) return;
+      if (this.undropNotOwned(entry, dropped)) return;
       this.steps.push({
         target: target.name,
         group: this.action.id,
@@ -159,7 +156,7 @@ export class ActionPlan {
         object: { name: entry.name, kind: 'TABLE' },
         created: entry.created,
         checkpointId: src.id,
-        reason: `in ${src.label} and missing now`,
+        reason: this.missingReason(src),
         source: { droppedOn: dropped.droppedOn, restorableUntil: dropped.restorableUntil },
       });
       this.changes.push({ drop: false, entry });
@@ -314,10 +311,7 @@ export class ActionPlan {
     const definitionOf = (step: Step) =>
       step.kind === 'recreate-view' ? step.definition : 'object' in step ? (model.get(step.object.name)?.definition ?? null) : null;
     const steps = orderActionSteps(this.steps, model.matching, definitionOf, this.referencesOf());
-    for (const change of this.changes) {
-      if (change.drop) model.drop(change.entry);
-      else model.restore(change.entry);
-    }
+    model.follow(this.changes);
     return { steps, findings: this.findings };
   }
 
@@ -353,26 +347,50 @@ export class ActionPlan {
     // Only the tables that reference others: most have no foreign key, and the steps' lookups stay cheap.
     const dropped = new Map<string, readonly string[]>();
     const restored = new Map<string, readonly string[]>();
-    for (const c of this.changes) {
+    // Indexed: an iterator result per change is garbage a large plan pays for in GC.
+    for (let i = 0; i < this.changes.length; i += 1) {
+      const c = this.changes[i] as ModelChange;
       const references = c.entry.references;
       const byName = c.drop ? dropped : restored;
       if (references !== undefined && references.length > 0) byName.set(nameKey(c.entry.name, matching), references);
       else if (byName.size > 0) byName.delete(nameKey(c.entry.name, matching)); // the last change of a name counts
     }
     return (step) => {
-      if (!('object' in step) || step.object.kind !== 'TABLE') return [];
-      if (dropped.size === 0 && restored.size === 0) return [];
-      return (step.kind === 'drop-object' ? dropped : restored).get(nameKey(step.object.name, matching)) ?? [];
+      if (!('object' in step) || step.object.kind !== 'TABLE') return NO_REFERENCES;
+      if (dropped.size === 0 && restored.size === 0) return NO_REFERENCES;
+      return (step.kind === 'drop-object' ? dropped : restored).get(nameKey(step.object.name, matching)) ?? NO_REFERENCES;
     };
   }
 
-  private recreateView(entry: InventoryEntry & { definition: string }, src: CheckpointSource): void {
+  /**
+   * Whether ckpt's role does not own a dropped version that undropping `dropped` touches: UNDROP,
+   * and for newer dropped versions of the name UNDROP, RENAME and DROP (pitfall 2), need OWNERSHIP
+   * of each; the blocker says so.
+   */
+  private undropNotOwned(entry: InventoryEntry, dropped: DroppedObject): boolean {
+    for (const d of this.context.model.droppedVersionsOf(entry.name)) {
+      if ((d === dropped || d.droppedOn > dropped.droppedOn) && this.notOwned(entry.name, d.ownership, 'undrop')) return true;
+    }
+    return false;
+  }
+
+  /** `in checkpoint ID (TIME) and missing now`: one text per checkpoint, shared by its restore steps (thousands in a large reset). */
+  private missingReason(src: CheckpointSource): string {
+    let reason = this.missingReasons.get(src);
+    if (reason === undefined) {
+      reason = `in ${src.label} and missing now`;
+      this.missingReasons.set(src, reason);
+    }
+    return reason;
+  }
+
+  private recreateView(entry: InventoryEntry, definition: string, src: CheckpointSource): void {
     this.steps.push({
       target: this.context.target.name,
       group: this.action.id,
       kind: 'recreate-view',
       object: { name: entry.name, kind: 'VIEW' },
-      definition: entry.definition,
+      definition,
       checkpointId: src.id,
       reason: `in ${src.label} and missing now; re-created from its captured definition`,
     });

@@ -13,18 +13,22 @@ import { PHASE_ORDER, stepPhase, type ActionPhase } from '../model/step-kinds.js
 
 /**
  * Tokens that could name an object in a view definition: bare words (upper-cased, as Snowflake
- * reads them) and quoted names (as written); none for a view whose definition was not captured.
+ * reads them) and quoted names (as written), repeats included; none for a view whose definition
+ * was not captured. Read as the matched texts only (a match object per token would be most of
+ * what ordering thousands of views allocates).
  */
-function referencedKeys(definition: string | null, matching: NameMatching): Set<string> {
-  const keys = new Set<string>();
-  if (definition === null) return keys;
-  const token = /"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)/g;
-  for (const match of definition.matchAll(token)) {
-    const name = match[1]?.replaceAll('""', '"') ?? match[2]?.toUpperCase();
-    if (name !== undefined) keys.add(nameKey(name, matching));
+function referencedKeys(definition: string | null, matching: NameMatching): readonly string[] {
+  if (definition === null) return NO_KEYS;
+  const tokens = definition.match(/"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*/g) ?? [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i] as string;
+    tokens[i] = nameKey(token.startsWith('"') ? token.slice(1, -1).replaceAll('""', '"') : token.toUpperCase(), matching);
   }
-  return keys;
+  return tokens;
 }
+
+/** No name keys (shared: most items depend on nothing). */
+const NO_KEYS: readonly string[] = [];
 
 /**
  * Sorts items so that every item comes after the items it depends on (creation order).
@@ -36,33 +40,46 @@ function referencedKeys(definition: string | null, matching: NameMatching): Set<
 export function inCreationOrder<T extends { name: string }>(
   items: readonly T[],
   matching: NameMatching,
-  dependsOn: (item: T) => Iterable<string>,
+  dependsOn: (item: T) => readonly string[],
 ): T[] {
   const sorted = [...items].sort((a, b) => compareText(a.name, b.name));
+  // Items are indexed by name only once some item depends on a key: most of a large plan's steps
+  // are tables without foreign keys, and with no dependency the walk below gives the name order back.
+  let byKey: Map<string, T[]> | undefined;
+  const deps = new Map<T, T[]>();
+  // Indexed loops: an iterator result per item is garbage a 100,000-object plan pays for in GC.
+  for (let at = 0; at < sorted.length; at += 1) {
+    const item = sorted[at] as T;
+    let own: string | undefined;
+    let seen: Set<string> | undefined;
+    let found: T[] | undefined;
+    const keys = dependsOn(item);
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as string;
+      own ??= nameKey(item.name, matching);
+      if (key === own) continue;
+      const named = (byKey ??= itemsByKey(sorted, matching)).get(key);
+      // Only keys naming an item are remembered: most words of a view definition name none.
+      if (named === undefined || seen?.has(key) === true) continue;
+      (seen ??= new Set()).add(key);
+      (found ??= []).push(...named);
+    }
+    if (found !== undefined) deps.set(item, found);
+  }
+  if (deps.size === 0) return sorted;
+  return componentsDependenciesFirst(sorted, deps).flatMap((c) => c.sort((a, b) => compareText(a.name, b.name)));
+}
+
+/** The items by name key (several when names differ only as the warehouse does not compare them). */
+function itemsByKey<T extends { name: string }>(items: readonly T[], matching: NameMatching): Map<string, T[]> {
   const byKey = new Map<string, T[]>();
-  for (const item of sorted) {
+  for (const item of items) {
     const key = nameKey(item.name, matching);
     const named = byKey.get(key);
     if (named === undefined) byKey.set(key, [item]);
     else named.push(item);
   }
-  // Built without a set or list per item that depends on nothing: most of a large plan's steps.
-  const deps = new Map<T, T[]>();
-  for (const item of sorted) {
-    const own = nameKey(item.name, matching);
-    let seen: Set<string> | undefined;
-    let found: T[] | undefined;
-    for (const key of dependsOn(item)) {
-      if (key === own || seen?.has(key) === true) continue;
-      (seen ??= new Set()).add(key);
-      const named = byKey.get(key);
-      if (named !== undefined) (found ??= []).push(...named);
-    }
-    if (found !== undefined) deps.set(item, found);
-  }
-  // With no dependency at all, the depth-first walk below would give the name order back.
-  if (deps.size === 0) return sorted;
-  return componentsDependenciesFirst(sorted, deps).flatMap((c) => c.sort((a, b) => compareText(a.name, b.name)));
+  return byKey;
 }
 
 /**
@@ -114,7 +131,9 @@ type TableLinks = { name: string; references: readonly string[] };
  * order: parents first). Tables are otherwise kept in name order; a cycle falls back to name order.
  */
 export function tablesInCreationOrder<T extends TableLinks>(tables: T[], matching: NameMatching): T[] {
-  return inCreationOrder(tables, matching, (table) => table.references.map((r) => nameKey(r, matching)));
+  return inCreationOrder(tables, matching, (table) =>
+    table.references.length === 0 ? NO_KEYS : table.references.map((r) => nameKey(r, matching)),
+  );
 }
 
 /**
@@ -129,7 +148,7 @@ export function tablesInDropOrder<T extends TableLinks>(tables: T[], matching: N
       children.set(key, [...(children.get(key) ?? []), nameKey(table.name, matching)]);
     }
   }
-  return inCreationOrder(tables, matching, (table) => children.get(nameKey(table.name, matching)) ?? []);
+  return inCreationOrder(tables, matching, (table) => children.get(nameKey(table.name, matching)) ?? NO_KEYS);
 }
 
 /** The captured definition of the view a step acts on (null for a table or a step on no object). */
@@ -171,7 +190,9 @@ export function orderActionSteps(
   referencesOf: ReferencesOf,
 ): Step[] {
   const byPhase = new Map<ActionPhase, Step[]>();
-  for (const step of steps) {
+  // Indexed loops: an iterator result per step is garbage a 100,000-object plan pays for in GC.
+  for (let i = 0; i < steps.length; i += 1) {
+    const step = steps[i] as Step;
     const phase = stepPhase(step);
     const bucket = byPhase.get(phase);
     if (bucket === undefined) byPhase.set(phase, [step]);
@@ -182,7 +203,8 @@ export function orderActionSteps(
     const bucket = byPhase.get(phase);
     if (bucket === undefined) continue;
     byPhase.delete(phase);
-    for (const step of WITHIN_PHASE[phase](bucket, matching, definitionOf, referencesOf)) out.push(step);
+    const ordered = WITHIN_PHASE[phase](bucket, matching, definitionOf, referencesOf);
+    for (let i = 0; i < ordered.length; i += 1) out.push(ordered[i] as Step);
   }
   return out;
 }

@@ -83,7 +83,7 @@ export function planTarget(target: Target, observed: Observed, clock: PlanClock 
     const planned = planAction(context, action);
     for (const found of planned.findings) findings.push(found);
     // A held-back action has no steps; its findings say why.
-    for (const step of planned.steps) steps.push(step);
+    for (let i = 0; i < planned.steps.length; i += 1) steps.push(planned.steps[i] as Step); // indexed: no iterator result per step
   }
 
   return { target: target.name, connection: target.connection, location: targetLocation(target), steps, findings };

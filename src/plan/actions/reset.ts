@@ -7,6 +7,7 @@
  * warning, and the rest goes ahead.
  */
 import type { ActionSpec } from '../../model/desired.js';
+import type { InventoryEntry } from '../../model/observed.js';
 import { displayTime } from '../../model/time.js';
 import type { ActionPlan } from '../action-plan.js';
 import { dropCreated, limitDrops, sinceCheckpoint } from './cleanup.js';
@@ -26,8 +27,9 @@ export function planReset(plan: ActionPlan, spec: Extract<ActionSpec, { kind: 'r
       plan.restore(recorded, src);
     }
   }
-  for (const entry of diff.missing) plan.restore(entry, src);
+  // Indexed: an iterator result per object is garbage on a large schema (see diff.ts).
+  for (let i = 0; i < diff.missing.length; i += 1) plan.restore(diff.missing[i] as InventoryEntry, src);
   if (src.recorded?.origin === 'pipeline') plan.contentNotRecorded(src);
-  else for (const entry of src.inventory) plan.revertContent(entry, src);
+  else for (let i = 0; i < src.inventory.length; i += 1) plan.revertContent(src.inventory[i] as InventoryEntry, src);
   limitDrops(plan);
 }
