@@ -334,8 +334,8 @@ export class DuckDbSteps {
     await this.registerTables(target, [{ row, created: step.created, altered: step.lastAltered }]);
   }
 
-  /** Re-creates a view from its captured definition (DuckDB has no UNDROP either). */
-  private async recreateView(target: TargetRef, name: string, definition: string): Promise<void> {
+  /** Re-creates a view from its captured definition (DuckDB has no UNDROP either), in the caller's transaction. */
+  async recreateView(target: TargetRef, name: string, definition: string): Promise<void> {
     const live = await this.cache.row(target, name);
     if (live?.kind === 'VIEW' && live.sql === definition) return; // already back: progress
     if (live !== undefined) {
