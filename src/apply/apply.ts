@@ -1,7 +1,8 @@
 /**
  * Runs a plan through the Warehouse interface, exactly as listed (the caller holds the
  * targets' leases): steps go in waves (a run of independent drops or table restores of one action runs with
- * bounded concurrency, or together when the warehouse runs such a wave itself: executeWave; everything else one at a
+ * bounded concurrency, or together when the warehouse runs such a wave itself: executeWave; a sequence of view
+ * re-creations runs in order, as one unit when the warehouse runs it itself: executeSequence; everything else one at a
  * time, in order), each step journalled as
  * started then succeeded or failed. An action is recorded APPLIED only when all its steps
  * succeeded, FAILED otherwise. A failure, a shutdown or a lost lease lets running steps finish
@@ -24,10 +25,13 @@ import {
   type Warehouse,
   WaveIncomplete,
 } from '../warehouse/warehouse.js';
-import { formWaves } from './waves.js';
+import { formRuns, type StepRun } from './waves.js';
 
 /** Most steps a warehouse runs as one unit (`executeWave`): bounds the size of one transaction. */
 const BATCH = 500;
+
+/** Runs a batch of a wave or sequence through the warehouse, telling `succeeded` of steps that took effect before it ends. */
+type BatchExecutor = (steps: ExecutableStep[], succeeded: (step: ExecutableStep) => void) => Promise<void>;
 
 /** The outcome of one step. */
 export interface StepOutcome {
@@ -127,14 +131,14 @@ class TargetRun {
       ),
     ]);
     const limit = Math.max(1, Math.min(this.options.concurrency, this.target.warehouse.capabilities.maxConcurrency));
-    for (const wave of formWaves(this.plan.steps)) {
+    for (const { indexes: wave, inOrder } of formRuns(this.plan.steps)) {
       if (this.result.failed) break;
       if (this.signal.aborted) {
         await this.interrupt();
         break;
       }
       await this.journal(wave.map((i) => this.event('step-started', i)));
-      await this.runWave(wave, limit);
+      await this.runWave({ indexes: wave, inOrder }, limit);
       await this.journal(
         wave
           .filter((i) => this.outcomes[i] !== undefined)
@@ -168,11 +172,16 @@ class TargetRun {
     await this.recordFailures(left, 'interrupted before it finished');
   }
 
-  /** Runs the steps of a wave with at most `limit` in flight; a failure stops new starts. */
-  private async runWave(wave: number[], limit: number): Promise<void> {
-    if (this.target.warehouse.executeWave !== undefined && wave.length > 1) {
+  /**
+   * Runs the steps of a wave with at most `limit` in flight, or of a sequence one after another;
+   * a failure stops new starts. Where the warehouse runs such a run itself, it goes in batches.
+   */
+  private async runWave(run: StepRun, limit: number): Promise<void> {
+    const wave = run.indexes;
+    const execute = this.executorOf(run, limit);
+    if (execute !== undefined && wave.length > 1) {
       for (let at = 0; at < wave.length && !this.signal.aborted; at += BATCH)
-        if (!(await this.runBatch(wave.slice(at, at + BATCH), limit))) return;
+        if (!(await this.runBatch(wave.slice(at, at + BATCH), execute))) return;
       return;
     }
     let next = 0;
@@ -184,18 +193,28 @@ class TargetRun {
         if (!ok) stop = true;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(limit, wave.length) }, worker));
+    await Promise.all(Array.from({ length: run.inOrder ? 1 : Math.min(limit, wave.length) }, worker));
+  }
+
+  /** How the warehouse runs a batch of this wave or sequence itself, or undefined: step by step. */
+  private executorOf(run: StepRun, limit: number): BatchExecutor | undefined {
+    const { warehouse, ref } = this.target;
+    if (run.inOrder) {
+      const executeSequence = warehouse.executeSequence?.bind(warehouse);
+      return executeSequence && ((steps) => executeSequence(ref, steps, this.run));
+    }
+    const executeWave = warehouse.executeWave?.bind(warehouse);
+    return executeWave && ((steps, succeeded) => executeWave(ref, steps, this.run, { concurrency: limit, signal: this.signal, succeeded }));
   }
 
   /**
-   * Runs part of a wave through the warehouse's executeWave; false when a step failed or it was
-   * interrupted. A step is recorded succeeded as the warehouse reports it; when the warehouse
+   * Runs part of a wave or sequence through the warehouse (executeWave, executeSequence); false
+   * when a step failed or it was interrupted. A step is recorded succeeded as the warehouse reports it; when the warehouse
    * says which steps failed (WaveIncomplete), exactly those are recorded failed and the rest of
    * the batch did not run; any other error means nothing of the batch was applied, and its steps
    * run one by one to apply what can be and attribute the failure to its step.
    */
-  private async runBatch(batch: number[], limit: number): Promise<boolean> {
-    const { warehouse, ref } = this.target;
+  private async runBatch(batch: number[], execute: BatchExecutor): Promise<boolean> {
     const steps = batch.map((i) => this.plan.steps[i] as ExecutableStep);
     const indexOf = new Map(steps.map((step, k) => [step, batch[k] as number]));
     const succeeded = (step: ExecutableStep) => {
@@ -204,7 +223,7 @@ class TargetRun {
     };
     steps.forEach((step, k) => this.started(batch[k] as number, step));
     try {
-      await warehouse.executeWave?.(ref, steps, this.run, { concurrency: limit, signal: this.signal, succeeded });
+      await execute(steps, succeeded);
     } catch (error) {
       if (error instanceof WaveIncomplete) {
         for (const failure of error.failed) {

@@ -2,7 +2,7 @@
  * Every step kind, defined once: its plan symbol, its title, whether it is destructive and how
  * consent words it, what is at stake (the weight it drops or overwrites) and where it restores
  * from, its summary bucket, where it goes in an action's order, and which steps of
- * it may run together (its wave). `STEP_KINDS` is typed as a total map over `StepKind`, so a new
+ * it may run together (its wave) or in order as one unit (its sequence). `STEP_KINDS` is typed as a total map over `StepKind`, so a new
  * member of the `Step` union does not compile until each of these is decided; each adapter's
  * handler table (`StepHandlers` in warehouse/warehouse.ts) is total in the same way.
  */
@@ -61,6 +61,13 @@ export interface StepKindSpec<K extends StepKind> {
    * (one batch, or several in flight); null: the step runs alone, in plan order.
    */
   wave(step: StepOf<K>): string | null;
+  /**
+   * Steps of one action with the same non-null sequence key must run one after another in plan
+   * order (each may depend on those before it: a view on a view), never concurrently; a warehouse
+   * that runs such a run in order as one unit (`Warehouse.executeSequence`) may take it whole.
+   * null: no such run.
+   */
+  sequence(step: StepOf<K>): string | null;
   /** The object or checkpoint the step acts on, as stored (for journals and progress), or null. */
   subject(step: StepOf<K>): string | null;
 }
@@ -88,6 +95,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'audits',
     phase: 'state',
     wave: alone,
+    sequence: none,
     subject: () => null,
   },
   'migrate-audit': {
@@ -101,6 +109,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'migrations',
     phase: 'state',
     wave: alone,
+    sequence: none,
     subject: () => null,
   },
   'take-checkpoint': {
@@ -114,6 +123,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'checkpoints',
     phase: 'state',
     wave: alone,
+    sequence: none,
     subject: (s) => s.checkpointId,
   },
   'expire-checkpoint': {
@@ -127,6 +137,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'expiries',
     phase: 'state',
     wave: alone,
+    sequence: none,
     subject: (s) => s.checkpointId,
   },
   'drop-object': {
@@ -140,6 +151,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'drops',
     phase: 'drop',
     wave: (s) => `drop:${s.object.kind}`,
+    sequence: none,
     subject: (s) => s.object.name,
   },
   'restore-table': {
@@ -153,6 +165,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'restores',
     phase: 'undrop',
     wave: () => 'restore-table',
+    sequence: none,
     subject: (s) => s.object.name,
   },
   'recreate-view': {
@@ -166,6 +179,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'restores',
     phase: 'view',
     wave: alone,
+    sequence: () => 'recreate-view',
     subject: (s) => s.object.name,
   },
   'restore-content': {
@@ -186,6 +200,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: (s) => (s.missing ? 'restores' : 'reverts'),
     phase: 'content',
     wave: alone,
+    sequence: none,
     subject: (s) => s.object.name,
   },
   'record-action': {
@@ -199,6 +214,7 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindSpec<K> } = {
     bucket: () => 'actions',
     phase: 'record',
     wave: alone,
+    sequence: none,
     subject: () => null,
   },
 };

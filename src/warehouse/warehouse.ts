@@ -126,6 +126,14 @@ export interface Warehouse {
    */
   executeWave?(target: TargetRef, steps: ExecutableStep[], run: RunContext, control?: WaveControl): Promise<void>;
   /**
+   * Runs a sequence of steps (view re-creations: step-kinds.ts `sequence`) one after another in
+   * plan order as one unit, when the warehouse does that better than one step at a time (DuckDB:
+   * one transaction instead of one per view, and two journal writes instead of two per view).
+   * Resolving means every step took effect; throwing means none did (all or nothing). Absent:
+   * step by step.
+   */
+  executeSequence?(target: TargetRef, steps: ExecutableStep[], run: RunContext): Promise<void>;
+  /**
    * The statements each step will send, in plan order (`record-action`: its audit row as
    * applied), built by the functions the step handlers run, from what this connection observed
    * and the steps before it will change. A line starting with `--` is a comment saying what is

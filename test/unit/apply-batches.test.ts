@@ -5,7 +5,9 @@
  * attributed to its step (later steps skipped); a lost lease stops before the next batch. On a
  * warehouse that reports each step of a wave as it takes effect and says which failed
  * (WaveIncomplete, as Snowflake's multi-statement requests do): exactly those are recorded, with
- * no retry, and the rest of the wave is skipped.
+ * no retry, and the rest of the wave is skipped. A sequence of view re-creations runs in plan
+ * order: as one unit on a warehouse that runs sequences (`executeSequence`), retried step by step
+ * in order when it fails; one step at a time, never concurrently, on one that does not.
  */
 import { describe, expect, it } from 'vitest';
 import { applyOn as apply, fakeWarehouse, recordingLogger, drop, record, recreateView, planOf } from './support/fake-warehouse.js';
@@ -127,5 +129,47 @@ describe('a warehouse that reports the steps of a wave (WaveIncomplete)', () => 
     expect(outcome?.failed).toBe(true);
     expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'succeeded', 'skipped', 'skipped']);
     expect(fake.recorded).toMatchObject([{ actionId: 'a', status: 'FAILED', error: 'interrupted before it finished' }]);
+  });
+});
+
+describe('a sequence of view re-creations', () => {
+  const views = (count: number) => Array.from({ length: count }, (_, i) => `V${i + 1}`);
+
+  it('runs as one unit in plan order, in batches of at most 500, journalled once per batch each way', async () => {
+    const fake = fakeWarehouse({ batches: true, sequences: true });
+    const [outcome] = await apply(planOf([drop('a', 'T1'), ...views(501).map((v) => recreateView('a', v)), record('a')]), fake);
+    expect(fake.sequences).toEqual([views(500), ['V501']]);
+    expect(fake.executed).toEqual(['T1']);
+    expect(outcome?.steps.every((s) => s.outcome === 'succeeded')).toBe(true);
+    const started = fake.journal.filter((e) => e.event === 'step-started' && e.kind === 'recreate-view');
+    expect(started.map((e) => e.object)).toEqual(views(501));
+    expect(fake.recorded).toMatchObject([{ actionId: 'a', status: 'APPLIED' }]);
+    expect(fake.recorded[0]?.steps.map((s) => s.object)).toEqual(['T1', ...views(501)]);
+  });
+
+  it('a failed sequence is retried step by step in order: the failure is its step’s, the rest skipped', async () => {
+    const fake = fakeWarehouse({ sequences: true, failOn: { V2: new Error('V2 refers to a missing table') } });
+    const [outcome] = await apply(planOf([...views(3).map((v) => recreateView('a', v)), record('a')]), fake);
+    expect(fake.sequences).toEqual([views(3)]);
+    expect(fake.executed).toEqual(['V1', 'V2']);
+    expect(outcome?.steps.map((s) => s.outcome)).toEqual(['succeeded', 'failed', 'skipped', 'skipped']);
+    expect(fake.recorded).toMatchObject([{ actionId: 'a', status: 'FAILED', error: 'V2 refers to a missing table' }]);
+  });
+
+  it('without executeSequence, runs one view at a time in plan order whatever the concurrency', async () => {
+    const fake = fakeWarehouse({ maxConcurrency: 8 });
+    const [outcome] = await apply(planOf([...views(4).map((v) => recreateView('a', v)), record('a')]), fake, { concurrency: 8 });
+    expect(fake.executed).toEqual(views(4));
+    expect(fake.maxInFlight()).toBe(1);
+    expect(outcome?.steps.every((s) => s.outcome === 'succeeded')).toBe(true);
+  });
+
+  it('views of two actions are two sequences', async () => {
+    const fake = fakeWarehouse({ sequences: true });
+    await apply(planOf([recreateView('a', 'V1'), recreateView('a', 'V2'), recreateView('b', 'W1'), recreateView('b', 'W2')]), fake);
+    expect(fake.sequences).toEqual([
+      ['V1', 'V2'],
+      ['W1', 'W2'],
+    ]);
   });
 });

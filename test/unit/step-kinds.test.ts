@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Step, StepKind } from '../../src/model/plan.js';
 import { summarise } from '../../src/model/plan.js';
 import { PHASE_ORDER, STEP_KINDS, isDestructive, stepSubject } from '../../src/model/step-kinds.js';
-import { formWaves } from '../../src/apply/waves.js';
+import { formRuns, formWaves } from '../../src/apply/waves.js';
 import { consentCounts } from '../../src/cli/consent.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -123,6 +123,26 @@ describe('step kinds', () => {
       SAMPLES['recreate-view'],
     ];
     expect(formWaves(steps)).toEqual([[0, 1], [2, 3], [4], [5, 6], [7], [8]]);
+  });
+
+  it('consecutive view re-creations of one action form a sequence (in order); other steps keep their waves', () => {
+    const view = SAMPLES['recreate-view'];
+    const steps: Step[] = [
+      SAMPLES['restore-table'],
+      SAMPLES['restore-table'],
+      view,
+      view,
+      { ...view, group: 'other' },
+      SAMPLES['record-action'],
+      view,
+    ];
+    expect(formRuns(steps)).toEqual([
+      { indexes: [0, 1], inOrder: false },
+      { indexes: [2, 3], inOrder: true },
+      { indexes: [4], inOrder: true },
+      { indexes: [5], inOrder: false },
+      { indexes: [6], inOrder: true },
+    ]);
   });
 
   it('the embedded adapter has a handler for every kind it runs', async () => {

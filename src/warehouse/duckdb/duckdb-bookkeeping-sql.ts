@@ -38,7 +38,12 @@ export function dropCopySql(copy: string): string {
   return `DROP TABLE IF EXISTS ${hidden(copy)}`;
 }
 
-/** One trash row's values (SQL expressions: literals, or AT_RUN): the copy's name, the table, its incarnation, DDL, comment, content version. */
+/**
+ * One trash row's values (SQL expressions: literals, or AT_RUN): the copy's name, the table, its
+ * incarnation, DDL, comment, content version, and content signature (duckdb-content.ts: the
+ * registry's at the drop, so that a restore registers it without hashing the rows again; NULL
+ * when unknown).
+ */
 export interface TrashRowValues {
   trashTable: string;
   schema: string;
@@ -47,12 +52,15 @@ export interface TrashRowValues {
   sql: string;
   comment: string;
   altered: string;
+  signature: string;
 }
 
 /** The trash rows of a batch of drops, in one INSERT (dropped now). */
 export function trashInsertSql(rows: readonly TrashRowValues[]): string {
-  const values = rows.map((r) => `(${r.trashTable}, ${r.schema}, ${r.name}, ${r.created}, now(), ${r.sql}, ${r.comment}, ${r.altered})`);
-  return `INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered) VALUES ${values.join(', ')}`;
+  const values = rows.map(
+    (r) => `(${r.trashTable}, ${r.schema}, ${r.name}, ${r.created}, now(), ${r.sql}, ${r.comment}, ${r.altered}, ${r.signature})`,
+  );
+  return `INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered, content_hash) VALUES ${values.join(', ')}`;
 }
 
 /** Removes trash rows by their copies' names (literals, or AT_RUN). */

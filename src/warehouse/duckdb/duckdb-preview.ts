@@ -21,6 +21,7 @@ import {
   copyRowsSql,
   dropCopiesSql,
   forgetRegisteredSql,
+  literalOrNull,
   keptCopiesOf,
   registerTablesSql,
   registerViewSql,
@@ -51,7 +52,7 @@ import {
   keptCopy,
   objectIn,
   recordActionSql,
-  registeredVersions,
+  registeredContent,
   registryRowOf,
   systemInitInsert,
   trashRowOf,
@@ -143,13 +144,14 @@ async function dropSql(reader: Reader, target: TargetRef, step: StepOf<'drop-obj
   if (live === undefined) return ['-- already gone: nothing to run'];
   if (step.object.kind === 'VIEW' || live.kind === 'VIEW')
     return [dropStatement(target, name, 'VIEW'), BATCHED, forgetRegisteredSql(target, [name])];
-  const altered = timeOrNull((await registeredVersions(reader.db, target, [name])).get(name.toUpperCase()) ?? null);
+  const content = (await registeredContent(reader.db, target, [name])).get(name.toUpperCase());
+  const [altered, signature] = [timeOrNull(content?.altered ?? null), literalOrNull(content?.signature ?? null)];
   return [
     "-- first, the trash's copies past retention are dropped, if there are any",
     copyRowsSql(AT_RUN, objectIn(target, name)),
     dropStatement(target, name, 'TABLE'),
     BATCHED,
-    trashInsertSql([trashRowOf(target, step, live, { trashTable: AT_RUN, altered })]),
+    trashInsertSql([trashRowOf(target, step, live, { trashTable: AT_RUN, altered, signature })]),
     forgetRegisteredSql(target, [name]),
   ];
 }
@@ -164,7 +166,12 @@ async function restoreSql(reader: Reader, target: TargetRef, step: StepOf<'resto
     BATCHED,
     trashDeleteSql([duckDbLiteral(kept.trashTable)]),
     forgetRegisteredSql(target, [name]),
-    registerTablesSql(target, [registryRowOf({ row: { name, sql: kept.sql }, created: step.created, altered: kept.altered }, AT_RUN)]),
+    registerTablesSql(target, [
+      registryRowOf(
+        { row: { name, sql: kept.sql }, created: step.created, altered: kept.altered },
+        kept.signature === null ? AT_RUN : duckDbLiteral(kept.signature),
+      ),
+    ]),
   ];
 }
 

@@ -119,13 +119,15 @@ export interface TrashRow extends KeptTable {
   created: string;
   trashTable: string;
   altered: string | null;
+  /** The content signature the table had when dropped, or null (unknown: the restore hashes its rows). */
+  signature: string | null;
 }
 
 /** The trash rows of the given names in the target's schema, newest drop first. */
 export async function trashRows(db: DuckDbDriver, target: TargetRef, names: string[]): Promise<TrashRow[]> {
   const keys = names.map((n) => duckDbLiteral(n.toUpperCase())).join(', ');
   const rows = await db.query(`SELECT upper(name) AS key, strftime(created, ${ISO_FORMAT}) AS created, trash_table, sql, comment,
-        strftime(altered, ${ISO_FORMAT}) AS altered
+        strftime(altered, ${ISO_FORMAT}) AS altered, content_hash
       FROM ${INTERNAL_SCHEMA}.trash WHERE ${inSchema(target.schema)} AND upper(name) IN (${keys}) ORDER BY dropped_on DESC`);
   return rows.map((r) => ({
     key: String(r.key),
@@ -135,6 +137,7 @@ export async function trashRows(db: DuckDbDriver, target: TargetRef, names: stri
     sql: String(r.sql),
     comment: r.comment === null ? null : String(r.comment),
     altered: r.altered === null ? null : String(r.altered),
+    signature: r.content_hash === null ? null : String(r.content_hash),
   }));
 }
 
@@ -174,12 +177,12 @@ export function keepCopySql(target: TargetRef, checkpointId: string, table: Tabl
   ];
 }
 
-/** A dropped table's trash row: the step's incarnation, the live table's DDL and comment; the copy's name and content version as given. */
+/** A dropped table's trash row: the step's incarnation, the live table's DDL and comment; the copy's name, content version and signature as given. */
 export function trashRowOf(
   target: TargetRef,
   step: StepOf<'drop-object'>,
   live: { sql: string; comment: string | null },
-  chosen: { trashTable: string; altered: string },
+  chosen: { trashTable: string; altered: string; signature: string },
 ): TrashRowValues {
   return {
     trashTable: chosen.trashTable,
@@ -189,6 +192,7 @@ export function trashRowOf(
     sql: duckDbLiteral(live.sql),
     comment: literalOrNull(live.comment),
     altered: chosen.altered,
+    signature: chosen.signature,
   };
 }
 
@@ -206,12 +210,20 @@ export function registryRowOf(
   };
 }
 
-/** The registry's content version of each named table, keyed by upper-cased name (one read). */
-export async function registeredVersions(db: DuckDbDriver, target: TargetRef, names: string[]): Promise<Map<string, string>> {
-  const rows = await db.query(`SELECT upper(o.name) AS key, strftime(max(${contentVersion('o')}), ${ISO_FORMAT}) AS altered
+/** What the registry records of a table's content: its version and signature (null: not recorded). */
+export interface RegisteredContent {
+  altered: string | null;
+  signature: string | null;
+}
+
+/** The registry's content version and signature of each named table, keyed by upper-cased name (one read). */
+export async function registeredContent(db: DuckDbDriver, target: TargetRef, names: string[]): Promise<Map<string, RegisteredContent>> {
+  const rows = await db.query(`SELECT upper(o.name) AS key, strftime(max(${contentVersion('o')}), ${ISO_FORMAT}) AS altered,
+        arg_max(o.content_hash, ${contentVersion('o')}) AS signature
       FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(target.schema, 'o.schema_name')} AND o.kind = 'TABLE'
       AND upper(o.name) IN (${names.map((n) => duckDbLiteral(n.toUpperCase())).join(', ')}) GROUP BY upper(o.name)`);
-  return new Map(rows.filter((r) => r.altered !== null).map((r) => [String(r.key), String(r.altered)]));
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  return new Map(rows.map((r) => [String(r.key), { altered: text(r.altered), signature: text(r.signature) }]));
 }
 
 /** An action's audit row as written once its steps ran (`id`: its type and the warehouse clock's second). */

@@ -42,7 +42,8 @@ import {
   keepCopySql,
   keptCopy,
   objectIn,
-  registeredVersions,
+  registeredContent,
+  type RegisteredContent,
   registryRowOf,
   systemInitInsert,
   trashRowOf,
@@ -62,6 +63,14 @@ import {
   trashInsertSql,
   type TrashRowValues,
 } from './duckdb-bookkeeping-sql.js';
+
+/** A table ckpt (re-)created, to register: its catalog row, incarnation, content version and signature (null: hash its rows). */
+interface RegisteredTable {
+  row: CatalogRow;
+  created: string;
+  altered: string | null;
+  signature: string | null;
+}
 
 /** The embedded warehouse's step implementations over one open file. */
 export class DuckDbSteps {
@@ -162,7 +171,7 @@ export class DuckDbSteps {
     }
     if (present.length === 0) return;
     await purgeExpiredTrash(this.db, this.trashRetentionDays);
-    const versions = await this.contentVersions(
+    const registered = await this.registeredContent(
       target,
       present.map((p) => p.step.object.name),
     );
@@ -176,8 +185,9 @@ export class DuckDbSteps {
       }
       const trash = trashTableName();
       statements.push(copyRowsSql(quoteIdent(trash), objectIn(target, name)), dropStatement(target, name, 'TABLE'));
-      const altered = timeOrNull(versions.get(name.toUpperCase()) ?? null);
-      trashed.push(trashRowOf(target, step, live, { trashTable: duckDbLiteral(trash), altered }));
+      const content = registered.get(name.toUpperCase());
+      const [altered, signature] = [timeOrNull(content?.altered ?? null), literalOrNull(content?.signature ?? null)];
+      trashed.push(trashRowOf(target, step, live, { trashTable: duckDbLiteral(trash), altered, signature }));
     }
     if (trashed.length > 0) statements.push(trashInsertSql(trashed));
     // One call for the batch, not one per statement: about 40 % less per dropped or restored table.
@@ -189,9 +199,9 @@ export class DuckDbSteps {
     for (const { step } of present) await this.cache.remember(target, step.object.name, null);
   }
 
-  /** The registry's content version of each named table (one read). */
-  private contentVersions(target: TargetRef, names: string[]): Promise<Map<string, string>> {
-    return registeredVersions(this.db, target, names);
+  /** The registry's content version and signature of each named table (one read). */
+  private registeredContent(target: TargetRef, names: string[]): Promise<Map<string, RegisteredContent>> {
+    return registeredContent(this.db, target, names);
   }
 
   /** Removes names from the registry (one statement). */
@@ -210,7 +220,7 @@ export class DuckDbSteps {
       target,
       steps.map((s) => s.object.name),
     );
-    const restored: Array<{ row: CatalogRow; created: string; altered: string | null; trash: string }> = [];
+    const restored: Array<RegisteredTable & { trash: string }> = [];
     const statements: string[] = [];
     for (const step of steps) {
       const name = step.object.name;
@@ -229,7 +239,7 @@ export class DuckDbSteps {
       }
       statements.push(...fromTrashSql(target, name, kept));
       const row: CatalogRow = { name, kind: 'TABLE', sql: kept.sql, comment: kept.comment };
-      restored.push({ row, created: step.created, altered: kept.altered, trash: kept.trashTable });
+      restored.push({ row, created: step.created, altered: kept.altered, signature: kept.signature, trash: kept.trashTable });
     }
     if (restored.length === 0) return;
     statements.push(trashDeleteSql(restored.map((r) => duckDbLiteral(r.trash))));
@@ -240,12 +250,11 @@ export class DuckDbSteps {
 
   /**
    * Registers tables ckpt (re-)created from kept DDL, each as its incarnation `created` with
-   * content version `altered`, in the registry (one statement each way) and the cached catalog.
+   * content version `altered` and its content signature, in the registry (one statement each
+   * way) and the cached catalog. A table restored from the trash has the signature it had when
+   * dropped (its rows are the copy's, taken then); the others' rows are hashed.
    */
-  private async registerTables(
-    target: TargetRef,
-    tables: Array<{ row: CatalogRow; created: string; altered: string | null }>,
-  ): Promise<void> {
+  private async registerTables(target: TargetRef, tables: RegisteredTable[]): Promise<void> {
     await this.forgetRegistered(
       target,
       tables.map((t) => t.row.name),
@@ -254,9 +263,9 @@ export class DuckDbSteps {
     const signatures = await contentSignatures(
       this.db,
       target.schema,
-      tables.map((t) => t.row.name),
+      tables.filter((t) => t.signature === null).map((t) => t.row.name),
     );
-    const rows = tables.map((t) => registryRowOf(t, literalOrNull(signatures.get(t.row.name) ?? null)));
+    const rows = tables.map((t) => registryRowOf(t, literalOrNull(t.signature ?? signatures.get(t.row.name) ?? null)));
     await this.db.run(registerTablesSql(target, rows));
     for (const t of tables) await this.cache.remember(target, t.row.name, t.row);
   }
@@ -331,11 +340,11 @@ export class DuckDbSteps {
     }
     for (const statement of fromKeptSql(target, name, kept)) await this.db.run(statement);
     const row: CatalogRow = { name, kind: 'TABLE', sql: kept.sql, comment: kept.comment };
-    await this.registerTables(target, [{ row, created: step.created, altered: step.lastAltered }]);
+    await this.registerTables(target, [{ row, created: step.created, altered: step.lastAltered, signature: null }]);
   }
 
-  /** Re-creates a view from its captured definition (DuckDB has no UNDROP either). */
-  private async recreateView(target: TargetRef, name: string, definition: string): Promise<void> {
+  /** Re-creates a view from its captured definition (DuckDB has no UNDROP either), in the caller's transaction. */
+  async recreateView(target: TargetRef, name: string, definition: string): Promise<void> {
     const live = await this.cache.row(target, name);
     if (live?.kind === 'VIEW' && live.sql === definition) return; // already back: progress
     if (live !== undefined) {

@@ -104,7 +104,7 @@ export class SqlDropGuard {
     }
   }
 
-  /** Copies one table into the trash (its row is written at `settle`, if the table is gone by then). */
+  /** Copies one table into the trash with its content signature (its row is written at `settle`, if the table is gone by then). */
   private async copy(t: { oid: string; name: string; sql: string; comment: string | null }): Promise<void> {
     const trash = trashTableName();
     const object = qualifiedName({ database: null, schema: this.target.schema }, t.name);
@@ -112,11 +112,12 @@ export class SqlDropGuard {
     // The content version: the registry's, moved if the rows changed since it was recorded (DML earlier in this SQL).
     const signature = (await contentSignatures(this.db, this.target.schema, [t.name])).get(t.name) ?? null;
     await this.db.run(`CREATE TEMP TABLE IF NOT EXISTS ckpt_sql_drops (trash_table VARCHAR, oid VARCHAR, name VARCHAR, created TIMESTAMPTZ,
-      sql VARCHAR, comment VARCHAR, altered TIMESTAMPTZ)`);
+      sql VARCHAR, comment VARCHAR, altered TIMESTAMPTZ, content_hash VARCHAR)`);
     await this.db.run(`INSERT INTO ckpt_sql_drops SELECT ${duckDbLiteral(trash)}, ${duckDbLiteral(t.oid)}, ${duckDbLiteral(t.name)},
       COALESCE(max(o.created), now()), ${duckDbLiteral(t.sql)}, ${t.comment === null ? 'NULL' : duckDbLiteral(t.comment)},
       CASE WHEN max(o.created) IS NULL THEN now() WHEN max(o.content_hash) IS NOT DISTINCT FROM ${signature === null ? 'NULL' : duckDbLiteral(signature)}
-        THEN max(${contentVersion('o')}) ELSE max(${nextContentVersion('o')}) END
+        THEN max(${contentVersion('o')}) ELSE max(${nextContentVersion('o')}) END,
+      ${signature === null ? 'NULL' : duckDbLiteral(signature)}
       FROM ${INTERNAL_SCHEMA}.objects o WHERE ${inSchema(this.target.schema, 'o.schema_name')} AND o.kind = 'TABLE' AND lower(o.name) = lower(${duckDbLiteral(t.name)})`);
     this.copies.set(t.oid, { oid: t.oid, name: t.name, trash });
   }
@@ -140,8 +141,9 @@ export class SqlDropGuard {
       if (!kept.includes(c)) await this.db.run(`DROP TABLE IF EXISTS ${INTERNAL_SCHEMA}.${quoteIdent(c.trash)}`);
     }
     if (kept.length > 0) {
-      await this.db.run(`INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered)
-        SELECT trash_table, ${duckDbLiteral(this.target.schema)}, name, created, now(), sql, comment, altered FROM ckpt_sql_drops
+      await this.db
+        .run(`INSERT INTO ${INTERNAL_SCHEMA}.trash (trash_table, schema_name, name, created, dropped_on, sql, comment, altered, content_hash)
+        SELECT trash_table, ${duckDbLiteral(this.target.schema)}, name, created, now(), sql, comment, altered, content_hash FROM ckpt_sql_drops
         WHERE trash_table IN (${kept.map((c) => duckDbLiteral(c.trash)).join(', ')})`);
     }
     await this.db.run('DROP TABLE IF EXISTS ckpt_sql_drops');

@@ -283,6 +283,18 @@ export class DuckDbWarehouse implements Warehouse {
     await this.impl.inStep(() => (drops.length > 0 ? this.impl.dropMany(target, drops) : this.impl.restoreMany(target, restores)));
   }
 
+  /** View re-creations in plan order in one transaction (one commit and one cached-catalog update per batch, not per view). */
+  async executeSequence(target: TargetRef, steps: ExecutableStep[], run: RunContext): Promise<void> {
+    const views = steps.flatMap((s) => (s.kind === 'recreate-view' ? [s] : []));
+    if (views.length !== steps.length) {
+      for (const step of steps) await runStep(this.steps, target, step, run);
+      return;
+    }
+    await this.impl.inStep(async () => {
+      for (const view of views) await this.impl.recreateView(target, view.object.name, view.definition);
+    });
+  }
+
   statements(target: TargetRef, steps: readonly Step[], run: RunContext): Promise<string[][]> {
     return previewStatements({ db: this.db, cache: this.cache }, target, steps, run);
   }

@@ -2,7 +2,7 @@
  * An in-memory Warehouse for apply's unit tests: every step handler records the step it ran (and
  * how many ran at once), fails the steps it is told to, and the journal and audit rows are kept in
  * arrays. Optionally it runs waves itself (`executeWave`: all or nothing, as DuckDB does, or
- * reporting each step, as Snowflake does).
+ * reporting each step, as Snowflake does) and sequences (`executeSequence`: in order, all or nothing).
  * Plus a recording Logger and small builders of plan steps.
  */
 import { applyPlan, type ApplyOptions } from '../../../src/apply/apply.js';
@@ -34,6 +34,8 @@ export interface FakeOptions {
    * once the signal is aborted and saying so with WaveIncomplete (Snowflake).
    */
   batches?: boolean | 'partial';
+  /** Whether the warehouse runs a sequence itself (`executeSequence`: in order, all or nothing, as DuckDB does). */
+  sequences?: boolean;
   /** Called as each step runs (before it completes), e.g. to abort a signal. */
   onStep?: (subject: string) => void;
   /** Journal writes that fail, counted from 1 (every write after `journalFailsFrom` fails). */
@@ -49,6 +51,8 @@ export interface FakeWarehouse {
   executed: string[];
   /** Subjects of each wave run as one unit (successful or not). */
   batches: string[][];
+  /** Subjects of each sequence run as one unit (successful or not), in the order given. */
+  sequences: string[][];
   /** The concurrency apply gave each wave (`batches: 'partial'`). */
   waveConcurrency: number[];
   journal: JournalEntry[];
@@ -64,6 +68,7 @@ export const subjectOf = (step: Step): string => stepSubject(step) ?? step.kind;
 export function fakeWarehouse(options: FakeOptions = {}): FakeWarehouse {
   const executed: string[] = [];
   const batches: string[][] = [];
+  const sequences: string[][] = [];
   const journal: JournalEntry[] = [];
   const recorded: ActionRecord[] = [];
   let inFlight = 0;
@@ -139,7 +144,16 @@ export function fakeWarehouse(options: FakeOptions = {}): FakeWarehouse {
       if (failed !== undefined) throw failure(failed);
     };
   }
-  return { warehouse, executed, batches, waveConcurrency, journal, recorded, maxInFlight: () => most };
+  if (options.sequences === true) {
+    warehouse.executeSequence = async (_target: TargetRef, steps: ExecutableStep[]) => {
+      const subjects = steps.map(subjectOf);
+      sequences.push(subjects);
+      await new Promise((resolve) => setImmediate(resolve));
+      const failed = subjects.find((s) => failure(s) !== undefined);
+      if (failed !== undefined) throw failure(failed);
+    };
+  }
+  return { warehouse, executed, batches, sequences, waveConcurrency, journal, recorded, maxInFlight: () => most };
 }
 
 /** One line a logger received. */
@@ -181,7 +195,7 @@ export const drop = (group: string, name: string, kind: 'TABLE' | 'VIEW' = 'TABL
   cause: 'created-after-checkpoint',
 });
 
-/** A re-creation of a view in action `group` (always runs alone). */
+/** A re-creation of a view in action `group` (consecutive ones run in order: a sequence). */
 export const recreateView = (group: string, name: string): Step => ({
   ...base,
   group,
