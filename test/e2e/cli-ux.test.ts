@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, ckpt, workspace } from './cli-runner.js';
+import { e2eConnection, runSetupSql } from './connections.js';
 import { ckptAtTerminal } from './pty.js';
+
+/** The embedded warehouse, for setup statements run in this process, where `ckpt sql` is not what a test checks. */
+const local = await e2eConnection('local');
 
 async function validator(name: string) {
   const schema = JSON.parse(await readFile(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object;
@@ -87,7 +91,7 @@ describe('JSON where scripts need it', () => {
 
     // A step the warehouse refuses (a table that a protected one references): failed with its code, the rest skipped.
     const sql = 'CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER REFERENCES parent (id))';
-    expect((await ckpt(dir, ['sql', sql])).code).toBe(0);
+    await runSetupSql(local, dir, [sql]);
     const tidy = config('\n      - id: tidy\n        cleanup: { since: baseline }');
     await writeFile(join(dir, 'checkpoints.yaml'), tidy.replace('    checkpoints:', '    protect: [CHILD]\n    checkpoints:'));
     const failed = await ckpt(dir, ['reconcile', '--yes', '--json']);
@@ -108,7 +112,7 @@ describe('JSON where scripts need it', () => {
 describe('checkpoints', () => {
   it('checkpoint create --keep clone keeps the rows a reset reverts to; --keep inventory is the default', async () => {
     const dir = await workspace(config(' []', '[]'));
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders AS SELECT range AS id FROM range(5)'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE orders AS SELECT range AS id FROM range(5)']);
     const plain = await ckpt(dir, ['checkpoint', 'create', '--id', 'plain', '--json']);
     expect(plain.code, plain.stderr).toBe(0);
     expect(await documentOf('checkpoint-create', plain.stdout)).toEqual({
@@ -157,9 +161,9 @@ describe('checkpoints', () => {
 describe('consent at a terminal', () => {
   it('counts the objects to drop and the tables whose content is overwritten apart, with their weights', async () => {
     const dir = await workspace(config(' []', '[{ id: baseline, keep: clone }]'));
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders AS SELECT range AS id FROM range(3)'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE orders AS SELECT range AS id FROM range(3)']);
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE s1 (a INTEGER); CREATE TABLE s2 (a INTEGER); DELETE FROM orders'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE s1 (a INTEGER); CREATE TABLE s2 (a INTEGER); DELETE FROM orders']);
     await writeFile(
       join(dir, 'checkpoints.yaml'),
       config('\n      - id: back\n        reset: { to: baseline }', '[{ id: baseline, keep: clone }]'),
@@ -177,7 +181,7 @@ describe('the statements at the consent prompt', () => {
   it('`sql` prints each step with its statements, then asks again; `yes` applies', async () => {
     const dir = await workspace(config(' []'));
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE s1 (a INTEGER)'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE s1 (a INTEGER)']);
     await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: tidy\n        cleanup: { since: baseline }'));
     const run = await ckptAtTerminal(
       dir,
@@ -199,7 +203,7 @@ describe('typed consent at a terminal (full cleanup)', () => {
   const wipe = '\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }';
   async function wipeReady(): Promise<string> {
     const dir = await workspace(config(' []'));
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE keep_me (id INTEGER)'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE keep_me (id INTEGER)']);
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
     await writeFile(join(dir, 'checkpoints.yaml'), config(wipe));
     return dir;
@@ -247,7 +251,7 @@ describe('ckpt daemon --plan', () => {
     const tables = Array.from({ length: 53 }, (_, i) => `CREATE TABLE scratch_${String(i).padStart(2, '0')} (a INTEGER);`).join('\n');
     const dir = await workspace(config(' []'));
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
-    expect((await ckpt(dir, ['sql', tables])).code).toBe(0);
+    await runSetupSql(local, dir, [tables]);
     await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: tidy\n        cleanup: { since: baseline }'));
     const child = spawn(process.execPath, [CLI, 'daemon', '--plan', '--listen', 'off'], {
       cwd: dir,

@@ -81,6 +81,20 @@ export async function e2eConnection(kind: 'local' | 'snowflake'): Promise<E2eCon
   };
 }
 
+/**
+ * Runs setup statements in the target's schema from this process (the warehouse opened, then
+ * closed again so that a CLI spawned next finds the embedded database free): for tests whose
+ * subject is not `ckpt sql`, without a CLI start (and on Snowflake a login) per statement.
+ */
+export async function runSetupSql(conn: E2eConnection, dir: string, statements: string[]): Promise<void> {
+  const wh = await conn.open(dir);
+  try {
+    for (const sql of statements) await wh.query(conn.ref, sql);
+  } finally {
+    await wh.close();
+  }
+}
+
 /** The demo target's config on a connection: REF_* protected, a `baseline` checkpoint, and `actions` (YAML after `actions:`). */
 export function demoConfig(conn: Pick<E2eConnection, 'header' | 'location'>, actions: string): string {
   return `${conn.header}targets:

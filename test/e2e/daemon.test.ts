@@ -17,6 +17,10 @@ import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js'
 import { startSnowflakeServer } from '../snowflake-server/server.js';
 import { ckpt, workspace } from './cli-runner.js';
 import { DaemonProcess, killDaemons } from './daemon-process.js';
+import { e2eConnection, runSetupSql } from './connections.js';
+
+/** The embedded warehouse, for setup statements run in this process, where `ckpt sql` is not what a test checks. */
+const local = await e2eConnection('local');
 
 afterEach(killDaemons);
 
@@ -121,7 +125,7 @@ describe('ckpt daemon', () => {
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
     git(dir, 'commit', '-q', '-m', 'initial');
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER)'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE orders (id INTEGER)']);
 
     const daemon = new DaemonProcess(dir, []);
     await daemon.waitFor('reconcile finished', 1, { result: 'applied' });
@@ -316,8 +320,7 @@ describe('ckpt daemon', () => {
 
   it('--plan plans and reports but never changes the warehouse, whatever the file asks; its log and /status carry the totals at stake', async () => {
     const dir = await workspace(config('', cleanup('after-demo')));
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE orders (id INTEGER)'])).code).toBe(0);
-    expect((await ckpt(dir, ['sql', 'INSERT INTO orders VALUES (1), (2), (3)'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE orders (id INTEGER)', 'INSERT INTO orders VALUES (1), (2), (3)']);
     const before = await tables(dir);
     const daemon = new DaemonProcess(dir, ['--plan']);
     await daemon.waitFor('reconcile finished', 1, { result: 'planned' });

@@ -15,7 +15,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ckpt, CLI, collect, running, type CliResult } from './cli-runner.js';
-import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
+import { demoConfig, e2eConnection, runSetupSql, type E2eConnection } from './connections.js';
 import { DaemonProcess } from './daemon-process.js';
 import { daemonScope } from './daemon-scope.js';
 
@@ -45,10 +45,11 @@ async function guardReady(kind: 'local' | 'snowflake'): Promise<{ conn: E2eConne
   open.push(conn);
   const dir = await folders.workspace(demoConfig(conn, ' []'));
   await writeFile(join(dir, 'guarded.mjs'), SCRIPT);
-  for (const sql of ['CREATE TABLE orders (id INTEGER)', 'INSERT INTO orders VALUES (1), (2)', 'CREATE TABLE keep_me (id INTEGER)']) {
-    const r = await run(conn, dir, ['sql', sql]);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await runSetupSql(conn, dir, [
+    'CREATE TABLE orders (id INTEGER)',
+    'INSERT INTO orders VALUES (1), (2)',
+    'CREATE TABLE keep_me (id INTEGER)',
+  ]);
   expect((await run(conn, dir, ['reconcile'])).code).toBe(0);
   return { conn, dir };
 }
@@ -101,10 +102,14 @@ async function tables(conn: E2eConnection, dir: string): Promise<string[]> {
   }
 }
 
+/** The rows of ORDERS, read in this process. */
 async function orderCount(conn: E2eConnection, dir: string): Promise<number> {
-  const r = await run(conn, dir, ['sql', '--json', 'SELECT COUNT(*) AS N FROM orders']);
-  expect(r.code, r.stderr).toBe(0);
-  return Number((JSON.parse(r.stdout) as { rows: unknown[][] }).rows[0]?.[0]);
+  const wh = await conn.open(dir);
+  try {
+    return Number((await wh.query(conn.ref, 'SELECT COUNT(*) AS N FROM orders')).rows[0]?.[0]);
+  } finally {
+    await wh.close();
+  }
 }
 
 interface GuardJson {

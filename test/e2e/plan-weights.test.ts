@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloneSchemaName } from '../../src/model/desired.js';
 import { quoteIdent } from '../../src/model/refs.js';
 import { ckpt, workspace } from './cli-runner.js';
-import { e2eConnection, type E2eConnection } from './connections.js';
+import { e2eConnection, runSetupSql, type E2eConnection } from './connections.js';
 
 /**
  * The demo target with a `baseline` checkpoint and `actions`; on the embedded warehouse, which
@@ -44,10 +44,12 @@ describe.each(['local', 'snowflake'] as const)('plan weights on %s', (kind) => {
 
   it('a reset plan shows weights, sources and totals; checkpoints show their weight when taken', async () => {
     const dir = await workspace(config(conn, ' []'));
-    await run(dir, ['sql', 'CREATE TABLE orders (id INTEGER, amount INTEGER)']);
-    await run(dir, ['sql', 'INSERT INTO orders VALUES (1, 10), (2, 20)']);
-    await run(dir, ['sql', 'CREATE TABLE customers (id INTEGER)']);
-    await run(dir, ['sql', 'INSERT INTO customers VALUES (1)']);
+    await runSetupSql(conn, dir, [
+      'CREATE TABLE orders (id INTEGER, amount INTEGER)',
+      'INSERT INTO orders VALUES (1, 10), (2, 20)',
+      'CREATE TABLE customers (id INTEGER)',
+      'INSERT INTO customers VALUES (1)',
+    ]);
     expect((await run(dir, ['reconcile'])).code).toBe(0);
 
     const listed = await run(dir, ['checkpoints']);
@@ -59,11 +61,13 @@ describe.each(['local', 'snowflake'] as const)('plan weights on %s', (kind) => {
     };
     expect(json.targets[0]?.checkpoints[0]?.weight).toMatchObject({ tables: 2, rows: 3, estimated: kind === 'local' });
 
-    await run(dir, ['sql', 'INSERT INTO orders VALUES (3, 30), (4, 40), (5, 50)']);
-    await run(dir, ['sql', 'CREATE TABLE scratch (id INTEGER)']);
-    await run(dir, ['sql', 'INSERT INTO scratch VALUES (1), (2), (3), (4)']);
-    await run(dir, ['sql', 'CREATE VIEW v_scratch AS SELECT id FROM scratch']);
-    await run(dir, ['sql', 'DROP TABLE customers']);
+    await runSetupSql(conn, dir, [
+      'INSERT INTO orders VALUES (3, 30), (4, 40), (5, 50)',
+      'CREATE TABLE scratch (id INTEGER)',
+      'INSERT INTO scratch VALUES (1), (2), (3), (4)',
+      'CREATE VIEW v_scratch AS SELECT id FROM scratch',
+      'DROP TABLE customers',
+    ]);
     await writeFile(join(dir, 'checkpoints.yaml'), config(conn, '\n      - id: back\n        reset: { to: baseline }'));
 
     const plan = await run(dir, ['reconcile', '--plan']);
@@ -108,8 +112,7 @@ ${conn.location}    checkpoints:
         keep: clone
     actions: []
 `);
-    await run(dir, ['sql', 'CREATE TABLE orders (id INTEGER, amount INTEGER)']);
-    await run(dir, ['sql', 'INSERT INTO orders VALUES (1, 10), (2, 20)']);
+    await runSetupSql(conn, dir, ['CREATE TABLE orders (id INTEGER, amount INTEGER)', 'INSERT INTO orders VALUES (1, 10), (2, 20)']);
     expect((await run(dir, ['reconcile'])).code).toBe(0);
     const cost = async (env: Record<string, string> = {}) => {
       const result = await ckpt(dir, ['checkpoints', '--json'], { env: { ...conn.env, ...env } });

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ckpt, workspace, type CliResult } from './cli-runner.js';
-import { demoConfig, type E2eConnection } from './connections.js';
+import { demoConfig, runSetupSql, type E2eConnection } from './connections.js';
 
 /** Steps in the plan of `reset: back`: 2 drops, 3 table restores, 2 view re-creations, 1 audit row. */
 export const RESET_STEPS = 2 + 3 + 2 + 1;
@@ -32,28 +32,21 @@ export function runOn(conn: E2eConnection, dir: string, args: string[]): Promise
 /** A workspace whose config says `reset: back` (to `baseline`) after a full cleanup and two new tables. */
 export async function resetReady(conn: E2eConnection): Promise<string> {
   const dir = await workspace(demoConfig(conn, ' []'));
-  const wh = await conn.open(dir);
-  try {
-    for (const sql of [
-      'CREATE TABLE a_t (id INTEGER)',
-      'INSERT INTO a_t VALUES (1), (2)',
-      'CREATE TABLE b_t (id INTEGER)',
-      'INSERT INTO b_t VALUES (3)',
-      'CREATE TABLE c_t (id INTEGER)',
-      'CREATE VIEW v_one AS SELECT id FROM a_t',
-      'CREATE VIEW v_two AS SELECT id FROM v_one',
-      'CREATE TABLE ref_keep (id INTEGER)',
-      'INSERT INTO ref_keep VALUES (42)',
-    ])
-      await wh.query(conn.ref, sql);
-  } finally {
-    await wh.close();
-  }
+  await runSetupSql(conn, dir, [
+    'CREATE TABLE a_t (id INTEGER)',
+    'INSERT INTO a_t VALUES (1), (2)',
+    'CREATE TABLE b_t (id INTEGER)',
+    'INSERT INTO b_t VALUES (3)',
+    'CREATE TABLE c_t (id INTEGER)',
+    'CREATE VIEW v_one AS SELECT id FROM a_t',
+    'CREATE VIEW v_two AS SELECT id FROM v_one',
+    'CREATE TABLE ref_keep (id INTEGER)',
+    'INSERT INTO ref_keep VALUES (42)',
+  ]);
   expect((await runOn(conn, dir, ['reconcile'])).code).toBe(0);
   await writeFile(join(dir, 'checkpoints.yaml'), demoConfig(conn, WIPE));
   expect((await runOn(conn, dir, ['reconcile', '--yes'])).code).toBe(0);
-  expect((await runOn(conn, dir, ['sql', 'CREATE TABLE x_new (id INTEGER)'])).code).toBe(0);
-  expect((await runOn(conn, dir, ['sql', 'CREATE TABLE y_new (id INTEGER)'])).code).toBe(0);
+  await runSetupSql(conn, dir, ['CREATE TABLE x_new (id INTEGER)', 'CREATE TABLE y_new (id INTEGER)']);
   await writeFile(join(dir, 'checkpoints.yaml'), demoConfig(conn, RESET));
   return dir;
 }

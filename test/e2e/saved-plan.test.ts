@@ -6,6 +6,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ckpt, workspace } from './cli-runner.js';
+import { e2eConnection, runSetupSql } from './connections.js';
+
+/** The embedded warehouse, for setup statements run in this process, where `ckpt sql` is not what a test checks. */
+const local = await e2eConnection('local');
 
 const CONFIG = `version: 1
 targets:
@@ -20,9 +24,9 @@ targets:
 
 async function prepared(): Promise<string> {
   const dir = await workspace(CONFIG.replace(/    actions:[\s\S]*/, '    actions: []\n'));
-  expect((await ckpt(dir, ['sql', 'CREATE TABLE keep (id INTEGER)'])).code).toBe(0);
+  await runSetupSql(local, dir, ['CREATE TABLE keep (id INTEGER)']);
   expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
-  expect((await ckpt(dir, ['sql', 'CREATE TABLE scratch (id INTEGER)'])).code).toBe(0);
+  await runSetupSql(local, dir, ['CREATE TABLE scratch (id INTEGER)']);
   await writeFile(join(dir, 'checkpoints.yaml'), CONFIG);
   return dir;
 }
@@ -111,9 +115,9 @@ targets:
         '      - id: baseline\n        keep: clone',
       ),
     );
-    expect((await ckpt(dir, ['sql', 'CREATE TABLE keep AS SELECT 1 AS id'])).code).toBe(0);
+    await runSetupSql(local, dir, ['CREATE TABLE keep AS SELECT 1 AS id']);
     expect((await ckpt(dir, ['reconcile'])).code).toBe(0);
-    expect((await ckpt(dir, ['sql', 'DELETE FROM keep'])).code).toBe(0);
+    await runSetupSql(local, dir, ['DELETE FROM keep']);
     await writeFile(
       join(dir, 'checkpoints.yaml'),
       CONFIG.replace('      - id: baseline', '      - id: baseline\n        keep: clone').replace(

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workspace } from './cli-runner.js';
-import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
+import { demoConfig, e2eConnection, runSetupSql, type E2eConnection } from './connections.js';
 import { runOn } from './reset-fixture.js';
 
 const CLEANUP = '\n      - id: tidy\n        cleanup: { since: baseline }';
@@ -31,10 +31,7 @@ describe.each(['local', 'snowflake'] as const)('the weight guard on %s', (kind) 
   async function bigAfterBaseline(): Promise<string> {
     const dir = await workspace(demoConfig(conn, ' []'));
     expect((await runOn(conn, dir, ['reconcile'])).code).toBe(0);
-    const made = await runOn(conn, dir, ['sql', 'CREATE TABLE big (id INTEGER)']);
-    expect(made.code, made.stderr).toBe(0);
-    const filled = await runOn(conn, dir, ['sql', 'INSERT INTO big VALUES (1), (2), (3), (4), (5)']);
-    expect(filled.code, filled.stderr).toBe(0);
+    await runSetupSql(conn, dir, ['CREATE TABLE big (id INTEGER)', 'INSERT INTO big VALUES (1), (2), (3), (4), (5)']);
     return dir;
   }
 

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ckpt, workspace } from './cli-runner.js';
-import { demoConfig, e2eConnection, type E2eConnection } from './connections.js';
+import { demoConfig, e2eConnection, runSetupSql, type E2eConnection } from './connections.js';
 
 describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
   let conn: E2eConnection;
@@ -94,18 +94,16 @@ describe.each(['local', 'snowflake'] as const)('workflow on %s', (kind) => {
 
   it('reset brings back dropped tables with their rows and re-creates views', async () => {
     const dir = await workspace(config(' []'));
-    for (const sql of [
+    await runSetupSql(conn, dir, [
       'CREATE TABLE orders (id INTEGER)',
       'INSERT INTO orders VALUES (1), (2), (3)',
       'CREATE VIEW v_orders AS SELECT id FROM orders',
-    ]) {
-      expect((await run(dir, ['sql', sql])).code).toBe(0);
-    }
+    ]);
     expect((await run(dir, ['reconcile'])).code).toBe(0);
     await writeFile(join(dir, 'checkpoints.yaml'), config('\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }'));
     expect((await run(dir, ['reconcile', '--yes'])).code).toBe(0);
     expect(await tables(dir)).toEqual(['CHECKPOINT_AUDIT']);
-    expect((await run(dir, ['sql', 'CREATE TABLE extra (id INTEGER)'])).code).toBe(0);
+    await runSetupSql(conn, dir, ['CREATE TABLE extra (id INTEGER)']);
     await writeFile(
       join(dir, 'checkpoints.yaml'),
       config('\n      - id: wipe\n        full_cleanup: { confirm: DELETE_ALL }\n      - id: back\n        reset: { to: baseline }'),
