@@ -7,12 +7,26 @@
  * midway leaves none of the sequence behind.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Observed } from '../../src/model/observed.js';
 import type { ExecutableStep, RunContext, TargetRef } from '../../src/warehouse/warehouse.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { duckdbHarness } from './duckdb-harness.js';
 import type { Fixture } from './harness.js';
 
 const run: RunContext = { runId: 'r', command: 'test', origin: { file: '/tmp/checkpoints.yaml', hash: 'x', commit: null, dirty: null } };
+
+/** The restore steps of `target` bringing back dropped versions as observe reported them. */
+const restoresOf = (target: string, dropped: Observed['dropped']): ExecutableStep[] =>
+  dropped.map((d) => ({
+    target,
+    group: 'back',
+    kind: 'restore-table',
+    object: { name: d.name, kind: 'TABLE' },
+    created: d.created,
+    checkpointId: 'baseline',
+    reason: 'test',
+    source: { droppedOn: d.droppedOn, restorableUntil: d.restorableUntil },
+  }));
 
 describe('embedded batches', () => {
   let fx: Fixture;
@@ -68,17 +82,7 @@ describe('embedded batches', () => {
     expect(await tables()).not.toContain('a');
     const dropped = (await warehouse.observe(ref)).dropped;
     expect(dropped.map((d) => d.name).sort()).toEqual(['a', 'z']);
-    const restores: ExecutableStep[] = dropped.map((d) => ({
-      target: ref.name,
-      group: 'back',
-      kind: 'restore-table',
-      object: { name: d.name, kind: 'TABLE' },
-      created: d.created,
-      checkpointId: 'baseline',
-      reason: 'test',
-      source: { droppedOn: d.droppedOn, restorableUntil: d.restorableUntil },
-    }));
-    await warehouse.executeWave(ref, restores, run);
+    await warehouse.executeWave(ref, restoresOf(ref.name, dropped), run);
     expect(await fx.sql('SELECT id FROM a UNION ALL SELECT id FROM z ORDER BY 1')).toEqual([[1], [2]]);
     expect((await warehouse.observe(ref)).dropped).toEqual([]);
   });
@@ -92,20 +96,7 @@ describe('embedded batches', () => {
     await warehouse.executeWave(ref, await drops(['a', 'z']), run);
     expect(await fx.sql(`SELECT name, content_hash FROM _ckpt.trash ORDER BY name`)).toEqual(before);
     const dropped = (await warehouse.observe(ref)).dropped;
-    await warehouse.executeWave(
-      ref,
-      dropped.map((d) => ({
-        target: ref.name,
-        group: 'back',
-        kind: 'restore-table',
-        object: { name: d.name, kind: 'TABLE' },
-        created: d.created,
-        checkpointId: 'baseline',
-        reason: 'test',
-        source: { droppedOn: d.droppedOn, restorableUntil: d.restorableUntil },
-      })),
-      run,
-    );
+    await warehouse.executeWave(ref, restoresOf(ref.name, dropped), run);
     expect(await registered()).toEqual(before);
     // The signature registered is what the restored rows hash to: the next look sees no change.
     const versions = async () =>
