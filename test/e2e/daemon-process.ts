@@ -47,6 +47,11 @@ export class DaemonProcess {
       detached: true,
     });
     running.add(this.child);
+    // Once the daemon and every process of its group are gone, the group's id is free for a new
+    // process: killDaemons must not signal it then (a reconcile process left behind keeps it).
+    this.child.once('exit', () => {
+      if (!this.groupAlive()) running.delete(this.child);
+    });
     let buffer = '';
     this.child.stdout?.on('data', (d: Buffer) => {
       buffer += d.toString();

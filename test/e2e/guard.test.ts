@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { ckpt, CLI, collect, running, type CliResult } from './cli-runner.js';
 import { demoConfig, e2eConnection, runSetupSql, type E2eConnection } from './connections.js';
 import { DaemonProcess } from './daemon-process.js';
+import { terminalCommandLine } from './pty.js';
 import { daemonScope } from './daemon-scope.js';
 
 const { open, folders } = daemonScope();
@@ -278,20 +279,16 @@ describe.each(['local', 'snowflake'] as const)('ckpt guard on %s', { timeout: SL
   });
 });
 
-/** `arg` quoted for a POSIX shell. */
-const shellQuoted = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
-
 describe('ckpt guard at a terminal', { timeout: SLOW_MS }, () => {
   it('Ctrl-C typed at the terminal stops the command (ckpt survives it), then the undo is offered and applied on `yes`', async () => {
     const { conn, dir } = await guardReady('local');
     // script(1) runs the guard on a pseudo-terminal: a ^C written to it is the terminal's own
     // Ctrl-C, a SIGINT to the whole foreground process group (ckpt and its command).
     const args = guardArgs(['--id', 'GUARD_TTY'], 42, ['CREATE TABLE new_t (id INTEGER)']);
-    const line = [process.execPath, CLI, ...args].map(shellQuoted).join(' ');
     const child = running(
-      spawn('script', ['-qfec', line, '/dev/null'], {
+      spawn('script', ['-qfec', terminalCommandLine(args), '/dev/null'], {
         cwd: dir,
-        env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...env(conn, { GUARD_HANG: '1' }) },
+        env: { ...process.env, SHELL: '/bin/sh', NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...env(conn, { GUARD_HANG: '1' }) },
         stdio: ['pipe', 'pipe', 'pipe'],
       }),
     );

@@ -21,13 +21,23 @@ export interface PtyResult {
 
 const shellWord = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * `ckpt ...args` as the command line `script -c` hands to $SHELL. `exec` makes the shell become
+ * ckpt: a shell left waiting in the foreground would get the terminal's Ctrl-C too, and dash (the
+ * shell here; some CI runners leave SHELL unset, others set bash) then kills itself with SIGINT after ckpt
+ * exits, so the exit code seen would be 130 whatever ckpt's was.
+ */
+export function terminalCommandLine(args: readonly string[]): string {
+  return `exec ${[process.execPath, CLI, ...args].map(shellWord).join(' ')}`;
+}
+
 /** Runs `ckpt ...args` in `cwd` at a pty, answering `exchanges` in order. */
 export function ckptAtTerminal(cwd: string, args: string[], exchanges: Exchange[], env: Record<string, string> = {}): Promise<PtyResult> {
-  const command = [process.execPath, CLI, ...args].map(shellWord).join(' ');
   const child = running(
-    spawn('script', ['-qefc', command, '/dev/null'], {
+    spawn('script', ['-qefc', terminalCommandLine(args), '/dev/null'], {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', TERM: 'dumb', ...env },
+      // The same shell on every machine (dash on Debian): the runner's SHELL must not change the result.
+      env: { ...process.env, SHELL: '/bin/sh', NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', TERM: 'dumb', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     }),
   );
