@@ -13,7 +13,7 @@ import type { Logger } from '../model/logger.js';
 import type { Observed } from '../model/observed.js';
 import { hasChanges, summarise, type Plan, type PlanSummary, type Step } from '../model/plan.js';
 import { isDestructive, stepSubject } from '../model/step-kinds.js';
-import { heldName, type HeldAction } from './settle.js';
+import { heldMessage, heldName, targetWhileHeld, type HeldAction } from './settle.js';
 import { failureReason, type ReconcileOutcome } from './status.js';
 
 /** What a reconcile needs besides its session and target. */
@@ -100,18 +100,8 @@ async function withoutHeld(
   const held = ctx.planOnly || ctx.hold === undefined ? [] : await ctx.hold(target, full.plan);
   const now = full.observed.get(target.name)?.now;
   if (held.length === 0 || now === undefined) return { ...full, held: [] };
-  for (const h of held)
-    ctx.logger.warn('action' in h ? 'destructive action waits for the file to settle' : 'lowered retention waits for the file to settle', {
-      target: target.name,
-      ...h,
-    });
-  const ids = new Set(held.flatMap((h) => ('action' in h ? [h.action] : [])));
-  const keeps = new Map(held.flatMap((h) => ('schedule' in h ? [[h.schedule, h.keeps] as const] : [])));
-  const rest: Target = {
-    ...target,
-    actions: target.actions.filter((a) => !ids.has(a.id)),
-    schedules: target.schedules.map((s) => (keeps.has(s.id) ? { ...s, retain: keeps.get(s.id) ?? null } : s)),
-  };
+  for (const h of held) ctx.logger.warn(heldMessage(h), { target: target.name, ...h });
+  const rest = targetWhileHeld(target, held);
   return { plan: session.planAt([rest], full.observed, now), observed: full.observed, held };
 }
 

@@ -76,6 +76,22 @@ export function heldName(h: HeldAction): string {
   return 'action' in h ? h.action : `schedule ${h.schedule}'s expiries`;
 }
 
+/** The daemon's log message for a held entry. */
+export function heldMessage(h: HeldAction): string {
+  return 'action' in h ? 'destructive action waits for the file to settle' : 'lowered retention waits for the file to settle';
+}
+
+/** `target` as it is planned while `held` waits: without the held actions, each held schedule keeping what it kept. */
+export function targetWhileHeld(target: Target, held: readonly HeldAction[]): Target {
+  const ids = new Set(held.flatMap((h) => ('action' in h ? [h.action] : [])));
+  const keeps = new Map(held.flatMap((h) => ('schedule' in h ? [[h.schedule, h.keeps] as const] : [])));
+  return {
+    ...target,
+    actions: target.actions.filter((a) => !ids.has(a.id)),
+    schedules: target.schedules.map((s) => (keeps.has(s.id) ? { ...s, retain: keeps.get(s.id) ?? null } : s)),
+  };
+}
+
 /** The config in use and what the guard knows about it. */
 interface Loaded {
   desired: Desired;
@@ -153,13 +169,12 @@ export class SettleGuard {
 
   private heldExpiries(target: Target, steps: Step[], now: number): HeldAction[] {
     const expiring = new Set(steps.flatMap((s) => (s.kind === 'expire-checkpoint' && s.scheduleId !== undefined ? [s.scheduleId] : [])));
+    const until = new Date(this.deadline).toISOString();
     return target.schedules.flatMap((schedule) => {
       const before = this.settledRetain.get(`${target.name}\0${schedule.id}`);
       if (!expiring.has(schedule.id) || !lowered(before, schedule.retain)) return [];
       const was = before === undefined ? 'new schedule' : `retain lowered to ${schedule.retain} from ${before ?? 'all'}`;
-      return [
-        { schedule: schedule.id, keeps: before ?? null, until: new Date(this.deadline).toISOString(), reason: this.reason(now, was) },
-      ];
+      return [{ schedule: schedule.id, keeps: before ?? null, until, reason: this.reason(now, was) }];
     });
   }
 
