@@ -16,7 +16,7 @@ import type { DaemonStatus } from '../../src/daemon/status.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { startSnowflakeServer } from '../snowflake-server/server.js';
 import { ckpt, workspace } from './cli-runner.js';
-import { DaemonProcess, killDaemons } from './daemon-process.js';
+import { DaemonProcess, killDaemons, type LogLine } from './daemon-process.js';
 import { e2eConnection, runSetupSql } from './connections.js';
 
 /** The embedded warehouse, for setup statements run in this process, where `ckpt sql` is not what a test checks. */
@@ -192,13 +192,34 @@ describe('ckpt daemon', () => {
         retain: 2`),
     );
     const daemon = new DaemonProcess(dir, []);
+    // Counted from the steps, not the reconciles: on a busy machine a firing's reconcile can start
+    // after the next firing and take one checkpoint for both (the schedule's catch-up).
+    const autosTaken = (logs: LogLine[]) =>
+      logs.filter((l) => l.msg === 'step succeeded' && l.step === 'take-checkpoint' && String(l.object).startsWith('AUTO_every2s_')).length;
     await daemon.until(
-      'three cron reconciles',
+      'four AUTO checkpoints, three cron reconciles',
       (logs) =>
-        logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron:every2s')).length >= 3 &&
-        daemon.lines('reconcile finished', { result: 'applied' }).length >= 4,
+        autosTaken(logs) >= 4 &&
+        logs.filter((l) => l.msg === 'reconcile started' && String(l.trigger).includes('cron:every2s')).length >= 3,
       120_000,
     );
+    // The schedule stops firing (a yearly cron, the same retain). The file's reconcile runs after
+    // any cron reconcile in flight, so the state checked below is whole: never cut between a
+    // checkpoint and the expiry it brings.
+    const fileRuns = () => daemon.lines('reconcile started').filter((l) => String(l.trigger).includes('file')).length;
+    const filesBefore = fileRuns();
+    await writeFile(
+      join(dir, 'checkpoints.yaml'),
+      config(`
+    schedules:
+      - id: every2s
+        cron: "0 0 1 1 *"
+        retain: 2`),
+    );
+    await daemon.until('the file with the yearly cron reconciled', (logs) => {
+      const last = Math.max(...logs.map((l, i) => (l.msg === 'reconcile started' && String(l.trigger).includes('file') ? i : -1)));
+      return fileRuns() > filesBefore && logs.slice(last).some((l) => l.msg === 'reconcile finished');
+    });
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toEqual({ code: 0, signal: null });
 
