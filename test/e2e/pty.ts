@@ -23,9 +23,9 @@ const shellWord = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /**
  * `ckpt ...args` as the command line `script -c` hands to $SHELL. `exec` makes the shell become
- * ckpt: a shell left waiting in the foreground would get the terminal's Ctrl-C too, and dash (the
- * shell here; some CI runners leave SHELL unset, others set bash) then kills itself with SIGINT after ckpt
- * exits, so the exit code seen would be 130 whatever ckpt's was.
+ * ckpt: a shell left waiting in the foreground gets the terminal's Ctrl-C too, and dash (/bin/sh
+ * here, what script runs when SHELL is unset) then kills itself with SIGINT once ckpt has exited,
+ * so the exit code seen would be 130 whatever ckpt's was. The tests set SHELL to /bin/sh.
  */
 export function terminalCommandLine(args: readonly string[]): string {
   return `exec ${[process.execPath, CLI, ...args].map(shellWord).join(' ')}`;
