@@ -12,11 +12,13 @@ import { describeError } from '../apply/apply.js';
 import { chooseConnections, type ConnectionChoice } from '../config/connections.js';
 import { formatDiagnostic } from '../config/format.js';
 import { loadConfigFile, type LoadResult } from '../config/load.js';
+import { schemasApart } from '../config/schemas-apart.js';
 import type { Desired, Target } from '../model/desired.js';
 import { asCkptError, CkptError, isTerminal, type Diagnostic } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import { summarise, type Plan } from '../model/plan.js';
+import { connectionPlace } from '../warehouse/snowflake/snowflake-connection.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
 import { RECONCILE_CHILD, ReconcileProcesses } from './child-runner.js';
@@ -422,6 +424,8 @@ async function loadConfig(options: DaemonOptions): Promise<LoadResult> {
   if (!loaded.ok) return loaded;
   const chosen = chooseConnections(loaded.desired, options.connections);
   for (const warning of chosen.warnings) options.logger.warn(warning);
+  const apart = schemasApart(chosen.desired, (name) => connectionPlace(name));
+  if (apart.length > 0) return { ok: false, diagnostics: apart };
   return { ...loaded, desired: chosen.desired };
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { snowflakeHome } from '../contract/snowflake-harness.js';
 import { CLI, ckpt, collect, workspace, type CliResult } from './cli-runner.js';
 
 const CORPUS = new URL('../fixtures/config/invalid/', import.meta.url);
@@ -138,6 +139,46 @@ describe('ordinary conditions are clear errors, never "internal error"', () => {
     });
     return collect(child);
   }
+
+  it('two connection names that lead to one account and schema: the second target is refused at file:line:col, before any login', async () => {
+    const sf = await snowflakeHome(
+      '[alias]\naccount = "ckpt"\nuser = "other"\npassword = "pw"\nprotocol = "http"\n' +
+        `host = "127.0.0.1"\nwarehouse = "WH"\ndatabase = "shared_db"\n`,
+    );
+    try {
+      await sf.server.account.execute('CREATE DATABASE SHARED_DB');
+      await sf.server.account.execute('CREATE SCHEMA SHARED_DB.DEMO');
+      const port = new URL(sf.server.url).port;
+      const file = (schemaOfB: string) =>
+        `version: 1\ntargets:\n  - name: a\n    connection: test\n    database: SHARED_DB\n    schema: DEMO\n` +
+        `  - name: b\n    connection: alias\n    schema: ${schemaOfB}\n`;
+      const dir = await workspace(file('demo'));
+      // The alias's port comes from the environment, as the Snowflake CLI reads it.
+      const env = { SNOWFLAKE_HOME: sf.home, SNOWFLAKE_CONNECTIONS_ALIAS_PORT: port, NO_PROXY: '127.0.0.1' };
+      const refused = `checkpoints.yaml:7:5: error: target \`b\` reaches SHARED_DB.DEMO on 127.0.0.1:${port}, as target \`a\` at line 3 does`;
+      for (const args of [
+        ['reconcile', '--yes'],
+        ['reconcile', '--plan'],
+      ]) {
+        const result = await ckpt(dir, args, { env });
+        expectClear(result, refused);
+        expect(result.stderr).toContain('connections test and alias lead to the same account');
+      }
+      // The daemon does not start on it either (its log says why, at file:line:col).
+      const daemon = await ckpt(dir, ['daemon', '--listen', 'off'], { env });
+      expectClear(daemon, 'is not a usable config; the daemon did not start');
+      expect(daemon.stdout).toContain(refused);
+      expect(sf.server.statementLog).toEqual([]);
+      expect(sf.server.requestCount).toBe(0);
+      // Another schema of the same account is another target's own.
+      await writeFile(join(dir, 'checkpoints.yaml'), file('OTHER'));
+      await sf.server.account.execute('CREATE SCHEMA SHARED_DB.OTHER');
+      const planned = await ckpt(dir, ['reconcile', '--plan'], { env });
+      expect(planned.code, planned.stderr).toBe(0);
+    } finally {
+      await sf.close();
+    }
+  });
 
   it('.ckpt is a file, not a folder', async () => {
     const dir = await workspace(config());

@@ -106,6 +106,32 @@ export function resolveConnection(
   return { name, file: entry.file, section: entry.section, folderReason: catalog.folder.reason, overrides, options, warnings };
 }
 
+/**
+ * Where a connection leads, from its entry and the environment as the driver would read them
+ * (without loading it): the account's host (its `host`, else `<account>.snowflakecomputing.com`),
+ * port (443 unless given) and default database. Null when the connection cannot be resolved or
+ * names no account: it fails on its own when a command uses it.
+ */
+export function connectionPlace(
+  name: string,
+  environment: ConnectionEnvironment = processEnvironment(),
+): { host: string; port: number; database: string | null } | null {
+  let raw: Record<string, unknown>;
+  try {
+    const entry = readConnections(environment).entries.get(name);
+    if (entry === undefined) return null;
+    raw = coerce(withEnvironment(name, entry.values, environment.env).raw);
+  } catch {
+    return null;
+  }
+  const text = (key: string) => (typeof raw[key] === 'string' && raw[key] !== '' ? raw[key] : null);
+  const account = text('account');
+  const host = text('host') ?? (account === null ? null : `${account}.snowflakecomputing.com`);
+  if (host === null) return null;
+  const port = typeof raw.port === 'number' ? raw.port : 443;
+  return { host: host.toLowerCase(), port, database: text('database') };
+}
+
 /** Throws the error for a name that is not among the connections, saying where ckpt looked. */
 function missing(name: string, catalog: ConnectionCatalog, environment: ConnectionEnvironment): never {
   if (catalog.source === null) {
