@@ -35,10 +35,15 @@ function reach(target: Target, place: (connection: string) => ConnectionPlace | 
 
 /** An error for each target that reaches a schema an earlier target on another connection name reaches. */
 export function schemasApart(desired: Desired, place: (connection: string) => ConnectionPlace | null): Diagnostic[] {
+  const places = new Map<string, ConnectionPlace | null>();
+  const placeOnce = (connection: string) => {
+    if (!places.has(connection)) places.set(connection, place(connection));
+    return places.get(connection) ?? null;
+  };
   const seen = new Map<string, Target>();
   const errors: Diagnostic[] = [];
   desired.targets.forEach((target, i) => {
-    const reached = reach(target, place);
+    const reached = reach(target, placeOnce);
     if (reached === null) return;
     const first = seen.get(reached.key);
     if (first === undefined) {

@@ -78,6 +78,16 @@ describe('each schema once, across connection names', () => {
     ).toEqual([]);
   });
 
+  it('reads where each connection leads once, however many targets use it', () => {
+    const asked: string[] = [];
+    const desired = load(
+      ['A', 'B', 'C'].map((schema) => `  - name: ${schema}\n    connection: prod\n    schema: ${schema}\n`).join('') +
+        '  - name: d\n    connection: prod_again\n    database: X\n    schema: D\n',
+    );
+    expect(schemasApart(desired, (name) => (asked.push(name), place(name)))).toEqual([]);
+    expect(asked).toEqual(['prod', 'prod_again']);
+  });
+
   it('catches two targets that --connection moved onto one connection', () => {
     const desired = load(
       '  - name: a\n    connection: prod\n    schema: DEMO\n' + '  - name: b\n    connection: other_account\n    schema: DEMO\n',

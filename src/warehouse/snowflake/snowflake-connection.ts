@@ -7,6 +7,7 @@
  * own normaliser. Says clearly what is wrong (no file, no entry, loose permissions) before the
  * driver's generic error would, and records which variables it applied, by name. Never logs a value.
  */
+import type { ConnectionPlace } from '../../config/schemas-apart.js';
 import { CkptError } from '../../model/errors.js';
 import { HINTS } from '../../model/hints.js';
 import {
@@ -112,10 +113,7 @@ export function resolveConnection(
  * port (443 unless given) and default database. Null when the connection cannot be resolved or
  * names no account: it fails on its own when a command uses it.
  */
-export function connectionPlace(
-  name: string,
-  environment: ConnectionEnvironment = processEnvironment(),
-): { host: string; port: number; database: string | null } | null {
+export function connectionPlace(name: string, environment: ConnectionEnvironment = processEnvironment()): ConnectionPlace | null {
   let raw: Record<string, unknown>;
   try {
     const entry = readConnections(environment).entries.get(name);
