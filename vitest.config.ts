@@ -5,8 +5,8 @@ export default defineConfig({
   test: {
     // The budget of one test: end-to-end tests run the built CLI many times, which on a busy
     // 2-core machine takes several times as long as on an idle one. Tests wait on events, never on
-    // fixed sleeps; these limits only catch a hang. The whole suite takes about 16 minutes here on an
-    // idle machine, about 18 with both cores busy with other work (README, "The suite's budget").
+    // fixed sleeps; these limits only catch a hang. The whole suite takes about 10 minutes here on an
+    // idle machine, 16–18 with both cores busy with other work (README, "The suite's budget").
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
