@@ -279,6 +279,42 @@ describe.each(['local', 'snowflake'] as const)('ckpt guard on %s', { timeout: SL
   });
 });
 
+describe('ckpt guard stopped after its command', { timeout: SLOW_MS }, () => {
+  it('a signal while the undo is being planned: nothing is undone, ckpt says so and --resume finishes it', async () => {
+    const { conn, dir } = await guardReady('snowflake');
+    const guard = await hangingGuard(conn, dir, guardArgs(['--id', 'GUARD_STOP', '--yes'], 5, CHANGES));
+    // The undo's observation (its SHOW TABLES HISTORY, the first after the command) takes 8 s on the server.
+    conn.server?.injectLatency({ pattern: /^SHOW TABLES HISTORY/, perStatementMs: 8_000 });
+    let stderr = '';
+    const planning = new Promise<void>((resolve) =>
+      guard.child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('The command failed with exit code 5')) resolve();
+      }),
+    );
+    await writeFile(join(dir, 'release.tmp'), '');
+    await rename(join(dir, 'release.tmp'), join(dir, 'release'));
+    await planning;
+    guard.child.kill('SIGINT');
+    const r = await guard.done;
+    conn.server?.clearInjections();
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toContain('Ctrl-C: stopping after the running step');
+    expect(r.stderr).toContain(
+      'Guard GUARD_STOP stopped before its end: nothing more was done. `ckpt guard --resume -t demo` finishes it.',
+    );
+    expect(r.stderr).not.toContain('Undone');
+    expect(await tables(conn, dir)).toEqual(['new_t', 'orders']);
+    expect(await guards(conn, dir)).toEqual([expect.objectContaining({ checkpoint_id: 'GUARD_STOP', exit_code: 5, undo: null })]);
+
+    const resumed = await run(conn, dir, ['guard', '--resume', '--yes']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(await tables(conn, dir)).toEqual(['keep_me', 'orders']);
+    expect(await orderCount(conn, dir)).toBe(2);
+    expect(await guards(conn, dir)).toEqual([expect.objectContaining({ checkpoint_id: 'GUARD_STOP', exit_code: 5, undo: 'applied' })]);
+  });
+});
+
 describe('ckpt guard at a terminal', { timeout: SLOW_MS }, () => {
   it('Ctrl-C typed at the terminal stops the command (ckpt survives it), then the undo is offered and applied on `yes`', async () => {
     const { conn, dir } = await guardReady('local');

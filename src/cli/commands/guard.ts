@@ -7,7 +7,8 @@
  * a cleanup since it), shows it and applies it after consent. ckpt exits with the command's exit
  * code (128 + n for signal n, 124 for --timeout). Each step is journalled (engine/guards.ts), so
  * that a ckpt killed while the command ran leaves an unfinished guard that `ckpt reconcile`
- * reports and `ckpt guard --resume` finishes.
+ * reports and `ckpt guard --resume` finishes. After the command, a signal stops the guard between
+ * two whole steps (cli/interrupt.ts), leaving it unfinished in the same way, and says so.
  *
  * The lease while the command runs: on Snowflake the session stays connected and renews it as
  * any writer does. On the embedded warehouse ckpt closes the file (the command may open it, e.g.
@@ -114,11 +115,14 @@ export async function guardCommand(ctx: CliContext, argv: string[], options: Gua
         },
         ctx.out,
       );
-      await relock(session, target);
-      await session.journal(target, [guardEntry(id, 'guard-command-ended', end)]);
-      const finished = await finishGuard(ctx, session, target, { checkpointId: id, end, onFailure }, options);
+      // From here a signal stops the guard between two whole steps; it stays unfinished (--resume).
+      const finished = await interruptible(ctx.out, async (signal) => {
+        if (!(await relock(session, target, signal))) return stopped(ctx, target, id);
+        await session.journal(target, [guardEntry(id, 'guard-command-ended', end)]);
+        return finishGuard(ctx, session, target, { checkpointId: id, end, onFailure }, options, signal);
+      });
       const code = commandExitCode(end);
-      return code === 0 ? finished : code;
+      return code === 0 ? finished.value : code;
     },
     leaseTtl,
   );
@@ -130,20 +134,30 @@ const RELOCK_MS = 120_000;
 /**
  * Takes the target's lease again after the command (the guard's own: nobody else could take it).
  * On the embedded warehouse another process may hold the file for a moment (a daemon finding the
- * target leased, a `ckpt sql`): the guard tries again until RELOCK_MS have passed.
+ * target leased, a `ckpt sql`): the guard tries again until RELOCK_MS have passed, or until
+ * `signal` stops it (then false).
  */
-async function relock(session: Session, target: Target): Promise<void> {
+async function relock(session: Session, target: Target, signal: AbortSignal): Promise<boolean> {
   const deadline = Date.now() + RELOCK_MS;
   for (;;) {
     try {
       await session.lock([target]);
-      return;
+      return true;
     } catch (error) {
       const busy = error instanceof CkptError && (error.code === 'LEASE_HELD' || error.code === 'WAREHOUSE_LOCKED');
       if (!busy || Date.now() >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
+      if (signal.aborted) return false;
     }
   }
+}
+
+/** A guard stopped by a signal after its command ended: left unfinished, for --resume; exit 130. */
+function stopped(ctx: CliContext, target: Target, checkpointId: string): number {
+  ctx.out.message(
+    `Guard ${checkpointId} stopped before its end: nothing more was done. \`ckpt guard --resume -t ${target.name}\` finishes it.`,
+  );
+  return ExitCode.cancelled;
 }
 
 function usage(message: string): CkptError {
@@ -193,8 +207,16 @@ interface GuardEnd {
  * guard finished; otherwise it stays unfinished (consent missing, --plan-only, a blocker, a
  * failed or interrupted undo) and --resume finishes it later.
  */
-async function finishGuard(ctx: CliContext, session: Session, target: Target, guard: GuardEnd, options: GuardOptions): Promise<number> {
+async function finishGuard(
+  ctx: CliContext,
+  session: Session,
+  target: Target,
+  guard: GuardEnd,
+  options: GuardOptions,
+  signal: AbortSignal,
+): Promise<number> {
   const { checkpointId } = guard;
+  if (signal.aborted) return stopped(ctx, target, checkpointId);
   const journalFinish = (finish: GuardFinish) => session.journal(target, [guardEntry(checkpointId, 'guard-finished', finish)]);
   if (guard.end !== null && commandOutcomeText(guard.end) === null) {
     if (options.retain !== undefined) {
@@ -209,7 +231,7 @@ async function finishGuard(ctx: CliContext, session: Session, target: Target, gu
           steps,
           findings: [],
         };
-        const [outcome] = await session.apply(planOf(session, obs, tp));
+        const [outcome] = await session.apply(planOf(session, obs, tp), undefined, signal);
         if (outcome?.failed) ctx.out.message(`warning: guard checkpoints beyond --retain ${options.retain} were not all expired`);
       }
     }
@@ -227,7 +249,7 @@ async function finishGuard(ctx: CliContext, session: Session, target: Target, gu
     ctx.out.message(`--on-failure keep: the schema is kept as the command left it; checkpoint ${checkpointId} can still be reset to.`);
     return ExitCode.ok;
   }
-  return undo(ctx, session, target, { ...guard, onFailure: guard.onFailure }, options, journalFinish);
+  return undo(ctx, session, target, { ...guard, onFailure: guard.onFailure }, options, journalFinish, signal);
 }
 
 /** The undo of a failed command: plan, show, consent, apply (see finishGuard). */
@@ -238,6 +260,7 @@ async function undo(
   guard: GuardEnd & { onFailure: 'reset' | 'cleanup' },
   options: GuardOptions,
   journalFinish: (finish: GuardFinish) => Promise<void>,
+  signal: AbortSignal,
 ): Promise<number> {
   const action = guardUndoAction(target, guard.checkpointId, guard.onFailure);
   const obs = await observeOne(session, guardUndoTarget(target, action), 'plan');
@@ -252,6 +275,7 @@ async function undo(
     ctx.out.message(`Nothing was undone (--plan-only). \`${resume}\` applies it; add --on-failure keep to keep the schema instead.`);
     return ExitCode.ok;
   }
+  if (signal.aborted) return stopped(ctx, target, guard.checkpointId);
   try {
     await confirm(plan, options.yes === true, { canPrompt, ask });
   } catch (error) {
@@ -264,13 +288,14 @@ async function undo(
     ctx.out.message(`Nothing was undone: no one is at a terminal to confirm and --yes was not given. Run \`${resume} --yes\` to undo it.`);
     return ExitCode.refused;
   }
-  const applied = await interruptible(ctx.out, (signal) => session.apply(plan, progressReporter(ctx.out), signal));
-  const steps = applied.value.flatMap((o) => o.steps);
+  if (signal.aborted) return stopped(ctx, target, guard.checkpointId);
+  const applied = await session.apply(plan, progressReporter(ctx.out), signal);
+  const steps = applied.flatMap((o) => o.steps);
   const failed = steps.find((s) => s.outcome === 'failed');
-  if (failed !== undefined || applied.interrupted !== null) {
-    const why = failed === undefined ? `interrupted (${applied.interrupted ?? ''})` : `${failed.step.kind} failed: ${failed.error ?? ''}`;
+  if (failed !== undefined || signal.aborted) {
+    const why = failed === undefined ? 'interrupted' : `${failed.step.kind} failed: ${failed.error ?? ''}`;
     ctx.out.message(`error: the undo did not finish (${why}); \`${resume}\` tries again.`);
-    return applied.interrupted !== null ? ExitCode.cancelled : ExitCode.error;
+    return failed === undefined ? ExitCode.cancelled : ExitCode.error;
   }
   const undone = steps.filter((s) => s.outcome === 'succeeded' && s.step.kind !== 'record-action').length;
   await journalFinish({ undo: 'applied', undoAction: action.id, stepsUndone: undone });
@@ -289,13 +314,8 @@ async function resumeGuard(ctx: CliContext, options: GuardOptions): Promise<numb
     const obs = await observeOne(session, target, 'totals');
     const guard = unfinishedGuard(obs.unfinishedGuards ?? [], target, options.id);
     ctx.out.message(`Resuming guard ${guard.checkpointId} (started ${guard.startedAt}): ${guard.command}`);
-    return finishGuard(
-      ctx,
-      session,
-      target,
-      { checkpointId: guard.checkpointId, end: guard.commandEnded, onFailure: options.onFailure ?? guard.onFailure },
-      options,
-    );
+    const end = { checkpointId: guard.checkpointId, end: guard.commandEnded, onFailure: options.onFailure ?? guard.onFailure };
+    return (await interruptible(ctx.out, (signal) => finishGuard(ctx, session, target, end, options, signal))).value;
   });
 }
 
