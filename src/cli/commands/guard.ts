@@ -152,7 +152,7 @@ async function relock(session: Session, target: Target, signal: AbortSignal): Pr
   }
 }
 
-/** A guard stopped by a signal after its command ended: left unfinished, for --resume; exit 130. */
+/** A guard stopped by a signal after its command ended: left unfinished, for --resume; 130 (the command's code wins when not 0). */
 function stopped(ctx: CliContext, target: Target, checkpointId: string): number {
   ctx.out.message(
     `Guard ${checkpointId} stopped before its end: nothing more was done. \`ckpt guard --resume -t ${target.name}\` finishes it.`,
@@ -314,8 +314,8 @@ async function resumeGuard(ctx: CliContext, options: GuardOptions): Promise<numb
     const obs = await observeOne(session, target, 'totals');
     const guard = unfinishedGuard(obs.unfinishedGuards ?? [], target, options.id);
     ctx.out.message(`Resuming guard ${guard.checkpointId} (started ${guard.startedAt}): ${guard.command}`);
-    const end = { checkpointId: guard.checkpointId, end: guard.commandEnded, onFailure: options.onFailure ?? guard.onFailure };
-    return (await interruptible(ctx.out, (signal) => finishGuard(ctx, session, target, end, options, signal))).value;
+    const ended = { checkpointId: guard.checkpointId, end: guard.commandEnded, onFailure: options.onFailure ?? guard.onFailure };
+    return (await interruptible(ctx.out, (signal) => finishGuard(ctx, session, target, ended, options, signal))).value;
   });
 }
 
