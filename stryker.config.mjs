@@ -2,7 +2,8 @@
 /**
  * Mutation testing of the safety-critical modules (`npm run mutate`): StrykerJS changes one
  * operator, condition or literal at a time in the planner, apply, protection, leases, saved
- * plans, consent and the config rules, and runs the tests that cover it
+ * plans, consent, the config rules (one schema per target across connections too) and the
+ * daemon's settle guard, and runs the tests that cover it
  * (test/mutation/vitest.config.ts). A mutant no test notices is a rule no test holds.
  *
  * Incremental: results are kept in test/mutation/stryker-incremental.json (committed), so a later run only
@@ -22,10 +23,16 @@ export default {
     'src/engine/fingerprint.ts',
     'src/cli/consent.ts',
     'src/config/rules.ts',
+    'src/config/schemas-apart.ts',
+    'src/daemon/settle.ts',
   ],
   testRunner: 'vitest',
   vitest: { configFile: 'test/mutation/vitest.config.ts', related: false },
   checkers: ['typescript'],
+  // Vitest strips types without checking them, so the sandbox needs no `// @ts-nocheck` headers;
+  // Stryker's default adds them to every file, and the generated validators would then differ
+  // from what their generator writes (test/unit/generated-validators.test.ts fails the dry run).
+  disableTypeChecks: false,
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',

@@ -24,6 +24,9 @@ const places: Record<string, ConnectionPlace | null> = {
   prod: { host: 'acme.snowflakecomputing.com', port: 443, database: 'analytics' },
   prod_again: { host: 'acme.snowflakecomputing.com', port: 443, database: null },
   other_account: { host: 'globex.snowflakecomputing.com', port: 443, database: 'ANALYTICS' },
+  no_database: { host: 'acme.snowflakecomputing.com', port: 443, database: null },
+  proxy: { host: 'sf.proxy.example', port: 8443, database: 'ANALYTICS' },
+  proxy_again: { host: 'sf.proxy.example', port: 8443, database: null },
   unreadable: null,
 };
 const place = (name: string) => places[name] ?? null;
@@ -60,7 +63,34 @@ describe('each schema once, across connection names', () => {
     }
   });
 
+  it('says the port when it is not 443', () => {
+    const desired = load(
+      '  - name: a\n    connection: proxy\n    schema: DEMO\n  - name: b\n    connection: proxy_again\n    database: ANALYTICS\n    schema: DEMO\n',
+    );
+    expect(schemasApart(desired, place).map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /^target `b` reaches ANALYTICS\.DEMO on sf\.proxy\.example:8443, as target `a` at line 3 does: connections proxy and proxy_again/,
+      ),
+    ]);
+  });
+
+  it('never takes the embedded warehouse for an account, even when a Snowflake connection is named local', () => {
+    const everywhere = () => places.prod ?? null;
+    expect(
+      schemasApart(
+        load('  - name: a\n    connection: local\n    schema: DEMO\n  - name: b\n    connection: prod\n    schema: DEMO\n'),
+        everywhere,
+      ),
+    ).toEqual([]);
+  });
+
   it('does not compare what it cannot know: a connection that does not resolve, a database no one names, the embedded warehouse', () => {
+    expect(
+      schemasApart(
+        load('  - name: a\n    connection: no_database\n    schema: DEMO\n  - name: b\n    connection: prod_again\n    schema: DEMO\n'),
+        place,
+      ),
+    ).toEqual([]);
     expect(
       schemasApart(
         load('  - name: a\n    connection: unreadable\n    schema: DEMO\n  - name: b\n    connection: prod\n    schema: DEMO\n'),

@@ -108,4 +108,16 @@ describe('the settle guard', () => {
     guard.loaded({ desired: desired([now]) as Desired, since: Date.now(), committed: null });
     expect(guard.held(now, planOf([expiry]))).toMatchObject([{ schedule: 'daily', keeps: 14 }]);
   });
+
+  it("judges a target by its own steps: another target's drop in a group of the same name holds nothing here", () => {
+    const now = target({ actions: [wipe] });
+    const plan = {
+      targets: [
+        { target: 'other', steps: [{ ...drop, target: 'other' }], findings: [] },
+        { target: 'demo', steps: [], findings: [] },
+      ],
+    } as unknown as Plan;
+    expect(guardOf(target(), now).held(now, plan)).toEqual([]);
+    expect(guardOf(target(), now).held(now, planOf([drop]))).toMatchObject([{ action: 'wipe' }]);
+  });
 });
