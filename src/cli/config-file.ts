@@ -4,20 +4,18 @@
  * git repository's root (the folder holding `.git`) or the filesystem's root. Relative paths the
  * file implies (the embedded warehouse's `.ckpt/` folder) are next to the file, wherever the
  * command runs. Prints diagnostics (file:line:col) and warnings; invalid files stop the command
- * before any connection is opened, and so do two targets whose connections lead to one schema
- * (config/schemas-apart.ts). Applies the connection choices made outside the file
- * (`--connection`, $SNOWFLAKE_DEFAULT_CONNECTION_NAME; see config/connections.ts).
+ * before any connection is opened, and so do two targets whose connections lead to one schema;
+ * the connection choices made outside the file (`--connection`,
+ * $SNOWFLAKE_DEFAULT_CONNECTION_NAME) apply (engine/command-config.ts, shared with the daemon).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { chooseConnections, type ConnectionChoice } from '../config/connections.js';
+import type { ConnectionChoice } from '../config/connections.js';
 import { formatDiagnostic } from '../config/format.js';
-import { loadConfigFile } from '../config/load.js';
-import { schemasApart } from '../config/schemas-apart.js';
+import { loadCommandConfig } from '../engine/command-config.js';
 import type { Desired } from '../model/desired.js';
-import { CkptError, type Diagnostic } from '../model/errors.js';
+import { CkptError } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
-import { connectionPlace } from '../warehouse/snowflake/snowflake-connection.js';
 import type { Output } from './io.js';
 
 /** The name of the config file looked for when none is given. */
@@ -63,20 +61,12 @@ export async function loadDesired(file: string | undefined, out: Output, connect
     throw new CkptError('CONFIG_NOT_FOUND', `no ${CONFIG_NAME} in ${where}`, { hint: HINTS.configMissing });
   }
   const path = location.path;
-  const result = await loadConfigFile(path);
-  if (!result.ok) invalid(path, result.diagnostics, out);
-  for (const w of result.warnings) out.message(formatDiagnostic(w));
-  const chosen = chooseConnections(result.desired, connections);
-  for (const w of chosen.warnings) out.message(`${out.paint('yellow', 'warning')}: ${w}`);
-  const apart = schemasApart(chosen.desired, (name) => connectionPlace(name));
-  if (apart.length > 0) invalid(path, apart, out);
-  return chosen.desired;
-}
-
-/** Prints the diagnostics and stops the command: CONFIG_INVALID, nothing done. */
-function invalid(path: string, diagnostics: Diagnostic[], out: Output): never {
-  for (const d of diagnostics) out.message(formatDiagnostic(d));
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const config = await loadCommandConfig(path, connections);
+  for (const w of config.warnings) out.message(formatDiagnostic(w));
+  for (const w of config.moved) out.message(`${out.paint('yellow', 'warning')}: ${w}`);
+  if (config.desired !== null) return config.desired;
+  for (const d of config.errors) out.message(formatDiagnostic(d));
+  const errors = config.errors.filter((d) => d.severity === 'error').length;
   throw new CkptError('CONFIG_INVALID', `${path} has ${errors} error${errors === 1 ? '' : 's'}; nothing was done`, {
     hint: HINTS.fixConfig,
   });

@@ -9,16 +9,15 @@
 import { access } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { describeError } from '../apply/apply.js';
-import { chooseConnections, type ConnectionChoice } from '../config/connections.js';
+import type { ConnectionChoice } from '../config/connections.js';
 import { formatDiagnostic } from '../config/format.js';
-import { loadConfigFile, type LoadResult } from '../config/load.js';
-import { schemasApart } from '../config/schemas-apart.js';
+import type { LoadResult } from '../config/load.js';
+import { loadCommandConfig } from '../engine/command-config.js';
 import type { Desired, Target } from '../model/desired.js';
 import { asCkptError, CkptError, isTerminal, type Diagnostic } from '../model/errors.js';
 import { HINTS } from '../model/hints.js';
 import type { Logger } from '../model/logger.js';
 import { summarise, type Plan } from '../model/plan.js';
-import { connectionPlace } from '../warehouse/snowflake/snowflake-connection.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { serveHealth, type HealthServer, type ListenAddress } from './health.js';
 import { RECONCILE_CHILD, ReconcileProcesses } from './child-runner.js';
@@ -418,15 +417,13 @@ async function loadedState(
   return { desired, since, committed };
 }
 
-/** Loads the file with the connection choices applied (a warning for each target `--connection` moves). */
+/** Loads the file as a command does (engine/command-config.ts), with a warning for each target `--connection` moves. */
 async function loadConfig(options: DaemonOptions): Promise<LoadResult> {
-  const loaded = await loadConfigFile(options.file);
-  if (!loaded.ok) return loaded;
-  const chosen = chooseConnections(loaded.desired, options.connections);
-  for (const warning of chosen.warnings) options.logger.warn(warning);
-  const apart = schemasApart(chosen.desired, (name) => connectionPlace(name));
-  if (apart.length > 0) return { ok: false, diagnostics: apart };
-  return { ...loaded, desired: chosen.desired };
+  const config = await loadCommandConfig(options.file, options.connections);
+  for (const warning of config.moved) options.logger.warn(warning);
+  return config.desired === null
+    ? { ok: false, diagnostics: config.errors }
+    : { ok: true, desired: config.desired, warnings: config.warnings };
 }
 
 function logDiagnostic(logger: Logger, d: Diagnostic): void {

@@ -42,7 +42,7 @@ function reached(entry: string): Set<string> {
 describe("the daemon's imports", () => {
   it('reach neither an adapter, a driver nor the session that opens them; the reconcile child does', () => {
     const daemon = [...reached('src/daemon/daemon.ts')];
-    // It reads the connection files (where each connection leads: config/schemas-apart.ts), which
+    // It reads the connection files (where each connection leads: engine/command-config.ts), which
     // needs no driver: those two modules are allowed, nothing else of the Snowflake adapter.
     const connectionFiles = /^src\/warehouse\/snowflake\/snowflake-(connection|config-files)\.ts$/;
     const forbidden = (m: string) =>
