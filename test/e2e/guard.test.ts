@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { ckpt, CLI, collect, running, type CliResult } from './cli-runner.js';
 import { demoConfig, e2eConnection, runSetupSql, type E2eConnection } from './connections.js';
 import { DaemonProcess } from './daemon-process.js';
-import { terminalCommandLine } from './pty.js';
+import { spawnAtTerminal } from './pty.js';
 import { daemonScope } from './daemon-scope.js';
 
 const { open, folders } = daemonScope();
@@ -321,13 +321,7 @@ describe('ckpt guard at a terminal', { timeout: SLOW_MS }, () => {
     // script(1) runs the guard on a pseudo-terminal: a ^C written to it is the terminal's own
     // Ctrl-C, a SIGINT to the whole foreground process group (ckpt and its command).
     const args = guardArgs(['--id', 'GUARD_TTY'], 42, ['CREATE TABLE new_t (id INTEGER)']);
-    const child = running(
-      spawn('script', ['-qfec', terminalCommandLine(args), '/dev/null'], {
-        cwd: dir,
-        env: { ...process.env, SHELL: '/bin/sh', NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...env(conn, { GUARD_HANG: '1' }) },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      }),
-    );
+    const child = spawnAtTerminal(dir, args, env(conn, { GUARD_HANG: '1' }));
     const done = collect(child);
     let output = '';
     const prompted = new Promise<void>((resolve) =>

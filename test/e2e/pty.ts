@@ -25,22 +25,30 @@ const shellWord = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
  * `ckpt ...args` as the command line `script -c` hands to $SHELL. `exec` makes the shell become
  * ckpt: a shell left waiting in the foreground gets the terminal's Ctrl-C too, and dash (/bin/sh
  * here, what script runs when SHELL is unset) then kills itself with SIGINT once ckpt has exited,
- * so the exit code seen would be 130 whatever ckpt's was. The tests set SHELL to /bin/sh.
+ * so the exit code seen would be 130 whatever ckpt's was.
  */
-export function terminalCommandLine(args: readonly string[]): string {
+function terminalCommandLine(args: readonly string[]): string {
   return `exec ${[process.execPath, CLI, ...args].map(shellWord).join(' ')}`;
+}
+
+/**
+ * Spawns `ckpt ...args` in `cwd` at a pty (script(1)): stdin is typed at the terminal, stdout is
+ * the screen (stdout and stderr). The same shell on every machine (SHELL=/bin/sh, dash on
+ * Debian): the runner's SHELL must not change the result.
+ */
+export function spawnAtTerminal(cwd: string, args: readonly string[], env: Record<string, string> = {}) {
+  return running(
+    spawn('script', ['-qefc', terminalCommandLine(args), '/dev/null'], {
+      cwd,
+      env: { ...process.env, SHELL: '/bin/sh', NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 /** Runs `ckpt ...args` in `cwd` at a pty, answering `exchanges` in order. */
 export function ckptAtTerminal(cwd: string, args: string[], exchanges: Exchange[], env: Record<string, string> = {}): Promise<PtyResult> {
-  const child = running(
-    spawn('script', ['-qefc', terminalCommandLine(args), '/dev/null'], {
-      cwd,
-      // The same shell on every machine (dash on Debian): the runner's SHELL must not change the result.
-      env: { ...process.env, SHELL: '/bin/sh', NO_COLOR: '1', CKPT_LOG_LEVEL: 'warn', TERM: 'dumb', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    }),
-  );
+  const child = spawnAtTerminal(cwd, args, { TERM: 'dumb', ...env });
   const pending = [...exchanges];
   let screen = '';
   let answeredUpTo = 0;
